@@ -1,0 +1,52 @@
+/**
+ * The run parameters' kinds and defaults: one table that the sweep validator, the Arrow column types and the
+ * docs all read. Adding a parameter means adding it to `RunParams` (types.ts) and here.
+ */
+import type { RunParams } from './types.js';
+
+export type ParamKind =
+  | { kind: 'int'; min: number; max?: number }
+  | { kind: 'float'; min: number; exclusiveMin?: boolean }
+  | { kind: 'enum'; values: readonly string[] }
+  | { kind: 'int_list'; min: number };
+
+export interface ParamSpec {
+  kind: ParamKind;
+  default: RunParams[keyof RunParams];
+  doc: string;
+}
+
+/** Defaults follow the paper's synthetic setting (SPEC §1; a-usually/Label-Noise-SGD README: n=200, d=20, m=1000, η=1e-3). */
+export const PARAM_SPECS: { readonly [K in keyof RunParams]: ParamSpec } = {
+  n: { kind: { kind: 'int', min: 1 }, default: 200, doc: 'training-set size' },
+  d: { kind: { kind: 'int', min: 1 }, default: 20, doc: 'input dimension' },
+  width: { kind: { kind: 'int', min: 1 }, default: 1000, doc: 'hidden width m' },
+  alpha: { kind: { kind: 'float', min: 0, exclusiveMin: true }, default: 1, doc: 'init scale α' },
+  lr: { kind: { kind: 'float', min: 0, exclusiveMin: true }, default: 0.001, doc: 'step size η' },
+  steps: { kind: { kind: 'int', min: 1 }, default: 100000, doc: 'steps to take' },
+  log_every: { kind: { kind: 'int', min: 1 }, default: 1000, doc: 'a metric row every this many steps' },
+  optimizer: { kind: { kind: 'enum', values: ['sgd', 'sam', 'gd', 'oscillate'] }, default: 'sgd', doc: 'update rule' },
+  batch: { kind: { kind: 'int', min: 1 }, default: 1, doc: 'samples per step (sgd, sam)' },
+  rho: { kind: { kind: 'float', min: 0 }, default: 0, doc: 'SAM radius ρ' },
+  sigma: { kind: { kind: 'float', min: 0 }, default: 0, doc: 'label-noise scale σ' },
+  noise: { kind: { kind: 'enum', values: ['rademacher', 'gaussian', 'none'] }, default: 'rademacher', doc: 'label-noise law' },
+  noise_schedule: { kind: { kind: 'enum', values: ['constant', 'periodic'] }, default: 'constant', doc: 'noise on always, or on/off' },
+  noise_period: { kind: { kind: 'int', min: 1 }, default: 5000, doc: 'periodic: steps on, then as many off' },
+  teacher_norm: { kind: { kind: 'float', min: 0, exclusiveMin: true }, default: 1, doc: '‖θ*‖' },
+  teacher_sparsity: { kind: { kind: 'int', min: 0 }, default: 0, doc: 'non-zero coordinates of θ* (0: dense)' },
+  diverge_loss: { kind: { kind: 'float', min: 0, exclusiveMin: true }, default: 1e6, doc: 'train loss that counts as diverged' },
+  snapshot_steps: { kind: { kind: 'int_list', min: 0 }, default: [], doc: 'steps with per-neuron snapshots' },
+  kernel: { kind: { kind: 'enum', values: ['auto', 'dense', 'subspace'] }, default: 'auto', doc: 'native kernel' },
+  engine: { kind: { kind: 'enum', values: ['native', 'tfjs'] }, default: 'native', doc: 'native typed-array kernels or TensorFlow.js' },
+};
+
+export const PARAM_KEYS = Object.keys(PARAM_SPECS) as (keyof RunParams)[];
+
+export function defaultParams(): RunParams {
+  const out: Record<string, unknown> = {};
+  for (const key of PARAM_KEYS) {
+    const value = PARAM_SPECS[key].default;
+    out[key] = Array.isArray(value) ? [...value] : value;
+  }
+  return out as unknown as RunParams;
+}
