@@ -1,0 +1,38 @@
+/**
+ * Which native kernel runs a given parameter set, and roughly what it costs.
+ *
+ * The `subspace` kernel is an exact reparametrisation for every update that moves a along W's columns and W's
+ * columns along a (sgd, sam, gd): both stay in span(a(0), W(0)'s columns), of dimension k ≤ d+1. It pays off once
+ * m > d+1. `oscillate` drives a by a Markov chain that leaves that span, so it is dense-only.
+ */
+import type { Kernel, RunParams, TrainParams } from './types.js';
+
+export function subspaceIsExact(p: Pick<TrainParams, 'optimizer'>): boolean {
+  return p.optimizer !== 'oscillate';
+}
+
+export function resolveKernel(p: Pick<TrainParams, 'optimizer' | 'kernel' | 'width' | 'd'>): Kernel {
+  if (p.kernel === 'subspace' && !subspaceIsExact(p)) {
+    throw new Error(`kernel 'subspace' is not exact for optimizer '${p.optimizer}': use 'dense' or 'auto'`);
+  }
+  if (p.kernel !== 'auto') return p.kernel;
+  return subspaceIsExact(p) && p.width > p.d + 1 ? 'subspace' : 'dense';
+}
+
+/**
+ * A run's cost in multiply-adds, for ETA weighting and shard balancing (not a promise of seconds).
+ * Per step: the forward product and the update each touch the k×d (subspace) or m×d (dense) weights once per sample;
+ * SAM does it twice; gd and oscillate use all n samples. Per logged row: the per-neuron metrics read W once (m·k·d
+ * when W = QC is formed) plus θ against the n training points.
+ */
+export function estimateRunCost(p: RunParams): number {
+  const kernel = p.engine === 'native' ? resolveKernel(p) : 'dense';
+  const rows = kernel === 'subspace' ? Math.min(p.width, p.d + 1) : p.width;
+  const samplesPerStep = p.optimizer === 'gd' || p.optimizer === 'oscillate' ? p.n : p.batch;
+  const passes = p.optimizer === 'sam' ? 4 : 2;
+  const perStep = passes * samplesPerStep * rows * p.d + 16;
+  const logRows = Math.ceil(p.steps / p.log_every) + 2;
+  const perLog = p.width * rows * p.d + p.n * p.d + 64 * 64 * p.d;
+  const engineFactor = p.engine === 'tfjs' ? 20 : 1;
+  return engineFactor * (p.steps * perStep + logRows * perLog);
+}
