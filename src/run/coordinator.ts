@@ -1,0 +1,213 @@
+/**
+ * Runs a frozen plan into an output folder: skips what is finished (by run id), repairs what a crash left, feeds the
+ * rest to an executor a few at a time (never thousands queued up front), records every outcome in the journal and
+ * the summary, and stops cleanly when asked.
+ *
+ * Lifecycle: `running` → (stop) `stopping`: no new dispatch, in-flight runs finish → (abort) `aborting`: in-flight
+ * runs are killed; their temp files never become `.arrow` files, so a rerun simply does them again.
+ */
+import { mkdirSync, rmSync } from 'node:fs';
+import { openJournal } from '../io/index.js';
+import { writeJsonAtomic } from '../io/json-file.js';
+import type { Plan, PlannedRun } from '../sweep/plan.js';
+import type { RunExecutor } from './executor.js';
+import { journalPath, metricsPath, planPath, runsDir, summaryPath } from './layout.js';
+import type { RunOutcome } from './messages.js';
+import { scanOutDir } from './out-dir.js';
+import { createProgress, type ProgressMode } from './progress.js';
+import { rowFromOutcome, rowsFromDisk } from './summary-rows.js';
+import { SummaryWriter } from './summary-writer.js';
+
+export type SweepState = 'running' | 'stopping' | 'aborting';
+
+/** The handle the CLI wires to signals: the first Ctrl-C stops dispatch, the second aborts. */
+export class SweepControl {
+  state: SweepState = 'running';
+  #listeners: (() => void)[] = [];
+
+  stop(): void {
+    if (this.state === 'running') this.#set('stopping');
+  }
+  abort(): void {
+    if (this.state !== 'aborting') this.#set('aborting');
+  }
+  onChange(listener: () => void): void {
+    this.#listeners.push(listener);
+  }
+  #set(state: SweepState): void {
+    this.state = state;
+    for (const l of this.#listeners) l();
+  }
+}
+
+export interface SweepOptions {
+  plan: Plan;
+  /** the runs this process does: the whole plan, or one shard of it */
+  runs: readonly PlannedRun[];
+  outDir: string;
+  executor: RunExecutor;
+  provenance: Record<string, string>;
+  fresh?: boolean;
+  /** extra attempts for a run that failed */
+  retries?: number;
+  progress?: ProgressMode;
+  log?: (line: string) => void;
+  control?: SweepControl;
+}
+
+export interface SweepReport {
+  outDir: string;
+  /** runs this process was given */
+  total: number;
+  /** of those, finished before this invocation started */
+  skipped: number;
+  done: number;
+  diverged: number;
+  failed: number;
+  /** not finished: never started, or interrupted */
+  pending: number;
+  corruptRedone: number;
+  state: SweepState;
+}
+
+export async function runSweep(opts: SweepOptions): Promise<SweepReport> {
+  const { plan, outDir, executor } = opts;
+  const log = opts.log ?? ((line: string) => process.stderr.write(line + '\n'));
+  const control = opts.control ?? new SweepControl();
+  if (opts.fresh) {
+    for (const p of [runsDir(outDir), summaryPath(outDir), metricsPath(outDir), journalPath(outDir)]) {
+      rmSync(p, { recursive: true, force: true });
+    }
+  }
+  mkdirSync(runsDir(outDir), { recursive: true });
+  writeJsonAtomic(planPath(outDir), { ...plan, provenance: opts.provenance });
+
+  const byId = new Map(opts.runs.map((r) => [r.run_id, r]));
+  const scan = await scanOutDir(outDir, new Set(plan.runs.map((r) => r.run_id)), { repair: true });
+  for (const c of scan.corrupt) log(`[lnsweep] run ${c.runId}: unreadable run file (${c.reason}); it will be redone`);
+  if (scan.notInPlan.length > 0) {
+    log(`[lnsweep] ${scan.notInPlan.length} finished run(s) in ${runsDir(outDir)} are not in this plan; kept as they are`);
+  }
+
+  const summary = new SummaryWriter(summaryPath(outDir), opts.provenance);
+  for (const row of await rowsFromDisk(outDir, plan, scan.finished)) summary.set(row);
+
+  const todo = opts.runs.filter((r) => !scan.finished.has(r.run_id));
+  const skipped = opts.runs.length - todo.length;
+  const journal = openJournal(outDir);
+  journal.append({ event: 'sweep_start', name: plan.name, runs: opts.runs.length, skipped, todo: todo.length });
+  log(
+    `[lnsweep] ${plan.name}: ${opts.runs.length} runs, ${skipped} already finished, ${todo.length} to do, ` +
+      `${executor.concurrency} worker(s) → ${outDir}`,
+  );
+
+  const report: SweepReport = {
+    outDir,
+    total: opts.runs.length,
+    skipped,
+    done: 0,
+    diverged: 0,
+    failed: 0,
+    pending: todo.length,
+    corruptRedone: scan.corrupt.filter((c) => byId.has(c.runId)).length,
+    state: 'running',
+  };
+  // Largest first: the long runs start early, so no worker sits alone on one at the end (LPT scheduling).
+  const queue = [...todo].sort((a, b) => b.cost - a.cost || (a.run_id < b.run_id ? -1 : 1));
+  const totalCost = todo.reduce((s, r) => s + r.cost, 0);
+  let costDone = 0;
+  const inFlight = new Map<string, { run: PlannedRun; stepsDone: number }>();
+  const attempts = new Map<string, number>();
+  const progress = createProgress({ mode: opts.progress ?? 'auto', total: todo.length, totalCost });
+  const counts = () => {
+    let partial = 0;
+    for (const f of inFlight.values()) partial += (f.run.cost * f.stepsDone) / f.run.params.steps;
+    return { done: report.done, diverged: report.diverged, failed: report.failed, costDone: costDone + partial };
+  };
+
+  const record = (run: PlannedRun, outcome: RunOutcome) => {
+    const tries = (attempts.get(run.run_id) ?? 0) + 1;
+    attempts.set(run.run_id, tries);
+    if (outcome.status === 'failed' && tries <= (opts.retries ?? 0) && control.state === 'running') {
+      journal.append({ event: 'run_retry', run_id: run.run_id, attempt: tries, error: outcome.error });
+      progress.log(`[lnsweep] run ${run.run_id} failed (${outcome.error}); retrying (${tries}/${opts.retries})`);
+      queue.unshift(run);
+      return;
+    }
+    journal.append({
+      event: outcome.status === 'failed' ? 'run_failed' : 'run_done',
+      run_id: run.run_id,
+      status: outcome.status,
+      error: outcome.error,
+      engine: outcome.engine,
+      wall_s: outcome.wall_s,
+    });
+    if (outcome.status === 'failed') progress.log(`[lnsweep] run ${run.run_id} failed: ${outcome.error}`);
+    report[outcome.status]++;
+    report.pending--;
+    costDone += run.cost;
+    summary.set(rowFromOutcome(run, outcome));
+  };
+
+  await new Promise<void>((allSettled) => {
+    const pump = () => {
+      while (control.state === 'running' && inFlight.size < executor.concurrency && queue.length > 0) {
+        launch(queue.shift()!);
+      }
+      if (inFlight.size === 0) allSettled();
+    };
+    const launch = (run: PlannedRun) => {
+      inFlight.set(run.run_id, { run, stepsDone: 0 });
+      journal.append({ event: 'run_start', run_id: run.run_id });
+      executor
+        .run({ type: 'run', run, sweepSeed: plan.seed, outDir, provenance: opts.provenance }, (p) => {
+          const f = inFlight.get(p.run_id);
+          if (f) f.stepsDone = p.steps_done;
+          progress.update(counts());
+        })
+        .then(
+          (outcome) => record(run, outcome),
+          (err: Error) => {
+            // A rejection means the thread died (a crash, process.exit, out of memory) or was killed by an abort.
+            if (control.state === 'aborting') return;
+            record(run, {
+              type: 'result',
+              run_id: run.run_id,
+              status: 'failed',
+              error: `worker died: ${err.message}`,
+              steps_done: 0,
+              wall_s: 0,
+              engine: `${run.params.engine}/${run.params.kernel}`,
+              digest: null,
+            });
+          },
+        )
+        .finally(() => {
+          inFlight.delete(run.run_id);
+          progress.update(counts());
+          pump();
+        });
+    };
+    control.onChange(() => {
+      if (control.state === 'stopping') {
+        progress.log(
+          `[lnsweep] stopping: no new runs; waiting for ${inFlight.size} running run(s) to finish ` +
+            `(Ctrl-C again to abort them now)`,
+        );
+      } else if (control.state === 'aborting') {
+        progress.log(`[lnsweep] aborting ${inFlight.size} running run(s); finished runs are kept`);
+        void executor.destroy();
+      }
+      pump();
+    });
+    pump();
+  });
+
+  progress.stop();
+  report.state = control.state;
+  if (report.pending > 0) journal.append({ event: 'interrupted', pending: report.pending, state: control.state });
+  journal.append({ event: 'sweep_end', done: report.done, diverged: report.diverged, failed: report.failed });
+  journal.close();
+  await summary.flush();
+  return report;
+}

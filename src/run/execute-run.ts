@@ -1,0 +1,99 @@
+/**
+ * One run, start to finish, inside whichever thread executes it: derive the run's seeds, train, write its files.
+ * Returns how it ended as a value; only a bug in this function itself (or a dead worker) surfaces as a rejection.
+ */
+import { train } from '../core/index.js';
+import { digestRun } from '../core/summarize.js';
+import type { TrainHooks, TrainResult } from '../core/types.js';
+import { runSeeds } from '../sweep/seeds.js';
+import { writeNeuronsFile, writeRunFile } from '../io/index.js';
+import type { RunOutcome, RunTask } from './messages.js';
+import { runFilePath, neuronsFilePath } from './layout.js';
+
+/** Progress is posted at most this often: a run's updates must cost nothing next to its steps. */
+const PROGRESS_INTERVAL_MS = 500;
+
+export async function executeRun(task: RunTask, shouldAbort?: () => boolean): Promise<RunOutcome> {
+  const { run, sweepSeed, outDir, progressPort } = task;
+  const startedAt = new Date();
+  const t0 = performance.now();
+  let lastPost = 0;
+  const hooks: TrainHooks = {
+    onProgress: (stepsDone) => {
+      const now = performance.now();
+      if (progressPort && now - lastPost >= PROGRESS_INTERVAL_MS) {
+        lastPost = now;
+        progressPort.postMessage({ type: 'progress', run_id: run.run_id, steps_done: stepsDone });
+      }
+    },
+    shouldAbort,
+  };
+
+  let result: TrainResult;
+  let engine = `${run.params.engine}/${run.params.kernel}`;
+  try {
+    injectFaultForTests(run.run_id);
+    if (run.params.engine !== 'native') {
+      throw new Error(`engine '${run.params.engine}' is not available in this build; use --engine native`);
+    }
+    result = train(run.params, runSeeds(run.params, sweepSeed, run.replicate), hooks);
+    engine = `native/${result.kernel}`;
+  } catch (err) {
+    if ((err as Error).name === 'AbortError') throw err;
+    return failed(run.run_id, err, engine, performance.now() - t0);
+  }
+  const wallS = (performance.now() - t0) / 1000;
+
+  const provenance: Record<string, string> = {
+    ...task.provenance,
+    engine,
+    status: result.status,
+    steps_done: String(result.stepsDone),
+    wall_s: String(wallS),
+    diverge_reason: result.divergeReason ?? '',
+    started_at: startedAt.toISOString(),
+    finished_at: new Date().toISOString(),
+  };
+  // The neurons file goes first: the run file is what marks a run finished, so it must be the last thing written.
+  if (result.snapshots.step.length > 0) {
+    await writeNeuronsFile(neuronsFilePath(outDir, run.run_id), {
+      runId: run.run_id,
+      snapshots: result.snapshots,
+      provenance,
+    });
+  }
+  await writeRunFile(runFilePath(outDir, run.run_id), {
+    runId: run.run_id,
+    params: run.params,
+    replicate: run.replicate,
+    metrics: result.metrics,
+    provenance,
+  });
+  return {
+    type: 'result',
+    run_id: run.run_id,
+    status: result.status,
+    error: result.status === 'diverged' ? (result.divergeReason ?? 'diverged') : null,
+    steps_done: result.stepsDone,
+    wall_s: wallS,
+    engine,
+    digest: digestRun(result.metrics),
+  };
+}
+
+function failed(runId: string, err: unknown, engine: string, elapsedMs: number): RunOutcome {
+  const error = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
+  return { type: 'result', run_id: runId, status: 'failed', error, steps_done: 0, wall_s: elapsedMs / 1000, engine, digest: null };
+}
+
+/**
+ * Test hook: LNSWEEP_FAULTS='{"<run_id>":"throw"|"exit"}' makes that run throw, or kill its worker thread, so the
+ * isolation of failures can be tested end to end on real processes. Unset in normal use; read once per run.
+ */
+function injectFaultForTests(runId: string): void {
+  const spec = process.env.LNSWEEP_FAULTS;
+  if (!spec) return;
+  const fault = (JSON.parse(spec) as Record<string, string>)[runId];
+  if (fault === 'throw') throw new Error(`injected fault for ${runId}`);
+  if (fault === 'exit') process.exit(70);
+}

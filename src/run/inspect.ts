@@ -1,0 +1,61 @@
+/**
+ * Read-only views of an output folder for `status` and `merge`: what is done, and the merged tables. They trust
+ * only what is on disk (run files and the journal), so they are right after shards, crashes and kills.
+ */
+import { writeSummary, mergeRuns } from '../io/index.js';
+import type { Plan } from '../sweep/plan.js';
+import { summaryPath } from './layout.js';
+import { readPlan, scanOutDir } from './out-dir.js';
+import { rowsFromDisk } from './summary-rows.js';
+
+export interface StatusCounts {
+  name: string;
+  total: number;
+  done: number;
+  diverged: number;
+  failed: number;
+  pending: number;
+  corrupt: number;
+}
+
+export async function sweepStatus(outDir: string): Promise<StatusCounts> {
+  const plan = readPlan(outDir);
+  const scan = await scanOutDir(outDir, new Set(plan.runs.map((r) => r.run_id)), { repair: false });
+  const rows = await rowsFromDisk(outDir, plan, scan.finished);
+  const count = (s: string) => rows.filter((r) => r.status === s).length;
+  const done = count('done');
+  const diverged = count('diverged');
+  const failed = count('failed');
+  return {
+    name: plan.name,
+    total: plan.runs.length,
+    done,
+    diverged,
+    failed,
+    pending: plan.runs.length - done - diverged - failed,
+    corrupt: scan.corrupt.length,
+  };
+}
+
+export interface MergeReport {
+  plan: Plan;
+  summaryRows: number;
+  metricsRows: number;
+  skipped: { runId: string; reason: string }[];
+}
+
+/** Refreshes summary.arrow from every run file (after shards) and writes metrics.arrow. */
+export async function mergeOutDir(outDir: string, provenance: Record<string, string>): Promise<MergeReport> {
+  const plan = readPlan(outDir);
+  const scan = await scanOutDir(outDir, new Set(plan.runs.map((r) => r.run_id)), { repair: false });
+  const rows = await rowsFromDisk(outDir, plan, scan.finished);
+  await writeSummary(summaryPath(outDir), rows, provenance);
+  const finished = plan.runs.filter((r) => scan.finished.has(r.run_id));
+  const merged = await mergeRuns(
+    outDir,
+    finished.map((r) => ({ runId: r.run_id, params: r.params, replicate: r.replicate })),
+    provenance,
+  );
+  return { plan, summaryRows: rows.length, metricsRows: merged.rows, skipped: merged.skipped };
+}
+

@@ -1,0 +1,40 @@
+/**
+ * Everything that crosses the thread boundary between the coordinator and a worker: plain, structured-cloneable data.
+ * One file so that the protocol can be read in one place (STYLE 2).
+ */
+import type { MessagePort } from 'node:worker_threads';
+import type { RunDigest } from '../core/summarize.js';
+import type { PlannedRun } from '../sweep/plan.js';
+
+/** Coordinator → worker: do this one run and write its files into `outDir/runs/`. */
+export interface RunTask {
+  type: 'run';
+  run: PlannedRun;
+  sweepSeed: number;
+  outDir: string;
+  /** tool version, git commit, node version, host: collected once by the coordinator */
+  provenance: Record<string, string>;
+  /** where the worker posts `RunProgress` messages; listed in the task's transferList */
+  progressPort?: MessagePort;
+}
+
+/** Worker → coordinator, through `progressPort`, a few times a second at most. */
+export interface RunProgress {
+  type: 'progress';
+  run_id: string;
+  steps_done: number;
+}
+
+/** How a run ended. A failure is a value, not an exception (STYLE 6); `diverged` is a result like `done`. */
+export interface RunOutcome {
+  type: 'result';
+  run_id: string;
+  status: 'done' | 'diverged' | 'failed';
+  error: string | null;
+  steps_done: number;
+  wall_s: number;
+  /** e.g. `native/subspace` or `tfjs/wasm`: what really computed the run */
+  engine: string;
+  /** final metrics and phase markers; null for a failed run */
+  digest: RunDigest | null;
+}

@@ -1,0 +1,94 @@
+/**
+ * The summary table's rows (SPEC §6), from the two places a run's outcome can be read: the outcome a worker just
+ * returned, or the run file an earlier invocation (or another shard) left on disk. Both give the same row, so a
+ * summary rebuilt from files after a crash equals the one written live.
+ */
+import { digestRun, type RunDigest } from '../core/summarize.js';
+import { readJournal, readRunFile, type SummaryRow } from '../io/index.js';
+import type { Plan, PlannedRun } from '../sweep/plan.js';
+import { journalPath, runFilePath } from './layout.js';
+import type { RunOutcome } from './messages.js';
+
+const EMPTY_DIGEST: RunDigest = {
+  final: {} as RunDigest['final'],
+  lazy_escape_step: null,
+  phase2_step: null,
+  align_step: null,
+};
+
+function row(
+  run: PlannedRun,
+  o: Pick<RunOutcome, 'status' | 'error' | 'steps_done' | 'wall_s' | 'engine'>,
+  digest: RunDigest | null,
+): SummaryRow {
+  const d = digest ?? EMPTY_DIGEST;
+  return {
+    run_id: run.run_id,
+    replicate: run.replicate,
+    params: run.params,
+    status: o.status,
+    error: o.error,
+    steps_done: o.steps_done,
+    wall_s: o.wall_s,
+    steps_per_s: o.wall_s > 0 ? o.steps_done / o.wall_s : 0,
+    engine: o.engine,
+    final: d.final,
+    lazy_escape_step: d.lazy_escape_step,
+    phase2_step: d.phase2_step,
+    align_step: d.align_step,
+  };
+}
+
+export function rowFromOutcome(run: PlannedRun, outcome: RunOutcome): SummaryRow {
+  return row(run, outcome, outcome.digest);
+}
+
+/** A finished run's row, read back from its file's columns and schema metadata. */
+export async function rowFromRunFile(run: PlannedRun, path: string): Promise<SummaryRow> {
+  const file = await readRunFile(path);
+  const p = file.provenance;
+  const status = p.status === 'diverged' ? 'diverged' : 'done';
+  return row(
+    run,
+    {
+      status,
+      error: status === 'diverged' ? p.diverge_reason || 'diverged' : null,
+      steps_done: Number(p.steps_done),
+      wall_s: Number(p.wall_s),
+      engine: p.engine ?? '',
+    },
+    digestRun(file.metrics),
+  );
+}
+
+/** A run that failed in an earlier invocation and has not been retried yet: its last recorded error. */
+export function failedRow(run: PlannedRun, error: string, engine: string): SummaryRow {
+  return row(run, { status: 'failed', error, steps_done: 0, wall_s: 0, engine }, null);
+}
+
+/**
+ * Every row the folder can vouch for: finished runs from their files, and runs whose last attempt failed (from the
+ * journal) and that have not finished since. The summary after a crash, a kill or a shard is rebuilt from this.
+ */
+export async function rowsFromDisk(outDir: string, plan: Plan, finished: ReadonlySet<string>): Promise<SummaryRow[]> {
+  const rows: SummaryRow[] = [];
+  const failures = lastFailures(journalPath(outDir));
+  for (const run of plan.runs) {
+    if (finished.has(run.run_id)) rows.push(await rowFromRunFile(run, runFilePath(outDir, run.run_id)));
+    else {
+      const f = failures.get(run.run_id);
+      if (f) rows.push(failedRow(run, f.error, f.engine));
+    }
+  }
+  return rows;
+}
+
+function lastFailures(path: string): Map<string, { error: string; engine: string }> {
+  const out = new Map<string, { error: string; engine: string }>();
+  for (const e of readJournal(path).events) {
+    if (typeof e.run_id !== 'string') continue;
+    if (e.event === 'run_failed') out.set(e.run_id, { error: String(e.error ?? ''), engine: String(e.engine ?? '') });
+    else if (e.event === 'run_done') out.delete(e.run_id);
+  }
+  return out;
+}

@@ -1,0 +1,53 @@
+/**
+ * Keeps `summary.arrow` current while a sweep runs: rewritten (aside, then renamed) at most every `intervalMs`,
+ * because rewriting it after each of thousands of tiny runs would make orchestration quadratic; and once more at
+ * the end. A crash loses nothing: the rows are rebuilt from the run files on the next start.
+ */
+import { writeSummary, type SummaryRow } from '../io/index.js';
+
+export class SummaryWriter {
+  readonly rows = new Map<string, SummaryRow>();
+  #dirty = false;
+  #writing: Promise<void> | null = null;
+  #timer: NodeJS.Timeout | null = null;
+
+  constructor(
+    private readonly path: string,
+    private readonly provenance: Record<string, string>,
+    private readonly intervalMs = 2000,
+  ) {}
+
+  set(row: SummaryRow): void {
+    this.rows.set(row.run_id, row);
+    this.#dirty = true;
+    if (!this.#timer) {
+      this.#timer = setTimeout(() => {
+        this.#timer = null;
+        void this.flush().catch(() => {
+          // Reported by the final flush, which the coordinator awaits; a periodic write may fail transiently.
+        });
+      }, this.intervalMs);
+      this.#timer.unref();
+    }
+  }
+
+  /** Writes now if anything changed; resolves when the file on disk holds every row set so far. */
+  async flush(): Promise<void> {
+    if (this.#timer) {
+      clearTimeout(this.#timer);
+      this.#timer = null;
+    }
+    while (this.#writing) await this.#writing;
+    if (!this.#dirty) return;
+    this.#dirty = false;
+    this.#writing = writeSummary(this.path, [...this.rows.values()], this.provenance).finally(() => {
+      this.#writing = null;
+    });
+    try {
+      await this.#writing;
+    } catch (err) {
+      this.#dirty = true;
+      throw err;
+    }
+  }
+}

@@ -1,0 +1,14 @@
+/**
+ * Piscina worker entry: one task is one run. Everything it does is in executeRun; this file only adapts it to the
+ * pool's calling convention, so that the in-process executor (tests) runs the very same code.
+ */
+import { executeRun } from './execute-run.js';
+import type { RunOutcome, RunTask } from './messages.js';
+
+export default async function runTask(task: RunTask): Promise<RunOutcome> {
+  try {
+    return await executeRun(task);
+  } finally {
+    task.progressPort?.close();
+  }
+}
