@@ -141,6 +141,7 @@ export async function runSweep(opts: SweepOptions): Promise<SweepReport> {
       error: outcome.error,
       engine: outcome.engine,
       wall_s: outcome.wall_s,
+      write_s: outcome.write_s,
     });
     if (outcome.status === 'failed') progress.log(`[lnsweep] run ${run.run_id} failed: ${outcome.error}`);
     report[outcome.status]++;
@@ -177,6 +178,7 @@ export async function runSweep(opts: SweepOptions): Promise<SweepReport> {
               error: `worker died: ${err.message}`,
               steps_done: 0,
               wall_s: 0,
+              write_s: 0,
               engine: `${run.params.engine}/${run.params.kernel}`,
               digest: null,
             });

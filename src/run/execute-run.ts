@@ -54,6 +54,7 @@ export async function executeRun(task: RunTask, shouldAbort?: () => boolean): Pr
     started_at: startedAt.toISOString(),
     finished_at: new Date().toISOString(),
   };
+  const tWrite = performance.now();
   // The neurons file goes first: the run file is what marks a run finished, so it must be the last thing written.
   if (result.snapshots.step.length > 0) {
     await writeNeuronsFile(neuronsFilePath(outDir, run.run_id), {
@@ -76,6 +77,7 @@ export async function executeRun(task: RunTask, shouldAbort?: () => boolean): Pr
     error: result.status === 'diverged' ? (result.divergeReason ?? 'diverged') : null,
     steps_done: result.stepsDone,
     wall_s: wallS,
+    write_s: (performance.now() - tWrite) / 1000,
     engine,
     digest: digestRun(result.metrics),
   };
@@ -83,7 +85,7 @@ export async function executeRun(task: RunTask, shouldAbort?: () => boolean): Pr
 
 function failed(runId: string, err: unknown, engine: string, elapsedMs: number): RunOutcome {
   const error = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
-  return { type: 'result', run_id: runId, status: 'failed', error, steps_done: 0, wall_s: elapsedMs / 1000, engine, digest: null };
+  return { type: 'result', run_id: runId, status: 'failed', error, steps_done: 0, wall_s: elapsedMs / 1000, write_s: 0, engine, digest: null };
 }
 
 /**

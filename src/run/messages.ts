@@ -35,6 +35,8 @@ export interface RunOutcome {
   wall_s: number;
   /** e.g. `native/subspace` or `tfjs/wasm`: what really computed the run */
   engine: string;
+  /** seconds spent writing the run's Arrow files (not in wall_s) */
+  write_s: number;
   /** final metrics and phase markers; null for a failed run */
   digest: RunDigest | null;
 }
