@@ -1,0 +1,91 @@
+/**
+ * Column data for record batches, built straight from typed arrays (STYLE 12): a Float64Array becomes a Float64
+ * column without a copy; Int64 columns need one BigInt64Array; repeated strings share one run of bytes per value.
+ * `batchOf` checks every column against the schema before arrow-js sees it, because a batch whose types differ
+ * from the writer's schema makes the writer drop the rest of the file silently (PITFALLS, apache/arrow-js #388).
+ */
+import {
+  Data,
+  DataType,
+  Float64,
+  Int64,
+  RecordBatch,
+  Schema,
+  Struct,
+  Utf8,
+  makeData,
+  util,
+  vectorFromArray,
+} from 'apache-arrow';
+
+/** A Float64 column over `values` itself (no copy). */
+export function float64Data(values: Float64Array): Data<Float64> {
+  return makeData({ type: new Float64(), length: values.length, data: values });
+}
+
+/** An Int64 column from integral doubles (step and neuron indices are carried as Float64Array by the core). */
+export function int64DataFromFloat64(values: Float64Array): Data<Int64> {
+  const out = new BigInt64Array(values.length);
+  for (let i = 0; i < values.length; i++) out[i] = BigInt(values[i]);
+  return makeData({ type: new Int64(), length: values.length, data: out });
+}
+
+/** An Int64 column holding `value` on every one of `length` rows. */
+export function repeatedInt64(value: bigint, length: number): Data<Int64> {
+  return makeData({ type: new Int64(), length, data: new BigInt64Array(length).fill(value) });
+}
+
+/** A Float64 column holding `value` on every one of `length` rows. */
+export function repeatedFloat64(value: number, length: number): Data<Float64> {
+  return makeData({ type: new Float64(), length, data: new Float64Array(length).fill(value) });
+}
+
+/** A Utf8 column holding `value` on every one of `length` rows: O(length · bytes), no per-row strings. */
+export function repeatedUtf8(value: string, length: number): Data<Utf8> {
+  const bytes = Buffer.from(value, 'utf8');
+  const data = new Uint8Array(bytes.byteLength * length);
+  const valueOffsets = new Int32Array(length + 1);
+  for (let i = 0; i < length; i++) {
+    data.set(bytes, i * bytes.byteLength);
+    valueOffsets[i + 1] = (i + 1) * bytes.byteLength;
+  }
+  return makeData({ type: new Utf8(), length, valueOffsets, data });
+}
+
+/** A column of the given type from plain values, nulls allowed (summary rows: small, so the builder is fine). */
+export function dataFromValues<T extends DataType>(type: T, values: readonly unknown[]): Data<T> {
+  const vector = vectorFromArray(values as never[], type);
+  const chunks = vector.data as Data<T>[];
+  if (chunks.length === 1) return chunks[0];
+  throw new Error(`[io] bug: expected one chunk for ${values.length} values, got ${chunks.length}`);
+}
+
+/** A column holding `value` (a parameter's column value) on every one of `length` rows, for the column's type. */
+export function repeatedValue(type: DataType, value: bigint | number | string, length: number): Data {
+  if (type instanceof Int64) return repeatedInt64(BigInt(value), length);
+  if (type instanceof Float64) return repeatedFloat64(Number(value), length);
+  if (type instanceof Utf8) return repeatedUtf8(String(value), length);
+  throw new Error(`[io] bug: no repeated column for type ${type}`);
+}
+
+/** One record batch of `schema` from its columns, in schema order, after checking types and lengths. */
+export function batchOf(schema: Schema, columns: readonly Data[]): RecordBatch {
+  if (columns.length !== schema.fields.length) {
+    throw new Error(`[io] bug: ${columns.length} columns for a schema of ${schema.fields.length}`);
+  }
+  const length = columns.length > 0 ? columns[0].length : 0;
+  schema.fields.forEach((field, i) => {
+    const column = columns[i];
+    if (!util.compareTypes(field.type, column.type)) {
+      throw new Error(`[io] bug: column '${field.name}' is ${column.type}, the schema says ${field.type}`);
+    }
+    if (column.length !== length) {
+      throw new Error(`[io] bug: column '${field.name}' has ${column.length} rows, the first column ${length}`);
+    }
+    if (!field.nullable && column.nullCount > 0) {
+      throw new Error(`[io] bug: column '${field.name}' is not nullable but holds ${column.nullCount} nulls`);
+    }
+  });
+  const struct = makeData({ type: new Struct(schema.fields), length, nullCount: 0, children: [...columns] });
+  return new RecordBatch(schema, struct);
+}

@@ -1,0 +1,170 @@
+/**
+ * A run's own files (SPEC §6): `runs/<run_id>.arrow` (metric rows) and `runs/<run_id>.neurons.arrow` (per-neuron
+ * snapshots). One record batch each, columns over the core's Float64Arrays without copies.
+ *
+ * Schema metadata (read by pyarrow; pandas, polars and DuckDB drop it, which is why run_id is a column too):
+ *   lnsweep.run_id      the run id
+ *   lnsweep.params      the resolved RunParams as canonical JSON (sorted keys)
+ *   lnsweep.replicate   the replicate index, decimal
+ *   lnsweep.provenance  the provenance record as canonical JSON
+ *   lnsweep.<key>       each provenance entry on its own (lnsweep.tool_version, lnsweep.git_commit, …)
+ */
+import { Float64, Int64, Schema, Table, util } from 'apache-arrow';
+import { METRIC_NAMES, type MetricColumns, type NeuronSnapshots, type RunParams } from '../core/types.js';
+import { readArrowFile, writeArrowFileAtomic } from './arrow-file.js';
+import { batchOf, float64Data, int64DataFromFloat64, repeatedUtf8 } from './columns.js';
+import { ArrowFileError } from './errors.js';
+import { NEURONS_SCHEMA, RUN_METRICS_SCHEMA, canonicalJson } from './schemas.js';
+
+export interface RunFileInput {
+  runId: string;
+  params: RunParams;
+  replicate: number;
+  metrics: MetricColumns;
+  /** collectProvenance() plus the run's own entries (engine, kernel, started_at, ended_at, …) */
+  provenance: Record<string, string>;
+}
+
+export interface RunFileContents {
+  runId: string;
+  params: RunParams;
+  replicate: number;
+  provenance: Record<string, string>;
+  metrics: MetricColumns;
+}
+
+export interface NeuronsFileInput {
+  runId: string;
+  snapshots: NeuronSnapshots;
+  provenance: Record<string, string>;
+}
+
+const META_PREFIX = 'lnsweep.';
+const RESERVED_KEYS = new Set(['run_id', 'params', 'replicate', 'provenance']);
+
+/** The metadata map of a run's files; provenance keys that would shadow the fixed entries are refused. */
+function runMetadata(
+  runId: string,
+  provenance: Record<string, string>,
+  extra: Record<string, string> = {},
+): Map<string, string> {
+  const meta = new Map<string, string>([[`${META_PREFIX}run_id`, runId]]);
+  for (const [key, value] of Object.entries(extra)) meta.set(`${META_PREFIX}${key}`, value);
+  meta.set(`${META_PREFIX}provenance`, canonicalJson(provenance));
+  for (const key of Object.keys(provenance).sort()) {
+    if (RESERVED_KEYS.has(key)) throw new Error(`[io] bug: provenance key '${key}' is reserved for the run's metadata`);
+    meta.set(`${META_PREFIX}${key}`, String(provenance[key]));
+  }
+  return meta;
+}
+
+/** Writes `runs/<run_id>.arrow` atomically: one batch of `rows` rows. Throws ArrowFileError. */
+export function writeRunFile(path: string, run: RunFileInput): void {
+  const { metrics } = run;
+  const schema = new Schema(
+    RUN_METRICS_SCHEMA.fields,
+    runMetadata(run.runId, run.provenance, {
+      params: canonicalJson(run.params),
+      replicate: String(run.replicate),
+    }),
+  );
+  let batch;
+  try {
+    const columns = [
+      repeatedUtf8(run.runId, metrics.rows),
+      int64DataFromFloat64(trimmed(metrics.step, metrics.rows, 'step')),
+      ...METRIC_NAMES.map((name) => float64Data(trimmed(metrics.values[name], metrics.rows, name))),
+    ];
+    batch = batchOf(schema, columns);
+  } catch (cause) {
+    throw new ArrowFileError(path, (cause as Error).message, { cause });
+  }
+  writeArrowFileAtomic(path, new Table(schema, [batch]));
+}
+
+/** Writes `runs/<run_id>.neurons.arrow` atomically: one row per (snapshot step, neuron). Throws ArrowFileError. */
+export function writeNeuronsFile(path: string, run: NeuronsFileInput): void {
+  const { snapshots: s } = run;
+  const rows = s.step.length;
+  const schema = new Schema(NEURONS_SCHEMA.fields, runMetadata(run.runId, run.provenance));
+  let batch;
+  try {
+    batch = batchOf(schema, [
+      repeatedUtf8(run.runId, rows),
+      int64DataFromFloat64(s.step),
+      int64DataFromFloat64(s.neuron),
+      float64Data(s.w_norm2),
+      float64Data(s.w_theta_ip),
+      float64Data(s.a),
+    ]);
+  } catch (cause) {
+    throw new ArrowFileError(path, (cause as Error).message, { cause });
+  }
+  writeArrowFileAtomic(path, new Table(schema, [batch]));
+}
+
+/** Reads a run file back: the inverse of writeRunFile (metrics as fresh Float64Arrays). Throws ArrowFileError. */
+export function readRunFile(path: string): RunFileContents {
+  const table = readArrowFile(path);
+  const meta = table.schema.metadata;
+  const get = (key: string): string => {
+    const value = meta.get(`${META_PREFIX}${key}`);
+    if (value === undefined) throw new ArrowFileError(path, `not a run file: no '${META_PREFIX}${key}' metadata`);
+    return value;
+  };
+  let params: RunParams;
+  let provenance: Record<string, string>;
+  try {
+    params = JSON.parse(get('params')) as RunParams;
+    provenance = JSON.parse(get('provenance')) as Record<string, string>;
+  } catch (cause) {
+    if (cause instanceof ArrowFileError) throw cause;
+    throw new ArrowFileError(path, 'run file metadata is not valid JSON', { cause });
+  }
+  const rows = table.numRows;
+  const values = {} as MetricColumns['values'];
+  for (const name of METRIC_NAMES) values[name] = float64Column(path, table, name);
+  return {
+    runId: get('run_id'),
+    params,
+    replicate: Number(get('replicate')),
+    provenance,
+    metrics: { rows, step: int64ColumnAsFloat64(path, table, 'step'), values },
+  };
+}
+
+/** A Float64 column of `table` as one Float64Array (copied out of the file's buffer, so callers may keep it). */
+export function float64Column(path: string, table: Table, name: string): Float64Array {
+  const column = table.getChild(name);
+  if (!column || !util.compareTypes(column.type, new Float64())) {
+    throw new ArrowFileError(path, `column '${name}' missing or not Float64`);
+  }
+  const out = new Float64Array(table.numRows);
+  let offset = 0;
+  for (const chunk of column.data) {
+    out.set((chunk.values as Float64Array).subarray(0, chunk.length), offset);
+    offset += chunk.length;
+  }
+  return out;
+}
+
+/** An Int64 column of `table` as doubles (exact for |v| < 2^53: steps and indices). */
+export function int64ColumnAsFloat64(path: string, table: Table, name: string): Float64Array {
+  const column = table.getChild(name);
+  if (!column || !util.compareTypes(column.type, new Int64())) {
+    throw new ArrowFileError(path, `column '${name}' missing or not Int64`);
+  }
+  const out = new Float64Array(table.numRows);
+  let offset = 0;
+  for (const chunk of column.data) {
+    const values = chunk.values as BigInt64Array;
+    for (let i = 0; i < chunk.length; i++) out[offset + i] = Number(values[i]);
+    offset += chunk.length;
+  }
+  return out;
+}
+
+function trimmed(values: Float64Array, rows: number, name: string): Float64Array {
+  if (values.length < rows) throw new Error(`[io] bug: metric '${name}' has ${values.length} values for ${rows} rows`);
+  return values.length === rows ? values : values.subarray(0, rows);
+}

@@ -1,0 +1,152 @@
+/**
+ * One Arrow schema per output table (SPEC §3, §6), with explicit types: a column's type never depends on the values
+ * that happen to be in it. Strings are plain Utf8, never dictionaries (the file writer throws on a second batch with
+ * a dictionary, PITFALLS). Parameter columns take their type from PARAM_SPECS:
+ *
+ *   int → Int64 · float → Float64 · enum → Utf8 · int_list → Utf8 holding JSON (`"[0,1000]"`)
+ *
+ * Column order, by table:
+ *   runs/<id>.arrow          run_id, step, <METRIC_NAMES…>
+ *   runs/<id>.neurons.arrow  run_id, step, neuron, w_norm2, w_theta_ip, a
+ *   summary.arrow            run_id, <PARAM_KEYS…>, replicate, status, error, steps_done, wall_s, steps_per_s,
+ *                            final_<metric…>, lazy_escape_step, phase2_step, align_step, <extra…, sorted by name>
+ *   metrics.arrow            run_id, <PARAM_KEYS…>, replicate, step, <METRIC_NAMES…>
+ * `engine` is a parameter (RunParams.engine), so the summary's `engine` column is the parameter column.
+ */
+import { DataType, Field, Float64, Int64, Schema, Utf8 } from 'apache-arrow';
+import { PARAM_KEYS, PARAM_SPECS, type ParamKind } from '../core/params.js';
+import { METRIC_NAMES, type MetricName, type RunParams } from '../core/types.js';
+
+/** Field constructors: explicit type and nullability. */
+const utf8 = (name: string, nullable = false) => new Field(name, new Utf8(), nullable);
+const int64 = (name: string, nullable = false) => new Field(name, new Int64(), nullable);
+const float64 = (name: string, nullable = false) => new Field(name, new Float64(), nullable);
+
+export function arrowTypeForParam(kind: ParamKind): DataType {
+  switch (kind.kind) {
+    case 'int':
+      return new Int64();
+    case 'float':
+      return new Float64();
+    case 'enum':
+    case 'int_list':
+      return new Utf8();
+  }
+}
+
+/** One column per RunParams key, in PARAM_KEYS order. */
+export const PARAM_FIELDS: readonly Field[] = PARAM_KEYS.map(
+  (key) => new Field(key, arrowTypeForParam(PARAM_SPECS[key].kind), false),
+);
+
+const METRIC_FIELDS: readonly Field[] = METRIC_NAMES.map((name) => float64(name));
+
+export const RUN_METRICS_SCHEMA = new Schema([utf8('run_id'), int64('step'), ...METRIC_FIELDS]);
+
+export const NEURONS_SCHEMA = new Schema([
+  utf8('run_id'),
+  int64('step'),
+  int64('neuron'),
+  float64('w_norm2'),
+  float64('w_theta_ip'),
+  float64('a'),
+]);
+
+export const MERGED_METRICS_SCHEMA = new Schema([
+  utf8('run_id'),
+  ...PARAM_FIELDS,
+  int64('replicate'),
+  int64('step'),
+  ...METRIC_FIELDS,
+]);
+
+export const SUMMARY_STATUSES = ['done', 'diverged', 'failed'] as const;
+export type SummaryStatus = (typeof SUMMARY_STATUSES)[number];
+
+/** `final_<metric>` for every metric, in METRIC_NAMES order. */
+export const FINAL_COLUMNS = METRIC_NAMES.map((name) => `final_${name}` as const);
+export type FinalColumn = `final_${MetricName}`;
+
+/** Steps at which a threshold was first reached (SPEC §6), null where never. */
+export const EVENT_STEP_COLUMNS = ['lazy_escape_step', 'phase2_step', 'align_step'] as const;
+export type EventStepColumn = (typeof EVENT_STEP_COLUMNS)[number];
+
+const SUMMARY_FIXED_FIELDS: readonly Field[] = [
+  utf8('run_id'),
+  ...PARAM_FIELDS,
+  int64('replicate'),
+  utf8('status'),
+  utf8('error', true),
+  int64('steps_done'),
+  float64('wall_s'),
+  float64('steps_per_s'),
+  ...FINAL_COLUMNS.map((name) => float64(name, true)),
+  ...EVENT_STEP_COLUMNS.map((name) => int64(name, true)),
+];
+
+/** Names the summary's fixed columns take; an extra column may not reuse one. */
+export const SUMMARY_FIXED_NAMES: ReadonlySet<string> = new Set(SUMMARY_FIXED_FIELDS.map((f) => f.name));
+
+/**
+ * The summary schema: the fixed columns, then one nullable Float64 per extra name (analysis results such as
+ * `norm_decay_rate`), sorted so the same rows always give the same file.
+ */
+export function summarySchema(extraNames: Iterable<string> = []): Schema {
+  const extras = [...new Set(extraNames)].sort();
+  for (const name of extras) {
+    if (SUMMARY_FIXED_NAMES.has(name)) {
+      throw new Error(`[io] bug: extra summary column '${name}' collides with a fixed column`);
+    }
+  }
+  return new Schema([...SUMMARY_FIXED_FIELDS, ...extras.map((name) => float64(name, true))]);
+}
+
+/** A parameter's value as stored in its column (Int64 columns take BigInt). */
+export function paramToColumnValue(key: keyof RunParams, value: unknown): bigint | number | string {
+  const kind = PARAM_SPECS[key].kind.kind;
+  switch (kind) {
+    case 'int':
+      if (typeof value !== 'number' || !Number.isSafeInteger(value)) {
+        throw new Error(`[io] bug: parameter '${key}' should be an integer, got ${JSON.stringify(value)}`);
+      }
+      return BigInt(value);
+    case 'float':
+      if (typeof value !== 'number') {
+        throw new Error(`[io] bug: parameter '${key}' should be a number, got ${JSON.stringify(value)}`);
+      }
+      return value;
+    case 'enum':
+      return String(value);
+    case 'int_list':
+      return JSON.stringify(value);
+  }
+}
+
+/** The inverse of paramToColumnValue, for a value read back from a column. */
+export function paramFromColumnValue(key: keyof RunParams, value: unknown): RunParams[keyof RunParams] {
+  const kind = PARAM_SPECS[key].kind.kind;
+  switch (kind) {
+    case 'int':
+    case 'float':
+      return Number(value);
+    case 'enum':
+      return String(value) as RunParams[keyof RunParams];
+    case 'int_list':
+      return JSON.parse(String(value)) as number[];
+  }
+}
+
+/** Canonical JSON: object keys sorted at every depth, so equal values give equal strings. */
+export function canonicalJson(value: unknown): string {
+  return JSON.stringify(sortKeys(value));
+}
+
+function sortKeys(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(sortKeys);
+  if (value !== null && typeof value === 'object') {
+    const out: Record<string, unknown> = {};
+    for (const key of Object.keys(value).sort()) out[key] = sortKeys((value as Record<string, unknown>)[key]);
+    return out;
+  }
+  return value;
+}

@@ -1,0 +1,88 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { join } from 'node:path';
+import { METRIC_NAMES } from '../../src/core/types.js';
+import { readArrowFile } from '../../src/io/arrow-file.js';
+import { readRunFile, writeNeuronsFile, writeRunFile } from '../../src/io/run-file.js';
+import { PROVENANCE, sampleMetrics, sampleParams, sampleSnapshots, tempDir } from './helpers.js';
+
+describe('run files', () => {
+  let dir: string;
+  let cleanup: () => void;
+  beforeEach(() => ({ dir, cleanup } = tempDir('run')));
+  afterEach(() => cleanup());
+
+  it('writes the metric columns of SPEC §3 with exact names and Arrow types in one record batch', () => {
+    const path = join(dir, 'r1.arrow');
+    writeRunFile(path, { runId: 'r1', params: sampleParams(), replicate: 1, metrics: sampleMetrics(7), provenance: PROVENANCE });
+    const table = readArrowFile(path);
+    expect(table.schema.fields.map((f) => f.name)).toEqual(['run_id', 'step', ...METRIC_NAMES]);
+    expect(table.schema.fields.map((f) => String(f.type))).toEqual(['Utf8', 'Int64', ...METRIC_NAMES.map(() => 'Float64')]);
+    expect(table.batches).toHaveLength(1);
+    expect(table.numRows).toBe(7);
+    expect(table.getChild('step')!.get(6)).toBe(60n);
+    expect(table.getChild('run_id')!.get(3)).toBe('r1');
+  });
+
+  it('reads back exactly what was written: params, replicate, provenance and every metric bit for bit', () => {
+    const path = join(dir, 'r2.arrow');
+    const metrics = sampleMetrics(5);
+    const params = sampleParams({ snapshot_steps: [0, 500, 1000], optimizer: 'sam', rho: 0.05 });
+    writeRunFile(path, { runId: 'r2', params, replicate: 3, metrics, provenance: PROVENANCE });
+    const back = readRunFile(path);
+    expect(back.runId).toBe('r2');
+    expect(back.params).toEqual(params);
+    expect(back.replicate).toBe(3);
+    expect(back.provenance).toEqual(PROVENANCE);
+    expect(back.metrics.rows).toBe(5);
+    expect(back.metrics.step).toEqual(metrics.step);
+    for (const name of METRIC_NAMES) expect(back.metrics.values[name]).toEqual(metrics.values[name]);
+    expect(Number.isNaN(back.metrics.values.kernel_dist[1])).toBe(true);
+  });
+
+  it('stores parameters and each provenance entry in the schema metadata under lnsweep. keys', () => {
+    const path = join(dir, 'r3.arrow');
+    writeRunFile(path, { runId: 'r3', params: sampleParams(), replicate: 0, metrics: sampleMetrics(2), provenance: PROVENANCE });
+    const meta = readArrowFile(path).schema.metadata;
+    expect(meta.get('lnsweep.run_id')).toBe('r3');
+    expect(meta.get('lnsweep.replicate')).toBe('0');
+    expect(JSON.parse(meta.get('lnsweep.params')!)).toEqual(sampleParams());
+    expect(meta.get('lnsweep.git_commit')).toBe('abc123');
+    expect(meta.get('lnsweep.engine')).toBe('native');
+    expect(meta.get('lnsweep.ended_at')).toBe(PROVENANCE.ended_at);
+  });
+
+  it('writes only the first `rows` values when the core hands over longer arrays', () => {
+    const path = join(dir, 'r4.arrow');
+    const m = sampleMetrics(6);
+    const short = { ...m, rows: 4 };
+    writeRunFile(path, { runId: 'r4', params: sampleParams(), replicate: 0, metrics: short, provenance: PROVENANCE });
+    expect(readRunFile(path).metrics.step).toEqual(new Float64Array([0, 10, 20, 30]));
+  });
+
+  it('writes per-neuron snapshots with Int64 step and neuron and Float64 values', () => {
+    const path = join(dir, 'r5.neurons.arrow');
+    const snapshots = sampleSnapshots([0, 500, 1000], 4);
+    writeNeuronsFile(path, { runId: 'r5', snapshots, provenance: PROVENANCE });
+    const table = readArrowFile(path);
+    expect(table.schema.fields.map((f) => [f.name, String(f.type)])).toEqual([
+      ['run_id', 'Utf8'],
+      ['step', 'Int64'],
+      ['neuron', 'Int64'],
+      ['w_norm2', 'Float64'],
+      ['w_theta_ip', 'Float64'],
+      ['a', 'Float64'],
+    ]);
+    expect(table.batches).toHaveLength(1);
+    expect(table.numRows).toBe(12);
+    expect(table.getChild('step')!.get(11)).toBe(1000n);
+    expect(table.getChild('neuron')!.get(11)).toBe(3n);
+    expect(table.getChild('a')!.toArray()).toEqual(snapshots.a);
+    expect(table.schema.metadata.get('lnsweep.run_id')).toBe('r5');
+  });
+
+  it('writes an empty snapshot file when a run took no snapshots', () => {
+    const path = join(dir, 'r6.neurons.arrow');
+    writeNeuronsFile(path, { runId: 'r6', snapshots: sampleSnapshots([], 4), provenance: PROVENANCE });
+    expect(readArrowFile(path).numRows).toBe(0);
+  });
+});
