@@ -1,0 +1,60 @@
+/**
+ * Shared test plumbing: temp folders, sweep files, and the real CLI as a child process (from dist/, which
+ * `npm test` builds first), so end-to-end tests exercise exactly what users run.
+ */
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll } from 'vitest';
+
+export const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+export const CLI = join(REPO, 'dist', 'cli', 'main.js');
+
+/** A temp folder removed after the test file. */
+export function tempDir(prefix = 'lnsweep-test-'): string {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  return dir;
+}
+
+export function writeSweep(dir: string, name: string, yaml: string): string {
+  const path = join(dir, `${name}.yaml`);
+  writeFileSync(path, yaml);
+  return path;
+}
+
+export interface CliResult {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+export function runCli(args: string[], env: Record<string, string> = {}): CliResult {
+  const r = spawnSync(process.execPath, [CLI, ...args], {
+    encoding: 'utf8',
+    env: { ...process.env, ...env, CI: 'true' },
+    timeout: 300_000,
+  });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+/** Starts the CLI without waiting: for signal and kill tests. */
+export function startCli(args: string[], env: Record<string, string> = {}): ChildProcess & { output: () => string } {
+  const child = spawn(process.execPath, [CLI, ...args], { env: { ...process.env, ...env, CI: 'true' } });
+  let out = '';
+  child.stdout!.on('data', (b) => (out += b));
+  child.stderr!.on('data', (b) => (out += b));
+  return Object.assign(child, { output: () => out });
+}
+
+export function exited(child: ChildProcess): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {
+  return new Promise((res) => child.once('exit', (code, signal) => res({ code, signal })));
+}
+
+/** python3 with the readers users use, or null (the caller skips with this reason). */
+export function pythonReadersMissing(): string | null {
+  const r = spawnSync('python3', ['-c', 'import pyarrow, pandas, polars, duckdb'], { encoding: 'utf8' });
+  return r.status === 0 ? null : `python3 lacks pyarrow/pandas/polars/duckdb: ${r.stderr.trim().split('\n').pop()}`;
+}
