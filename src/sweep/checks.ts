@@ -1,0 +1,82 @@
+/**
+ * Checks on one resolved run, for constraints between parameters that a single value cannot show: teacher_sparsity ≤ d,
+ * batch ≤ n, snapshots within the run, a kernel that can run the optimizer, and a stable learning rate. Each problem
+ * is reported at the key path that set the offending value (`base.batch`, `grid.lr[2]`, `default`, …).
+ */
+import { resolveKernel } from '../core/kernel-choice.js';
+import type { RunParams } from '../core/types.js';
+import type { SweepProblem } from './errors.js';
+import type { ParamKey } from './values.js';
+
+/** Where each parameter's value came from: a key path, or 'default'. */
+export type Origins = Partial<Record<ParamKey, string>>;
+
+/** lr times the squared gradient norm at init must stay below this (GD on a quadratic diverges above 2/λ_max). */
+export const STABILITY_BOUND = 2;
+
+const sig = (x: number) => Number(x.toPrecision(4));
+
+/**
+ * The stability quantity of a run, compared with STABILITY_BOUND:
+ * - sgd, sam, gd: lr·α²·(width + d). At init ‖∂f/∂(a,W)‖² = ‖Wx‖² + ‖a‖²‖x‖² ≈ α²(m + d) for x ~ N(0, I_d), and
+ *   batch-1 SGD on ½(f − y)² is stable only while lr·‖∇f‖² < 2.
+ * - oscillate: lr·(width·√lr/2)·(1 + √(d/n))². GD on W with a_i ∈ {−q, 0, q}, q = lr^{1/4}, half of them non-zero:
+ *   ‖a‖² ≈ width·√lr/2 times the largest eigenvalue of XᵀX/n, ≈ (1 + √(d/n))² (Marchenko–Pastur edge).
+ */
+export function stabilityOf(p: RunParams): { value: number; formula: string; why: string } {
+  if (p.optimizer === 'oscillate') {
+    return {
+      value: p.lr * ((p.width * Math.sqrt(p.lr)) / 2) * (1 + Math.sqrt(p.d / p.n)) ** 2,
+      formula: 'lr·(width·√lr/2)·(1 + √(d/n))²',
+      why: 'GD on W with |a_i| = lr^{1/4} on half the neurons: ‖a‖²·λ_max(XᵀX/n)',
+    };
+  }
+  return {
+    value: p.lr * p.alpha ** 2 * (p.width + p.d),
+    formula: 'lr·alpha²·(width + d)',
+    why: 'batch-1 SGD at init, where ‖∂f/∂(a,W)‖² ≈ alpha²·(width + d) for x ~ N(0, I_d)',
+  };
+}
+
+export function checkRun(p: RunParams, origins: Origins, allowUnstable: boolean): SweepProblem[] {
+  const at = (key: ParamKey) => origins[key] ?? 'default';
+  const from = (key: ParamKey) => `${key} is ${p[key]}, from ${at(key)}`;
+  const problems: SweepProblem[] = [];
+
+  if (p.teacher_sparsity > p.d) {
+    problems.push({ path: at('teacher_sparsity'), reason: `teacher_sparsity must be ≤ d (got ${p.teacher_sparsity}; ${from('d')})` });
+  }
+  if (p.batch > p.n) {
+    problems.push({ path: at('batch'), reason: `batch must be ≤ n (got ${p.batch}; ${from('n')})` });
+  }
+  const late = p.snapshot_steps.filter((s) => s > p.steps);
+  if (late.length > 0) {
+    problems.push({
+      path: at('snapshot_steps'),
+      reason: `snapshot step${late.length > 1 ? 's' : ''} ${late.join(', ')} after the last step (${from('steps')})`,
+    });
+  }
+  try {
+    resolveKernel(p);
+  } catch (e) {
+    problems.push({
+      path: at('kernel'),
+      reason: `kernel '${p.kernel}' cannot run optimizer '${p.optimizer}' (${from('optimizer')}): oscillate moves a off the span the subspace kernel tracks; use 'dense' or 'auto'`,
+      cause: e,
+    });
+  }
+  if (!allowUnstable) {
+    const s = stabilityOf(p);
+    if (s.value > STABILITY_BOUND) {
+      const run = `{optimizer: ${p.optimizer}, lr: ${p.lr}, alpha: ${p.alpha}, width: ${p.width}, d: ${p.d}, n: ${p.n}}`;
+      problems.push({
+        path: at('lr'),
+        reason:
+          `unstable learning rate for the run ${run}: ${s.formula} = ${sig(s.value)} > ${STABILITY_BOUND}, the stability ` +
+          `bound of ${s.why}; lower lr (lr_rule keeps lr·alpha²·width fixed), or set allow_unstable: true to map the ` +
+          `divergence edge on purpose (such runs stop with status 'diverged')`,
+      });
+    }
+  }
+  return problems;
+}

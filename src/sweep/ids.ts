@@ -1,0 +1,54 @@
+/**
+ * Run identity (SPEC §5): a run is its fully resolved parameters, the sweep seed and its replicate index, and its id is
+ * a hash of the canonical JSON of exactly that. Nothing else goes in (not the sweep name, the file, the key order or
+ * the other runs), so the same run has the same id in every sweep, order, worker count and shard.
+ */
+import { createHash } from 'node:crypto';
+import type { RunParams } from '../core/types.js';
+
+/** 16 lowercase hex characters (64 bits of sha256): collisions are negligible below ~10⁸ runs. */
+export type RunId = string & { readonly __brand?: 'RunId' };
+
+/**
+ * JSON with object keys sorted (by UTF-16 code unit, recursively), no whitespace and numbers in JavaScript's shortest
+ * round-trip form (so 0.1 is "0.1" on every platform; -0 becomes "0"). Only JSON values are allowed: NaN, ±Infinity,
+ * undefined, functions, bigints, symbols and non-plain objects throw, since a value JSON cannot carry would make two
+ * different runs hash alike.
+ */
+export function canonicalJson(value: unknown): string {
+  return encode(value, '$');
+}
+
+function encode(value: unknown, where: string): string {
+  if (value === null) return 'null';
+  switch (typeof value) {
+    case 'boolean':
+      return value ? 'true' : 'false';
+    case 'string':
+      return JSON.stringify(value);
+    case 'number':
+      if (!Number.isFinite(value)) throw new TypeError(`canonicalJson: ${where} is ${value}, which JSON cannot represent`);
+      return JSON.stringify(value);
+    case 'object': {
+      if (Array.isArray(value)) return `[${value.map((v, i) => encode(v, `${where}[${i}]`)).join(',')}]`;
+      const proto = Object.getPrototypeOf(value);
+      if (proto !== Object.prototype && proto !== null) {
+        throw new TypeError(`canonicalJson: ${where} is a ${proto?.constructor?.name ?? 'non-plain object'}, not a plain object`);
+      }
+      const record = value as Record<string, unknown>;
+      const keys = Object.keys(record).sort();
+      return `{${keys.map((k) => `${JSON.stringify(k)}:${encode(record[k], `${where}.${k}`)}`).join(',')}}`;
+    }
+    default:
+      throw new TypeError(`canonicalJson: ${where} is ${typeof value}, which JSON cannot represent`);
+  }
+}
+
+export function sha256Hex(text: string): string {
+  return createHash('sha256').update(text, 'utf8').digest('hex');
+}
+
+/** The run's id: the first 16 hex characters of sha256(canonicalJson({ params, seed, replicate })). */
+export function runIdOf(params: RunParams, sweepSeed: number, replicate: number): RunId {
+  return sha256Hex(canonicalJson({ params, seed: sweepSeed, replicate })).slice(0, 16);
+}

@@ -1,0 +1,185 @@
+/**
+ * From a sweep file to the frozen plan: every run's id, replicate, fully resolved parameters and estimated cost.
+ *
+ * Expansion is pure and deterministic. A run's parameters are defaults ← base ← grid point ← zip values, then
+ * lr = lr_rule / (alpha²·width) (rounded to 12 significant digits), then `kernel` resolved by resolveKernel, so 'auto'
+ * never reaches a plan. The runs come in this order: grid keys sorted, their product taken with the first key
+ * outermost; then the zip groups in file order; then the lr_rule values; the replicate index (0-based) innermost.
+ * A run whose id was already produced is dropped (the first stays). Example:
+ *
+ *     grid: { sigma: [0, 4], alpha: [1, 2] }
+ *     zip:  [{ width: [100, 1000], log_every: [10, 100] }]
+ *     replicates: 2
+ *
+ *   → 2 × 2 × 2 points × 2 replicates = 16 runs:
+ *     alpha=1 sigma=0 width=100  log_every=10  r=0, r=1
+ *     alpha=1 sigma=0 width=1000 log_every=100 r=0, r=1
+ *     alpha=1 sigma=4 width=100  …
+ *     …
+ *     alpha=2 sigma=4 width=1000 log_every=100 r=1
+ *
+ *   and with `grid: { kernel: [auto, dense] }` at width 10, d 20 both values resolve to 'dense': one run, not two.
+ *
+ * Checks on each resolved run (checks.ts) run during expansion; loadSweep runs them once so that a spec it returns
+ * always expands.
+ */
+import { readFileSync } from 'node:fs';
+import { estimateRunCost, resolveKernel } from '../core/kernel-choice.js';
+import { defaultParams, PARAM_KEYS } from '../core/params.js';
+import type { Engine, RunParams } from '../core/types.js';
+import { checkRun, type Origins } from './checks.js';
+import { SweepSpecError, type SweepProblem } from './errors.js';
+import { runIdOf, type RunId } from './ids.js';
+import { parseSweepShape, type ParamLists, type SweepSpec } from './spec.js';
+import { round12, type ParamKey, type ParamValue } from './values.js';
+
+export interface PlannedRun {
+  run_id: RunId;
+  /** 0-based replicate index */
+  replicate: number;
+  /** fully resolved: every key of RunParams, kernel 'dense' or 'subspace' */
+  params: RunParams;
+  /** estimateRunCost(params): multiply-adds, for ETA weighting and shard balancing */
+  cost: number;
+}
+
+/** plan.json */
+export interface Plan {
+  format: 1;
+  name: string;
+  seed: number;
+  /** the sweep file as the user named it */
+  source: string;
+  runs: PlannedRun[];
+}
+
+export interface PlanOptions {
+  /** run every run on this engine instead of the file's (the CLI's --engine); the ids change with it */
+  engine?: Engine;
+}
+
+/** A sweep may not expand to more runs than this (orchestration alone would take hours). */
+export const MAX_RUNS = 1_000_000;
+
+/** A run from its resolved parameters (kernel resolved here if still 'auto'). */
+export function planRun(params: RunParams, sweepSeed: number, replicate: number): PlannedRun {
+  const resolved: RunParams = { ...params, snapshot_steps: [...params.snapshot_steps], kernel: resolveKernel(params) };
+  return { run_id: runIdOf(resolved, sweepSeed, replicate), replicate, params: resolved, cost: estimateRunCost(resolved) };
+}
+
+/** Parses and fully validates a sweep file's text; `source` names it in messages. */
+export function parseSweep(text: string, source: string): SweepSpec {
+  const spec = parseSweepShape(text, source);
+  resolve(spec, {});
+  return spec;
+}
+
+/** Reads and fully validates a sweep file. Throws SweepSpecError. */
+export function loadSweep(path: string): SweepSpec {
+  return parseSweep(readSweepText(path), path);
+}
+
+/** The runs of a spec, in the order of the module comment. Pure. Throws SweepSpecError if a run is invalid. */
+export function expandSweep(spec: SweepSpec, options: PlanOptions = {}): PlannedRun[] {
+  return resolve(spec, options);
+}
+
+/** Reads, validates and expands a sweep file into the plan that `run` freezes as plan.json. */
+export function planSweep(path: string, options: PlanOptions = {}): Plan {
+  const spec = parseSweepShape(readSweepText(path), path);
+  return { format: 1, name: spec.name, seed: spec.seed, source: path, runs: resolve(spec, options) };
+}
+
+function readSweepText(path: string): string {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    const why =
+      code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a directory' : code === 'EACCES' ? 'permission denied' : (e as Error).message;
+    throw new SweepSpecError(path, [{ path: '', reason: `cannot read the sweep file: ${why}${code ? ` (${code})` : ''}` }], { cause: e });
+  }
+}
+
+/** One choice along one axis of the product: parameter values to set, or an lr_rule value. */
+interface Choice {
+  set: [ParamKey, ParamValue, string][];
+  rule?: [number, string];
+}
+
+function factorsOf(spec: SweepSpec): Choice[][] {
+  const factors: Choice[][] = [];
+  for (const key of (Object.keys(spec.grid) as ParamKey[]).sort()) {
+    factors.push(spec.grid[key]!.map((v, i) => ({ set: [[key, v, `grid.${key}[${i}]`]] })));
+  }
+  spec.zip.forEach((group: ParamLists, g) => {
+    const keys = (Object.keys(group) as ParamKey[]).sort();
+    const length = group[keys[0]]!.length;
+    factors.push(
+      Array.from({ length }, (_, i) => ({ set: keys.map((k): Choice['set'][number] => [k, group[k]![i], `zip[${g}].${k}[${i}]`]) })),
+    );
+  });
+  if (spec.lrRule) {
+    const values = spec.lrRule.eta_alpha2_width;
+    const path = 'lr_rule.eta_alpha2_width';
+    factors.push(values.map((v, i) => ({ set: [], rule: [v, values.length > 1 ? `${path}[${i}]` : path] })));
+  }
+  return factors;
+}
+
+function resolve(spec: SweepSpec, options: PlanOptions): PlannedRun[] {
+  const factors = factorsOf(spec);
+  const points = factors.reduce((acc, f) => acc * f.length, 1);
+  if (points * spec.replicates > MAX_RUNS) {
+    throw new SweepSpecError(spec.source, [
+      { path: '', reason: `expands to ${points * spec.replicates} runs (grid × zip × lr_rule × replicates); at most ${MAX_RUNS} are allowed` },
+    ]);
+  }
+
+  const start = { ...defaultParams(), ...spec.base } as Record<string, unknown>;
+  const baseOrigins: Origins = {};
+  for (const key of Object.keys(spec.base) as ParamKey[]) baseOrigins[key] = `base.${key}`;
+
+  const runs: PlannedRun[] = [];
+  const seen = new Set<RunId>();
+  const problems = new Map<string, SweepProblem>();
+  const index = new Array<number>(factors.length).fill(0);
+  for (let point = 0; point < points; point++) {
+    const draft = { ...start };
+    const origins: Origins = { ...baseOrigins };
+    factors.forEach((f, j) => {
+      const choice = f[index[j]];
+      for (const [key, value, origin] of choice.set) {
+        draft[key] = value;
+        origins[key] = origin;
+      }
+      if (choice.rule) {
+        const [value, origin] = choice.rule;
+        draft.lr = round12(value / ((draft.alpha as number) ** 2 * (draft.width as number)));
+        origins.lr = origin;
+      }
+    });
+    if (options.engine) draft.engine = options.engine;
+
+    // a fresh object in PARAM_KEYS order, so plan.json reads the same way for every run
+    const params = Object.fromEntries(PARAM_KEYS.map((k) => [k, draft[k]])) as unknown as RunParams;
+    const found = checkRun(params, origins, spec.allowUnstable);
+    if (found.length > 0) {
+      for (const p of found) if (!problems.has(`${p.path}\n${p.reason}`)) problems.set(`${p.path}\n${p.reason}`, p);
+    } else {
+      for (let r = 0; r < spec.replicates; r++) {
+        const run = planRun(params, spec.seed, r);
+        if (seen.has(run.run_id)) continue;
+        seen.add(run.run_id);
+        runs.push(run);
+      }
+    }
+
+    for (let j = factors.length - 1; j >= 0; j--) {
+      if (++index[j] < factors[j].length) break;
+      index[j] = 0;
+    }
+  }
+  if (problems.size > 0) throw new SweepSpecError(spec.source, [...problems.values()]);
+  return runs;
+}

@@ -1,0 +1,51 @@
+/**
+ * The one place random seeds come from (SPEC §5). Each of a run's three streams is seeded from the sweep seed, the
+ * replicate index and only the parameters that stream's draws depend on, so that cells of a sweep share draws where
+ * the comparison needs it (common random numbers):
+ *
+ * - data (X, θ*): {n, d, teacher_norm, teacher_sparsity}. Replicate r trains on the same data in every cell that
+ *   shares them, whatever σ, α, width or optimizer.
+ * - init (W(0), a(0)): {width, d, init law} and, for `oscillate`, lr (a(0) ∈ {−q, 0, q}, q = lr^{1/4}). Not alpha: α
+ *   only scales the same standard-normal draws, so an α sweep compares identical draws.
+ * - sgd (sample indices, label noise): nothing but the seed and replicate. σ only scales the same noise draws, so σ,
+ *   ρ and lr sweeps see the same sample order and noise signs.
+ *
+ * Never the engine or kernel: engines are compared on identical streams.
+ */
+import type { RunParams, RunSeeds, StreamSeed } from '../core/types.js';
+import { canonicalJson } from './ids.js';
+import { createHash } from 'node:crypto';
+
+export type StreamName = 'data' | 'init' | 'sgd';
+
+/** Replaces the (probability 2⁻¹²⁸) all-zero state, which xoshiro128** cannot leave. */
+const NONZERO_FALLBACK: StreamSeed = [0x9e3779b9, 0x7f4a7c15, 0xf39cc060, 0x5ced8e6b];
+
+/** Four uint32 words: the first 16 bytes (big-endian) of sha256(canonicalJson({ stream, seed, replicate, relevant })). */
+export function deriveSeed(
+  stream: StreamName,
+  sweepSeed: number,
+  replicate: number,
+  relevant: Record<string, unknown>,
+): StreamSeed {
+  const digest = createHash('sha256')
+    .update(canonicalJson({ stream, seed: sweepSeed, replicate, relevant }), 'utf8')
+    .digest();
+  const words: StreamSeed = [digest.readUInt32BE(0), digest.readUInt32BE(4), digest.readUInt32BE(8), digest.readUInt32BE(12)];
+  return words.every((w) => w === 0) ? NONZERO_FALLBACK : words;
+}
+
+export function runSeeds(params: RunParams, sweepSeed: number, replicate: number): RunSeeds {
+  const { n, d, width, teacher_norm, teacher_sparsity } = params;
+  const oscillate = params.optimizer === 'oscillate';
+  return {
+    data: deriveSeed('data', sweepSeed, replicate, { n, d, teacher_norm, teacher_sparsity }),
+    init: deriveSeed(
+      'init',
+      sweepSeed,
+      replicate,
+      oscillate ? { width, d, law: 'oscillate', lr: params.lr } : { width, d, law: 'ntk' },
+    ),
+    sgd: deriveSeed('sgd', sweepSeed, replicate, {}),
+  };
+}

@@ -1,0 +1,238 @@
+/**
+ * Reading a sweep file into a `SweepSpec`: YAML → shape (zod) → every parameter value checked against PARAM_SPECS,
+ * ranges materialised, keys given twice and `lr` beside `lr_rule` rejected. All problems are collected and thrown
+ * together as one SweepSpecError. Checks that need a resolved run (batch ≤ n, stability, …) live in checks.ts and are
+ * applied by plan.ts while expanding; `loadSweep` in plan.ts runs both, so a spec it returns expands without error.
+ *
+ * The file (SPEC §4; every key but name and seed optional):
+ *
+ *     name: paper-fig2             # [A-Za-z0-9._-]+, names the output folder
+ *     seed: 7                      # integer ≥ 0
+ *     description: "…"
+ *     base: { n: 200, width: 1000 } # shared by every run; defaults (core/params.ts) fill the rest
+ *     grid:                         # cross product; each value a list or a range
+ *       sigma: [0, 2, 4]
+ *       alpha: { logspace: [0.1, 10, 5] }
+ *     zip:                          # groups of equal-length lists that vary together
+ *       - { width: [100, 1000], log_every: [10, 100] }
+ *     replicates: 2                 # ≥ 1, default 1
+ *     lr_rule: { eta_alpha2_width: 1.0 }   # lr = value / (alpha²·width); a list or range makes it an axis
+ *     allow_unstable: false
+ */
+import { parseDocument } from 'yaml';
+import * as z from 'zod';
+import { PARAM_KEYS } from '../core/params.js';
+import type { RunParams } from '../core/types.js';
+import { SweepSpecError, type SweepProblem } from './errors.js';
+import {
+  checkParam,
+  describe,
+  isParamKey,
+  materialiseList,
+  unknownKeyReason,
+  zodProblems,
+  type ParamKey,
+  type ParamValue,
+} from './values.js';
+
+/** Per parameter, the values it takes, ranges already materialised. */
+export type ParamLists = Partial<Record<ParamKey, ParamValue[]>>;
+
+/** A validated sweep file. Plain data; `expandSweep` (plan.ts) turns it into runs. */
+export interface SweepSpec {
+  /** the file as the user named it (messages and plan.json) */
+  source: string;
+  name: string;
+  seed: number;
+  description?: string;
+  base: Partial<RunParams>;
+  grid: ParamLists;
+  /** each group's lists have one common length */
+  zip: ParamLists[];
+  replicates: number;
+  /** lr = value / (alpha²·width) for every run, one value per entry (several make an axis) */
+  lrRule?: { eta_alpha2_width: number[] };
+  allowUnstable: boolean;
+}
+
+const TOP_KEYS = ['name', 'seed', 'description', 'base', 'grid', 'zip', 'replicates', 'lr_rule', 'allow_unstable'];
+
+const mapping = z.record(z.string(), z.unknown());
+const TopSchema = z.strictObject({
+  name: z
+    .string()
+    .regex(/^[A-Za-z0-9._-]+$/, {
+      error: (iss) => `must use only letters, digits, '.', '_' and '-', as it names the output folder (got ${describe(iss.input)})`,
+    })
+    .refine((s) => !/^\.+$/.test(s), { error: (iss) => `must not be only dots, as it names the output folder (got ${describe(iss.input)})` }),
+  seed: z.int().min(0),
+  description: z.string().optional(),
+  base: mapping.optional(),
+  grid: mapping.optional(),
+  zip: z.array(mapping).optional(),
+  replicates: z.int().min(1).max(100_000).optional(),
+  lr_rule: z.strictObject({ eta_alpha2_width: z.unknown() }).optional(),
+  allow_unstable: z.boolean().optional(),
+});
+
+const isMapping = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
+
+/** Parses and checks a sweep file's text (shape and single values only; see the module comment). */
+export function parseSweepShape(text: string, source: string): SweepSpec {
+  const raw = parseYaml(text, source);
+  const problems: SweepProblem[] = [];
+
+  const top = TopSchema.safeParse(raw, { reportInput: true });
+  if (!top.success) {
+    for (const p of zodProblems(top.error.issues, '')) {
+      if (p.reason === 'unknown key' && !p.path.includes('.')) {
+        const hint = isParamKey(p.path) ? '; parameters go under base, grid or zip' : '';
+        p.reason = unknownKeyReason('key', p.path, TOP_KEYS, hint);
+      } else if (p.reason === 'unknown key' && p.path.startsWith('lr_rule.')) {
+        p.reason = unknownKeyReason('key', p.path.slice('lr_rule.'.length), ['eta_alpha2_width'], '; the rule is lr = eta_alpha2_width / (alpha²·width)');
+      }
+      problems.push(p);
+    }
+  }
+
+  // Parameter sections are checked even when the top level has problems elsewhere, so that one pass reports all.
+  const where = new Map<ParamKey, string>(); // parameter → the section that gave it first
+  const claim = (key: ParamKey, section: string): boolean => {
+    const first = where.get(key);
+    if (first === undefined) {
+      where.set(key, section);
+      return true;
+    }
+    problems.push({
+      path: `${section}.${key}`,
+      reason: `also given in ${first}; a parameter may appear in only one of base, grid and zip`,
+    });
+    return false;
+  };
+  const knownKey = (key: string, path: string): key is ParamKey => {
+    if (isParamKey(key)) return true;
+    problems.push({ path, reason: unknownKeyReason('parameter', key, PARAM_KEYS) });
+    return false;
+  };
+
+  const base: Partial<RunParams> = {};
+  if (isMapping(raw.base)) {
+    for (const [key, value] of Object.entries(raw.base)) {
+      if (!knownKey(key, `base.${key}`) || !claim(key, 'base')) continue;
+      const r = checkParam(key, value, `base.${key}`);
+      if (r.ok) (base as Record<string, unknown>)[key] = r.value;
+      else problems.push(...r.problems);
+    }
+  }
+
+  /** A section's lists (grid or one zip group), each value checked. */
+  const lists = (section: string, rawLists: Record<string, unknown>): ParamLists => {
+    const out: ParamLists = {};
+    for (const [key, value] of Object.entries(rawLists)) {
+      const path = `${section}.${key}`;
+      if (!knownKey(key, path) || !claim(key, section)) continue;
+      const m = materialiseList(value, path);
+      if (!m.ok) {
+        problems.push(...m.problems);
+        continue;
+      }
+      const values: ParamValue[] = [];
+      m.values.forEach((v, i) => {
+        const r = checkParam(key, v, `${path}[${i}]`);
+        if (r.ok) values.push(r.value);
+        else problems.push(...r.problems);
+      });
+      if (values.length === m.values.length) out[key] = values;
+    }
+    return out;
+  };
+
+  const grid = isMapping(raw.grid) ? lists('grid', raw.grid) : {};
+
+  const zip: ParamLists[] = [];
+  if (Array.isArray(raw.zip)) {
+    raw.zip.forEach((group, g) => {
+      if (!isMapping(group)) return; // reported by the schema
+      if (Object.keys(group).length === 0) {
+        problems.push({ path: `zip[${g}]`, reason: 'empty group: give at least one parameter list' });
+        return;
+      }
+      const before = problems.length;
+      const checked = lists(`zip[${g}]`, group);
+      const lengths = Object.entries(checked).map(([k, v]) => `${k} has ${v.length}`);
+      if (new Set(Object.values(checked).map((v) => v.length)).size > 1) {
+        problems.push({ path: `zip[${g}]`, reason: `lists must have the same length (${lengths.join(', ')})` });
+      }
+      if (problems.length === before) zip.push(checked);
+    });
+  }
+
+  let lrRule: SweepSpec['lrRule'];
+  if (isMapping(raw.lr_rule)) {
+    const path = 'lr_rule.eta_alpha2_width';
+    const value = raw.lr_rule.eta_alpha2_width;
+    if (value === undefined) {
+      problems.push({ path, reason: 'is required (lr = eta_alpha2_width / (alpha²·width))' });
+    } else {
+      const scalar = typeof value === 'number';
+      const m = scalar ? { ok: true as const, values: [value] } : materialiseList(value, path);
+      if (!m.ok) problems.push(...m.problems);
+      else {
+        const values: number[] = [];
+        m.values.forEach((v, i) => {
+          const at = scalar ? path : `${path}[${i}]`;
+          if (typeof v !== 'number' || !Number.isFinite(v)) problems.push({ path: at, reason: `must be a number (got ${describe(v)})` });
+          else if (v <= 0) problems.push({ path: at, reason: `must be > 0 (got ${v})` });
+          else values.push(v);
+        });
+        lrRule = { eta_alpha2_width: values };
+      }
+    }
+    const lrAt = where.get('lr');
+    if (lrAt !== undefined) {
+      problems.push({
+        path: `${lrAt}.lr`,
+        reason: 'lr is also set by lr_rule (lr = eta_alpha2_width / (alpha²·width) for every run); give one or the other',
+      });
+    }
+  }
+
+  if (problems.length > 0) throw new SweepSpecError(source, problems);
+  const t = top.data!;
+  return {
+    source,
+    name: t.name,
+    seed: t.seed,
+    ...(t.description !== undefined ? { description: t.description } : {}),
+    base,
+    grid,
+    zip,
+    replicates: t.replicates ?? 1,
+    ...(lrRule ? { lrRule } : {}),
+    allowUnstable: t.allow_unstable ?? false,
+  };
+}
+
+/** YAML text → a plain mapping, or a SweepSpecError naming the line and column. */
+function parseYaml(text: string, source: string): Record<string, unknown> {
+  const doc = parseDocument(text);
+  if (doc.errors.length > 0) {
+    const problems = doc.errors.map((e) => ({
+      path: e.linePos ? `line ${e.linePos[0].line}, col ${e.linePos[0].col}` : '',
+      // yaml appends " at line L, column C:" and a code frame; the position is already in the path
+      reason: `malformed YAML: ${e.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '')}`,
+    }));
+    throw new SweepSpecError(source, problems, { cause: doc.errors[0] });
+  }
+  let raw: unknown;
+  try {
+    raw = doc.toJS({ maxAliasCount: 1000 });
+  } catch (e) {
+    throw new SweepSpecError(source, [{ path: '', reason: `malformed YAML: ${(e as Error).message}` }], { cause: e });
+  }
+  if (!isMapping(raw)) {
+    const got = raw === null || raw === undefined ? 'an empty file' : describe(raw);
+    throw new SweepSpecError(source, [{ path: '', reason: `the top level must be a mapping with name, seed, base, grid, … (got ${got})` }]);
+  }
+  return raw;
+}
