@@ -9,9 +9,11 @@
  *   runs/<id>.arrow          run_id, step, <METRIC_NAMES…>
  *   runs/<id>.neurons.arrow  run_id, step, neuron, w_norm2, w_theta_ip, a
  *   summary.arrow            run_id, <PARAM_KEYS…>, replicate, status, error, steps_done, wall_s, steps_per_s,
- *                            final_<metric…>, lazy_escape_step, phase2_step, align_step, <extra…, sorted by name>
+ *                            engine_used, final_<metric…>, lazy_escape_step, phase2_step, align_step,
+ *                            <extra…, sorted by name>
  *   metrics.arrow            run_id, <PARAM_KEYS…>, replicate, step, <METRIC_NAMES…>
- * `engine` is a parameter (RunParams.engine), so the summary's `engine` column is the parameter column.
+ * `engine` is a parameter (RunParams.engine: what was asked for, `native`), so the summary's `engine` column is the
+ * parameter column; what really computed the run (`native/subspace`, SummaryRow.engine) is `engine_used`.
  */
 import { DataType, Field, Float64, Int64, Schema, Utf8 } from 'apache-arrow';
 import { PARAM_KEYS, PARAM_SPECS, type ParamKind } from '../core/params.js';
@@ -80,6 +82,7 @@ const SUMMARY_FIXED_FIELDS: readonly Field[] = [
   int64('steps_done'),
   float64('wall_s'),
   float64('steps_per_s'),
+  utf8('engine_used'),
   ...FINAL_COLUMNS.map((name) => float64(name, true)),
   ...EVENT_STEP_COLUMNS.map((name) => int64(name, true)),
 ];

@@ -1,0 +1,133 @@
+/**
+ * `journal.jsonl`: the sweep's append-only log, one JSON object per line:
+ *
+ *   {"t":"2026-01-01T00:00:00.000Z","event":"run_done","run_id":"…","status":"done",…}
+ *
+ * Each event is one write(2) of a whole line on a file opened with O_APPEND, so a crash (kill -9, OOM) loses at most
+ * the line being written and never interleaves two lines. A truncated last line is skipped and reported by
+ * readJournal; openJournal first ends such a line so the next event starts on a line of its own. Lines are not
+ * fsync'd one by one unless asked (`durable`): an fsync costs milliseconds, the run files are fsync'd anyway, and
+ * the journal only has to survive the process, not the machine.
+ */
+import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, readSync, fstatSync, writeSync } from 'node:fs';
+import { join } from 'node:path';
+import { ArrowFileError, describeCause } from './errors.js';
+
+export const JOURNAL_FILE = 'journal.jsonl';
+
+export type JournalEventName =
+  | 'sweep_start'
+  | 'sweep_end'
+  | 'run_start'
+  | 'run_done'
+  | 'run_failed'
+  | 'run_retry'
+  | 'interrupted'
+  | (string & {});
+
+/** What callers append: an event name and any JSON-serialisable fields. */
+export interface JournalInput {
+  event: JournalEventName;
+  run_id?: string;
+  [field: string]: unknown;
+}
+
+/** A line read back: the input plus its ISO time `t`. */
+export interface JournalEvent extends JournalInput {
+  t: string;
+}
+
+export interface Journal {
+  readonly path: string;
+  /** Appends one line; throws ArrowFileError if the write fails (a full disk). */
+  append(event: JournalInput): void;
+  close(): void;
+}
+
+export interface ReadJournalResult {
+  events: JournalEvent[];
+  /** the last line, when a crash cut it short (no newline and not valid JSON); null otherwise */
+  truncatedLine: string | null;
+  /** 1-based numbers of other lines that are not a JSON object (should never happen; reported, skipped) */
+  badLines: number[];
+}
+
+/** Opens (creating the folder and file if needed) `dir/journal.jsonl` for appending. */
+export function openJournal(dir: string, opts: { durable?: boolean } = {}): Journal {
+  const path = join(dir, JOURNAL_FILE);
+  let fd: number | null;
+  try {
+    mkdirSync(dir, { recursive: true });
+    fd = openSync(path, 'a+');
+    endPartialLine(fd);
+  } catch (cause) {
+    throw new ArrowFileError(path, `cannot open the journal: ${describeCause(cause)}`, { cause });
+  }
+  return {
+    path,
+    append(event: JournalInput): void {
+      if (fd === null) throw new ArrowFileError(path, `bug: append of '${event.event}' after close`);
+      const line = Buffer.from(JSON.stringify({ t: new Date().toISOString(), ...event }) + '\n', 'utf8');
+      try {
+        let offset = 0;
+        while (offset < line.byteLength) offset += writeSync(fd, line, offset);
+        if (opts.durable) fsyncSync(fd);
+      } catch (cause) {
+        throw new ArrowFileError(path, `cannot append '${event.event}': ${describeCause(cause)}`, { cause });
+      }
+    },
+    close(): void {
+      if (fd === null) return;
+      try {
+        fsyncSync(fd);
+      } catch {
+        // closing anyway; every line was already handed to the kernel
+      }
+      closeSync(fd);
+      fd = null;
+    },
+  };
+}
+
+/** Reads every event; a missing file is an empty journal. Throws ArrowFileError only when the file is unreadable. */
+export function readJournal(path: string): ReadJournalResult {
+  const result: ReadJournalResult = { events: [], truncatedLine: null, badLines: [] };
+  if (!existsSync(path)) return result;
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (cause) {
+    throw new ArrowFileError(path, `cannot read the journal: ${describeCause(cause)}`, { cause });
+  }
+  const lines = text.split('\n');
+  const endsWithNewline = text.endsWith('\n');
+  if (endsWithNewline) lines.pop();
+  lines.forEach((line, i) => {
+    if (line.trim() === '') return;
+    const event = parseEvent(line);
+    if (event) result.events.push(event);
+    else if (i === lines.length - 1 && !endsWithNewline) result.truncatedLine = line;
+    else result.badLines.push(i + 1);
+  });
+  return result;
+}
+
+function parseEvent(line: string): JournalEvent | null {
+  try {
+    const value: unknown = JSON.parse(line);
+    if (value === null || typeof value !== 'object' || Array.isArray(value)) return null;
+    if (typeof (value as JournalEvent).event !== 'string') return null;
+    return value as JournalEvent;
+  } catch {
+    return null;
+  }
+}
+
+/** If the file's last byte is not a newline (a line cut by a crash), writes one so the next line stands alone. */
+function endPartialLine(fd: number): void {
+  const size = fstatSync(fd).size;
+  if (size === 0) return;
+  const last = Buffer.alloc(1);
+  readSync(fd, last, 0, 1, size - 1);
+  if (last[0] !== 0x0a) writeSync(fd, '\n');
+}

@@ -1,0 +1,154 @@
+/**
+ * `summary.arrow` (SPEC §6): one row per run, rewritten whole (atomically) as runs finish. Rows are sorted by run_id,
+ * so the same set of runs always gives the same bytes apart from the provenance metadata. Columns: see schemas.ts;
+ * `engine_used` holds SummaryRow.engine (what really computed the run, e.g. `native/subspace`), next to the `engine`
+ * parameter column (what was asked for, e.g. `native`).
+ */
+import { DataType, Float64, Schema, Table, util } from 'apache-arrow';
+import { PARAM_KEYS } from '../core/params.js';
+import { METRIC_NAMES, type MetricName, type RunParams } from '../core/types.js';
+import { readArrowFile, writeArrowFileAtomic } from './arrow-file.js';
+import { batchOf, dataFromValues } from './columns.js';
+import { ArrowFileError, describeCause } from './errors.js';
+import {
+  EVENT_STEP_COLUMNS,
+  SUMMARY_FIXED_NAMES,
+  SUMMARY_STATUSES,
+  canonicalJson,
+  paramFromColumnValue,
+  paramToColumnValue,
+  summarySchema,
+  type SummaryStatus,
+} from './schemas.js';
+
+export interface SummaryRow {
+  run_id: string;
+  replicate: number;
+  params: RunParams;
+  status: SummaryStatus;
+  error: string | null;
+  steps_done: number;
+  wall_s: number;
+  steps_per_s: number;
+  /** what computed the run, e.g. `native/subspace`; written as the `engine_used` column */
+  engine: string;
+  /** last value of each metric; a missing key is written as null */
+  final: Partial<Record<MetricName, number | null>>;
+  lazy_escape_step: number | null;
+  phase2_step: number | null;
+  align_step: number | null;
+  /** analysis results as extra nullable Float64 columns, e.g. `{ norm_decay_rate: 0.03 }` */
+  extra?: Record<string, number | null>;
+}
+
+/** Writes the summary atomically: one record batch, rows sorted by run_id. Rejects with ArrowFileError. */
+export async function writeSummary(
+  path: string,
+  rows: readonly SummaryRow[],
+  provenance: Record<string, string>,
+): Promise<void> {
+  let table: Table;
+  try {
+    table = summaryTable(rows, provenance);
+  } catch (cause) {
+    throw new ArrowFileError(path, `cannot build the summary: ${describeCause(cause)}`, { cause });
+  }
+  writeArrowFileAtomic(path, table);
+}
+
+/** The summary as a Table (exported for tests and for callers that write it elsewhere). */
+export function summaryTable(rows: readonly SummaryRow[], provenance: Record<string, string>): Table {
+  const sorted = [...rows].sort((a, b) => (a.run_id < b.run_id ? -1 : a.run_id > b.run_id ? 1 : 0));
+  const extraNames = new Set<string>();
+  for (const row of sorted) {
+    if (!SUMMARY_STATUSES.includes(row.status)) {
+      throw new Error(`[io] bug: run ${row.run_id} has status '${row.status}', not one of ${SUMMARY_STATUSES.join(', ')}`);
+    }
+    for (const name of Object.keys(row.extra ?? {})) extraNames.add(name);
+  }
+  const meta = new Map<string, string>([['lnsweep.provenance', canonicalJson(provenance)]]);
+  for (const key of Object.keys(provenance).sort()) meta.set(`lnsweep.${key}`, provenance[key]);
+  const base = summarySchema(extraNames);
+  const schema = new Schema(base.fields, meta);
+
+  const cells: Record<string, (row: SummaryRow) => unknown> = {
+    run_id: (r) => r.run_id,
+    replicate: (r) => BigInt(r.replicate),
+    status: (r) => r.status,
+    error: (r) => r.error,
+    steps_done: (r) => BigInt(r.steps_done),
+    wall_s: (r) => r.wall_s,
+    steps_per_s: (r) => r.steps_per_s,
+    engine_used: (r) => r.engine,
+  };
+  for (const key of PARAM_KEYS) cells[key] = (r) => paramToColumnValue(key, r.params[key]);
+  for (const name of METRIC_NAMES) cells[`final_${name}`] = (r) => r.final[name] ?? null;
+  for (const name of EVENT_STEP_COLUMNS) cells[name] = (r) => (r[name] === null ? null : BigInt(r[name]));
+  for (const name of extraNames) cells[name] = (r) => r.extra?.[name] ?? null;
+
+  const columns = schema.fields.map((field) => {
+    const cell = cells[field.name];
+    if (!cell) throw new Error(`[io] bug: no value for summary column '${field.name}'`);
+    return dataFromValues(field.type, sorted.map(cell));
+  });
+  return new Table(schema, [batchOf(schema, columns)]);
+}
+
+/** Reads `summary.arrow` back into rows (the inverse of writeSummary). Throws ArrowFileError. */
+export function readSummary(path: string): SummaryRow[] {
+  const table = readArrowFile(path);
+  const column = (name: string): unknown[] => {
+    const vector = table.getChild(name);
+    if (!vector) throw new ArrowFileError(path, `not a summary file: no column '${name}'`);
+    return [...vector] as unknown[];
+  };
+  const num = (v: unknown): number => Number(v);
+  const numOrNull = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
+
+  const runIds = column('run_id') as string[];
+  const params = PARAM_KEYS.map((key) => [key, column(key)] as const);
+  const replicate = column('replicate');
+  const status = column('status');
+  const error = column('error');
+  const stepsDone = column('steps_done');
+  const wall = column('wall_s');
+  const speed = column('steps_per_s');
+  const engineUsed = column('engine_used');
+  const finals = METRIC_NAMES.map((name) => [name, column(`final_${name}`)] as const);
+  const events = EVENT_STEP_COLUMNS.map((name) => [name, column(name)] as const);
+  const extras = table.schema.fields
+    .filter((f) => !SUMMARY_FIXED_NAMES.has(f.name) && isFloat64(f.type))
+    .map((f) => [f.name, column(f.name)] as const);
+
+  return runIds.map((run_id, i) => {
+    const p = {} as Record<string, unknown>;
+    for (const [key, values] of params) p[key] = paramFromColumnValue(key, values[i]);
+    const final: SummaryRow['final'] = {};
+    for (const [name, values] of finals) final[name] = numOrNull(values[i]);
+    const row: SummaryRow = {
+      run_id,
+      replicate: num(replicate[i]),
+      params: p as unknown as RunParams,
+      status: status[i] as SummaryStatus,
+      error: (error[i] ?? null) as string | null,
+      steps_done: num(stepsDone[i]),
+      wall_s: num(wall[i]),
+      steps_per_s: num(speed[i]),
+      engine: String(engineUsed[i]),
+      final,
+      lazy_escape_step: null,
+      phase2_step: null,
+      align_step: null,
+    };
+    for (const [name, values] of events) row[name] = numOrNull(values[i]);
+    if (extras.length > 0) {
+      row.extra = {};
+      for (const [name, values] of extras) row.extra[name] = numOrNull(values[i]);
+    }
+    return row;
+  });
+}
+
+function isFloat64(type: DataType): boolean {
+  return util.compareTypes(type, new Float64());
+}
