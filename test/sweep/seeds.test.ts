@@ -1,0 +1,74 @@
+import { describe, expect, test } from 'vitest';
+import { defaultParams } from '../../src/core/params.js';
+import type { RunParams } from '../../src/core/types.js';
+import { deriveSeed, runSeeds } from '../../src/sweep/index.js';
+
+const base: RunParams = { ...defaultParams(), kernel: 'subspace' };
+const seedsOf = (change: Partial<RunParams>, replicate = 0, sweepSeed = 7) => runSeeds({ ...base, ...change }, sweepSeed, replicate);
+
+describe('deriveSeed', () => {
+  test('gives four uint32 words, not all zero, the same every time', () => {
+    const s = deriveSeed('data', 7, 0, { n: 1 });
+    expect(s).toHaveLength(4);
+    for (const w of s) expect(Number.isInteger(w) && w >= 0 && w < 2 ** 32).toBe(true);
+    expect(s.some((w) => w !== 0)).toBe(true);
+    expect(deriveSeed('data', 7, 0, { n: 1 })).toEqual(s);
+  });
+
+  test('separates streams, seeds, replicates and relevant parameters', () => {
+    const all = [
+      deriveSeed('data', 7, 0, {}),
+      deriveSeed('init', 7, 0, {}),
+      deriveSeed('sgd', 7, 0, {}),
+      deriveSeed('data', 8, 0, {}),
+      deriveSeed('data', 7, 1, {}),
+      deriveSeed('data', 7, 0, { n: 1 }),
+    ];
+    expect(new Set(all.map((s) => s.join(','))).size).toBe(all.length);
+  });
+
+  test('ignores the key order of the relevant parameters', () => {
+    expect(deriveSeed('init', 7, 0, { width: 10, d: 3 })).toEqual(deriveSeed('init', 7, 0, { d: 3, width: 10 }));
+  });
+});
+
+type Stream = 'data' | 'init' | 'sgd';
+describe('runSeeds: which parameters each stream depends on', () => {
+  const same: [string, Partial<RunParams>, Stream[]][] = [
+    ['sigma changes no stream', { sigma: 4 }, ['data', 'init', 'sgd']],
+    ['rho changes no stream', { rho: 0.2, optimizer: 'sam' }, ['data', 'init', 'sgd']],
+    ['alpha only scales the same init draws', { alpha: 3 }, ['data', 'init', 'sgd']],
+    ['lr (non-oscillate) changes no stream', { lr: 1e-4 }, ['data', 'init', 'sgd']],
+    ['the engine changes no stream', { engine: 'tfjs' }, ['data', 'init', 'sgd']],
+    ['the kernel changes no stream', { kernel: 'dense' }, ['data', 'init', 'sgd']],
+    ['steps and log_every change no stream', { steps: 5, log_every: 1 }, ['data', 'init', 'sgd']],
+    ['width keeps the data and the sgd stream', { width: 50 }, ['data', 'sgd']],
+    ['n keeps init and sgd', { n: 50 }, ['init', 'sgd']],
+    ['teacher parameters keep init and sgd', { teacher_norm: 2, teacher_sparsity: 3 }, ['init', 'sgd']],
+    ['d changes data and init, keeps sgd', { d: 5 }, ['sgd']],
+    ['oscillate draws its own init', { optimizer: 'oscillate' }, ['data', 'sgd']],
+  ];
+  test.each(same)('%s', (_name, change, unchanged) => {
+    const a = seedsOf({});
+    const b = seedsOf(change);
+    for (const s of ['data', 'init', 'sgd'] as const) {
+      if (unchanged.includes(s)) expect(b[s], s).toEqual(a[s]);
+      else expect(b[s], s).not.toEqual(a[s]);
+    }
+  });
+
+  test('oscillate init depends on lr, through q = lr^{1/4}', () => {
+    expect(seedsOf({ optimizer: 'oscillate', lr: 1e-4 }).init).not.toEqual(seedsOf({ optimizer: 'oscillate' }).init);
+  });
+
+  test('every stream differs across replicates', () => {
+    const r0 = seedsOf({}, 0);
+    const r1 = seedsOf({}, 1);
+    for (const s of ['data', 'init', 'sgd'] as const) expect(r1[s]).not.toEqual(r0[s]);
+  });
+
+  test('the three streams of one run differ from each other', () => {
+    const s = seedsOf({});
+    expect(new Set([s.data, s.init, s.sgd].map((x) => x.join(','))).size).toBe(3);
+  });
+});

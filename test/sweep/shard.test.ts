@@ -1,0 +1,76 @@
+import { describe, expect, test } from 'vitest';
+import { assignShards, parseShard, planSweep, shardRuns, SweepSpecError, type PlannedRun } from '../../src/sweep/index.js';
+import { HEAD, sweepFile } from './fixtures.js';
+
+const plan = planSweep(
+  sweepFile(HEAD + 'base: { lr: 0.0001 }\ngrid: { steps: [100, 1000, 5000], width: [10, 100, 1000], sigma: [0, 1] }\nreplicates: 3'),
+);
+
+/** A deterministic shuffle (LCG), so the test is the same on every run. */
+function shuffled<T>(xs: readonly T[], seed: number): T[] {
+  const out = [...xs];
+  let s = seed;
+  for (let i = out.length - 1; i > 0; i--) {
+    s = (s * 1103515245 + 12345) % 2 ** 31;
+    const j = s % (i + 1);
+    [out[i], out[j]] = [out[j], out[i]];
+  }
+  return out;
+}
+const ids = (runs: readonly PlannedRun[]) => runs.map((r) => r.run_id).sort();
+
+describe('parseShard', () => {
+  test.each([
+    ['1/1', 1, 1],
+    ['2/4', 2, 4],
+    [' 3 / 3 ', 3, 3],
+  ])('reads %j', (text, k, n) => {
+    expect(parseShard(text)).toEqual({ k, n });
+  });
+
+  test.each([
+    ['0/4', 'K must be between 1 and N = 4'],
+    ['5/4', 'K must be between 1 and N = 4'],
+    ['1/0', 'N must be ≥ 1'],
+    ['2', 'must be K/N'],
+    ['a/b', 'must be K/N'],
+    ['-1/2', 'must be K/N'],
+  ])('rejects %j', (text, reason) => {
+    expect(() => parseShard(text)).toThrow(SweepSpecError);
+    expect(() => parseShard(text)).toThrow(`[sweep] --shard: ${reason}`);
+  });
+});
+
+describe('shardRuns', () => {
+  test.each([1, 2, 3, 5, 7])('%i shares partition the plan', (n) => {
+    const shares = Array.from({ length: n }, (_, k) => shardRuns(plan.runs, k + 1, n));
+    const all = shares.flatMap((s) => s.map((r) => r.run_id));
+    expect(new Set(all).size).toBe(all.length); // disjoint
+    expect(all.sort()).toEqual(ids(plan.runs)); // union is the plan
+  });
+
+  test.each([2, 3, 4, 7])('%i shares are balanced within the largest single cost', (n) => {
+    const loads = Array.from({ length: n }, (_, k) => shardRuns(plan.runs, k + 1, n).reduce((s, r) => s + r.cost, 0));
+    const maxCost = Math.max(...plan.runs.map((r) => r.cost));
+    expect(Math.max(...loads) - Math.min(...loads)).toBeLessThanOrEqual(maxCost);
+  });
+
+  test('the partition does not depend on the order of the plan', () => {
+    for (const seed of [1, 2, 3]) {
+      const mixed = shuffled(plan.runs, seed);
+      for (let k = 1; k <= 3; k++) expect(ids(shardRuns(mixed, k, 3))).toEqual(ids(shardRuns(plan.runs, k, 3)));
+    }
+  });
+
+  test('a share keeps the order of the plan it was given', () => {
+    const share = shardRuns(plan.runs, 1, 2);
+    const positions = share.map((r) => plan.runs.indexOf(r));
+    expect(positions).toEqual([...positions].sort((a, b) => a - b));
+  });
+
+  test('more shares than runs leaves some empty', () => {
+    const two = plan.runs.slice(0, 2);
+    expect(Array.from({ length: 4 }, (_, k) => shardRuns(two, k + 1, 4).length).sort()).toEqual([0, 0, 1, 1]);
+    expect(assignShards(two, 4).size).toBe(2);
+  });
+});
