@@ -38,6 +38,12 @@ export function stabilityOf(p: RunParams): { value: number; formula: string; why
   };
 }
 
+function advice(p: RunParams, lrOrigin: string): string {
+  if (lrOrigin.startsWith('lr_rule')) return 'lower eta_alpha2_width';
+  if (p.optimizer === 'oscillate') return 'lower lr';
+  return 'lower lr (lr_rule keeps lr·alpha²·width fixed)';
+}
+
 export function checkRun(p: RunParams, origins: Origins, allowUnstable: boolean): SweepProblem[] {
   const at = (key: ParamKey) => origins[key] ?? 'default';
   const from = (key: ParamKey) => `${key} is ${p[key]}, from ${at(key)}`;
@@ -73,7 +79,7 @@ export function checkRun(p: RunParams, origins: Origins, allowUnstable: boolean)
         path: at('lr'),
         reason:
           `unstable learning rate for the run ${run}: ${s.formula} = ${sig(s.value)} > ${STABILITY_BOUND}, the stability ` +
-          `bound of ${s.why}; lower lr (lr_rule keeps lr·alpha²·width fixed), or set allow_unstable: true to map the ` +
+          `bound of ${s.why}; ${advice(p, at('lr'))}, or set allow_unstable: true to map the ` +
           `divergence edge on purpose (such runs stop with status 'diverged')`,
       });
     }
