@@ -91,7 +91,7 @@ export async function writeArrowFileStreamAtomic(
     renameSync(tmp, path);
   } catch (cause) {
     if (fd !== undefined) closeQuietly(fd);
-    rmSync(tmp, { force: true });
+    removeQuietly(tmp);
     throw new ArrowFileError(path, `could not write: ${describeCause(cause)}`, { cause });
   }
   fsyncFolder(dirname(path));
@@ -207,7 +207,7 @@ export function writeBytesAtomic(path: string, fill: (fd: number) => void): void
     renameSync(tmp, path);
   } catch (cause) {
     if (fd !== undefined) closeQuietly(fd);
-    rmSync(tmp, { force: true });
+    removeQuietly(tmp);
     throw new ArrowFileError(path, `could not write: ${describeCause(cause)}`, { cause });
   }
   fsyncFolder(dirname(path));
@@ -230,6 +230,14 @@ function fsyncFolder(folder: string): void {
     // best effort: the file itself is complete and fsync'd
   } finally {
     if (fd !== undefined) closeQuietly(fd);
+  }
+}
+
+function removeQuietly(path: string): void {
+  try {
+    rmSync(path, { force: true });
+  } catch {
+    // nothing was created there (the folder is missing or not a folder)
   }
 }
 

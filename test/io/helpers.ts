@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { defaultParams } from '../../src/core/params.js';
+import type { SummaryRow } from '../../src/io/index.js';
 import { METRIC_NAMES, type MetricColumns, type NeuronSnapshots, type RunParams } from '../../src/core/types.js';
 
 export function tempDir(label: string): { dir: string; cleanup: () => void } {
@@ -63,3 +64,25 @@ export const PROVENANCE = {
   started_at: '2026-01-01T00:00:00.000Z',
   ended_at: '2026-01-01T00:00:01.000Z',
 };
+
+/** A finished run's summary row; `over` replaces fields. */
+export function sampleRow(runId: string, over: Partial<SummaryRow> = {}): SummaryRow {
+  const final: SummaryRow['final'] = {};
+  METRIC_NAMES.forEach((name, k) => (final[name] = k / 4));
+  return {
+    run_id: runId,
+    replicate: 1,
+    params: sampleParams({ snapshot_steps: [0, 500] }),
+    status: 'done',
+    error: null,
+    steps_done: 1000,
+    wall_s: 2.5,
+    steps_per_s: 400,
+    engine: 'native/subspace',
+    final,
+    lazy_escape_step: 120,
+    phase2_step: null,
+    align_step: 40,
+    ...over,
+  };
+}

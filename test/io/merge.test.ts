@@ -1,0 +1,68 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { PARAM_KEYS } from '../../src/core/params.js';
+import { METRIC_NAMES } from '../../src/core/types.js';
+import { MERGED_METRICS_SCHEMA, mergeRuns, readArrowFile, writeRunFile } from '../../src/io/index.js';
+import { PROVENANCE, sampleMetrics, sampleParams, tempDir } from './helpers.js';
+
+describe('mergeRuns', () => {
+  let dir: string;
+  let cleanup: () => void;
+  beforeEach(() => {
+    ({ dir, cleanup } = tempDir('merge'));
+    mkdirSync(join(dir, 'runs'));
+  });
+  afterEach(() => cleanup());
+
+  const runs = [
+    { runId: 'run-b', params: sampleParams({ sigma: 0, width: 64 }), replicate: 0, rows: 3 },
+    { runId: 'run-a', params: sampleParams({ sigma: 4, snapshot_steps: [0, 10] }), replicate: 1, rows: 5 },
+  ];
+  function writeRuns(): void {
+    for (const r of runs) {
+      writeRunFile(join(dir, 'runs', `${r.runId}.arrow`), { ...r, metrics: sampleMetrics(r.rows), provenance: PROVENANCE });
+    }
+  }
+
+  it("writes every run's rows with its parameter columns, one record batch per run in run_id order", async () => {
+    writeRuns();
+    const result = await mergeRuns(dir, runs, PROVENANCE);
+    expect(result).toMatchObject({ rows: 8, runs: 2, skipped: [] });
+    const table = readArrowFile(join(dir, 'metrics.arrow'));
+    expect(table.schema.fields.map((f) => f.name)).toEqual(['run_id', ...PARAM_KEYS, 'replicate', 'step', ...METRIC_NAMES]);
+    expect(table.schema.fields.map((f) => String(f.type))).toEqual(MERGED_METRICS_SCHEMA.fields.map((f) => String(f.type)));
+    expect(table.batches.map((b) => b.numRows)).toEqual([5, 3]);
+    const col = (name: string) => [...table.getChild(name)!];
+    expect(col('run_id')).toEqual([...Array(5).fill('run-a'), ...Array(3).fill('run-b')]);
+    expect(col('sigma')).toEqual([4, 4, 4, 4, 4, 0, 0, 0]);
+    expect(col('width')).toEqual([...Array(5).fill(1000n), ...Array(3).fill(64n)]);
+    expect(col('snapshot_steps')[0]).toBe('[0,10]');
+    expect(col('replicate')).toEqual([1n, 1n, 1n, 1n, 1n, 0n, 0n, 0n]);
+    expect(col('step')).toEqual([0n, 10n, 20n, 30n, 40n, 0n, 10n, 20n]);
+    expect(col('test_loss')[7]).toBe(1 + 2 / 8);
+    expect(table.schema.metadata.get('lnsweep.tool_version')).toBe('0.1.0');
+    expect(readdirSync(dir).sort()).toEqual(['metrics.arrow', 'runs']);
+  });
+
+  it('skips and reports runs whose file is missing or corrupt, and merges the rest', async () => {
+    writeRuns();
+    writeFileSync(join(dir, 'runs', 'run-c.arrow'), 'ARROW1 garbage');
+    const all = [...runs, { runId: 'run-c', params: sampleParams(), replicate: 0 }, { runId: 'run-d', params: sampleParams(), replicate: 0 }];
+    const result = await mergeRuns(dir, all, PROVENANCE);
+    expect(result.rows).toBe(8);
+    expect(result.runs).toBe(2);
+    expect(result.skipped.map((s) => s.runId)).toEqual(['run-c', 'run-d']);
+    expect(result.skipped[0].reason).toMatch(/run-c\.arrow: .*not an Arrow IPC file/);
+    expect(result.skipped[1].reason).toBe('missing');
+    expect(readArrowFile(join(dir, 'metrics.arrow')).numRows).toBe(8);
+  });
+
+  it('writes an empty metrics.arrow with the full schema when no run has finished', async () => {
+    const result = await mergeRuns(dir, [], PROVENANCE);
+    expect(result.rows).toBe(0);
+    const table = readArrowFile(join(dir, 'metrics.arrow'));
+    expect(table.numRows).toBe(0);
+    expect(table.schema.fields).toHaveLength(MERGED_METRICS_SCHEMA.fields.length);
+  });
+});
