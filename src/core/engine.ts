@@ -1,0 +1,66 @@
+/**
+ * A run's assembled state: data, kernel, step loop and metric computer, from its parameters and seeds. `train`
+ * drives it; tests and benchmarks drive it directly to take exact numbers of steps and look inside.
+ */
+import { initNetwork, makeData, type Dataset, type Network } from './data.js';
+import type { KernelImpl } from './kernel-api.js';
+import { resolveKernel } from './kernel-choice.js';
+import { createDenseKernel } from './kernel-dense.js';
+import { createSubspaceKernel } from './kernel-subspace.js';
+import { MetricComputer } from './metrics.js';
+import { createStepState, type StepState } from './step-state.js';
+import { samB1, sgdB1 } from './steps-b1.js';
+import { oscillateGd, samBatch, sgdBatch } from './steps-batch.js';
+import type { RunSeeds, TrainParams } from './types.js';
+
+/** A step loop: takes up to `count` steps starting at step t0; returns the steps taken (fewer: diverged). */
+export type StepLoop = (s: StepState, t0: number, count: number) => number;
+
+export interface Core {
+  readonly params: TrainParams;
+  readonly data: Dataset;
+  /** W(0), a(0) as drawn from the init stream */
+  readonly init: Network;
+  readonly kernel: KernelImpl;
+  readonly state: StepState;
+  readonly metrics: MetricComputer;
+  readonly loop: StepLoop;
+  /** steps taken so far */
+  step: number;
+  /** Takes up to `count` steps; returns the number taken (fewer when a residual became non-finite). */
+  advance(count: number): number;
+}
+
+export function pickLoop(p: Pick<TrainParams, 'optimizer' | 'batch'>): StepLoop {
+  switch (p.optimizer) {
+    case 'sgd':
+      return p.batch === 1 ? sgdB1 : sgdBatch;
+    case 'sam':
+      return p.batch === 1 ? samB1 : samBatch;
+    case 'gd':
+      return sgdBatch;
+    case 'oscillate':
+      return oscillateGd;
+  }
+}
+
+export function createCore(params: TrainParams, seeds: RunSeeds): Core {
+  const { width: m, d } = params;
+  const data = makeData(params, seeds.data);
+  const init = initNetwork(params, seeds.init);
+  const kind = resolveKernel(params);
+  const kernel = kind === 'subspace' ? createSubspaceKernel(init, m, d) : createDenseKernel(init, m, d);
+  const state = createStepState(params, data, kernel.M, kernel.v, kernel.rows, seeds.sgd);
+  const metrics = new MetricComputer(params, data, kernel);
+  const loop = pickLoop(params);
+  const core: Core = {
+    params, data, init, kernel, state, metrics, loop,
+    step: 0,
+    advance(count: number): number {
+      const taken = loop(state, core.step, count);
+      core.step += taken;
+      return taken;
+    },
+  };
+  return core;
+}

@@ -1,0 +1,47 @@
+/**
+ * The interface both native kernels implement. The step loops only see (M, v); a kernel says what M and v mean
+ * and how to read per-neuron quantities back out of them for the metrics.
+ */
+import type { Network } from './data.js';
+import type { Kernel } from './types.js';
+
+/** Per-neuron columns, length m each, refilled at every metric row. */
+export interface NeuronColumns {
+  /** ‖w_i‖² */
+  wn2: Float64Array;
+  /** ‖w_i − w_i(0)‖² */
+  dn2: Float64Array;
+  /** a_i */
+  a: Float64Array;
+  /** ⟨w_i, θ*⟩ */
+  ip: Float64Array;
+}
+
+export function allocNeuronColumns(m: number): NeuronColumns {
+  return { wn2: new Float64Array(m), dn2: new Float64Array(m), a: new Float64Array(m), ip: new Float64Array(m) };
+}
+
+export interface KernelImpl {
+  readonly kind: Kernel;
+  /** rows of M: m (dense) or k ≤ d+1 (subspace) */
+  readonly rows: number;
+  /** the stepped state, rows×d row-major, and rows; θ = Mᵀv, WᵀW = MᵀM and ‖a‖ = ‖v‖ hold for both kernels */
+  readonly M: Float64Array;
+  readonly v: Float64Array;
+  /** ‖w_i(0)‖² per neuron */
+  readonly w0n2: Float64Array;
+  neuronColumns(thetaStar: Float64Array, out: NeuronColumns): void;
+  /** W (m×d) and a as fresh dense arrays (subspace: forms QC, O(m·k·d)); for tests and other engines */
+  denseWeights(): Network;
+}
+
+/** ‖row i‖² of an m×d row-major matrix. O(m·d). */
+export function rowNorms2(W: Float64Array, m: number, d: number): Float64Array {
+  const out = new Float64Array(m);
+  for (let i = 0, base = 0; i < m; i++, base += d) {
+    let s = 0;
+    for (let j = 0; j < d; j++) s += W[base + j] * W[base + j];
+    out[i] = s;
+  }
+  return out;
+}

@@ -1,0 +1,37 @@
+/** The dense kernel: M = W and v = a themselves; per-neuron metrics read W and W(0) row by row. */
+import type { Network } from './data.js';
+import { rowNorms2, type KernelImpl, type NeuronColumns } from './kernel-api.js';
+
+export function createDenseKernel(net: Network, m: number, d: number): KernelImpl {
+  const M = Float64Array.from(net.W);
+  const v = Float64Array.from(net.a);
+  const W0 = Float64Array.from(net.W);
+  return {
+    kind: 'dense',
+    rows: m,
+    M,
+    v,
+    w0n2: rowNorms2(W0, m, d),
+    /** 3·m·d FMA, one pass over W and W(0). */
+    neuronColumns(thetaStar: Float64Array, out: NeuronColumns): void {
+      const { wn2, dn2, a, ip } = out;
+      for (let i = 0, base = 0; i < m; i++, base += d) {
+        let s2 = 0, e2 = 0, p = 0;
+        for (let j = 0; j < d; j++) {
+          const w = M[base + j];
+          const e = w - W0[base + j];
+          s2 += w * w;
+          e2 += e * e;
+          p += w * thetaStar[j];
+        }
+        wn2[i] = s2;
+        dn2[i] = e2;
+        ip[i] = p;
+        a[i] = v[i];
+      }
+    },
+    denseWeights(): Network {
+      return { W: Float64Array.from(M), a: Float64Array.from(v) };
+    },
+  };
+}
