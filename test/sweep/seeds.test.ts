@@ -1,7 +1,8 @@
 import { describe, expect, test } from 'vitest';
 import { defaultParams } from '../../src/core/params.js';
 import type { RunParams } from '../../src/core/types.js';
-import { deriveSeed, runSeeds } from '../../src/sweep/index.js';
+import { deriveSeed, planSweep, runSeeds } from '../../src/sweep/index.js';
+import { HEAD, sweepFile } from './fixtures.js';
 
 const base: RunParams = { ...defaultParams(), kernel: 'subspace' };
 const seedsOf = (change: Partial<RunParams>, replicate = 0, sweepSeed = 7) => runSeeds({ ...base, ...change }, sweepSeed, replicate);
@@ -70,5 +71,19 @@ describe('runSeeds: which parameters each stream depends on', () => {
   test('the three streams of one run differ from each other', () => {
     const s = seedsOf({});
     expect(new Set([s.data, s.init, s.sgd].map((x) => x.join(','))).size).toBe(3);
+  });
+});
+
+describe('runSeeds across a planned sweep', () => {
+  test('replicate r shares its data across every cell with the same n, d and teacher, and alpha cells share init', () => {
+    const plan = planSweep(
+      sweepFile(HEAD + 'base: { lr: 0.0001 }\ngrid: { sigma: [0, 4], alpha: [0.5, 1], width: [10, 100], engine: [native, tfjs] }\nreplicates: 2'),
+    );
+    const seeds = plan.runs.map((r) => ({ r, s: runSeeds(r.params, plan.seed, r.replicate) }));
+    const distinct = (pick: (x: (typeof seeds)[number]) => string) => new Set(seeds.map(pick)).size;
+    expect(distinct((x) => `${x.r.replicate}|${x.s.data.join()}`)).toBe(2); // one data draw per replicate
+    expect(distinct((x) => x.s.data.join())).toBe(2);
+    expect(distinct((x) => x.s.sgd.join())).toBe(2);
+    expect(distinct((x) => x.s.init.join())).toBe(2 * 2); // per replicate and width, shared across alpha, sigma, engine
   });
 });
