@@ -121,6 +121,12 @@ describe('writeArrowFileAtomic', () => {
     expect(readdirSync(dir)).toEqual([]);
   });
 
+  it("makes Float64 columns over the caller's arrays without copying", () => {
+    const values = new Float64Array([1, 2, 3]);
+    expect(float64Data(values).values).toBe(values);
+    expect(batchOfX([1]).schema).toBe(SCHEMA);
+  });
+
   it('checks column types against the schema before arrow-js sees them', () => {
     const int = int64DataFromFloat64(new Float64Array([1]));
     expect(() => batchOf(SCHEMA, [int])).toThrow(/column 'x' is Int64, the schema says Float64/);
