@@ -124,7 +124,6 @@ describe('writeArrowFileAtomic', () => {
   it("makes Float64 columns over the caller's arrays without copying", () => {
     const values = new Float64Array([1, 2, 3]);
     expect(float64Data(values).values).toBe(values);
-    expect(batchOfX([1]).schema).toBe(SCHEMA);
   });
 
   it('checks column types against the schema before arrow-js sees them', () => {
