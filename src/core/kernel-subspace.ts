@@ -118,9 +118,9 @@ export function createSubspaceKernel(net: Network, m: number, d: number): Kernel
           s2 += qj * tg;
           e2 += qj * te;
         }
-        // Rounding can leave a tiny negative quadratic form; a squared norm is ≥ 0.
-        wn2[i] = s2 > 0 ? s2 : 0;
-        dn2[i] = e2 > 0 ? e2 : 0;
+        // Rounding can leave a tiny negative quadratic form; a squared norm is ≥ 0 (NaN passes through: diverged).
+        wn2[i] = s2 < 0 ? 0 : s2;
+        dn2[i] = e2 < 0 ? 0 : e2;
         a[i] = ai;
         ip[i] = pi;
       }
