@@ -5,8 +5,9 @@
  *
  * - data (X, θ*): {n, d, teacher_norm, teacher_sparsity}. Replicate r trains on the same data in every cell that
  *   shares them, whatever σ, α, width or optimizer.
- * - init (W(0), a(0)): {width, d, init law} and, for `oscillate`, lr (a(0) ∈ {−q, 0, q}, q = lr^{1/4}). Not alpha: α
- *   only scales the same standard-normal draws, so an α sweep compares identical draws.
+ * - init (W(0), a(0)): {width, d, init law}. Not alpha: α only scales the same standard-normal draws, so an α sweep
+ *   compares identical draws; likewise not lr for `oscillate`, whose a(0) ∈ {−q, 0, q} only scales by q = lr^{1/4}
+ *   the same three-way draws.
  * - sgd (sample indices, label noise): nothing but the seed and replicate. σ only scales the same noise draws, so σ,
  *   ρ and lr sweeps see the same sample order and noise signs.
  *
@@ -44,7 +45,7 @@ export function runSeeds(params: RunParams, sweepSeed: number, replicate: number
       'init',
       sweepSeed,
       replicate,
-      oscillate ? { width, d, law: 'oscillate', lr: params.lr } : { width, d, law: 'ntk' },
+      { width, d, law: oscillate ? 'oscillate' : 'ntk' },
     ),
     sgd: deriveSeed('sgd', sweepSeed, replicate, {}),
   };
