@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { chmodSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Field, Float64, Schema, Table, makeData, tableToIPC } from 'apache-arrow';
 import { batchOf, float64Data, int64DataFromFloat64 } from '../../src/io/columns.js';
@@ -109,6 +109,24 @@ describe('writeArrowFileAtomic', () => {
     expect(table.numRows).toBe(40);
     expect(table.getChild('x')!.get(39)).toBe(19.5);
     expect(readdirSync(dir)).toEqual(['stream.arrow']);
+  });
+
+  it('streams each batch to disk before the next one is produced, so memory holds about one batch', async () => {
+    const path = join(dir, 'stream.arrow');
+    const sizes: number[] = [];
+    const tempSize = () => {
+      const temp = readdirSync(dir).find((name) => name.startsWith('.stream.arrow.tmp-'));
+      return temp ? statSync(join(dir, temp)).size : -1;
+    };
+    async function* gen() {
+      for (let i = 0; i < 4; i++) {
+        yield batchOfX(Array.from({ length: 1000 }, (_, j) => i + j));
+        sizes.push(tempSize());
+      }
+    }
+    await writeArrowFileStreamAtomic(path, SCHEMA, gen());
+    // after batch i was handed over, its 8000 bytes of values are already in the temporary file
+    sizes.forEach((size, i) => expect(size).toBeGreaterThan((i + 1) * 8000));
   });
 
   it('rejects a streamed batch with another schema and removes the temporary file', async () => {
