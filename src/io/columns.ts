@@ -57,7 +57,7 @@ export function dataFromValues<T extends DataType>(type: T, values: readonly unk
   const vector = vectorFromArray(values as never[], type);
   const chunks = vector.data as Data<T>[];
   if (chunks.length === 1) return chunks[0];
-  throw new Error(`[io] bug: expected one chunk for ${values.length} values, got ${chunks.length}`);
+  throw new Error(`bug: expected one chunk for ${values.length} values, got ${chunks.length}`);
 }
 
 /** A column holding `value` (a parameter's column value) on every one of `length` rows, for the column's type. */
@@ -65,25 +65,25 @@ export function repeatedValue(type: DataType, value: bigint | number | string, l
   if (type instanceof Int64) return repeatedInt64(BigInt(value), length);
   if (type instanceof Float64) return repeatedFloat64(Number(value), length);
   if (type instanceof Utf8) return repeatedUtf8(String(value), length);
-  throw new Error(`[io] bug: no repeated column for type ${type}`);
+  throw new Error(`bug: no repeated column for type ${type}`);
 }
 
 /** One record batch of `schema` from its columns, in schema order, after checking types and lengths. */
 export function batchOf(schema: Schema, columns: readonly Data[]): RecordBatch {
   if (columns.length !== schema.fields.length) {
-    throw new Error(`[io] bug: ${columns.length} columns for a schema of ${schema.fields.length}`);
+    throw new Error(`bug: ${columns.length} columns for a schema of ${schema.fields.length}`);
   }
   const length = columns.length > 0 ? columns[0].length : 0;
   schema.fields.forEach((field, i) => {
     const column = columns[i];
     if (!util.compareTypes(field.type, column.type)) {
-      throw new Error(`[io] bug: column '${field.name}' is ${column.type}, the schema says ${field.type}`);
+      throw new Error(`bug: column '${field.name}' is ${column.type}, the schema says ${field.type}`);
     }
     if (column.length !== length) {
-      throw new Error(`[io] bug: column '${field.name}' has ${column.length} rows, the first column ${length}`);
+      throw new Error(`bug: column '${field.name}' has ${column.length} rows, the first column ${length}`);
     }
     if (!field.nullable && column.nullCount > 0) {
-      throw new Error(`[io] bug: column '${field.name}' is not nullable but holds ${column.nullCount} nulls`);
+      throw new Error(`bug: column '${field.name}' is not nullable but holds ${column.nullCount} nulls`);
     }
   });
   const struct = makeData({ type: new Struct(schema.fields), length, nullCount: 0, children: [...columns] });

@@ -13,7 +13,7 @@ import { Float64, Int64, Schema, Table, util } from 'apache-arrow';
 import { METRIC_NAMES, type MetricColumns, type NeuronSnapshots, type RunParams } from '../core/types.js';
 import { readArrowFile, writeArrowFileAtomic } from './arrow-file.js';
 import { batchOf, float64Data, int64DataFromFloat64, repeatedUtf8 } from './columns.js';
-import { ArrowFileError } from './errors.js';
+import { ArrowFileError, describeCause } from './errors.js';
 import { NEURONS_SCHEMA, RUN_METRICS_SCHEMA, canonicalJson } from './schemas.js';
 
 export interface RunFileInput {
@@ -52,7 +52,7 @@ function runMetadata(
   for (const [key, value] of Object.entries(extra)) meta.set(`${META_PREFIX}${key}`, value);
   meta.set(`${META_PREFIX}provenance`, canonicalJson(provenance));
   for (const key of Object.keys(provenance).sort()) {
-    if (RESERVED_KEYS.has(key)) throw new Error(`[io] bug: provenance key '${key}' is reserved for the run's metadata`);
+    if (RESERVED_KEYS.has(key)) throw new Error(`bug: provenance key '${key}' is reserved for the run's metadata`);
     meta.set(`${META_PREFIX}${key}`, String(provenance[key]));
   }
   return meta;
@@ -61,15 +61,15 @@ function runMetadata(
 /** Writes `runs/<run_id>.arrow` atomically: one batch of `rows` rows. Throws ArrowFileError. */
 export function writeRunFile(path: string, run: RunFileInput): void {
   const { metrics } = run;
-  const schema = new Schema(
-    RUN_METRICS_SCHEMA.fields,
-    runMetadata(run.runId, run.provenance, {
-      params: canonicalJson(run.params),
-      replicate: String(run.replicate),
-    }),
-  );
   let batch;
   try {
+    const schema = new Schema(
+      RUN_METRICS_SCHEMA.fields,
+      runMetadata(run.runId, run.provenance, {
+        params: canonicalJson(run.params),
+        replicate: String(run.replicate),
+      }),
+    );
     const columns = [
       repeatedUtf8(run.runId, metrics.rows),
       int64DataFromFloat64(trimmed(metrics.step, metrics.rows, 'step')),
@@ -77,18 +77,18 @@ export function writeRunFile(path: string, run: RunFileInput): void {
     ];
     batch = batchOf(schema, columns);
   } catch (cause) {
-    throw new ArrowFileError(path, (cause as Error).message, { cause });
+    throw new ArrowFileError(path, describeCause(cause), { cause });
   }
-  writeArrowFileAtomic(path, new Table(schema, [batch]));
+  writeArrowFileAtomic(path, new Table(batch.schema, [batch]));
 }
 
 /** Writes `runs/<run_id>.neurons.arrow` atomically: one row per (snapshot step, neuron). Throws ArrowFileError. */
 export function writeNeuronsFile(path: string, run: NeuronsFileInput): void {
   const { snapshots: s } = run;
   const rows = s.step.length;
-  const schema = new Schema(NEURONS_SCHEMA.fields, runMetadata(run.runId, run.provenance));
   let batch;
   try {
+    const schema = new Schema(NEURONS_SCHEMA.fields, runMetadata(run.runId, run.provenance));
     batch = batchOf(schema, [
       repeatedUtf8(run.runId, rows),
       int64DataFromFloat64(s.step),
@@ -98,9 +98,9 @@ export function writeNeuronsFile(path: string, run: NeuronsFileInput): void {
       float64Data(s.a),
     ]);
   } catch (cause) {
-    throw new ArrowFileError(path, (cause as Error).message, { cause });
+    throw new ArrowFileError(path, describeCause(cause), { cause });
   }
-  writeArrowFileAtomic(path, new Table(schema, [batch]));
+  writeArrowFileAtomic(path, new Table(batch.schema, [batch]));
 }
 
 /** Reads a run file back: the inverse of writeRunFile (metrics as fresh Float64Arrays). Throws ArrowFileError. */
@@ -165,6 +165,6 @@ export function int64ColumnAsFloat64(path: string, table: Table, name: string): 
 }
 
 function trimmed(values: Float64Array, rows: number, name: string): Float64Array {
-  if (values.length < rows) throw new Error(`[io] bug: metric '${name}' has ${values.length} values for ${rows} rows`);
+  if (values.length < rows) throw new Error(`bug: metric '${name}' has ${values.length} values for ${rows} rows`);
   return values.length === rows ? values : values.subarray(0, rows);
 }

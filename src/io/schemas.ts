@@ -98,7 +98,7 @@ export function summarySchema(extraNames: Iterable<string> = []): Schema {
   const extras = [...new Set(extraNames)].sort();
   for (const name of extras) {
     if (SUMMARY_FIXED_NAMES.has(name)) {
-      throw new Error(`[io] bug: extra summary column '${name}' collides with a fixed column`);
+      throw new Error(`bug: extra summary column '${name}' collides with a fixed column`);
     }
   }
   return new Schema([...SUMMARY_FIXED_FIELDS, ...extras.map((name) => float64(name, true))]);
@@ -110,12 +110,12 @@ export function paramToColumnValue(key: keyof RunParams, value: unknown): bigint
   switch (kind) {
     case 'int':
       if (typeof value !== 'number' || !Number.isSafeInteger(value)) {
-        throw new Error(`[io] bug: parameter '${key}' should be an integer, got ${JSON.stringify(value)}`);
+        throw new Error(`bug: parameter '${key}' should be an integer, got ${JSON.stringify(value)}`);
       }
       return BigInt(value);
     case 'float':
       if (typeof value !== 'number') {
-        throw new Error(`[io] bug: parameter '${key}' should be a number, got ${JSON.stringify(value)}`);
+        throw new Error(`bug: parameter '${key}' should be a number, got ${JSON.stringify(value)}`);
       }
       return value;
     case 'enum':

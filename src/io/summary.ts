@@ -62,7 +62,7 @@ export function summaryTable(rows: readonly SummaryRow[], provenance: Record<str
   const extraNames = new Set<string>();
   for (const row of sorted) {
     if (!SUMMARY_STATUSES.includes(row.status)) {
-      throw new Error(`[io] bug: run ${row.run_id} has status '${row.status}', not one of ${SUMMARY_STATUSES.join(', ')}`);
+      throw new Error(`bug: run ${row.run_id} has status '${row.status}', not one of ${SUMMARY_STATUSES.join(', ')}`);
     }
     for (const name of Object.keys(row.extra ?? {})) extraNames.add(name);
   }
@@ -88,7 +88,7 @@ export function summaryTable(rows: readonly SummaryRow[], provenance: Record<str
 
   const columns = schema.fields.map((field) => {
     const cell = cells[field.name];
-    if (!cell) throw new Error(`[io] bug: no value for summary column '${field.name}'`);
+    if (!cell) throw new Error(`bug: no value for summary column '${field.name}'`);
     return dataFromValues(field.type, sorted.map(cell));
   });
   return new Table(schema, [batchOf(schema, columns)]);

@@ -86,3 +86,23 @@ describe('run files', () => {
     expect(readArrowFile(path).numRows).toBe(0);
   });
 });
+
+describe('run file input checks', () => {
+  it('refuses a provenance key that would shadow the run metadata, naming the file', () => {
+    const { dir, cleanup } = tempDir('run-bad');
+    try {
+      const path = join(dir, 'r.arrow');
+      expect(() =>
+        writeRunFile(path, {
+          runId: 'r',
+          params: sampleParams(),
+          replicate: 0,
+          metrics: sampleMetrics(2),
+          provenance: { ...PROVENANCE, params: 'x' },
+        }),
+      ).toThrow(/^\[io\] .*r\.arrow: bug: provenance key 'params' is reserved/);
+    } finally {
+      cleanup();
+    }
+  });
+});
