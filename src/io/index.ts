@@ -43,4 +43,5 @@ export {
   type ReadJournalResult,
 } from './journal.js';
 export { collectProvenance } from './provenance.js';
+export { writeJsonAtomic } from './json-file.js';
 export { MERGED_FILE, mergeRuns, type MergeInput, type MergeResult } from './merge.js';

@@ -139,17 +139,5 @@ export function paramFromColumnValue(key: keyof RunParams, value: unknown): RunP
   }
 }
 
-/** Canonical JSON: object keys sorted at every depth, so equal values give equal strings. */
-export function canonicalJson(value: unknown): string {
-  return JSON.stringify(sortKeys(value));
-}
-
-function sortKeys(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(sortKeys);
-  if (value !== null && typeof value === 'object') {
-    const out: Record<string, unknown> = {};
-    for (const key of Object.keys(value).sort()) out[key] = sortKeys((value as Record<string, unknown>)[key]);
-    return out;
-  }
-  return value;
-}
+/** One canonical form for every JSON this tool writes (sorted keys): the run ids' own (src/sweep/ids.ts). */
+export { canonicalJson } from '../sweep/ids.js';

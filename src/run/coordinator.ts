@@ -7,8 +7,7 @@
  * runs are killed; their temp files never become `.arrow` files, so a rerun simply does them again.
  */
 import { mkdirSync, rmSync } from 'node:fs';
-import { openJournal } from '../io/index.js';
-import { writeJsonAtomic } from '../io/json-file.js';
+import { openJournal, writeJsonAtomic } from '../io/index.js';
 import type { Plan, PlannedRun } from '../sweep/plan.js';
 import type { RunExecutor } from './executor.js';
 import { journalPath, metricsPath, planPath, runsDir, summaryPath } from './layout.js';
