@@ -28,6 +28,36 @@ export function primeB1(s: StepState, t: number): void {
   s.primed = true;
 }
 
+/**
+ * Row update and next product in one pass: M[base..base+d) −= ca·X[xo..), then returns that row · X[no..).
+ * 2·d FMA. Four partial sums break the add-latency chain (≈1.5x faster than one at d = 20); V8 inlines this.
+ */
+function axpyDot(M: Float64Array, base: number, d: number, ca: number, X: Float64Array, xo: number, no: number): number {
+  let h0 = 0, h1 = 0, h2 = 0, h3 = 0;
+  let j = 0;
+  for (const d4 = d - (d & 3); j < d4; j += 4) {
+    const b = base + j;
+    const w0 = M[b] - ca * X[xo + j];
+    const w1 = M[b + 1] - ca * X[xo + j + 1];
+    const w2 = M[b + 2] - ca * X[xo + j + 2];
+    const w3 = M[b + 3] - ca * X[xo + j + 3];
+    M[b] = w0;
+    M[b + 1] = w1;
+    M[b + 2] = w2;
+    M[b + 3] = w3;
+    h0 += w0 * X[no + j];
+    h1 += w1 * X[no + j + 1];
+    h2 += w2 * X[no + j + 2];
+    h3 += w3 * X[no + j + 3];
+  }
+  for (; j < d; j++) {
+    const w = M[base + j] - ca * X[xo + j];
+    M[base + j] = w;
+    h0 += w * X[no + j];
+  }
+  return h0 + h1 + (h2 + h3);
+}
+
 /** Label-noise SGD, batch 1. Per step: 2·rows·d FMA in one pass over M, 3 RNG words, no allocation. */
 export function sgdB1(s: StepState, t0: number, count: number): number {
   if (!s.primed) primeB1(s, t0);
@@ -45,13 +75,7 @@ export function sgdB1(s: StepState, t0: number, count: number): number {
     let fn = 0;
     for (let i = 0, base = 0; i < rows; i++, base += d) {
       const ai = v[i];
-      const ca = ec * ai;
-      let hn = 0;
-      for (let j = 0; j < d; j++) {
-        const w = M[base + j] - ca * X[xo + j];
-        M[base + j] = w;
-        hn += w * X[no + j];
-      }
+      const hn = axpyDot(M, base, d, ec * ai, X, xo, no);
       const an = ai - ec * h[i];
       v[i] = an;
       h[i] = hn;
@@ -98,13 +122,7 @@ export function samB1(s: StepState, t0: number, count: number): number {
     for (let i = 0, base = 0; i < rows; i++, base += d) {
       const ai = v[i];
       const hi = h[i];
-      const ca = ec * (ai + tr * hi);
-      let hn = 0;
-      for (let j = 0; j < d; j++) {
-        const w = M[base + j] - ca * X[xo + j];
-        M[base + j] = w;
-        hn += w * X[no + j];
-      }
+      const hn = axpyDot(M, base, d, ec * (ai + tr * hi), X, xo, no);
       const an = ai - ec * (hi + trxx * ai);
       v[i] = an;
       h[i] = hn;

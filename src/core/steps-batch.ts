@@ -8,6 +8,20 @@
 import { noiseFromUniform, sigmaAt } from './noise.js';
 import type { StepState } from './step-state.js';
 
+/** A[ao..ao+d) · B[bo..bo+d), four partial sums to break the add-latency chain. d FMA. */
+function dot(A: Float64Array, ao: number, B: Float64Array, bo: number, d: number): number {
+  let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+  let j = 0;
+  for (const d4 = d - (d & 3); j < d4; j += 4) {
+    s0 += A[ao + j] * B[bo + j];
+    s1 += A[ao + j + 1] * B[bo + j + 1];
+    s2 += A[ao + j + 2] * B[bo + j + 2];
+    s3 += A[ao + j + 3] * B[bo + j + 3];
+  }
+  for (; j < d; j++) s0 += A[ao + j] * B[bo + j];
+  return s0 + s1 + (s2 + s3);
+}
+
 /** θ = Mᵀv. O(rows·d). */
 export function refreshTheta(s: StepState): void {
   const { d, rows, M, v, theta } = s;
@@ -39,9 +53,7 @@ function batchGradient(s: StepState, th: Float64Array, out: Float64Array): boole
   const inv = 1 / perStep;
   for (let b = 0; b < perStep; b++) {
     const xo = idxs[b] * d;
-    let f = 0;
-    for (let j = 0; j < d; j++) f += th[j] * X[xo + j];
-    const r = f - y[idxs[b]] - epss[b];
+    const r = dot(th, 0, X, xo, d) - y[idxs[b]] - epss[b];
     if (!(Math.abs(r) < Infinity)) return false;
     res[b] = r;
     const c = r * inv;
@@ -65,9 +77,8 @@ export function sgdBatch(s: StepState, t0: number, count: number): number {
     next.fill(0);
     for (let i = 0, base = 0; i < rows; i++, base += d) {
       const ai = v[i];
-      let dot = 0;
-      for (let j = 0; j < d; j++) dot += M[base + j] * g[j];
-      const an = ai - lr * dot;
+      const mg = dot(M, base, g, 0, d);
+      const an = ai - lr * mg;
       const ca = lr * ai;
       for (let j = 0; j < d; j++) {
         const w = M[base + j] - ca * g[j];
@@ -103,13 +114,12 @@ export function samBatch(s: StepState, t0: number, count: number): number {
     let vv = 0, aa = 0, av = 0, gg = 0;
     for (let j = 0; j < d; j++) gg += g[j] * g[j];
     for (let i = 0, base = 0; i < rows; i++, base += d) {
-      let dot = 0;
-      for (let j = 0; j < d; j++) dot += M[base + j] * g[j];
-      vg[i] = dot;
-      for (let j = 0; j < d; j++) wg[j] += dot * M[base + j];
-      vv += dot * dot;
+      const mg = dot(M, base, g, 0, d);
+      vg[i] = mg;
+      for (let j = 0; j < d; j++) wg[j] += mg * M[base + j];
+      vv += mg * mg;
       aa += v[i] * v[i];
-      av += v[i] * dot;
+      av += v[i] * mg;
     }
     const gNorm = Math.sqrt(vv + aa * gg);
     const tau = gNorm > 0 ? rho / gNorm : 0;
@@ -122,9 +132,8 @@ export function samBatch(s: StepState, t0: number, count: number): number {
     next.fill(0);
     for (let i = 0, base = 0; i < rows; i++, base += d) {
       const ai = v[i];
-      let dot = 0;
-      for (let j = 0; j < d; j++) dot += M[base + j] * g2[j];
-      const an = ai - lr * (dot + tggt * ai);
+      const mg = dot(M, base, g2, 0, d);
+      const an = ai - lr * (mg + tggt * ai);
       const ca = lr * (ai + tau * vg[i]);
       for (let j = 0; j < d; j++) {
         const w = M[base + j] - ca * g2[j];
