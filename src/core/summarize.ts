@@ -16,6 +16,10 @@ export interface PhaseMarkers {
 
 export interface RunDigest extends PhaseMarkers {
   final: Record<MetricName, number | null>;
+  /** −(fitted slope of ln w_norm2_mean against step) over Phase I, per step; null with fewer than 3 usable rows */
+  norm_decay_rate: number | null;
+  /** an upper bound on ‖θ‖ at the last row, ‖W‖_F·‖a‖ (see thetaNormBound); null when not finite */
+  theta_norm_bound: number | null;
 }
 
 /** Alignment counts as reached at this mean |cos(w_i, θ*)| (SPEC §6). */
@@ -45,5 +49,90 @@ export function digestRun(m: MetricColumns): RunDigest {
     lazy_escape_step: firstStepWhere(m, 'lazy_frac_rel', (v) => v <= 0),
     phase2_step: firstStepWhere(m, 'phase2_frac', (v) => v >= 1),
     align_step: firstStepWhere(m, 'align_cos_mean', (v) => v >= ALIGN_THRESHOLD),
+    norm_decay_rate: normDecayRate(m),
+    theta_norm_bound: m.rows > 0 ? thetaNormBound(m, m.rows - 1) : null,
   };
+}
+
+/**
+ * Phase I, for the fit below: the logged rows from step 0 up to and including the first row with phase2_frac = 1
+ * (SPEC's phase2_step: every neuron has ‖w_i‖ ≤ √η and |a_i| ≤ √η, the paper's start of Phase II), or to the last
+ * row when Phase II never begins; a non-finite row (divergence) ends it early. Why not the lazy escape: with
+ * lazy_frac_rel's ball of radius ‖w_i(0)‖/√m, neurons leave it after a few percent of norm change, long before the
+ * norms have shrunk much, so the escape marks where Phase I's norm decay becomes visible, not where it ends. Phase II
+ * changes the law (neurons near the origin rotate toward θ* instead of shrinking geometrically), so rows after it
+ * would bend the fit.
+ *
+ * Under label noise the norms decay like exp(−κ·step) with κ ≈ η²(σ² + 2·train loss) (test/core/noise-decay.test.ts),
+ * so the rate is κ; the noiseless control gives ≈ 0. Least squares over the rows, equal weights. O(rows).
+ */
+export function normDecayRate(m: MetricColumns): number | null {
+  const w2 = m.values.w_norm2_mean;
+  const p2 = m.values.phase2_frac;
+  let end = 0; // rows [0, end) are Phase I
+  while (end < m.rows && Number.isFinite(w2[end]) && w2[end] > 0) {
+    end++;
+    if (p2[end - 1] >= 1) break;
+  }
+  const slope = fitSlope(m.step, w2, end, Math.log);
+  return slope === null ? null : -slope;
+}
+
+/** Least-squares slope of f(y) against x over rows [0, end); null with fewer than 3 rows or no spread in x. */
+export function fitSlope(
+  x: ArrayLike<number>,
+  y: ArrayLike<number>,
+  end: number,
+  f: (v: number) => number = (v) => v,
+): number | null {
+  if (end < 3) return null;
+  let sx = 0;
+  let sy = 0;
+  for (let i = 0; i < end; i++) {
+    sx += x[i];
+    sy += f(y[i]);
+  }
+  const mx = sx / end;
+  const my = sy / end;
+  let sxy = 0;
+  let sxx = 0;
+  for (let i = 0; i < end; i++) {
+    const dx = x[i] - mx;
+    sxy += dx * (f(y[i]) - my);
+    sxx += dx * dx;
+  }
+  return sxx > 0 ? sxy / sxx : null;
+}
+
+/**
+ * ‖θ‖ = ‖Wᵀa‖ ≤ ‖W‖_F·‖a‖, from the metric columns alone (they do not hold ‖θ‖): m = w_fro² / w_norm2_mean and
+ * ‖a‖² = m·(w_norm2_mean − balance_mean), since balance_mean = mean(‖w_i‖² − a_i²). Loose for a trained network
+ * (about √m too large for random signs), tight enough when both layers have shrunk, which is how SAM collapses.
+ */
+export function thetaNormBound(m: MetricColumns, row: number): number | null {
+  const w2 = m.values.w_norm2_mean[row];
+  const fro = m.values.w_fro[row];
+  const a2 = w2 - m.values.balance_mean[row];
+  if (!(w2 > 0) || !Number.isFinite(fro)) return fro === 0 ? 0 : null;
+  const bound = fro * Math.sqrt(Math.max(0, ((fro * fro) / w2) * a2));
+  return Number.isFinite(bound) ? bound : null;
+}
+
+/**
+ * Collapse (SAM with a large ρ, paper §SAM): θ → 0 while the train loss stays near ½·mean y² (what θ = 0 gives).
+ * Thresholds, at the last logged row: ‖θ‖ ≤ COLLAPSE_THETA_FRAC·‖θ*‖ by the bound above, and train loss ≥
+ * COLLAPSE_LOSS_FRAC·½‖θ*‖² (E y² = ‖θ*‖² for x ~ N(0, I); the loose factor leaves room for the sample mean of y²
+ * over n points, whose relative spread is √(2/n), and for the ≤ 10% of θ* that ‖θ‖ may still hold). A run that
+ * learned θ* has train loss ≈ 0 and fails the second test; a healthy trained network's θ ≈ θ* fails the first.
+ * 1 or 0; null when the last row is not finite (a diverged run).
+ */
+export const COLLAPSE_THETA_FRAC = 0.1;
+export const COLLAPSE_LOSS_FRAC = 0.5;
+
+export function isCollapsed(d: Pick<RunDigest, 'final' | 'theta_norm_bound'>, teacherNorm: number): 0 | 1 | null {
+  const loss = d.final.train_loss;
+  if (loss == null || d.theta_norm_bound == null) return null;
+  const thetaGone = d.theta_norm_bound <= COLLAPSE_THETA_FRAC * teacherNorm;
+  const lossStays = loss >= COLLAPSE_LOSS_FRAC * 0.5 * teacherNorm * teacherNorm;
+  return thetaGone && lossStays ? 1 : 0;
 }
