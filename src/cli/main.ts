@@ -22,10 +22,14 @@ async function main(argv: string[]): Promise<number> {
           .positional('sweep', { type: 'string', demandOption: true, describe: 'sweep file (sweeps/*.yaml)' })
           .option('out', { type: 'string', describe: 'output folder (default out/<name>)' })
           .option('workers', { type: 'number', describe: 'worker threads (default: one per core)' })
-          .option('shard', { type: 'string', describe: 'K/N: run share K of N of the plan' })
+          .option('shard', {
+            type: 'string',
+            describe: 'K/N: run share K of N of the plan (default: from a Slurm array or Kubernetes Indexed Job; "all": the whole plan)',
+          })
           .option('engine', { choices: ['native', 'tfjs'] as const, describe: 'override every run\'s engine' })
           .option('fresh', { type: 'boolean', default: false, describe: 'delete earlier results and start over' })
-          .option('retries', { type: 'number', default: 0, describe: 'extra attempts for a failed run' })
+          .option('retries', { type: 'number', describe: 'extra attempts for a failed run (default 0; 2 with --queue)' })
+          .option('queue', { type: 'string', describe: 'redis://HOST:PORT: enqueue the runs for `lnsweep worker` instead' })
           .option('progress', {
             choices: ['auto', 'bar', 'plain', 'none'] as const,
             default: 'auto' as const,
@@ -45,14 +49,42 @@ async function main(argv: string[]): Promise<number> {
     .command(
       'status <dir>',
       'done / diverged / failed / pending counts of an output folder',
-      (y) => y.positional('dir', { type: 'string', demandOption: true }),
-      async (a) => set(await statusCommand({ dir: a.dir! })),
+      (y) =>
+        y
+          .positional('dir', { type: 'string', demandOption: true })
+          .option('queue', { type: 'string', describe: 'redis://HOST:PORT: also the queue\'s job counts' }),
+      async (a) => {
+        set(await statusCommand({ dir: a.dir! }));
+        if (a.queue) {
+          const { queueStatusCommand } = await import('./commands/worker.js');
+          await queueStatusCommand({ dir: a.dir!, queue: a.queue });
+        }
+      },
     )
     .command(
       'merge <dir>',
       'write metrics.arrow and refresh summary.arrow (after shards)',
       (y) => y.positional('dir', { type: 'string', demandOption: true }),
       async (a) => set(await mergeCommand({ dir: a.dir! })),
+    )
+    .command(
+      'worker',
+      'take the runs enqueued by `run --queue` and do them here, until the queue is drained',
+      (y) =>
+        y
+          .option('queue', { type: 'string', demandOption: true, describe: 'redis://HOST:PORT' })
+          .option('out', { type: 'string', demandOption: true, describe: 'the output folder given to `run --queue`' })
+          .option('workers', { type: 'number', describe: 'runs at a time (default: one per core)' })
+          .option('wait', { type: 'boolean', default: false, describe: 'keep waiting for jobs when the queue is empty' })
+          .option('lock-ms', {
+            type: 'number',
+            default: 30_000,
+            describe: 'how long a dead worker\'s jobs stay claimed before another worker takes them',
+          }),
+      async (a) => {
+        const { workerCommand } = await import('./commands/worker.js');
+        set(await workerCommand({ queue: a.queue, out: a.out, workers: a.workers, wait: a.wait, lockMs: a.lockMs }));
+      },
     )
     .command(
       'bench',
@@ -66,7 +98,7 @@ async function main(argv: string[]): Promise<number> {
         set(await benchCommand({ quick: a.quick, out: a.out }));
       },
     )
-    .demandCommand(1, 'name a command: run, plan, status, merge, bench')
+    .demandCommand(1, 'name a command: run, plan, status, merge, worker, bench')
     .strict()
     .fail((msg, err) => {
       // PITFALLS: a .fail() that does not throw lets the handler run with bad arguments.

@@ -52,9 +52,13 @@ export interface ReadJournalResult {
   badLines: number[];
 }
 
-/** Opens (creating the folder and file if needed) `dir/journal.jsonl` for appending. */
-export function openJournal(dir: string, opts: { durable?: boolean } = {}): Journal {
-  const path = join(dir, JOURNAL_FILE);
+/**
+ * Opens (creating the folder and file if needed) `dir/journal.jsonl`, or `dir/<file>`, for appending. Appends are
+ * atomic between processes of one machine only; processes on several machines sharing an NFS folder each open a
+ * file of their own (`file`), since NFS emulates O_APPEND on the client.
+ */
+export function openJournal(dir: string, opts: { durable?: boolean; file?: string } = {}): Journal {
+  const path = join(dir, opts.file ?? JOURNAL_FILE);
   let fd: number | null;
   try {
     mkdirSync(dir, { recursive: true });

@@ -7,10 +7,20 @@
  * runs are killed; their temp files never become `.arrow` files, so a rerun simply does them again.
  */
 import { mkdirSync, rmSync } from 'node:fs';
+import { basename } from 'node:path';
 import { openJournal, writeJsonAtomic } from '../io/index.js';
 import type { Plan, PlannedRun } from '../sweep/plan.js';
 import type { RunExecutor } from './executor.js';
-import { journalPath, metricsPath, planPath, runsDir, summaryPath } from './layout.js';
+import {
+  journalPaths,
+  metricsPath,
+  partJournalPath,
+  partSummaryPath,
+  partSummaryPaths,
+  planPath,
+  runsDir,
+  summaryPath,
+} from './layout.js';
 import type { RunOutcome } from './messages.js';
 import { scanOutDir } from './out-dir.js';
 import { createProgress, type ProgressMode } from './progress.js';
@@ -52,6 +62,12 @@ export interface SweepOptions {
   progress?: ProgressMode;
   log?: (line: string) => void;
   control?: SweepControl;
+  /**
+   * Set when other processes write into the same folder at the same time (a shard: `shard-2-of-8`): this process
+   * then keeps its own `journal.<part>.jsonl` and `summary.<part>.arrow` (its runs only), and `merge` builds
+   * `summary.arrow` from everything. See layout.ts for why per-part files rather than a lock.
+   */
+  part?: string;
 }
 
 export interface SweepReport {
@@ -69,15 +85,19 @@ export interface SweepReport {
   state: SweepState;
 }
 
+/** `--fresh`: deletes every result of the folder (run files, summaries, journals, metrics); keeps plan and queue. */
+export function clearResults(outDir: string): void {
+  const parts = [...journalPaths(outDir), ...partSummaryPaths(outDir)];
+  for (const p of [runsDir(outDir), summaryPath(outDir), metricsPath(outDir), ...parts]) {
+    rmSync(p, { recursive: true, force: true });
+  }
+}
+
 export async function runSweep(opts: SweepOptions): Promise<SweepReport> {
   const { plan, outDir, executor } = opts;
   const log = opts.log ?? ((line: string) => process.stderr.write(line + '\n'));
   const control = opts.control ?? new SweepControl();
-  if (opts.fresh) {
-    for (const p of [runsDir(outDir), summaryPath(outDir), metricsPath(outDir), journalPath(outDir)]) {
-      rmSync(p, { recursive: true, force: true });
-    }
-  }
+  if (opts.fresh) clearResults(outDir);
   mkdirSync(runsDir(outDir), { recursive: true });
   writeJsonAtomic(planPath(outDir), { ...plan, provenance: opts.provenance });
 
@@ -88,12 +108,12 @@ export async function runSweep(opts: SweepOptions): Promise<SweepReport> {
     log(`[lnsweep] ${scan.notInPlan.length} finished run(s) in ${runsDir(outDir)} are not in this plan; kept as they are`);
   }
 
-  const summary = new SummaryWriter(summaryPath(outDir), opts.provenance);
-  for (const row of await rowsFromDisk(outDir, plan, scan.finished)) summary.set(row);
+  const summary = new SummaryWriter(opts.part ? partSummaryPath(outDir, opts.part) : summaryPath(outDir), opts.provenance);
+  for (const row of await rowsFromDisk(outDir, plan, scan.finished)) if (byId.has(row.run_id)) summary.set(row);
 
   const todo = opts.runs.filter((r) => !scan.finished.has(r.run_id));
   const skipped = opts.runs.length - todo.length;
-  const journal = openJournal(outDir);
+  const journal = openJournal(outDir, opts.part ? { file: basename(partJournalPath(outDir, opts.part)) } : {});
   journal.append({ event: 'sweep_start', name: plan.name, runs: opts.runs.length, skipped, todo: todo.length });
   log(
     `[lnsweep] ${plan.name}: ${opts.runs.length} runs, ${skipped} already finished, ${todo.length} to do, ` +

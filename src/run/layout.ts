@@ -2,6 +2,7 @@
  * Where each file of a sweep lives inside its output folder (SPEC §6). One place, so that writers, the resume
  * scan, `status` and `merge` agree.
  */
+import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 
 export const RUNS_DIR = 'runs';
@@ -16,6 +17,34 @@ export const planPath = (outDir: string): string => join(outDir, 'plan.json');
 export const summaryPath = (outDir: string): string => join(outDir, 'summary.arrow');
 export const metricsPath = (outDir: string): string => join(outDir, 'metrics.arrow');
 export const journalPath = (outDir: string): string => join(outDir, 'journal.jsonl');
+
+/**
+ * Processes that share one folder at the same time (shards of a Slurm array or a Kubernetes Indexed Job, queue
+ * workers) each write a journal and a summary of their own, named by their part (`shard-2-of-8`,
+ * `worker-node17-4242`): `journal.<part>.jsonl`, `summary.<part>.arrow`. One writer per file needs no lock, which
+ * NFS makes unreliable (O_APPEND is not atomic across NFS clients, and a lock held by a dead node must time out);
+ * `status` and `merge` read every journal, and `merge` folds everything into `summary.arrow`.
+ */
+export const partJournalPath = (outDir: string, part: string): string => join(outDir, `journal.${part}.jsonl`);
+export const partSummaryPath = (outDir: string, part: string): string => join(outDir, `summary.${part}.arrow`);
+
+/** Every journal in the folder: `journal.jsonl` and the parts' journals, in name order. */
+export function journalPaths(outDir: string): string[] {
+  if (!existsSync(outDir)) return [];
+  return readdirSync(outDir)
+    .filter((f) => f === 'journal.jsonl' || /^journal\.[^/]+\.jsonl$/.test(f))
+    .sort()
+    .map((f) => join(outDir, f));
+}
+
+/** The parts' summaries (`summary.<part>.arrow`): deleted with the rest by `run --fresh`. */
+export function partSummaryPaths(outDir: string): string[] {
+  if (!existsSync(outDir)) return [];
+  return readdirSync(outDir)
+    .filter((f) => /^summary\.[^/]+\.arrow$/.test(f))
+    .sort()
+    .map((f) => join(outDir, f));
+}
 
 /** `runs/<id>.arrow` → `<id>`; null for neurons files, temp files and strangers. */
 export function runIdOfFile(fileName: string): string | null {

@@ -6,7 +6,7 @@
 import { digestRun, type RunDigest } from '../core/summarize.js';
 import { readJournal, readRunFile, type SummaryRow } from '../io/index.js';
 import type { Plan, PlannedRun } from '../sweep/plan.js';
-import { journalPath, runFilePath } from './layout.js';
+import { journalPaths, runFilePath } from './layout.js';
 import type { RunOutcome } from './messages.js';
 
 const EMPTY_DIGEST: RunDigest = {
@@ -72,7 +72,7 @@ export function failedRow(run: PlannedRun, error: string, engine: string): Summa
  */
 export async function rowsFromDisk(outDir: string, plan: Plan, finished: ReadonlySet<string>): Promise<SummaryRow[]> {
   const rows: SummaryRow[] = [];
-  const failures = lastFailures(journalPath(outDir));
+  const failures = lastFailures(journalPaths(outDir));
   for (const run of plan.runs) {
     if (finished.has(run.run_id)) rows.push(await rowFromRunFile(run, runFilePath(outDir, run.run_id)));
     else {
@@ -83,9 +83,13 @@ export async function rowsFromDisk(outDir: string, plan: Plan, finished: Readonl
   return rows;
 }
 
-function lastFailures(path: string): Map<string, { error: string; engine: string }> {
+/** Reads every journal (shards and queue workers write their own), events in time order across files. */
+function lastFailures(paths: readonly string[]): Map<string, { error: string; engine: string }> {
   const out = new Map<string, { error: string; engine: string }>();
-  for (const e of readJournal(path).events) {
+  const events = paths.flatMap((p) => readJournal(p).events);
+  // A stable sort by ISO time: within one file the order is already the order of writing.
+  events.sort((a, b) => (a.t < b.t ? -1 : a.t > b.t ? 1 : 0));
+  for (const e of events) {
     if (typeof e.run_id !== 'string') continue;
     if (e.event === 'run_failed') out.set(e.run_id, { error: String(e.error ?? ''), engine: String(e.engine ?? '') });
     else if (e.event === 'run_done') out.delete(e.run_id);

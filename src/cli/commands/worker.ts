@@ -1,0 +1,87 @@
+/**
+ * Queue mode on the command line: `lnsweep worker --queue URL --out DIR` takes a folder's run jobs from Redis and
+ * does them here; `lnsweep run SWEEP --queue URL` (run.ts) enqueues them; `status DIR --queue URL` counts them.
+ */
+import { availableParallelism } from 'node:os';
+import { collectProvenance } from '../../io/index.js';
+import { SweepControl } from '../../run/coordinator.js';
+import { PoolExecutor } from '../../run/executor.js';
+import { queueCounts } from '../../run/queue.js';
+import { runQueueWorker } from '../../run/queue-worker.js';
+import { EXIT_INTERRUPTED, EXIT_OK, EXIT_RUNS_FAILED, UsageError } from '../errors.js';
+
+export interface WorkerArgs {
+  queue: string;
+  out: string;
+  workers?: number;
+  wait: boolean;
+  lockMs: number;
+}
+
+/** Queue errors (Redis unreachable, a bad URL) are bad input: one line, exit status 2. */
+export async function asUsage<T>(work: Promise<T>): Promise<T> {
+  try {
+    return await work;
+  } catch (err) {
+    if ((err as Error)?.name === 'QueueError') throw new UsageError((err as Error).message, { cause: err });
+    throw err;
+  }
+}
+
+export async function workerCommand(args: WorkerArgs): Promise<number> {
+  const workers = args.workers ?? availableParallelism();
+  if (!Number.isInteger(workers) || workers < 1) throw new UsageError(`--workers: must be a whole number ≥ 1 (got ${args.workers})`);
+  if (!Number.isInteger(args.lockMs) || args.lockMs < 1000) throw new UsageError(`--lock-ms: must be a whole number ≥ 1000 (got ${args.lockMs})`);
+
+  const control = new SweepControl();
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (control.state === 'running') {
+      process.stderr.write(`\n[lnsweep] ${signal}: taking no new jobs; finishing the runs in progress (send it again to leave now)\n`);
+      control.stop();
+    } else {
+      // Leaving at once is what a dead node does: this worker's jobs go back to the queue when their locks expire.
+      process.stderr.write(`[lnsweep] ${signal} again: leaving now; the runs in progress go back to the queue within --lock-ms\n`);
+      process.exit(EXIT_INTERRUPTED);
+    }
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  const executor = new PoolExecutor(workers);
+  try {
+    const r = await asUsage(
+      runQueueWorker({
+        url: args.queue,
+        outDir: args.out,
+        executor,
+        provenance: collectProvenance(),
+        lockMs: args.lockMs,
+        wait: args.wait,
+        control,
+      }),
+    );
+    process.stderr.write(
+      `[lnsweep] worker ${r.worker}: ${r.done} done, ${r.diverged} diverged, ${r.alreadyDone} already finished, ` +
+        `${r.failedAttempts} failed attempt(s) here; queue ${r.queue}: ${r.queuePending} pending, ${r.queueFailed} failed for good\n`,
+    );
+    if (control.state !== 'running' && r.queuePending > 0) {
+      process.stderr.write(`[lnsweep] stopped; the queue keeps the rest. Resume with:\n  npx lnsweep worker --queue ${args.queue} --out ${args.out}\n`);
+      return EXIT_INTERRUPTED;
+    }
+    process.stderr.write(`[lnsweep] when every worker is done: npx lnsweep merge ${args.out}\n`);
+    return r.queueFailed > 0 ? EXIT_RUNS_FAILED : EXIT_OK;
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+    await executor.destroy();
+  }
+}
+
+/** The extra lines of `status DIR --queue URL`. */
+export async function queueStatusCommand(args: { dir: string; queue: string }): Promise<number> {
+  const c = await asUsage(queueCounts(args.queue, args.dir));
+  process.stdout.write(
+    `queue ${c.queue}: ${c.waiting} waiting, ${c.active} active, ${c.delayed} delayed (retry backoff), ` +
+      `${c.completed} completed, ${c.failed} failed\n`,
+  );
+  return EXIT_OK;
+}

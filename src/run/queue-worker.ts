@@ -1,0 +1,195 @@
+/**
+ * Queue mode, the worker's side: takes run jobs from the folder's BullMQ queue and does them in the local pool.
+ *
+ * - Runs execute in the executor's threads (Piscina), never on the event loop, so BullMQ's lock renewals (every
+ *   lockDuration/2, on timers) keep running however long a run takes. BullMQ's concurrency equals the executor's,
+ *   so the pool never holds a job it cannot start.
+ * - A worker that dies (SIGKILL, node lost) stops renewing its locks: after about `lockMs` another worker's stalled
+ *   check puts its jobs back to wait, and someone does them again; a job may stall `MAX_STALLED` times before it
+ *   fails for good. A job that was wrongly thought stalled may run twice at once: harmless, because a run's bytes
+ *   are determined by its id and files are renamed into place whole.
+ * - A job whose run file is already there and sound completes at once (idempotent; nothing is recomputed).
+ * - A failed run throws, so BullMQ retries it with exponential backoff until its attempts are used up.
+ * - Each worker process writes its own journal (`journal.worker-<host>-<pid>.jsonl`, see layout.ts); `merge`
+ *   builds summary.arrow from the run files and every journal.
+ * - It returns when nothing is waiting, delayed or active in the queue (the other workers' jobs included, so that
+ *   it is still there to take back a dead worker's jobs), or, with `wait`, only when stopped.
+ */
+import { mkdirSync } from 'node:fs';
+import { hostname } from 'node:os';
+import { basename } from 'node:path';
+import { Queue, Worker, type Job } from 'bullmq';
+import { openJournal, verifyArrowFile } from '../io/index.js';
+import type { SweepControl } from './coordinator.js';
+import type { RunExecutor } from './executor.js';
+import { partJournalPath, runFilePath, runsDir } from './layout.js';
+import type { RunOutcome } from './messages.js';
+import { checkRedis, connectionFor, KEY_PREFIX, queueNameOf, type RunJobData, type RunJobResult } from './queue.js';
+
+/** Times a job may be taken back from a dead worker before it fails for good (BullMQ's default is 1). */
+export const MAX_STALLED = 2;
+/** How often the worker looks whether the queue is drained. */
+const POLL_MS = 1000;
+
+export interface QueueWorkerOptions {
+  url: string;
+  outDir: string;
+  executor: RunExecutor;
+  provenance: Record<string, string>;
+  /** how long a job stays claimed by a worker that stopped renewing it; also the stalled-check interval */
+  lockMs: number;
+  /** keep waiting for jobs when the queue is empty, until stopped */
+  wait: boolean;
+  control: SweepControl;
+  log?: (line: string) => void;
+}
+
+export interface QueueWorkerReport {
+  queue: string;
+  worker: string;
+  done: number;
+  diverged: number;
+  /** attempts that failed here (BullMQ retries them, here or elsewhere, until attempts are used up) */
+  failedAttempts: number;
+  /** jobs whose run file was already there */
+  alreadyDone: number;
+  /** jobs of the queue that failed for good, as counted when this worker stopped */
+  queueFailed: number;
+  /** jobs still waiting, delayed or active when this worker stopped */
+  queuePending: number;
+}
+
+export async function runQueueWorker(opts: QueueWorkerOptions): Promise<QueueWorkerReport> {
+  const log = opts.log ?? ((line: string) => process.stderr.write(line + '\n'));
+  await checkRedis(opts.url);
+  const name = queueNameOf(opts.outDir);
+  mkdirSync(runsDir(opts.outDir), { recursive: true });
+  const me = `${hostname().replace(/[^A-Za-z0-9_-]/g, '_')}-${process.pid}`;
+  const part = `worker-${me}`;
+  const journal = openJournal(opts.outDir, { file: basename(partJournalPath(opts.outDir, part)) });
+  const report: QueueWorkerReport = {
+    queue: name,
+    worker: me,
+    done: 0,
+    diverged: 0,
+    failedAttempts: 0,
+    alreadyDone: 0,
+    queueFailed: 0,
+    queuePending: 0,
+  };
+  journal.append({ event: 'worker_start', queue: name, worker: me, concurrency: opts.executor.concurrency });
+
+  const processor = async (job: Job<RunJobData, RunJobResult>): Promise<RunJobResult> => {
+    const { run, sweepSeed } = job.data;
+    const path = runFilePath(opts.outDir, run.run_id);
+    if ((await verifyArrowFile(path)).ok) {
+      report.alreadyDone++;
+      return { status: 'already-done', wall_s: 0, engine: '', worker: me };
+    }
+    const attempt = job.attemptsMade + 1;
+    journal.append({ event: 'run_start', run_id: run.run_id, attempt, worker: me });
+    const outcome = await opts.executor
+      .run({ type: 'run', run, sweepSeed, outDir: opts.outDir, provenance: opts.provenance })
+      .catch((err: Error): RunOutcome => ({
+        type: 'result',
+        run_id: run.run_id,
+        status: 'failed',
+        error: `worker died: ${err.message}`,
+        steps_done: 0,
+        wall_s: 0,
+        write_s: 0,
+        engine: `${run.params.engine}/${run.params.kernel}`,
+        digest: null,
+      }));
+    if (outcome.status === 'failed') {
+      report.failedAttempts++;
+      const last = attempt >= (job.opts.attempts ?? 1);
+      journal.append({
+        event: last ? 'run_failed' : 'run_retry',
+        run_id: run.run_id,
+        status: 'failed',
+        attempt,
+        error: outcome.error,
+        engine: outcome.engine,
+        worker: me,
+      });
+      log(`[lnsweep] run ${run.run_id} failed (attempt ${attempt}/${job.opts.attempts ?? 1}): ${outcome.error}`);
+      throw new Error(outcome.error ?? 'failed');
+    }
+    journal.append({
+      event: 'run_done',
+      run_id: run.run_id,
+      status: outcome.status,
+      error: outcome.error,
+      engine: outcome.engine,
+      wall_s: outcome.wall_s,
+      write_s: outcome.write_s,
+      worker: me,
+    });
+    report[outcome.status]++;
+    return { status: outcome.status, wall_s: outcome.wall_s, engine: outcome.engine, worker: me };
+  };
+
+  const worker = new Worker<RunJobData, RunJobResult>(name, processor, {
+    connection: connectionFor(opts.url),
+    prefix: KEY_PREFIX,
+    name: me,
+    concurrency: opts.executor.concurrency,
+    lockDuration: opts.lockMs,
+    stalledInterval: opts.lockMs,
+    maxStalledCount: MAX_STALLED,
+    // Short long-polls, so a worker that is told to stop, or whose queue drains, notices within a second or two.
+    drainDelay: 1,
+    autorun: false,
+  });
+  worker.on('error', (err) => log(`[lnsweep] queue: ${err.message}`));
+  worker.on('failed', (job, err) => {
+    // Jobs failed by the stalled check never reached our processor's journal lines: record them here.
+    if (job && /stalled/i.test(err.message)) {
+      journal.append({ event: 'run_failed', run_id: job.data.run.run_id, status: 'failed', error: err.message, engine: '', worker: me });
+    }
+  });
+  worker.on('stalled', (jobId) => log(`[lnsweep] job ${jobId} was held by a worker that stopped answering; it goes back to the queue`));
+  const running = worker.run().catch((err: Error) => log(`[lnsweep] queue: worker stopped: ${err.message}`));
+
+  const queue = new Queue(name, { connection: connectionFor(opts.url), prefix: KEY_PREFIX });
+  const counts = async () => {
+    const c = await queue.getJobCounts('waiting', 'prioritized', 'active', 'delayed', 'failed');
+    return {
+      pending: (c.waiting ?? 0) + (c.prioritized ?? 0) + (c.active ?? 0) + (c.delayed ?? 0),
+      failed: c.failed ?? 0,
+    };
+  };
+  log(
+    `[lnsweep] worker ${me}: queue ${name} at ${opts.url}, ${opts.executor.concurrency} run(s) at a time → ${opts.outDir}` +
+      (opts.wait ? ' (waiting for jobs until stopped)' : ' (until the queue is drained)'),
+  );
+  try {
+    await new Promise<void>((resolve) => {
+      const stop = () => resolve();
+      opts.control.onChange(stop);
+      const tick = async () => {
+        if (opts.control.state !== 'running') return stop();
+        try {
+          const c = await counts();
+          if (c.pending === 0 && !opts.wait) return stop();
+        } catch (err) {
+          log(`[lnsweep] queue: cannot count jobs (${(err as Error).message}); trying again`);
+        }
+        setTimeout(() => void tick(), POLL_MS);
+      };
+      setTimeout(() => void tick(), POLL_MS);
+    });
+    // Takes no new job and waits for the ones in progress (a stop); an abort is handled by the CLI, which exits.
+    await worker.close();
+    await running;
+    const c = await counts();
+    report.queueFailed = c.failed;
+    report.queuePending = c.pending;
+  } finally {
+    await queue.close();
+    journal.append({ event: 'worker_end', done: report.done, diverged: report.diverged, failed_attempts: report.failedAttempts });
+    journal.close();
+  }
+  return report;
+}
