@@ -16,7 +16,7 @@ export interface PhaseMarkers {
 
 export interface RunDigest extends PhaseMarkers {
   final: Record<MetricName, number | null>;
-  /** −(fitted slope of ln w_norm2_mean against step) over Phase I, per step; null with fewer than 3 usable rows */
+  /** −(fitted slope of ln w_norm2_mean against step) over Phase I (normDecayRate), per step; null below 3 rows */
   norm_decay_rate: number | null;
   /** an upper bound on ‖θ‖ at the last row, ‖W‖_F·‖a‖ (see thetaNormBound); null when not finite */
   theta_norm_bound: number | null;
@@ -55,24 +55,29 @@ export function digestRun(m: MetricColumns): RunDigest {
 }
 
 /**
- * Phase I, for the fit below: the logged rows from step 0 up to and including the first row with phase2_frac = 1
- * (SPEC's phase2_step: every neuron has ‖w_i‖ ≤ √η and |a_i| ≤ √η, the paper's start of Phase II), or to the last
- * row when Phase II never begins; a non-finite row (divergence) ends it early. Why not the lazy escape: with
- * lazy_frac_rel's ball of radius ‖w_i(0)‖/√m, neurons leave it after a few percent of norm change, long before the
- * norms have shrunk much, so the escape marks where Phase I's norm decay becomes visible, not where it ends. Phase II
- * changes the law (neurons near the origin rotate toward θ* instead of shrinking geometrically), so rows after it
- * would bend the fit.
+ * Phase I, for the fit below: the logged rows from step 0 up to and including the first row where phase2_frac has
+ * risen by PHASE1_END_RISE over its step-0 value, i.e. until the first neurons (1%) shrink into the paper's Phase II
+ * ball (‖w_i‖ ≤ √η and |a_i| ≤ √η), or to the last row when they never do; a non-finite row (divergence) ends it
+ * early (relative to step 0 because at a small init, α = 1/4 with η = 1/(α²m), some neurons start inside the ball).
+ * Why there: from then on the mean ‖w_i‖² is carried by the neurons that align with θ* and stay large, so it
+ * plateaus (at σ = 8, α = 1, m = 1000 it stalls near 5e-3 while phase2_frac creeps from 0.01 to 0.17) and rows past
+ * that point would flatten the fit. SPEC's phase2_step (fraction
+ * = 1) comes far later or never. Why not the lazy escape: with lazy_frac_rel's ball of radius ‖w_i(0)‖/√m, neurons
+ * leave it after a few percent of norm change, so the escape marks where the decay becomes visible, not its end.
  *
  * Under label noise the norms decay like exp(−κ·step) with κ ≈ η²(σ² + 2·train loss) (test/core/noise-decay.test.ts),
- * so the rate is κ; the noiseless control gives ≈ 0. Least squares over the rows, equal weights. O(rows).
+ * so the rate estimates κ averaged over Phase I; the noiseless control gives ≈ 0. Least squares, equal weights. O(rows).
  */
+export const PHASE1_END_RISE = 0.01;
+
 export function normDecayRate(m: MetricColumns): number | null {
   const w2 = m.values.w_norm2_mean;
   const p2 = m.values.phase2_frac;
   let end = 0; // rows [0, end) are Phase I
+  const entered = (p2[0] ?? 0) + PHASE1_END_RISE - 1e-12; // fractions are k/m: 0.2 + 0.01 must match 0.21
   while (end < m.rows && Number.isFinite(w2[end]) && w2[end] > 0) {
     end++;
-    if (p2[end - 1] >= 1) break;
+    if (p2[end - 1] >= entered) break;
   }
   const slope = fitSlope(m.step, w2, end, Math.log);
   return slope === null ? null : -slope;

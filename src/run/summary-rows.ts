@@ -3,7 +3,7 @@
  * returned, or the run file an earlier invocation (or another shard) left on disk. Both give the same row, so a
  * summary rebuilt from files after a crash equals the one written live.
  */
-import { digestRun, type RunDigest } from '../core/summarize.js';
+import { digestRun, isCollapsed, type RunDigest } from '../core/summarize.js';
 import { readJournal, readRunFile, type SummaryRow } from '../io/index.js';
 import type { Plan, PlannedRun } from '../sweep/plan.js';
 import { journalPaths, runFilePath } from './layout.js';
@@ -14,6 +14,8 @@ const EMPTY_DIGEST: RunDigest = {
   lazy_escape_step: null,
   phase2_step: null,
   align_step: null,
+  norm_decay_rate: null,
+  theta_norm_bound: null,
 };
 
 function row(
@@ -36,6 +38,12 @@ function row(
     lazy_escape_step: d.lazy_escape_step,
     phase2_step: d.phase2_step,
     align_step: d.align_step,
+    // Analysis columns (nullable Float64; src/core/summarize.ts defines them): always both keys, so a summary of
+    // failed runs only still has the columns.
+    extra: {
+      norm_decay_rate: d.norm_decay_rate,
+      collapsed: digest ? isCollapsed(d, run.params.teacher_norm) : null,
+    },
   };
 }
 
