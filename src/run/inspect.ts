@@ -4,7 +4,8 @@
  */
 import { writeSummary, mergeRuns } from '../io/index.js';
 import type { Plan } from '../sweep/plan.js';
-import { summaryPath } from './layout.js';
+import { arrowFileToParquet } from '../io/parquet.js';
+import { metricsPath, summaryPath } from './layout.js';
 import { readPlan, scanOutDir } from './out-dir.js';
 import { rowsFromDisk } from './summary-rows.js';
 
@@ -42,10 +43,19 @@ export interface MergeReport {
   summaryRows: number;
   metricsRows: number;
   skipped: { runId: string; reason: string }[];
+  /** the Parquet copies written (`--parquet`), else empty */
+  parquet: string[];
 }
 
-/** Refreshes summary.arrow from every run file (after shards) and writes metrics.arrow. */
-export async function mergeOutDir(outDir: string, provenance: Record<string, string>): Promise<MergeReport> {
+/**
+ * Refreshes summary.arrow from every run file (after shards) and writes metrics.arrow; with `parquet`, also
+ * summary.parquet and metrics.parquet beside them (for DuckDB without its arrow extension).
+ */
+export async function mergeOutDir(
+  outDir: string,
+  provenance: Record<string, string>,
+  opts: { parquet?: boolean } = {},
+): Promise<MergeReport> {
   const plan = readPlan(outDir);
   const scan = await scanOutDir(outDir, new Set(plan.runs.map((r) => r.run_id)), { repair: false });
   const rows = await rowsFromDisk(outDir, plan, scan.finished);
@@ -56,6 +66,14 @@ export async function mergeOutDir(outDir: string, provenance: Record<string, str
     finished.map((r) => ({ runId: r.run_id, params: r.params, replicate: r.replicate })),
     provenance,
   );
-  return { plan, summaryRows: rows.length, metricsRows: merged.rows, skipped: merged.skipped };
+  const parquet: string[] = [];
+  if (opts.parquet) {
+    for (const arrow of [summaryPath(outDir), metricsPath(outDir)]) {
+      const target = arrow.replace(/\.arrow$/, '.parquet');
+      await arrowFileToParquet(arrow, target);
+      parquet.push(target);
+    }
+  }
+  return { plan, summaryRows: rows.length, metricsRows: merged.rows, skipped: merged.skipped, parquet };
 }
 

@@ -35,11 +35,12 @@ export async function statusCommand(args: { dir: string }): Promise<number> {
   return EXIT_OK;
 }
 
-export async function mergeCommand(args: { dir: string }): Promise<number> {
-  const m = await mergeOutDir(args.dir, collectProvenance());
+export async function mergeCommand(args: { dir: string; parquet?: boolean }): Promise<number> {
+  const m = await mergeOutDir(args.dir, collectProvenance(), { parquet: args.parquet });
   for (const s of m.skipped) process.stderr.write(`[lnsweep] skipped run ${s.runId}: ${s.reason}\n`);
   process.stdout.write(
     `${summaryPath(args.dir)}: ${m.summaryRows} runs\n${metricsPath(args.dir)}: ${m.metricsRows} rows\n`,
   );
+  for (const path of m.parquet) process.stdout.write(`${path}\n`);
   return EXIT_OK;
 }
