@@ -64,8 +64,40 @@ async function main(argv: string[]): Promise<number> {
     .command(
       'merge <dir>',
       'write metrics.arrow and refresh summary.arrow (after shards)',
-      (y) => y.positional('dir', { type: 'string', demandOption: true }),
-      async (a) => set(await mergeCommand({ dir: a.dir! })),
+      (y) =>
+        y
+          .positional('dir', { type: 'string', demandOption: true })
+          .option('parquet', { type: 'boolean', default: false, describe: 'also write metrics.parquet and summary.parquet' }),
+      async (a) => set(await mergeCommand({ dir: a.dir!, parquet: a.parquet })),
+    )
+    .command(
+      'phase <dir>',
+      'a phase diagram of an output folder as SVG (DIR/phase-<z>-<x>-<y>.svg)',
+      (y) =>
+        y
+          .positional('dir', { type: 'string', demandOption: true })
+          .option('x', { type: 'string', demandOption: true, describe: 'parameter on the x axis (e.g. sigma)' })
+          .option('y', { type: 'string', demandOption: true, describe: 'parameter on the y axis (e.g. alpha)' })
+          .option('z', { type: 'string', demandOption: true, describe: 'summary column to colour by (e.g. final_test_loss)' })
+          .option('facet', { type: 'string', describe: 'one panel per value of this parameter' })
+          .option('agg', { choices: ['median', 'mean'] as const, default: 'median' as const, describe: 'over replicates' })
+          .option('out', { type: 'string', describe: 'SVG file to write' }),
+      async (a) => {
+        const { phaseCommand } = await import('./commands/analysis.js');
+        set(await phaseCommand({ dir: a.dir!, x: a.x, y: a.y, z: a.z, facet: a.facet, agg: a.agg, out: a.out }));
+      },
+    )
+    .command(
+      'report <dir>',
+      'DIR/report.html: phase diagrams and the paper\'s figures, one self-contained file',
+      (y) =>
+        y
+          .positional('dir', { type: 'string', demandOption: true })
+          .option('out', { type: 'string', describe: 'HTML file to write (default DIR/report.html)' }),
+      async (a) => {
+        const { reportCommand } = await import('./commands/analysis.js');
+        set(await reportCommand({ dir: a.dir!, out: a.out }));
+      },
     )
     .command(
       'worker',
@@ -98,7 +130,7 @@ async function main(argv: string[]): Promise<number> {
         set(await benchCommand({ quick: a.quick, out: a.out }));
       },
     )
-    .demandCommand(1, 'name a command: run, plan, status, merge, worker, bench')
+    .demandCommand(1, 'name a command: run, plan, status, merge, phase, report, worker, bench')
     .strict()
     .fail((msg, err) => {
       // PITFALLS: a .fail() that does not throw lets the handler run with bad arguments.

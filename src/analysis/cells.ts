@@ -1,0 +1,156 @@
+/**
+ * A phase diagram's cells: the summary rows grouped by (facet, x, y), their replicates aggregated with a spread, and
+ * each cell's kind. Kinds, in the order they are decided:
+ *   failed       every run of the cell failed (an error, not a result)
+ *   diverged     more than half of the finished runs diverged
+ *   collapsed    more than half of the finished runs collapsed (θ → 0, summarize.ts), unless z is `collapsed` itself
+ *   not_reached  z is a phase marker and the aggregate lies past the last step (see below)
+ *   missing      no run gave a value
+ *   value        otherwise
+ * Marker columns (`*_step`) are censored data: a run that never reached the threshold counts as reaching it after its
+ * last step (+∞), so the median is right whenever at least half the runs reached it; the mean needs every run to.
+ * Pure; O(rows · log rows).
+ */
+import type { SummaryRow } from '../io/index.js';
+import { isMarkerColumn, zValue, type ParamKey } from './sweep-data.js';
+
+export type CellKind = 'value' | 'diverged' | 'collapsed' | 'not_reached' | 'missing' | 'failed';
+export type Agg = 'median' | 'mean';
+
+export interface Cell {
+  facet: number | string | null;
+  x: number;
+  y: number;
+  kind: CellKind;
+  /** the aggregate over replicates (null unless kind is `value`) */
+  value: number | null;
+  /** IQR (median) or standard deviation (mean) across replicates; null with fewer than 2 finite values */
+  spread: number | null;
+  runs: number;
+  done: number;
+  diverged: number;
+  failed: number;
+  collapsed: number;
+  /** runs that reached a marker (marker columns only) */
+  reached: number;
+  /** the largest `steps` among the cell's runs: "not reached by step T" */
+  lastStep: number;
+}
+
+export interface CellQuery {
+  x: ParamKey;
+  y: ParamKey;
+  z: string;
+  facet: ParamKey | null;
+  agg: Agg;
+}
+
+export function buildCells(rows: readonly SummaryRow[], q: CellQuery): Cell[] {
+  const groups = new Map<string, SummaryRow[]>();
+  for (const r of rows) {
+    const key = JSON.stringify([q.facet ? r.params[q.facet] : null, r.params[q.x], r.params[q.y]]);
+    const g = groups.get(key);
+    if (g) g.push(r);
+    else groups.set(key, [r]);
+  }
+  const cells = [...groups.values()].map((g) => cellOf(g, q));
+  return cells.sort((a, b) => cmp(a.facet, b.facet) || a.x - b.x || a.y - b.y);
+}
+
+function cellOf(g: SummaryRow[], q: CellQuery): Cell {
+  const first = g[0].params;
+  const count = (pred: (r: SummaryRow) => boolean) => g.filter(pred).length;
+  const finished = g.filter((r) => r.status !== 'failed');
+  const done = finished.filter((r) => r.status === 'done');
+  const collapsedRuns = done.filter((r) => r.extra?.collapsed === 1);
+  const cell: Cell = {
+    facet: q.facet ? (first[q.facet] as number | string) : null,
+    x: Number(first[q.x]),
+    y: Number(first[q.y]),
+    kind: 'value',
+    value: null,
+    spread: null,
+    runs: g.length,
+    done: done.length,
+    diverged: count((r) => r.status === 'diverged'),
+    failed: count((r) => r.status === 'failed'),
+    collapsed: collapsedRuns.length,
+    reached: 0,
+    lastStep: Math.max(...g.map((r) => r.params.steps)),
+  };
+  if (finished.length === 0) return { ...cell, kind: 'failed' };
+  if (2 * cell.diverged > finished.length) return { ...cell, kind: 'diverged' };
+  if (q.z !== 'collapsed' && 2 * cell.collapsed > done.length) return { ...cell, kind: 'collapsed' };
+
+  const marker = isMarkerColumn(q.z);
+  const raw = done.map((r) => zValue(r, q.z));
+  const values = marker
+    ? raw.map((v) => (v === null ? Infinity : v))
+    : raw.filter((v): v is number => v !== null && Number.isFinite(v));
+  cell.reached = marker ? raw.filter((v) => v !== null).length : 0;
+  if (values.length === 0) return { ...cell, kind: 'missing' };
+  const value = q.agg === 'median' ? quantile(values, 0.5) : mean(values);
+  const finite = values.filter(Number.isFinite);
+  const spread = finite.length < 2 || finite.length < values.length ? null : q.agg === 'median' ? iqr(values) : std(values);
+  if (!Number.isFinite(value)) return { ...cell, kind: marker ? 'not_reached' : 'missing' };
+  return { ...cell, value, spread };
+}
+
+/** Linear-interpolation quantile (numpy's default), ±∞ allowed. */
+export function quantile(values: readonly number[], p: number): number {
+  const s = [...values].sort((a, b) => a - b);
+  const pos = (s.length - 1) * p;
+  const lo = Math.floor(pos);
+  const hi = Math.ceil(pos);
+  if (lo === hi || s[lo] === s[hi]) return s[lo];
+  return s[lo] + (s[hi] - s[lo]) * (pos - lo);
+}
+
+export const iqr = (v: readonly number[]): number => quantile(v, 0.75) - quantile(v, 0.25);
+export const mean = (v: readonly number[]): number => v.reduce((s, x) => s + x, 0) / v.length;
+
+/** Sample standard deviation (n − 1). */
+export function std(v: readonly number[]): number {
+  const m = mean(v);
+  return Math.sqrt(v.reduce((s, x) => s + (x - m) ** 2, 0) / (v.length - 1));
+}
+
+function cmp(a: number | string | null, b: number | string | null): number {
+  if (a === b) return 0;
+  if (typeof a === 'number' && typeof b === 'number') return a - b;
+  return String(a) < String(b) ? -1 : 1;
+}
+
+export type AxisKind = 'log' | 'linear' | 'band';
+
+/**
+ * How to draw a grid's axis, from its distinct values: `log` when they are positive and geometrically spaced
+ * (constant ratio, ≥ 3 values), `linear` when evenly spaced (≥ 3 values), else `band` (even columns in value order:
+ * two values, or an irregular list such as σ ∈ {0, 0.5, 1, 2, 4, 8}).
+ */
+export function axisKind(values: readonly number[]): AxisKind {
+  const v = [...new Set(values)].sort((a, b) => a - b);
+  if (v.length < 3) return 'band';
+  const close = (a: number, b: number) => Math.abs(a - b) <= 1e-6 * Math.max(Math.abs(a), Math.abs(b));
+  if (v[0] > 0 && v.every((x, i) => i < 2 || close(x / v[i - 1], v[1] / v[0]))) return 'log';
+  if (v.every((x, i) => i < 2 || close(x - v[i - 1], v[1] - v[0]))) return 'linear';
+  return 'band';
+}
+
+/**
+ * Cell edges for a quantitative axis: midpoints between neighbours (geometric on a log axis) and half a step beyond
+ * the ends, so each cell is centred on its grid value. Returns a map value → [lo, hi].
+ */
+export function cellEdges(values: readonly number[], kind: 'log' | 'linear'): Map<number, [number, number]> {
+  const v = [...new Set(values)].sort((a, b) => a - b);
+  const f = kind === 'log' ? Math.log : (x: number) => x;
+  const g = kind === 'log' ? Math.exp : (x: number) => x;
+  const t = v.map(f);
+  const out = new Map<number, [number, number]>();
+  v.forEach((x, i) => {
+    const lo = i > 0 ? (t[i - 1] + t[i]) / 2 : t[0] - (t[1] - t[0]) / 2;
+    const hi = i < v.length - 1 ? (t[i] + t[i + 1]) / 2 : t[i] + (t[i] - t[i - 1]) / 2;
+    out.set(x, [g(lo), g(hi)]);
+  });
+  return out;
+}

@@ -1,0 +1,43 @@
+/**
+ * Human names, with units, for parameters and summary columns on axes, legends and tooltips. A name not listed
+ * falls back to itself.
+ */
+const PARAM_LABELS: Record<string, string> = {
+  sigma: 'label noise σ',
+  alpha: 'init scale α',
+  width: 'width m (neurons)',
+  lr: 'step size η',
+  rho: 'SAM radius ρ',
+  n: 'training points n',
+  d: 'input dimension d',
+  batch: 'batch size',
+  noise_period: 'noise period (steps)',
+  teacher_norm: '‖θ*‖',
+  steps: 'steps',
+};
+
+const SHORT_PARAM: Record<string, string> = { sigma: 'σ', alpha: 'α', width: 'm', lr: 'η', rho: 'ρ' };
+
+const COLUMN_LABELS: Record<string, string> = {
+  final_test_loss: 'final test loss ½‖θ−θ*‖²',
+  final_train_loss: 'final train loss',
+  final_theta_cos: 'final cos(θ, θ*)',
+  final_w_norm2_mean: 'final mean ‖wᵢ‖²',
+  final_w_norm_mean: 'final mean ‖wᵢ‖',
+  final_align_cos_mean: 'final mean |cos(wᵢ, θ*)|',
+  final_align_ip_mean: 'final mean |⟨wᵢ, θ*⟩|',
+  final_lazy_frac_rel: 'final lazy fraction (relative)',
+  final_phase2_frac: 'final Phase II fraction',
+  final_kernel_dist: 'final kernel distance',
+  lazy_escape_step: 'lazy escape (step)',
+  phase2_step: 'Phase II onset (step)',
+  align_step: 'alignment ≥ 0.9 (step)',
+  norm_decay_rate: 'Phase I norm decay rate (1/step)',
+  collapsed: 'fraction of runs collapsed (θ → 0)',
+  wall_s: 'wall time (s)',
+  steps_per_s: 'speed (steps/s)',
+};
+
+export const paramLabel = (key: string): string => PARAM_LABELS[key] ?? key;
+export const paramShort = (key: string): string => SHORT_PARAM[key] ?? key;
+export const columnLabel = (z: string): string => COLUMN_LABELS[z] ?? z;

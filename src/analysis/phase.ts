@@ -1,0 +1,58 @@
+/**
+ * `lnsweep phase`: one phase diagram of an output folder as an SVG file. The CLI checks the names first
+ * (phaseChoices); this module trusts them.
+ */
+import { join } from 'node:path';
+import type { SummaryRow } from '../io/index.js';
+import { writeTextAtomic } from './atomic.js';
+import { buildCells, type Agg } from './cells.js';
+import { phaseSpec } from './phase-spec.js';
+import { renderSvg } from './render.js';
+import { determinedBy, isNumericParam, loadSweep, varyingParams, zColumns, type ParamKey } from './sweep-data.js';
+
+export interface PhaseOptions {
+  x: ParamKey;
+  y: ParamKey;
+  z: string;
+  facet: ParamKey | null;
+  agg: Agg;
+}
+
+export interface PhaseChoices {
+  /** numeric parameters that vary: valid --x and --y */
+  axes: ParamKey[];
+  /** every varying parameter: valid --facet */
+  facets: ParamKey[];
+  /** valid --z */
+  z: string[];
+}
+
+export function phaseChoices(rows: readonly SummaryRow[]): PhaseChoices {
+  const varying = varyingParams(rows);
+  return { axes: varying.filter(isNumericParam), facets: varying, z: zColumns(rows) };
+}
+
+/** The diagram's SVG, and the varying parameters it pools into cells (neither axis nor facet). */
+export async function phaseSvg(rows: readonly SummaryRow[], o: PhaseOptions): Promise<{ svg: string; pooled: string[] }> {
+  // A parameter fixed by the ones in use (lr under an lr_rule) varies with the cells and is not pooled.
+  const used = new Set<string>([o.x, o.y, ...(o.facet ? [o.facet] : [])]);
+  const pooled = varyingParams(rows).filter((k) => !used.has(k) && !determinedBy(rows, k, [...used] as ParamKey[]));
+  const cells = buildCells(rows, o);
+  const svg = await renderSvg(phaseSpec({ cells, ...o, pooled }));
+  return { svg, pooled };
+}
+
+export const defaultPhasePath = (dir: string, o: Pick<PhaseOptions, 'x' | 'y' | 'z'>): string =>
+  join(dir, `phase-${o.z}-${o.x}-${o.y}.svg`);
+
+export async function writePhaseDiagram(
+  dir: string,
+  o: PhaseOptions,
+  out?: string,
+): Promise<{ path: string; pooled: string[] }> {
+  const data = await loadSweep(dir);
+  const { svg, pooled } = await phaseSvg(data.rows, o);
+  const path = out ?? defaultPhasePath(dir, o);
+  writeTextAtomic(path, svg);
+  return { path, pooled };
+}

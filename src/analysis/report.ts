@@ -1,0 +1,155 @@
+/**
+ * `lnsweep report DIR` → `DIR/report.html`: one self-contained file (inline SVG and CSS, no script, no network) that
+ * shows a sweep at a glance:
+ *   1. overview: runs by status, compute time, provenance (tool version, git commit, engines, Node)
+ *   2. phase diagrams, one per key summary column, when ≥ 2 independent numeric parameters vary (chooseAxes)
+ *   3. the paper's Fig. 2 panels for a few chosen runs (chooseRuns), and the neuron scatter where snapshots exist
+ *   4. the noise on/off panel when the sweep has a periodic noise schedule
+ */
+import { join } from 'node:path';
+import type { SummaryRow } from '../io/index.js';
+import { writeTextAtomic } from './atomic.js';
+import { buildCells } from './cells.js';
+import { columnLabel } from './labels.js';
+import { phaseSpec } from './phase-spec.js';
+import { fmt, renderSvg } from './render.js';
+import { chooseRuns, fig2Spec, onOffSpec, scatterSpec, snapshotRows, trajectoryRows } from './run-figures.js';
+import { chooseAxes, determinedBy, loadSweep, varyingParams, type SweepData } from './sweep-data.js';
+
+/** The summary columns drawn as phase diagrams, in this order, when present. */
+const KEY_COLUMNS = [
+  'norm_decay_rate', 'final_w_norm2_mean', 'final_phase2_frac', 'final_align_cos_mean', 'final_test_loss',
+  'phase2_step', 'align_step', 'lazy_escape_step', 'collapsed',
+];
+
+export async function writeReport(dir: string, out?: string): Promise<{ path: string; notes: string[] }> {
+  const data = await loadSweep(dir);
+  const notes: string[] = [];
+  if (data.rebuilt) notes.push('summary.arrow lacks the analysis columns; rebuilt them from the run files (`lnsweep merge` saves them)');
+  const sections = [overview(data)];
+  sections.push(await phaseSection(data.rows, notes));
+  sections.push(await runsSection(data, notes));
+  const path = out ?? join(dir, 'report.html');
+  writeTextAtomic(path, page(`lnsweep report: ${data.plan.name}`, sections.join('\n')));
+  return { path, notes };
+}
+
+function overview(d: SweepData): string {
+  const rows = d.rows;
+  const count = (s: string) => rows.filter((r) => r.status === s).length;
+  const collapsed = rows.filter((r) => r.extra?.collapsed === 1).length;
+  const pending = d.plan.runs.length - rows.filter((r) => r.status !== 'failed').length - count('failed');
+  const wall = rows.reduce((s, r) => s + r.wall_s, 0);
+  const steps = rows.reduce((s, r) => s + r.steps_done, 0);
+  const engines = [...new Set(rows.map((r) => r.engine).filter(Boolean))].join(', ') || '–';
+  const p = d.provenance;
+  const varying = varyingParams(rows).filter((k) => k !== 'snapshot_steps');
+  const table = (pairs: [string, string][]) =>
+    `<table>${pairs.map(([k, v]) => `<tr><th>${esc(k)}</th><td>${esc(v)}</td></tr>`).join('')}</table>`;
+  return `<section><h2>Overview</h2><div class="cols">
+${table([
+  ['runs planned', String(d.plan.runs.length)],
+  ['done', String(count('done'))],
+  ['diverged', String(count('diverged'))],
+  ['collapsed (θ → 0)', String(collapsed)],
+  ['failed', String(count('failed'))],
+  ['pending', String(pending)],
+])}
+${table([
+  ['compute time (sum of runs)', `${fmt(wall)} s (${fmt(wall / 3600)} h)`],
+  ['steps taken', steps.toLocaleString('en-US')],
+  ['median speed', `${fmt(median(rows.filter((r) => r.steps_per_s > 0).map((r) => r.steps_per_s)))} steps/s per run`],
+  ['varying parameters', varying.join(', ') || '–'],
+  ['sweep file', String((d.plan as { source?: string }).source ?? '–')],
+  ['sweep seed', String(d.plan.seed)],
+])}
+${table([
+  ['tool version', p.tool_version || '–'],
+  ['git commit', `${p.git_commit || '–'}${p.git_dirty === 'true' ? ' (with uncommitted changes)' : ''}`],
+  ['engine / backend', engines],
+  ['Node', p.node_version || '–'],
+  ['host', `${p.host || '–'} (${p.platform || '?'}/${p.arch || '?'})`],
+])}
+</div></section>`;
+}
+
+async function phaseSection(rows: SummaryRow[], notes: string[]): Promise<string> {
+  const axes = chooseAxes(rows.filter((r) => r.status !== 'failed'));
+  if (!axes) {
+    notes.push('fewer than two independent numeric parameters vary: no phase diagrams');
+    return `<section><h2>Phase diagrams</h2><p class="note">This sweep varies fewer than two independent numeric parameters, so there is no phase diagram; the run panels below show it.</p></section>`;
+  }
+  const used = [axes.x, axes.y, ...(axes.facet ? [axes.facet] : [])];
+  const pooled = varyingParams(rows).filter((k) => k !== 'snapshot_steps' && !used.includes(k) && !determinedBy(rows, k, used));
+  const figures: string[] = [];
+  for (const z of KEY_COLUMNS) {
+    if (z === 'collapsed' && !rows.some((r) => r.params.optimizer === 'sam')) continue;
+    const cells = buildCells(rows, { ...axes, z, agg: 'median' });
+    const svg = await renderSvg(phaseSpec({ cells, ...axes, z, agg: 'median', pooled }));
+    figures.push(`<figure id="phase-${z}">${svg}<figcaption>${esc(CAPTIONS[z] ?? columnLabel(z))}</figcaption></figure>`);
+  }
+  return `<section><h2>Phase diagrams</h2><p class="note">Median over replicates per cell; the right-hand (or lower) panel is the spread across replicates. Hover a cell for its runs. Red ✕: diverged; grey θ→0: collapsed; light grey &gt;T: threshold not reached by the last step. Redraw any of them with <code>lnsweep phase DIR --x ${axes.x} --y ${axes.y} --z COLUMN</code>.</p>
+${figures.join('\n')}</section>`;
+}
+
+const CAPTIONS: Record<string, string> = {
+  final_test_loss: 'Test loss at the last step: low where the network has learned θ*.',
+  norm_decay_rate: 'Phase I: how fast mean ‖wᵢ‖² shrinks (fitted e-folds per step, until the first neurons reach the Phase II scale √η). About η²(σ² + 2·train loss): zero without label noise. “–”: Phase I lasted fewer than 3 logged rows (too fast for log_every).',
+  final_phase2_frac: 'Fraction of neurons inside the Phase II ball (‖wᵢ‖ ≤ √η and |aᵢ| ≤ √η) at the last step.',
+  phase2_step: 'Phase II onset: first step at which every neuron has ‖wᵢ‖ ≤ √η and |aᵢ| ≤ √η. Light grey: Phase I never ended within the run.',
+  align_step: 'First step at which the neurons are aligned with θ* (mean |cos(wᵢ, θ*)| ≥ 0.9).',
+  final_align_cos_mean: 'Alignment with θ* at the last step: near 1 once Phase II has aligned the neurons.',
+  lazy_escape_step: 'First step at which every neuron has left its lazy ball (‖wᵢ(t) − wᵢ(0)‖ > ‖wᵢ(0)‖/√m).',
+  final_w_norm2_mean: 'Mean ‖wᵢ‖² at the last step: Phase I drives it down by orders of magnitude.',
+  collapsed: 'Fraction of runs whose θ collapsed to 0 (SAM with a large radius).',
+};
+
+async function runsSection(d: SweepData, notes: string[]): Promise<string> {
+  const runs = chooseRuns(d.rows);
+  if (runs.length === 0) return `<section><h2>Runs</h2><p class="note">No finished run yet.</p></section>`;
+  const parts: string[] = [];
+  parts.push(`<figure>${await renderSvg(fig2Spec(trajectoryRows(d.dir, runs)))}</figure>`);
+  const withSnapshots = runs.filter((r) => r.row.params.snapshot_steps.length > 0).slice(0, 4);
+  const points = snapshotRows(d.dir, withSnapshots);
+  if (points.length > 0) parts.push(`<figure>${await renderSvg(scatterSpec(points))}</figure>`);
+  else notes.push('no per-neuron snapshots among the chosen runs (set snapshot_steps): no scatter');
+  const periodic = d.rows.filter((r) => r.params.noise_schedule === 'periodic' && r.status !== 'failed');
+  if (periodic.length > 0) {
+    const p = periodic[0].params;
+    const companions = chooseRuns(d.rows.filter((r) => r.params.sigma === p.sigma && r.status !== 'failed'));
+    const rows = trajectoryRows(d.dir, companions.length > 0 ? companions : runs);
+    parts.push(`<figure>${await renderSvg(onOffSpec(rows, p.noise_period, p.steps))}</figure>`);
+  }
+  const list = runs.map((r) => `<li><code>${r.row.run_id}</code> ${esc(r.label)} (${r.row.status})</li>`).join('');
+  return `<section><h2>Runs</h2><p class="note">Chosen runs (replicate 0 of each setting, or the first parameter's values with the others at their middle value):</p><ul class="runs">${list}</ul>
+${parts.join('\n')}</section>`;
+}
+
+function median(v: number[]): number | null {
+  if (v.length === 0) return null;
+  const s = [...v].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+}
+
+const esc = (s: string): string =>
+  s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+
+function page(title: string, body: string): string {
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${esc(title)}</title>
+<style>
+body { font-family: Helvetica, Arial, sans-serif; margin: 24px auto; max-width: 1500px; padding: 0 16px; color: #222; }
+h1 { font-size: 22px; margin-bottom: 4px; } h2 { font-size: 18px; border-bottom: 1px solid #ddd; padding-bottom: 4px; margin-top: 32px; }
+.cols { display: flex; flex-wrap: wrap; gap: 24px; } table { border-collapse: collapse; font-size: 13px; }
+th { text-align: left; font-weight: normal; color: #555; padding: 2px 12px 2px 0; } td { padding: 2px 0; font-variant-numeric: tabular-nums; }
+figure { margin: 16px 0 28px; overflow-x: auto; } figcaption { font-size: 13px; color: #444; max-width: 900px; }
+.note { font-size: 13px; color: #444; max-width: 1000px; } code { font-size: 12px; background: #f4f4f4; padding: 1px 3px; }
+ul.runs { font-size: 13px; columns: 2; }
+</style></head>
+<body><h1>${esc(title)}</h1>
+<p class="note">Generated by <code>lnsweep report</code>. Self-contained: open it anywhere, no network needed.</p>
+${body}
+</body></html>
+`;
+}
