@@ -1,0 +1,52 @@
+import { describe, expect, it } from 'vitest';
+import { axisKind, buildCells, cellEdges, quantile } from '../../src/analysis/cells.js';
+import { defaultParams } from '../../src/core/params.js';
+import type { SummaryRow } from '../../src/io/index.js';
+
+describe('axis kinds', () => {
+  it.each([
+    ['log-spaced', [0.25, 0.5, 1, 2, 4], 'log'],
+    ['evenly spaced', [0, 0.5, 1, 1.5], 'linear'],
+    ['irregular, with 0', [0, 0.5, 1, 2, 4, 8], 'band'],
+    ['two values', [1, 10], 'band'],
+  ] as const)('%s → %s', (_name, values, kind) => expect(axisKind(values)).toBe(kind));
+
+  it('puts log cell edges at geometric midpoints', () => {
+    const e = cellEdges([1, 4, 16], 'log');
+    expect(e.get(4)![0]).toBeCloseTo(2, 12);
+    expect(e.get(4)![1]).toBeCloseTo(8, 12);
+    expect(e.get(1)![0]).toBeCloseTo(0.5, 12);
+  });
+});
+
+describe('aggregation', () => {
+  const row = (sigma: number, rep: number, status: SummaryRow['status'], phase2: number | null): SummaryRow => ({
+    run_id: `r${sigma}-${rep}`,
+    replicate: rep,
+    params: { ...defaultParams(), sigma, alpha: 1, steps: 1000 },
+    status,
+    error: null,
+    steps_done: 1000,
+    wall_s: 1,
+    steps_per_s: 1000,
+    engine: 'native/dense',
+    final: { test_loss: rep + 1 },
+    lazy_escape_step: null,
+    phase2_step: phase2,
+    align_step: null,
+    extra: { collapsed: 0, norm_decay_rate: 0 },
+  });
+
+  it('treats a marker never reached as past the last step (censored median)', () => {
+    const rows = [row(1, 0, 'done', 100), row(1, 1, 'done', 300), row(1, 2, 'done', null), row(2, 0, 'done', null), row(2, 1, 'done', null), row(2, 2, 'done', 500)];
+    const cells = buildCells(rows, { x: 'sigma', y: 'alpha', z: 'phase2_step', facet: null, agg: 'median' });
+    expect(cells.map((c) => [c.kind, c.value, c.reached])).toEqual([['value', 300, 2], ['not_reached', null, 1]]);
+  });
+
+  it('marks a cell diverged when most of its runs diverged, and gives the IQR as spread', () => {
+    const rows = [row(1, 0, 'diverged', null), row(1, 1, 'diverged', null), row(1, 2, 'done', 1), row(2, 0, 'done', 1), row(2, 1, 'done', 1), row(2, 2, 'done', 1)];
+    const cells = buildCells(rows, { x: 'sigma', y: 'alpha', z: 'final_test_loss', facet: null, agg: 'median' });
+    expect(cells[0].kind).toBe('diverged');
+    expect(cells[1]).toMatchObject({ kind: 'value', value: 2, spread: quantile([1, 2, 3], 0.75) - quantile([1, 2, 3], 0.25) });
+  });
+});
