@@ -3,8 +3,11 @@
  * kernels because Q is orthonormal: θ = Mᵀv, WᵀW = MᵀM, ‖a‖² = ‖v‖², ‖W‖²_F = tr MᵀM. Only the per-neuron
  * columns (kernel.neuronColumns) depend on m.
  *
- * Cost per row: rows·d² / 2 (MᵀM) + n·d (train loss) + p·d² + p²·d / 2 (kernel matrix, p = min(64, n))
- * + the kernel's per-neuron pass + 8·m for the reductions. All scratch is allocated once, here.
+ * kernel_dist never forms the p×p kernel matrices (p = min(64, n)): with K = X_p A X_pᵀ, A = WᵀW + ‖a‖²I and
+ * S = X_pᵀX_p, ⟨K₀, K⟩_F = tr(A₀ S A S) and ‖K‖²_F = tr(A S A S), so with P = A S (d×d) both are Σ_ij P_ij P'_ji.
+ *
+ * Cost per row: rows·d²/2 (MᵀM) + n·d (train loss) + d³ (P = A S) + the kernel's per-neuron pass + 8·m for the
+ * reductions. All scratch is allocated once, here.
  */
 import type { Dataset } from './data.js';
 import { allocNeuronColumns, type KernelImpl, type NeuronColumns } from './kernel-api.js';
@@ -19,11 +22,11 @@ export class MetricComputer {
   /** θ = Wᵀa as of the last trainLoss() or row() call */
   readonly theta: Float64Array;
   private readonly G: Float64Array;
-  private readonly Y: Float64Array;
-  private readonly K: Float64Array;
-  private readonly K0: Float64Array;
+  /** S = X_pᵀX_p, and P = A S for the current and the initial parameters */
+  private readonly S: Float64Array;
+  private readonly P: Float64Array;
+  private readonly P0: Float64Array;
   private readonly K0norm: number;
-  private readonly p: number;
   private readonly m: number;
   private readonly d: number;
   private readonly n: number;
@@ -36,18 +39,24 @@ export class MetricComputer {
     this.d = d;
     this.n = n;
     this.lr = params.lr;
-    this.p = Math.min(KERNEL_POINTS, n);
     this.cols = allocNeuronColumns(m);
     this.theta = new Float64Array(d);
     this.G = new Float64Array(d * d);
-    this.Y = new Float64Array(this.p * d);
-    this.K = new Float64Array(this.p * this.p);
+    this.S = new Float64Array(d * d);
+    const p = Math.min(KERNEL_POINTS, n);
+    for (let q = 0; q < p; q++) {
+      for (let j = 0; j < d; j++) {
+        const xj = data.X[q * d + j];
+        for (let l = 0; l < d; l++) this.S[j * d + l] += xj * data.X[q * d + l];
+      }
+    }
+    this.P = new Float64Array(d * d);
+    this.P0 = new Float64Array(d * d);
     let s = 0;
     for (let j = 0; j < d; j++) s += data.thetaStar[j] * data.thetaStar[j];
     this.starNorm = Math.sqrt(s);
-    this.K0 = new Float64Array(this.p * this.p);
-    this.kernelMatrix(this.globals().aa, this.K0);
-    this.K0norm = Math.sqrt(frob2(this.K0));
+    this.kernelFactor(this.globals().aa, this.P0);
+    this.K0norm = Math.sqrt(traceOfProduct(this.P0, this.P0, d));
   }
 
   /** Train loss on clean labels, refreshing θ. O(rows·d + n·d). */
@@ -89,10 +98,9 @@ export class MetricComputer {
     out[METRIC_INDEX.w_norm2_mean] = fro2 / m;
     out[METRIC_INDEX.w_fro] = Math.sqrt(fro2);
     out[METRIC_INDEX.balance_mean] = (fro2 - aa) / m;
-    this.kernelMatrix(aa, this.K);
-    let cross = 0;
-    for (let x = 0; x < this.K.length; x++) cross += this.K0[x] * this.K[x];
-    out[METRIC_INDEX.kernel_dist] = 1 - cross / (this.K0norm * Math.sqrt(frob2(this.K)));
+    this.kernelFactor(aa, this.P);
+    const cross = traceOfProduct(this.P0, this.P, d);
+    out[METRIC_INDEX.kernel_dist] = 1 - cross / (this.K0norm * Math.sqrt(traceOfProduct(this.P, this.P, d)));
 
     this.kernel.neuronColumns(star, this.cols);
     const { wn2, dn2, a, ip } = this.cols;
@@ -144,30 +152,24 @@ export class MetricComputer {
     return { aa, fro2 };
   }
 
-  /** K = X_p (G + aa·I) X_pᵀ on the first p training points (G from the last globals() call). O(p·d² + p²·d/2). */
-  private kernelMatrix(aa: number, out: Float64Array): void {
-    const { d, p, G, Y } = this;
-    const X = this.data.X;
-    for (let s = 0; s < p; s++) {
-      for (let j = 0; j < d; j++) {
-        let acc = aa * X[s * d + j];
-        for (let l = 0; l < d; l++) acc += X[s * d + l] * G[l * d + j];
-        Y[s * d + j] = acc;
-      }
-    }
-    for (let s = 0; s < p; s++) {
-      for (let u = s; u < p; u++) {
-        let acc = 0;
-        for (let j = 0; j < d; j++) acc += Y[s * d + j] * X[u * d + j];
-        out[s * p + u] = acc;
-        out[u * p + s] = acc;
+  /** out = (G + aa·I) S, G from the last globals() call. d³ FMA, as axpys over rows of S. */
+  private kernelFactor(aa: number, out: Float64Array): void {
+    const { d, G, S } = this;
+    for (let j = 0; j < d; j++) {
+      const jo = j * d;
+      for (let u = 0; u < d; u++) out[jo + u] = aa * S[jo + u];
+      for (let l = 0; l < d; l++) {
+        const g = G[jo + l];
+        const lo = l * d;
+        for (let u = 0; u < d; u++) out[jo + u] += g * S[lo + u];
       }
     }
   }
 }
 
-function frob2(K: Float64Array): number {
+/** tr(A B) = Σ_ij A_ij B_ji for d×d row-major A, B. d² FMA. */
+function traceOfProduct(A: Float64Array, B: Float64Array, d: number): number {
   let s = 0;
-  for (let x = 0; x < K.length; x++) s += K[x] * K[x];
+  for (let i = 0; i < d; i++) for (let j = 0; j < d; j++) s += A[i * d + j] * B[j * d + i];
   return s;
 }
