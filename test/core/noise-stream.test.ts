@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { createCore } from '../../src/core/engine.js';
 import { LabelNoiseStream } from '../../src/core/noise.js';
-import { smallParams } from './helpers.js';
+import { SEEDS, smallParams } from './helpers.js';
 
 const SEED = [11, 22, 33, 44] as const;
 
@@ -57,5 +58,23 @@ describe('the label-noise stream', () => {
     const words = new LabelNoiseStream(smallParams({ optimizer: 'gd' }), SEED).rng;
     for (let k = 0; k < 40; k++) words.nextUint32();
     expect(s.rng.nextUint32()).toBe(words.nextUint32());
+  });
+});
+
+describe('the step loops consume the stream as LabelNoiseStream defines it', () => {
+  it('leaving the generator in the same state whatever σ, the noise law and the schedule', () => {
+    for (const base of [{}, { batch: 3 }, { optimizer: 'sam' as const, rho: 0.1 }, { optimizer: 'gd' as const }]) {
+      const states = [
+        { sigma: 0, noise: 'none' as const },
+        { sigma: 4 },
+        { sigma: 2, noise: 'gaussian' as const },
+        { sigma: 4, noise_schedule: 'periodic' as const, noise_period: 3 },
+      ].map((over) => {
+        const core = createCore(smallParams({ ...base, ...over }), SEEDS);
+        core.advance(100);
+        return Array.from(core.state.rng.s);
+      });
+      for (const s of states) expect(s).toEqual(states[0]);
+    }
   });
 });
