@@ -5,7 +5,7 @@ import { rowNorms2, type KernelImpl, type NeuronColumns } from './kernel-api.js'
 export function createDenseKernel(net: Network, m: number, d: number): KernelImpl {
   const M = Float64Array.from(net.W);
   const v = Float64Array.from(net.a);
-  const W0 = Float64Array.from(net.W);
+  const W0 = net.W; // W(0) is only read from here on: share it rather than hold a third m×d copy
   return {
     kind: 'dense',
     rows: m,
