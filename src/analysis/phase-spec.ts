@@ -94,7 +94,7 @@ export function phaseSpec(input: PhaseSpecInput): TopLevelSpec {
         type: 'nominal',
         title: 'cell',
         scale: { domain: kinds.map((k) => KIND_STYLE[k].label(T)), range: kinds.map((k) => KIND_STYLE[k].colour) },
-        legend: { symbolStrokeColor: '#999', symbolStrokeWidth: 0.5 },
+        legend: { symbolStrokeColor: '#999', symbolStrokeWidth: 0.5, labelLimit: 260 },
       },
       description: { field: 'tip' },
     },
@@ -120,7 +120,9 @@ export function phaseSpec(input: PhaseSpecInput): TopLevelSpec {
     },
   };
 
-  const valueLayers = [valueLayer, ...(kinds.length > 0 ? [kindLayer, glyphLayer] : [])];
+  // Layers with no data would draw an empty legend ("NaN"), so they are left out.
+  const valueLayers = [...(values.length > 0 ? [valueLayer] : []), ...(kinds.length > 0 ? [kindLayer, glyphLayer] : [])];
+  const hasSpread = cells.some((c) => c.spread !== null);
   const panel = (layers: object[], title: string) => {
     const inner = { width: PANEL_W, height: PANEL_H, layer: layers, resolve: { scale: { color: 'independent' } } };
     return facet
@@ -137,7 +139,7 @@ export function phaseSpec(input: PhaseSpecInput): TopLevelSpec {
     },
     [facet ? 'vconcat' : 'hconcat']: [
       panel(valueLayers, `${agg} over replicates`),
-      panel([spreadLayer], `spread: ${spreadName} across replicates (blank: < 2 finite values)`),
+      ...(hasSpread ? [panel([spreadLayer], `spread: ${spreadName} across replicates (blank: < 2 finite values)`)] : []),
     ],
     resolve: { scale: { color: 'independent' } },
   } as unknown as TopLevelSpec;
@@ -195,7 +197,7 @@ function tooltip(c: Cell, q: PhaseSpecInput, kindLabel: string | null, spreadNam
   if (c.diverged) runs.push(`${c.diverged} diverged`);
   if (c.collapsed) runs.push(`${c.collapsed} collapsed`);
   if (c.failed) runs.push(`${c.failed} failed`);
-  if (isMarkerColumn(q.z)) runs.push(`reached in ${c.reached} of ${c.done}`);
+  if (isMarkerColumn(q.z) && c.done > 0) runs.push(`reached in ${c.reached} of ${c.done}`);
   return `${where} · ${what} · ${runs.join(', ')}`;
 }
 
