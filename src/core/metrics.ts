@@ -27,6 +27,10 @@ export class MetricComputer {
   private readonly P: Float64Array;
   private readonly P0: Float64Array;
   private readonly K0norm: number;
+  /** the train loss as a quadratic in θ: ½(θᵀ Sn θ − 2 bᵀθ + c), Sn = XᵀX/n, b = Xᵀy/n, c = yᵀy/n */
+  private readonly Sn: Float64Array;
+  private readonly bn: Float64Array;
+  private readonly cn: number;
   private readonly m: number;
   private readonly d: number;
   private readonly n: number;
@@ -50,6 +54,19 @@ export class MetricComputer {
         for (let l = 0; l < d; l++) this.S[j * d + l] += xj * data.X[q * d + l];
       }
     }
+    this.Sn = new Float64Array(d * d);
+    this.bn = new Float64Array(d);
+    let cn = 0;
+    for (let q = 0; q < n; q++) {
+      const yq = data.y[q];
+      cn += (yq * yq) / n;
+      for (let j = 0; j < d; j++) {
+        const xj = data.X[q * d + j];
+        this.bn[j] += (xj * yq) / n;
+        for (let l = 0; l < d; l++) this.Sn[j * d + l] += (xj * data.X[q * d + l]) / n;
+      }
+    }
+    this.cn = cn;
     this.P = new Float64Array(d * d);
     this.P0 = new Float64Array(d * d);
     let s = 0;
@@ -59,16 +76,40 @@ export class MetricComputer {
     this.K0norm = Math.sqrt(traceOfProduct(this.P0, this.P0, d));
   }
 
-  /** Train loss on clean labels, refreshing θ. O(rows·d + n·d). */
-  trainLoss(): number {
+  /**
+   * The train loss for the divergence check, from θ through the d×d quadratic: O(rows·d + d²) instead of n·d.
+   * Cancellation makes it inexact near zero loss (absolute error ~1e-16·c), which a threshold test does not mind;
+   * metric rows use trainLoss(). Non-finite weights give a non-finite value.
+   */
+  checkLoss(): number {
+    this.refreshTheta();
+    const { d, theta, Sn, bn } = this;
+    let quad = 0, lin = 0;
+    for (let j = 0; j < d; j++) {
+      let s = 0;
+      for (let l = 0; l < d; l++) s += Sn[j * d + l] * theta[l];
+      quad += theta[j] * s;
+      lin += bn[j] * theta[j];
+    }
+    return 0.5 * (quad - 2 * lin + this.cn);
+  }
+
+  /** θ = Mᵀv. O(rows·d). */
+  private refreshTheta(): void {
     const { M, v, rows } = this.kernel;
-    const { d, n, theta } = this;
-    const { X, y } = this.data;
+    const { d, theta } = this;
     theta.fill(0);
     for (let i = 0, base = 0; i < rows; i++, base += d) {
       const ai = v[i];
       for (let j = 0; j < d; j++) theta[j] += ai * M[base + j];
     }
+  }
+
+  /** Train loss on clean labels, refreshing θ. O(rows·d + n·d). */
+  trainLoss(): number {
+    this.refreshTheta();
+    const { d, n, theta } = this;
+    const { X, y } = this.data;
     let loss = 0;
     for (let s = 0, xo = 0; s < n; s++, xo += d) {
       let f = 0;

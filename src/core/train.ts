@@ -43,7 +43,7 @@ export function train(params: TrainParams, seeds: RunSeeds, hooks: TrainHooks = 
     if (residualBroke) {
       divergeReason = `non-finite residual at step ${t}`;
     } else if (t % checkEvery === 0 || isLog || isSnap) {
-      const loss = core.metrics.trainLoss();
+      const loss = isLog || isSnap ? core.metrics.trainLoss() : core.metrics.checkLoss();
       if (!(loss <= divergeLoss)) {
         divergeReason = `train loss ${loss.toPrecision(3)} > diverge_loss ${divergeLoss} at step ${t}`;
       }

@@ -33,4 +33,14 @@ describe('divergence', () => {
     expect(res.divergeReason).toMatch(/train loss .* > diverge_loss 0.001 at step 0/);
     expect(Array.from(res.metrics.step)).toEqual([0]);
   });
+
+  it('checks the train loss between rows too, every 256 steps when log_every is larger', () => {
+    const res = train(smallParams({ diverge_loss: 2, sigma: 6, lr: 0.02, steps: 20000, log_every: 5000 }), SEEDS);
+    expect(res.status).toBe('diverged');
+    expect(res.divergeReason).toMatch(/train loss/);
+    expect(res.stepsDone % 256).toBe(0);
+    expect(res.stepsDone % 5000).not.toBe(0);
+    expect(res.metrics.step[res.metrics.rows - 1]).toBe(res.stepsDone);
+    expect(res.metrics.values.train_loss[res.metrics.rows - 1]).toBeGreaterThan(2);
+  });
 });

@@ -81,6 +81,8 @@ describe('metrics match direct computation from W and a', () => {
         const tol = name === 'kernel_dist' ? 1e-12 : 1e-10 * Math.abs(want) + 1e-14;
         expect(Math.abs(row[METRIC_INDEX[name]] - want), name).toBeLessThanOrEqual(tol);
       }
+      // the divergence check's O(d²) loss agrees with the direct one
+      expect(Math.abs(core.metrics.checkLoss() - ref.out.train_loss)).toBeLessThan(1e-10 * ref.out.train_loss);
       // the fractions are exercised away from their trivial values
       expect(ref.out.lazy_frac).toBeLessThan(1);
       expect(ref.out.lazy_frac_rel).toBeLessThan(1);
