@@ -79,7 +79,7 @@ export function phaseSpec(input: PhaseSpecInput): TopLevelSpec {
     encoding: {
       ...pos.x.rect,
       ...pos.y.rect,
-      color: { field: 'value', type: 'quantitative', title: wrapLegend(`${agg} ${columnLabel(z)}`), scale: colourScale(values, z), legend: { format: '.2~e', gradientLength: 160, titleLimit: 220 } },
+      color: { field: 'value', type: 'quantitative', title: wrapLegend(`${agg} ${columnLabel(z)}`), scale: colourScale(values, z), legend: { format: legendFormat(values), gradientLength: 160, titleLimit: 220 } },
       description: { field: 'tip' },
     },
   };
@@ -124,7 +124,7 @@ export function phaseSpec(input: PhaseSpecInput): TopLevelSpec {
   const valueLayers = [...(values.length > 0 ? [valueLayer] : []), ...(kinds.length > 0 ? [kindLayer, glyphLayer] : [])];
   const hasSpread = cells.some((c) => c.spread !== null);
   const panel = (layers: object[], title: string) => {
-    const inner = { width: PANEL_W, height: PANEL_H, layer: layers, resolve: { scale: { color: 'independent' } } };
+    const inner = { width: facet ? PANEL_W - 40 : PANEL_W, height: PANEL_H, layer: layers, resolve: { scale: { color: 'independent' } } };
     return facet
       ? { title, facet: { column: { field: 'facet', title: paramLabel(facet), header: { labelExpr: `'${paramShort(facet)} = ' + datum.label` } } }, spec: inner }
       : { title, ...inner };
@@ -199,6 +199,12 @@ function tooltip(c: Cell, q: PhaseSpecInput, kindLabel: string | null, spreadNam
   if (c.failed) runs.push(`${c.failed} failed`);
   if (isMarkerColumn(q.z) && c.done > 0) runs.push(`reached in ${c.reached} of ${c.done}`);
   return `${where} · ${what} · ${runs.join(', ')}`;
+}
+
+/** Plain numbers where they read well (fractions, steps), exponents where the values span decades. */
+function legendFormat(values: readonly number[]): string {
+  const plain = values.every((v) => v === 0 || (Math.abs(v) >= 1e-3 && Math.abs(v) < 1e5));
+  return plain ? '.3~g' : '.2~e';
 }
 
 /** Legend titles longer than the panel's side are split over lines. */

@@ -99,7 +99,7 @@ const finite = (v: number): number | null => (Number.isFinite(v) ? v : null);
 const LOG_DECADES = 1e8;
 
 const line = (field: string, title: string, logY: boolean, legend: boolean, floor?: number) => ({
-  width: 330,
+  width: 300,
   height: 200,
   mark: { type: 'line', strokeWidth: 1.6, clip: true },
   encoding: {
