@@ -4,7 +4,7 @@
  */
 import { join } from 'node:path';
 import type { SummaryRow } from '../io/index.js';
-import { writeTextAtomic } from './atomic.js';
+import { writeFileAtomic } from '../io/index.js';
 import { buildCells, type Agg } from './cells.js';
 import { phaseSpec } from './phase-spec.js';
 import { renderSvg } from './render.js';
@@ -53,6 +53,6 @@ export async function writePhaseDiagram(
   const data = await loadSweep(dir);
   const { svg, pooled } = await phaseSvg(data.rows, o);
   const path = out ?? defaultPhasePath(dir, o);
-  writeTextAtomic(path, svg);
+  writeFileAtomic(path, svg);
   return { path, pooled };
 }

@@ -8,7 +8,7 @@
  */
 import { join } from 'node:path';
 import type { SummaryRow } from '../io/index.js';
-import { writeTextAtomic } from './atomic.js';
+import { writeFileAtomic } from '../io/index.js';
 import { buildCells } from './cells.js';
 import { columnLabel } from './labels.js';
 import { phaseSpec } from './phase-spec.js';
@@ -30,7 +30,7 @@ export async function writeReport(dir: string, out?: string): Promise<{ path: st
   sections.push(await phaseSection(data.rows, notes));
   sections.push(await runsSection(data, notes));
   const path = out ?? join(dir, 'report.html');
-  writeTextAtomic(path, page(`lnsweep report: ${data.plan.name}`, sections.join('\n')));
+  writeFileAtomic(path, page(`lnsweep report: ${data.plan.name}`, sections.join('\n')));
   return { path, notes };
 }
 

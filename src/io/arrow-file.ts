@@ -1,31 +1,23 @@
 /**
  * The one place that writes and reads Arrow files (SPEC §6): IPC *file* format (Feather v2), uncompressed.
  *
- * Writes are atomic: bytes go to `.<name>.tmp-<pid>-<rand>` in the same folder (a name that never matches `*.arrow`),
- * are fsync'd, renamed over the final name, and the folder is fsync'd so the rename itself survives a power cut. A
- * reader therefore sees the old file or the complete new one, never a file without its footer (PITFALLS: a
- * footerless file is unreadable).
+ * Writes are atomic (atomic.ts): a reader sees the old file or the complete new one, never a file without its footer
+ * (PITFALLS: a footerless file is unreadable).
  *
  * File layout checked by the reader before arrow-js sees the bytes (Arrow columnar format, "IPC File Format"):
  *
  *   ARROW1 ␀␀ | schema message | batch messages … | EOS | footer flatbuffer | int32 footer length | ARROW1
  *   0      6  8                                                            len-10               len-6     len
  */
-import { randomBytes } from 'node:crypto';
-import { closeSync, fsyncSync, openSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
+import { closeSync, openSync, readFileSync } from 'node:fs';
 import { RecordBatch, RecordBatchFileWriter, RecordBatchReader, Schema, Table, util } from 'apache-arrow';
+import { writeAllSync, writeBytesAtomic, writeFileAtomicAsync } from './atomic.js';
 import { ArrowFileError, describeCause } from './errors.js';
 
 const MAGIC = Buffer.from('ARROW1', 'latin1');
 /** magic + 2 padding bytes at the start; footer length + magic at the end */
 const HEAD_BYTES = 8;
 const TAIL_BYTES = 10;
-
-/** The temporary name a write of `path` goes through: same folder (so rename is atomic), not ending in `.arrow`. */
-export function tempPathFor(path: string): string {
-  return join(dirname(path), `.${basename(path)}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`);
-}
 
 /**
  * Writes `data` as an Arrow IPC file at `path`, atomically (see the module header). Every batch must carry the
@@ -54,47 +46,39 @@ export async function writeArrowFileStreamAtomic(
   schema: Schema,
   batches: AsyncIterable<RecordBatch> | Iterable<RecordBatch>,
 ): Promise<{ rows: number; batches: number }> {
-  const tmp = tempPathFor(path);
-  let fd: number | undefined;
   let rows = 0;
   let count = 0;
-  try {
-    fd = openSync(tmp, 'wx');
-    const out = fd;
-    const writer = new RecordBatchFileWriter();
-    writer.reset(undefined, schema);
-    // The writer queues its bytes; this consumer moves them to the file. It runs on microtasks only, so yielding one
-    // macrotask after each batch (setImmediate below) drains the queue completely: memory stays at about one batch.
-    const pump = (async () => {
-      for await (const chunk of writer) writeAllSync(out, chunk);
-    })();
+  await writeFileAtomicAsync(path, async (tmp) => {
+    const fd = openSync(tmp, 'wx');
     try {
-      for await (const batch of batches) {
-        if (batch.schema !== schema && !util.compareSchemas(schema, batch.schema)) {
-          throw new Error(`batch ${count} has a schema other than the file's (${describeSchema(batch.schema)})`);
+      const writer = new RecordBatchFileWriter();
+      writer.reset(undefined, schema);
+      // The writer queues its bytes; this consumer moves them to the file. It runs on microtasks only, so yielding
+      // one macrotask after each batch (setImmediate below) drains the queue completely: memory stays at one batch.
+      const pump = (async () => {
+        for await (const chunk of writer) writeAllSync(fd, chunk);
+      })();
+      try {
+        for await (const batch of batches) {
+          if (batch.schema !== schema && !util.compareSchemas(schema, batch.schema)) {
+            throw new Error(`batch ${count} has a schema other than the file's (${describeSchema(batch.schema)})`);
+          }
+          writer.write(batch);
+          rows += batch.numRows;
+          count += 1;
+          await new Promise<void>((resolve) => setImmediate(resolve));
         }
-        writer.write(batch);
-        rows += batch.numRows;
-        count += 1;
-        await new Promise<void>((resolve) => setImmediate(resolve));
+        writer.finish();
+      } catch (error) {
+        writer.abort(error);
+        await pump.catch(() => undefined);
+        throw error;
       }
-      writer.finish();
-    } catch (error) {
-      writer.abort(error);
-      await pump.catch(() => undefined);
-      throw error;
+      await pump;
+    } finally {
+      closeSync(fd);
     }
-    await pump;
-    fsyncSync(fd);
-    closeSync(fd);
-    fd = undefined;
-    renameSync(tmp, path);
-  } catch (cause) {
-    if (fd !== undefined) closeQuietly(fd);
-    removeQuietly(tmp);
-    throw new ArrowFileError(path, `could not write: ${describeCause(cause)}`, { cause });
-  }
-  fsyncFolder(dirname(path));
+  });
   return { rows, batches: count };
 }
 
@@ -191,61 +175,6 @@ function toTable(path: string, data: Table | readonly RecordBatch[]): Table {
     return new Table(data[0].schema, [...data]);
   } catch (cause) {
     throw new ArrowFileError(path, `bug: record batches with different schemas: ${describeCause(cause)}`, { cause });
-  }
-}
-
-/** Writes through `fill(fd)` to a temporary file, fsyncs, renames over `path`, fsyncs the folder. */
-export function writeBytesAtomic(path: string, fill: (fd: number) => void): void {
-  const tmp = tempPathFor(path);
-  let fd: number | undefined;
-  try {
-    fd = openSync(tmp, 'wx');
-    fill(fd);
-    fsyncSync(fd);
-    closeSync(fd);
-    fd = undefined;
-    renameSync(tmp, path);
-  } catch (cause) {
-    if (fd !== undefined) closeQuietly(fd);
-    removeQuietly(tmp);
-    throw new ArrowFileError(path, `could not write: ${describeCause(cause)}`, { cause });
-  }
-  fsyncFolder(dirname(path));
-}
-
-function writeAllSync(fd: number, bytes: Uint8Array): void {
-  let offset = 0;
-  while (offset < bytes.byteLength) {
-    offset += writeSync(fd, bytes, offset, bytes.byteLength - offset);
-  }
-}
-
-/** Makes a rename durable. Some file systems refuse to fsync a folder (EINVAL, EISDIR): the rename still happened. */
-function fsyncFolder(folder: string): void {
-  let fd: number | undefined;
-  try {
-    fd = openSync(folder, 'r');
-    fsyncSync(fd);
-  } catch {
-    // best effort: the file itself is complete and fsync'd
-  } finally {
-    if (fd !== undefined) closeQuietly(fd);
-  }
-}
-
-function removeQuietly(path: string): void {
-  try {
-    rmSync(path, { force: true });
-  } catch {
-    // nothing was created there (the folder is missing or not a folder)
-  }
-}
-
-function closeQuietly(fd: number): void {
-  try {
-    closeSync(fd);
-  } catch {
-    // already failing; the first error is the one to report
   }
 }
 

@@ -5,7 +5,6 @@
 export { ArrowFileError } from './errors.js';
 export {
   readArrowFile,
-  tempPathFor,
   verifyArrowFile,
   writeArrowFileAtomic,
   writeArrowFileStreamAtomic,
@@ -43,5 +42,13 @@ export {
   type ReadJournalResult,
 } from './journal.js';
 export { collectProvenance } from './provenance.js';
-export { writeJsonAtomic } from './json-file.js';
+export {
+  isOrphanedTemp,
+  isTempName,
+  tempPathFor,
+  writeBytesAtomic,
+  writeFileAtomic,
+  writeFileAtomicAsync,
+  writeJsonAtomic,
+} from './atomic.js';
 export { MERGED_FILE, mergeRuns, type MergeInput, type MergeResult } from './merge.js';

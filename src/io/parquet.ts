@@ -11,27 +11,19 @@
  * heap holds one batch, not the table. The source file itself is read whole (readArrowFile's checked reader).
  * The result appears under its final name only when complete (temp name, then rename).
  */
-import { createWriteStream, renameSync, rmSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
+import { createWriteStream } from 'node:fs';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import { RecordBatch, Table, tableToIPC } from 'apache-arrow';
 import * as pq from 'parquet-wasm';
 import { readArrowFile } from './arrow-file.js';
-import { ArrowFileError, describeCause } from './errors.js';
+import { writeFileAtomicAsync } from './atomic.js';
 
 /** Converts `arrowPath` (IPC file format) to `parquetPath`. Rejects with ArrowFileError. */
 export async function arrowFileToParquet(arrowPath: string, parquetPath: string): Promise<{ rows: number }> {
   const table = readArrowFile(arrowPath);
-  const tmp = join(dirname(parquetPath), `.${basename(parquetPath)}.tmp-${process.pid}`);
-  try {
-    await writeParquetStream(table, tmp);
-    renameSync(tmp, parquetPath);
-  } catch (cause) {
-    rmSync(tmp, { force: true });
-    throw new ArrowFileError(parquetPath, `cannot write Parquet: ${describeCause(cause)}`, { cause });
-  }
+  await writeFileAtomicAsync(parquetPath, (tmp) => writeParquetStream(table, tmp));
   return { rows: table.numRows };
 }
 

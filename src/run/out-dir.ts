@@ -5,7 +5,7 @@
  */
 import { existsSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { verifyArrowFile } from '../io/index.js';
+import { isOrphanedTemp, isTempName, verifyArrowFile } from '../io/index.js';
 import type { Plan } from '../sweep/plan.js';
 import { neuronsFilePath, planPath, runFilePath, runIdOfFile, runsDir } from './layout.js';
 
@@ -20,7 +20,10 @@ export interface OutDirScan {
   staleTemps: number;
 }
 
-/** A temp file this old cannot belong to a write still in progress (writes take well under a second). */
+/**
+ * A temp file this old cannot belong to a write still in progress (writes take well under a second); younger ones
+ * are removed only when their writer is known dead (isOrphanedTemp), since another host's shard may be writing.
+ */
 const STALE_TEMP_AGE_MS = 10 * 60 * 1000;
 
 export async function scanOutDir(
@@ -33,9 +36,9 @@ export async function scanOutDir(
   if (!existsSync(dir)) return scan;
   const now = Date.now();
   for (const name of readdirSync(dir).sort()) {
-    if (name.startsWith('.') && name.includes('.tmp-')) {
+    if (isTempName(name)) {
       const path = join(dir, name);
-      if (opts.repair && now - statSync(path).mtimeMs > STALE_TEMP_AGE_MS) {
+      if (opts.repair && (isOrphanedTemp(name) || now - statSync(path).mtimeMs > STALE_TEMP_AGE_MS)) {
         rmSync(path, { force: true });
         scan.staleTemps++;
       }

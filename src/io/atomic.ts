@@ -1,0 +1,123 @@
+/**
+ * How every output file appears only when complete (SPEC §6): its bytes go to a temporary name in the same folder
+ * that never matches `*.arrow` (a leading dot, a `.tmp-` infix), are fsync'd, renamed over the final name, and the
+ * folder is fsync'd so the rename itself survives a power cut. A reader sees the old file or the whole new one.
+ *
+ * The temporary name records who writes it, `.<name>.tmp-<rand>-<pid>-<host>`, so that a later start on the same
+ * host can tell a kill's leftovers (that pid is gone) from a write in progress by a concurrent shard.
+ */
+import { randomBytes } from 'node:crypto';
+import { closeSync, fsyncSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { hostname } from 'node:os';
+import { basename, dirname, join } from 'node:path';
+import { ArrowFileError, describeCause } from './errors.js';
+
+const TEMP_NAME = /\.tmp-[0-9a-f]{8}-(\d+)-(.+)$/;
+
+/** The temporary name a write of `path` goes through: same folder (so rename is atomic), not ending in `.arrow`. */
+export function tempPathFor(path: string): string {
+  return join(dirname(path), `.${basename(path)}.tmp-${randomBytes(4).toString('hex')}-${process.pid}-${hostname()}`);
+}
+
+/** A temp file left by a process of this host that no longer runs: safe to delete whatever its age. */
+export function isOrphanedTemp(fileName: string): boolean {
+  const m = TEMP_NAME.exec(fileName);
+  if (!m || m[2] !== hostname()) return false;
+  const pid = Number(m[1]);
+  if (pid === process.pid) return false;
+  try {
+    process.kill(pid, 0);
+    return false;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'ESRCH';
+  }
+}
+
+export function isTempName(fileName: string): boolean {
+  return fileName.startsWith('.') && fileName.includes('.tmp-');
+}
+
+/** Writes through `fill(fd)` to a temporary file, fsyncs, renames over `path`. Throws ArrowFileError naming `path`. */
+export function writeBytesAtomic(path: string, fill: (fd: number) => void): void {
+  const tmp = tempPathFor(path);
+  let fd: number | undefined;
+  try {
+    fd = openSync(tmp, 'wx');
+    fill(fd);
+    fsyncSync(fd);
+    closeSync(fd);
+    fd = undefined;
+    renameSync(tmp, path);
+  } catch (cause) {
+    if (fd !== undefined) closeQuietly(fd);
+    removeQuietly(tmp);
+    throw new ArrowFileError(path, `could not write: ${describeCause(cause)}`, { cause });
+  }
+  fsyncFolder(dirname(path));
+}
+
+/** The asynchronous twin of writeBytesAtomic, for streamed outputs: `fill` writes the whole file at `tmpPath`. */
+export async function writeFileAtomicAsync(path: string, fill: (tmpPath: string) => Promise<void>): Promise<void> {
+  const tmp = tempPathFor(path);
+  try {
+    await fill(tmp);
+    const fd = openSync(tmp, 'r+');
+    try {
+      fsyncSync(fd);
+    } finally {
+      closeQuietly(fd);
+    }
+    renameSync(tmp, path);
+  } catch (cause) {
+    removeQuietly(tmp);
+    throw new ArrowFileError(path, `could not write: ${describeCause(cause)}`, { cause });
+  }
+  fsyncFolder(dirname(path));
+}
+
+/** A whole text or byte file (SVG, HTML, JSON), atomically. */
+export function writeFileAtomic(path: string, content: string | Uint8Array): void {
+  const bytes = typeof content === 'string' ? Buffer.from(content, 'utf8') : content;
+  writeBytesAtomic(path, (fd) => writeAllSync(fd, bytes));
+}
+
+export function writeAllSync(fd: number, bytes: Uint8Array): void {
+  let offset = 0;
+  while (offset < bytes.byteLength) {
+    offset += writeSync(fd, bytes, offset, bytes.byteLength - offset);
+  }
+}
+
+/** Makes a rename durable. Some file systems refuse to fsync a folder (EINVAL, EISDIR): the rename still happened. */
+function fsyncFolder(folder: string): void {
+  let fd: number | undefined;
+  try {
+    fd = openSync(folder, 'r');
+    fsyncSync(fd);
+  } catch {
+    // best effort: the file itself is complete and fsync'd
+  } finally {
+    if (fd !== undefined) closeQuietly(fd);
+  }
+}
+
+function removeQuietly(path: string): void {
+  try {
+    rmSync(path, { force: true });
+  } catch {
+    // nothing was created there (the folder is missing or not a folder)
+  }
+}
+
+function closeQuietly(fd: number): void {
+  try {
+    closeSync(fd);
+  } catch {
+    // already failing; the first error is the one to report
+  }
+}
+
+/** plan.json and other small JSON files, atomically. */
+export function writeJsonAtomic(path: string, value: unknown): void {
+  writeFileAtomic(path, JSON.stringify(value, null, 2) + '\n');
+}
