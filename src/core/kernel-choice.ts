@@ -26,6 +26,13 @@ export function resolveKernel(p: Pick<TrainParams, 'optimizer' | 'kernel' | 'wid
  * when W = QC is formed) plus θ against the n training points.
  */
 export function estimateRunCost(p: RunParams): number {
+  if (p.experiment === 'realdata') {
+    // Network and linearised model, full batch: ≈ 3 passes (forward, two backward products) over n·d·width each,
+    // ten outputs aside; SAM twice. Per row: both models on the train and test sets. tfjs's per-op overhead ≈ 1e4.
+    const perStep = 2 * 3 * p.n * p.d * p.width * (p.optimizer === 'sam' ? 2 : 1) + 1e4;
+    const perLog = 2 * (p.n + p.n_test) * p.d * p.width;
+    return p.steps * perStep + (Math.ceil(p.steps / p.log_every) + 2) * perLog;
+  }
   const kernel = p.engine === 'native' ? resolveKernel(p) : 'dense';
   const rows = kernel === 'subspace' ? Math.min(p.width, p.d + 1) : p.width;
   const samplesPerStep = p.optimizer === 'gd' || p.optimizer === 'oscillate' ? p.n : p.batch;

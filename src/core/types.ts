@@ -10,6 +10,10 @@ export type NoiseSchedule = 'constant' | 'periodic';
 export type KernelChoice = 'auto' | 'dense' | 'subspace';
 export type Kernel = 'dense' | 'subspace';
 export type Engine = 'native' | 'tfjs';
+/** `linear`: the paper's two-layer linear network on synthetic data (SPEC §1). `realdata`: a two-layer network with a
+ * nonlinearity on a subset of MNIST beside its linearised model (paper Figs. 3, 5; src/engines/realdata). */
+export type Experiment = 'linear' | 'realdata';
+export type Activation = 'erf' | 'relu';
 
 /** One run's fully resolved training parameters (SPEC §1-3). Names are the sweep-file keys. */
 export interface TrainParams {
@@ -126,4 +130,11 @@ export interface TrainHooks {
 /** What identifies a run's computation: the training parameters plus the engine that computes them (SPEC §5). */
 export interface RunParams extends TrainParams {
   engine: Engine;
+  experiment: Experiment;
+  /** realdata: probability that a training label is replaced by a uniformly random class, fresh every step */
+  tau: number;
+  /** realdata: the hidden layer's nonlinearity */
+  activation: Activation;
+  /** realdata: held-out examples the test loss is measured on */
+  n_test: number;
 }

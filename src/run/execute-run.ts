@@ -7,8 +7,9 @@ import { digestRun } from '../core/summarize.js';
 import type { TrainHooks, TrainResult } from '../core/types.js';
 import { runSeeds } from '../sweep/seeds.js';
 import { writeNeuronsFile, writeRunFile } from '../io/index.js';
+import { writeRealDataFile, type RealDataColumns } from '../io/realdata-file.js';
 import type { RunOutcome, RunTask } from './messages.js';
-import { runFilePath, neuronsFilePath } from './layout.js';
+import { runFilePath, neuronsFilePath, realDataFilePath } from './layout.js';
 
 /** Progress is posted at most this often: a run's updates must cost nothing next to its steps. */
 const PROGRESS_INTERVAL_MS = 500;
@@ -30,14 +31,27 @@ export async function executeRun(task: RunTask, shouldAbort?: () => boolean): Pr
   };
 
   let result: TrainResult;
+  let realdata: RealDataColumns | undefined;
   let engine = `${run.params.engine}/${run.params.kernel}`;
   try {
     injectFaultForTests(run.run_id);
-    if (run.params.engine !== 'native') {
-      throw new Error(`engine '${run.params.engine}' is not available in this build; use --engine native`);
+    const seeds = runSeeds(run.params, sweepSeed, run.replicate);
+    if (run.params.experiment === 'realdata') {
+      // loaded on first use: a native sweep never pays for importing TensorFlow.js
+      const { trainRealData } = await import('../engines/realdata/train.js');
+      const rd = await trainRealData(run.params, seeds, hooks);
+      result = rd.result;
+      realdata = rd.columns;
+      engine = `tfjs/${rd.backend}`;
+    } else if (run.params.engine === 'tfjs') {
+      const { trainTfjs } = await import('../engines/tfjs/train.js');
+      const tfr = await trainTfjs(run.params, seeds, hooks);
+      result = tfr;
+      engine = `tfjs/${tfr.backend}`;
+    } else {
+      result = train(run.params, seeds, hooks);
+      engine = `native/${result.kernel}`;
     }
-    result = train(run.params, runSeeds(run.params, sweepSeed, run.replicate), hooks);
-    engine = `native/${result.kernel}`;
   } catch (err) {
     if ((err as Error).name === 'AbortError') throw err;
     return failed(run.run_id, err, engine, performance.now() - t0);
@@ -55,7 +69,10 @@ export async function executeRun(task: RunTask, shouldAbort?: () => boolean): Pr
     finished_at: new Date().toISOString(),
   };
   const tWrite = performance.now();
-  // The neurons file goes first: the run file is what marks a run finished, so it must be the last thing written.
+  // The neurons and realdata files go first: the run file is what marks a run finished, so it must be the last thing written.
+  if (realdata) {
+    await writeRealDataFile(realDataFilePath(outDir, run.run_id), { runId: run.run_id, columns: realdata, provenance });
+  }
   if (result.snapshots.step.length > 0) {
     await writeNeuronsFile(neuronsFilePath(outDir, run.run_id), {
       runId: run.run_id,

@@ -8,11 +8,15 @@ import { join } from 'node:path';
 export const RUNS_DIR = 'runs';
 export const RUN_FILE_SUFFIX = '.arrow';
 export const NEURONS_FILE_SUFFIX = '.neurons.arrow';
+/** experiment realdata: the network's and its linearised model's columns (src/io/realdata-file.ts) */
+export const REALDATA_FILE_SUFFIX = '.realdata.arrow';
 
 export const runsDir = (outDir: string): string => join(outDir, RUNS_DIR);
 export const runFilePath = (outDir: string, runId: string): string => join(outDir, RUNS_DIR, runId + RUN_FILE_SUFFIX);
 export const neuronsFilePath = (outDir: string, runId: string): string =>
   join(outDir, RUNS_DIR, runId + NEURONS_FILE_SUFFIX);
+export const realDataFilePath = (outDir: string, runId: string): string =>
+  join(outDir, RUNS_DIR, runId + REALDATA_FILE_SUFFIX);
 export const planPath = (outDir: string): string => join(outDir, 'plan.json');
 export const summaryPath = (outDir: string): string => join(outDir, 'summary.arrow');
 export const metricsPath = (outDir: string): string => join(outDir, 'metrics.arrow');
@@ -46,9 +50,9 @@ export function partSummaryPaths(outDir: string): string[] {
     .map((f) => join(outDir, f));
 }
 
-/** `runs/<id>.arrow` → `<id>`; null for neurons files, temp files and strangers. */
+/** `runs/<id>.arrow` → `<id>`; null for neurons and realdata files, temp files and strangers. */
 export function runIdOfFile(fileName: string): string | null {
-  if (!fileName.endsWith(RUN_FILE_SUFFIX) || fileName.endsWith(NEURONS_FILE_SUFFIX)) return null;
+  if (!fileName.endsWith(RUN_FILE_SUFFIX) || fileName.endsWith(NEURONS_FILE_SUFFIX) || fileName.endsWith(REALDATA_FILE_SUFFIX)) return null;
   if (fileName.startsWith('.')) return null;
   return fileName.slice(0, -RUN_FILE_SUFFIX.length);
 }

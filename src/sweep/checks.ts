@@ -4,6 +4,7 @@
  * is reported at the key path that set the offending value (`base.batch`, `grid.lr[2]`, `default`, …).
  */
 import { resolveKernel } from '../core/kernel-choice.js';
+import { PARAM_SPECS } from '../core/params.js';
 import type { RunParams } from '../core/types.js';
 import type { SweepProblem } from './errors.js';
 import type { ParamKey } from './values.js';
@@ -62,6 +63,7 @@ export function checkRun(p: RunParams, origins: Origins, allowUnstable: boolean)
       reason: `snapshot step${late.length > 1 ? 's' : ''} ${late.join(', ')} after the last step (${from('steps')})`,
     });
   }
+  problems.push(...checkExperiment(p, at, from));
   try {
     resolveKernel(p);
   } catch (e) {
@@ -71,7 +73,9 @@ export function checkRun(p: RunParams, origins: Origins, allowUnstable: boolean)
       cause: e,
     });
   }
-  if (!allowUnstable) {
+  // The realdata network's stability depends on its data and nonlinearity, not on lr·α²·(width + d): a run past its
+  // edge stops with status 'diverged', which is a result.
+  if (!allowUnstable && p.experiment === 'linear') {
     const s = stabilityOf(p);
     if (s.value > STABILITY_BOUND) {
       const run = `{optimizer: ${p.optimizer}, lr: ${p.lr}, alpha: ${p.alpha}, width: ${p.width}, d: ${p.d}, n: ${p.n}}`;
@@ -86,3 +90,49 @@ export function checkRun(p: RunParams, origins: Origins, allowUnstable: boolean)
   }
   return problems;
 }
+
+/** MNIST inputs may be average-pooled 2×2 or 4×4 (d = 196, 49) to make the realdata runs cheaper. */
+export const REALDATA_DIMS = [784, 196, 49] as const;
+/** examples shipped in the `mnist` package (1000 per digit) */
+export const REALDATA_EXAMPLES = 10_000;
+
+/**
+ * The experiment's own constraints: realdata runs on the tfjs engine with gd or sam, its label noise is τ (not σ),
+ * d is a pooling of MNIST's 784 pixels; tau, activation and n_test mean nothing to the linear experiment, and the
+ * tfjs engine does not run `oscillate` (a Markov chain, not a gradient: nothing for autograd to add).
+ */
+function checkExperiment(p: RunParams, at: (key: ParamKey) => string, from: (key: ParamKey) => string): SweepProblem[] {
+  const problems: SweepProblem[] = [];
+  if (p.tau > 1) problems.push({ path: at('tau'), reason: `tau is a probability: must be ≤ 1 (got ${p.tau})` });
+  if (p.experiment === 'realdata') {
+    if (p.engine !== 'tfjs') {
+      problems.push({ path: at('engine'), reason: `experiment 'realdata' runs on engine 'tfjs' (autograd through the nonlinearity); got '${p.engine}' (${from('experiment')})` });
+    }
+    if (p.optimizer !== 'gd' && p.optimizer !== 'sam') {
+      problems.push({ path: at('optimizer'), reason: `experiment 'realdata' trains full-batch with 'gd' or 'sam'; got '${p.optimizer}' (${from('experiment')})` });
+    }
+    if (p.sigma !== 0) {
+      problems.push({ path: at('sigma'), reason: `experiment 'realdata' has label noise tau (labels replaced by random classes), not sigma; set sigma: 0 (${from('experiment')})` });
+    }
+    if (!(REALDATA_DIMS as readonly number[]).includes(p.d)) {
+      problems.push({ path: at('d'), reason: `experiment 'realdata' takes d = 784 (28×28 MNIST pixels), 196 (2×2 pooled) or 49 (4×4 pooled); got ${p.d} (${from('experiment')})` });
+    }
+    if (p.snapshot_steps.length > 0) {
+      problems.push({ path: at('snapshot_steps'), reason: `per-neuron snapshots are taken for experiment 'linear' only (against θ*); leave snapshot_steps empty (${from('experiment')})` });
+    }
+    if (p.n + p.n_test > REALDATA_EXAMPLES) {
+      problems.push({ path: at('n_test'), reason: `n + n_test must be ≤ ${REALDATA_EXAMPLES}, the MNIST examples the mnist package ships (${from('n')}, ${from('n_test')})` });
+    }
+  } else {
+    for (const key of ['tau', 'activation', 'n_test'] as const) {
+      if (p[key] !== PARAM_SPECS[key].default) {
+        problems.push({ path: at(key), reason: `${key} is used only by experiment 'realdata'; ${from('experiment')} (leave ${key} at ${PARAM_SPECS[key].default})` });
+      }
+    }
+    if (p.engine === 'tfjs' && p.optimizer === 'oscillate') {
+      problems.push({ path: at('optimizer'), reason: `optimizer 'oscillate' runs on the native engine only (its a-chain is a Markov chain, not a gradient step); ${from('engine')}` });
+    }
+  }
+  return problems;
+}
+
