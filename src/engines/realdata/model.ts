@@ -64,9 +64,10 @@ export function createRealDataModels(
 
   const W1_0 = tf.keep(tf.tensor2d(init.W1, [m, d]));
   const W2_0 = tf.keep(tf.tensor2d(init.W2, [CLASSES, m]));
+  // tidy frees nothing a variable needs: tf.variable copies its initial value
   const vars = {
-    net: [tf.variable(W1_0.clone(), true, 'net_W1'), tf.variable(W2_0.clone(), true, 'net_W2')] as Variable[],
-    lin: [tf.variable(W1_0.clone(), true, 'lin_W1'), tf.variable(W2_0.clone(), true, 'lin_W2')] as Variable[],
+    net: tf.tidy(() => [tf.variable(W1_0, true), tf.variable(W2_0, true)]) as Variable[],
+    lin: tf.tidy(() => [tf.variable(W1_0, true), tf.variable(W2_0, true)]) as Variable[],
   };
   const sets = [train, test].map((s): SetTensors => {
     const [X, Y, H0, D0] = tf.tidy(() => {

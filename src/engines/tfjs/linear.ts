@@ -36,8 +36,9 @@ export function createTfLinearModel(
   const fullBatch = p.optimizer === 'gd';
   const B = fullBatch ? n : p.batch;
   const sam = p.optimizer === 'sam';
-  const W: Variable = tf.variable(tf.tensor2d(Float32Array.from(init.W), [m, d]), true, 'W');
-  const a: Variable = tf.variable(tf.tensor2d(Float32Array.from(init.a), [m, 1]), true, 'a');
+  // tidy frees the initial tensors: a variable copies its initial value and does not own it
+  const W: Variable = tf.tidy(() => tf.variable(tf.tensor2d(Float32Array.from(init.W), [m, d]), true));
+  const a: Variable = tf.tidy(() => tf.variable(tf.tensor2d(Float32Array.from(init.a), [m, 1]), true));
   const Xall = fullBatch ? tf.keep(tf.tensor2d(Float32Array.from(data.X), [n, d])) : null;
   const lrT = tf.keep(tf.scalar(lr));
   const rhoT = tf.keep(tf.scalar(rho));
