@@ -5,11 +5,13 @@
  *   2. phase diagrams, one per key summary column, when ≥ 2 independent numeric parameters vary (chooseAxes)
  *   3. the paper's Fig. 2 panels for a few chosen runs (chooseRuns), and the neuron scatter where snapshots exist
  *   4. the noise on/off panel when the sweep has a periodic noise schedule
+ *   5. the real-data panel (network beside its linearised model) when the sweep has realdata runs
  */
 import { join } from 'node:path';
 import type { SummaryRow } from '../io/index.js';
 import { writeFileAtomic } from '../io/index.js';
 import { buildCells } from './cells.js';
+import { realdataSection } from './realdata-figures.js';
 import { columnLabel } from './labels.js';
 import { phaseSpec } from './phase-spec.js';
 import { fmt, renderSvg } from './render.js';
@@ -29,6 +31,8 @@ export async function writeReport(dir: string, out?: string): Promise<{ path: st
   const sections = [overview(data)];
   sections.push(await phaseSection(data.rows, notes));
   sections.push(await runsSection(data, notes));
+  const realdata = await realdataSection(data.dir, data.rows);
+  if (realdata) sections.push(realdata);
   const path = out ?? join(dir, 'report.html');
   writeFileAtomic(path, page(`lnsweep report: ${data.plan.name}`, sections.join('\n')));
   return { path, notes };

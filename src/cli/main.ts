@@ -120,7 +120,7 @@ async function main(argv: string[]): Promise<number> {
     )
     .command(
       'bench',
-      'benchmarks: kernels against numpy, and the orchestrator',
+      'benchmarks: kernels against numpy, the orchestrator, and the tfjs backends',
       (y) =>
         y
           .option('quick', { type: 'boolean', default: false, describe: 'fewer repeats, for a smoke test' })

@@ -2,7 +2,7 @@
  * End to end through the real CLI (dist/, built by `npm test`) and its Piscina worker threads: `--engine tfjs` runs
  * a linear sweep and the realdata sweep on TensorFlow.js, and every output names the backend that computed it.
  */
-import { readdirSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { readArrowFile, readRunFile } from '../../src/io/index.js';
@@ -67,6 +67,12 @@ describe('lnsweep run on the tfjs engine', () => {
       expect(rd.columns.values.train_loss[0]).toBe(rd.columns.values.lin_train_loss[0]);
       expect(Array.from(run.metrics.values.train_loss)).toEqual(Array.from(rd.columns.values.train_loss));
     }
+    // the report gets the real-data panel, with one table row per run
+    const rep = runCli(['report', out]);
+    expect(rep.code, rep.stderr).toBe(0);
+    const html = readFileSync(join(out, 'report.html'), 'utf8');
+    expect(html).toContain('Real data: network beside its linearised model');
+    expect(html.match(/<tr><th>tau=/g)).toHaveLength(2);
     // a second run finds everything done
     const again = runCli(['run', join(dir, 'realdata.yaml'), '--workers', '1', '--out', out]);
     expect(again.code).toBe(0);

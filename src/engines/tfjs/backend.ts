@@ -62,6 +62,9 @@ export function defaultCandidates(): BackendCandidate[] {
  * and keeps the first that works. Throws only if none does (cpu always does, unless a caller leaves it out).
  */
 export async function selectBackend(candidates: readonly BackendCandidate[]): Promise<LoadedTfjs> {
+  // Production mode: no debug checks, and no "install tfjs-node" banner from the cpu backend on stderr; which
+  // backend loaded, and why the others did not, is reported in every run's outputs instead.
+  tf.enableProdMode();
   const skipped: LoadedTfjs['skipped'] = [];
   for (const c of candidates) {
     try {

@@ -1,0 +1,81 @@
+/**
+ * The report's real-data panel (paper Figs. 3, 5), for sweeps with `experiment: realdata` runs: per chosen run, the
+ * network (solid) beside its linearised model (dashed): (a) train loss, (b) test loss on the held-out examples,
+ * (c) ‖W₁‖_F; then (d) how far the network's outputs have left the linearisation's, and a table of final values.
+ * Reads `runs/<id>.realdata.arrow` (src/io/realdata-file.ts).
+ */
+import type { TopLevelSpec } from 'vega-lite';
+import type { SummaryRow } from '../io/index.js';
+import { readRealDataFile } from '../io/realdata-file.js';
+import { realDataFilePath } from '../run/layout.js';
+import { fmt, renderSvg } from './render.js';
+import { chooseRuns } from './run-figures.js';
+
+const MAX_POINTS = 200;
+
+/** The panel's HTML section, or null when the sweep has no finished realdata run. */
+export async function realdataSection(dir: string, rows: readonly SummaryRow[]): Promise<string | null> {
+  const runs = chooseRuns(rows.filter((r) => r.params.experiment === 'realdata' && r.status !== 'failed'));
+  if (runs.length === 0) return null;
+  const points: Record<string, unknown>[] = [];
+  const table: string[] = [];
+  for (const { row, label } of runs) {
+    let c;
+    try {
+      c = readRealDataFile(realDataFilePath(dir, row.run_id)).columns;
+    } catch {
+      continue; // finished by an older version without the realdata file
+    }
+    const v = c.values;
+    const every = Math.max(1, Math.ceil(c.rows / MAX_POINTS));
+    for (let i = 0; i < c.rows; i++) {
+      if (i % every !== 0 && i !== c.rows - 1) continue;
+      const at = { run: label, step: c.step[i] };
+      points.push({ ...at, model: 'network', train_loss: pos(v.train_loss[i]), test_loss: pos(v.test_loss[i]), w1_fro: fin(v.w1_fro[i]), out_dist: fin(v.out_dist[i]) });
+      points.push({ ...at, model: 'linearised', train_loss: pos(v.lin_train_loss[i]), test_loss: pos(v.lin_test_loss[i]), w1_fro: fin(v.lin_w1_fro[i]), out_dist: null });
+    }
+    const k = c.rows - 1;
+    const cells = [v.train_loss[k], v.lin_train_loss[k], v.test_loss[k], v.lin_test_loss[k], v.test_acc[k], v.lin_test_acc[k], v.w1_fro[0], v.w1_fro[k], v.lin_w1_fro[k], v.w1_move[k], v.lin_w1_move[k], v.out_dist[k]];
+    table.push(`<tr><th>${esc(label)}</th>${cells.map((x) => `<td>${fmt(x)}</td>`).join('')}</tr>`);
+  }
+  if (points.length === 0) return null;
+  const svg = await renderSvg(realdataSpec(points));
+  const head = ['run', 'train net', 'train lin', 'test net', 'test lin', 'acc net', 'acc lin', '‖W₁‖ start', '‖W₁‖ net', '‖W₁‖ lin', 'moved net', 'moved lin', '‖f − f_lin‖'];
+  return `<section><h2>Real data: network beside its linearised model (paper Figs. 3, 5)</h2>
+<p class="note">Two-layer network on a small MNIST subset, full-batch GD or SAM with label noise τ, beside its first-order expansion at init f(θ₀) + J(θ₀)(θ − θ₀) trained by the same updates on the same noisy labels. Without noise the network tracks its linearisation (lazy); label noise drives it away and shrinks ‖W₁‖_F. Losses are ½‖f(x) − y‖² averaged over examples, on clean one-hot labels; “moved” is ‖W₁ − W₁(0)‖_F / ‖W₁(0)‖_F.</p>
+<figure>${svg}</figure>
+<table class="realdata"><tr>${head.map((h) => `<th>${esc(h)}</th>`).join('')}</tr>${table.join('')}</table></section>`;
+}
+
+const pos = (x: number): number | null => (Number.isFinite(x) && x > 0 ? x : null);
+const fin = (x: number): number | null => (Number.isFinite(x) ? x : null);
+
+function panel(field: string, title: string, logY: boolean, legend: boolean) {
+  return {
+    width: 260,
+    height: 200,
+    title,
+    mark: { type: 'line', strokeWidth: 1.5, clip: true },
+    encoding: {
+      x: { field: 'step', type: 'quantitative', title: 'step', axis: { format: '~s', tickCount: 5 } },
+      y: { field, type: 'quantitative', title: title.replace(/^\([a-d]\) /, ''), scale: logY ? { type: 'log' } : { zero: false } },
+      color: { field: 'run', type: 'nominal', title: 'run', scale: { scheme: 'tableau10' }, legend: legend ? { orient: 'bottom', columns: 2, labelLimit: 260 } : null },
+      strokeDash: { field: 'model', type: 'nominal', title: 'model', scale: { domain: ['network', 'linearised'], range: [[1, 0], [5, 3]] }, legend: legend ? { orient: 'bottom' } : null },
+    },
+  };
+}
+
+export function realdataSpec(points: Record<string, unknown>[]): TopLevelSpec {
+  return {
+    data: { values: points },
+    title: { text: 'Network (solid) and linearised model (dashed)', subtitle: 'one colour per chosen run' },
+    hconcat: [
+      panel('train_loss', '(a) train loss (log)', true, true),
+      panel('test_loss', '(b) test loss (held out)', false, false),
+      panel('w1_fro', '(c) ‖W₁‖_F', false, false),
+      { ...panel('out_dist', '(d) ‖f − f_lin‖ on held-out x', false, false), transform: [{ filter: "datum.model === 'network'" }] },
+    ],
+  } as unknown as TopLevelSpec;
+}
+
+const esc = (s: string): string => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
