@@ -42,8 +42,14 @@ describe('tfjs backend selection', () => {
   });
 
   test('each backend can be asked for by name (the bench measures them in turn)', async () => {
+    const preferred = (await loadTfjs()).backend;
     expect((await loadTfjs(['cpu'])).backend).toBe('cpu');
     const again = await loadTfjs(['wasm', 'cpu']);
     expect(again.tf.getBackend()).toBe(again.backend);
+    await loadTfjs(['cpu']);
+    // asking by name does not change the thread's default: the next run is back on the preferred backend
+    const back = await loadTfjs();
+    expect(back.backend).toBe(preferred);
+    expect(back.tf.getBackend()).toBe(preferred);
   });
 });

@@ -83,15 +83,14 @@ export async function selectBackend(candidates: readonly BackendCandidate[]): Pr
 let loaded: Promise<LoadedTfjs> | undefined;
 
 /**
- * The thread's tfjs, with the first backend of BACKEND_ORDER that loads (or the first of `only` when given: the
- * bench measures each in turn). Memoised: the thread's later runs reuse it, and ask again only to switch backend.
+ * The thread's tfjs, with the first backend of BACKEND_ORDER that loads. Memoised: the thread's later runs reuse it
+ * (switching back to it if something selected another). `only` selects the first of those backends that loads,
+ * for now, without changing the thread's default: the bench measures each backend in turn.
  */
 export async function loadTfjs(only?: readonly TfjsBackend[]): Promise<LoadedTfjs> {
   if (only) {
     const wanted = new Set(only);
-    const chosen = await selectBackend(defaultCandidates().filter((c) => wanted.has(c.name)));
-    loaded = Promise.resolve(chosen);
-    return chosen;
+    return selectBackend(defaultCandidates().filter((c) => wanted.has(c.name)));
   }
   loaded ??= selectBackend(defaultCandidates());
   const current = await loaded;
