@@ -50,7 +50,7 @@ export async function realdataSection(dir: string, rows: readonly SummaryRow[]):
 const pos = (x: number): number | null => (Number.isFinite(x) && x > 0 ? x : null);
 const fin = (x: number): number | null => (Number.isFinite(x) ? x : null);
 
-function panel(field: string, title: string, logY: boolean, legend: boolean) {
+function panel(field: string, title: string, logY: boolean) {
   return {
     width: 260,
     height: 200,
@@ -59,8 +59,8 @@ function panel(field: string, title: string, logY: boolean, legend: boolean) {
     encoding: {
       x: { field: 'step', type: 'quantitative', title: 'step', axis: { format: '~s', tickCount: 5 } },
       y: { field, type: 'quantitative', title: title.replace(/^\([a-d]\) /, ''), scale: logY ? { type: 'log' } : { zero: false } },
-      color: { field: 'run', type: 'nominal', title: 'run', scale: { scheme: 'tableau10' }, legend: legend ? { orient: 'bottom', columns: 2, labelLimit: 260 } : null },
-      strokeDash: { field: 'model', type: 'nominal', title: 'model', scale: { domain: ['network', 'linearised'], range: [[1, 0], [5, 3]] }, legend: legend ? { orient: 'bottom' } : null },
+      color: { field: 'run', type: 'nominal', title: 'run', scale: { scheme: 'tableau10' }, legend: { orient: 'bottom', columns: 2, labelLimit: 260 } },
+      strokeDash: { field: 'model', type: 'nominal', title: 'model', scale: { domain: ['network', 'linearised'], range: [[1, 0], [5, 3]] }, legend: { orient: 'bottom' } },
     },
   };
 }
@@ -69,11 +69,12 @@ export function realdataSpec(points: Record<string, unknown>[]): TopLevelSpec {
   return {
     data: { values: points },
     title: { text: 'Network (solid) and linearised model (dashed)', subtitle: 'one colour per chosen run' },
+    // identical legend specs on every panel: vega-lite merges them into one (shared scales), without conflicts
     hconcat: [
-      panel('train_loss', '(a) train loss (log)', true, true),
-      panel('test_loss', '(b) test loss (held out)', false, false),
-      panel('w1_fro', '(c) ‖W₁‖_F', false, false),
-      { ...panel('out_dist', '(d) ‖f − f_lin‖ on held-out x', false, false), transform: [{ filter: "datum.model === 'network'" }] },
+      panel('train_loss', '(a) train loss (log)', true),
+      panel('test_loss', '(b) test loss (held out)', false),
+      panel('w1_fro', '(c) ‖W₁‖_F', false),
+      { ...panel('out_dist', '(d) ‖f − f_lin‖ on held-out x', false), transform: [{ filter: "datum.model === 'network'" }] },
     ],
   } as unknown as TopLevelSpec;
 }
