@@ -20,10 +20,12 @@ export function resolveKernel(p: Pick<TrainParams, 'optimizer' | 'kernel' | 'wid
 }
 
 /**
- * A run's cost in multiply-adds, for ETA weighting and shard balancing (not a promise of seconds).
- * Per step: the forward product and the update each touch the k×d (subspace) or m×d (dense) weights once per sample;
- * SAM does it twice; gd and oscillate use all n samples. Per logged row: the per-neuron metrics read W once (m·k·d
- * when W = QC is formed) plus θ against the n training points.
+ * A run's cost in multiply-adds, for ETA weighting and shard balancing (not a promise of seconds). `rows` is what the
+ * step loops sweep: k ≤ d+1 (subspace) or m (dense).
+ * Per step (steps-b1.ts, steps-batch.ts): batch-1 sgd/sam make one fused pass of 2·rows·d (SAM's ascent point adds
+ * O(rows)); batch > 1, gd and oscillate form the residuals from θ (samples·d) and make one pass of 3·rows·d; SAM
+ * twice. Per logged row: the per-neuron metrics, two k×k quadratic forms per neuron (m·k²) on the subspace kernel or
+ * two passes over W on the dense one, plus θ against the training points. tfjs: ≈ 10× the dense kernel (bench).
  */
 export function estimateRunCost(p: RunParams): number {
   if (p.experiment === 'realdata') {
@@ -35,11 +37,13 @@ export function estimateRunCost(p: RunParams): number {
   }
   const kernel = p.engine === 'native' ? resolveKernel(p) : 'dense';
   const rows = kernel === 'subspace' ? Math.min(p.width, p.d + 1) : p.width;
-  const samplesPerStep = p.optimizer === 'gd' || p.optimizer === 'oscillate' ? p.n : p.batch;
-  const passes = p.optimizer === 'sam' ? 4 : 2;
-  const perStep = passes * samplesPerStep * rows * p.d + 16;
+  const samples = p.optimizer === 'gd' || p.optimizer === 'oscillate' ? p.n : p.batch;
+  const fusedBatch1 = samples === 1 && (p.optimizer === 'sgd' || p.optimizer === 'sam');
+  const perStep = fusedBatch1
+    ? 2 * rows * p.d + (p.optimizer === 'sam' ? 8 * rows : 0) + 16
+    : (p.optimizer === 'sam' ? 2 : 1) * (3 * rows * p.d + samples * p.d) + 16;
   const logRows = Math.ceil(p.steps / p.log_every) + 2;
-  const perLog = p.width * rows * p.d + p.n * p.d + 64 * 64 * p.d;
-  const engineFactor = p.engine === 'tfjs' ? 20 : 1;
+  const perLog = (kernel === 'subspace' ? p.width * rows * rows : 2 * p.width * p.d) + p.n * p.d;
+  const engineFactor = p.engine === 'tfjs' ? 10 : 1;
   return engineFactor * (p.steps * perStep + logRows * perLog);
 }
