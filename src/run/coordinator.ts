@@ -21,7 +21,7 @@ import {
   runsDir,
   summaryPath,
 } from './layout.js';
-import type { RunOutcome } from './messages.js';
+import { workerDiedOutcome, type RunOutcome } from './messages.js';
 import { scanOutDir } from './out-dir.js';
 import { createProgress, type ProgressMode } from './progress.js';
 import { rowFromOutcome, rowsFromDisk } from './summary-rows.js';
@@ -190,17 +190,7 @@ export async function runSweep(opts: SweepOptions): Promise<SweepReport> {
           (err: Error) => {
             // A rejection means the thread died (a crash, process.exit, out of memory) or was killed by an abort.
             if (control.state === 'aborting') return;
-            record(run, {
-              type: 'result',
-              run_id: run.run_id,
-              status: 'failed',
-              error: `worker died: ${err.message}`,
-              steps_done: 0,
-              wall_s: 0,
-              write_s: 0,
-              engine: `${run.params.engine}/${run.params.kernel}`,
-              digest: null,
-            });
+            record(run, workerDiedOutcome(run, err));
           },
         )
         .finally(() => {

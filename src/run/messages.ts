@@ -40,3 +40,21 @@ export interface RunOutcome {
   /** final metrics and phase markers; null for a failed run */
   digest: RunDigest | null;
 }
+
+/**
+ * The outcome of a run whose executor rejected: its thread died (a crash, process.exit, out of memory), so the run
+ * never returned a value of its own. Recorded as a failure like any other; the sweep goes on.
+ */
+export function workerDiedOutcome(run: PlannedRun, err: Error): RunOutcome {
+  return {
+    type: 'result',
+    run_id: run.run_id,
+    status: 'failed',
+    error: `worker died: ${err.message}`,
+    steps_done: 0,
+    wall_s: 0,
+    write_s: 0,
+    engine: `${run.params.engine}/${run.params.kernel}`,
+    digest: null,
+  };
+}

@@ -23,7 +23,7 @@ import { openJournal, verifyArrowFile } from '../io/index.js';
 import type { SweepControl } from './coordinator.js';
 import type { RunExecutor } from './executor.js';
 import { partJournalPath, runFilePath, runsDir } from './layout.js';
-import type { RunOutcome } from './messages.js';
+import { workerDiedOutcome } from './messages.js';
 import { checkRedis, connectionFor, KEY_PREFIX, queueNameOf, type RunJobData, type RunJobResult } from './queue.js';
 
 /** Times a job may be taken back from a dead worker before it fails for good (BullMQ's default is 1). */
@@ -90,17 +90,7 @@ export async function runQueueWorker(opts: QueueWorkerOptions): Promise<QueueWor
     journal.append({ event: 'run_start', run_id: run.run_id, attempt, worker: me });
     const outcome = await opts.executor
       .run({ type: 'run', run, sweepSeed, outDir: opts.outDir, provenance: opts.provenance })
-      .catch((err: Error): RunOutcome => ({
-        type: 'result',
-        run_id: run.run_id,
-        status: 'failed',
-        error: `worker died: ${err.message}`,
-        steps_done: 0,
-        wall_s: 0,
-        write_s: 0,
-        engine: `${run.params.engine}/${run.params.kernel}`,
-        digest: null,
-      }));
+      .catch((err: Error) => workerDiedOutcome(run, err));
     if (outcome.status === 'failed') {
       report.failedAttempts++;
       const last = attempt >= (job.opts.attempts ?? 1);
