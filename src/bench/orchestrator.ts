@@ -4,7 +4,10 @@
  *   2. overhead: a sweep of tiny runs (the training itself is microseconds), wall time per run = what planning,
  *      dispatch, messages, file writes, journal and summary cost per run;
  *   3. Arrow writing: the share of worker time spent writing run files in the scaling sweep.
+ * The scaling ratio is set beside the machine's own ceiling, measured in the same run: the same training (no pool,
+ * no files) in one process, then in two independent processes at once. On a VM two vCPUs rarely give a full 2x.
  */
+import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -52,6 +55,27 @@ async function timeSweep(yaml: string, workers: number): Promise<{ wallS: number
   }
 }
 
+/** Seconds for `processes` independent node processes to each train `runs` runs of `steps` steps, at once. */
+async function rawTrainingSeconds(processes: number, runs: number, steps: number): Promise<number> {
+  const core = new URL('../core/index.js', import.meta.url).href;
+  const seeds = new URL('../sweep/seeds.js', import.meta.url).href;
+  const code = `
+    const { train, defaultParams } = await import(${JSON.stringify(core)});
+    const { runSeeds } = await import(${JSON.stringify(seeds)});
+    const p = { ...defaultParams(), steps: ${steps}, sigma: 4, kernel: 'subspace' };
+    for (let r = 0; r < ${runs}; r++) train(p, runSeeds(p, 1, r));`;
+  const t0 = performance.now();
+  await Promise.all(
+    Array.from({ length: processes }, () => {
+      const child = spawn(process.execPath, ['--input-type=module', '-e', code], { stdio: 'inherit' });
+      return new Promise<void>((ok, fail) =>
+        child.on('exit', (c) => (c === 0 ? ok() : fail(new Error(`bench child exited ${c}`)))),
+      );
+    }),
+  );
+  return (performance.now() - t0) / 1000;
+}
+
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 export async function runOrchestratorBench(opts: Opts): Promise<unknown> {
@@ -78,6 +102,12 @@ replicates: ${tinyRuns}
     two.push(t2.wallS);
     writeShare = t2.writeS / (t2.writeS + t2.trainS);
   }
+  const rawOne: number[] = [];
+  const rawTwo: number[] = [];
+  for (let r = 0; r < repeats; r++) {
+    rawOne.push(await rawTrainingSeconds(1, 8, midSteps));
+    rawTwo.push(await rawTrainingSeconds(2, 4, midSteps));
+  }
   const tiny: number[] = [];
   for (let r = 0; r < repeats; r++) {
     const t = await timeSweep(tinyYaml, 1);
@@ -85,6 +115,7 @@ replicates: ${tinyRuns}
   }
   const result = {
     scaling: { runs: 8, steps_per_run: midSteps, wall_s_1_worker: median(one), wall_s_2_workers: median(two), speedup: median(one) / median(two) },
+    machine_ceiling: { wall_s_1_process: median(rawOne), wall_s_2_processes: median(rawTwo), speedup: median(rawOne) / median(rawTwo) },
     overhead: { runs: tinyRuns, ms_per_run_1_worker: median(tiny) },
     arrow_write_share_of_worker_time: writeShare,
     repeats,
@@ -93,6 +124,8 @@ replicates: ${tinyRuns}
   opts.log(`| 8 runs × ${midSteps} steps, 1 worker (median s) | ${result.scaling.wall_s_1_worker.toFixed(2)} |`);
   opts.log(`| same, 2 workers (median s) | ${result.scaling.wall_s_2_workers.toFixed(2)} |`);
   opts.log(`| speedup 2 vs 1 workers | ${result.scaling.speedup.toFixed(2)}x |`);
+  opts.log(`| machine ceiling: same training, 2 independent processes vs 1 (no pool, no files) | ${result.machine_ceiling.speedup.toFixed(2)}x |`);
+  opts.log(`| scaling efficiency against that ceiling | ${((100 * result.scaling.speedup) / result.machine_ceiling.speedup).toFixed(1)}% |`);
   opts.log(`| tiny runs: orchestration ms per run (median of ${repeats}) | ${result.overhead.ms_per_run_1_worker.toFixed(2)} |`);
   opts.log(`| share of worker time writing Arrow files | ${(100 * writeShare).toFixed(2)}% |`);
   writeFileSync(join(opts.outDir, 'bench-orchestrator.json'), JSON.stringify(result, null, 2) + '\n');
