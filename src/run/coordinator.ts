@@ -202,8 +202,8 @@ export async function runSweep(opts: SweepOptions): Promise<SweepReport> {
     control.onChange(() => {
       if (control.state === 'stopping') {
         progress.log(
-          `[lnsweep] stopping: no new runs; waiting for ${inFlight.size} running run(s) to finish ` +
-            `(Ctrl-C again to abort them now)`,
+          `[lnsweep] stopping: finishing the runs in progress (${inFlight.size}), starting no new ones; ` +
+            `Ctrl-C (or SIGTERM) again aborts them`,
         );
       } else if (control.state === 'aborting') {
         progress.log(`[lnsweep] aborting ${inFlight.size} running run(s); finished runs are kept`);

@@ -91,7 +91,9 @@ export function createProgress(opts: ProgressOptions): ProgressReporter {
     };
   }
 
-  const bar = new cliProgress.SingleBar(
+  // A MultiBar with one bar, for its log(): it clears the bar, writes the line above it and redraws (PITFALLS:
+  // writing to the stream directly while a bar is drawn tears it).
+  const bars = new cliProgress.MultiBar(
     {
       stream,
       format:
@@ -113,7 +115,7 @@ export function createProgress(opts: ProgressOptions): ProgressReporter {
       etaText: formatDuration(eta),
     };
   };
-  bar.start(opts.total, 0, payload(last));
+  const bar = bars.create(opts.total, 0, payload(last));
   // Redraw the elapsed time and ETA between run completions too.
   const ticker = setInterval(() => bar.update(payload(last)), 1000);
   ticker.unref();
@@ -123,14 +125,12 @@ export function createProgress(opts: ProgressOptions): ProgressReporter {
       bar.update(c.done + c.diverged + c.failed, payload(c));
     },
     log(line) {
-      // Write above the bar, then redraw it: console.log would tear it (PITFALLS).
-      stream.write('\r\x1b[K' + line + '\n');
-      bar.update(payload(last));
+      bars.log(line + '\n');
     },
     stop() {
       clearInterval(ticker);
       bar.update(payload(last));
-      bar.stop();
+      bars.stop();
     },
   };
 }

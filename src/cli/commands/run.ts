@@ -50,14 +50,8 @@ export async function runCommand(args: RunArgs): Promise<number> {
   const runs = shard ? shardRuns(plan.runs, shard.k, shard.n) : plan.runs;
 
   const control = new SweepControl();
-  const onSignal = (signal: NodeJS.Signals) => {
-    if (control.state === 'running') {
-      process.stderr.write(`\n[lnsweep] ${signal}: finishing the runs in progress; send it again to abort them\n`);
-      control.stop();
-    } else {
-      control.abort();
-    }
-  };
+  // The coordinator says what each signal does, through the progress display (a direct write would tear the bar).
+  const onSignal = () => (control.state === 'running' ? control.stop() : control.abort());
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
 
