@@ -69,24 +69,30 @@ export async function executeRun(task: RunTask, shouldAbort?: () => boolean): Pr
     finished_at: new Date().toISOString(),
   };
   const tWrite = performance.now();
-  // The neurons and realdata files go first: the run file is what marks a run finished, so it must be the last thing written.
-  if (realdata) {
-    await writeRealDataFile(realDataFilePath(outDir, run.run_id), { runId: run.run_id, columns: realdata, provenance });
-  }
-  if (result.snapshots.step.length > 0) {
-    await writeNeuronsFile(neuronsFilePath(outDir, run.run_id), {
+  try {
+    // The neurons and realdata files go first: the run file marks a run finished, so it is the last thing written.
+    if (realdata) {
+      await writeRealDataFile(realDataFilePath(outDir, run.run_id), { runId: run.run_id, columns: realdata, provenance });
+    }
+    if (result.snapshots.step.length > 0) {
+      await writeNeuronsFile(neuronsFilePath(outDir, run.run_id), {
+        runId: run.run_id,
+        snapshots: result.snapshots,
+        provenance,
+      });
+    }
+    await writeRunFile(runFilePath(outDir, run.run_id), {
       runId: run.run_id,
-      snapshots: result.snapshots,
+      params: run.params,
+      replicate: run.replicate,
+      metrics: result.metrics,
       provenance,
     });
+  } catch (err) {
+    // A full disk or a vanished folder: the run computed but could not be kept. It is a failed run (the error names
+    // the file), not a dead worker; nothing partial stays behind (writes go aside, then rename).
+    return failed(run.run_id, err, engine, performance.now() - t0);
   }
-  await writeRunFile(runFilePath(outDir, run.run_id), {
-    runId: run.run_id,
-    params: run.params,
-    replicate: run.replicate,
-    metrics: result.metrics,
-    provenance,
-  });
   return {
     type: 'result',
     run_id: run.run_id,
