@@ -3,7 +3,7 @@
  * batch ≤ n, snapshots within the run, a kernel that can run the optimizer, and a stable learning rate. Each problem
  * is reported at the key path that set the offending value (`base.batch`, `grid.lr[2]`, `default`, …).
  */
-import { resolveKernel } from '../core/kernel-choice.js';
+import { estimateRunBytes, resolveKernel } from '../core/kernel-choice.js';
 import { PARAM_SPECS } from '../core/params.js';
 import type { RunParams } from '../core/types.js';
 import type { SweepProblem } from './errors.js';
@@ -11,6 +11,12 @@ import type { ParamKey } from './values.js';
 
 /** Where each parameter's value came from: a key path, or 'default'. */
 export type Origins = Partial<Record<ParamKey, string>>;
+
+/**
+ * A run may hold at most this much memory (its whole trajectory stays in memory until its file is written); with one
+ * run per core, a 2-core machine with 24 GiB keeps room to spare.
+ */
+export const MAX_RUN_BYTES = 4 * 2 ** 30;
 
 /** lr times the squared gradient norm at init must stay below this (GD on a quadratic diverges above 2/λ_max). */
 export const STABILITY_BOUND = 2;
@@ -61,6 +67,16 @@ export function checkRun(p: RunParams, origins: Origins, allowUnstable: boolean)
     problems.push({
       path: at('snapshot_steps'),
       reason: `snapshot step${late.length > 1 ? 's' : ''} ${late.join(', ')} after the last step (${from('steps')})`,
+    });
+  }
+  const bytes = estimateRunBytes(p);
+  if (bytes > MAX_RUN_BYTES) {
+    problems.push({
+      path: at('log_every'),
+      reason:
+        `a run would hold ${(bytes / 2 ** 30).toFixed(1)} GiB (${Math.ceil(p.steps / p.log_every)} metric rows, ` +
+        `${p.snapshot_steps.length} snapshots of ${p.width} neurons); the limit is ${MAX_RUN_BYTES / 2 ** 30} GiB per run: ` +
+        `raise log_every, or take fewer snapshot_steps (${from('steps')})`,
     });
   }
   problems.push(...checkExperiment(p, at, from));

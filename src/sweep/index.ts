@@ -14,5 +14,5 @@ export {
   type PlanOptions,
   type PlannedRun,
 } from './plan.js';
-export { STABILITY_BOUND, stabilityOf } from './checks.js';
+export { MAX_RUN_BYTES, STABILITY_BOUND, stabilityOf } from './checks.js';
 export { assignShards, parseShard, shardRuns, type Shard } from './shard.js';

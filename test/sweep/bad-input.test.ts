@@ -53,6 +53,12 @@ const cases: [string, string, string, string[]][] = [
   ['allow_unstable as a string', HEAD + 'allow_unstable: "yes"\n', 'allow_unstable', ['must be true or false']],
   ['the subspace kernel with oscillate', HEAD + 'base: { optimizer: oscillate, lr: 0.0001 }\ngrid: { kernel: [subspace] }\n', 'grid.kernel[0]', ["kernel 'subspace' cannot run optimizer 'oscillate'", "use 'dense' or 'auto'"]],
   [
+    'a run too large for memory',
+    HEAD + 'base: { steps: 1000000000, log_every: 1 }\n',
+    'base.log_every',
+    ['a run would hold 119.2 GiB', '1000000000 metric rows', 'limit is 4 GiB per run', 'raise log_every'],
+  ],
+  [
     'an unstable sgd learning rate',
     HEAD + 'base: { width: 1000, d: 20 }\ngrid: { lr: [0.001, 0.01] }\n',
     'grid.lr[1]',
