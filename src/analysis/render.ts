@@ -22,7 +22,8 @@ export const BASE_CONFIG = {
 
 export async function renderSvg(spec: TopLevelSpec): Promise<string> {
   const withConfig = { ...spec, config: { ...BASE_CONFIG, ...(spec.config ?? {}) } } as TopLevelSpec;
-  const compiled = vl.compile(withConfig).spec;
+  // vega-lite warns on stderr about harmless merges (e.g. "Conflicting legend property"); only errors matter here.
+  const compiled = vl.compile(withConfig, { logger: vega.logger(vega.Error) }).spec;
   const view = new vega.View(vega.parse(compiled), { renderer: 'none', logLevel: vega.Error });
   try {
     return addTitles(await view.toSVG());
