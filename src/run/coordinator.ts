@@ -21,7 +21,7 @@ import {
   runsDir,
   summaryPath,
 } from './layout.js';
-import { workerDiedOutcome, type RunOutcome } from './messages.js';
+import { outcomeEvent, workerDiedOutcome, type RunOutcome } from './messages.js';
 import { scanOutDir } from './out-dir.js';
 import { createProgress, type ProgressMode } from './progress.js';
 import { rowFromOutcome, rowsFromDisk } from './summary-rows.js';
@@ -153,15 +153,7 @@ export async function runSweep(opts: SweepOptions): Promise<SweepReport> {
       queue.unshift(run);
       return;
     }
-    journal.append({
-      event: outcome.status === 'failed' ? 'run_failed' : 'run_done',
-      run_id: run.run_id,
-      status: outcome.status,
-      error: outcome.error,
-      engine: outcome.engine,
-      wall_s: outcome.wall_s,
-      write_s: outcome.write_s,
-    });
+    journal.append(outcomeEvent(outcome));
     if (outcome.status === 'failed') progress.log(`[lnsweep] run ${run.run_id} failed: ${outcome.error}`);
     report[outcome.status]++;
     report.pending--;

@@ -58,3 +58,16 @@ export function workerDiedOutcome(run: PlannedRun, err: Error): RunOutcome {
     digest: null,
   };
 }
+
+/** The journal line that records how a run ended, the same from the local coordinator and from a queue worker. */
+export function outcomeEvent(outcome: RunOutcome): Record<string, unknown> & { event: string } {
+  return {
+    event: outcome.status === 'failed' ? 'run_failed' : 'run_done',
+    run_id: outcome.run_id,
+    status: outcome.status,
+    error: outcome.error,
+    engine: outcome.engine,
+    wall_s: outcome.wall_s,
+    write_s: outcome.write_s,
+  };
+}

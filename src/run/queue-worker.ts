@@ -23,7 +23,7 @@ import { openJournal, verifyArrowFile } from '../io/index.js';
 import type { SweepControl } from './coordinator.js';
 import type { RunExecutor } from './executor.js';
 import { partJournalPath, runFilePath, runsDir } from './layout.js';
-import { workerDiedOutcome } from './messages.js';
+import { outcomeEvent, workerDiedOutcome } from './messages.js';
 import { checkRedis, connectionFor, KEY_PREFIX, queueNameOf, type RunJobData, type RunJobResult } from './queue.js';
 
 /** Times a job may be taken back from a dead worker before it fails for good (BullMQ's default is 1). */
@@ -106,16 +106,7 @@ export async function runQueueWorker(opts: QueueWorkerOptions): Promise<QueueWor
       log(`[lnsweep] run ${run.run_id} failed (attempt ${attempt}/${job.opts.attempts ?? 1}): ${outcome.error}`);
       throw new Error(outcome.error ?? 'failed');
     }
-    journal.append({
-      event: 'run_done',
-      run_id: run.run_id,
-      status: outcome.status,
-      error: outcome.error,
-      engine: outcome.engine,
-      wall_s: outcome.wall_s,
-      write_s: outcome.write_s,
-      worker: me,
-    });
+    journal.append({ ...outcomeEvent(outcome), worker: me });
     report[outcome.status]++;
     return { status: outcome.status, wall_s: outcome.wall_s, engine: outcome.engine, worker: me };
   };
