@@ -2,14 +2,21 @@
 import { METRIC_NAMES, type MetricColumns, type MetricName, type NeuronSnapshots } from './types.js';
 import type { NeuronColumns } from './kernel-api.js';
 
-export class MetricLog {
+/**
+ * Named Float64 columns plus a step column, one row per logged step, allocated once at `capacity` rows. Serves the
+ * SPEC §3 metrics (MetricLog) and any engine's own columns (e.g. the real-data experiment's).
+ */
+export class ColumnLog<N extends string> {
   private rows = 0;
   private readonly step: Float64Array;
   private readonly cols: Float64Array[];
 
-  constructor(private readonly capacity: number) {
+  constructor(
+    private readonly names: readonly N[],
+    private readonly capacity: number,
+  ) {
     this.step = new Float64Array(capacity);
-    this.cols = METRIC_NAMES.map(() => new Float64Array(capacity));
+    this.cols = names.map(() => new Float64Array(capacity));
   }
 
   get length(): number {
@@ -20,20 +27,31 @@ export class MetricLog {
     return this.rows > 0 ? this.step[this.rows - 1] : -1;
   }
 
-  /** Appends a row; `values` in METRIC_NAMES order. */
-  push(step: number, values: Float64Array): void {
-    if (this.rows >= this.capacity) throw new Error(`[core] bug: metric log capacity ${this.capacity} exceeded at step ${step}`);
+  /** Appends a row; `values` in the order of `names`. */
+  push(step: number, values: ArrayLike<number>): void {
+    if (this.rows >= this.capacity) throw new Error(`[core] bug: log capacity ${this.capacity} exceeded at step ${step}`);
     this.step[this.rows] = step;
     for (let c = 0; c < this.cols.length; c++) this.cols[c][this.rows] = values[c];
     this.rows++;
   }
 
-  finish(): MetricColumns {
-    const values = {} as Record<MetricName, Float64Array>;
-    METRIC_NAMES.forEach((name, c) => {
+  finish(): { rows: number; step: Float64Array; values: Record<N, Float64Array> } {
+    const values = {} as Record<N, Float64Array>;
+    this.names.forEach((name, c) => {
       values[name] = this.cols[c].slice(0, this.rows);
     });
     return { rows: this.rows, step: this.step.slice(0, this.rows), values };
+  }
+}
+
+/** The SPEC §3 metric rows of a run. */
+export class MetricLog extends ColumnLog<MetricName> {
+  constructor(capacity: number) {
+    super(METRIC_NAMES, capacity);
+  }
+
+  override finish(): MetricColumns {
+    return super.finish();
   }
 }
 

@@ -3,6 +3,8 @@
  * ordinary file keeps SPEC §3's columns (train_loss, test_loss, w_fro … of the network; see train.ts); these put the
  * network beside its linearised model. Losses are (1/N) Σ ½‖f(x) − y‖² over one-hot labels, on clean labels.
  */
+import { ColumnLog } from '../../core/metric-log.js';
+
 export const REALDATA_METRICS = [
   'train_loss', //     network, the n training examples
   'test_loss', //      network, the n_test held-out examples
@@ -24,27 +26,13 @@ export interface RealDataColumns {
   values: Record<RealDataMetric, Float64Array>;
 }
 
-/** Appends rows to growing-once buffers, trimmed by finish(). */
-export class RealDataLog {
-  private rows = 0;
-  private readonly step: Float64Array;
-  private readonly cols: Float64Array[];
-
-  constructor(private readonly capacity: number) {
-    this.step = new Float64Array(capacity);
-    this.cols = REALDATA_METRICS.map(() => new Float64Array(capacity));
+/** The realdata columns of a run, one row per logged step. */
+export class RealDataLog extends ColumnLog<RealDataMetric> {
+  constructor(capacity: number) {
+    super(REALDATA_METRICS, capacity);
   }
 
-  push(step: number, row: Record<RealDataMetric, number>): void {
-    if (this.rows >= this.capacity) throw new Error(`[realdata] bug: log capacity ${this.capacity} exceeded at step ${step}`);
-    this.step[this.rows] = step;
-    REALDATA_METRICS.forEach((name, c) => (this.cols[c][this.rows] = row[name]));
-    this.rows++;
-  }
-
-  finish(): RealDataColumns {
-    const values = {} as Record<RealDataMetric, Float64Array>;
-    REALDATA_METRICS.forEach((name, c) => (values[name] = this.cols[c].slice(0, this.rows)));
-    return { rows: this.rows, step: this.step.slice(0, this.rows), values };
+  pushRow(step: number, row: Record<RealDataMetric, number>): void {
+    this.push(step, REALDATA_METRICS.map((name) => row[name]));
   }
 }

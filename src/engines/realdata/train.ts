@@ -62,7 +62,7 @@ export async function trainRealData(params: RunParams, seeds: RunSeeds, hooks: T
           specRow(row, w.W1, w.W2, init.W1, m, d, params.lr, ev.net.trainLoss, ev.net.testLoss);
           log.push(t, row);
           const w1fro = Math.sqrt(sumSq(w.W1));
-          rdLog.push(t, {
+          rdLog.pushRow(t, {
             train_loss: ev.net.trainLoss,
             test_loss: ev.net.testLoss,
             test_acc: ev.net.testAcc,
