@@ -47,6 +47,28 @@ describe('aggregation', () => {
     const rows = [row(1, 0, 'diverged', null), row(1, 1, 'diverged', null), row(1, 2, 'done', 1), row(2, 0, 'done', 1), row(2, 1, 'done', 1), row(2, 2, 'done', 1)];
     const cells = buildCells(rows, { x: 'sigma', y: 'alpha', z: 'final_test_loss', facet: null, agg: 'median' });
     expect(cells[0].kind).toBe('diverged');
-    expect(cells[1]).toMatchObject({ kind: 'value', value: 2, spread: quantile([1, 2, 3], 0.75) - quantile([1, 2, 3], 0.25) });
+    // test_loss of the three replicates is 1, 2, 3: median 2; quartiles (linear interpolation) 1.5 and 2.5, IQR 1.
+    expect(cells[1]).toMatchObject({ kind: 'value', value: 2, spread: 1 });
+  });
+
+  it('gives the mean and the sample standard deviation with agg mean', () => {
+    const rows = [row(1, 0, 'done', 1), row(1, 1, 'done', 1), row(1, 2, 'done', 1), row(1, 3, 'done', 1)];
+    // test_loss 1, 2, 3, 4: mean 2.5; squared deviations 2.25 + 0.25 + 0.25 + 2.25 = 5, over n − 1 = 3.
+    const [cell] = buildCells(rows, { x: 'sigma', y: 'alpha', z: 'final_test_loss', facet: null, agg: 'mean' });
+    expect(cell.value).toBe(2.5);
+    expect(cell.spread).toBeCloseTo(Math.sqrt(5 / 3), 14);
+  });
+});
+
+describe('quantile', () => {
+  it.each([
+    [[3, 1, 2], 0.5, 2],
+    [[1, 2, 3, 4], 0.25, 1.75],
+    [[1, 2, 3, 4], 0.75, 3.25],
+    [[10, 0], 0.1, 1],
+    [[1, 2, Infinity], 0.5, 2],
+    [[1, Infinity, Infinity], 0.5, Infinity],
+  ])('quantile(%j, %f) = %f (numpy\'s linear interpolation)', (values, p, q) => {
+    expect(quantile(values, p)).toBe(q);
   });
 });

@@ -74,3 +74,26 @@ describe('shardRuns', () => {
     expect(assignShards(two, 4).size).toBe(2);
   });
 });
+
+describe('assignShards: longest processing time first', () => {
+  // Runs with hand-picked costs (only run_id and cost matter to the assignment). Plain round-robin in plan order would
+  // give a, c, e / b, d, f at n = 2 (loads 19 and 11) and a, d / b, e / c, f at n = 3 (11, 10, 9).
+  const fake = (costs: Record<string, number>) =>
+    Object.entries(costs).map(([run_id, cost]) => ({ run_id, cost }) as unknown as PlannedRun);
+  const runs = fake({ a: 10, b: 9, c: 8, d: 1, e: 1, f: 1 });
+
+  // n = 2, by hand: a→1 (10, 0), b→2 (10, 9), c→2 (10, 17), then each 1 to the lighter shard 1: loads 13 and 17.
+  // n = 3: a→1, b→2, c→3 (10, 9, 8), d→3 (10, 9, 9), e→2 (the first lightest: 10, 10, 9), f→3: loads 10, 10, 10.
+  test.each([
+    [2, { a: 1, b: 2, c: 2, d: 1, e: 1, f: 1 }],
+    [3, { a: 1, b: 2, c: 3, d: 3, e: 2, f: 3 }],
+  ])('n = %i: the exact LPT assignment of costs 10, 9, 8, 1, 1, 1', (n, expected) => {
+    expect(Object.fromEntries(assignShards(runs, n))).toEqual(expected);
+    // Whatever order the plan lists them in: the largest cost is placed first, ties broken by run id.
+    for (const seed of [1, 2, 3, 4]) expect(Object.fromEntries(assignShards(shuffled(runs, seed), n))).toEqual(expected);
+  });
+
+  test('equal costs are placed in run-id order, each on the lightest shard (the first of equals)', () => {
+    expect(Object.fromEntries(assignShards(fake({ z: 5, y: 5, x: 5, w: 5 }), 3))).toEqual({ w: 1, x: 2, y: 3, z: 1 });
+  });
+});
