@@ -1,10 +1,11 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { pythonReadersMissing, runCli } from '../helpers.js';
+import { runCli } from '../helpers.js';
+import { requirePythonReaders, titled } from '../support/components.js';
 import { GRID_SWEEP, runSweep } from './helpers.js';
 
-const missing = pythonReadersMissing();
+const missing = requirePythonReaders();
 
 describe('lnsweep merge --parquet', () => {
   const out = runSweep('parquet', GRID_SWEEP);
@@ -16,7 +17,7 @@ describe('lnsweep merge --parquet', () => {
     expect(existsSync(`${out}/summary.parquet`)).toBe(true);
   });
 
-  it.skipIf(missing)(`is read by pyarrow and by DuckDB with the Arrow files' rows and types${missing ? ` (skipped: ${missing})` : ''}`, () => {
+  it.skipIf(missing !== null)(titled("is read by pyarrow and by DuckDB with the Arrow files' rows and types", missing), () => {
     const script = `
 import json, duckdb, pyarrow.feather as feather, pyarrow.parquet as pq
 d = ${JSON.stringify(out)}

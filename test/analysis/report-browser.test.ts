@@ -8,10 +8,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../helpers.js';
+import { requireComponent, titled } from '../support/components.js';
 import { decodePng, distinctColours, GRID_SWEEP, runSweep } from './helpers.js';
 
 const CHROMIUM = ['/usr/bin/chromium', '/usr/bin/chromium-browser'].find((p) => existsSync(p)) ?? null;
-const SKIP = CHROMIUM ? false : 'Chromium is not installed (/usr/bin/chromium): apt-get install chromium';
+const SKIP = requireComponent('Chromium', CHROMIUM ? null : 'no /usr/bin/chromium or /usr/bin/chromium-browser', 'apt-get install chromium');
 
 function chromium(args: string[]): { stderr: string; stdout: string; code: number | null } {
   const profile = mkdtempSync(join(tmpdir(), 'lnsweep-chromium-'));
@@ -31,7 +32,7 @@ function chromium(args: string[]): { stderr: string; stdout: string; code: numbe
   }
 }
 
-describe.skipIf(SKIP)(`report.html in headless Chromium${SKIP ? ` (skipped: ${SKIP})` : ''}`, () => {
+describe.skipIf(SKIP !== null)(titled('report.html in headless Chromium', SKIP), () => {
   const out = runSweep('browser', GRID_SWEEP);
   const made = runCli(['report', out]);
   const url = `file://${out}/report.html`;

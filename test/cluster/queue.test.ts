@@ -3,7 +3,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readJournal, readSummary } from '../../src/io/index.js';
 import { exited, runCli, startCli, tempDir, writeSweep } from '../helpers.js';
-import { redisMissing, startRedis, type TestRedis } from './redis.js';
+import { requireRedis, titled } from '../support/components.js';
+import { startRedis, type TestRedis } from './redis.js';
 
 // 8 runs of about a second each: long enough to kill a worker in the middle of one.
 const SWEEP = `name: queue
@@ -16,7 +17,7 @@ const RUNS = 8;
 // Short locks, so that a dead worker's job is taken back in seconds (the default is 30 s).
 const LOCK_MS = '1500';
 
-const missing = redisMissing();
+const skip = requireRedis();
 const runFiles = (out: string) => readdirSync(join(out, 'runs')).filter((f) => /^[0-9a-f]+\.arrow$/.test(f));
 
 async function waitFor(cond: () => boolean, what: string, children: { output: () => string }[], timeoutMs = 60_000) {
@@ -38,7 +39,7 @@ function inProgress(journal: string): string[] {
   return [...open];
 }
 
-describe.skipIf(missing !== null)(`queue mode on a real Redis${missing ? ` (skipped: ${missing})` : ''}`, () => {
+describe.skipIf(skip !== null)(titled('queue mode on a real Redis', skip), () => {
   let redis: TestRedis;
   beforeAll(async () => {
     redis = await startRedis();

@@ -1,15 +1,10 @@
 /**
  * A throwaway Redis for the queue tests: `redis-server` on a free loopback port, no persistence, stopped after the
- * test file. Tests skip, saying why, only when `redis-server` is not installed (`.ci/run` installs it).
+ * test file. Whether it is installed is checked by requireRedis (test/support/components.ts).
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 import { Redis } from 'ioredis';
-
-export function redisMissing(): string | null {
-  const r = spawnSync('redis-server', ['--version'], { encoding: 'utf8' });
-  return r.status === 0 ? null : 'redis-server is not installed (apt-get install redis-server); the queue tests need a real one';
-}
 
 function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {

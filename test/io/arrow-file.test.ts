@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { chmodSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -13,6 +14,14 @@ import {
 import { RUN_METRICS_SCHEMA } from '../../src/io/schemas.js';
 import { PROVENANCE, sampleMetrics, sampleParams, tempDir } from './helpers.js';
 import { writeRunFile } from '../../src/io/run-file.js';
+import { REPO } from '../helpers.js';
+import { probe, requireComponent, titled } from '../support/components.js';
+
+const NOBODY = ['--reuid=nobody', '--regid=nogroup', '--clear-groups'];
+const asNobody =
+  process.getuid?.() === 0
+    ? requireComponent('setpriv (util-linux), to drop from root to nobody', probe('setpriv', [...NOBODY, 'true']), 'apt-get install util-linux')
+    : null;
 
 const SCHEMA = new Schema([new Field('x', new Float64(), false)]);
 const batchOfX = (values: number[]) => batchOf(SCHEMA, [float64Data(Float64Array.from(values))]);
@@ -66,11 +75,33 @@ describe('writeArrowFileAtomic', () => {
     expect(table.schema.fields.map((f) => f.name)).toEqual(['x']);
   });
 
-  // root ignores folder permissions; the other failure cases below still run as root
-  it.skipIf(process.getuid?.() === 0)('fails with the path and cause and leaves no file in a read-only folder', () => {
+  // Root ignores folder permissions, and CI runs as root: there the write is done by a child process that has dropped
+  // to the unprivileged user `nobody` (setpriv, from util-linux), importing the same module from dist/.
+  it.skipIf(asNobody !== null)(titled('fails with the path and cause and leaves no file in a read-only folder', asNobody), () => {
     chmodSync(dir, 0o555);
     const path = join(dir, 'a.arrow');
-    expectArrowFileError(() => writeArrowFileAtomic(path, [batchOfX([1])]), path, /EACCES/);
+    if (process.getuid?.() !== 0) {
+      expectArrowFileError(() => writeArrowFileAtomic(path, [batchOfX([1])]), path, /EACCES/);
+    } else {
+      const child = `
+        const { Field, Float64, Schema } = await import('apache-arrow');
+        const { batchOf, float64Data } = await import(${JSON.stringify(join(REPO, 'dist/io/columns.js'))});
+        const { writeArrowFileAtomic } = await import(${JSON.stringify(join(REPO, 'dist/io/index.js'))});
+        const schema = new Schema([new Field('x', new Float64(), false)]);
+        try {
+          writeArrowFileAtomic(process.argv[1], [batchOf(schema, [float64Data(Float64Array.of(1))])]);
+          console.log(JSON.stringify({ uid: process.getuid(), wrote: true }));
+        } catch (e) {
+          console.log(JSON.stringify({ uid: process.getuid(), name: e.name, message: e.message }));
+        }`;
+      const r = spawnSync('setpriv', [...NOBODY, process.execPath, '--input-type=module', '-e', child, path], { cwd: REPO, encoding: 'utf8' });
+      expect(r.status, r.stderr).toBe(0);
+      const got = JSON.parse(r.stdout);
+      expect(got.uid).toBe(65534);
+      expect(got.name).toBe('ArrowFileError');
+      expect(got.message.startsWith(`[io] ${path}`), got.message).toBe(true);
+      expect(got.message).toMatch(/EACCES/);
+    }
     chmodSync(dir, 0o755);
     expect(readdirSync(dir)).toEqual([]);
   });

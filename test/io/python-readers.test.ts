@@ -1,25 +1,18 @@
 /**
  * The files as users open them: pyarrow, pandas, polars and DuckDB (through a pyarrow table, since DuckDB's own IPC
- * reader needs a downloaded extension: PITFALLS). Skips only when pyarrow itself is missing; CI installs
- * `pip install pyarrow pandas polars duckdb`, so a missing pandas, polars or duckdb fails here on purpose.
+ * reader needs a downloaded extension). Needs all four (requirePythonReaders: skipped outside CI, a failure with
+ * CI=true; `.ci/run` installs them with pip).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { METRIC_NAMES } from '../../src/core/types.js';
 import { mergeRuns, writeNeuronsFile, writeRunFile, writeSummary } from '../../src/io/index.js';
+import { requirePythonReaders, titled } from '../support/components.js';
 import { PROVENANCE, sampleMetrics, sampleParams, sampleRow, sampleSnapshots, tempDir } from './helpers.js';
 
-function pyarrowMissing(): string | null {
-  const probe = spawnSync('python3', ['-c', 'import pyarrow'], { encoding: 'utf8' });
-  if (probe.error) return `python3 not found (${probe.error.message})`;
-  if (probe.status !== 0) return `python3 cannot import pyarrow: ${probe.stderr.trim().split('\n').pop()}`;
-  return null;
-}
-
-const missing = pyarrowMissing();
-if (missing) console.warn(`[io] skipping the Python reader tests: ${missing}; pip install pyarrow pandas polars duckdb`);
+const missing = requirePythonReaders();
 
 /** Runs a Python snippet with `out` (the output folder) defined; returns what it prints as JSON. */
 function python(out: string, body: string): unknown {
@@ -28,7 +21,7 @@ function python(out: string, body: string): unknown {
   return JSON.parse(stdout);
 }
 
-describe.skipIf(missing !== null)('files read by the Python readers users use', () => {
+describe.skipIf(missing !== null)(titled('files read by the Python readers users use', missing), () => {
   let dir: string;
   let cleanup: () => void;
 

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { verifyArrowFile } from '../../src/io/index.js';
 import { runCli, tempDir, writeSweep } from '../helpers.js';
+import { requireComponent, titled } from '../support/components.js';
 
 // Each run file is ≈ 90 KB (701 rows × 16 columns); a 320 KB disk holds a few of them, then fills up.
 const SWEEP = `name: fulldisk
@@ -22,10 +23,10 @@ describe('a full disk', () => {
   const dir = tempDir();
   const disk = join(dir, 'disk');
   mkdirSync(disk);
-  const skip = mountSmallDisk(disk);
+  const skip = requireComponent('a small tmpfs (mount -t tmpfs, as root)', mountSmallDisk(disk), 'run the tests as root, as CI does');
   afterAll(() => void (skip === null && spawnSync('umount', [disk])));
 
-  it.skipIf(skip !== null)(`fails the runs it cannot keep, names the file, and loses no finished run${skip ? ` (skipped: ${skip})` : ''}`, () => {
+  it.skipIf(skip !== null)(titled('fails the runs it cannot keep, names the file, and loses no finished run', skip), () => {
     const out = join(disk, 'out');
     const r = runCli(['run', writeSweep(dir, 'fulldisk', SWEEP), '--out', out, '--workers', '1', '--progress', 'plain']);
     expect(r.code, r.stderr).toBe(1);
