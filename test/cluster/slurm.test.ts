@@ -1,0 +1,119 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { METRIC_NAMES } from '../../src/core/types.js';
+import { readJournal, readRunFile, readSummary } from '../../src/io/index.js';
+import { CLI, REPO, runCli, tempDir, writeSweep } from '../helpers.js';
+import { requireComponent, titled } from '../support/components.js';
+import { ensureSlurm, SLURM_INSTALL, startSlurm, waitForJobs, type JobState, type TestSlurm } from './slurm.js';
+
+// 8 runs of about a second each (2 shares of 4): long enough to signal a task between two of its runs.
+const SWEEP = `name: slurm
+seed: 31
+base: { n: 50, d: 10, width: 200, lr: 0.004, steps: 3000000, log_every: 100000 }
+grid: { sigma: [0, 1] }
+replicates: 4
+`;
+const RUNS = 8;
+
+const skip = requireComponent('Slurm (slurmctld, slurmd, sbatch) and munge', ensureSlurm(), SLURM_INSTALL);
+
+/** scripts/slurm/sweep.sbatch as a user sizes it down for a small sweep: an array of 2, one CPU each, 10 minutes. */
+function sizedDownScript(dir: string): string {
+  let text = readFileSync(join(REPO, 'scripts/slurm/sweep.sbatch'), 'utf8');
+  for (const [from, to] of [
+    [/^#SBATCH --array=.*$/m, '#SBATCH --array=1-2'],
+    [/^#SBATCH --cpus-per-task=.*$/m, '#SBATCH --cpus-per-task=1'],
+    [/^#SBATCH --time=.*$/m, '#SBATCH --time=00:10:00'],
+  ] as const) {
+    expect(text, `sweep.sbatch has no line like ${from}`).toMatch(from);
+    text = text.replace(from, to);
+  }
+  const path = join(dir, 'sweep.sbatch');
+  writeFileSync(path, text);
+  return path;
+}
+
+const runFiles = (out: string) => readdirSync(join(out, 'runs')).filter((f) => /^[0-9a-f]{16}\.arrow$/.test(f)).sort();
+const task = (states: JobState[], t: string) => states.find((s) => s.task === t);
+
+describe.skipIf(skip !== null)(titled('scripts/slurm/sweep.sbatch on a real single-node Slurm', skip), () => {
+  let slurm: TestSlurm;
+  beforeAll(async () => {
+    slurm = await startSlurm();
+  });
+  afterAll(async () => {
+    await slurm?.stop();
+  });
+
+  it('the array and its merge finish; a task signalled mid-sweep exits 130 keeping its runs; resubmitting completes the rest, bit for bit with a local run', async () => {
+    const dir = tempDir();
+    const sweep = writeSweep(dir, 'slurm', SWEEP);
+    const script = sizedDownScript(dir);
+    // The lnsweep command of the jobs: this repository's build (sweep.sbatch takes $LNSWEEP as one executable).
+    const lnsweep = join(dir, 'lnsweep');
+    writeFileSync(lnsweep, `#!/bin/sh\nexec ${process.execPath} ${CLI} "$@"\n`, { mode: 0o755 });
+    const out = join(dir, 'out');
+    // Submitted from the temp folder, where Slurm writes the jobs' logs (slurm-<job>_<task>.out).
+    const submit = () => {
+      const r = spawnSync('bash', [script, sweep, out], { cwd: dir, encoding: 'utf8', env: { ...process.env, ...slurm.env, LNSWEEP: lnsweep } });
+      expect(r.status, `${r.stdout}${r.stderr}`).toBe(0);
+      const m = /submitted array job (\d+) and merge job (\d+)/.exec(r.stdout);
+      expect(m, r.stdout).not.toBeNull();
+      return { array: m![1]!, merge: m![2]! };
+    };
+    const log = (name: string) => readFileSync(join(dir, name), 'utf8');
+
+    // Round 1: signal task 1 (the batch shell, as Slurm does before a time limit) once it has finished one run.
+    const first = submit();
+    const journal1 = join(out, 'journal.shard-1-of-2.jsonl');
+    const doneIn = (j: string) => (existsSync(j) ? readJournal(j).events.filter((e) => e.event === 'run_done').length : 0);
+    const t0 = Date.now();
+    while (doneIn(journal1) === 0) {
+      if (Date.now() - t0 > 120_000) throw new Error(`task 1 finished no run:\n${slurm.logs()}`);
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    slurm.cmd('scancel', ['--signal=TERM', '--batch', `${first.array}_1`]);
+    const states1 = await waitForJobs(slurm, [first.array, first.merge]);
+    const log1 = log(`slurm-${first.array}_1.out`);
+    expect(task(states1, '1'), JSON.stringify(states1)).toMatchObject({ state: 'FAILED', exit: '130:0' });
+    expect(log1).toContain('[sbatch] SIGTERM: asking lnsweep to finish the runs in progress');
+    expect(log1).toContain('interrupted; every finished run is kept');
+    expect(task(states1, '2'), JSON.stringify(states1)).toMatchObject({ state: 'COMPLETED', exit: '0:0' });
+    // The merge job ran after the array (afterany) and merged what was there.
+    expect(states1.find((s) => s.id === first.merge)).toMatchObject({ state: 'COMPLETED', exit: '0:0' });
+    const kept = doneIn(journal1);
+    expect(kept).toBeGreaterThanOrEqual(1);
+    expect(kept).toBeLessThan(RUNS / 2);
+    expect(runFiles(out)).toHaveLength(RUNS / 2 + kept);
+    expect(log(`slurm-${first.merge}-merge.out`)).toContain(`${RUNS} runs: ${RUNS / 2 + kept} done, 0 diverged, 0 failed, ${RUNS / 2 - kept} pending`);
+
+    // Round 2: the same command again. Task 1 does only what it had left; task 2 nothing.
+    const second = submit();
+    const states2 = await waitForJobs(slurm, [second.array, second.merge]);
+    for (const s of states2) expect(s, JSON.stringify(states2)).toMatchObject({ state: 'COMPLETED', exit: '0:0' });
+    expect(log(`slurm-${second.array}_1.out`)).toContain(`${RUNS / 2} runs, ${kept} already finished, ${RUNS / 2 - kept} to do`);
+    expect(log(`slurm-${second.array}_2.out`)).toContain(`${RUNS / 2} runs, ${RUNS / 2} already finished, 0 to do`);
+    expect(log(`slurm-${second.merge}-merge.out`)).toContain(`${RUNS} runs: ${RUNS} done, 0 diverged, 0 failed, 0 pending`);
+
+    // Every run in summary.arrow exactly once, and every run file equal, column by column, to a local run's.
+    const ref = join(dir, 'ref');
+    const local = runCli(['run', sweep, '--out', ref, '--workers', '2']);
+    expect(local.code, local.stderr).toBe(0);
+    const files = runFiles(ref);
+    expect(files).toHaveLength(RUNS);
+    expect(runFiles(out)).toEqual(files);
+    const summary = await readSummary(join(out, 'summary.arrow'));
+    expect(summary.map((r) => r.run_id).sort()).toEqual(files.map((f) => f.replace('.arrow', '')));
+    expect(summary.every((r) => r.status === 'done')).toBe(true);
+    for (const f of files) {
+      const a = await readRunFile(join(ref, 'runs', f));
+      const b = await readRunFile(join(out, 'runs', f));
+      expect(Array.from(b.metrics.step)).toEqual(Array.from(a.metrics.step));
+      for (const m of METRIC_NAMES) {
+        expect(Buffer.from(b.metrics.values[m].buffer).equals(Buffer.from(a.metrics.values[m].buffer)), `${f} ${m}`).toBe(true);
+      }
+    }
+  });
+});
