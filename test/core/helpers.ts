@@ -2,10 +2,9 @@
  * Shared test fixtures: small parameter sets, fixed seeds, and a naive reference trainer written straight from
  * SPEC §2 with explicit O(B·m·d) gradients, against which the optimised step loops are checked.
  */
-import { initNetwork, makeData } from '../../src/core/data.js';
-import { LabelNoiseStream } from '../../src/core/noise.js';
 import { defaultParams } from '../../src/core/params.js';
 import type { RunSeeds, TrainParams } from '../../src/core/types.js';
+import { RefNoise, refData, refInit } from './reference-streams.js';
 
 export const SEEDS: RunSeeds = { data: [1, 2, 3, 4], init: [5, 6, 7, 8], sgd: [9, 10, 11, 12] };
 export const OTHER_SEEDS: RunSeeds = { data: [1, 2, 3, 4], init: [5, 6, 7, 8], sgd: [13, 14, 15, 16] };
@@ -65,17 +64,18 @@ export function batchGrad(W: Float64Array, a: Float64Array, m: number, d: number
   return { gW, ga };
 }
 
-/** The naive trainer: SPEC §2 line by line on dense W and a, consuming the SGD stream through LabelNoiseStream. */
+/**
+ * The naive trainer: the update rules written out line by line on dense W and a. Its data, init and label noise come from the tests' own
+ * streams (reference-streams.ts), not src's, so the check covers src's streams as well as its step loops.
+ */
 export function naiveTrain(p: TrainParams, seeds: RunSeeds, steps: number): { W: Float64Array; a: Float64Array } {
   const { width: m, d, lr } = p;
-  const { X, y } = makeData(p, seeds.data);
-  let { W, a } = initNetwork(p, seeds.init);
-  const stream = new LabelNoiseStream(p, seeds.sgd);
-  const idx = new Int32Array(stream.perStep);
-  const eps = new Float64Array(stream.perStep);
+  const { X, y } = refData(p, seeds.data);
+  let { W, a } = refInit(p, seeds.init);
+  const stream = new RefNoise(p, seeds.sgd);
   const q = Math.pow(lr, 0.25);
   for (let t = 0; t < steps; t++) {
-    stream.draw(t, idx, eps);
+    const { idx, eps } = stream.draw(t);
     let { gW, ga } = batchGrad(W, a, m, d, X, y, idx, eps);
     if (p.optimizer === 'sam') {
       let n2 = 0;
@@ -89,7 +89,8 @@ export function naiveTrain(p: TrainParams, seeds: RunSeeds, steps: number): { W:
     const Wn = W.map((w, k) => w - lr * gW[k]);
     let an: Float64Array;
     if (p.optimizer === 'oscillate') {
-      an = a.map((x) => (x !== 0 ? 0 : stream.rng.nextUint32() >= 0x80000000 ? q : -q));
+      // the Markov chain's coin: one word per neuron whose a_i is 0, in neuron order, top bit set → +q
+      an = a.map((x) => (x !== 0 ? 0 : stream.rng.word() >= 0x80000000 ? q : -q));
     } else {
       an = a.map((x, i) => x - lr * ga[i]);
     }
