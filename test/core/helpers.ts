@@ -1,6 +1,6 @@
 /**
- * Shared test fixtures: small parameter sets, fixed seeds, and a naive reference trainer written straight from
- * SPEC §2 with explicit O(B·m·d) gradients, against which the optimised step loops are checked.
+ * Shared test fixtures: small parameter sets, fixed seeds, and a naive reference trainer written straight from the
+ * update rules with explicit O(B·m·d) gradients, against which the optimised step loops are checked.
  */
 import { defaultParams } from '../../src/core/params.js';
 import type { RunSeeds, TrainParams } from '../../src/core/types.js';
@@ -71,7 +71,7 @@ export function batchGrad(W: Float64Array, a: Float64Array, m: number, d: number
 export function naiveTrain(p: TrainParams, seeds: RunSeeds, steps: number): { W: Float64Array; a: Float64Array } {
   const { width: m, d, lr } = p;
   const { X, y } = refData(p, seeds.data);
-  let { W, a } = refInit(p, seeds.init);
+  let { W, a }: { W: Float64Array; a: Float64Array } = refInit(p, seeds.init);
   const stream = new RefNoise(p, seeds.sgd);
   const q = Math.pow(lr, 0.25);
   for (let t = 0; t < steps; t++) {
