@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { train } from '../../src/core/train.js';
-import { SEEDS, smallParams } from './helpers.js';
+import type { RunSeeds } from '../../src/core/types.js';
+import { smallParams } from './helpers.js';
 
 /*
  * Predicted decay of mean ‖w_i‖² under label noise (Phase I), from the per-step identity (batch 1)
@@ -15,26 +16,42 @@ import { SEEDS, smallParams } from './helpers.js';
  *     κ = η² (σ² + 2 L)      (L the train loss averaged over the window).
  * The test measures κ over the first 3000 steps at n=50, d=10, m=200, η=4e-3 (σ=4 gives κ ≈ 3e-4: ~one e-fold).
  */
-function decay(sigma: number) {
+function decay(sigma: number, seeds: RunSeeds) {
   const p = smallParams({ n: 50, d: 10, width: 200, lr: 4e-3, sigma, steps: 3000, log_every: 100 });
-  const res = train(p, SEEDS);
+  const res = train(p, seeds);
   const { w_norm2_mean: w2, train_loss: L } = res.metrics.values;
   const rows = res.metrics.rows;
   const measured = -Math.log(w2[rows - 1] / w2[0]) / p.steps;
   let meanL = 0;
   for (let r = 0; r < rows; r++) meanL += L[r] / rows;
   const predicted = p.lr * p.lr * (sigma * sigma + 2 * meanL);
-  return { measured, predicted };
+  return { measured, predicted, ratio: measured / predicted };
 }
 
+/** Eight independent runs: data, init and SGD streams all differ. */
+const SEED_SETS: RunSeeds[] = Array.from({ length: 8 }, (_, s) => ({ data: [1 + s, 2, 3, 4], init: [5, 6 + s, 7, 8], sgd: [9, 10, 11 + s, 12] }));
+
+/*
+ * Tolerances from the measured spread. Over 24 such seed sets the ratio measured/predicted was 1.011 ± 0.066 (sd;
+ * range 0.87-1.11) at σ = 2 and 0.889 ± 0.056 (range 0.78-0.99) at σ = 4: the prediction is leading order (it drops
+ * the ‖a‖² share and the r²-‖Wx‖² correlation, which matter more as the norms shrink further at σ = 4). So:
+ *   each run's ratio within [0.7, 1.3]    (about 4.5 sd beyond the extremes' means on either side)
+ *   the mean over the 8 runs in [0.8, 1.1] (sd of an 8-run mean ≈ 0.023: 4 sd around 0.889 and 1.011)
+ */
 describe('label noise shrinks the first layer', () => {
-  it('at a rate within 2x of η²(σ² + mean clean r²), faster for larger σ', () => {
-    const s2 = decay(2);
-    const s4 = decay(4);
-    for (const { measured, predicted } of [s2, s4]) {
-      expect(measured / predicted).toBeGreaterThan(0.5);
-      expect(measured / predicted).toBeLessThan(2);
+  it('at the rate η²(σ² + mean clean r²): every one of 8 seeds within 30%, their mean within 0.8-1.1x; faster for larger σ', () => {
+    const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+    const s2 = SEED_SETS.map((seeds) => decay(2, seeds));
+    const s4 = SEED_SETS.map((seeds) => decay(4, seeds));
+    for (const runs of [s2, s4]) {
+      for (const { ratio } of runs) {
+        expect(ratio).toBeGreaterThan(0.7);
+        expect(ratio).toBeLessThan(1.3);
+      }
+      expect(mean(runs.map((r) => r.ratio))).toBeGreaterThan(0.8);
+      expect(mean(runs.map((r) => r.ratio))).toBeLessThan(1.1);
     }
-    expect(s4.measured).toBeGreaterThan(2 * s2.measured);
+    // σ² grows 4x; with the loss term the predicted rate grows ≥ 3x, and each seed's measured rate does too.
+    s2.forEach((r, i) => expect(s4[i]!.measured).toBeGreaterThan(2.5 * r.measured));
   });
 });
