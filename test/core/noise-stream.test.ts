@@ -70,8 +70,17 @@ describe('the step loops consume the stream as LabelNoiseStream defines it', () 
         { sigma: 2, noise: 'gaussian' as const },
         { sigma: 4, noise_schedule: 'periodic' as const, noise_period: 3 },
       ].map((over) => {
-        const core = createCore(smallParams({ ...base, ...over }), SEEDS);
+        const p = smallParams({ ...base, ...over });
+        const core = createCore(p, SEEDS);
         core.advance(100);
+        // the state LabelNoiseStream reaches after drawing the same 100 steps, plus one for the fused batch-1 loops
+        // (steps-b1.ts), which draw step t + 1's sample while finishing step t
+        const stream = new LabelNoiseStream(p, SEEDS.sgd);
+        const idx = new Int32Array(stream.perStep);
+        const eps = new Float64Array(stream.perStep);
+        const fused = p.batch === 1 && (p.optimizer === 'sgd' || p.optimizer === 'sam');
+        for (let t = 0; t < (fused ? 101 : 100); t++) stream.draw(t, idx, eps);
+        expect(Array.from(core.state.rng.s)).toEqual(Array.from(stream.rng.s));
         return Array.from(core.state.rng.s);
       });
       for (const s of states) expect(s).toEqual(states[0]);
