@@ -21,11 +21,15 @@ describe('tfjs backend selection', () => {
   });
 
   test('a candidate that loads but cannot be activated is skipped too', async () => {
-    // 'tensorflow' is not registered unless @tensorflow/tfjs-node really loaded: setBackend fails
-    const got = await selectBackend([{ name: 'tensorflow', load: async () => {} }, { name: 'cpu', load: async () => {} }]);
-    if (got.backend === 'tensorflow') return; // tfjs-node is installed and registered on this machine: nothing to skip
+    // A name that no package registers in this process (no WebGPU backend is ever imported), whatever is installed
+    // here: its load() succeeds, then tf.setBackend cannot activate it.
+    const ghost = 'webgpu' as BackendCandidate['name'];
+    const got = await selectBackend([{ name: ghost, load: async () => {} }, { name: 'cpu', load: async () => {} }]);
     expect(got.backend).toBe('cpu');
-    expect(got.skipped.map((s) => s.name)).toEqual(['tensorflow']);
+    expect(got.tf.getBackend()).toBe('cpu');
+    expect(got.skipped).toHaveLength(1);
+    expect(got.skipped[0]!.name).toBe(ghost);
+    expect(got.skipped[0]!.reason).toMatch(/webgpu/);
   });
 
   test('no candidate at all is an error naming every failure', async () => {
