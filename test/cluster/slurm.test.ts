@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { METRIC_NAMES } from '../../src/core/types.js';
 import { readJournal, readRunFile, readSummary } from '../../src/io/index.js';
 import { CLI, REPO, runCli, tempDir, writeSweep } from '../helpers.js';
+import { sameBits } from '../support/bits.js';
 import { requireComponent, titled } from '../support/components.js';
 import { ensureSlurm, SLURM_INSTALL, startSlurm, waitForJobs, type JobState, type TestSlurm } from './slurm.js';
 
@@ -112,7 +113,7 @@ describe.skipIf(skip !== null)(titled('scripts/slurm/sweep.sbatch on a real sing
       const b = await readRunFile(join(out, 'runs', f));
       expect(Array.from(b.metrics.step)).toEqual(Array.from(a.metrics.step));
       for (const m of METRIC_NAMES) {
-        expect(Buffer.from(b.metrics.values[m].buffer).equals(Buffer.from(a.metrics.values[m].buffer)), `${f} ${m}`).toBe(true);
+        expect(sameBits(b.metrics.values[m], a.metrics.values[m]), `${f} ${m}`).toBe(true);
       }
     }
   });
