@@ -50,9 +50,26 @@ describe('a sweep killed with SIGKILL mid-way', () => {
     expect(new Set(summary.map((r) => r.run_id)).size).toBe(12);
     expect(summary.every((r) => r.status === 'done')).toBe(true);
 
-    const doneEvents = readJournal(join(out, 'journal.jsonl')).events.filter((e) => e.event === 'run_done');
-    const perRun = new Map<string, number>();
-    for (const e of doneEvents) perRun.set(String(e.run_id), (perRun.get(String(e.run_id)) ?? 0) + 1);
-    for (const n of perRun.values()) expect(n).toBe(1);
+    // Per run, from the journal both invocations appended to: the rerun (events after its sweep_start) did each run
+    // that had no file before it exactly once, and none of those that had; the killed first invocation finished no
+    // run twice, and only runs whose files it left.
+    const events = readJournal(join(out, 'journal.jsonl')).events;
+    const starts = events.flatMap((e, i) => (e.event === 'sweep_start' ? [i] : []));
+    expect(starts).toHaveLength(2);
+    const doneCounts = (from: number, to: number) => {
+      const perRun = new Map<string, number>();
+      for (const e of events.slice(from, to)) if (e.event === 'run_done') perRun.set(String(e.run_id), (perRun.get(String(e.run_id)) ?? 0) + 1);
+      return perRun;
+    };
+    const finishedBefore = new Set([...before.keys()].map((f) => f.replace('.arrow', '')));
+    const first = doneCounts(starts[0]!, starts[1]!);
+    const second = doneCounts(starts[1]!, events.length);
+    for (const [id, n] of first) {
+      expect(n, id).toBe(1);
+      expect(finishedBefore.has(id), id).toBe(true);
+    }
+    const all = summary.map((r) => r.run_id).sort();
+    expect([...second.keys()].sort()).toEqual(all.filter((id) => !finishedBefore.has(id)));
+    for (const [id, n] of second) expect(n, id).toBe(1);
   });
 });
