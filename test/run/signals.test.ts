@@ -1,6 +1,7 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { readJournal } from '../../src/io/index.js';
 import { exited, runCli, startCli, tempDir, writeSweep } from '../helpers.js';
 
 const SWEEP = `name: signals
@@ -32,9 +33,23 @@ describe('signals', () => {
     expect(child.output()).toContain('finishing the runs in progress');
     expect(child.output()).toContain(`npx lnsweep run ${sweep} --out ${out}`);
     const finished = readdirSync(join(out, 'runs')).filter((f) => f.endsWith('.arrow'));
-    // The two runs in flight at the signal were allowed to finish; nothing new was started.
     expect(finished.length).toBeGreaterThanOrEqual(2);
     expect(finished.length).toBeLessThan(8);
+    // The runs in flight at the signal (N, as the coordinator reported them) were allowed to finish, and nothing new
+    // was started. The journal is written in order by the coordinator's one thread: every run it started has its
+    // run_done, and at least N run_done lines follow the last run_start (no start after the stop).
+    const inFlight = Number(/finishing the runs in progress \((\d+)\)/.exec(child.output())?.[1]);
+    expect(inFlight).toBeGreaterThanOrEqual(1);
+    expect(inFlight).toBeLessThanOrEqual(2);
+    const events = readJournal(join(out, 'journal.jsonl')).events;
+    const started = events.filter((e) => e.event === 'run_start').map((e) => String(e.run_id));
+    const done = events.filter((e) => e.event === 'run_done').map((e) => String(e.run_id));
+    expect(new Set(done)).toEqual(new Set(started));
+    expect(done).toHaveLength(started.length);
+    expect(finished.map((f) => f.replace('.arrow', '')).sort()).toEqual([...done].sort());
+    const lastStart = events.map((e) => e.event).lastIndexOf('run_start');
+    expect(events.slice(lastStart).filter((e) => e.event === 'run_done').length).toBeGreaterThanOrEqual(inFlight);
+    expect(events.find((e) => e.event === 'interrupted')).toMatchObject({ pending: 8 - finished.length });
     expect(tempFiles(out)).toEqual([]);
     const rerun = runCli(['run', sweep, '--out', out]);
     expect(rerun.code, rerun.stderr).toBe(0);
