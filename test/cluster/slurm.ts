@@ -16,15 +16,17 @@ import { probe } from '../support/components.js';
 const PACKAGES = ['slurmctld', 'slurmd', 'slurm-client', 'munge'];
 export const SLURM_INSTALL = `apt-get install ${PACKAGES.join(' ')} (as root)`;
 
-/** Null when slurmctld, slurmd, sbatch and munged are there (installing them if we can), else why not. */
+/** Null when we are root and slurmctld, slurmd, sbatch and munged are there (installed with apt-get if not), else why not. */
 export function ensureSlurm(): string | null {
+  // The daemons run as root here (SlurmUser=root: no slurm account needed), as in CI.
+  if (process.getuid?.() !== 0) return 'the test starts its own munged, slurmctld and slurmd, which needs root';
   // (sbatch --version already needs a slurm.conf, so look the programs up on PATH instead of running them)
   const missing = () => {
-    const absent = ['sbatch', 'scancel', 'scontrol', 'sinfo', 'slurmctld', 'slurmd', 'munged'].filter((c) => !onPath(c));
+    const absent = ['sbatch', 'scancel', 'scontrol', 'sinfo', 'slurmctld', 'slurmd', 'munged'].filter((c) => which(c) === null);
     return absent.length === 0 ? null : `not on PATH: ${absent.join(', ')}`;
   };
   if (missing() === null) return null;
-  if (process.getuid?.() !== 0 || probe('apt-get', ['--version']) !== null) return missing();
+  if (probe('apt-get', ['--version']) !== null) return missing();
   const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
   const install = () => spawnSync('apt-get', ['install', '-y', '-qq', ...PACKAGES], { encoding: 'utf8', env });
   let r = install();
@@ -37,16 +39,17 @@ export function ensureSlurm(): string | null {
   return missing();
 }
 
-function onPath(cmd: string): boolean {
-  const dirs = [...(process.env.PATH ?? '').split(':'), '/usr/sbin', '/sbin'];
-  return dirs.some((d) => {
+/** The full path of a program on PATH or in /usr/sbin, /sbin (daemons live there, and not every PATH has them). */
+function which(cmd: string): string | null {
+  for (const d of [...(process.env.PATH ?? '').split(':').filter(Boolean), '/usr/sbin', '/sbin']) {
     try {
       accessSync(join(d, cmd), constants.X_OK);
-      return true;
+      return join(d, cmd);
     } catch {
-      return false;
+      // not here
     }
-  });
+  }
+  return null;
 }
 
 function freePort(): Promise<number> {
@@ -86,7 +89,7 @@ export async function startSlurm(): Promise<TestSlurm> {
   writeFileSync(at('munge.key'), randomBytes(1024), { mode: 0o400 });
 
   // `slurmd -C` prints this machine's node line: its name, real CPU layout and RealMemory.
-  const node = spawnSync('slurmd', ['-C'], { encoding: 'utf8' }).stdout.split('\n')[0]!.trim();
+  const node = spawnSync(which('slurmd') ?? 'slurmd', ['-C'], { encoding: 'utf8' }).stdout.split('\n')[0]!.trim();
   const name = /^NodeName=(\S+)/.exec(node)?.[1];
   if (!name) throw new Error(`Slurm: slurmd -C printed no NodeName line: ${node}`);
   const [ctldPort, dPort] = [await freePort(), await freePort()];
@@ -129,7 +132,7 @@ PartitionName=test Nodes=ALL Default=YES MaxTime=INFINITE State=UP
 
   const daemons: ChildProcess[] = [];
   const daemon = (cmd: string, args: string[]) => {
-    const child = spawn(cmd, args, { env: { ...process.env, ...env }, stdio: 'ignore' });
+    const child = spawn(which(cmd) ?? cmd, args, { env: { ...process.env, ...env }, stdio: 'ignore' });
     daemons.push(child);
     return child;
   };
