@@ -98,6 +98,11 @@ describe.skipIf(skip !== null)(titled('scripts/slurm/sweep.sbatch on a real sing
     const second = submit();
     const states2 = await waitForJobs(slurm, [second.array, second.merge]);
     for (const s of states2) expect(s, JSON.stringify(states2)).toMatchObject({ state: 'COMPLETED', exit: '0:0' });
+    // Each merge started only once every task of its array had ended (the dependency held).
+    for (const [states, ids] of [[states1, first], [states2, second]] as const) {
+      const merge = states.find((s) => s.id === ids.merge)!;
+      for (const t of states.filter((s) => s.task !== null)) expect(merge.start >= t.end, JSON.stringify(states)).toBe(true);
+    }
     expect(log(`slurm-${second.array}_1.out`)).toContain(`${RUNS / 2} runs, ${kept} already finished, ${RUNS / 2 - kept} to do`);
     expect(log(`slurm-${second.array}_2.out`)).toContain(`${RUNS / 2} runs, ${RUNS / 2} already finished, 0 to do`);
     expect(log(`slurm-${second.merge}-merge.out`)).toContain(`${RUNS} runs: ${RUNS} done, 0 diverged, 0 failed, 0 pending`);

@@ -176,6 +176,9 @@ export interface JobState {
   task: string | null;
   state: string;
   exit: string;
+  /** ISO-like local times to the second, e.g. 2026-12-04T03:05:21: they compare as strings */
+  start: string;
+  end: string;
 }
 
 /** Every job (and array task) of these job ids, from `scontrol -o show job`. */
@@ -190,6 +193,8 @@ export function jobStates(slurm: TestSlurm, ids: string[]): JobState[] {
         task: /\bArrayTaskId=(\S+)/.exec(l)?.[1] ?? null,
         state: /\bJobState=(\S+)/.exec(l)![1]!,
         exit: /\bExitCode=(\S+)/.exec(l)![1]!,
+        start: /\bStartTime=(\S+)/.exec(l)?.[1] ?? '',
+        end: /\bEndTime=(\S+)/.exec(l)?.[1] ?? '',
       })),
   );
 }
