@@ -17,10 +17,14 @@ import { writeRunFile } from '../../src/io/run-file.js';
 import { REPO } from '../helpers.js';
 import { probe, requireComponent, titled } from '../support/components.js';
 
+// As root (CI), folder permissions do not apply: the write is done by a child that has dropped to `nobody` (setpriv,
+// from util-linux) when `nobody` can read this checkout's dist/, else in-process into a read-only bind mount (EROFS).
 const NOBODY = ['--reuid=nobody', '--regid=nogroup', '--clear-groups'];
-const asNobody =
-  process.getuid?.() === 0
-    ? requireComponent('setpriv (util-linux), to drop from root to nobody', probe('setpriv', [...NOBODY, 'true']), 'apt-get install util-linux')
+const IS_ROOT = process.getuid?.() === 0;
+const nobodyReadsDist = IS_ROOT && probe('setpriv', [...NOBODY, 'test', '-r', join(REPO, 'dist/io/index.js')]) === null;
+const readOnlySkip =
+  IS_ROOT && !nobodyReadsDist
+    ? requireComponent('a read-only bind mount (mount --bind, as root)', probe('mount', ['--version']), 'apt-get install mount')
     : null;
 
 const SCHEMA = new Schema([new Field('x', new Float64(), false)]);
@@ -75,13 +79,19 @@ describe('writeArrowFileAtomic', () => {
     expect(table.schema.fields.map((f) => f.name)).toEqual(['x']);
   });
 
-  // Root ignores folder permissions, and CI runs as root: there the write is done by a child process that has dropped
-  // to the unprivileged user `nobody` (setpriv, from util-linux), importing the same module from dist/.
-  it.skipIf(asNobody !== null)(titled('fails with the path and cause and leaves no file in a read-only folder', asNobody), () => {
+  it.skipIf(readOnlySkip !== null)(titled('fails with the path and cause and leaves no file in a read-only folder', readOnlySkip), () => {
     chmodSync(dir, 0o555);
     const path = join(dir, 'a.arrow');
-    if (process.getuid?.() !== 0) {
+    if (!IS_ROOT) {
       expectArrowFileError(() => writeArrowFileAtomic(path, [batchOfX([1])]), path, /EACCES/);
+    } else if (!nobodyReadsDist) {
+      const bind = spawnSync('sh', ['-c', 'mount --bind "$1" "$1" && mount -o remount,bind,ro "$1"', 'sh', dir], { encoding: 'utf8' });
+      expect(bind.status, bind.stderr).toBe(0);
+      try {
+        expectArrowFileError(() => writeArrowFileAtomic(path, [batchOfX([1])]), path, /EROFS/);
+      } finally {
+        spawnSync('umount', [dir]);
+      }
     } else {
       const child = `
         const { Field, Float64, Schema } = await import('apache-arrow');
