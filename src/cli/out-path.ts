@@ -47,7 +47,10 @@ export function prepareOutDir(outDir: string, flag = '--out'): void {
     if (dirname(p) === p) break;
   }
   try {
-    mkdirSync(outDir, { recursive: true });
+    // One level at a time: a recursive mkdir on a read-only file system reports ENOENT instead of EROFS.
+    const missing: string[] = [];
+    for (let p = resolve(outDir); firstNew !== null && p.length >= firstNew.length; p = dirname(p)) missing.unshift(p);
+    for (const p of missing) mkdirSync(p);
     const probe = join(outDir, `.lnsweep-probe-${process.pid}`);
     writeFileSync(probe, '');
     unlinkSync(probe);

@@ -4,7 +4,9 @@
 import { collectProvenance } from '../../io/index.js';
 import { mergeOutDir, sweepStatus } from '../../run/inspect.js';
 import { metricsPath, summaryPath } from '../../run/layout.js';
+import { readPlan } from '../../run/out-dir.js';
 import { beginWork, EXIT_OK } from '../errors.js';
+import { sweepProvenance } from '../provenance.js';
 
 export async function statusCommand(args: { dir: string }): Promise<number> {
   const s = await sweepStatus(args.dir);
@@ -18,7 +20,7 @@ export async function statusCommand(args: { dir: string }): Promise<number> {
 
 export async function mergeCommand(args: { dir: string; parquet?: boolean }): Promise<number> {
   beginWork(args.dir);
-  const m = await mergeOutDir(args.dir, collectProvenance(), { parquet: args.parquet });
+  const m = await mergeOutDir(args.dir, sweepProvenance(collectProvenance(), readPlan(args.dir)), { parquet: args.parquet });
   for (const s of m.skipped) process.stderr.write(`[lnsweep] skipped run ${s.runId}: ${s.reason}\n`);
   process.stdout.write(
     `${summaryPath(args.dir)}: ${m.summaryRows} runs\n${metricsPath(args.dir)}: ${m.metricsRows} rows\n`,

@@ -10,6 +10,7 @@ import { workerCount } from '../options.js';
 import { prepareOutDir } from '../out-path.js';
 import { onInterrupt } from '../process.js';
 import { resumeHint } from '../resume-hint.js';
+import { sweepProvenance } from '../provenance.js';
 import { chooseShard, shardPart } from '../shard-env.js';
 
 export interface RunArgs {
@@ -76,7 +77,7 @@ export async function runCommand(args: RunArgs): Promise<number> {
       runs,
       outDir,
       executor,
-      provenance: collectProvenance(),
+      provenance: sweepProvenance(collectProvenance(), plan),
       fresh: args.fresh,
       retries,
       progress: args.progress,
@@ -112,7 +113,7 @@ async function enqueueCommand(url: string, plan: Plan, outDir: string, retries: 
   const { scanOutDir } = await import('../../run/out-dir.js');
   const { enqueueRuns } = await import('../../run/queue.js');
   if (args.fresh) clearResults(outDir);
-  writeJsonAtomic(planPath(outDir), { ...plan, provenance: collectProvenance() });
+  writeJsonAtomic(planPath(outDir), { ...plan, provenance: sweepProvenance(collectProvenance(), plan) });
   const scan = await scanOutDir(outDir, new Set(plan.runs.map((r) => r.run_id)), { repair: true });
   for (const c of scan.corrupt) process.stderr.write(`[lnsweep] run ${c.runId}: unreadable run file (${c.reason}); it will be redone\n`);
   const todo = plan.runs.filter((r) => !scan.finished.has(r.run_id));

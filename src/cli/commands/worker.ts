@@ -6,6 +6,8 @@ import { beginWork, EXIT_INTERRUPTED, EXIT_OK, EXIT_RUNS_FAILED, UsageError } fr
 import { workerCount } from '../options.js';
 import { prepareOutDir } from '../out-path.js';
 import { onInterrupt } from '../process.js';
+import { sweepProvenance } from '../provenance.js';
+import { resumeHint } from '../resume-hint.js';
 
 export interface WorkerArgs {
   queue: string;
@@ -36,6 +38,7 @@ export async function workerCommand(args: WorkerArgs): Promise<number> {
   const { SweepControl } = await import('../../run/coordinator.js');
   const { PoolExecutor } = await import('../../run/executor.js');
   const { runQueueWorker } = await import('../../run/queue-worker.js');
+  const { readPlan } = await import('../../run/out-dir.js');
   const control = new SweepControl();
   const onSignal = (signal: NodeJS.Signals) => {
     if (control.state === 'running') {
@@ -56,7 +59,7 @@ export async function workerCommand(args: WorkerArgs): Promise<number> {
         url: args.queue,
         outDir: args.out,
         executor,
-        provenance: collectProvenance(),
+        provenance: sweepProvenance(collectProvenance(), readPlan(args.out)),
         lockMs: args.lockMs,
         wait: args.wait,
         control,
@@ -67,7 +70,8 @@ export async function workerCommand(args: WorkerArgs): Promise<number> {
         `${r.failedAttempts} failed attempt(s) here; queue ${r.queue}: ${r.queuePending} pending, ${r.queueFailed} failed for good\n`,
     );
     if (control.state !== 'running' && r.queuePending > 0) {
-      process.stderr.write(`[lnsweep] stopped; the queue keeps the rest. Resume with:\n  npx lnsweep worker --queue ${args.queue} --out ${args.out}\n`);
+      const again = `npx lnsweep worker --queue ${args.queue} --out ${args.out}${args.workers !== undefined ? ` --workers ${workers}` : ''}`;
+      process.stderr.write(`[lnsweep] stopped; the queue keeps the rest. ${resumeHint(again, process.env)}\n`);
       return EXIT_INTERRUPTED;
     }
     process.stderr.write(`[lnsweep] when every worker is done: npx lnsweep merge ${args.out}\n`);
