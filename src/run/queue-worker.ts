@@ -186,9 +186,11 @@ function redisHealth(url: string, log: (line: string) => void): { lost: (err: Er
   let up = true;
   return {
     lost(err) {
+      // Anything else (a job's own error from a Lua script) is not an outage: said as it comes.
+      if (!isConnectionError(err)) return log(`[lnsweep] queue: ${err.message}`);
       if (!up) return;
       up = false;
-      log(`[lnsweep] queue: lost Redis at ${url} (${err.message}); retrying until it is back; runs in progress go on`);
+      log(`[lnsweep] queue: lost Redis at ${url} (${err.message}); retrying until it answers; runs in progress go on`);
     },
     ok() {
       if (up) return;
@@ -196,4 +198,11 @@ function redisHealth(url: string, log: (line: string) => void): { lost: (err: Er
       log(`[lnsweep] queue: Redis at ${url} is back`);
     },
   };
+}
+
+const CONNECTION_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN', 'EPIPE']);
+
+function isConnectionError(err: Error): boolean {
+  const code = (err as NodeJS.ErrnoException).code;
+  return (code !== undefined && CONNECTION_CODES.has(code)) || /Connection is closed|connect ETIMEDOUT|ECONN/.test(err.message);
 }
