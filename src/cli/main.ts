@@ -6,11 +6,11 @@
  * Each command's module is imported in its handler, never at the top: Arrow, vega, tfjs, BullMQ and Piscina take
  * most of a second to load, and `--help`, `--version` or a refused flag need none of them.
  */
+import { installProcessGuards, say } from './process.js'; // first: it owns the signals from here on
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { describeFailure, EXIT_STATUS_HELP, UsageError } from './errors.js';
 import { joinDashValues } from './options.js';
-import { installProcessGuards, say } from './process.js';
 
 async function main(argv: string[]): Promise<number> {
   let exitCode = 0;

@@ -24,7 +24,11 @@ export function say(line: string): void {
   if (stderrOpen) process.stderr.write(line.endsWith('\n') ? line : line + '\n');
 }
 
+/** Idempotent; main.ts imports this module first and calls it at once, before yargs and the rest load. */
+let installed = false;
 export function installProcessGuards(): void {
+  if (installed) return;
+  installed = true;
   for (const s of SIGNALS) {
     process.on(s, (signal: NodeJS.Signals) => {
       if (interruptHandler) interruptHandler(signal);
@@ -57,3 +61,7 @@ export function onInterrupt(handler: (signal: NodeJS.Signals) => void): () => vo
     busy = false;
   };
 }
+
+// Installed when this module is evaluated: main.ts imports it before anything else, so a signal that arrives while
+// the other modules are still loading already exits 130 rather than killing the process (143).
+installProcessGuards();
