@@ -2,6 +2,7 @@
  * Queue mode on the command line: `lnsweep worker --queue URL --out DIR` takes a folder's run jobs from Redis and
  * does them here; `lnsweep run SWEEP --queue URL` (run.ts) enqueues them; `status DIR --queue URL` counts them.
  */
+import { existsSync } from 'node:fs';
 import { beginWork, EXIT_INTERRUPTED, EXIT_OK, EXIT_RUNS_FAILED, UsageError } from '../errors.js';
 import { workerCount } from '../options.js';
 import { prepareOutDir } from '../out-path.js';
@@ -32,6 +33,8 @@ export async function workerCommand(args: WorkerArgs): Promise<number> {
   const workers = workerCount(args.workers, (line) => process.stderr.write(line + '\n'));
   if (!Number.isInteger(args.lockMs) || args.lockMs < 1000) throw new UsageError(`--lock-ms: must be a whole number ≥ 1000 (got ${args.lockMs})`);
 
+  // A worker joins a folder that `run --queue` made; it never creates one (a typo would leave an empty folder).
+  if (!existsSync(args.out)) throw new UsageError(`[run] --out ${args.out}: no such folder; enqueue first with \`lnsweep run SWEEP --queue URL --out ${args.out}\``);
   prepareOutDir(args.out);
   // The heavy modules (BullMQ, Piscina, Arrow) load only once the flags are known to be good.
   const { collectProvenance } = await import('../../io/index.js');
