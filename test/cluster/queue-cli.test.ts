@@ -35,7 +35,10 @@ describe.skipIf(missing !== null)(`queue flags on a real Redis${missing ? ` (ski
   beforeAll(async () => {
     redis = await startRedis();
   });
+  // A worker left by a failed or timed-out test must not outlive the test file.
+  const workers: ReturnType<typeof startCli>[] = [];
   afterAll(async () => {
+    for (const w of workers) if (w.exitCode === null && w.signalCode === null) w.kill('SIGKILL');
     await redis?.stop();
   });
 
@@ -73,6 +76,7 @@ describe.skipIf(missing !== null)(`queue flags on a real Redis${missing ? ` (ski
     const url = `${redis.url}/1`;
     expect(runCli(['run', writeSweep(dir, 'qcli', SWEEP), '--queue', url, '--out', out]).code).toBe(0);
     const worker = startCli(['worker', '--queue', url, '--out', out, '--workers', '1', '--wait', '--lock-ms', '2000']);
+    workers.push(worker);
     try {
       await waitForOutput(worker, 'waiting for jobs');
       await redis.stop();
