@@ -1,21 +1,101 @@
 /**
- * Exit statuses (SPEC §7) and the one place that turns an error into one. Only the CLI sets the exit code.
+ * Exit statuses and the one place that turns an error into one. Only the CLI sets the exit code.
+ *
+ * The status says what happened, not which class of error was thrown: the same ENOSPC is bad input when the output
+ * folder cannot even be created (nothing ran yet, exit 2) and an output failure when summary.arrow cannot be written
+ * after every run finished (exit 1). So a command tells `beginWork` when it starts writing into its folder, and an
+ * error after that point is judged by this phase.
  */
-export const EXIT_OK = 0;
-/** some runs failed */
-export const EXIT_RUNS_FAILED = 1;
-/** bad input: nothing was run */
-export const EXIT_BAD_INPUT = 2;
-/** interrupted by a signal with runs still pending (128 + SIGINT), the shell's convention */
-export const EXIT_INTERRUPTED = 130;
+
+/** Every exit status lnsweep uses, by meaning. `lnsweep --help` lists this table. */
+export const EXIT = {
+  /** every run done or diverged (or, for plan/status/merge/phase/report, the command did its job) */
+  ok: 0,
+  /** some runs failed, or output could not be written; finished runs are kept */
+  failed: 1,
+  /** bad input: a sweep file, flag, path or folder refused before anything ran */
+  badInput: 2,
+  /** interrupted by a signal (SIGINT, SIGTERM, SIGHUP; any number of them) with runs still pending */
+  interrupted: 130,
+} as const;
+
+export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
+
+export const EXIT_OK = EXIT.ok;
+export const EXIT_RUNS_FAILED = EXIT.failed;
+export const EXIT_BAD_INPUT = EXIT.badInput;
+export const EXIT_INTERRUPTED = EXIT.interrupted;
+
+/** The `--help` epilogue: the table above in words. */
+export const EXIT_STATUS_HELP = [
+  'Exit status:',
+  `  ${EXIT.ok}    done: every run finished or diverged`,
+  `  ${EXIT.failed}    some runs failed, or output could not be written (finished runs are kept;`,
+  '       `lnsweep merge DIR` rebuilds the summary)',
+  `  ${EXIT.badInput}    bad input: a sweep file, flag, path or folder refused; nothing was run`,
+  `  ${EXIT.interrupted}  interrupted (SIGINT, SIGTERM or SIGHUP); finished runs are kept, rerun to resume`,
+].join('\n');
 
 /** Bad command-line input: reported as one line, exit status 2. */
 export class UsageError extends Error {
   override name = 'UsageError';
 }
 
+/** An error whose message is the whole story and whose exit status is already decided. */
+export class CliFailure extends Error {
+  override name = 'CliFailure';
+  constructor(
+    message: string,
+    readonly exitCode: ExitCode,
+    options?: ErrorOptions,
+  ) {
+    super(message, options);
+  }
+}
+
 /** Errors whose message is the whole story for the user (no stack): bad sweep files, bad files, bad flags. */
 export function isUserFacing(err: unknown): boolean {
   const name = (err as Error | undefined)?.name;
-  return ['UsageError', 'SweepSpecError', 'ArrowFileError', 'OutDirError'].includes(name ?? '');
+  return ['UsageError', 'SweepSpecError', 'ArrowFileError', 'OutDirError', 'QueueError'].includes(name ?? '');
+}
+
+/** A Node system error (ENOSPC, EIO, EROFS, …): it has a string `code` and a `syscall`. */
+export function isSystemError(err: unknown): err is NodeJS.ErrnoException {
+  const e = err as NodeJS.ErrnoException | undefined;
+  return typeof e?.code === 'string' && /^E[A-Z]+$/.test(e.code) && typeof e.syscall === 'string';
+}
+
+/** Where a command is: still checking its input, or writing into `outDir`. */
+let work: { outDir: string } | null = null;
+
+/** Marks the moment a command starts writing into `outDir`: from here a system error is an output failure. */
+export function beginWork(outDir: string): void {
+  work = { outDir };
+}
+
+/** The sentence every output failure ends with: what is kept and how to rebuild the rest. */
+export function keptHint(outDir: string): string {
+  return `every finished run is kept in ${outDir}/runs; once the cause is fixed, \`lnsweep merge ${outDir}\` rebuilds the summary (or rerun the same command to do the rest)`;
+}
+
+/** The exit status and the one-line message (or, for a bug, the stack) for an error that reached the top. */
+export function describeFailure(err: unknown): { code: ExitCode; message: string } {
+  if (err instanceof CliFailure) return { code: err.exitCode, message: err.message };
+  const name = (err as Error | undefined)?.name ?? '';
+  // Refusals by construction: thrown only while checking input, whatever the phase.
+  if (['UsageError', 'SweepSpecError', 'OutDirError', 'QueueError'].includes(name)) {
+    return { code: EXIT.badInput, message: (err as Error).message };
+  }
+  const cause = (err as { cause?: unknown })?.cause;
+  const system = isSystemError(err) ? err : isSystemError(cause) ? cause : null;
+  if (work && system) {
+    // After the command started writing: the input was fine, the output could not be written.
+    return {
+      code: EXIT.failed,
+      message: `[lnsweep] could not write the output (${system.code}): ${(err as Error).message}; ${keptHint(work.outDir)}`,
+    };
+  }
+  if (isUserFacing(err)) return { code: EXIT.badInput, message: (err as Error).message };
+  if (system) return { code: EXIT.badInput, message: `[lnsweep] ${system.message}` };
+  return { code: EXIT.failed, message: `[lnsweep] internal error (a bug; please report it): ${(err as Error)?.stack ?? err}` };
 }

@@ -1,18 +1,21 @@
 #!/usr/bin/env node
 /**
- * The `lnsweep` command line (SPEC §7). Parses arguments, calls one command, and turns its result or error into
- * the exit status: 0 all runs done or diverged, 1 some runs failed, 2 bad input (nothing run), 130 interrupted.
+ * The `lnsweep` command line. Parses arguments, calls one command, and turns its result or error into the exit
+ * status of errors.ts (listed under `--help`).
+ *
+ * Each command's module is imported in its handler, never at the top: Arrow, vega, tfjs, BullMQ and Piscina take
+ * most of a second to load, and `--help`, `--version` or a refused flag need none of them.
  */
+import { installProcessGuards, say } from './process.js'; // first: it owns the signals from here on
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
-import { mergeCommand, planCommand, statusCommand } from './commands/inspect.js';
-import { runCommand } from './commands/run.js';
-import { EXIT_BAD_INPUT, isUserFacing, UsageError } from './errors.js';
+import { describeFailure, EXIT_STATUS_HELP, UsageError } from './errors.js';
+import { joinDashValues } from './options.js';
 
 async function main(argv: string[]): Promise<number> {
   let exitCode = 0;
   const set = (code: number) => void (exitCode = code);
-  await yargs(argv)
+  await yargs(joinDashValues(argv))
     .scriptName('lnsweep')
     .command(
       'run <sweep>',
@@ -21,7 +24,7 @@ async function main(argv: string[]): Promise<number> {
         y
           .positional('sweep', { type: 'string', demandOption: true, describe: 'sweep file (sweeps/*.yaml)' })
           .option('out', { type: 'string', describe: 'output folder (default out/<name>)' })
-          .option('workers', { type: 'number', describe: 'worker threads (default: one per core)' })
+          .option('workers', { type: 'string', describe: 'worker threads (default: one per core; at most 4 per core); with --queue, put in the printed worker command' })
           .option('shard', {
             type: 'string',
             describe: 'K/N: run share K of N of the plan (default: from a Slurm array or Kubernetes Indexed Job; "all": the whole plan)',
@@ -29,13 +32,16 @@ async function main(argv: string[]): Promise<number> {
           .option('engine', { choices: ['native', 'tfjs'] as const, describe: 'override every run\'s engine' })
           .option('fresh', { type: 'boolean', default: false, describe: 'delete earlier results and start over' })
           .option('retries', { type: 'number', describe: 'extra attempts for a failed run (default 0; 2 with --queue)' })
-          .option('queue', { type: 'string', describe: 'redis://HOST:PORT: enqueue the runs for `lnsweep worker` instead' })
+          .option('queue', { type: 'string', describe: 'redis://HOST:PORT[/DB]: enqueue the runs for `lnsweep worker` instead' })
           .option('progress', {
             choices: ['auto', 'bar', 'plain', 'none'] as const,
             default: 'auto' as const,
-            describe: 'a bar on a terminal, plain lines elsewhere',
+            describe: 'a bar on a terminal, plain lines elsewhere; with --queue only auto or none (none: no summary lines)',
           }),
-      async (a) => set(await runCommand({ ...a, sweep: a.sweep! })),
+      async (a) => {
+        const { runCommand } = await import('./commands/run.js');
+        set(await runCommand({ ...a, sweep: a.sweep! }));
+      },
     )
     .command(
       'plan <sweep>',
@@ -44,7 +50,10 @@ async function main(argv: string[]): Promise<number> {
         y
           .positional('sweep', { type: 'string', demandOption: true })
           .option('json', { type: 'boolean', default: false, describe: 'the whole plan as JSON' }),
-      (a) => set(planCommand({ sweep: a.sweep!, json: a.json })),
+      async (a) => {
+        const { planCommand } = await import('./commands/plan.js');
+        set(planCommand({ sweep: a.sweep!, json: a.json }));
+      },
     )
     .command(
       'status <dir>',
@@ -54,6 +63,7 @@ async function main(argv: string[]): Promise<number> {
           .positional('dir', { type: 'string', demandOption: true })
           .option('queue', { type: 'string', describe: 'redis://HOST:PORT: also the queue\'s job counts' }),
       async (a) => {
+        const { statusCommand } = await import('./commands/inspect.js');
         set(await statusCommand({ dir: a.dir! }));
         if (a.queue) {
           const { queueStatusCommand } = await import('./commands/worker.js');
@@ -68,7 +78,10 @@ async function main(argv: string[]): Promise<number> {
         y
           .positional('dir', { type: 'string', demandOption: true })
           .option('parquet', { type: 'boolean', default: false, describe: 'also write metrics.parquet and summary.parquet' }),
-      async (a) => set(await mergeCommand({ dir: a.dir!, parquet: a.parquet })),
+      async (a) => {
+        const { mergeCommand } = await import('./commands/inspect.js');
+        set(await mergeCommand({ dir: a.dir!, parquet: a.parquet }));
+      },
     )
     .command(
       'phase <dir>',
@@ -106,7 +119,7 @@ async function main(argv: string[]): Promise<number> {
         y
           .option('queue', { type: 'string', demandOption: true, describe: 'redis://HOST:PORT' })
           .option('out', { type: 'string', demandOption: true, describe: 'the output folder given to `run --queue`' })
-          .option('workers', { type: 'number', describe: 'runs at a time (default: one per core)' })
+          .option('workers', { type: 'string', describe: 'runs at a time (default: one per core; at most 4 per core)' })
           .option('wait', { type: 'boolean', default: false, describe: 'keep waiting for jobs when the queue is empty' })
           .option('lock-ms', {
             type: 'number',
@@ -136,22 +149,20 @@ async function main(argv: string[]): Promise<number> {
       // PITFALLS: a .fail() that does not throw lets the handler run with bad arguments.
       throw err ?? new UsageError(msg);
     })
+    .epilogue(EXIT_STATUS_HELP)
     .help()
     .parseAsync();
   return exitCode;
 }
 
+installProcessGuards();
 main(hideBin(process.argv)).then(
   (code) => {
     process.exitCode = code;
   },
   (err: unknown) => {
-    if (isUserFacing(err)) {
-      process.stderr.write(`${(err as Error).message}\n`);
-      process.exitCode = EXIT_BAD_INPUT;
-    } else {
-      process.stderr.write(`[lnsweep] internal error (a bug; please report it): ${(err as Error)?.stack ?? err}\n`);
-      process.exitCode = 1;
-    }
+    const { code, message } = describeFailure(err);
+    say(message);
+    process.exitCode = code;
   },
 );

@@ -68,11 +68,19 @@ export async function scanOutDir(
 export function readPlan(outDir: string): Plan {
   const path = planPath(outDir);
   if (!existsSync(path)) throw new OutDirError(`${path}: no plan here; is ${outDir} the output folder of \`lnsweep run\`?`);
+  let plan: unknown;
   try {
-    return JSON.parse(readFileSync(path, 'utf8')) as Plan;
+    plan = JSON.parse(readFileSync(path, 'utf8'));
   } catch (err) {
     throw new OutDirError(`${path}: not a readable plan (${(err as Error).message})`, { cause: err });
   }
+  // Valid JSON of another shape (`null`, `{"runs": 5}`) would fail later as a TypeError deep in status or merge.
+  const p = plan as Partial<Plan> | null;
+  const runsOk = Array.isArray(p?.runs) && p.runs.every((r) => typeof r?.run_id === 'string' && typeof r.params === 'object' && r.params !== null);
+  if (typeof p !== 'object' || p === null || typeof p.name !== 'string' || !runsOk) {
+    throw new OutDirError(`${path}: not an lnsweep plan (expected an object with a name and a list of runs); rerun \`lnsweep run SWEEP --out ${outDir}\` to write it again`);
+  }
+  return p as Plan;
 }
 
 /** An output folder that is not one, or is missing: bad input (exit status 2). */

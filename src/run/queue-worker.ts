@@ -123,7 +123,8 @@ export async function runQueueWorker(opts: QueueWorkerOptions): Promise<QueueWor
     drainDelay: 1,
     autorun: false,
   });
-  worker.on('error', (err) => log(`[lnsweep] queue: ${err.message}`));
+  const health = redisHealth(opts.url, log);
+  worker.on('error', health.lost);
   worker.on('failed', (job, err) => {
     // Jobs failed by the stalled check never reached our processor's journal lines: record them here.
     if (job && /stalled/i.test(err.message)) {
@@ -134,8 +135,10 @@ export async function runQueueWorker(opts: QueueWorkerOptions): Promise<QueueWor
   const running = worker.run().catch((err: Error) => log(`[lnsweep] queue: worker stopped: ${err.message}`));
 
   const queue = new Queue(name, { connection: connectionFor(opts.url), prefix: KEY_PREFIX });
+  queue.on('error', health.lost);
   const counts = async () => {
     const c = await queue.getJobCounts('waiting', 'prioritized', 'active', 'delayed', 'failed');
+    health.ok();
     return {
       pending: (c.waiting ?? 0) + (c.prioritized ?? 0) + (c.active ?? 0) + (c.delayed ?? 0),
       failed: c.failed ?? 0,
@@ -155,7 +158,7 @@ export async function runQueueWorker(opts: QueueWorkerOptions): Promise<QueueWor
           const c = await counts();
           if (c.pending === 0 && !opts.wait) return stop();
         } catch (err) {
-          log(`[lnsweep] queue: cannot count jobs (${(err as Error).message}); trying again`);
+          health.lost(err as Error);
         }
         setTimeout(() => void tick(), POLL_MS);
       };
@@ -173,4 +176,33 @@ export async function runQueueWorker(opts: QueueWorkerOptions): Promise<QueueWor
     journal.close();
   }
   return report;
+}
+
+/**
+ * Redis going away and coming back, one line per change: ioredis retries every few hundred milliseconds and each
+ * of the worker's connections reports every failed attempt, which would bury the log under identical lines.
+ */
+function redisHealth(url: string, log: (line: string) => void): { lost: (err: Error) => void; ok: () => void } {
+  let up = true;
+  return {
+    lost(err) {
+      // Anything else (a job's own error from a Lua script) is not an outage: said as it comes.
+      if (!isConnectionError(err)) return log(`[lnsweep] queue: ${err.message}`);
+      if (!up) return;
+      up = false;
+      log(`[lnsweep] queue: lost Redis at ${url} (${err.message}); retrying until it answers; runs in progress go on`);
+    },
+    ok() {
+      if (up) return;
+      up = true;
+      log(`[lnsweep] queue: Redis at ${url} is back`);
+    },
+  };
+}
+
+const CONNECTION_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN', 'EPIPE']);
+
+function isConnectionError(err: Error): boolean {
+  const code = (err as NodeJS.ErrnoException).code;
+  return (code !== undefined && CONNECTION_CODES.has(code)) || /Connection is closed|connect ETIMEDOUT|ECONN/.test(err.message);
 }

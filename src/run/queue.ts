@@ -80,22 +80,55 @@ export function connectionFor(url: string): { url: string; maxRetriesPerRequest:
   return { url, maxRetriesPerRequest: null };
 }
 
-/** Resolves when Redis answers a PING; rejects with a QueueError naming the URL after `timeoutMs` or an error. */
+/** The database index of a Redis URL (`redis://host:6379/3` → 3; none → 0), or a QueueError naming the URL. */
+export function redisDbOf(url: string): number {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch (cause) {
+    throw new QueueError(`--queue ${url}: not a Redis URL; e.g. redis://host:6379 or redis://host:6379/2`, { cause });
+  }
+  if (parsed.protocol !== 'redis:' && parsed.protocol !== 'rediss:') {
+    throw new QueueError(`--queue ${url}: not a Redis URL (it must start with redis:// or rediss://)`);
+  }
+  const path = parsed.pathname.replace(/^\//, '');
+  if (path === '') return 0;
+  if (!/^[0-9]+$/.test(path)) throw new QueueError(`--queue ${url}: '/${path}' is not a database number (redis://host:port/DB)`);
+  return Number(path);
+}
+
+/**
+ * Resolves when Redis answers a PING in the URL's database; rejects with a QueueError naming the URL after
+ * `timeoutMs` or an error. The database is selected explicitly: ioredis reports a SELECT of an index the server
+ * lacks only as an 'error' event and then works in database 0, so a typo would enqueue into the wrong place.
+ */
 export async function checkRedis(url: string, timeoutMs = 5000): Promise<void> {
+  const db = redisDbOf(url);
+  const server = new URL(url);
+  server.pathname = ''; // connect to database 0, then SELECT the URL's, to see its error
   let client: Redis;
   try {
-    client = new Redis(url, { lazyConnect: true, connectTimeout: timeoutMs, maxRetriesPerRequest: 0, retryStrategy: () => null });
+    client = new Redis(server.toString(), { lazyConnect: true, connectTimeout: timeoutMs, maxRetriesPerRequest: 0, retryStrategy: () => null });
   } catch (cause) {
     throw new QueueError(`--queue ${url}: not a Redis URL (${(cause as Error).message}); e.g. redis://host:6379`, { cause });
   }
   let lastError: Error | null = null;
   client.on('error', (err: Error) => void (lastError = err)); // the cause; connect() rejects with "Connection is closed"
   try {
-    await client.connect();
-    await client.ping();
-  } catch (cause) {
-    const why = (lastError as Error | null)?.message ?? (cause as Error).message;
-    throw new QueueError(`cannot reach Redis at ${url}: ${why}`, { cause });
+    try {
+      await client.connect();
+      await client.ping();
+    } catch (cause) {
+      const why = (lastError as Error | null)?.message ?? (cause as Error).message;
+      throw new QueueError(`cannot reach Redis at ${url}: ${why}`, { cause });
+    }
+    try {
+      await client.select(db);
+    } catch (cause) {
+      const count = await client.config('GET', 'databases').then((r) => (r as string[])[1], () => undefined);
+      const valid = count ? `; this server has databases 0-${Number(count) - 1}` : '';
+      throw new QueueError(`--queue ${url}: Redis has no database ${db} (${(cause as Error).message})${valid}`, { cause });
+    }
   } finally {
     client.disconnect();
   }

@@ -50,6 +50,8 @@ export interface Plan {
   seed: number;
   /** the sweep file as the user named it */
   source: string;
+  /** the sweep file's `description`, when it has one */
+  description?: string;
   runs: PlannedRun[];
 }
 
@@ -87,7 +89,8 @@ export function expandSweep(spec: SweepSpec, options: PlanOptions = {}): Planned
 /** Reads, validates and expands a sweep file into the plan that `run` freezes as plan.json. */
 export function planSweep(path: string, options: PlanOptions = {}): Plan {
   const spec = parseSweepShape(readSweepText(path), path);
-  return { format: 1, name: spec.name, seed: spec.seed, source: path, runs: resolve(spec, options) };
+  const description = spec.description !== undefined ? { description: spec.description } : {};
+  return { format: 1, name: spec.name, seed: spec.seed, source: path, ...description, runs: resolve(spec, options) };
 }
 
 function readSweepText(path: string): string {

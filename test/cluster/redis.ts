@@ -22,8 +22,9 @@ export interface TestRedis {
   stop(): Promise<void>;
 }
 
-export async function startRedis(): Promise<TestRedis> {
-  const port = await freePort();
+/** A Redis on a free port, or on `port` (to bring a stopped one back at the same address). */
+export async function startRedis(port?: number): Promise<TestRedis & { port: number }> {
+  port ??= await freePort();
   const child: ChildProcess = spawn(
     'redis-server',
     ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
@@ -47,6 +48,7 @@ export async function startRedis(): Promise<TestRedis> {
   }
   return {
     url,
+    port,
     stop: () =>
       new Promise<void>((resolve) => {
         if (child.exitCode !== null) return resolve();

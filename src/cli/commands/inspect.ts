@@ -1,29 +1,12 @@
 /**
- * `lnsweep plan`, `lnsweep status`, `lnsweep merge`: look at a sweep before and after it runs.
+ * `lnsweep status`, `lnsweep merge`: look at a sweep before and after it runs.
  */
 import { collectProvenance } from '../../io/index.js';
 import { mergeOutDir, sweepStatus } from '../../run/inspect.js';
 import { metricsPath, summaryPath } from '../../run/layout.js';
-import { planSweep } from '../../sweep/index.js';
-import { EXIT_OK } from '../errors.js';
-
-/** Prints one line per run: id, replicate and the parameters that vary across the plan. */
-export function planCommand(args: { sweep: string; json: boolean }): number {
-  const plan = planSweep(args.sweep);
-  if (args.json) {
-    process.stdout.write(JSON.stringify(plan, null, 2) + '\n');
-    return EXIT_OK;
-  }
-  const keys = Object.keys(plan.runs[0]?.params ?? {}) as (keyof (typeof plan.runs)[0]['params'])[];
-  const varying = keys.filter((k) => new Set(plan.runs.map((r) => JSON.stringify(r.params[k]))).size > 1);
-  const totalCost = plan.runs.reduce((s, r) => s + r.cost, 0);
-  process.stdout.write(`${plan.name}: ${plan.runs.length} runs (seed ${plan.seed}), ${totalCost.toExponential(2)} multiply-adds in all\n`);
-  process.stdout.write(['run_id', 'replicate', ...varying].join('\t') + '\n');
-  for (const r of plan.runs) {
-    process.stdout.write([r.run_id, r.replicate, ...varying.map((k) => JSON.stringify(r.params[k]))].join('\t') + '\n');
-  }
-  return EXIT_OK;
-}
+import { readPlan } from '../../run/out-dir.js';
+import { beginWork, EXIT_OK } from '../errors.js';
+import { sweepProvenance } from '../provenance.js';
 
 export async function statusCommand(args: { dir: string }): Promise<number> {
   const s = await sweepStatus(args.dir);
@@ -36,7 +19,8 @@ export async function statusCommand(args: { dir: string }): Promise<number> {
 }
 
 export async function mergeCommand(args: { dir: string; parquet?: boolean }): Promise<number> {
-  const m = await mergeOutDir(args.dir, collectProvenance(), { parquet: args.parquet });
+  beginWork(args.dir);
+  const m = await mergeOutDir(args.dir, sweepProvenance(collectProvenance(), readPlan(args.dir)), { parquet: args.parquet });
   for (const s of m.skipped) process.stderr.write(`[lnsweep] skipped run ${s.runId}: ${s.reason}\n`);
   process.stdout.write(
     `${summaryPath(args.dir)}: ${m.summaryRows} runs\n${metricsPath(args.dir)}: ${m.metricsRows} rows\n`,

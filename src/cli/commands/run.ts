@@ -1,26 +1,22 @@
 /**
  * `lnsweep run SWEEP`: plan, then run what is not done yet in a worker pool, resumable at any moment.
  */
-import { mkdirSync } from 'node:fs';
-import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import type { Engine } from '../../core/types.js';
-import { collectProvenance, writeJsonAtomic } from '../../io/index.js';
-import { clearResults, runSweep, SweepControl } from '../../run/coordinator.js';
-import { PoolExecutor } from '../../run/executor.js';
-import { planPath } from '../../run/layout.js';
-import { scanOutDir } from '../../run/out-dir.js';
 import type { ProgressMode } from '../../run/progress.js';
-import { enqueueRuns } from '../../run/queue.js';
-import { planSweep, shardRuns, type Plan } from '../../sweep/index.js';
-import { EXIT_INTERRUPTED, EXIT_OK, EXIT_RUNS_FAILED, UsageError } from '../errors.js';
-import { chooseShard, shardPart } from '../shard-env.js';
-import { asUsage } from './worker.js';
+import type { Plan } from '../../sweep/index.js';
+import { beginWork, EXIT_INTERRUPTED, EXIT_OK, EXIT_RUNS_FAILED, UsageError } from '../errors.js';
+import { workerCount } from '../options.js';
+import { prepareOutDir } from '../out-path.js';
+import { onInterrupt } from '../process.js';
+import { resumeHint } from '../resume-hint.js';
+import { sweepProvenance } from '../provenance.js';
 
 export interface RunArgs {
   sweep: string;
   out?: string;
-  workers?: number;
+  /** as typed: checked and capped by workerCount */
+  workers?: string;
   shard?: string;
   engine?: Engine;
   fresh: boolean;
@@ -32,28 +28,49 @@ export interface RunArgs {
 }
 
 export async function runCommand(args: RunArgs): Promise<number> {
-  const workers = args.workers ?? availableParallelism();
-  if (!Number.isInteger(workers) || workers < 1) throw new UsageError(`--workers: must be a whole number ≥ 1 (got ${args.workers})`);
+  const workers = workerCount(args.workers, (line) => process.stderr.write(line + '\n'));
   const retries = args.retries ?? (args.queue ? 2 : 0);
   if (!Number.isInteger(retries) || retries < 0) throw new UsageError(`--retries: must be a whole number ≥ 0 (got ${args.retries})`);
+  // The sweep layer (zod, yaml) loads after the flags are checked, so a bad flag is refused at once.
+  const { planSweep, shardRuns } = await import('../../sweep/index.js');
+  const { chooseShard, shardPart } = await import('../shard-env.js');
   const plan = planSweep(args.sweep, args.engine ? { engine: args.engine } : undefined);
   const outDir = args.out ?? join('out', plan.name);
   if (args.queue) {
     if (args.shard !== undefined) throw new UsageError('--shard and --queue: a queue hands out runs itself; drop --shard');
-    return enqueueCommand(args.queue, plan, outDir, retries, args);
+    if (args.progress === 'bar' || args.progress === 'plain') {
+      throw new UsageError(
+        `--progress ${args.progress} and --queue: nothing runs here, so there is no progress to draw; each \`lnsweep worker\` logs its runs (--progress none silences the enqueue summary)`,
+      );
+    }
+    // Redis first: a wrong URL or database leaves no folder and no plan behind.
+    const { checkRedis } = await import('../../run/queue.js');
+    await checkRedis(args.queue);
+    prepareOutDir(outDir);
+    beginWork(outDir);
+    return enqueueCommand(args.queue, plan, outDir, retries, workers, args);
   }
   const { shard, reason } = chooseShard(args.shard, process.env);
   if (shard && args.fresh) {
     throw new UsageError(`--fresh in a shard (${reason}) would delete the other shards' results: empty ${outDir} once, before the shards start`);
   }
+  prepareOutDir(outDir);
   process.stderr.write(`[lnsweep] taking ${reason}\n`);
   const runs = shard ? shardRuns(plan.runs, shard.k, shard.n) : plan.runs;
 
+  // The heavy modules (Arrow, Piscina) load only once the input is known to be good.
+  const { collectProvenance } = await import('../../io/index.js');
+  const { runSweep, SweepControl } = await import('../../run/coordinator.js');
+  const { PoolExecutor } = await import('../../run/executor.js');
   const control = new SweepControl();
   // The coordinator says what each signal does, through the progress display (a direct write would tear the bar).
-  const onSignal = () => (control.state === 'running' ? control.stop() : control.abort());
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
+  // A third signal, while the in-flight runs are being killed, leaves at once: their temp files never become runs.
+  const undoSignals = onInterrupt(() => {
+    if (control.state === 'running') control.stop();
+    else if (control.state === 'stopping') control.abort();
+    else process.exit(EXIT_INTERRUPTED);
+  });
+  beginWork(outDir);
 
   const executor = new PoolExecutor(workers);
   try {
@@ -62,7 +79,7 @@ export async function runCommand(args: RunArgs): Promise<number> {
       runs,
       outDir,
       executor,
-      provenance: collectProvenance(),
+      provenance: sweepProvenance(collectProvenance(), plan),
       fresh: args.fresh,
       retries,
       progress: args.progress,
@@ -75,7 +92,7 @@ export async function runCommand(args: RunArgs): Promise<number> {
         `${report.skipped} already finished, ${report.pending} pending → ${outDir}\n`,
     );
     if (report.pending > 0) {
-      process.stderr.write(`[lnsweep] interrupted; every finished run is kept. Resume with:\n  ${resume}\n`);
+      process.stderr.write(`[lnsweep] interrupted; every finished run is kept. ${resumeHint(resume, process.env)}\n`);
       return EXIT_INTERRUPTED;
     }
     if (shard) process.stderr.write(`[lnsweep] when every shard is done: npx lnsweep merge ${outDir}\n`);
@@ -85,25 +102,31 @@ export async function runCommand(args: RunArgs): Promise<number> {
     }
     return EXIT_OK;
   } finally {
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
+    undoSignals();
     await executor.destroy();
   }
 }
 
 /** `run SWEEP --queue URL`: freeze the plan into the folder and enqueue what is not done; workers do the rest. */
-async function enqueueCommand(url: string, plan: Plan, outDir: string, retries: number, args: RunArgs): Promise<number> {
+async function enqueueCommand(url: string, plan: Plan, outDir: string, retries: number, workers: number, args: RunArgs): Promise<number> {
+  const { collectProvenance, writeJsonAtomic } = await import('../../io/index.js');
+  const { clearResults } = await import('../../run/coordinator.js');
+  const { planPath } = await import('../../run/layout.js');
+  const { scanOutDir } = await import('../../run/out-dir.js');
+  const { enqueueRuns } = await import('../../run/queue.js');
   if (args.fresh) clearResults(outDir);
-  mkdirSync(outDir, { recursive: true });
-  writeJsonAtomic(planPath(outDir), { ...plan, provenance: collectProvenance() });
+  writeJsonAtomic(planPath(outDir), { ...plan, provenance: sweepProvenance(collectProvenance(), plan) });
   const scan = await scanOutDir(outDir, new Set(plan.runs.map((r) => r.run_id)), { repair: true });
   for (const c of scan.corrupt) process.stderr.write(`[lnsweep] run ${c.runId}: unreadable run file (${c.reason}); it will be redone\n`);
   const todo = plan.runs.filter((r) => !scan.finished.has(r.run_id));
-  const r = await asUsage(enqueueRuns({ url, plan, todo, outDir, attempts: retries + 1, fresh: args.fresh }));
+  const r = await (enqueueRuns({ url, plan, todo, outDir, attempts: retries + 1, fresh: args.fresh }));
+  if (args.progress === 'none') return EXIT_OK;
+  // --workers is for the machines that do the runs: it goes into the command they are told to start.
+  const workersFlag = args.workers !== undefined ? ` --workers ${workers}` : '';
   process.stderr.write(
     `[lnsweep] ${plan.name}: ${plan.runs.length} runs, ${scan.finished.size} already finished; queue ${r.queue}: ` +
       `${r.added} added, ${r.requeued} put back, ${r.alreadyQueued} already queued → ${outDir}\n` +
-      `[lnsweep] start workers on any machine that sees ${outDir}:\n  npx lnsweep worker --queue ${url} --out ${outDir}\n`,
+      `[lnsweep] start workers on any machine that sees ${outDir}:\n  npx lnsweep worker --queue ${url} --out ${outDir}${workersFlag}\n`,
   );
   return EXIT_OK;
 }

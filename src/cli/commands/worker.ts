@@ -2,18 +2,19 @@
  * Queue mode on the command line: `lnsweep worker --queue URL --out DIR` takes a folder's run jobs from Redis and
  * does them here; `lnsweep run SWEEP --queue URL` (run.ts) enqueues them; `status DIR --queue URL` counts them.
  */
-import { availableParallelism } from 'node:os';
-import { collectProvenance } from '../../io/index.js';
-import { SweepControl } from '../../run/coordinator.js';
-import { PoolExecutor } from '../../run/executor.js';
-import { queueCounts } from '../../run/queue.js';
-import { runQueueWorker } from '../../run/queue-worker.js';
-import { EXIT_INTERRUPTED, EXIT_OK, EXIT_RUNS_FAILED, UsageError } from '../errors.js';
+import { existsSync } from 'node:fs';
+import { beginWork, EXIT_INTERRUPTED, EXIT_OK, EXIT_RUNS_FAILED, UsageError } from '../errors.js';
+import { workerCount } from '../options.js';
+import { prepareOutDir } from '../out-path.js';
+import { onInterrupt } from '../process.js';
+import { sweepProvenance } from '../provenance.js';
+import { resumeHint } from '../resume-hint.js';
 
 export interface WorkerArgs {
   queue: string;
   out: string;
-  workers?: number;
+  /** as typed: checked and capped by workerCount */
+  workers?: string;
   wait: boolean;
   lockMs: number;
 }
@@ -29,10 +30,18 @@ export async function asUsage<T>(work: Promise<T>): Promise<T> {
 }
 
 export async function workerCommand(args: WorkerArgs): Promise<number> {
-  const workers = args.workers ?? availableParallelism();
-  if (!Number.isInteger(workers) || workers < 1) throw new UsageError(`--workers: must be a whole number ≥ 1 (got ${args.workers})`);
+  const workers = workerCount(args.workers, (line) => process.stderr.write(line + '\n'));
   if (!Number.isInteger(args.lockMs) || args.lockMs < 1000) throw new UsageError(`--lock-ms: must be a whole number ≥ 1000 (got ${args.lockMs})`);
 
+  // A worker joins a folder that `run --queue` made; it never creates one (a typo would leave an empty folder).
+  if (!existsSync(args.out)) throw new UsageError(`[run] --out ${args.out}: no such folder; enqueue first with \`lnsweep run SWEEP --queue URL --out ${args.out}\``);
+  prepareOutDir(args.out);
+  // The heavy modules (BullMQ, Piscina, Arrow) load only once the flags are known to be good.
+  const { collectProvenance } = await import('../../io/index.js');
+  const { SweepControl } = await import('../../run/coordinator.js');
+  const { PoolExecutor } = await import('../../run/executor.js');
+  const { runQueueWorker } = await import('../../run/queue-worker.js');
+  const { readPlan } = await import('../../run/out-dir.js');
   const control = new SweepControl();
   const onSignal = (signal: NodeJS.Signals) => {
     if (control.state === 'running') {
@@ -44,8 +53,8 @@ export async function workerCommand(args: WorkerArgs): Promise<number> {
       process.exit(EXIT_INTERRUPTED);
     }
   };
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
+  const undoSignals = onInterrupt(onSignal);
+  beginWork(args.out);
   const executor = new PoolExecutor(workers);
   try {
     const r = await asUsage(
@@ -53,7 +62,7 @@ export async function workerCommand(args: WorkerArgs): Promise<number> {
         url: args.queue,
         outDir: args.out,
         executor,
-        provenance: collectProvenance(),
+        provenance: sweepProvenance(collectProvenance(), readPlan(args.out)),
         lockMs: args.lockMs,
         wait: args.wait,
         control,
@@ -64,20 +73,21 @@ export async function workerCommand(args: WorkerArgs): Promise<number> {
         `${r.failedAttempts} failed attempt(s) here; queue ${r.queue}: ${r.queuePending} pending, ${r.queueFailed} failed for good\n`,
     );
     if (control.state !== 'running' && r.queuePending > 0) {
-      process.stderr.write(`[lnsweep] stopped; the queue keeps the rest. Resume with:\n  npx lnsweep worker --queue ${args.queue} --out ${args.out}\n`);
+      const again = `npx lnsweep worker --queue ${args.queue} --out ${args.out}${args.workers !== undefined ? ` --workers ${workers}` : ''}`;
+      process.stderr.write(`[lnsweep] stopped; the queue keeps the rest. ${resumeHint(again, process.env)}\n`);
       return EXIT_INTERRUPTED;
     }
     process.stderr.write(`[lnsweep] when every worker is done: npx lnsweep merge ${args.out}\n`);
     return r.queueFailed > 0 ? EXIT_RUNS_FAILED : EXIT_OK;
   } finally {
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
+    undoSignals();
     await executor.destroy();
   }
 }
 
 /** The extra lines of `status DIR --queue URL`. */
 export async function queueStatusCommand(args: { dir: string; queue: string }): Promise<number> {
+  const { queueCounts } = await import('../../run/queue.js');
   const c = await asUsage(queueCounts(args.queue, args.dir));
   process.stdout.write(
     `queue ${c.queue}: ${c.waiting} waiting, ${c.active} active, ${c.delayed} delayed (retry backoff), ` +

@@ -1,0 +1,24 @@
+/**
+ * `lnsweep plan`: the runs a sweep file expands to. It loads only the sweep layer (no Arrow, no worker pool), so it
+ * answers as fast as a refusal does.
+ */
+import { planSweep } from '../../sweep/index.js';
+import { EXIT_OK } from '../errors.js';
+
+/** Prints one line per run: id, replicate and the parameters that vary across the plan. */
+export function planCommand(args: { sweep: string; json: boolean }): number {
+  const plan = planSweep(args.sweep);
+  if (args.json) {
+    process.stdout.write(JSON.stringify(plan, null, 2) + '\n');
+    return EXIT_OK;
+  }
+  const keys = Object.keys(plan.runs[0]?.params ?? {}) as (keyof (typeof plan.runs)[0]['params'])[];
+  const varying = keys.filter((k) => new Set(plan.runs.map((r) => JSON.stringify(r.params[k]))).size > 1);
+  const totalCost = plan.runs.reduce((s, r) => s + r.cost, 0);
+  process.stdout.write(`${plan.name}: ${plan.runs.length} runs (seed ${plan.seed}), ${totalCost.toExponential(2)} multiply-adds in all\n`);
+  process.stdout.write(['run_id', 'replicate', ...varying].join('\t') + '\n');
+  for (const r of plan.runs) {
+    process.stdout.write([r.run_id, r.replicate, ...varying.map((k) => JSON.stringify(r.params[k]))].join('\t') + '\n');
+  }
+  return EXIT_OK;
+}

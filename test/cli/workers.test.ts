@@ -1,0 +1,53 @@
+import { availableParallelism } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { workerCount } from '../../src/cli/options.js';
+import { tempDir, writeSweep } from '../helpers.js';
+import { expectRefusal, runCliFor } from './helpers.js';
+
+const SWEEP = `name: workers
+seed: 6
+base: { n: 20, d: 4, width: 16, lr: 0.01, steps: 200, log_every: 100 }
+replicates: 3
+`;
+
+describe('--workers', () => {
+  const dir = tempDir();
+  const sweep = writeSweep(dir, 'workers', SWEEP);
+  for (const bad of ['1e9', '1.5', '-1', 'abc', '0']) {
+    it(`run refuses --workers ${bad}`, () => {
+      const r = runCliFor(['run', sweep, '--out', join(dir, 'out'), '--workers', bad], { timeoutMs: 30_000 });
+      expectRefusal(r, `--workers ${bad}`);
+    });
+    it(`worker refuses --workers ${bad}`, () => {
+      const r = runCliFor(['worker', '--queue', 'redis://127.0.0.1:1', '--out', join(dir, 'q'), '--workers', bad], { timeoutMs: 30_000 });
+      expectRefusal(r, `--workers ${bad}`);
+    });
+  }
+
+  it('more than 4 per core is capped with a one-line note, and the sweep runs', () => {
+    const cap = availableParallelism() * 4;
+    const r = runCliFor(['run', sweep, '--out', join(dir, 'capped'), '--workers', '1000', '--progress', 'none'], { timeoutMs: 60_000 });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toContain(`note: --workers 1000 is more than 4 per core`);
+    expect(r.stderr).toContain(`using ${cap}`);
+    expect(r.stderr).toContain(`${cap} worker(s)`);
+    expect(r.stderr).toContain('3 done');
+  });
+
+  it('the cap is cores × 4, and a count at or below it is kept', () => {
+    const notes: string[] = [];
+    expect(workerCount('8', (l) => notes.push(l), 2)).toBe(8);
+    expect(workerCount('9', (l) => notes.push(l), 2)).toBe(8);
+    expect(workerCount(undefined, (l) => notes.push(l), 3)).toBe(3);
+    expect(notes).toHaveLength(1);
+  });
+});
+
+describe('--shard with a value that starts with a dash', () => {
+  it('--shard -1/2 gets the shard message, not "Unknown argument"', () => {
+    const dir = tempDir();
+    const r = runCliFor(['run', writeSweep(dir, 'workers', SWEEP), '--out', join(dir, 'out'), '--shard', '-1/2']);
+    expectRefusal(r, /--shard.*must be K\/N.*-1\/2/);
+  });
+});
