@@ -1,0 +1,127 @@
+/**
+ * The WebAssembly step loops (src/core/wasm/steps.ts, built by `npm run build` into dist/core/wasm/steps.wasm):
+ * batch-1 sgd and sam with f64x2 SIMD, bit-identical to the JavaScript loops in steps-b1.ts, which stay as the
+ * fallback where WebAssembly SIMD is missing and as the reference the tests compare against.
+ *
+ * LNSWEEP_WASM=0 in the environment (or `wasm: false` to createCore) forces the JavaScript loops.
+ *
+ * Each run gets its own instance over a memory sized once for its data and state and never grown: growing (or
+ * transferring) an ArrayBuffer detaches it, and once any buffer in the process is detached every typed-array access
+ * in optimised JavaScript slows by about a quarter. The StepState stays the source of truth between calls: a call
+ * copies M, v, h, the pending sample and the generator's four words in and back out, O(rows·d) per chunk of steps.
+ */
+import { readFileSync } from 'node:fs';
+import { invNormalCdf } from './normal.js';
+import type { StepState } from './step-state.js';
+import { primeB1 } from './steps-b1.js';
+import type { TrainParams } from './types.js';
+
+type Loop = (s: StepState, t0: number, count: number) => number;
+
+interface StepsExports {
+  layout(n: number, d: number, rows: number): number;
+  offX(): number;
+  offY(): number;
+  offXsq(): number;
+  offM(): number;
+  offV(): number;
+  offH(): number;
+  offS(): number;
+  offR(): number;
+  sgdB1(t0: number, count: number, lr: number, code: number, sigma: number, period: number): number;
+  samB1(t0: number, count: number, lr: number, rho: number, code: number, sigma: number, period: number): number;
+}
+
+/** dist/core/wasm/steps.wasm, from this file in src/core (tests) or in dist/core (the built CLI). */
+const WASM_URL = new URL('../../dist/core/wasm/steps.wasm', import.meta.url);
+
+/** The part of the WebAssembly JS API used here (the project's lib settings carry no WebAssembly types). */
+interface WasmModule { readonly __brand: 'WebAssembly.Module' }
+interface WasmMemory { readonly buffer: ArrayBuffer }
+interface WasmApi {
+  validate(bytes: Uint8Array): boolean;
+  Module: new (bytes: Uint8Array) => WasmModule;
+  Instance: new (mod: WasmModule, imports: object) => { exports: unknown };
+  Memory: new (desc: { initial: number; maximum: number }) => WasmMemory;
+}
+const WA = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
+
+let compiled: WasmModule | null | undefined;
+
+/** The compiled module, or null where it is missing or this runtime lacks WebAssembly SIMD. Once per thread. */
+function stepsModule(): WasmModule | null {
+  if (compiled !== undefined) return compiled;
+  try {
+    const bytes = readFileSync(WASM_URL);
+    compiled = WA.validate(bytes) ? new WA.Module(bytes) : null;
+  } catch {
+    compiled = null;
+  }
+  return compiled;
+}
+
+/** Whether the WebAssembly loops are wanted: LNSWEEP_WASM=0 turns them off, an explicit option wins. */
+export function wasmWanted(option?: boolean): boolean {
+  if (option !== undefined) return option;
+  return process.env.LNSWEEP_WASM !== '0';
+}
+
+/** Whether the WebAssembly loops can run here (module built and SIMD supported). */
+export function wasmAvailable(): boolean {
+  return stepsModule() !== null;
+}
+
+/**
+ * The WebAssembly loop for these parameters, or null when there is none (batch > 1, gd, oscillate) or it cannot
+ * run here. Copies X, y and ‖x‖² into the instance's memory once.
+ */
+export function wasmLoopFor(p: Pick<TrainParams, 'optimizer' | 'batch'>, s: StepState): Loop | null {
+  if (!((p.optimizer === 'sgd' || p.optimizer === 'sam') && p.batch === 1)) return null;
+  const mod = stepsModule();
+  if (mod === null) return null;
+  const { n, d, rows } = s;
+  // One page of slack for the module's own static data below the layout's base.
+  const bytes = 8 * (n * d + 2 * n + rows * d + 2 * rows + 8) + 16 + 65536 + 16;
+  const pages = Math.ceil(bytes / 65536);
+  const memory = new WA.Memory({ initial: pages, maximum: pages });
+  const inst = new WA.Instance(mod, { env: { memory, invNormalCdf } });
+  const w = inst.exports as unknown as StepsExports;
+  const need = w.layout(n, d, rows);
+  if (need > memory.buffer.byteLength) throw new Error(`[core] bug: wasm layout needs ${need} bytes, memory has ${memory.buffer.byteLength}`);
+  const buf = memory.buffer;
+  new Float64Array(buf, w.offX(), n * d).set(s.X);
+  new Float64Array(buf, w.offY(), n).set(s.y);
+  new Float64Array(buf, w.offXsq(), n).set(s.xsq);
+  const M = new Float64Array(buf, w.offM(), rows * d);
+  const v = new Float64Array(buf, w.offV(), rows);
+  const h = new Float64Array(buf, w.offH(), rows);
+  const S = new Float64Array(buf, w.offS(), 5);
+  const R = new Int32Array(buf, w.offR(), 4);
+  const sam = p.optimizer === 'sam';
+
+  return (st: StepState, t0: number, count: number): number => {
+    if (!st.primed) primeB1(st, t0);
+    M.set(st.M);
+    v.set(st.v);
+    h.set(st.h);
+    S[0] = st.idx;
+    S[1] = st.eps;
+    S[2] = st.f;
+    S[3] = st.hh;
+    S[4] = st.aa;
+    R.set(st.rng.s);
+    const taken = sam
+      ? w.samB1(t0, count, st.lr, st.rho, st.code, st.sigma, st.period)
+      : w.sgdB1(t0, count, st.lr, st.code, st.sigma, st.period);
+    st.M.set(M);
+    st.v.set(v);
+    st.h.set(h);
+    st.idx = S[0];
+    st.eps = S[1];
+    st.f = S[2];
+    st.hh = S[3];
+    st.aa = S[4];
+    st.rng.s.set(R);
+    return taken;
+  };
+}
