@@ -1,7 +1,8 @@
 /**
- * The WebAssembly step loops (src/core/wasm/steps.ts, built by `npm run build` into dist/core/wasm/steps.wasm):
- * batch-1 sgd and sam with f64x2 SIMD, bit-identical to the JavaScript loops in steps-b1.ts, which stay as the
- * fallback where WebAssembly SIMD is missing and as the reference the tests compare against.
+ * The WebAssembly step loops (src/core/wasm/*.ts, built by `npm run build` into dist/core/wasm/steps.wasm):
+ * every optimiser at every batch size, f64x2 SIMD, bit-identical to the JavaScript loops (steps-b1.ts,
+ * steps-batch.ts), which stay as the fallback where WebAssembly SIMD is missing and as the reference the tests
+ * compare against.
  *
  * LNSWEEP_WASM=0 in the environment (or `wasm: false` to createCore) forces the JavaScript loops.
  *
@@ -14,6 +15,7 @@ import { readFileSync } from 'node:fs';
 import { invNormalCdf } from './normal.js';
 import type { StepState } from './step-state.js';
 import { primeB1 } from './steps-b1.js';
+import { refreshTheta } from './steps-batch.js';
 import type { TrainParams } from './types.js';
 
 type Loop = (s: StepState, t0: number, count: number) => number;
@@ -30,6 +32,11 @@ interface StepsExports {
   offR(): number;
   sgdB1(t0: number, count: number, lr: number, code: number, sigma: number, period: number): number;
   samB1(t0: number, count: number, lr: number, rho: number, code: number, sigma: number, period: number): number;
+  layoutBatch(base: number, perStep: number, fullBatch: number): number;
+  offTheta(): number;
+  sgdBatch(t0: number, count: number, lr: number, code: number, sigma: number, period: number): number;
+  samBatch(t0: number, count: number, lr: number, rho: number, code: number, sigma: number, period: number): number;
+  oscillateGd(t0: number, count: number, lr: number, q: number, code: number, sigma: number, period: number): number;
 }
 
 /** dist/core/wasm/steps.wasm, from this file in src/core (tests) or in dist/core (the built CLI). */
@@ -72,21 +79,20 @@ export function wasmAvailable(): boolean {
 }
 
 /**
- * The WebAssembly loop for these parameters, or null when there is none (batch > 1, gd, oscillate) or it cannot
- * run here. Copies X, y and ‖x‖² into the instance's memory once.
+ * The WebAssembly loop for these parameters (every optimiser and batch size), or null when it cannot run here.
+ * Copies X, y and ‖x‖² into the instance's memory once.
  */
 export function wasmLoopFor(p: Pick<TrainParams, 'optimizer' | 'batch'>, s: StepState): Loop | null {
-  if (!((p.optimizer === 'sgd' || p.optimizer === 'sam') && p.batch === 1)) return null;
   const mod = stepsModule();
   if (mod === null) return null;
-  const { n, d, rows } = s;
-  // One page of slack for the module's own static data below the layout's base.
-  const bytes = 8 * (n * d + 2 * n + rows * d + 2 * rows + 8) + 16 + 65536 + 16;
+  const { n, d, rows, perStep } = s;
+  // Batch-1 part, batch part (with alignment slack), and one page for the module's static data below the base.
+  const bytes = 8 * (n * d + 2 * n + rows * d + 2 * rows + 8) + 16 + 8 * (5 * d + rows + perStep) + 4 * perStep + 32 + 65536;
   const pages = Math.ceil(bytes / 65536);
   const memory = new WA.Memory({ initial: pages, maximum: pages });
   const inst = new WA.Instance(mod, { env: { memory, invNormalCdf } });
   const w = inst.exports as unknown as StepsExports;
-  const need = w.layout(n, d, rows);
+  const need = w.layoutBatch(w.layout(n, d, rows), perStep, s.fullBatch ? 1 : 0);
   if (need > memory.buffer.byteLength) throw new Error(`[core] bug: wasm layout needs ${need} bytes, memory has ${memory.buffer.byteLength}`);
   const buf = memory.buffer;
   new Float64Array(buf, w.offX(), n * d).set(s.X);
@@ -98,6 +104,27 @@ export function wasmLoopFor(p: Pick<TrainParams, 'optimizer' | 'batch'>, s: Step
   const S = new Float64Array(buf, w.offS(), 5);
   const R = new Int32Array(buf, w.offR(), 4);
   const sam = p.optimizer === 'sam';
+  if (p.optimizer === 'gd' || p.optimizer === 'oscillate' || p.batch > 1) {
+    const theta = new Float64Array(buf, w.offTheta(), d);
+    const osc = p.optimizer === 'oscillate';
+    return (st: StepState, t0: number, count: number): number => {
+      if (!st.thetaFresh) refreshTheta(st);
+      M.set(st.M);
+      v.set(st.v);
+      theta.set(st.theta);
+      R.set(st.rng.s);
+      const taken = osc
+        ? w.oscillateGd(t0, count, st.lr, st.q, st.code, st.sigma, st.period)
+        : sam
+          ? w.samBatch(t0, count, st.lr, st.rho, st.code, st.sigma, st.period)
+          : w.sgdBatch(t0, count, st.lr, st.code, st.sigma, st.period);
+      st.M.set(M);
+      st.v.set(v);
+      st.theta.set(theta);
+      st.rng.s.set(R);
+      return taken;
+    };
+  }
 
   return (st: StepState, t0: number, count: number): number => {
     if (!st.primed) primeB1(st, t0);

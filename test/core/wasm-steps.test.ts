@@ -73,9 +73,7 @@ describe('WebAssembly step loops', () => {
               ...wover, optimizer, batch, noise, noise_schedule: schedule, noise_period: 250, sigma: noise === 'none' ? 0 : 1,
               rho: 0.05, steps: STEPS, ...(optimizer === 'oscillate' ? { kernel: 'dense' as const } : {}),
             });
-            const { wasm } = expectSameBits(p);
-            // Which loops have a WebAssembly port: batch-1 sgd and sam.
-            expect(wasm).toBe((optimizer === 'sgd' || optimizer === 'sam') && batch === 1);
+            expect(expectSameBits(p).wasm).toBe(true);
           });
         }
       }

@@ -9,8 +9,10 @@
  * goes through the JavaScript inverse CDF (imported) so it rounds exactly as the fallback does.
  *
  * Memory (imported, sized once by the caller, never grown), byte offsets set by `layout`:
- *   X (n·d f64), y (n), xsq (n), M (rows·d), v (rows), h (rows), scalars [idx, eps, f, hh, aa], rng (4 × i32).
+ *   X (n·d f64), y (n), xsq (n), M (rows·d), v (rows), h (rows), scalars [idx, eps, f, hh, aa], rng (4 × i32),
+ * then the batch loops' arrays (batch.ts).
  */
+export { layoutBatch, offTheta, sgdBatch, samBatch, oscillateGd } from './batch';
 
 @external("env", "invNormalCdf")
 declare function invNormalCdf(u: f64): f64;
@@ -19,8 +21,8 @@ const TWO_POW_M32: f64 = 2.3283064365386963e-10;
 const TWO_POW_M53: f64 = 1.1102230246251565e-16;
 const TWO_POW_26: f64 = 67108864;
 
-let pX: usize = 0, pY: usize = 0, pXsq: usize = 0, pM: usize = 0, pV: usize = 0, pH: usize = 0, pS: usize = 0, pR: usize = 0;
-let gn: i32 = 0, gd: i32 = 0, grows: i32 = 0;
+export let pX: usize = 0, pY: usize = 0, pXsq: usize = 0, pM: usize = 0, pV: usize = 0, pH: usize = 0, pS: usize = 0, pR: usize = 0;
+export let gn: i32 = 0, gd: i32 = 0, grows: i32 = 0;
 
 /** Sets the layout for a run; returns the bytes it needs (the caller sizes the memory to at least this). */
 export function layout(n: i32, d: i32, rows: i32): usize {
@@ -46,9 +48,9 @@ export function offS(): usize { return pS; }
 export function offR(): usize { return pR; }
 
 // xoshiro128** state, loaded from memory at the start of a loop and stored back at its end.
-let s0: u32 = 0, s1: u32 = 0, s2: u32 = 0, s3: u32 = 0;
+export let s0: u32 = 0, s1: u32 = 0, s2: u32 = 0, s3: u32 = 0;
 
-@inline function nextUint32(): u32 {
+@inline export function nextUint32(): u32 {
   const m5 = s1 * 5;
   const result = rotl<u32>(m5, 7) * 9;
   const t = s1 << 9;
@@ -61,32 +63,32 @@ let s0: u32 = 0, s1: u32 = 0, s2: u32 = 0, s3: u32 = 0;
   return result;
 }
 
-@inline function nextDouble(): f64 {
+@inline export function nextDouble(): f64 {
   const hi = <f64>(nextUint32() >>> 5);
   const lo = <f64>(nextUint32() >>> 6);
   return (hi * TWO_POW_26 + lo) * TWO_POW_M53;
 }
 
-@inline function nextIndex(n: i32): i32 {
+@inline export function nextIndex(n: i32): i32 {
   const i = <i32>Math.floor(<f64>nextUint32() * <f64>n * TWO_POW_M32);
   return i < n ? i : n - 1;
 }
 
-@inline function noiseFromUniform(code: i32, sigmaNow: f64, u: f64): f64 {
+@inline export function noiseFromUniform(code: i32, sigmaNow: f64, u: f64): f64 {
   if (code == 1) return u < 0.5 ? -sigmaNow : sigmaNow;
   if (code == 2) return sigmaNow == 0 ? 0 : sigmaNow * invNormalCdf(u);
   return 0;
 }
 
-@inline function sigmaAt(sigma: f64, period: f64, t: f64): f64 {
+@inline export function sigmaAt(sigma: f64, period: f64, t: f64): f64 {
   return period == 0 || (<i64>Math.floor(t / period) & 1) == 0 ? sigma : 0;
 }
 
-function loadRng(): void {
+export function loadRng(): void {
   s0 = load<u32>(pR); s1 = load<u32>(pR, 4); s2 = load<u32>(pR, 8); s3 = load<u32>(pR, 12);
 }
 
-function storeRng(): void {
+export function storeRng(): void {
   store<u32>(pR, s0); store<u32>(pR, s1, 4); store<u32>(pR, s2, 8); store<u32>(pR, s3, 12);
 }
 
