@@ -57,10 +57,11 @@ export function createCore(params: TrainParams, seeds: RunSeeds, opts: CoreOptio
   const data = makeData(params, seeds.data);
   const init = initNetwork(params, seeds.init);
   const kind = resolveKernel(params);
-  const kernel = kind === 'subspace' ? createSubspaceKernel(init, m, d) : createDenseKernel(init, m, d);
+  const wasm = wasmWanted(opts.wasm);
+  const kernel = kind === 'subspace' ? createSubspaceKernel(init, m, d, wasm) : createDenseKernel(init, m, d);
   const state = createStepState(params, data, kernel.M, kernel.v, kernel.rows, seeds.sgd);
   const metrics = new MetricComputer(params, data, kernel);
-  const wasmLoop = wasmWanted(opts.wasm) ? wasmLoopFor(params, state) : null;
+  const wasmLoop = wasm ? wasmLoopFor(params, state) : null;
   const loop = wasmLoop ?? pickLoop(params);
   const core: Core = {
     params, data, init, kernel, state, metrics, loop, wasm: wasmLoop !== null,

@@ -13,6 +13,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { invNormalCdf } from './normal.js';
+import type { NeuronColumns } from './kernel-api.js';
 import type { StepState } from './step-state.js';
 import { primeB1 } from './steps-b1.js';
 import { refreshTheta } from './steps-batch.js';
@@ -37,6 +38,16 @@ interface StepsExports {
   sgdBatch(t0: number, count: number, lr: number, code: number, sigma: number, period: number): number;
   samBatch(t0: number, count: number, lr: number, rho: number, code: number, sigma: number, period: number): number;
   oscillateGd(t0: number, count: number, lr: number, q: number, code: number, sigma: number, period: number): number;
+  layoutNeurons(m: number, k: number): number;
+  offNQ(): number;
+  offNPacked(): number;
+  offNV(): number;
+  offNP(): number;
+  offNWn(): number;
+  offNDn(): number;
+  offNA(): number;
+  offNIp(): number;
+  neuronColumns(): void;
 }
 
 /** dist/core/wasm/steps.wasm, from this file in src/core (tests) or in dist/core (the built CLI). */
@@ -78,6 +89,51 @@ export function wasmAvailable(): boolean {
   return stepsModule() !== null;
 }
 
+/** An instance over its own memory of `bytes` plus a page for the module's static data; the memory never grows. */
+function instantiate(mod: WasmModule, bytes: number): { w: StepsExports; memory: WasmMemory } {
+  const pages = Math.ceil((bytes + 65536) / 65536);
+  const memory = new WA.Memory({ initial: pages, maximum: pages });
+  const inst = new WA.Instance(mod, { env: { memory, invNormalCdf } });
+  return { w: inst.exports as unknown as StepsExports, memory };
+}
+
+/** Fills the subspace kernel's neuron columns from the packed forms, v and p (see neuronColumns there). */
+export type NeuronPass = (packed: Float64Array, v: Float64Array, p: Float64Array, out: NeuronColumns) => void;
+
+/**
+ * The per-neuron pass of the subspace kernel in WebAssembly (two neurons per SIMD lane pair, each in the JavaScript
+ * order, so the same bits), or null when it cannot run here. Copies Q (m×k row-major) in once, as neuron pairs:
+ * the instance holds m·k + 4m doubles for the run.
+ */
+export function wasmNeuronPass(Q: Float64Array, m: number, k: number): NeuronPass | null {
+  const mod = stepsModule();
+  if (mod === null) return null;
+  const m4 = (m + 3) & ~3;
+  const { w, memory } = instantiate(mod, 8 * (m4 * k + k * (k + 1) + 2 * k + 4 * m4) + 64);
+  const need = w.layoutNeurons(m, k);
+  if (need > memory.buffer.byteLength) throw new Error(`[core] bug: wasm layout needs ${need} bytes, memory has ${memory.buffer.byteLength}`);
+  const buf = memory.buffer;
+  const q = new Float64Array(buf, w.offNQ(), m4 * k);
+  for (let i = 0; i < m; i++) {
+    const pair = (i >> 1) * 2 * k, lane = i & 1;
+    for (let j = 0; j < k; j++) q[pair + 2 * j + lane] = Q[i * k + j];
+  }
+  const packedW = new Float64Array(buf, w.offNPacked(), k * (k + 1));
+  const vW = new Float64Array(buf, w.offNV(), k);
+  const pW = new Float64Array(buf, w.offNP(), k);
+  const cols = [w.offNWn(), w.offNDn(), w.offNA(), w.offNIp()].map((o) => new Float64Array(buf, o, m));
+  return (packed, v, p, out) => {
+    packedW.set(packed);
+    vW.set(v);
+    pW.set(p);
+    w.neuronColumns();
+    out.wn2.set(cols[0]);
+    out.dn2.set(cols[1]);
+    out.a.set(cols[2]);
+    out.ip.set(cols[3]);
+  };
+}
+
 /**
  * The WebAssembly loop for these parameters (every optimiser and batch size), or null when it cannot run here.
  * Copies X, y and ‖x‖² into the instance's memory once.
@@ -87,11 +143,7 @@ export function wasmLoopFor(p: Pick<TrainParams, 'optimizer' | 'batch'>, s: Step
   if (mod === null) return null;
   const { n, d, rows, perStep } = s;
   // Batch-1 part, batch part (with alignment slack), and one page for the module's static data below the base.
-  const bytes = 8 * (n * d + 2 * n + rows * d + 2 * rows + 8) + 16 + 8 * (5 * d + rows + perStep) + 4 * perStep + 32 + 65536;
-  const pages = Math.ceil(bytes / 65536);
-  const memory = new WA.Memory({ initial: pages, maximum: pages });
-  const inst = new WA.Instance(mod, { env: { memory, invNormalCdf } });
-  const w = inst.exports as unknown as StepsExports;
+  const { w, memory } = instantiate(mod, 8 * (n * d + 2 * n + rows * d + 2 * rows + 8) + 16 + 8 * (5 * d + rows + perStep) + 4 * perStep + 32);
   const need = w.layoutBatch(w.layout(n, d, rows), perStep, s.fullBatch ? 1 : 0);
   if (need > memory.buffer.byteLength) throw new Error(`[core] bug: wasm layout needs ${need} bytes, memory has ${memory.buffer.byteLength}`);
   const buf = memory.buffer;
