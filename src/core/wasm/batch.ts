@@ -57,6 +57,21 @@ function drawSamples(t: f64, sigma: f64, period: f64, code: i32): void {
   }
 }
 
+/** out[j] += c·x[j], element-wise in lanes (the same rounding as one at a time). */
+@inline function axpy(out: usize, c: f64, x: usize, d: i32): void {
+  const cv = f64x2.splat(c);
+  const d2 = d & ~1;
+  let j = 0;
+  for (; j < d2; j += 2) {
+    const o = <usize>j << 3;
+    v128.store(out + o, f64x2.add(v128.load(out + o), f64x2.mul(cv, v128.load(x + o))));
+  }
+  for (; j < d; j++) {
+    const o = <usize>j << 3;
+    store<f64>(out + o, load<f64>(out + o) + c * load<f64>(x + o));
+  }
+}
+
 /** Residuals at predictor th and out = (1/B) Σ r_b x_b; false when a residual is non-finite. */
 function batchGradient(th: usize, out: usize): bool {
   const d = gd;
@@ -67,11 +82,7 @@ function batchGradient(th: usize, out: usize): bool {
     const xo = pX + (<usize>(ib * d) << 3);
     const r = dot(th, xo, d) - load<f64>(pY + (<usize>ib << 3)) - load<f64>(pEps + (<usize>b << 3));
     if (!(Math.abs(r) < Infinity)) return false;
-    const c = r * inv;
-    for (let j = 0; j < d; j++) {
-      const o = <usize>j << 3;
-      store<f64>(out + o, load<f64>(out + o) + c * load<f64>(xo + o));
-    }
+    axpy(out, r * inv, xo, d);
   }
   return true;
 }
@@ -145,10 +156,7 @@ export function samBatch(t0: f64, count: i32, lr: f64, rho: f64, code: i32, sigm
     for (let i = 0; i < rows; i++, base += d8) {
       const mg = dot(base, pG, d);
       store<f64>(pVg + (<usize>i << 3), mg);
-      for (let j = 0; j < d; j++) {
-        const o = <usize>j << 3;
-        store<f64>(pWg + o, load<f64>(pWg + o) + mg * load<f64>(base + o));
-      }
+      axpy(pWg, mg, base, d);
       const vi = load<f64>(pV + (<usize>i << 3));
       vv += mg * mg;
       aa += vi * vi;
