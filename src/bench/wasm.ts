@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { createCore, type Core } from '../core/engine.js';
 import { defaultParams } from '../core/params.js';
 import { wasmAvailable } from '../core/steps-wasm.js';
-import type { Kernel, Optimizer, RunSeeds, TrainParams } from '../core/types.js';
+import { METRIC_NAMES, type Kernel, type Optimizer, type RunSeeds, type TrainParams } from '../core/types.js';
 
 const SEEDS: RunSeeds = { data: [1, 2, 3, 4], init: [5, 6, 7, 8], sgd: [9, 10, 11, 12] };
 
@@ -67,6 +67,35 @@ function benchPair(p: TrainParams, targetMs: number, repeats: number): { js: num
   return { js: median(rj), wasm: median(rw) };
 }
 
+export interface WasmRowBench {
+  m: number;
+  jsMsPerRow: number;
+  wasmMsPerRow: number;
+  ratio: number;
+}
+
+/** One metric row on the subspace kernel after 1000 steps, JavaScript against WebAssembly, alternating. */
+function benchRow(m: number, repeats: number): WasmRowBench {
+  const { engine: _engine, ...base } = defaultParams();
+  const p: TrainParams = { ...base, width: m, d: 20, n: 200, lr: 1 / m, sigma: 4, kernel: 'subspace' };
+  const cores = [createCore(p, SEEDS, { wasm: false }), createCore(p, SEEDS, { wasm: true })];
+  const row = new Float64Array(METRIC_NAMES.length);
+  const ms: number[][] = [[], []];
+  for (const c of cores) {
+    c.advance(1000);
+    for (let r = 0; r < 3; r++) c.metrics.row(row);
+  }
+  for (let r = 0; r < Math.max(repeats, 5); r++) {
+    cores.forEach((c, i) => {
+      const t0 = performance.now();
+      c.metrics.row(row);
+      ms[i].push(performance.now() - t0);
+    });
+  }
+  const js = median(ms[0]), wasm = median(ms[1]);
+  return { m, jsMsPerRow: js, wasmMsPerRow: wasm, ratio: js / wasm };
+}
+
 export function runWasmBench(opts: { quick?: boolean; outDir: string; log: (line: string) => void }): WasmBenchRow[] {
   const { log } = opts;
   const quick = opts.quick ?? false;
@@ -90,7 +119,12 @@ export function runWasmBench(opts: { quick?: boolean; outDir: string; log: (line
       `${Math.round(r.jsStepsPerSec).toLocaleString('en-US').padStart(16)}${Math.round(r.wasmStepsPerSec).toLocaleString('en-US').padStart(16)}` +
       `${r.ratio.toFixed(2).padStart(8)}${(r.target ? `≥${r.target}` : '-').padStart(8)}`);
   }
-  writeFileSync(join(opts.outDir, 'bench-wasm.json'), JSON.stringify({ when: new Date().toISOString(), node: process.version, quick, repeats, rows }, null, 2));
+  const metricRows = [1000, 100000].map((m) => benchRow(m, repeats));
+  log('metric row, subspace kernel, d=20:   m     js ms/row   wasm ms/row   js/wasm');
+  for (const r of metricRows) {
+    log(`${''.padEnd(36)}${String(r.m).padStart(6)}${r.jsMsPerRow.toFixed(3).padStart(14)}${r.wasmMsPerRow.toFixed(3).padStart(14)}${r.ratio.toFixed(2).padStart(10)}`);
+  }
+  writeFileSync(join(opts.outDir, 'bench-wasm.json'), JSON.stringify({ when: new Date().toISOString(), node: process.version, quick, repeats, rows, metricRows }, null, 2));
   log(`wrote ${join(opts.outDir, 'bench-wasm.json')}`);
   return rows;
 }
