@@ -108,7 +108,7 @@ export type NeuronPass = (packed: Float64Array, v: Float64Array, p: Float64Array
 export function wasmNeuronPass(Q: Float64Array, m: number, k: number): NeuronPass | null {
   const mod = stepsModule();
   if (mod === null) return null;
-  const m4 = (m + 3) & ~3;
+  const m4 = (m + 7) & ~7;
   const { w, memory } = instantiate(mod, 8 * (m4 * k + k * (k + 1) + 2 * k + 4 * m4) + 64);
   const need = w.layoutNeurons(m, k);
   if (need > memory.buffer.byteLength) throw new Error(`[core] bug: wasm layout needs ${need} bytes, memory has ${memory.buffer.byteLength}`);
