@@ -11,6 +11,7 @@ import { MetricComputer } from './metrics.js';
 import { createStepState, type StepState } from './step-state.js';
 import { samB1, sgdB1 } from './steps-b1.js';
 import { oscillateGd, samBatch, sgdBatch } from './steps-batch.js';
+import { wasmLoopFor, wasmWanted } from './steps-wasm.js';
 import type { RunSeeds, TrainParams } from './types.js';
 
 /** A step loop: takes up to `count` steps starting at step t0; returns the steps taken (fewer: diverged). */
@@ -25,6 +26,8 @@ export interface Core {
   readonly state: StepState;
   readonly metrics: MetricComputer;
   readonly loop: StepLoop;
+  /** whether `loop` is a WebAssembly loop (steps-wasm.ts); results are the same bits either way */
+  readonly wasm: boolean;
   /** steps taken so far */
   step: number;
   /** Takes up to `count` steps; returns the number taken (fewer when a residual became non-finite). */
@@ -44,17 +47,24 @@ export function pickLoop(p: Pick<TrainParams, 'optimizer' | 'batch'>): StepLoop 
   }
 }
 
-export function createCore(params: TrainParams, seeds: RunSeeds): Core {
+export interface CoreOptions {
+  /** use the WebAssembly step loops where there are some (default: unless LNSWEEP_WASM=0) */
+  wasm?: boolean;
+}
+
+export function createCore(params: TrainParams, seeds: RunSeeds, opts: CoreOptions = {}): Core {
   const { width: m, d } = params;
   const data = makeData(params, seeds.data);
   const init = initNetwork(params, seeds.init);
   const kind = resolveKernel(params);
-  const kernel = kind === 'subspace' ? createSubspaceKernel(init, m, d) : createDenseKernel(init, m, d);
+  const wasm = wasmWanted(opts.wasm);
+  const kernel = kind === 'subspace' ? createSubspaceKernel(init, m, d, wasm) : createDenseKernel(init, m, d);
   const state = createStepState(params, data, kernel.M, kernel.v, kernel.rows, seeds.sgd);
   const metrics = new MetricComputer(params, data, kernel);
-  const loop = pickLoop(params);
+  const wasmLoop = wasm ? wasmLoopFor(params, state) : null;
+  const loop = wasmLoop ?? pickLoop(params);
   const core: Core = {
-    params, data, init, kernel, state, metrics, loop,
+    params, data, init, kernel, state, metrics, loop, wasm: wasmLoop !== null,
     step: 0,
     advance(count: number): number {
       const taken = loop(state, core.step, count);

@@ -52,13 +52,14 @@ export function estimateRunCost(p: RunParams): number {
  * The bytes a run holds at once, for refusing runs that cannot fit before they start (PITFALLS: a worker's
  * resourceLimits cap only the V8 heap, not typed arrays). The trajectory is kept whole until the run file is written:
  * 16 Float64 columns per logged row; snapshots 5 per neuron per snapshot step; the weights W and W(0) (dense) or the
- * basis Q and its row data (subspace), and the data set.
+ * basis Q and its row data (subspace; plus the WebAssembly neuron pass's own copy of Q and its four output columns),
+ * and the data set.
  */
 export function estimateRunBytes(p: RunParams): number {
   const rows = Math.ceil(p.steps / p.log_every) + 2;
   const k = Math.min(p.width, p.d + 1);
   // Not resolveKernel: this must not throw for a combination that checkRun reports on its own.
   const subspace = p.engine === 'native' && subspaceIsExact(p) && (p.kernel === 'subspace' || (p.kernel === 'auto' && p.width > p.d + 1));
-  const weights = subspace ? 2 * p.width * k : 3 * p.width * p.d;
+  const weights = subspace ? 3 * p.width * k + 4 * p.width : 3 * p.width * p.d;
   return 8 * (16 * rows + 5 * p.width * p.snapshot_steps.length + weights + 4 * p.width + p.n * (p.d + 1));
 }

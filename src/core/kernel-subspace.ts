@@ -10,6 +10,7 @@
  */
 import type { Network } from './data.js';
 import { rowNorms2, type KernelImpl, type NeuronColumns } from './kernel-api.js';
+import { wasmNeuronPass } from './steps-wasm.js';
 
 /** A candidate whose residual after projection is below this fraction of its norm is dropped as dependent. */
 const DEPENDENT_TOL = 1e-12;
@@ -53,8 +54,10 @@ export function spanBasis(W: Float64Array, a: Float64Array, m: number, d: number
   return { Q, k };
 }
 
-export function createSubspaceKernel(net: Network, m: number, d: number): KernelImpl {
+/** `wasm`: run the per-neuron pass in WebAssembly where it can (the same bits as the JavaScript pass below). */
+export function createSubspaceKernel(net: Network, m: number, d: number, wasm = false): KernelImpl {
   const { Q, k } = spanBasis(net.W, net.a, m, d);
+  const wasmPass = wasm ? wasmNeuronPass(Q, m, k) : null;
   // C = QᵀW, c = Qᵀa, streaming over neurons: O(m·k·d).
   const M = new Float64Array(k * d);
   const v = new Float64Array(k);
@@ -100,6 +103,10 @@ export function createSubspaceKernel(net: Network, m: number, d: number): Kernel
           packed[at++] = twice * gs;
           packed[at++] = twice * es;
         }
+      }
+      if (wasmPass !== null) {
+        wasmPass(packed, v, p, out);
+        return;
       }
       const { wn2, dn2, a, ip } = out;
       // Two neurons per iteration share every load of `packed` and double the independent add chains (≈1.5x

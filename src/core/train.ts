@@ -71,6 +71,7 @@ export function train(params: TrainParams, seeds: RunSeeds, hooks: TrainHooks = 
     status: divergeReason === undefined ? 'done' : 'diverged',
     stepsDone: t,
     kernel: core.kernel.kind,
+    wasm: core.wasm,
     metrics: log.finish(),
     snapshots: snaps.finish(),
     ...(divergeReason === undefined ? {} : { divergeReason }),

@@ -113,6 +113,8 @@ export interface TrainResult {
   stepsDone: number;
   /** the kernel that ran */
   kernel: Kernel;
+  /** whether the step loops ran in WebAssembly (the same bits as the JavaScript ones; provenance only) */
+  wasm?: boolean;
   metrics: MetricColumns;
   snapshots: NeuronSnapshots;
   /** why it diverged, e.g. "train loss 3.2e6 > diverge_loss 1e6 at step 812" */

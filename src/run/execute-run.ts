@@ -50,7 +50,7 @@ export async function executeRun(task: RunTask, shouldAbort?: () => boolean): Pr
       engine = `tfjs/${tfr.backend}`;
     } else {
       result = train(run.params, seeds, hooks);
-      engine = `native/${result.kernel}`;
+      engine = `native/${result.kernel}${result.wasm ? '-wasm' : ''}`;
     }
   } catch (err) {
     if ((err as Error).name === 'AbortError') throw err;
