@@ -3,7 +3,8 @@ import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { exited, runCli, startCli, tempDir, writeSweep } from '../helpers.js';
-import { redisMissing, startRedis, type TestRedis } from './redis.js';
+import { requireRedis, titled } from '../support/components.js';
+import { startRedis, type TestRedis } from './redis.js';
 
 const SWEEP = `name: qcli
 seed: 8
@@ -11,7 +12,7 @@ base: { n: 20, d: 4, width: 16, lr: 0.01, steps: 200, log_every: 100 }
 replicates: 3
 `;
 
-const missing = process.env.CI ? null : redisMissing();
+const missing = requireRedis();
 
 async function keysIn(url: string): Promise<number> {
   const client = new Redis(url);
@@ -30,7 +31,7 @@ async function waitForOutput(child: { output: () => string }, text: string, time
   }
 }
 
-describe.skipIf(missing !== null)(`queue flags on a real Redis${missing ? ` (skipped: ${missing})` : ''}`, () => {
+describe.skipIf(missing !== null)(titled('queue flags on a real Redis', missing), () => {
   let redis: TestRedis & { port: number };
   beforeAll(async () => {
     redis = await startRedis();
