@@ -31,6 +31,7 @@ import { checkRun, type Origins } from './checks.js';
 import { SweepSpecError, type SweepProblem } from './errors.js';
 import { runIdOf, type RunId } from './ids.js';
 import { parseSweepShape, type ParamLists, type SweepSpec } from './spec.js';
+import type { RefineRequest } from './refine-request.js';
 import { round12, type ParamKey, type ParamValue } from './values.js';
 
 export interface PlannedRun {
@@ -41,6 +42,8 @@ export interface PlannedRun {
   params: RunParams;
   /** estimateRunCost(params): multiply-adds, for ETA weighting and shard balancing */
   cost: number;
+  /** the `lnsweep refine` round that added the run (src/sweep/refine.ts); absent for the sweep's own grid (round 0) */
+  refine_round?: number;
 }
 
 /** plan.json */
@@ -51,6 +54,8 @@ export interface Plan {
   /** the sweep file as the user named it */
   source: string;
   runs: PlannedRun[];
+  /** the sweep file's `refine:` request, if any: `run` refines after the grid (src/cli/commands/refine.ts) */
+  refine?: RefineRequest;
 }
 
 export interface PlanOptions {
@@ -87,7 +92,8 @@ export function expandSweep(spec: SweepSpec, options: PlanOptions = {}): Planned
 /** Reads, validates and expands a sweep file into the plan that `run` freezes as plan.json. */
 export function planSweep(path: string, options: PlanOptions = {}): Plan {
   const spec = parseSweepShape(readSweepText(path), path);
-  return { format: 1, name: spec.name, seed: spec.seed, source: path, runs: resolve(spec, options) };
+  const runs = resolve(spec, options);
+  return { format: 1, name: spec.name, seed: spec.seed, source: path, runs, ...(spec.refine ? { refine: spec.refine } : {}) };
 }
 
 function readSweepText(path: string): string {
