@@ -10,13 +10,14 @@ import type { Plan } from '../../src/sweep/plan.js';
 import { runCli, tempDir, writeSweep } from '../helpers.js';
 
 /** Final mean ‖wᵢ‖² over σ × α is smooth here (no run diverges): it grows with α and shrinks with σ. */
-export const smoothSweep = (sigmas: string, alphas: string, extra = ''): string => `
+export const smoothSweep = (sigmas: string, alphas: string, widths = '[16]', extra = ''): string => `
 name: smooth
 seed: 3
-base: { n: 20, d: 5, width: 16, steps: 300, log_every: 50, optimizer: sgd, noise: rademacher, lr: 0.02 }
+base: { n: 20, d: 5, steps: 300, log_every: 50, optimizer: sgd, noise: rademacher, lr: 0.02 }
 grid:
   sigma: ${sigmas}
   alpha: ${alphas}
+  width: ${widths}
 ${extra}`;
 
 export const SMOOTH_5X5 = smoothSweep('{ linspace: [0, 4, 5] }', '{ logspace: [0.5, 2, 5] }');
