@@ -233,7 +233,7 @@ export function parseSweepShape(text: string, source: string): SweepSpec {
 function refineProblems(r: RefineRequest, grid: ParamLists, zip: ParamLists[], lrRule: boolean): SweepProblem[] {
   const problems: SweepProblem[] = [];
   if (!REFINE_METRICS.includes(r.metric)) {
-    problems.push({ path: 'refine.metric', reason: unknownKeyReason('metric', r.metric, REFINE_METRICS) });
+    problems.push({ path: 'refine.metric', reason: `unknown metric '${r.metric}'; valid: ${REFINE_METRICS.join(', ')}` });
   } else if (isBinaryRefineMetric(r.metric)) {
     if (r.level !== undefined && !(r.level > 0 && r.level < 1)) {
       problems.push({ path: 'refine.level', reason: `${r.metric} is 0 or 1 per run: the level must lie strictly between (got ${r.level}; default 0.5)` });
