@@ -1,7 +1,9 @@
 /**
  * One axis: refinement is bisection. Divergence over lr (allow_unstable), found to within the final cell width.
  */
+import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
+import { pythonReadersMissing, runCli } from '../helpers.js';
 import { boundaryOf, readPlanFile, refine, runInto, summaryOf } from './helpers.js';
 
 const SWEEP = `
@@ -45,5 +47,25 @@ describe('bisection of divergence over lr', () => {
     const rows = summaryOf(dir);
     expect(rows.filter((row) => row.extra?.refine_round === 0)).toHaveLength(5);
     expect(new Set(rows.map((row) => row.extra?.refine_round))).toEqual(new Set([0, 1, 2, 3, 4, 5, 6]));
+  });
+});
+
+describe('the boundary file as Parquet', () => {
+  const missing = pythonReadersMissing();
+  it.skipIf(missing)(`merge --parquet writes it, read by pyarrow with the Arrow file's rows and types${missing ? ` (skipped: ${missing})` : ''}`, () => {
+    const dir = runInto(SWEEP);
+    expect(refine(dir, '--metric', 'diverged', '--rounds', '2').code).toBe(0);
+    const m = runCli(['merge', dir, '--parquet']);
+    expect(m.code, m.stderr).toBe(0);
+    expect(m.stdout).toContain(`${dir}/boundary-diverged.parquet`);
+    const script = `
+import json, pyarrow.feather as feather, pyarrow.parquet as pq
+a = feather.read_table("${dir}/boundary-diverged.arrow"); p = pq.read_table("${dir}/boundary-diverged.parquet")
+print(json.dumps({"rows": p.num_rows, "equal": a.replace_schema_metadata(None).equals(p.replace_schema_metadata(None)),
+                  "names": p.schema.names, "types": [str(t) for t in p.schema.types]}))
+`;
+    const py = spawnSync('python3', ['-c', script], { encoding: 'utf8' });
+    expect(py.status, py.stderr).toBe(0);
+    expect(JSON.parse(py.stdout)).toEqual({ rows: 1, equal: true, names: ['lr', 'metric', 'level', 'segment'], types: ['double', 'string', 'double', 'int64'] });
   });
 });
