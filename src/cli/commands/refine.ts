@@ -40,38 +40,45 @@ export async function refineCommand(args: RefineArgs): Promise<number> {
   const plan = readPlan(args.dir);
   const request = checkRequest(args, plan);
   let failed = false;
-  for (;;) {
-    const current = readPlan(args.dir);
-    const finished = (await scanOutDir(args.dir, new Set(current.runs.map((r) => r.run_id)), { repair: !args.planOnly })).finished;
-    const pending = current.runs.filter((r) => !finished.has(r.run_id));
-    if (pending.length > 0) {
-      if (args.planOnly) {
-        process.stderr.write(
-          `[lnsweep] ${pending.length} run(s) of round ${Math.max(...pending.map(roundOf))} are not finished yet; ` +
-            `run them (npx lnsweep run / the array / queue workers), then refine --plan-only again\n`,
-        );
-        return EXIT_OK;
+  // one pool for every round: starting worker threads costs more than a small round's runs
+  let executor: PoolExecutor | null = null;
+  try {
+    for (;;) {
+      const current = readPlan(args.dir);
+      const finished = (await scanOutDir(args.dir, new Set(current.runs.map((r) => r.run_id)), { repair: !args.planOnly })).finished;
+      const pending = current.runs.filter((r) => !finished.has(r.run_id));
+      if (pending.length > 0) {
+        if (args.planOnly) {
+          process.stderr.write(
+            `[lnsweep] ${pending.length} run(s) of round ${Math.max(...pending.map(roundOf))} are not finished yet; ` +
+              `run them (npx lnsweep run / the array / queue workers), then refine --plan-only again\n`,
+          );
+          return EXIT_OK;
+        }
+        executor ??= new PoolExecutor(workers);
+        const report = await runPlan(current, args.dir, executor, args.progress);
+        if (report.pending > 0) return EXIT_INTERRUPTED;
+        failed ||= report.failed > 0;
+        continue;
       }
-      const report = await runPlan(current, args.dir, workers, args.progress);
-      if (report.pending > 0) return EXIT_INTERRUPTED;
-      failed ||= report.failed > 0;
-      continue;
+      const rows = await rowsFromDisk(args.dir, current, finished);
+      const values = pointValues(rows, request.metric, request.setup);
+      checkLevel(request, rows, args.dir);
+      writeBoundary(args.dir, current, request, values);
+      const done = Math.max(0, ...current.runs.map(roundOf));
+      const added = current.runs.filter((r) => roundOf(r) > 0).length;
+      if (done >= request.rounds) break;
+      const next = nextRound({ plan: current, setup: request.setup, values, level: request.level, budgetLeft: request.budget - added, round: done + 1 });
+      if (next.length === 0) {
+        process.stderr.write(`[lnsweep] refine: ${request.budget - added > 0 ? 'no cell crosses the level any more' : 'budget spent'}\n`);
+        break;
+      }
+      process.stderr.write(`[lnsweep] refine round ${done + 1}: ${next.length} run(s) added (${added + next.length} of ${request.budget} budget)\n`);
+      writeJsonAtomic(planPath(args.dir), { ...current, runs: [...current.runs, ...next] });
+      if (args.planOnly) return EXIT_OK;
     }
-    const rows = await rowsFromDisk(args.dir, current, finished);
-    const values = pointValues(rows, request.metric, request.setup);
-    checkLevel(request, rows, args.dir);
-    writeBoundary(args.dir, current, request, values);
-    const done = Math.max(0, ...current.runs.map(roundOf));
-    const added = current.runs.filter((r) => roundOf(r) > 0).length;
-    if (done >= request.rounds) break;
-    const next = nextRound({ plan: current, setup: request.setup, values, level: request.level, budgetLeft: request.budget - added, round: done + 1 });
-    if (next.length === 0) {
-      process.stderr.write(`[lnsweep] refine: ${request.budget - added > 0 ? 'no cell crosses the level any more' : 'budget spent'}\n`);
-      break;
-    }
-    process.stderr.write(`[lnsweep] refine round ${done + 1}: ${next.length} run(s) added (${added + next.length} of ${request.budget} budget)\n`);
-    writeJsonAtomic(planPath(args.dir), { ...current, runs: [...current.runs, ...next] });
-    if (args.planOnly) return EXIT_OK;
+  } finally {
+    await executor?.destroy();
   }
   const final = readPlan(args.dir);
   for (let k = 1; k <= Math.max(0, ...final.runs.map(roundOf)); k++) {
@@ -157,17 +164,15 @@ function writeBoundary(dir: string, plan: Plan, r: CheckedRequest, values: Reado
   });
 }
 
-async function runPlan(plan: Plan, outDir: string, workers: number, progress: ProgressMode) {
+async function runPlan(plan: Plan, outDir: string, executor: PoolExecutor, progress: ProgressMode) {
   const control = new SweepControl();
   const onSignal = () => (control.state === 'running' ? control.stop() : control.abort());
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
-  const executor = new PoolExecutor(workers);
   try {
     return await runSweep({ plan, runs: plan.runs, outDir, executor, provenance: collectProvenance(), progress, control });
   } finally {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
-    await executor.destroy();
   }
 }
