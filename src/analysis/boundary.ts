@@ -5,21 +5,24 @@
  * The aggregate is the median over a point's replicates, as the diagrams take it (cells.ts), of:
  *   diverged    1 for a run that diverged or failed, 0 for one that finished: the boundary of divergence
  *   collapsed   the `collapsed` column (0/1) of the finished runs
+ *   a marker    (`*_step`) the step of the finished runs, +∞ for one that never reached it (censored, as in cells.ts)
  *   any other   the summary column (zValue) of the finished runs, finite values only
- * A point with no such value has none (NaN): its cells draw nothing and do not count as crossing.
+ * A point with no such value has none (NaN): its cells draw nothing and do not count as crossing. A +∞ median counts
+ * as above the level when deciding where to refine, but no crossing point can be interpolated towards it.
  */
 import type { BoundaryCurve, SummaryRow } from '../io/index.js';
 import { coordinates, facetKeyOf, facetLeaves, facetPoints, valueKey, type RefineSetup } from '../sweep/refine.js';
 import type { Plan } from '../sweep/plan.js';
 import { quantile } from './cells.js';
 import { crossings1d, levelCurves, type CornerCell } from './contour.js';
-import { zValue } from './sweep-data.js';
+import { isMarkerColumn, zValue } from './sweep-data.js';
 
 /** One run's value of the metric, or null where it has none. */
 export function runValue(row: SummaryRow, metric: string): number | null {
   if (metric === 'diverged') return row.status === 'done' ? 0 : 1;
   if (row.status !== 'done') return null;
   const v = metric === 'collapsed' ? (row.extra?.collapsed ?? null) : zValue(row, metric);
+  if (v === null && isMarkerColumn(metric)) return Infinity;
   return v !== null && Number.isFinite(v) ? v : null;
 }
 

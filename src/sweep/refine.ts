@@ -3,7 +3,7 @@
  * aggregate value of the metric at each point, the runs that split every cell the level crosses.
  *
  * A cell crosses when the points on its boundary (corners and hanging nodes, refine-cells.ts) lie on both sides of the
- * level (a value equal to the level counts as above; points without a value are ignored). Each crossing cell gets its
+ * level (a value equal to the level counts as above, and so does +∞; points without a value are ignored). Each crossing cell gets its
  * edge midpoints and centre, every replicate of each; a point already in the plan is never added again. The budget
  * is in runs: when a round would overrun it, cells go in order of the largest change of the value across them (ties
  * by facet, then position), and a cell that no longer fits is left whole. Any other varying parameter is a facet,
@@ -115,7 +115,7 @@ export function crossingCells(plan: Plan, setup: RefineSetup, values: ReadonlyMa
     for (const leaf of facetLeaves(f, setup)) {
       const vs = boundaryPoints(leaf, byX, byY)
         .map(([px, py]) => values.get(valueKey(f.facet, px, py)) ?? NaN)
-        .filter(Number.isFinite);
+        .filter((v) => !Number.isNaN(v)); // +∞ (a marker never reached) is a side too
       if (!(vs.some((v) => v >= level) && vs.some((v) => v < level))) continue;
       out.push({ f, leaf, change: Math.max(...vs) - Math.min(...vs), order });
     }

@@ -144,11 +144,13 @@ function checkRequest(args: RefineArgs, plan: Plan): CheckedRequest {
 /** The level must lie within the values the metric takes, or no cell could ever cross it. */
 function checkLevel(r: CheckedRequest, rows: readonly SummaryRow[], dir: string): void {
   if (isBinaryRefineMetric(r.metric)) return;
-  const values = rows.map((row) => runValue(row, r.metric)).filter((v): v is number => v !== null);
-  if (values.length === 0) throw new UsageError(`--metric ${r.metric}: no finished run of ${dir} has a value; nothing to refine`);
+  const values = rows.map((row) => runValue(row, r.metric)).filter((v): v is number => v !== null && Number.isFinite(v));
+  if (values.length === 0) throw new UsageError(`--metric ${r.metric}: no finished run of ${dir} has a finite value; nothing to refine`);
   const lo = Math.min(...values);
   const hi = Math.max(...values);
-  if (!(r.level > lo && r.level <= hi)) {
+  // a marker never reached (+∞) lies above any level
+  const reachesBeyond = rows.some((row) => runValue(row, r.metric) === Infinity);
+  if (!(r.level > lo && (r.level <= hi || reachesBeyond))) {
     throw new UsageError(`--level ${r.level}: outside the range of ${r.metric} in ${dir} (${lo} … ${hi}); no cell can cross it`);
   }
 }
