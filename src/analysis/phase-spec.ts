@@ -8,6 +8,7 @@
  * midpoints, cellEdges), anything else even columns in value order.
  */
 import type { TopLevelSpec } from 'vega-lite';
+import type { BoundaryRow, CellLayout } from './boundary-cells.js';
 import { axisKind, cellEdges, type Agg, type Cell, type CellKind } from './cells.js';
 import { columnLabel, paramLabel, paramShort } from './labels.js';
 import { fmt } from './render.js';
@@ -22,6 +23,10 @@ export interface PhaseSpecInput {
   agg: Agg;
   /** parameters that vary but are neither axis nor facet: pooled into the cells (named in the subtitle) */
   pooled?: readonly string[];
+  /** a refined sweep: cells of their true, varying sizes (boundary-cells.ts) */
+  layout?: CellLayout;
+  /** boundary curves (`lnsweep refine`) drawn over the aggregate panel (boundary-cells.ts) */
+  boundaries?: readonly BoundaryRow[];
 }
 
 const KIND_STYLE: Record<Exclude<CellKind, 'value'>, { colour: string; glyph: string; label: (t: string) => string }> = {
@@ -38,24 +43,26 @@ const PANEL_H = 220;
 
 export function phaseSpec(input: PhaseSpecInput): TopLevelSpec {
   const { cells, x, y, z, facet, agg } = input;
-  const xKind = axisKind(cells.map((c) => c.x));
-  const yKind = axisKind(cells.map((c) => c.y));
-  const xEdges = xKind === 'band' ? null : cellEdges(cells.map((c) => c.x), xKind);
-  const yEdges = yKind === 'band' ? null : cellEdges(cells.map((c) => c.y), yKind);
+  const { layout } = input;
+  const xKind = layout?.xKind ?? axisKind(cells.map((c) => c.x));
+  const yKind = layout?.yKind ?? axisKind(cells.map((c) => c.y));
+  const xEdges = layout ? domainEdges(layout.xTicks, layout.xDomain) : xKind === 'band' ? null : cellEdges(cells.map((c) => c.x), xKind);
+  const yEdges = layout ? domainEdges(layout.yTicks, layout.yDomain) : yKind === 'band' ? null : cellEdges(cells.map((c) => c.y), yKind);
   const lastSteps = [...new Set(cells.map((c) => c.lastStep))];
   const T = lastSteps.length === 1 ? lastSteps[0].toLocaleString('en-US') : 'its last';
   const spreadName = agg === 'median' ? 'IQR' : 'std';
 
-  const data = cells.map((c) => {
+  // a refined layout draws a cell as several rectangles (boundary-cells.ts): one data row each
+  const data = cells.flatMap((c) => (layout ? layout.rects(c) : [null]).map((r) => {
     const kindLabel = c.kind === 'value' ? null : KIND_STYLE[c.kind].label(T);
     return {
       facet: c.facet,
       xv: c.x,
       yv: c.y,
-      x0: xEdges?.get(c.x)?.[0],
-      x1: xEdges?.get(c.x)?.[1],
-      y0: yEdges?.get(c.y)?.[0],
-      y1: yEdges?.get(c.y)?.[1],
+      x0: r ? r[0] : xEdges?.get(c.x)?.[0],
+      x1: r ? r[1] : xEdges?.get(c.x)?.[1],
+      y0: r ? r[2] : yEdges?.get(c.y)?.[0],
+      y1: r ? r[3] : yEdges?.get(c.y)?.[1],
       kind: c.kind,
       kindLabel,
       glyph: c.kind === 'value' ? '' : KIND_STYLE[c.kind].glyph,
@@ -64,13 +71,13 @@ export function phaseSpec(input: PhaseSpecInput): TopLevelSpec {
       tip: tooltip(c, input, kindLabel, spreadName),
       spreadTip: `spread: ${spreadName} ${fmt(c.spread)} · ${tooltip(c, input, kindLabel, spreadName)}`,
     };
-  });
+  }));
 
   const values = cells.filter((c) => c.kind === 'value').map((c) => c.value as number);
   const kinds = (Object.keys(KIND_STYLE) as (keyof typeof KIND_STYLE)[]).filter((k) => cells.some((c) => c.kind === k));
   const pos = {
-    x: axisEncoding('x', x, xKind, cells.map((c) => c.x), xEdges),
-    y: axisEncoding('y', y, yKind, cells.map((c) => c.y), yEdges),
+    x: axisEncoding('x', x, xKind, layout?.xTicks ?? cells.map((c) => c.x), xEdges),
+    y: axisEncoding('y', y, yKind, layout?.yTicks ?? cells.map((c) => c.y), yEdges),
   };
   const rect = { type: 'rect', stroke: 'white', strokeWidth: 0.5 } as const;
   const valueLayer = {
@@ -84,7 +91,7 @@ export function phaseSpec(input: PhaseSpecInput): TopLevelSpec {
     },
   };
   const kindLayer = {
-    transform: [{ filter: "datum.kind !== 'value'" }],
+    transform: [{ filter: "datum.kind !== 'value' && datum.kind !== 'boundary'" }],
     mark: rect,
     encoding: {
       ...pos.x.rect,
@@ -100,7 +107,7 @@ export function phaseSpec(input: PhaseSpecInput): TopLevelSpec {
     },
   };
   const glyphLayer = {
-    transform: [{ filter: "datum.kind !== 'value'" }],
+    transform: [{ filter: "datum.kind !== 'value' && datum.kind !== 'boundary'" }],
     mark: { type: 'text', fontSize: 10, aria: false },
     encoding: {
       ...pos.x.point,
@@ -121,7 +128,12 @@ export function phaseSpec(input: PhaseSpecInput): TopLevelSpec {
   };
 
   // Layers with no data would draw an empty legend ("NaN"), so they are left out.
-  const valueLayers = [...(values.length > 0 ? [valueLayer] : []), ...(kinds.length > 0 ? [kindLayer, glyphLayer] : [])];
+  const curves = xEdges && yEdges ? boundaryLayer(input.boundaries ?? [], pos) : null;
+  const valueLayers = [
+    ...(values.length > 0 ? [valueLayer] : []),
+    ...(kinds.length > 0 ? [kindLayer, glyphLayer] : []),
+    ...(curves ? [curves.layer] : []),
+  ];
   const hasSpread = cells.some((c) => c.spread !== null);
   const panel = (layers: object[], title: string) => {
     const inner = { width: facet ? PANEL_W - 40 : PANEL_W, height: PANEL_H, layer: layers, resolve: { scale: { color: 'independent' } } };
@@ -132,7 +144,7 @@ export function phaseSpec(input: PhaseSpecInput): TopLevelSpec {
   const pooled = input.pooled?.length ? ` Pooled into each cell: ${input.pooled.join(', ')}.` : '';
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
-    data: { values: data },
+    data: { values: [...data, ...(curves?.rows ?? [])] },
     title: {
       text: `${columnLabel(z)} over ${paramShort(x)} × ${paramShort(y)}${facet ? ` by ${paramShort(facet)}` : ''}`,
       subtitle: `${agg} over replicates; hover a cell for its runs.${pooled}`,
@@ -143,6 +155,24 @@ export function phaseSpec(input: PhaseSpecInput): TopLevelSpec {
     ],
     resolve: { scale: { color: 'independent' } },
   } as unknown as TopLevelSpec;
+}
+
+/** Axis edges for a refined layout: its outer edges, at the first and last tick (what axisEncoding reads). */
+function domainEdges(ticks: number[], [lo, hi]: [number, number]): Map<number, [number, number]> {
+  return new Map([ticks[0], ticks[ticks.length - 1]].map((t) => [t, [lo, hi]]));
+}
+
+/** Boundary curves as black lines over the aggregate (rows tagged kind 'boundary' in the shared data). */
+function boundaryLayer(boundaries: readonly BoundaryRow[], pos: { x: { point: object }; y: { point: object } }) {
+  if (boundaries.length === 0) return null;
+  const rows = boundaries.map((b) => ({ ...b, kind: 'boundary', tip: `boundary: ${b.label}` }));
+  const field = (enc: object, ch: 'x' | 'y', name: string) => ({ [ch]: { ...(enc as Record<string, object>)[ch], field: name } });
+  const layer = {
+    transform: [{ filter: "datum.kind === 'boundary'" }],
+    mark: { type: 'line', color: 'black', strokeWidth: 1.5, interpolate: 'linear' },
+    encoding: { ...field(pos.x.point, 'x', 'bx'), ...field(pos.y.point, 'y', 'by'), detail: { field: 'curve' }, order: { field: 'order' }, description: { field: 'tip' } },
+  };
+  return { rows, layer };
 }
 
 function axisEncoding(

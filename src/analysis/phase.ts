@@ -5,6 +5,7 @@
 import { join } from 'node:path';
 import type { SummaryRow } from '../io/index.js';
 import { writeFileAtomic } from '../io/index.js';
+import { refinementExtras } from './boundary-cells.js';
 import { buildCells, type Agg } from './cells.js';
 import { phaseSpec } from './phase-spec.js';
 import { renderSvg } from './render.js';
@@ -33,12 +34,14 @@ export function phaseChoices(rows: readonly SummaryRow[]): PhaseChoices {
 }
 
 /** The diagram's SVG, and the varying parameters it pools into cells (neither axis nor facet). */
-export async function phaseSvg(rows: readonly SummaryRow[], o: PhaseOptions): Promise<{ svg: string; pooled: string[] }> {
+export async function phaseSvg(rows: readonly SummaryRow[], o: PhaseOptions, dir?: string): Promise<{ svg: string; pooled: string[] }> {
   // A parameter fixed by the ones in use (lr under an lr_rule) varies with the cells and is not pooled.
   const used = new Set<string>([o.x, o.y, ...(o.facet ? [o.facet] : [])]);
   const pooled = varyingParams(rows).filter((k) => !used.has(k) && !determinedBy(rows, k, [...used] as ParamKey[]));
   const cells = buildCells(rows, o);
-  const svg = await renderSvg(phaseSpec({ cells, ...o, pooled }));
+  // a refined sweep's true cell sizes and the folder's boundary curves (boundary-cells.ts)
+  const extras = dir ? refinementExtras(dir, rows, cells, o) : {};
+  const svg = await renderSvg(phaseSpec({ cells, ...o, pooled, ...extras }));
   return { svg, pooled };
 }
 
@@ -51,7 +54,7 @@ export async function writePhaseDiagram(
   out?: string,
 ): Promise<{ path: string; pooled: string[] }> {
   const data = await loadSweep(dir);
-  const { svg, pooled } = await phaseSvg(data.rows, o);
+  const { svg, pooled } = await phaseSvg(data.rows, o, dir);
   const path = out ?? defaultPhasePath(dir, o);
   writeFileAtomic(path, svg);
   return { path, pooled };

@@ -49,3 +49,7 @@ export function fmt(v: number | null | undefined): string {
   if (a >= 1e-3 && a < 1e5) return String(Number(v.toPrecision(4)));
   return v.toExponential(2).replace('e+', 'e');
 }
+
+/** Text for HTML: the five characters that could end an element or attribute, escaped. */
+export const esc = (s: string): string =>
+  s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');

@@ -6,15 +6,18 @@
  *   3. the paper's Fig. 2 panels for a few chosen runs (chooseRuns), and the neuron scatter where snapshots exist
  *   4. the noise on/off panel when the sweep has a periodic noise schedule
  *   5. the real-data panel (network beside its linearised model) when the sweep has realdata runs
+ *   6. boundaries, when `lnsweep refine` wrote any (boundary-report.ts); the phase diagrams then draw the curves
  */
 import { join } from 'node:path';
 import type { SummaryRow } from '../io/index.js';
 import { writeFileAtomic } from '../io/index.js';
+import { boundariesSection } from './boundary-report.js';
+import { refinementExtras } from './boundary-cells.js';
 import { buildCells } from './cells.js';
 import { realdataSection } from './realdata-figures.js';
 import { columnLabel } from './labels.js';
 import { phaseSpec } from './phase-spec.js';
-import { fmt, renderSvg } from './render.js';
+import { esc, fmt, renderSvg } from './render.js';
 import { chooseRuns, fig2Spec, onOffSpec, scatterSpec, snapshotRows, trajectoryRows } from './run-figures.js';
 import { chooseAxes, determinedBy, loadSweep, varyingParams, type SweepData } from './sweep-data.js';
 
@@ -29,7 +32,9 @@ export async function writeReport(dir: string, out?: string): Promise<{ path: st
   const notes: string[] = [];
   if (data.rebuilt) notes.push('summary.arrow lacks the analysis columns; rebuilt them from the run files (`lnsweep merge` saves them)');
   const sections = [overview(data)];
-  sections.push(await phaseSection(data.rows, notes));
+  sections.push(await phaseSection(data.rows, notes, data.dir));
+  const boundaries = await boundariesSection(data);
+  if (boundaries) sections.push(boundaries);
   sections.push(await runsSection(data, notes));
   const realdata = await realdataSection(data.dir, data.rows);
   if (realdata) sections.push(realdata);
@@ -77,7 +82,7 @@ ${table([
 </div></section>`;
 }
 
-async function phaseSection(rows: SummaryRow[], notes: string[]): Promise<string> {
+async function phaseSection(rows: SummaryRow[], notes: string[], dir: string): Promise<string> {
   const axes = chooseAxes(rows.filter((r) => r.status !== 'failed'));
   if (!axes) {
     notes.push('fewer than two independent numeric parameters vary: no phase diagrams');
@@ -89,7 +94,8 @@ async function phaseSection(rows: SummaryRow[], notes: string[]): Promise<string
   for (const z of KEY_COLUMNS) {
     if (z === 'collapsed' && !rows.some((r) => r.params.optimizer === 'sam')) continue;
     const cells = buildCells(rows, { ...axes, z, agg: 'median' });
-    const svg = await renderSvg(phaseSpec({ cells, ...axes, z, agg: 'median', pooled }));
+    const extras = refinementExtras(dir, rows, cells, axes);
+    const svg = await renderSvg(phaseSpec({ cells, ...axes, z, agg: 'median', pooled, ...extras }));
     figures.push(`<figure id="phase-${z}">${svg}<figcaption>${esc(CAPTIONS[z] ?? columnLabel(z))}</figcaption></figure>`);
   }
   return `<section><h2>Phase diagrams</h2><p class="note">Median over replicates per cell; the right-hand (or lower) panel is the spread across replicates. Hover a cell for its runs. Red ✕: diverged; grey θ→0: collapsed; light grey &gt;T: threshold not reached by the last step. Redraw any of them with <code>lnsweep phase DIR --x ${axes.x} --y ${axes.y} --z COLUMN</code>.</p>
@@ -134,9 +140,6 @@ function median(v: number[]): number | null {
   const s = [...v].sort((a, b) => a - b);
   return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
 }
-
-const esc = (s: string): string =>
-  s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 
 function page(title: string, body: string): string {
   return `<!doctype html>

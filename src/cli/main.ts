@@ -84,6 +84,26 @@ async function main(argv: string[]): Promise<number> {
       },
     )
     .command(
+      'refine <dir>',
+      'add runs where a metric crosses a level, round after round; writes DIR/boundary-<metric>.arrow',
+      (y) =>
+        y
+          .positional('dir', { type: 'string', demandOption: true, describe: 'output folder of `lnsweep run`' })
+          .option('metric', { type: 'string', demandOption: true, describe: 'summary column (final_*, norm_decay_rate, *_step), collapsed or diverged' })
+          .option('level', { type: 'number', describe: 'the value whose crossing is the boundary (default 0.5 for collapsed and diverged)' })
+          .option('axes', { type: 'string', describe: 'X,Y or X: numeric parameters that vary (default: as the report picks them)' })
+          .option('rounds', { type: 'number', describe: 'refinement rounds in all (default 4)' })
+          .option('budget', { type: 'number', describe: 'runs added over all rounds, replicates included (default: the grid\'s run count)' })
+          .option('workers', { type: 'number', describe: 'worker threads (default: one per core)' })
+          .option('plan-only', { type: 'boolean', default: false, describe: 'add the next round to plan.json and run nothing (Slurm arrays, queues)' })
+          .option('progress', { choices: ['auto', 'bar', 'plain', 'none'] as const, default: 'auto' as const }),
+      async (a) => {
+        const { refineCommand } = await import('./commands/refine.js');
+        const axes = a.axes === undefined ? undefined : a.axes.split(',').map((s) => s.trim());
+        set(await refineCommand({ ...a, dir: a.dir!, metric: a.metric, axes, planOnly: a.planOnly }));
+      },
+    )
+    .command(
       'phase <dir>',
       'a phase diagram of an output folder as SVG (DIR/phase-<z>-<x>-<y>.svg)',
       (y) =>
@@ -143,7 +163,7 @@ async function main(argv: string[]): Promise<number> {
         set(await benchCommand({ quick: a.quick, out: a.out }));
       },
     )
-    .demandCommand(1, 'name a command: run, plan, status, merge, phase, report, worker, bench')
+    .demandCommand(1, 'name a command: run, plan, status, merge, refine, phase, report, worker, bench')
     .strict()
     .fail((msg, err) => {
       // PITFALLS: a .fail() that does not throw lets the handler run with bad arguments.

@@ -52,3 +52,10 @@ export {
   writeJsonAtomic,
 } from './atomic.js';
 export { MERGED_FILE, mergeRuns, type MergeInput, type MergeResult } from './merge.js';
+export {
+  boundaryFileName,
+  readBoundaryFile,
+  writeBoundaryFile,
+  type BoundaryCurve,
+  type BoundaryFile,
+} from './boundary-file.js';

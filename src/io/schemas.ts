@@ -12,6 +12,7 @@
  *                            engine_used, final_<metric…>, lazy_escape_step, phase2_step, align_step,
  *                            <extra…, sorted by name>
  *   metrics.arrow            run_id, <PARAM_KEYS…>, replicate, step, <METRIC_NAMES…>
+ *   boundary-<metric>.arrow  <axis parameters…>, <facet parameters…>, metric, level, segment
  * `engine` is a parameter (RunParams.engine: what was asked for, `native`), so the summary's `engine` column is the
  * parameter column; what really computed the run (`native/subspace`, SummaryRow.engine) is `engine_used`.
  */
@@ -102,6 +103,16 @@ export function summarySchema(extraNames: Iterable<string> = []): Schema {
     }
   }
   return new Schema([...SUMMARY_FIXED_FIELDS, ...extras.map((name) => float64(name, true))]);
+}
+
+/**
+ * `boundary-<metric>.arrow` (`lnsweep refine`): one row per point of a level curve, the axis and facet parameters
+ * under their own names, then the metric's name, the level, and the polyline (`segment`) the point is on. Axis
+ * columns are Float64 whatever the parameter's type: a crossing lies between grid values (width 100 → 141.4…).
+ */
+export function boundarySchema(axes: readonly (keyof RunParams)[], facets: readonly (keyof RunParams)[]): Schema {
+  const param = (key: keyof RunParams) => new Field(key, arrowTypeForParam(PARAM_SPECS[key].kind), false);
+  return new Schema([...axes.map((key) => float64(key)), ...facets.map(param), utf8('metric'), float64('level'), int64('segment')]);
 }
 
 /** A parameter's value as stored in its column (Int64 columns take BigInt). */

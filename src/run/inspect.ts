@@ -5,7 +5,7 @@
 import { writeSummary, mergeRuns } from '../io/index.js';
 import type { Plan } from '../sweep/plan.js';
 import { arrowFileToParquet } from '../io/parquet.js';
-import { metricsPath, summaryPath } from './layout.js';
+import { boundaryPaths, metricsPath, summaryPath } from './layout.js';
 import { readPlan, scanOutDir } from './out-dir.js';
 import { rowsFromDisk } from './summary-rows.js';
 
@@ -49,7 +49,8 @@ export interface MergeReport {
 
 /**
  * Refreshes summary.arrow from every run file (after shards) and writes metrics.arrow; with `parquet`, also
- * summary.parquet and metrics.parquet beside them (for DuckDB without its arrow extension).
+ * summary.parquet and metrics.parquet beside them (for DuckDB without its arrow extension), and a Parquet copy of
+ * each boundary file `lnsweep refine` wrote.
  */
 export async function mergeOutDir(
   outDir: string,
@@ -68,7 +69,7 @@ export async function mergeOutDir(
   );
   const parquet: string[] = [];
   if (opts.parquet) {
-    for (const arrow of [summaryPath(outDir), metricsPath(outDir)]) {
+    for (const arrow of [summaryPath(outDir), metricsPath(outDir), ...boundaryPaths(outDir)]) {
       const target = arrow.replace(/\.arrow$/, '.parquet');
       await arrowFileToParquet(arrow, target);
       parquet.push(target);

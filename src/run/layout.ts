@@ -56,3 +56,12 @@ export function runIdOfFile(fileName: string): string | null {
   if (fileName.startsWith('.')) return null;
   return fileName.slice(0, -RUN_FILE_SUFFIX.length);
 }
+
+/** The boundary files `lnsweep refine` wrote (`boundary-<metric>.arrow`), in name order. */
+export function boundaryPaths(outDir: string): string[] {
+  if (!existsSync(outDir)) return [];
+  return readdirSync(outDir)
+    .filter((f) => /^boundary-[^/]+\.arrow$/.test(f))
+    .sort()
+    .map((f) => join(outDir, f));
+}

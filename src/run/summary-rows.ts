@@ -43,6 +43,8 @@ function row(
     extra: {
       norm_decay_rate: d.norm_decay_rate,
       collapsed: digest ? isCollapsed(d, run.params.teacher_norm) : null,
+      // the `lnsweep refine` round that added the run, 0 for the sweep's own grid (src/sweep/refine.ts)
+      refine_round: run.refine_round ?? 0,
     },
   };
 }

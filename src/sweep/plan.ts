@@ -31,6 +31,7 @@ import { checkRun, type Origins } from './checks.js';
 import { SweepSpecError, type SweepProblem } from './errors.js';
 import { runIdOf, type RunId } from './ids.js';
 import { parseSweepShape, type ParamLists, type SweepSpec } from './spec.js';
+import type { RefineRequest } from './refine-request.js';
 import { round12, type ParamKey, type ParamValue } from './values.js';
 
 export interface PlannedRun {
@@ -41,6 +42,8 @@ export interface PlannedRun {
   params: RunParams;
   /** estimateRunCost(params): multiply-adds, for ETA weighting and shard balancing */
   cost: number;
+  /** the `lnsweep refine` round that added the run (src/sweep/refine.ts); absent for the sweep's own grid (round 0) */
+  refine_round?: number;
 }
 
 /** plan.json */
@@ -53,6 +56,8 @@ export interface Plan {
   /** the sweep file's `description`, when it has one */
   description?: string;
   runs: PlannedRun[];
+  /** the sweep file's `refine:` request, if any: `run` refines after the grid (src/cli/commands/refine.ts) */
+  refine?: RefineRequest;
 }
 
 export interface PlanOptions {
@@ -90,7 +95,8 @@ export function expandSweep(spec: SweepSpec, options: PlanOptions = {}): Planned
 export function planSweep(path: string, options: PlanOptions = {}): Plan {
   const spec = parseSweepShape(readSweepText(path), path);
   const description = spec.description !== undefined ? { description: spec.description } : {};
-  return { format: 1, name: spec.name, seed: spec.seed, source: path, ...description, runs: resolve(spec, options) };
+  const runs = resolve(spec, options);
+  return { format: 1, name: spec.name, seed: spec.seed, source: path, ...description, runs, ...(spec.refine ? { refine: spec.refine } : {}) };
 }
 
 function readSweepText(path: string): string {

@@ -18,12 +18,14 @@
  *     replicates: 2                 # ≥ 1, default 1
  *     lr_rule: { eta_alpha2_width: 1.0 }   # lr = value / (alpha²·width); a list or range makes it an axis
  *     allow_unstable: false
+ *     refine: { metric: collapsed, rounds: 4, budget: 200 }   # `lnsweep run` then refines (README "Refining …")
  */
 import { parseDocument } from 'yaml';
 import * as z from 'zod';
-import { PARAM_KEYS } from '../core/params.js';
+import { PARAM_KEYS, PARAM_SPECS } from '../core/params.js';
 import type { RunParams } from '../core/types.js';
 import { SweepSpecError, type SweepProblem } from './errors.js';
+import { isBinaryRefineMetric, REFINE_METRICS, type RefineRequest } from './refine-request.js';
 import {
   checkParam,
   describe,
@@ -53,9 +55,11 @@ export interface SweepSpec {
   /** lr = value / (alpha²·width) for every run, one value per entry (several make an axis) */
   lrRule?: { eta_alpha2_width: number[] };
   allowUnstable: boolean;
+  /** refine the grid's results after running it (`lnsweep refine`) */
+  refine?: RefineRequest;
 }
 
-const TOP_KEYS = ['name', 'seed', 'description', 'base', 'grid', 'zip', 'replicates', 'lr_rule', 'allow_unstable'];
+const TOP_KEYS = ['name', 'seed', 'description', 'base', 'grid', 'zip', 'replicates', 'lr_rule', 'allow_unstable', 'refine'];
 
 const mapping = z.record(z.string(), z.unknown());
 const TopSchema = z.strictObject({
@@ -73,6 +77,15 @@ const TopSchema = z.strictObject({
   replicates: z.int().min(1).max(100_000).optional(),
   lr_rule: z.strictObject({ eta_alpha2_width: z.unknown() }).optional(),
   allow_unstable: z.boolean().optional(),
+  refine: z
+    .strictObject({
+      metric: z.string(),
+      level: z.number().optional(),
+      rounds: z.int().min(1).max(100).optional(),
+      budget: z.int().min(1).optional(),
+      axes: z.array(z.string()).min(1).max(2).optional(),
+    })
+    .optional(),
 });
 
 const isMapping = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
@@ -197,6 +210,8 @@ export function parseSweepShape(text: string, source: string): SweepSpec {
     }
   }
 
+  if (top.success && top.data.refine) problems.push(...refineProblems(top.data.refine, grid, zip, lrRule !== undefined));
+
   if (problems.length > 0) throw new SweepSpecError(source, problems);
   const t = top.data!;
   return {
@@ -210,7 +225,35 @@ export function parseSweepShape(text: string, source: string): SweepSpec {
     replicates: t.replicates ?? 1,
     ...(lrRule ? { lrRule } : {}),
     allowUnstable: t.allow_unstable ?? false,
+    ...(t.refine ? { refine: t.refine } : {}),
   };
+}
+
+/** The `refine:` request against the sweep: a known metric, a level it can have, axes that vary and are numeric. */
+function refineProblems(r: RefineRequest, grid: ParamLists, zip: ParamLists[], lrRule: boolean): SweepProblem[] {
+  const problems: SweepProblem[] = [];
+  if (!REFINE_METRICS.includes(r.metric)) {
+    problems.push({ path: 'refine.metric', reason: `unknown metric '${r.metric}'; valid: ${REFINE_METRICS.join(', ')}` });
+  } else if (isBinaryRefineMetric(r.metric)) {
+    if (r.level !== undefined && !(r.level > 0 && r.level < 1)) {
+      problems.push({ path: 'refine.level', reason: `${r.metric} is 0 or 1 per run: the level must lie strictly between (got ${r.level}; default 0.5)` });
+    }
+  } else if (r.level === undefined) {
+    problems.push({ path: 'refine.level', reason: `is required for ${r.metric} (the value whose crossing is the boundary)` });
+  }
+  const varying = new Set<string>([
+    ...Object.entries(grid).filter(([, v]) => v!.length > 1).map(([k]) => k),
+    ...zip.flatMap((g) => Object.entries(g).filter(([, v]) => v!.length > 1).map(([k]) => k)),
+    ...(lrRule ? ['lr'] : []),
+  ]);
+  (r.axes ?? []).forEach((key, i) => {
+    const path = `refine.axes[${i}]`;
+    if (!isParamKey(key)) problems.push({ path, reason: unknownKeyReason('parameter', key, PARAM_KEYS) });
+    else if (!['int', 'float'].includes(PARAM_SPECS[key].kind.kind)) problems.push({ path, reason: `${key} is not numeric: an axis needs numbers` });
+    else if (!varying.has(key)) problems.push({ path, reason: `${key} does not vary in grid or zip: an axis must take several values` });
+  });
+  if (r.axes?.length === 2 && r.axes[0] === r.axes[1]) problems.push({ path: 'refine.axes', reason: `names ${r.axes[0]} twice` });
+  return problems;
 }
 
 /** YAML text → a plain mapping, or a SweepSpecError naming the line and column. */

@@ -76,8 +76,9 @@ zip:
   const by = (optimizer: string, sigma: number, rho: number) =>
     rows.find((r) => r.params.optimizer === optimizer && r.params.sigma === sigma && r.params.rho === rho)!;
 
-  it('writes norm_decay_rate and collapsed as summary columns', () => {
-    for (const r of rows) expect(Object.keys(r.extra ?? {}).sort()).toEqual(['collapsed', 'norm_decay_rate']);
+  it('writes norm_decay_rate and collapsed as summary columns (beside refine_round, 0 for a grid run)', () => {
+    for (const r of rows) expect(Object.keys(r.extra ?? {}).sort()).toEqual(['collapsed', 'norm_decay_rate', 'refine_round']);
+    for (const r of rows) expect(r.extra!.refine_round).toBe(0);
   });
 
   it('has label noise shrink the norms much faster than the noiseless control', () => {

@@ -96,6 +96,15 @@ export async function runCommand(args: RunArgs): Promise<number> {
       return EXIT_INTERRUPTED;
     }
     if (shard) process.stderr.write(`[lnsweep] when every shard is done: npx lnsweep merge ${outDir}\n`);
+    if (plan.refine) {
+      if (shard) {
+        process.stderr.write(`[lnsweep] the sweep asks for refinement: when every shard is done, npx lnsweep refine ${outDir} --metric ${plan.refine.metric} --plan-only\n`);
+      } else {
+        const { refineCommand } = await import('./refine.js');
+        const code = await refineCommand({ ...plan.refine, dir: outDir, workers, planOnly: false, progress: args.progress });
+        if (code !== EXIT_OK || report.failed === 0) return code;
+      }
+    }
     if (report.failed > 0) {
       process.stderr.write(`[lnsweep] failures are listed in ${join(outDir, 'summary.arrow')} (status, error); rerun the same command to retry them\n`);
       return EXIT_RUNS_FAILED;
