@@ -6,10 +6,10 @@ import { exited, runCli, startCli, tempDir, writeSweep } from '../helpers.js';
 import { requireRedis, titled } from '../support/components.js';
 import { startRedis, type TestRedis } from './redis.js';
 
-// 8 runs of about a second each: long enough to kill a worker in the middle of one.
+// 8 runs of about a second each on the WebAssembly step loops: long enough to kill a worker in the middle of one.
 const SWEEP = `name: queue
 seed: 9
-base: { n: 50, d: 10, width: 200, lr: 0.004, steps: 1500000, log_every: 50000 }
+base: { n: 50, d: 10, width: 200, lr: 0.004, steps: 6000000, log_every: 200000 }
 grid: { sigma: [0, 1, 2, 3] }
 replicates: 2
 `;
