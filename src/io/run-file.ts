@@ -122,10 +122,16 @@ export function readRunFile(path: string): RunFileContents {
     throw new ArrowFileError(path, 'run file metadata is not valid JSON', { cause });
   }
   const rows = table.numRows;
+  const runId = get('run_id');
+  // The column and the metadata are written together; a disagreement means the file was edited or spliced.
+  const idColumn = table.getChild('run_id');
+  for (let i = 0; i < rows; i++) {
+    if (idColumn?.get(i) !== runId) throw new ArrowFileError(path, `row ${i} is of run ${idColumn?.get(i)}, the metadata says ${runId}`);
+  }
   const values = {} as MetricColumns['values'];
   for (const name of METRIC_NAMES) values[name] = float64Column(path, table, name);
   return {
-    runId: get('run_id'),
+    runId,
     params,
     replicate: Number(get('replicate')),
     provenance,

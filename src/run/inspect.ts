@@ -74,6 +74,8 @@ export async function mergeOutDir(
       parquet.push(target);
     }
   }
-  return { plan, summaryRows: rows.length, metricsRows: merged.rows, skipped: merged.skipped, parquet };
+  // A planned run whose file failed verification has no row in either table; it is named, and the merge fails.
+  const skipped = [...scan.corrupt, ...merged.skipped];
+  return { plan, summaryRows: rows.length, metricsRows: merged.rows, skipped, parquet };
 }
 

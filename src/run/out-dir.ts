@@ -5,9 +5,10 @@
  */
 import { existsSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { isOrphanedTemp, isTempName, verifyArrowFile } from '../io/index.js';
+import { describeCause } from '../io/errors.js';
+import { isOrphanedTemp, isTempName, readArrowFile, readRunFile, verifyArrowFile } from '../io/index.js';
 import type { Plan } from '../sweep/plan.js';
-import { neuronsFilePath, planPath, runFilePath, runIdOfFile, runsDir } from './layout.js';
+import { neuronsFilePath, planPath, realDataFilePath, runFilePath, runIdOfFile, runsDir } from './layout.js';
 
 export interface OutDirScan {
   /** run ids with a sound `runs/<id>.arrow` */
@@ -50,18 +51,53 @@ export async function scanOutDir(
       scan.notInPlan.push(runId);
       continue;
     }
-    const check = await verifyArrowFile(join(dir, name));
-    if (check.ok) {
+    const problem = verifyRun(outDir, runId);
+    if (problem === null) {
       scan.finished.add(runId);
     } else {
-      scan.corrupt.push({ runId, reason: check.reason });
+      scan.corrupt.push({ runId, reason: problem });
       if (opts.repair) {
         rmSync(runFilePath(outDir, runId), { force: true });
         rmSync(neuronsFilePath(outDir, runId), { force: true });
+        rmSync(realDataFilePath(outDir, runId), { force: true });
       }
     }
   }
   return scan;
+}
+
+/**
+ * Why run `runId`'s files cannot be trusted, or null when they can. The run file must read back whole and name the
+ * run of its file name (in its metadata and its run_id column: a file copied under another run's name, as a botched
+ * rsync leaves it, is as wrong as a truncated one); and every sidecar the run writes must read back whole and name
+ * the run too: the neurons file when a snapshot step was reached, the realdata file for `experiment: realdata`.
+ */
+export function verifyRun(outDir: string, runId: string): string | null {
+  const path = runFilePath(outDir, runId);
+  let file;
+  try {
+    file = readRunFile(path);
+  } catch (error) {
+    return describeCause(error);
+  }
+  if (file.runId !== runId) return `${path} holds run ${file.runId}, not ${runId}`;
+  const stepsDone = Number(file.provenance.steps_done);
+  const sidecars: string[] = [];
+  if ((file.params.snapshot_steps ?? []).some((s) => s <= stepsDone)) sidecars.push(neuronsFilePath(outDir, runId));
+  if (file.params.experiment === 'realdata') sidecars.push(realDataFilePath(outDir, runId));
+  for (const sidecar of sidecars) {
+    if (!existsSync(sidecar)) return `${sidecar} is missing`;
+    const check = verifyArrowFile(sidecar);
+    if (!check.ok) return check.reason;
+    const owner = runIdInFile(sidecar);
+    if (owner !== runId) return `${sidecar} holds run ${owner}, not ${runId}`;
+  }
+  return null;
+}
+
+/** The run id a run's file records in its schema metadata (every file of a run carries it). */
+function runIdInFile(path: string): string | undefined {
+  return readArrowFile(path).schema.metadata.get('lnsweep.run_id');
 }
 
 /** The frozen plan of an output folder, as `run` wrote it. */

@@ -5,7 +5,7 @@ import { collectProvenance } from '../../io/index.js';
 import { mergeOutDir, sweepStatus } from '../../run/inspect.js';
 import { metricsPath, summaryPath } from '../../run/layout.js';
 import { planSweep } from '../../sweep/index.js';
-import { EXIT_OK } from '../errors.js';
+import { EXIT_OK, EXIT_RUNS_FAILED } from '../errors.js';
 
 /** Prints one line per run: id, replicate and the parameters that vary across the plan. */
 export function planCommand(args: { sweep: string; json: boolean }): number {
@@ -42,5 +42,11 @@ export async function mergeCommand(args: { dir: string; parquet?: boolean }): Pr
     `${summaryPath(args.dir)}: ${m.summaryRows} runs\n${metricsPath(args.dir)}: ${m.metricsRows} rows\n`,
   );
   for (const path of m.parquet) process.stdout.write(`${path}\n`);
+  if (m.skipped.length > 0) {
+    process.stderr.write(
+      `[lnsweep] ${m.skipped.length} run(s) left out of both tables; \`lnsweep run\` of the sweep redoes them, then merge again\n`,
+    );
+    return EXIT_RUNS_FAILED;
+  }
   return EXIT_OK;
 }
