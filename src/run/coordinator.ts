@@ -6,23 +6,21 @@
  * Lifecycle: `running` → (stop) `stopping`: no new dispatch, in-flight runs finish → (abort) `aborting`: in-flight
  * runs are killed; their temp files never become `.arrow` files, so a rerun simply does them again.
  */
-import { mkdirSync, rmSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { basename } from 'node:path';
 import { openJournal, writeJsonAtomic } from '../io/index.js';
 import type { Plan, PlannedRun } from '../sweep/plan.js';
 import type { RunExecutor } from './executor.js';
 import {
-  journalPaths,
-  metricsPath,
   partJournalPath,
   partSummaryPath,
-  partSummaryPaths,
   planPath,
   runsDir,
   summaryPath,
 } from './layout.js';
 import { outcomeEvent, workerDiedOutcome, type RunOutcome } from './messages.js';
-import { scanOutDir } from './out-dir.js';
+import { clearResults, scanOutDir } from './out-dir.js';
+import { lockFolder, sweepSeedOf } from './ownership.js';
 import { createProgress, type ProgressMode } from './progress.js';
 import { rowFromOutcome, rowsFromDisk } from './summary-rows.js';
 import { SummaryWriter } from './summary-writer.js';
@@ -85,18 +83,24 @@ export interface SweepReport {
   state: SweepState;
 }
 
-/** `--fresh`: deletes every result of the folder (run files, summaries, journals, metrics); keeps plan and queue. */
-export function clearResults(outDir: string): void {
-  const parts = [...journalPaths(outDir), ...partSummaryPaths(outDir)];
-  for (const p of [runsDir(outDir), summaryPath(outDir), metricsPath(outDir), ...parts]) {
-    rmSync(p, { recursive: true, force: true });
+export { clearResults } from './out-dir.js';
+
+/** Runs the plan under the folder's lock (ownership.ts): a second coordinator of the same part is refused. */
+export async function runSweep(opts: SweepOptions): Promise<SweepReport> {
+  const { outDir } = opts;
+  const log = opts.log ?? ((line: string) => process.stderr.write(line + '\n'));
+  const control = opts.control ?? new SweepControl();
+  mkdirSync(outDir, { recursive: true });
+  const lock = lockFolder(outDir, opts.part);
+  try {
+    return await runLocked(opts, log, control);
+  } finally {
+    lock.release();
   }
 }
 
-export async function runSweep(opts: SweepOptions): Promise<SweepReport> {
+async function runLocked(opts: SweepOptions, log: (line: string) => void, control: SweepControl): Promise<SweepReport> {
   const { plan, outDir, executor } = opts;
-  const log = opts.log ?? ((line: string) => process.stderr.write(line + '\n'));
-  const control = opts.control ?? new SweepControl();
   if (opts.fresh) clearResults(outDir);
   mkdirSync(runsDir(outDir), { recursive: true });
   writeJsonAtomic(planPath(outDir), { ...plan, provenance: opts.provenance });
@@ -172,7 +176,7 @@ export async function runSweep(opts: SweepOptions): Promise<SweepReport> {
       inFlight.set(run.run_id, { run, stepsDone: 0 });
       journal.append({ event: 'run_start', run_id: run.run_id });
       executor
-        .run({ type: 'run', run, sweepSeed: plan.seed, outDir, provenance: opts.provenance }, (p) => {
+        .run({ type: 'run', run, sweepSeed: sweepSeedOf(plan, run), outDir, provenance: opts.provenance }, (p) => {
           const f = inFlight.get(p.run_id);
           if (f) f.stepsDone = p.steps_done;
           progress.update(counts());

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { describeCause } from '../io/errors.js';
 import { isOrphanedTemp, isTempName, readArrowFile, readRunFile, verifyArrowFile } from '../io/index.js';
 import type { Plan } from '../sweep/plan.js';
-import { neuronsFilePath, planPath, realDataFilePath, runFilePath, runIdOfFile, runsDir } from './layout.js';
+import { neuronsFilePath, planPath, realDataFilePath, RUNS_DIR, runFilePath, runIdOfFile, runsDir } from './layout.js';
 
 export interface OutDirScan {
   /** run ids with a sound `runs/<id>.arrow` */
@@ -33,18 +33,11 @@ export async function scanOutDir(
   opts: { repair: boolean },
 ): Promise<OutDirScan> {
   const scan: OutDirScan = { finished: new Set(), corrupt: [], notInPlan: [], staleTemps: 0 };
+  if (opts.repair) scan.staleTemps = removeStaleTemps(outDir);
   const dir = runsDir(outDir);
   if (!existsSync(dir)) return scan;
-  const now = Date.now();
   for (const name of readdirSync(dir).sort()) {
-    if (isTempName(name)) {
-      const path = join(dir, name);
-      if (opts.repair && (isOrphanedTemp(name) || now - statSync(path).mtimeMs > STALE_TEMP_AGE_MS)) {
-        rmSync(path, { force: true });
-        scan.staleTemps++;
-      }
-      continue;
-    }
+    if (isTempName(name)) continue;
     const runId = runIdOfFile(name);
     if (runId === null) continue;
     if (!plannedIds.has(runId)) {
@@ -64,6 +57,80 @@ export async function scanOutDir(
     }
   }
   return scan;
+}
+
+/**
+ * Removes the temp files of interrupted writes anywhere in the folder (runs/, the summaries, metrics.arrow, a report)
+ * that no live process owns: the writer's pid is gone on this host, or the file is older than any write takes.
+ * Returns how many it removed.
+ */
+export function removeStaleTemps(outDir: string): number {
+  let removed = 0;
+  const now = Date.now();
+  const walk = (dir: string) => {
+    let entries;
+    try {
+      entries = readdirSync(dir, { withFileTypes: true });
+    } catch {
+      return; // not a folder (yet): nothing to clean
+    }
+    for (const e of entries) {
+      const path = join(dir, e.name);
+      if (e.isDirectory()) walk(path);
+      else if (isTempName(e.name) && (isOrphanedTemp(e.name) || now - statSync(path).mtimeMs > STALE_TEMP_AGE_MS)) {
+        rmSync(path, { force: true });
+        removed++;
+      }
+    }
+  };
+  walk(outDir);
+  return removed;
+}
+
+/**
+ * The files lnsweep writes, by name, relative to the output folder: what `run --fresh` may delete. Anything else
+ * (a user's notes, a report they edited, another tool's files) is never touched.
+ */
+const OUR_TOP_FILES = /^(summary(\.[^/]+)?\.arrow|journal(\.[^/]+)?\.jsonl|metrics\.arrow|(summary|metrics)\.parquet)$/;
+const LOCK_FILE = /^lnsweep(\.[^/]+)?\.lock$/;
+const OUR_RUN_FILES = /^[0-9a-f]{16}(\.neurons|\.realdata)?\.arrow$/;
+
+/** The results lnsweep wrote in `outDir` (run files and sidecars, summaries, journals, metrics, temps of ours). */
+function ourResults(outDir: string): { ours: string[]; foreign: string[] } {
+  const ours: string[] = [];
+  const foreign: string[] = [];
+  const sort = (dir: string, name: string, isOurs: boolean) => (isOurs ? ours : foreign).push(join(dir, name));
+  for (const e of existsSync(outDir) ? readdirSync(outDir, { withFileTypes: true }) : []) {
+    if (e.name === 'plan.json' || e.name === 'queue.json' || LOCK_FILE.test(e.name)) continue;
+    if (e.isDirectory() && e.name === RUNS_DIR) {
+      for (const name of readdirSync(runsDir(outDir))) sort(runsDir(outDir), name, OUR_RUN_FILES.test(name) || isTempName(name));
+    } else sort(outDir, e.name, e.isFile() && (OUR_TOP_FILES.test(e.name) || isTempName(e.name)));
+  }
+  return { ours, foreign };
+}
+
+/**
+ * `--fresh`: deletes every result lnsweep wrote in the folder and nothing else; keeps plan.json and queue.json. A
+ * folder without plan.json that holds anything lnsweep did not write is refused (OutDirError): it is most likely
+ * not an output folder at all, and `--out` was mistyped.
+ */
+export function clearResults(outDir: string): void {
+  refuseForeignFolder(outDir);
+  for (const path of ourResults(outDir).ours) rmSync(path, { force: true });
+  // runs/ goes too when only our files were in it, so a fresh folder looks like a new one
+  if (existsSync(runsDir(outDir)) && readdirSync(runsDir(outDir)).length === 0) rmSync(runsDir(outDir), { recursive: true });
+}
+
+/** Throws OutDirError when `outDir` has no plan.json yet holds files lnsweep did not write (see clearResults). */
+export function refuseForeignFolder(outDir: string): void {
+  const { foreign } = ourResults(outDir);
+  if (foreign.length > 0 && !existsSync(planPath(outDir))) {
+    throw new OutDirError(
+      `--fresh: ${outDir} holds no plan.json but holds ${foreign.length} file(s) lnsweep did not write ` +
+        `(${foreign.slice(0, 3).join(', ')}${foreign.length > 3 ? ', …' : ''}); nothing was deleted. ` +
+        `Give --out a new folder or an lnsweep output folder`,
+    );
+  }
 }
 
 /**

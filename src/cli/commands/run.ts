@@ -10,6 +10,7 @@ import { clearResults, runSweep, SweepControl } from '../../run/coordinator.js';
 import { PoolExecutor } from '../../run/executor.js';
 import { planPath } from '../../run/layout.js';
 import { scanOutDir } from '../../run/out-dir.js';
+import { planForFolder } from '../../run/ownership.js';
 import type { ProgressMode } from '../../run/progress.js';
 import { enqueueRuns } from '../../run/queue.js';
 import { planSweep, shardRuns, type Plan } from '../../sweep/index.js';
@@ -24,6 +25,8 @@ export interface RunArgs {
   shard?: string;
   engine?: Engine;
   fresh: boolean;
+  /** run this sweep beside the one the folder holds (see src/run/ownership.ts) */
+  add?: boolean;
   /** extra attempts for a failed run; default 0, and 2 in queue mode (another node may succeed) */
   retries?: number;
   progress: ProgressMode;
@@ -36,18 +39,19 @@ export async function runCommand(args: RunArgs): Promise<number> {
   if (!Number.isInteger(workers) || workers < 1) throw new UsageError(`--workers: must be a whole number ≥ 1 (got ${args.workers})`);
   const retries = args.retries ?? (args.queue ? 2 : 0);
   if (!Number.isInteger(retries) || retries < 0) throw new UsageError(`--retries: must be a whole number ≥ 0 (got ${args.retries})`);
-  const plan = planSweep(args.sweep, args.engine ? { engine: args.engine } : undefined);
-  const outDir = args.out ?? join('out', plan.name);
+  const expanded = planSweep(args.sweep, args.engine ? { engine: args.engine } : undefined);
+  const outDir = args.out ?? join('out', expanded.name);
+  const { plan, runs: ownRuns } = planForFolder(outDir, expanded, { fresh: args.fresh, add: args.add ?? false });
   if (args.queue) {
     if (args.shard !== undefined) throw new UsageError('--shard and --queue: a queue hands out runs itself; drop --shard');
-    return enqueueCommand(args.queue, plan, outDir, retries, args);
+    return enqueueCommand(args.queue, plan, ownRuns, outDir, retries, args);
   }
   const { shard, reason } = chooseShard(args.shard, process.env);
   if (shard && args.fresh) {
     throw new UsageError(`--fresh in a shard (${reason}) would delete the other shards' results: empty ${outDir} once, before the shards start`);
   }
   process.stderr.write(`[lnsweep] taking ${reason}\n`);
-  const runs = shard ? shardRuns(plan.runs, shard.k, shard.n) : plan.runs;
+  const runs = shard ? shardRuns(ownRuns, shard.k, shard.n) : ownRuns;
 
   const control = new SweepControl();
   // The coordinator says what each signal does, through the progress display (a direct write would tear the bar).
@@ -69,7 +73,7 @@ export async function runCommand(args: RunArgs): Promise<number> {
       control,
       part: shard ? shardPart(shard) : undefined,
     });
-    const resume = `npx lnsweep run ${args.sweep} --out ${outDir}${shard ? ` --shard ${shard.k}/${shard.n}` : ''}`;
+    const resume = `npx lnsweep run ${args.sweep} --out ${outDir}${args.add ? ' --add' : ''}${shard ? ` --shard ${shard.k}/${shard.n}` : ''}`;
     process.stderr.write(
       `[lnsweep] ${report.done} done, ${report.diverged} diverged, ${report.failed} failed, ` +
         `${report.skipped} already finished, ${report.pending} pending → ${outDir}\n`,
@@ -92,13 +96,20 @@ export async function runCommand(args: RunArgs): Promise<number> {
 }
 
 /** `run SWEEP --queue URL`: freeze the plan into the folder and enqueue what is not done; workers do the rest. */
-async function enqueueCommand(url: string, plan: Plan, outDir: string, retries: number, args: RunArgs): Promise<number> {
+async function enqueueCommand(
+  url: string,
+  plan: Plan,
+  ownRuns: readonly Plan['runs'][number][],
+  outDir: string,
+  retries: number,
+  args: RunArgs,
+): Promise<number> {
   if (args.fresh) clearResults(outDir);
   mkdirSync(outDir, { recursive: true });
   writeJsonAtomic(planPath(outDir), { ...plan, provenance: collectProvenance() });
   const scan = await scanOutDir(outDir, new Set(plan.runs.map((r) => r.run_id)), { repair: true });
   for (const c of scan.corrupt) process.stderr.write(`[lnsweep] run ${c.runId}: unreadable run file (${c.reason}); it will be redone\n`);
-  const todo = plan.runs.filter((r) => !scan.finished.has(r.run_id));
+  const todo = ownRuns.filter((r) => !scan.finished.has(r.run_id));
   const r = await asUsage(enqueueRuns({ url, plan, todo, outDir, attempts: retries + 1, fresh: args.fresh }));
   process.stderr.write(
     `[lnsweep] ${plan.name}: ${plan.runs.length} runs, ${scan.finished.size} already finished; queue ${r.queue}: ` +
