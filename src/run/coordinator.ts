@@ -81,6 +81,8 @@ export interface SweepReport {
   pending: number;
   corruptRedone: number;
   state: SweepState;
+  /** a run could not be written for lack of space (ENOSPC): dispatch stopped there */
+  diskFull: boolean;
 }
 
 export { clearResults } from './out-dir.js';
@@ -134,6 +136,7 @@ async function runLocked(opts: SweepOptions, log: (line: string) => void, contro
     pending: todo.length,
     corruptRedone: scan.corrupt.filter((c) => byId.has(c.runId)).length,
     state: 'running',
+    diskFull: false,
   };
   // Largest first: the long runs start early, so no worker sits alone on one at the end (LPT scheduling).
   const queue = [...todo].sort((a, b) => b.cost - a.cost || (a.run_id < b.run_id ? -1 : 1));
@@ -149,6 +152,12 @@ async function runLocked(opts: SweepOptions, log: (line: string) => void, contro
   };
 
   const record = (run: PlannedRun, outcome: RunOutcome) => {
+    if (outcome.status === 'failed' && outcome.error?.includes('ENOSPC') && !report.diskFull) {
+      // Every later run would compute for nothing and fail its write too: start no more, let the running ones end.
+      report.diskFull = true;
+      progress.log(`[lnsweep] the disk is full (${outcome.error}); starting no new runs, finishing the ${inFlight.size - 1} running`);
+      control.stop();
+    }
     const tries = (attempts.get(run.run_id) ?? 0) + 1;
     attempts.set(run.run_id, tries);
     if (outcome.status === 'failed' && tries <= (opts.retries ?? 0) && control.state === 'running') {
@@ -196,7 +205,7 @@ async function runLocked(opts: SweepOptions, log: (line: string) => void, contro
         });
     };
     control.onChange(() => {
-      if (control.state === 'stopping') {
+      if (control.state === 'stopping' && !report.diskFull) {
         progress.log(
           `[lnsweep] stopping: finishing the runs in progress (${inFlight.size}), starting no new ones; ` +
             `Ctrl-C (or SIGTERM) again aborts them`,

@@ -25,7 +25,7 @@ describe('a full disk', () => {
   const skip = mountSmallDisk(disk);
   afterAll(() => void (skip === null && spawnSync('umount', [disk])));
 
-  it.skipIf(skip !== null)(`fails the runs it cannot keep, names the file, and loses no finished run${skip ? ` (skipped: ${skip})` : ''}`, () => {
+  it.skipIf(skip !== null)(`stops dispatch at the first write it cannot keep, names the file, and loses no finished run${skip ? ` (skipped: ${skip})` : ''}`, () => {
     const out = join(disk, 'out');
     const r = runCli(['run', writeSweep(dir, 'fulldisk', SWEEP), '--out', out, '--workers', '1', '--progress', 'plain']);
     expect(r.code, r.stderr).toBe(1);
@@ -36,6 +36,9 @@ describe('a full disk', () => {
     expect(finished.length).toBeGreaterThan(0);
     expect(finished.length).toBeLessThan(6);
     for (const f of finished) expect(verifyArrowFile(join(out, 'runs', f)).ok).toBe(true);
-    expect(r.stderr).toContain(`${finished.length} done, 0 diverged, ${6 - finished.length} failed`);
+    // one worker: the run whose write failed is the only failure; the rest never started
+    expect(r.stderr).toContain(`${finished.length} done, 0 diverged, 1 failed, 0 already finished, ${5 - finished.length} pending`);
+    expect(r.stderr).toContain('starting no new runs');
+    expect(r.stderr).toContain(`the disk under ${out} is full. Every finished run is kept`);
   });
 });

@@ -78,6 +78,12 @@ export async function runCommand(args: RunArgs): Promise<number> {
       `[lnsweep] ${report.done} done, ${report.diverged} diverged, ${report.failed} failed, ` +
         `${report.skipped} already finished, ${report.pending} pending → ${outDir}\n`,
     );
+    if (report.diskFull) {
+      process.stderr.write(
+        `[lnsweep] stopped: the disk under ${outDir} is full. Every finished run is kept; free space, then resume with:\n  ${resume}\n`,
+      );
+      return EXIT_RUNS_FAILED;
+    }
     if (report.pending > 0) {
       process.stderr.write(`[lnsweep] interrupted; every finished run is kept. Resume with:\n  ${resume}\n`);
       return EXIT_INTERRUPTED;
