@@ -1,11 +1,12 @@
 /**
  * `lnsweep plan`, `lnsweep status`, `lnsweep merge`: look at a sweep before and after it runs.
  */
+import { removeLiveTemps } from '../../io/atomic.js';
 import { collectProvenance } from '../../io/index.js';
 import { mergeOutDir, sweepStatus } from '../../run/inspect.js';
 import { metricsPath, summaryPath } from '../../run/layout.js';
 import { planSweep } from '../../sweep/index.js';
-import { EXIT_OK, EXIT_RUNS_FAILED } from '../errors.js';
+import { EXIT_INTERRUPTED, EXIT_OK, EXIT_RUNS_FAILED } from '../errors.js';
 
 /** Prints one line per run: id, replicate and the parameters that vary across the plan. */
 export function planCommand(args: { sweep: string; json: boolean }): number {
@@ -36,7 +37,26 @@ export async function statusCommand(args: { dir: string }): Promise<number> {
 }
 
 export async function mergeCommand(args: { dir: string; parquet?: boolean }): Promise<number> {
-  const m = await mergeOutDir(args.dir, collectProvenance(), { parquet: args.parquet });
+  // A signal mid-write would leave a temp file of up to the whole sweep's size: remove it, then exit as interrupted.
+  const onSignal = () => {
+    removeLiveTemps();
+    process.stderr.write(`[lnsweep] merge interrupted; the run files are untouched: \`lnsweep merge ${args.dir}\` again\n`);
+    process.exit(EXIT_INTERRUPTED);
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  let m;
+  try {
+    m = await mergeOutDir(args.dir, collectProvenance(), { parquet: args.parquet });
+  } catch (err) {
+    // The folder was read; writing its tables failed (a full disk, a read-only folder): not bad input.
+    if ((err as Error).name !== 'ArrowFileError') throw err;
+    process.stderr.write(`${(err as Error).message}; the run files are untouched: free space and merge again\n`);
+    return EXIT_RUNS_FAILED;
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  }
   for (const s of m.skipped) process.stderr.write(`[lnsweep] skipped run ${s.runId}: ${s.reason}\n`);
   process.stdout.write(
     `${summaryPath(args.dir)}: ${m.summaryRows} runs\n${metricsPath(args.dir)}: ${m.metricsRows} rows\n`,
