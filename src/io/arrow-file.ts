@@ -75,14 +75,15 @@ export async function writeArrowFileStreamAtomic(
         }
         writer.finish();
       } catch (error) {
+        // a failed write closes the writer, so the loop's own error ("AsyncQueue is closed") is only its echo
+        const failedWrite = writeError as { cause: unknown } | null;
         try {
           writer.abort(error);
         } catch {
           // already closed by the failed write
         }
         await pump;
-        // a failed write closes the writer, so the loop's own error ("AsyncQueue is closed") is only its echo
-        throw writeError ? (writeError as { cause: unknown }).cause : error;
+        throw failedWrite ? failedWrite.cause : error;
       }
       await pump;
       if (writeError) throw (writeError as { cause: unknown }).cause;
