@@ -171,11 +171,18 @@ function runIdInFile(path: string): string | undefined {
 export function readPlan(outDir: string): Plan {
   const path = planPath(outDir);
   if (!existsSync(path)) throw new OutDirError(`${path}: no plan here; is ${outDir} the output folder of \`lnsweep run\`?`);
+  let plan: unknown;
   try {
-    return JSON.parse(readFileSync(path, 'utf8')) as Plan;
+    plan = JSON.parse(readFileSync(path, 'utf8'));
   } catch (err) {
     throw new OutDirError(`${path}: not a readable plan (${(err as Error).message})`, { cause: err });
   }
+  const p = plan as Partial<Plan> | null;
+  const sound =
+    typeof p === 'object' && p !== null && typeof p.name === 'string' && typeof p.seed === 'number' && Array.isArray(p.runs) &&
+    p.runs.every((r) => typeof r === 'object' && r !== null && typeof r.run_id === 'string' && typeof r.params === 'object');
+  if (!sound) throw new OutDirError(`${path}: not a plan lnsweep wrote (it needs name, seed and runs with run_id and params)`);
+  return plan as Plan;
 }
 
 /** An output folder that is not one, or is missing: bad input (exit status 2). */

@@ -121,10 +121,27 @@ replicates: 2
     // the holder's pid is dead on this host: its lock is stale and the next coordinator takes it
     const third = startCli(['run', slow, '--out', out, '--workers', '1', '--progress', 'plain']);
     await waitFor(third, 'to do');
-    third.kill('SIGINT');
-    await waitFor(third, 'stopping');
-    third.kill('SIGINT');
-    expect((await exited(third)).code).toBe(130);
+    third.kill('SIGKILL');
+    await exited(third);
+    expect(third.output()).toContain('2 runs, 0 already finished, 2 to do');
     expect(third.output()).not.toContain('in use');
+  });
+});
+
+describe('a plan.json of the wrong shape', () => {
+  it('is bad input for status, merge and run: one line naming the file, exit 2', () => {
+    const dir = tempDir();
+    const out = join(dir, 'out');
+    const a = writeSweep(dir, 'a', sweep('alpha', 1));
+    expect(runCli(['run', a, '--out', out]).code).toBe(0);
+    for (const content of ['null', '{"runs": 5}', '{"name": "alpha", "seed": 1, "runs": [5]}']) {
+      writeFileSync(join(out, 'plan.json'), content);
+      for (const args of [['status', out], ['merge', out], ['run', a, '--out', out]]) {
+        const r = runCli(args);
+        expect(r.code, `${args[0]} with ${content}: ${r.stderr}`).toBe(2);
+        expect(r.stderr.trim().split('\n')).toHaveLength(1);
+        expect(r.stderr).toContain(`${join(out, 'plan.json')}: not a plan lnsweep wrote`);
+      }
+    }
   });
 });
