@@ -43,9 +43,19 @@ export interface PlannedRun {
   cost: number;
 }
 
+/**
+ * What a run's numbers mean, beyond its id: bumped whenever the same parameters, seed and replicate would give other
+ * results, so that an output folder never mixes runs computed both ways (run ids do not change with it).
+ *   1  θ* drawn first from the data stream, which hashed n and teacher_norm
+ *   2  θ* from its own stream, seeded from d and teacher_sparsity alone (src/sweep/seeds.ts)
+ */
+export const RESULTS_VERSION = 2;
+
 /** plan.json */
 export interface Plan {
   format: 1;
+  /** RESULTS_VERSION of the tool that froze the plan; absent in folders written before it existed (version 1) */
+  results_version: number;
   name: string;
   seed: number;
   /** the sweep file as the user named it */
@@ -87,7 +97,33 @@ export function expandSweep(spec: SweepSpec, options: PlanOptions = {}): Planned
 /** Reads, validates and expands a sweep file into the plan that `run` freezes as plan.json. */
 export function planSweep(path: string, options: PlanOptions = {}): Plan {
   const spec = parseSweepShape(readSweepText(path), path);
-  return { format: 1, name: spec.name, seed: spec.seed, source: path, runs: resolve(spec, options) };
+  return { format: 1, results_version: RESULTS_VERSION, name: spec.name, seed: spec.seed, source: path, runs: resolve(spec, options) };
+}
+
+/**
+ * Refuses to resume into an output folder whose plan.json was frozen under another RESULTS_VERSION: its finished runs
+ * would be kept (same ids) beside runs computed differently. Nothing to check when the folder has no plan yet; the
+ * caller skips the check under --fresh, which deletes the old results. Throws SweepSpecError (exit 2) naming the folder.
+ */
+export function checkResultsVersion(planJsonPath: string, outDir: string): void {
+  let text: string;
+  try {
+    text = readFileSync(planJsonPath, 'utf8');
+  } catch {
+    return;
+  }
+  let version: unknown = 1;
+  try {
+    const found = (JSON.parse(text) as { results_version?: unknown }).results_version;
+    if (found !== undefined) version = found;
+  } catch {
+    return; // an unreadable plan holds no results to protect; it is rewritten
+  }
+  if (version === RESULTS_VERSION) return;
+  const reason =
+    `holds results of lnsweep results version ${JSON.stringify(version)}, and this lnsweep computes version ` +
+    `${RESULTS_VERSION} (θ* has its own random stream), so runs would mix; use --fresh to delete them, or another --out`;
+  throw new SweepSpecError(outDir, [{ path: '', reason }]);
 }
 
 function readSweepText(path: string): string {
