@@ -2,8 +2,8 @@
  * From a sweep file to the frozen plan: every run's id, replicate, fully resolved parameters and estimated cost.
  *
  * Expansion is pure and deterministic. A run's parameters are defaults ← base ← grid point ← zip values, then
- * lr = lr_rule / (alpha²·width) (rounded to 12 significant digits), then `kernel` resolved by resolveKernel, so 'auto'
- * never reaches a plan. The runs come in this order: grid keys sorted, their product taken with the first key
+ * lr = lr_rule / (alpha²·width) (rounded to 12 significant digits), then steps (and log_every) from steps_rule
+ * (stepsFromRule), then `kernel` resolved by resolveKernel, so 'auto' never reaches a plan. The runs come in this order: grid keys sorted, their product taken with the first key
  * outermost; then the zip groups in file order; then the lr_rule values; the replicate index (0-based) innermost.
  * A run whose id was already produced is dropped (the first stays). Example:
  *
@@ -26,11 +26,12 @@
 import { readFileSync } from 'node:fs';
 import { estimateRunCost, resolveKernel } from '../core/kernel-choice.js';
 import { defaultParams, PARAM_KEYS } from '../core/params.js';
+import { meanNoiseVariance } from '../core/theory.js';
 import type { Engine, RunParams } from '../core/types.js';
 import { checkRun, type Origins } from './checks.js';
 import { SweepSpecError, type SweepProblem } from './errors.js';
 import { runIdOf, type RunId } from './ids.js';
-import { parseSweepShape, type ParamLists, type SweepSpec } from './spec.js';
+import { parseSweepShape, type ParamLists, type StepsRule, type SweepSpec } from './spec.js';
 import { round12, type ParamKey, type ParamValue } from './values.js';
 
 export interface PlannedRun {
@@ -126,6 +127,28 @@ export function checkResultsVersion(planJsonPath: string, outDir: string): void 
   throw new SweepSpecError(outDir, [{ path: '', reason }]);
 }
 
+/**
+ * steps_rule, after lr is resolved: the run lasts `noise_time` units of the Phase I time scale 1/(η²σ̄²) (σ̄² the
+ * noise variance averaged over the schedule, src/core/theory.ts), so every cell of a σ × α × width sweep sees the same
+ * number of e-folds of its norm decay, capped at max_steps (and max_steps when σ̄² = 0). `log_rows` gives each run
+ * about that many metric rows whatever its length, so short runs keep a resolved trajectory. Rounded to 12
+ * significant digits before the ceiling, so that 10/(1e-3²·10) is 1e6 steps on every platform, not 1e6 + 1.
+ */
+export function stepsFromRule(rule: StepsRule, p: Pick<RunParams, 'lr' | 'sigma' | 'noise' | 'noise_schedule'>): number {
+  const rate = p.lr * p.lr * meanNoiseVariance(p);
+  if (!(rate > 0)) return rule.max_steps;
+  return Math.min(rule.max_steps, Math.max(1, Math.ceil(round12(rule.noise_time / rate))));
+}
+
+function applyStepsRule(rule: StepsRule, draft: RunParams, origins: Origins): void {
+  draft.steps = stepsFromRule(rule, draft);
+  origins.steps = 'steps_rule.noise_time';
+  if (rule.log_rows !== undefined) {
+    draft.log_every = Math.ceil(draft.steps / rule.log_rows);
+    origins.log_every = 'steps_rule.log_rows';
+  }
+}
+
 function readSweepText(path: string): string {
   try {
     return readFileSync(path, 'utf8');
@@ -195,6 +218,7 @@ function resolve(spec: SweepSpec, options: PlanOptions): PlannedRun[] {
         origins.lr = origin;
       }
     });
+    if (spec.stepsRule) applyStepsRule(spec.stepsRule, draft as unknown as RunParams, origins);
     if (options.engine) draft.engine = options.engine;
 
     // a fresh object in PARAM_KEYS order, so plan.json reads the same way for every run
