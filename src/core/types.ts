@@ -88,6 +88,7 @@ export const METRIC_NAMES = [
   'phase2_frac',
   'balance_mean',
   'kernel_dist',
+  'a_step_abs_mean',
 ] as const;
 export type MetricName = (typeof METRIC_NAMES)[number];
 

@@ -70,6 +70,11 @@ export async function trainTfjs(params: TrainParams, seeds: RunSeeds, hooks: Tra
         hooks.onProgress?.(t);
         if (hooks.shouldAbort?.()) throw abortError(t);
       }
+      if ((t + 1) % logEvery === 0 || t + 1 === steps) {
+        // a_step_abs_mean at the coming row needs a(t) beside a(t+1): one extra read of the weights per row
+        model.readInto(view.M, view.v);
+        metrics.holdPrevious();
+      }
       model.step(t, stream);
     }
   } finally {
