@@ -48,7 +48,8 @@ export interface PlannedRun {
  * What a run's numbers mean, beyond its id: bumped whenever the same parameters, seed and replicate would give other
  * results, so that an output folder never mixes runs computed both ways (run ids do not change with it).
  *   1  θ* drawn first from the data stream, which hashed n and teacher_norm
- *   2  θ* from its own stream, seeded from d and teacher_sparsity alone (src/sweep/seeds.ts)
+ *   2  θ* from its own stream, seeded from d and teacher_sparsity alone (src/sweep/seeds.ts); the real-data
+ *      linearised baseline trained by gd on the clean labels (src/engines/realdata/model.ts)
  */
 export const RESULTS_VERSION = 2;
 
