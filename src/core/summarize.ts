@@ -1,7 +1,7 @@
 /**
  * A run's trajectory reduced to the summary-table numbers of SPEC §6: the last value of each metric, the first
- * logged step at which the paper's phase markers are reached, and what theory.ts needs for its predictions. Pure; the run layer calls it when a run finishes and
- * again when the summary is rebuilt from run files.
+ * logged step at which the paper's phase markers are reached, and what theory.ts needs for its predictions. Pure;
+ * the run layer calls it when a run finishes and again when the summary is rebuilt from run files.
  */
 import { METRIC_NAMES, type MetricColumns, type MetricName } from './types.js';
 

@@ -99,7 +99,8 @@ export function expandSweep(spec: SweepSpec, options: PlanOptions = {}): Planned
 /** Reads, validates and expands a sweep file into the plan that `run` freezes as plan.json. */
 export function planSweep(path: string, options: PlanOptions = {}): Plan {
   const spec = parseSweepShape(readSweepText(path), path);
-  return { format: 1, results_version: RESULTS_VERSION, name: spec.name, seed: spec.seed, source: path, runs: resolve(spec, options) };
+  const runs = resolve(spec, options);
+  return { format: 1, results_version: RESULTS_VERSION, name: spec.name, seed: spec.seed, source: path, runs };
 }
 
 /**
