@@ -31,6 +31,9 @@ export interface KernelImpl {
   /** ‖w_i(0)‖² per neuron */
   readonly w0n2: Float64Array;
   neuronColumns(thetaStar: Float64Array, out: NeuronColumns): void;
+  /** (1/m) Σ_i |a_i − a_i'| where a' is the second layer whose stepped form (v) was `vPrev`: the per-step movement
+   * of a, the quantity the paper plots for its oscillation. */
+  aStepAbsMean(vPrev: Float64Array): number;
   /** W (m×d) and a as fresh dense arrays (subspace: forms QC, O(m·k·d)); for tests and other engines */
   denseWeights(): Network;
 }

@@ -75,6 +75,7 @@ export function createSubspaceKernel(net: Network, m: number, d: number, wasm = 
   const packed = new Float64Array(k * (k + 1));
   const p = new Float64Array(k);
   const D = new Float64Array(k * d);
+  const dv = new Float64Array(k);
 
   return {
     kind: 'subspace',
@@ -146,6 +147,17 @@ export function createSubspaceKernel(net: Network, m: number, d: number, wasm = 
         a[ib] = ab;
         ip[ib] = pb;
       }
+    },
+    /** a − a' = Q(c − c'): per neuron one k-dot with the row q_i, m·k FMA in all. */
+    aStepAbsMean(vPrev: Float64Array): number {
+      for (let l = 0; l < k; l++) dv[l] = v[l] - vPrev[l];
+      let s = 0;
+      for (let i = 0, qo = 0; i < m; i++, qo += k) {
+        let x = 0;
+        for (let l = 0; l < k; l++) x += Q[qo + l] * dv[l];
+        s += Math.abs(x);
+      }
+      return s / m;
     },
     denseWeights(): Network {
       const W = new Float64Array(m * d);

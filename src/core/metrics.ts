@@ -7,7 +7,7 @@
  * S = X_pᵀX_p, ⟨K₀, K⟩_F = tr(A₀ S A S) and ‖K‖²_F = tr(A S A S), so with P = A S (d×d) both are Σ_ij P_ij P'_ji.
  *
  * Cost per row: rows·d²/2 (MᵀM) + n·d (train loss) + d³ (P = A S) + the kernel's per-neuron pass + 8·m for the
- * reductions. All scratch is allocated once, here.
+ * reductions + m·rows for a_step_abs_mean (m·k on the subspace kernel, m on the dense one). All scratch is allocated once, here.
  */
 import type { Dataset } from './data.js';
 import { allocNeuronColumns, type KernelImpl, type NeuronColumns } from './kernel-api.js';
@@ -36,6 +36,9 @@ export class MetricComputer {
   private readonly n: number;
   private readonly lr: number;
   private readonly starNorm: number;
+  /** the kernel's v one step before the coming metric row (holdPrevious), for a_step_abs_mean */
+  private readonly vPrev: Float64Array;
+  private hasPrev = false;
 
   constructor(params: TrainParams, private readonly data: Dataset, private readonly kernel: KernelImpl) {
     const { d, n, width: m } = params;
@@ -44,6 +47,7 @@ export class MetricComputer {
     this.n = n;
     this.lr = params.lr;
     this.cols = allocNeuronColumns(m);
+    this.vPrev = new Float64Array(kernel.rows);
     this.theta = new Float64Array(d);
     this.G = new Float64Array(d * d);
     this.S = new Float64Array(d * d);
@@ -120,6 +124,22 @@ export class MetricComputer {
     return loss / n;
   }
 
+  /**
+   * Keeps the second layer as it is now, one step before a metric row: that row's a_step_abs_mean is then
+   * (1/m) Σ|a_i(t) − a_i(t−1)|, the backward difference (the paper writes the forward one, which the last row could
+   * not have). The driver calls this between the last two steps before each logged row; a row without it (step 0,
+   * or a divergence or snapshot row between log steps) gets NaN. O(rows).
+   */
+  holdPrevious(): void {
+    this.vPrev.set(this.kernel.v);
+    this.hasPrev = true;
+  }
+
+  /** Forgets a held layer whose step did not complete (a diverged step). */
+  dropPrevious(): void {
+    this.hasPrev = false;
+  }
+
   /** Fills out[METRIC_INDEX[name]] for every metric, and this.cols with the per-neuron columns. */
   row(out: Float64Array): void {
     const { d, m, theta, lr } = this;
@@ -170,6 +190,8 @@ export class MetricComputer {
     out[METRIC_INDEX.lazy_frac] = lazy / m;
     out[METRIC_INDEX.lazy_frac_rel] = lazyRel / m;
     out[METRIC_INDEX.phase2_frac] = phase2 / m;
+    out[METRIC_INDEX.a_step_abs_mean] = this.hasPrev ? this.kernel.aStepAbsMean(this.vPrev) : NaN;
+    this.hasPrev = false;
   }
 
   /** G = MᵀM (= WᵀW), ‖a‖², ‖W‖²_F. O(rows·d²/2). */

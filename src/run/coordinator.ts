@@ -9,7 +9,7 @@
 import { mkdirSync } from 'node:fs';
 import { basename } from 'node:path';
 import { openJournal, writeJsonAtomic } from '../io/index.js';
-import type { Plan, PlannedRun } from '../sweep/plan.js';
+import { checkResultsVersion, type Plan, type PlannedRun } from '../sweep/plan.js';
 import type { RunExecutor } from './executor.js';
 import {
   partJournalPath,
@@ -92,6 +92,8 @@ export async function runSweep(opts: SweepOptions): Promise<SweepReport> {
   const { outDir } = opts;
   const log = opts.log ?? ((line: string) => process.stderr.write(line + '\n'));
   const control = opts.control ?? new SweepControl();
+  // before anything is written: results of another RESULTS_VERSION must not mix with this one's
+  if (!opts.fresh) checkResultsVersion(planPath(outDir), outDir);
   mkdirSync(outDir, { recursive: true });
   const lock = lockFolder(outDir, opts.part);
   try {

@@ -142,6 +142,8 @@ async function enqueueCommand(
   const { planPath } = await import('../../run/layout.js');
   const { scanOutDir } = await import('../../run/out-dir.js');
   const { enqueueRuns } = await import('../../run/queue.js');
+  const { checkResultsVersion } = await import('../../sweep/index.js');
+  if (!args.fresh) checkResultsVersion(planPath(outDir), outDir);
   if (args.fresh) clearResults(outDir);
   writeJsonAtomic(planPath(outDir), { ...plan, provenance: sweepProvenance(collectProvenance(), plan) });
   const scan = await scanOutDir(outDir, new Set(plan.runs.map((r) => r.run_id)), { repair: true });
