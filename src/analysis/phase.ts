@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import type { SummaryRow } from '../io/index.js';
 import { writeFileAtomic } from '../io/index.js';
 import { buildCells, type Agg } from './cells.js';
-import { phaseSpec } from './phase-spec.js';
+import { phaseAndSpreadSpec } from './phase-spec.js';
 import { renderSvg } from './render.js';
 import { determinedBy, isNumericParam, loadSweep, varyingParams, zColumns, type ParamKey } from './sweep-data.js';
 
@@ -38,7 +38,7 @@ export async function phaseSvg(rows: readonly SummaryRow[], o: PhaseOptions): Pr
   const used = new Set<string>([o.x, o.y, ...(o.facet ? [o.facet] : [])]);
   const pooled = varyingParams(rows).filter((k) => !used.has(k) && !determinedBy(rows, k, [...used] as ParamKey[]));
   const cells = buildCells(rows, o);
-  const svg = await renderSvg(phaseSpec({ cells, ...o, pooled }));
+  const svg = await renderSvg(phaseAndSpreadSpec({ cells, ...o, pooled }));
   return { svg, pooled };
 }
 
