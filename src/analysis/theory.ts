@@ -137,14 +137,18 @@ export function panelSentence(d: PanelData): string {
   const left: string[] = [];
   if (d.noPrediction) left.push(`${runs(d.noPrediction)} with no prediction (σ = 0, SAM, GD or real data)`);
   if (d.noMeasurement) {
-    const late = d.panel.marker ? `; theory places ${d.missingPredictedLate} of them after the run's last step too` : '';
+    const late = !d.panel.marker
+      ? ''
+      : d.panel.bound
+        ? `; the bound lies beyond the run's last step for ${d.missingPredictedLate} of them`
+        : `; theory places ${d.missingPredictedLate} of them after the run's last step too`;
     left.push(`${runs(d.noMeasurement)} with no measurement (${d.panel.noMeasurement}${late})`);
   }
   if (d.nonPositive) left.push(`${runs(d.nonPositive)} with a measured value ≤ 0`);
   const leftOut = left.length ? ` Left out: ${left.join('; ')}.` : '';
   if (!s) {
     const why = d.considered === 0 ? 'no run has finished' : 'no finished run has both values';
-    return `${d.panel.title}: not drawn, ${why} (of ${runs(d.considered)} finished).${leftOut}`;
+    return `${d.panel.title}: not drawn, ${why} (of ${d.considered} finished).${leftOut}`;
   }
   const spread = `middle 80% ${fmt(s.p10)}–${fmt(s.p90)}`;
   const head = d.panel.bound
