@@ -61,10 +61,13 @@ const FACET_GAP = 25;
 const LEGEND_W = 230;
 const LOG_COLOUR_DECADES = 1e4;
 
-/** Facet columns that fit the page with one legend column beside them. */
+/**
+ * Facet columns that fit the page with one legend column beside them, balanced over the rows they need (five facets
+ * where four fit go 3 + 2, not 4 + 1).
+ */
 export function facetColumns(facets: number, panelWidth = PANEL_W): number {
   const fit = Math.max(1, Math.floor((PAGE_WIDTH - LEGEND_W - AXIS_W) / (panelWidth + FACET_GAP)));
-  return Math.min(facets, fit);
+  return Math.ceil(facets / Math.ceil(facets / fit));
 }
 
 /** The aggregate's figure: the value panel with its overlays. */

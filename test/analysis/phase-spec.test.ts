@@ -22,9 +22,9 @@ function input(facets: number, extra: Partial<PhaseSpecInput> = {}): PhaseSpecIn
 }
 
 describe('facet wrapping', () => {
-  it('puts as many facets in a row as the page holds beside one legend column', () => {
-    // (1300 − 230 legend − 90 axis) / (220 panel + 25 gap) = 4
-    expect([1, 3, 4, 5, 6].map((n) => facetColumns(n, 220))).toEqual([1, 3, 4, 4, 4]);
+  it('puts as many facets in a row as the page holds beside one legend column, balanced over the rows', () => {
+    // (1300 − 230 legend − 90 axis) / (220 panel + 25 gap) = 4 fit; 5 → 3 + 2, 7 → 4 + 3, 9 → 3 + 3 + 3
+    expect([1, 3, 4, 5, 6, 7, 8, 9].map((n) => facetColumns(n, 220))).toEqual([1, 3, 4, 3, 3, 4, 4, 3]);
     expect(facetColumns(6, 600)).toBe(1);
   });
 
