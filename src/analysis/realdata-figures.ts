@@ -52,7 +52,7 @@ const fin = (x: number): number | null => (Number.isFinite(x) ? x : null);
 
 function panel(field: string, title: string, logY: boolean) {
   return {
-    width: 260,
+    width: 220, // four panels and their axes fit a 1400 px window
     height: 200,
     title,
     mark: { type: 'line', strokeWidth: 1.5, clip: true },
