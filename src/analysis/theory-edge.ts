@@ -4,7 +4,7 @@
  * reached), and the predicted contour pred_phase1_steps = steps as a curve over the cells.
  */
 import type { SummaryRow } from '../io/index.js';
-import { buildCells, type Cell } from './cells.js';
+import { axisKind, buildCells, type AxisKind, type Cell } from './cells.js';
 import { paramShort } from './labels.js';
 import { fmt } from './render.js';
 import type { ParamKey } from './sweep-data.js';
@@ -56,4 +56,33 @@ export function edgeAgreement(rows: readonly SummaryRow[], axes: Axes): EdgeAgre
     }
   }
   return out;
+}
+
+/**
+ * One facet's grid of ln(pred_phase1_steps / steps), the median over replicates at each (x, y) grid point: theory's
+ * edge is its level 0. `values[j][i]` belongs to (xs[i], ys[j]); null where a cell has no prediction (σ = 0, SAM, GD,
+ * real data) or no finished run. Axes keep the diagram's kinds, so a curve is interpolated as the cells are drawn.
+ */
+export interface EdgeGrid {
+  facet: number | string | null;
+  xs: number[];
+  ys: number[];
+  xKind: AxisKind;
+  yKind: AxisKind;
+  values: (number | null)[][];
+}
+
+export function edgeGrids(rows: readonly SummaryRow[], axes: Axes): EdgeGrid[] {
+  const cells = buildCells(rows, { ...axes, z: 'pred_phase1_steps', agg: 'median' });
+  const xs = [...new Set(cells.map((c) => c.x))].sort((a, b) => a - b);
+  const ys = [...new Set(cells.map((c) => c.y))].sort((a, b) => a - b);
+  const facets = [...new Set(cells.map((c) => c.facet))];
+  return facets.map((facet) => {
+    const values = ys.map(() => xs.map((): number | null => null));
+    for (const c of cells) {
+      if (c.facet !== facet || c.kind !== 'value' || !((c.value as number) > 0)) continue;
+      values[ys.indexOf(c.y)][xs.indexOf(c.x)] = Math.log((c.value as number) / c.lastStep);
+    }
+    return { facet, xs, ys, xKind: axisKind(xs), yKind: axisKind(ys), values };
+  });
 }
