@@ -10,6 +10,10 @@ import { quantile } from './cells.js';
 import { fmt } from './render.js';
 import { zValue } from './sweep-data.js';
 
+/**
+ * Axis titles are kept under ~25 characters: vega sizes a panel by estimated text widths, and a y title longer than the
+ * panel's height pushes that panel's title up, out of line with its neighbours'.
+ */
 export interface TheoryPanel {
   id: string;
   title: string;
@@ -36,17 +40,17 @@ export interface TheoryPanel {
 export const THEORY_PANELS: readonly TheoryPanel[] = [
   {
     id: 'decay', title: '(a) Phase I decay rate of mean ‖wᵢ‖²', measured: 'norm_decay_rate', predicted: 'pred_norm_decay_rate',
-    measuredTitle: 'measured rate (1/step)', predictedTitle: 'predicted η²(σ̄² + 2L̄) (1/step)', bound: false,
+    measuredTitle: 'measured (1/step)', predictedTitle: 'predicted η²(σ̄² + 2L̄) (1/step)', bound: false,
     noMeasurement: 'run shorter than the fit window', marker: false,
   },
   {
     id: 'phase1', title: '(b) end of Phase I', measured: 'phase2_step_50', predicted: 'pred_phase1_steps',
-    measuredTitle: 'measured: Phase II fraction ≥ 0.5 (step)', predictedTitle: 'predicted ln(‖w(0)‖²/η) / rate (steps)', bound: false,
+    measuredTitle: 'measured: 50% in Phase II', predictedTitle: 'predicted ln(‖w(0)‖²/η) / rate (steps)', bound: false,
     noMeasurement: 'Phase II fraction never reached 0.5', marker: true,
   },
   {
     id: 'lazy', title: '(c) lazy escape against Theorem 2', measured: 'lazy_escape_step', predicted: 't1_bound',
-    measuredTitle: 'measured: every neuron escaped (step)', predictedTitle: 'bound T₁ (steps)', bound: true,
+    measuredTitle: 'measured: all escaped', predictedTitle: 'bound T₁ (steps)', bound: true,
     noMeasurement: 'some neuron never left its lazy ball', marker: true,
   },
 ];
@@ -178,15 +182,15 @@ function scatterPanel(d: PanelData, sigmas: number[], widths: number[]) {
   const lo = Math.min(...values) / 2.5;
   const hi = Math.max(...values) * 2.5;
   const scale = { type: 'log', domain: [lo, hi], nice: false };
-  const x = { field: 'x', type: 'quantitative', scale, title: d.panel.predictedTitle, axis: { format: '.0e', tickCount: 5 } };
-  const y = { field: 'y', type: 'quantitative', scale, title: d.panel.measuredTitle, axis: { format: '.0e', tickCount: 5 } };
+  const x = { field: 'x', type: 'quantitative', scale, title: d.panel.predictedTitle, axis: { format: '.0e', tickCount: 5, labelFlush: true } };
+  const y = { field: 'y', type: 'quantitative', scale, title: d.panel.measuredTitle, axis: { format: '.0e', tickCount: 5, labelFlush: true } };
   return {
     title: d.panel.title,
     width: 280,
     height: 280,
     layer: [
       {
-        data: { values: [{ x: lo, y: lo / 2, y2: lo * 2 }, { x: hi, y: hi / 2, y2: hi * 2 }] },
+        data: { values: factor2Band(lo, hi) },
         mark: { type: 'area', color: '#e6e6e6', opacity: 0.8, clip: true, aria: false },
         encoding: { x, y, y2: { field: 'y2' } },
       },
@@ -208,4 +212,13 @@ function scatterPanel(d: PanelData, sigmas: number[], widths: number[]) {
       },
     ],
   };
+}
+
+/**
+ * The band x/2 ≤ y ≤ 2x cut to the square [lo, hi]² (hi/lo > 4): its edges are straight on log-log axes between the
+ * corners x = lo, 2·lo, hi/2, hi. Cut here rather than by clipping, since vega sizes a panel (and places its title) by
+ * its marks' unclipped bounds.
+ */
+export function factor2Band(lo: number, hi: number): { x: number; y: number; y2: number }[] {
+  return [lo, 2 * lo, hi / 2, hi].map((x) => ({ x, y: Math.max(x / 2, lo), y2: Math.min(2 * x, hi) }));
 }

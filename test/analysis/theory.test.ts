@@ -72,11 +72,13 @@ describe('a theory panel', () => {
     // values span 0.25e-4 … 2e-4; the domain is padded by 2.5 either side
     const [lo, hi] = [0.25e-4 / 2.5, 2e-4 * 2.5];
     expect(band.data.values).toEqual([
-      { x: expect.closeTo(lo, 18), y: expect.closeTo(lo / 2, 18), y2: expect.closeTo(lo * 2, 18) },
-      { x: expect.closeTo(hi, 15), y: expect.closeTo(hi / 2, 15), y2: expect.closeTo(hi * 2, 15) },
+      { x: expect.closeTo(lo, 18), y: expect.closeTo(lo, 18), y2: expect.closeTo(2 * lo, 18) },
+      { x: expect.closeTo(2 * lo, 18), y: expect.closeTo(lo, 18), y2: expect.closeTo(4 * lo, 18) },
+      { x: expect.closeTo(hi / 2, 15), y: expect.closeTo(hi / 4, 15), y2: expect.closeTo(hi, 15) },
+      { x: expect.closeTo(hi, 15), y: expect.closeTo(hi / 2, 15), y2: expect.closeTo(hi, 15) },
     ]);
-    expect(diagonal.data.values).toEqual([{ x: band.data.values[0].x, y: band.data.values[0].x }, { x: band.data.values[1].x, y: band.data.values[1].x }]);
-    expect(points.encoding.x.scale).toEqual({ type: 'log', domain: [band.data.values[0].x, band.data.values[1].x], nice: false });
+    expect(diagonal.data.values).toEqual([{ x: band.data.values[0].x, y: band.data.values[0].x }, { x: band.data.values[3].x, y: band.data.values[3].x }]);
+    expect(points.encoding.x.scale).toEqual({ type: 'log', domain: [band.data.values[0].x, band.data.values[3].x], nice: false });
     expect(points.encoding.y.scale).toEqual(points.encoding.x.scale);
     expect(points.encoding.color).toMatchObject({ field: 'sigma', scale: { domain: [1, 2, 3, 4] } });
     expect(points.encoding.shape).toMatchObject({ field: 'width', scale: { domain: [100, 400] } });
