@@ -171,14 +171,16 @@ function overlayLayers(input: PhaseSpecInput): object[] {
   if (drawn.length === 0) return [];
   const pos = positions(input);
   const scale = (range: unknown[]) => ({ domain: drawn.map((o) => o.label), range });
+  const path = { ...pos.point, detail: { field: 'curve', type: 'nominal' }, order: { field: 'order', type: 'quantitative' } };
+  const curves = { filter: "datum.row === 'curve'" };
   return [
+    // a white halo under each curve keeps it visible on dark and light cells alike
+    { transform: [curves], mark: { type: 'line', stroke: 'white', strokeWidth: 4.5, opacity: 0.75, clip: true, aria: false }, encoding: path },
     {
-      transform: [{ filter: "datum.row === 'curve'" }],
+      transform: [curves],
       mark: { type: 'line', strokeWidth: 2.2, clip: true, aria: false },
       encoding: {
-        ...pos.point,
-        detail: { field: 'curve', type: 'nominal' },
-        order: { field: 'order', type: 'quantitative' },
+        ...path,
         stroke: { field: 'overlay', type: 'nominal', title: 'curve', scale: scale(drawn.map((o) => o.colour)), legend: { labelLimit: 400, symbolType: 'stroke' } },
         strokeDash: { field: 'overlay', type: 'nominal', title: 'curve', scale: scale(drawn.map((o) => o.dash)), legend: { labelLimit: 400, symbolType: 'stroke' } },
       },

@@ -19,7 +19,8 @@ import { phaseSpec, spreadSpec, type Overlay } from './phase-spec.js';
 import { fmt, renderSvg } from './render.js';
 import { chooseRuns, fig2Spec, onOffSpec, scatterSpec, snapshotRows, trajectoryRows } from './run-figures.js';
 import { chooseAxes, determinedBy, loadSweep, varyingParams, zColumns as zColumnsOf, type ParamKey, type SweepData } from './sweep-data.js';
-import { theorySection } from './theory-section.js';
+import { phase1EdgeOverlay } from './theory-edge.js';
+import { hasPredictions, theorySection } from './theory-section.js';
 
 export interface ReportContext {
   data: SweepData;
@@ -40,7 +41,9 @@ const SECTIONS: readonly Section[] = [
 ];
 
 /** Curves drawn over every phase diagram of the report, in this order (each may give none). */
-const OVERLAYS: readonly ((ctx: ReportContext) => Overlay[])[] = [];
+const OVERLAYS: readonly ((ctx: ReportContext) => Overlay[])[] = [
+  (ctx) => (ctx.axes && hasPredictions(ctx.data.rows) ? [phase1EdgeOverlay(ctx.data.rows, ctx.axes)] : []),
+];
 
 /** The summary columns drawn as phase diagrams, in this order, when present. */
 const KEY_COLUMNS = [
@@ -129,7 +132,7 @@ async function phaseSection(ctx: ReportContext): Promise<string> {
     const details = spread ? `<details><summary>spread across replicates (IQR per cell)</summary>${await renderSvg(spread)}</details>` : '';
     figures.push(`<figure id="phase-${z}">${svg}<figcaption>${caption}</figcaption>${details}</figure>`);
   }
-  return `<section><h2>Phase diagrams</h2><p class="note">Median over replicates per cell; the spread across replicates is folded under each diagram. Hover a cell for its runs. Red ✕: diverged; grey θ→0: collapsed; light grey &gt;T: threshold not reached by the last step. Redraw any of them with <code>lnsweep phase DIR --x ${axes.x} --y ${axes.y} --z COLUMN</code>.</p>
+  return `<section><h2>Phase diagrams</h2><p class="note">Median over replicates per cell; the spread across replicates is folded under each diagram. Hover a cell for its runs. Red ✕: diverged; grey θ→0: collapsed; light grey &gt;T: threshold not reached by the last step.${overlays.some((o) => o.points.length > 1) ? ' Curves drawn over the cells are named in each legend; the dashed black one is where theory puts the end of Phase I at the run\'s last step (Phase I ends within the run on the side of shorter predicted times: see "Theory against measurement").' : ''} Redraw any of them with <code>lnsweep phase DIR --x ${axes.x} --y ${axes.y} --z COLUMN</code>.</p>
 ${figures.join('\n')}</section>`;
 }
 

@@ -5,9 +5,16 @@
  */
 import type { SummaryRow } from '../io/index.js';
 import { axisKind, buildCells, type AxisKind, type Cell } from './cells.js';
+import { gridCells, levelCurves } from './contour.js';
 import { paramShort } from './labels.js';
+import type { Overlay } from './phase-spec.js';
 import { fmt } from './render.js';
 import type { ParamKey } from './sweep-data.js';
+
+/** Parameters theory's rates and times depend on: its edge is drawn on diagrams whose two axes are among them. */
+export const THEORY_PARAMS: readonly ParamKey[] = ['sigma', 'alpha', 'width', 'lr'];
+
+export const EDGE_LABEL = "theory: Phase I ends at the run's last step";
 
 export interface EdgeAgreement {
   /** cells with a prediction and a finished run */
@@ -85,4 +92,19 @@ export function edgeGrids(rows: readonly SummaryRow[], axes: Axes): EdgeGrid[] {
     }
     return { facet, xs, ys, xKind: axisKind(xs), yKind: axisKind(ys), values };
   });
+}
+
+/**
+ * The predicted edge as an overlay: the level 0 of each facet's edge grid (contour.ts, interpolated in log space on a
+ * log axis). Cells without a prediction stop the curve. Empty unless both axes are among THEORY_PARAMS.
+ */
+export function phase1EdgeOverlay(rows: readonly SummaryRow[], axes: Axes): Overlay {
+  const overlay: Overlay = { label: EDGE_LABEL, colour: '#000000', dash: [6, 3], points: [] };
+  if (!THEORY_PARAMS.includes(axes.x) || !THEORY_PARAMS.includes(axes.y)) return overlay;
+  const points = edgeGrids(rows, axes).flatMap((g) => {
+    const cells = gridCells(g.xs, g.ys, (x, y) => g.values[g.ys.indexOf(y)][g.xs.indexOf(x)] ?? NaN);
+    const lines = levelCurves(cells, 0, { xLog: g.xKind === 'log', yLog: g.yKind === 'log' });
+    return lines.flatMap((line, segment) => line.map((p) => ({ facet: g.facet, segment, x: p.x, y: p.y })));
+  });
+  return { ...overlay, points };
 }

@@ -5,12 +5,9 @@
  */
 import type { SummaryRow } from '../io/index.js';
 import { fmt, renderSvg } from './render.js';
-import { edgeAgreement, type EdgeAgreement } from './theory-edge.js';
+import { edgeAgreement, THEORY_PARAMS, type EdgeAgreement } from './theory-edge.js';
 import { panelData, panelSentence, theorySpec, THEORY_PANELS } from './theory.js';
 import { varyingParams, type ParamKey } from './sweep-data.js';
-
-/** Parameters the theory's rates and times depend on: the section appears when the sweep varies one of them. */
-export const THEORY_PARAMS: readonly ParamKey[] = ['sigma', 'alpha', 'width', 'lr'];
 
 /** True when some run carries the predicted columns (folders written before they existed do not). */
 export const hasPredictions = (rows: readonly SummaryRow[]): boolean =>
@@ -35,7 +32,7 @@ export async function theorySection(rows: readonly SummaryRow[], axes: TheoryAxe
   const drawn = data.filter((d) => d.points.length > 0);
   const figure = drawn.length > 0 ? `<figure id="theory-scatter">${await renderSvg(theorySpec(drawn))}</figure>` : '';
   const sentences = data.map((d) => `<li id="theory-${d.panel.id}">${esc(panelSentence(d))}</li>`);
-  if (axes) sentences.push(`<li id="theory-edge">${esc(edgeSentence(edgeAgreement(rows, axes)))}</li>`);
+  if (axes && THEORY_PARAMS.includes(axes.x) && THEORY_PARAMS.includes(axes.y)) sentences.push(`<li id="theory-edge">${esc(edgeSentence(edgeAgreement(rows, axes)))}</li>`);
   return `${head}
 <p class="note">The paper's Phase I mechanism predicts mean ‖wᵢ‖² to shrink at η²(σ̄² + 2L̄) per step (σ̄² the noise variance over the schedule, L̄ the mean clean train loss over the fit window), so Phase I should end after ln(‖w(0)‖²/η) divided by that rate; Theorem 2 bounds the time by which every neuron has left its lazy ball. Each point is one finished run; the grey band is agreement within a factor 2. Hover a point for its run.</p>
 ${figure}
