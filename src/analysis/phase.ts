@@ -8,6 +8,8 @@ import { writeFileAtomic } from '../io/index.js';
 import { buildCells, type Agg } from './cells.js';
 import { phaseAndSpreadSpec } from './phase-spec.js';
 import { renderSvg } from './render.js';
+import { hasPredictions } from './theory.js';
+import { phase1EdgeOverlay } from './theory-edge.js';
 import { determinedBy, isNumericParam, loadSweep, varyingParams, zColumns, type ParamKey } from './sweep-data.js';
 
 export interface PhaseOptions {
@@ -38,7 +40,9 @@ export async function phaseSvg(rows: readonly SummaryRow[], o: PhaseOptions): Pr
   const used = new Set<string>([o.x, o.y, ...(o.facet ? [o.facet] : [])]);
   const pooled = varyingParams(rows).filter((k) => !used.has(k) && !determinedBy(rows, k, [...used] as ParamKey[]));
   const cells = buildCells(rows, o);
-  const svg = await renderSvg(phaseAndSpreadSpec({ cells, ...o, pooled }));
+  // theory's edge of Phase I, where the sweep has predictions and both axes are parameters theory speaks of
+  const overlays = hasPredictions(rows) ? [phase1EdgeOverlay(rows, o)] : [];
+  const svg = await renderSvg(phaseAndSpreadSpec({ cells, ...o, pooled, overlays }));
   return { svg, pooled };
 }
 

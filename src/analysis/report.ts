@@ -19,8 +19,9 @@ import { phaseSpec, spreadSpec, type Overlay } from './phase-spec.js';
 import { fmt, renderSvg } from './render.js';
 import { chooseRuns, fig2Spec, onOffSpec, scatterSpec, snapshotRows, trajectoryRows } from './run-figures.js';
 import { chooseAxes, determinedBy, loadSweep, varyingParams, zColumns as zColumnsOf, type ParamKey, type SweepData } from './sweep-data.js';
+import { hasPredictions } from './theory.js';
 import { phase1EdgeOverlay } from './theory-edge.js';
-import { hasPredictions, theorySection } from './theory-section.js';
+import { theorySection } from './theory-section.js';
 
 export interface ReportContext {
   data: SweepData;

@@ -6,12 +6,8 @@
 import type { SummaryRow } from '../io/index.js';
 import { fmt, renderSvg } from './render.js';
 import { edgeAgreement, THEORY_PARAMS, type EdgeAgreement } from './theory-edge.js';
-import { panelData, panelSentence, theorySpec, THEORY_PANELS } from './theory.js';
+import { hasPredictions, panelData, panelSentence, theorySpec, THEORY_PANELS } from './theory.js';
 import { varyingParams, type ParamKey } from './sweep-data.js';
-
-/** True when some run carries the predicted columns (folders written before they existed do not). */
-export const hasPredictions = (rows: readonly SummaryRow[]): boolean =>
-  rows.some((r) => r.extra !== undefined && 'pred_norm_decay_rate' in r.extra);
 
 export interface TheoryAxes {
   x: ParamKey;

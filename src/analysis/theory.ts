@@ -79,6 +79,10 @@ export interface PanelData {
   missingPredictedLate: number;
 }
 
+/** True when some run carries the predicted columns (folders written before they existed do not). */
+export const hasPredictions = (rows: readonly SummaryRow[]): boolean =>
+  rows.some((r) => r.extra !== undefined && 'pred_norm_decay_rate' in r.extra);
+
 const usable = (v: number | null): v is number => v !== null && Number.isFinite(v);
 
 /** The points of one panel and the runs it leaves out, by reason. Only runs that finished (`done`) count. */
