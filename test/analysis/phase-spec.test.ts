@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { buildCells } from '../../src/analysis/cells.js';
-import { axisCoordinate, colourScale, facetColumns, PAGE_WIDTH, phaseSpec, spreadSpec, wrapLegend, type PhaseSpecInput } from '../../src/analysis/phase-spec.js';
+import { axisCoordinate } from '../../src/analysis/phase-axes.js';
+import { colourScale, facetColumns, PAGE_WIDTH, phaseSpec, spreadSpec, wrapLegend, type PhaseSpecInput } from '../../src/analysis/phase-spec.js';
 import { renderSvg } from '../../src/analysis/render.js';
 import { row } from './fixtures.js';
 
