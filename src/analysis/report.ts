@@ -147,7 +147,7 @@ function noValueReason(cells: readonly Cell[]): string {
 
 const CAPTIONS: Record<string, string> = {
   final_test_loss: 'Test loss at the last step: low where the network has learned θ*.',
-  norm_decay_rate: 'Phase I: how fast mean ‖wᵢ‖² shrinks (fitted e-folds per step, until the first neurons reach the Phase II scale √η). About η²(σ² + 2·train loss): zero without label noise. “–”: Phase I lasted fewer than 3 logged rows (too fast for log_every).',
+  norm_decay_rate: 'Phase I: how fast mean ‖wᵢ‖² shrinks, fitted e-folds per step over its first e-fold (from step 0 until it has fallen by a factor e), so it does not depend on the run length. About η²(σ̄² + 2·train loss). “–”: the run ended (or diverged) before that first e-fold, as the noiseless control always does.',
   final_phase2_frac: 'Fraction of neurons inside the Phase II ball (‖wᵢ‖ ≤ √η and |aᵢ| ≤ √η) at the last step.',
   decay_rate_ratio: 'Measured Phase I decay rate over the predicted η²(σ̄² + 2L̄): 1 (white) where theory holds, orange above, blue below. “–”: no prediction (σ = 0, SAM, GD) or no fit.',
   phase2_step_50: 'Phase II onset: first step at which half the neurons are inside the Phase II ball (Phase II fraction ≥ 0.5). Light grey: not within the run.',

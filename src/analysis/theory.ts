@@ -27,6 +27,8 @@ export interface TheoryPanel {
   bound: boolean;
   /** why a run has no measured value */
   noMeasurement: string;
+  /** why a prediction can be ≤ 0 (a log axis cannot show it) */
+  nonPositivePrediction: string;
   /** the measured column is a step marker: a run without it never reached it by its last step */
   marker: boolean;
 }
@@ -41,17 +43,17 @@ export const THEORY_PANELS: readonly TheoryPanel[] = [
   {
     id: 'decay', title: '(a) Phase I decay rate of mean ‖wᵢ‖²', measured: 'norm_decay_rate', predicted: 'pred_norm_decay_rate',
     measuredTitle: 'measured (1/step)', predictedTitle: 'predicted η²(σ̄² + 2L̄) (1/step)', bound: false,
-    noMeasurement: 'run shorter than the fit window', marker: false,
+    noMeasurement: 'run shorter than the fit window', nonPositivePrediction: 'no label noise in effect', marker: false,
   },
   {
     id: 'phase1', title: '(b) end of Phase I', measured: 'phase2_step_50', predicted: 'pred_phase1_steps',
     measuredTitle: 'measured: 50% in Phase II', predictedTitle: 'predicted ln(‖w(0)‖²/η) / rate (steps)', bound: false,
-    noMeasurement: 'Phase II fraction never reached 0.5', marker: true,
+    noMeasurement: 'Phase II fraction never reached 0.5', nonPositivePrediction: 'mean ‖wᵢ(0)‖² already ≤ η', marker: true,
   },
   {
     id: 'lazy', title: '(c) lazy escape against Theorem 2', measured: 'lazy_escape_step', predicted: 't1_bound',
     measuredTitle: 'measured: all escaped', predictedTitle: 'bound T₁ (steps)', bound: true,
-    noMeasurement: 'some neuron never left its lazy ball', marker: true,
+    noMeasurement: 'some neuron never left its lazy ball', nonPositivePrediction: 'no label noise in effect', marker: true,
   },
 ];
 
@@ -71,6 +73,8 @@ export interface PanelData {
   points: TheoryPoint[];
   /** runs left out because the prediction does not apply (NaN: σ = 0, SAM, GD, real data) */
   noPrediction: number;
+  /** runs left out because the prediction is ≤ 0 */
+  nonPositivePrediction: number;
   /** runs left out because the measurement is missing (null) */
   noMeasurement: number;
   /** runs left out because the measured value is ≤ 0, which a log axis cannot show */
@@ -88,11 +92,12 @@ const usable = (v: number | null): v is number => v !== null && Number.isFinite(
 /** The points of one panel and the runs it leaves out, by reason. Only runs that finished (`done`) count. */
 export function panelData(rows: readonly SummaryRow[], panel: TheoryPanel): PanelData {
   const done = rows.filter((r) => r.status === 'done');
-  const out: PanelData = { panel, considered: done.length, points: [], noPrediction: 0, noMeasurement: 0, nonPositive: 0, missingPredictedLate: 0 };
+  const out: PanelData = { panel, considered: done.length, points: [], noPrediction: 0, nonPositivePrediction: 0, noMeasurement: 0, nonPositive: 0, missingPredictedLate: 0 };
   for (const r of done) {
     const predicted = zValue(r, panel.predicted);
     const measured = zValue(r, panel.measured);
-    if (!usable(predicted) || predicted <= 0) out.noPrediction++;
+    if (!usable(predicted)) out.noPrediction++;
+    else if (predicted <= 0) out.nonPositivePrediction++;
     else if (!usable(measured)) {
       out.noMeasurement++;
       if (panel.marker && predicted > r.params.steps) out.missingPredictedLate++;
@@ -144,6 +149,7 @@ export function panelSentence(d: PanelData): string {
   const s = ratioStats(d.points);
   const left: string[] = [];
   if (d.noPrediction) left.push(`${runs(d.noPrediction)} with no prediction (σ = 0, SAM, GD or real data)`);
+  if (d.nonPositivePrediction) left.push(`${runs(d.nonPositivePrediction)} with a prediction ≤ 0 (${d.panel.nonPositivePrediction})`);
   if (d.noMeasurement) {
     const late = !d.panel.marker
       ? ''

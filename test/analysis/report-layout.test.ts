@@ -40,6 +40,13 @@ describe.skipIf(SKIP)(`report layout in headless Chromium at 1400 px${SKIP ? ` (
   const made = runCli(['report', out]);
   const html = made.code === 0 ? readFileSync(join(out, 'report.html'), 'utf8') : '';
 
+  it('has the theory section with its scatter figure and one sentence per panel', () => {
+    expect(made.code, made.stderr).toBe(0);
+    expect(html.includes('<h2>Theory against measurement</h2>'), 'section heading').toBe(true);
+    expect(/<figure id="theory-scatter"><svg/.test(html), 'scatter figure').toBe(true);
+    for (const id of ['decay', 'phase1', 'lazy', 'edge']) expect(new RegExp(`<li id="theory-${id}">[^<]+</li>`).test(html), id).toBe(true);
+  });
+
   it('folds every spread panel into a closed <details>', () => {
     const spreads = html.match(/<details><summary>spread across replicates/g) ?? [];
     expect(spreads.length).toBeGreaterThan(3);

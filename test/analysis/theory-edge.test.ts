@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { EDGE_LABEL, edgeGrids, phase1EdgeOverlay } from '../../src/analysis/theory-edge.js';
+import { EDGE_LABEL, edgeAgreement, edgeGrids, phase1EdgeOverlay } from '../../src/analysis/theory-edge.js';
+import { edgeSentence } from '../../src/analysis/theory-section.js';
 import { row } from './fixtures.js';
 
 describe("theory's edge as a level set", () => {
@@ -40,3 +41,30 @@ describe("theory's edge as a curve", () => {
     expect(phase1EdgeOverlay(rows, { x: 'sigma', y: 'n', facet: null }).points).toEqual([]);
   });
 });
+describe("theory's edge on the phase diagram", () => {
+  const cell = (sigma: number, alpha: number, pred: number, reached: number | null) =>
+    [0, 1].map((replicate) => row({ replicate, params: { sigma, alpha, steps: 1000 }, markers: { phase2_step_50: reached }, extra: { pred_phase1_steps: pred } }));
+  const rows = [
+    ...cell(1, 1, 500, 400), // both: within the run
+    ...cell(1, 2, 5000, null), // both: beyond it
+    ...cell(2, 1, 500, null), // predicted within, not reached
+    ...cell(2, 2, 20000, 800), // predicted far beyond, reached
+    ...cell(0, 1, NaN, null), // no prediction: not counted
+    // predicted within, reached by one replicate of two: the censored median is past the run, so not reached
+    ...[400, null].map((reached, replicate) => row({ replicate, params: { sigma: 3, alpha: 1, steps: 1000 }, markers: { phase2_step_50: reached }, extra: { pred_phase1_steps: 500 } })),
+  ];
+  const a = edgeAgreement(rows, { x: 'sigma', y: 'alpha', facet: null });
+
+  it('counts agreeing and disagreeing cells and finds the furthest disagreement', () => {
+    expect(a).toEqual({ cells: 5, agree: 2, earlyMiss: 2, lateHit: 1, worst: { where: 'σ = 2, α = 2', predicted: 20000, steps: 1000 } });
+  });
+
+  it('says so in a sentence', () => {
+    expect(edgeSentence(a)).toBe(
+      "(d) theory's edge on the phase diagrams (dashed: predicted Phase I end = the run's last step): theory and measurement agree on whether Phase I ends within the run " +
+        '(Phase II fraction ≥ 0.5) in 2 of 5 cells; 2 predicted to end within the run did not; 1 predicted to end after the run ended within it; ' +
+        'furthest apart at σ = 2, α = 2 (predicted 20000 steps, run length 1000).',
+    );
+  });
+});
+

@@ -33,7 +33,7 @@ describe('a theory panel', () => {
     expect(d.points.map((p) => [p.sigma, p.width, p.measured / p.predicted])).toEqual([
       [1, 100, expect.closeTo(2, 12)], [2, 100, expect.closeTo(1, 12)], [3, 400, expect.closeTo(0.25, 12)], [4, 400, expect.closeTo(1.5, 12)],
     ]);
-    expect(d).toMatchObject({ considered: 7, noPrediction: 1, noMeasurement: 1, nonPositive: 1 });
+    expect(d).toMatchObject({ considered: 7, noPrediction: 1, nonPositivePrediction: 0, noMeasurement: 1, nonPositive: 1 });
   });
 
   it('says how far apart they are and what it left out, in one sentence', () => {
@@ -55,6 +55,12 @@ describe('a theory panel', () => {
         'n = 3 runs with both values, of 5 finished. Left out: 2 runs with no measurement (some neuron never left its lazy ball; ' +
         "the bound lies beyond the run's last step for 1 of them).",
     );
+  });
+
+  it('counts a prediction ≤ 0 apart from a missing one, with the panel\'s reason', () => {
+    const early = panelData([row({ extra: { pred_phase1_steps: -20 } }), row({ extra: { pred_phase1_steps: 0 } }), row({ extra: { pred_phase1_steps: null } })], PHASE1);
+    expect(early).toMatchObject({ noPrediction: 1, nonPositivePrediction: 2, noMeasurement: 0 });
+    expect(panelSentence(early)).toContain('Left out: 1 run with no prediction (σ = 0, SAM, GD or real data); 2 runs with a prediction ≤ 0 (mean ‖wᵢ(0)‖² already ≤ η).');
   });
 
   it('is replaced by a sentence saying why when no run has both values', () => {
