@@ -46,7 +46,7 @@ export function pickLoop(p: Pick<TrainParams, 'optimizer' | 'batch'>): StepLoop 
 
 export function createCore(params: TrainParams, seeds: RunSeeds): Core {
   const { width: m, d } = params;
-  const data = makeData(params, seeds.data);
+  const data = makeData(params, seeds);
   const init = initNetwork(params, seeds.init);
   const kind = resolveKernel(params);
   const kernel = kind === 'subspace' ? createSubspaceKernel(init, m, d) : createDenseKernel(init, m, d);

@@ -9,7 +9,7 @@
 import { mkdirSync, rmSync } from 'node:fs';
 import { basename } from 'node:path';
 import { openJournal, writeJsonAtomic } from '../io/index.js';
-import type { Plan, PlannedRun } from '../sweep/plan.js';
+import { checkResultsVersion, type Plan, type PlannedRun } from '../sweep/plan.js';
 import type { RunExecutor } from './executor.js';
 import {
   journalPaths,
@@ -97,6 +97,7 @@ export async function runSweep(opts: SweepOptions): Promise<SweepReport> {
   const { plan, outDir, executor } = opts;
   const log = opts.log ?? ((line: string) => process.stderr.write(line + '\n'));
   const control = opts.control ?? new SweepControl();
+  if (!opts.fresh) checkResultsVersion(planPath(outDir), outDir);
   if (opts.fresh) clearResults(outDir);
   mkdirSync(runsDir(outDir), { recursive: true });
   writeJsonAtomic(planPath(outDir), { ...plan, provenance: opts.provenance });

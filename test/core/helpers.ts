@@ -7,8 +7,8 @@ import { LabelNoiseStream } from '../../src/core/noise.js';
 import { defaultParams } from '../../src/core/params.js';
 import type { RunSeeds, TrainParams } from '../../src/core/types.js';
 
-export const SEEDS: RunSeeds = { data: [1, 2, 3, 4], init: [5, 6, 7, 8], sgd: [9, 10, 11, 12] };
-export const OTHER_SEEDS: RunSeeds = { data: [1, 2, 3, 4], init: [5, 6, 7, 8], sgd: [13, 14, 15, 16] };
+export const SEEDS: RunSeeds = { data: [1, 2, 3, 4], teacher: [3, 1, 4, 1], init: [5, 6, 7, 8], sgd: [9, 10, 11, 12] };
+export const OTHER_SEEDS: RunSeeds = { data: [1, 2, 3, 4], teacher: [3, 1, 4, 1], init: [5, 6, 7, 8], sgd: [13, 14, 15, 16] };
 
 /** A small problem: n=20, d=5, m=30, stable step, rademacher σ=1. */
 export function smallParams(over: Partial<TrainParams> = {}): TrainParams {
@@ -68,7 +68,7 @@ export function batchGrad(W: Float64Array, a: Float64Array, m: number, d: number
 /** The naive trainer: SPEC §2 line by line on dense W and a, consuming the SGD stream through LabelNoiseStream. */
 export function naiveTrain(p: TrainParams, seeds: RunSeeds, steps: number): { W: Float64Array; a: Float64Array } {
   const { width: m, d, lr } = p;
-  const { X, y } = makeData(p, seeds.data);
+  const { X, y } = makeData(p, seeds);
   let { W, a } = initNetwork(p, seeds.init);
   const stream = new LabelNoiseStream(p, seeds.sgd);
   const idx = new Int32Array(stream.perStep);

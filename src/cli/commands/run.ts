@@ -12,7 +12,7 @@ import { planPath } from '../../run/layout.js';
 import { scanOutDir } from '../../run/out-dir.js';
 import type { ProgressMode } from '../../run/progress.js';
 import { enqueueRuns } from '../../run/queue.js';
-import { planSweep, shardRuns, type Plan } from '../../sweep/index.js';
+import { checkResultsVersion, planSweep, shardRuns, type Plan } from '../../sweep/index.js';
 import { EXIT_INTERRUPTED, EXIT_OK, EXIT_RUNS_FAILED, UsageError } from '../errors.js';
 import { chooseShard, shardPart } from '../shard-env.js';
 import { asUsage } from './worker.js';
@@ -93,6 +93,7 @@ export async function runCommand(args: RunArgs): Promise<number> {
 
 /** `run SWEEP --queue URL`: freeze the plan into the folder and enqueue what is not done; workers do the rest. */
 async function enqueueCommand(url: string, plan: Plan, outDir: string, retries: number, args: RunArgs): Promise<number> {
+  if (!args.fresh) checkResultsVersion(planPath(outDir), outDir);
   if (args.fresh) clearResults(outDir);
   mkdirSync(outDir, { recursive: true });
   writeJsonAtomic(planPath(outDir), { ...plan, provenance: collectProvenance() });

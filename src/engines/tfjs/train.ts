@@ -34,7 +34,7 @@ export function abortError(step: number): Error {
 export async function trainTfjs(params: TrainParams, seeds: RunSeeds, hooks: TrainHooks = {}): Promise<TfjsTrainResult> {
   const { tf, backend } = await loadTfjs();
   const { width: m, d, steps, log_every: logEvery, diverge_loss: divergeLoss } = params;
-  const data = makeData(params, seeds.data);
+  const data = makeData(params, seeds);
   const init = initNetwork(params, seeds.init);
   const view = createDenseKernel(init, m, d); // the metrics' window onto the tfjs weights: M = W, v = a
   const metrics = new MetricComputer(params, data, view);
