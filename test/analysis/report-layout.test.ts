@@ -47,6 +47,12 @@ describe.skipIf(SKIP)(`report layout in headless Chromium at 1400 px${SKIP ? ` (
     for (const id of ['decay', 'phase1', 'lazy', 'edge']) expect(new RegExp(`<li id="theory-${id}">[^<]+</li>`).test(html), id).toBe(true);
   });
 
+  it('replaces a diagram with no value in any cell by a sentence counting why', () => {
+    // nothing reaches "every neuron in Phase II" in 2000 steps here
+    expect(/<p class="note" id="phase-phase2_step"><b>[^<]+<\/b>: no diagram, not reached by the last step in \d+ cells/.test(html)).toBe(true);
+    expect(html.includes('<figure id="phase-phase2_step">')).toBe(false);
+  });
+
   it('folds every spread panel into a closed <details>', () => {
     const spreads = html.match(/<details><summary>spread across replicates/g) ?? [];
     expect(spreads.length).toBeGreaterThan(3);
