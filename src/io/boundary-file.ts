@@ -29,8 +29,6 @@ export interface BoundaryFile {
   curves: BoundaryCurve[];
 }
 
-export const boundaryFileName = (metric: string): string => `boundary-${metric}.arrow`;
-
 export function writeBoundaryFile(path: string, b: BoundaryFile): void {
   const meta = new Map([
     ['lnsweep.axes', b.axes.join(',')],

@@ -6,10 +6,9 @@ import { train } from '../core/index.js';
 import { digestRun } from '../core/summarize.js';
 import type { TrainHooks, TrainResult } from '../core/types.js';
 import { runSeeds } from '../sweep/seeds.js';
-import { writeNeuronsFile, writeRunFile } from '../io/index.js';
+import { neuronsFilePath, realDataFilePath, runFilePath, writeNeuronsFile, writeRunFile } from '../io/index.js';
 import { writeRealDataFile, type RealDataColumns } from '../io/realdata-file.js';
 import type { RunOutcome, RunTask } from './messages.js';
-import { runFilePath, neuronsFilePath, realDataFilePath } from './layout.js';
 
 /** Progress is posted at most this often: a run's updates must cost nothing next to its steps. */
 const PROGRESS_INTERVAL_MS = 500;

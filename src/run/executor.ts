@@ -20,13 +20,13 @@ export interface RunExecutor {
 }
 
 /**
- * The compiled worker entry. Under vitest this module is TypeScript source in src/, and worker threads cannot load
+ * The compiled pool-thread entry (pool-thread.ts). Under vitest this module is TypeScript source in src/, and worker threads cannot load
  * .ts files, so it points at the build in dist/ (`npm test` builds first).
  */
 export function workerEntryPath(): string {
   const here = fileURLToPath(import.meta.url);
-  if (here.endsWith('.js')) return join(dirname(here), 'worker.js');
-  const built = resolve(dirname(here), '../../dist/run/worker.js');
+  if (here.endsWith('.js')) return join(dirname(here), 'pool-thread.js');
+  const built = resolve(dirname(here), '../../dist/run/pool-thread.js');
   if (!existsSync(built)) throw new Error(`[run] ${built} is missing: run \`npm run build\` first`);
   return built;
 }

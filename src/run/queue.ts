@@ -1,6 +1,6 @@
 /**
  * Queue mode, the producer's side: a sweep's runs as BullMQ jobs on Redis, for workers on any number of machines
- * that share the output folder (`queue-worker.ts` takes them).
+ * that share the output folder (`queue-consumer.ts` takes them).
  *
  *   Redis                                         shared output folder
  *   lnsweep:<queue>:…  jobs `run-<run_id>`        plan.json, queue.json {"queue": "<name>.<8 hex>"}, runs/, journals
@@ -15,14 +15,11 @@
  *   instead of retrying forever (ioredis's default).
  */
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { Queue, type JobsOptions } from 'bullmq';
 import { Redis } from 'ioredis';
-import { writeJsonAtomic } from '../io/index.js';
+import { OutDirError, queueFilePath, runsDir, writeJsonAtomic } from '../io/index.js';
 import type { Plan, PlannedRun } from '../sweep/plan.js';
-import { OutDirError } from './out-dir.js';
-import { runsDir } from './layout.js';
 import { sweepSeedOf } from './ownership.js';
 
 /** All of lnsweep's keys in Redis start with this (BullMQ's `prefix`). */
@@ -52,7 +49,6 @@ export class QueueError extends Error {
 }
 
 export const jobIdOf = (runId: string): string => `run-${runId}`;
-export const queueFilePath = (outDir: string): string => join(outDir, 'queue.json');
 
 /** The folder's queue name, created (`<sweep name>.<8 random hex>`) when `create` and there is none yet. */
 export function queueNameOf(outDir: string, opts: { create?: { sweepName: string } } = {}): string {
