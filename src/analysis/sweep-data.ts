@@ -24,7 +24,7 @@ export interface SweepData {
   rebuilt: boolean;
 }
 
-export async function loadSweep(dir: string): Promise<SweepData> {
+export function loadSweepData(dir: string): SweepData {
   const plan = readPlan(dir);
   const path = summaryPath(dir);
   if (existsSync(path)) {

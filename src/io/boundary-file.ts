@@ -6,7 +6,7 @@
 import { Schema, Table } from 'apache-arrow';
 import type { RunParams } from '../core/types.js';
 import { readArrowFile, writeArrowFileAtomic } from './arrow-file.js';
-import { batchOf, dataFromValues } from './columns.js';
+import { batchOf, dataFromValues } from './arrow-columns.js';
 import { ArrowFileError } from './errors.js';
 import { boundarySchema, paramFromColumnValue, paramToColumnValue } from './schemas.js';
 

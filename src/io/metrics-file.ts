@@ -10,7 +10,7 @@ import { Schema } from 'apache-arrow';
 import { PARAM_KEYS } from '../core/params.js';
 import { METRIC_NAMES, type MetricColumns, type RunParams } from '../core/types.js';
 import { writeArrowFileStreamAtomic } from './arrow-file.js';
-import { batchOf, float64Data, int64DataFromFloat64, repeatedInt64, repeatedUtf8, repeatedValue } from './columns.js';
+import { batchOf, float64Data, int64DataFromFloat64, repeatedInt64, repeatedUtf8, repeatedValue } from './arrow-columns.js';
 import { MERGED_METRICS_SCHEMA, canonicalJson, paramToColumnValue } from './schemas.js';
 
 /** One run's rows, as its run file holds them, and the parameters to repeat beside them. */
