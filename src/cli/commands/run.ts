@@ -138,7 +138,7 @@ async function enqueueCommand(
   args: RunArgs,
 ): Promise<number> {
   const { clearResults, collectProvenance, planPath, scanOutDir, writeJsonAtomic } = await import('../../io/index.js');
-  const { enqueueRuns } = await import('../../run/queue.js');
+  const { enqueueRuns } = await import('../../run/queue-producer.js');
   const { checkResultsVersion } = await import('../../sweep/index.js');
   if (!args.fresh) checkResultsVersion(planPath(outDir), outDir);
   if (args.fresh) clearResults(outDir);

@@ -86,7 +86,7 @@ export async function workerCommand(args: WorkerArgs): Promise<number> {
 
 /** The extra lines of `status DIR --queue URL`. */
 export async function queueStatusCommand(args: { dir: string; queue: string }): Promise<number> {
-  const { queueCounts } = await import('../../run/queue.js');
+  const { queueCounts } = await import('../../run/queue-producer.js');
   const c = await asUsage(queueCounts(args.queue, args.dir));
   process.stdout.write(
     `queue ${c.queue}: ${c.waiting} waiting, ${c.active} active, ${c.delayed} delayed (retry backoff), ` +
