@@ -36,7 +36,7 @@ export class PoolExecutor implements RunExecutor {
 
   constructor(workers: number) {
     this.concurrency = workers;
-    // PITFALLS: piscina's defaults oversubscribe (1.5 × cores) and retire idle threads at once. Runs are CPU-bound,
+    // piscina's defaults oversubscribe (1.5 × cores) and retire idle threads at once. Runs are CPU-bound,
     // so exactly one thread per requested worker, kept alive between runs.
     this.#pool = new Piscina<RunTask, RunOutcome>({
       filename: workerEntryPath(),
