@@ -11,10 +11,9 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { collectProvenance, readJournal } from '../io/index.js';
+import { collectProvenance, journalPath, readJournal } from '../io/index.js';
 import { runSweep } from '../run/coordinator.js';
 import { PoolExecutor } from '../run/executor.js';
-import { journalPath } from '../run/layout.js';
 import { planSweep } from '../sweep/index.js';
 
 interface Opts {
