@@ -33,7 +33,7 @@ export interface OutDirScan {
 }
 
 /** A planned run with a sound run file, and the file as read while checking it. */
-export interface CheckedRun {
+interface CheckedRun {
   run: PlannedRun;
   file: RunFileContents;
 }
@@ -165,7 +165,7 @@ export function refuseForeignFolder(outDir: string): void {
  * rsync leaves it, is as wrong as a truncated one); and every sidecar the run writes must read back whole and name
  * the run too: the neurons file when a snapshot step was reached, the realdata file for `experiment: realdata`.
  */
-export function checkRun(outDir: string, runId: string): RunFileContents | string {
+function checkRun(outDir: string, runId: string): RunFileContents | string {
   const path = runFilePath(outDir, runId);
   let file;
   try {
