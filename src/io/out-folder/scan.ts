@@ -84,7 +84,8 @@ export const plannedById = (plan: Plan): Map<string, PlannedRun> => new Map(plan
 export function scanOutDir(outDir: string, plan: Plan, opts: { repair: boolean }): OutDirScan {
   if (opts.repair) removeStaleTemps(outDir);
   const scan = emptyScan();
-  for (const _ of checkedRuns(outDir, plannedById(plan), scan, opts)) {
+  const runs = checkedRuns(outDir, plannedById(plan), scan, opts);
+  for (let next = runs.next(); !next.done; next = runs.next()) {
     // the contents are not needed here; checking them is the point
   }
   return scan;
