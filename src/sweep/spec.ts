@@ -21,7 +21,7 @@
  *     allow_unstable: false
  *     refine: { metric: collapsed, rounds: 4, budget: 200 }   # `lnsweep run` then refines (README "Refining …")
  */
-import { parseDocument } from 'yaml';
+import { createRequire } from 'node:module';
 import { PARAM_KEYS, PARAM_SPECS } from '../core/params.js';
 import type { RunParams } from '../core/types.js';
 import { SweepSpecError, type SweepProblem } from './errors.js';
@@ -304,9 +304,17 @@ function parseStepsRule(raw: Record<string, unknown>, where: ReadonlyMap<ParamKe
   return { noise_time: noiseTime, max_steps: maxSteps, ...(logRows !== undefined ? { log_rows: logRows } : {}) };
 }
 
+/**
+ * The YAML parser, loaded on first use (yaml ships CommonJS, so require loads it in the middle of a call): the sweep
+ * layer is imported by commands that never read a sweep file (status, merge, worker), and yaml is most of its load
+ * time.
+ */
+let yaml: typeof import('yaml') | undefined;
+const loadYaml = (): typeof import('yaml') => (yaml ??= createRequire(import.meta.url)('yaml') as typeof import('yaml'));
+
 /** YAML text → a plain mapping, or a SweepSpecError naming the line and column. */
 function parseYaml(text: string, source: string): Record<string, unknown> {
-  const doc = parseDocument(text);
+  const doc = loadYaml().parseDocument(text);
   if (doc.errors.length > 0) {
     const problems = doc.errors.map((e) => ({
       path: e.linePos ? `line ${e.linePos[0].line}, col ${e.linePos[0].col}` : '',
