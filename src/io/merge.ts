@@ -13,8 +13,9 @@ import { METRIC_NAMES, type RunParams } from '../core/types.js';
 import { writeArrowFileStreamAtomic } from './arrow-file.js';
 import { batchOf, float64Data, int64DataFromFloat64, repeatedInt64, repeatedUtf8, repeatedValue } from './columns.js';
 import { describeCause } from './errors.js';
+import { provenanceMetadata } from './provenance.js';
 import { readRunFile } from './run-file.js';
-import { MERGED_METRICS_SCHEMA, canonicalJson, paramToColumnValue } from './schemas.js';
+import { MERGED_METRICS_SCHEMA, paramToColumnValue } from './schemas.js';
 
 export interface MergeInput {
   runId: string;
@@ -41,9 +42,7 @@ export async function mergeRuns(
   provenance: Record<string, string>,
 ): Promise<MergeResult> {
   const path = join(outDir, MERGED_FILE);
-  const meta = new Map<string, string>([['lnsweep.provenance', canonicalJson(provenance)]]);
-  for (const key of Object.keys(provenance).sort()) meta.set(`lnsweep.${key}`, provenance[key]);
-  const schema = new Schema(MERGED_METRICS_SCHEMA.fields, meta);
+  const schema = new Schema(MERGED_METRICS_SCHEMA.fields, provenanceMetadata(provenance));
   const ordered = [...runs].sort((a, b) => (a.runId < b.runId ? -1 : a.runId > b.runId ? 1 : 0));
   const skipped: MergeResult['skipped'] = [];
   let merged = 0;
