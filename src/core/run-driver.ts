@@ -39,7 +39,7 @@ export interface RunEngine {
   neurons?(): NeuronColumns;
 }
 
-export type DrivenRun = Omit<TrainResult, 'kernel' | 'wasm'>;
+type DrivenRun = Omit<TrainResult, 'kernel' | 'wasm'>;
 
 /** Metric rows a run logs at most: t = 0, every multiple of log_every, the last step, and a diverged step. */
 export function rowCapacity(p: Pick<TrainParams, 'steps' | 'log_every'>): number {

@@ -1,5 +1,5 @@
 /**
- * Where a result came from (SPEC §6, issue 3): the tool's version and git commit, the Node version and the machine.
+ * Where a result came from (docs/formats.md, Provenance): the tool's version and git commit, the Node version and the machine.
  * Collected once per process (git is spawned at most twice, on the first call) and cached; the coordinator passes
  * it to workers, which add their run's own entries (engine, start and end times).
  *
