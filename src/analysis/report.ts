@@ -23,7 +23,7 @@ import { columnLabel } from './labels.js';
 import { phaseSpec, spreadSpec, type Overlay } from './phase-spec.js';
 import { esc, fmt, renderSvg } from './render.js';
 import { chooseRuns, fig2Spec, onOffSpec, scatterSpec, snapshotRows, trajectoryRows } from './run-figures.js';
-import { chooseAxes, determinedBy, loadSweep, varyingParams, zColumns as zColumnsOf, type ParamKey, type SweepData } from './sweep-data.js';
+import { chooseAxes, determinedBy, loadSweepData, varyingParams, zColumns as zColumnsOf, type ParamKey, type SweepData } from './sweep-data.js';
 import { hasPredictions } from './theory.js';
 import { phase1EdgeOverlay } from './theory-edge.js';
 import { theorySection } from './theory-section.js';
@@ -59,7 +59,7 @@ const KEY_COLUMNS = [
 ];
 
 export async function writeReport(dir: string, out?: string): Promise<{ path: string; notes: string[] }> {
-  const data = await loadSweep(dir);
+  const data = loadSweepData(dir);
   const notes: string[] = [];
   if (data.rebuilt) notes.push('summary.arrow lacks the analysis columns; rebuilt them from the run files (`lnsweep merge` saves them)');
   const ctx: ReportContext = { data, notes, axes: chooseAxes(data.rows.filter((r) => r.status !== 'failed')) };

@@ -12,10 +12,9 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { median } from 'd3-array';
-import { collectProvenance, readJournal } from '../io/index.js';
+import { collectProvenance, journalPath, readJournal } from '../io/index.js';
 import { runSweep } from '../run/coordinator.js';
 import { PoolExecutor } from '../run/executor.js';
-import { journalPath } from '../run/layout.js';
 import { planSweep } from '../sweep/index.js';
 
 interface Opts {

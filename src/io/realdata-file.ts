@@ -10,7 +10,7 @@
 import { Field, Float64, Int64, Schema, Table, Utf8 } from 'apache-arrow';
 import { REALDATA_METRICS, type RealDataColumns } from '../engines/realdata/columns.js';
 import { readArrowFile, writeArrowFileAtomic } from './arrow-file.js';
-import { batchOf, float64Data, int64DataFromFloat64, repeatedUtf8 } from './columns.js';
+import { batchOf, float64Data, int64DataFromFloat64, repeatedUtf8 } from './arrow-columns.js';
 import { ArrowFileError, describeCause } from './errors.js';
 import { float64Column, int64ColumnAsFloat64 } from './run-file.js';
 import { provenanceMetadata } from './provenance.js';

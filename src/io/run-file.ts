@@ -12,7 +12,7 @@
 import { Float64, Int64, Schema, Table, util } from 'apache-arrow';
 import { METRIC_NAMES, type MetricColumns, type NeuronSnapshots, type RunParams } from '../core/types.js';
 import { readArrowFile, writeArrowFileAtomic } from './arrow-file.js';
-import { batchOf, float64Data, int64DataFromFloat64, repeatedUtf8 } from './columns.js';
+import { batchOf, float64Data, int64DataFromFloat64, repeatedUtf8 } from './arrow-columns.js';
 import { ArrowFileError, describeCause } from './errors.js';
 import { provenanceMetadata } from './provenance.js';
 import { NEURONS_SCHEMA, RUN_METRICS_SCHEMA, canonicalJson } from './schemas.js';

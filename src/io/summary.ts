@@ -8,7 +8,7 @@ import { DataType, Float64, Schema, Table, util } from 'apache-arrow';
 import { PARAM_KEYS } from '../core/params.js';
 import { METRIC_NAMES, type MetricName, type RunParams } from '../core/types.js';
 import { readArrowFile, writeArrowFileAtomic } from './arrow-file.js';
-import { batchOf, dataFromValues } from './columns.js';
+import { batchOf, dataFromValues } from './arrow-columns.js';
 import { ArrowFileError, describeCause } from './errors.js';
 import { provenanceMetadata } from './provenance.js';
 import {

@@ -3,7 +3,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { REALDATA_METRICS, type RealDataColumns } from '../../src/engines/realdata/columns.js';
 import { readArrowFile } from '../../src/io/arrow-file.js';
-import { mergeRuns } from '../../src/io/merge.js';
+import { writeMetricsFile } from '../../src/io/metrics-file.js';
 import { provenanceMetadata } from '../../src/io/provenance.js';
 import { writeRealDataFile } from '../../src/io/realdata-file.js';
 import { writeNeuronsFile, writeRunFile } from '../../src/io/run-file.js';
@@ -36,7 +36,7 @@ describe('provenance in file metadata', () => {
     writeNeuronsFile(join(runs, 'r1.neurons.arrow'), { runId: 'r1', snapshots: sampleSnapshots([0, 1000], 3), provenance: PROVENANCE });
     writeRealDataFile(join(runs, 'r1.realdata.arrow'), { runId: 'r1', columns: realDataColumns(2), provenance: PROVENANCE });
     await writeSummary(join(dir, 'summary.arrow'), [sampleRow('r1')], PROVENANCE);
-    await mergeRuns(dir, [{ runId: 'r1', params: sampleParams(), replicate: 2 }], PROVENANCE);
+    await writeMetricsFile(join(dir, 'metrics.arrow'), [{ runId: 'r1', params: sampleParams(), replicate: 2, metrics: sampleMetrics(3) }], PROVENANCE);
 
     const fixed: Record<string, string[]> = {
       'runs/r1.arrow': ['lnsweep.run_id', 'lnsweep.params', 'lnsweep.replicate'],

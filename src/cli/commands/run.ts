@@ -137,16 +137,13 @@ async function enqueueCommand(
   workers: number,
   args: RunArgs,
 ): Promise<number> {
-  const { collectProvenance, writeJsonAtomic } = await import('../../io/index.js');
-  const { clearResults } = await import('../../run/coordinator.js');
-  const { planPath } = await import('../../run/layout.js');
-  const { scanOutDir } = await import('../../run/out-dir.js');
-  const { enqueueRuns } = await import('../../run/queue.js');
+  const { clearResults, collectProvenance, planPath, scanOutDir, writeJsonAtomic } = await import('../../io/index.js');
+  const { enqueueRuns } = await import('../../run/queue-producer.js');
   const { checkResultsVersion } = await import('../../sweep/index.js');
   if (!args.fresh) checkResultsVersion(planPath(outDir), outDir);
   if (args.fresh) clearResults(outDir);
   writeJsonAtomic(planPath(outDir), { ...plan, provenance: sweepProvenance(collectProvenance(), plan) });
-  const scan = await scanOutDir(outDir, new Set(plan.runs.map((r) => r.run_id)), { repair: true });
+  const scan = scanOutDir(outDir, plan, { repair: true });
   for (const c of scan.corrupt) process.stderr.write(`[lnsweep] run ${c.runId}: unreadable run file (${c.reason}); it will be redone\n`);
   const todo = ownRuns.filter((r) => !scan.finished.has(r.run_id));
   const r = await enqueueRuns({ url, plan, todo, outDir, attempts: retries + 1, fresh: args.fresh });
