@@ -12,6 +12,7 @@
  *      a refined sweep's cells at their true sizes (boundary-cells.ts)
  * A section is a function of the report's context that returns its HTML, or null to be left out.
  */
+import { median } from 'd3-array';
 import { reportPath, writeFileAtomic } from '../io/index.js';
 import { boundariesSection } from './boundary-report.js';
 import { refinementExtras } from './boundary-cells.js';
@@ -95,7 +96,7 @@ ${table([
 ${table([
   ['compute time (sum of runs)', `${fmt(wall)} s (${fmt(wall / 3600)} h)`],
   ['steps taken', steps.toLocaleString('en-US')],
-  ['median speed', `${fmt(median(rows.filter((r) => r.steps_per_s > 0).map((r) => r.steps_per_s)))} steps/s per run`],
+  ['median speed', `${fmt(median(rows.filter((r) => r.steps_per_s > 0), (r) => r.steps_per_s))} steps/s per run`],
   ['varying parameters', varying.join(', ') || '–'],
   ['sweep file', String((d.plan as { source?: string }).source ?? '–')],
   ['sweep seed', String(d.plan.seed)],
@@ -185,12 +186,6 @@ async function runsSection(d: SweepData, notes: string[]): Promise<string> {
   const list = runs.map((r) => `<li><code>${r.row.run_id}</code> ${esc(r.label)} (${r.row.status})</li>`).join('');
   return `<section><h2>Runs</h2><p class="note">Chosen runs (replicate 0 of each setting, or the first parameter's values with the others at their middle value):</p><ul class="runs">${list}</ul>
 ${parts.join('\n')}</section>`;
-}
-
-function median(v: number[]): number | null {
-  if (v.length === 0) return null;
-  const s = [...v].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
 }
 
 function page(title: string, body: string): string {

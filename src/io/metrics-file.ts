@@ -11,7 +11,8 @@ import { PARAM_KEYS } from '../core/params.js';
 import { METRIC_NAMES, type MetricColumns, type RunParams } from '../core/types.js';
 import { writeArrowFileStreamAtomic } from './arrow-file.js';
 import { batchOf, float64Data, int64DataFromFloat64, repeatedInt64, repeatedUtf8, repeatedValue } from './arrow-columns.js';
-import { MERGED_METRICS_SCHEMA, canonicalJson, paramToColumnValue } from './schemas.js';
+import { provenanceMetadata } from './provenance.js';
+import { MERGED_METRICS_SCHEMA, paramToColumnValue } from './schemas.js';
 
 /** One run's rows, as its run file holds them, and the parameters to repeat beside them. */
 export interface MetricsRun {
@@ -27,9 +28,7 @@ export async function writeMetricsFile(
   runs: Iterable<MetricsRun>,
   provenance: Record<string, string>,
 ): Promise<{ rows: number; runs: number }> {
-  const meta = new Map<string, string>([['lnsweep.provenance', canonicalJson(provenance)]]);
-  for (const key of Object.keys(provenance).sort()) meta.set(`lnsweep.${key}`, provenance[key]);
-  const schema = new Schema(MERGED_METRICS_SCHEMA.fields, meta);
+  const schema = new Schema(MERGED_METRICS_SCHEMA.fields, provenanceMetadata(provenance));
   let merged = 0;
 
   function* batches(): Generator<RecordBatch> {

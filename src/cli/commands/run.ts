@@ -33,7 +33,7 @@ export async function runCommand(args: RunArgs): Promise<number> {
   const workers = workerCount(args.workers, (line) => process.stderr.write(line + '\n'));
   const retries = args.retries ?? (args.queue ? 2 : 0);
   if (!Number.isInteger(retries) || retries < 0) throw new UsageError(`--retries: must be a whole number ≥ 0 (got ${args.retries})`);
-  // The sweep layer (zod, yaml) loads after the flags are checked, so a bad flag is refused at once.
+  // The sweep layer (and yaml) loads after the flags are checked, so a bad flag is refused at once.
   const { planSweep, shardRuns } = await import('../../sweep/index.js');
   const { chooseShard, shardPart } = await import('../shard-env.js');
   const expanded = planSweep(args.sweep, args.engine ? { engine: args.engine } : undefined);
