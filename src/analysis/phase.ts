@@ -2,9 +2,8 @@
  * `lnsweep phase`: one phase diagram of an output folder as an SVG file. The CLI checks the names first
  * (phaseChoices); this module trusts them.
  */
-import { join } from 'node:path';
 import type { SummaryRow } from '../io/index.js';
-import { writeFileAtomic } from '../io/index.js';
+import { phasePath, writeFileAtomic } from '../io/index.js';
 import { refinementExtras } from './boundary-cells.js';
 import { buildCells, type Agg } from './cells.js';
 import { phaseAndSpreadSpec } from './phase-spec.js';
@@ -50,7 +49,7 @@ export async function phaseSvg(rows: readonly SummaryRow[], o: PhaseOptions, dir
 }
 
 export const defaultPhasePath = (dir: string, o: Pick<PhaseOptions, 'x' | 'y' | 'z'>): string =>
-  join(dir, `phase-${o.z}-${o.x}-${o.y}.svg`);
+  phasePath(dir, o.z, o.x, o.y);
 
 export async function writePhaseDiagram(
   dir: string,

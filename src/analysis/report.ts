@@ -12,9 +12,8 @@
  *      a refined sweep's cells at their true sizes (boundary-cells.ts)
  * A section is a function of the report's context that returns its HTML, or null to be left out.
  */
-import { join } from 'node:path';
 import { median } from 'd3-array';
-import { writeFileAtomic } from '../io/index.js';
+import { reportPath, writeFileAtomic } from '../io/index.js';
 import { boundariesSection } from './boundary-report.js';
 import { refinementExtras } from './boundary-cells.js';
 import { buildCells, type Cell } from './cells.js';
@@ -68,7 +67,7 @@ export async function writeReport(dir: string, out?: string): Promise<{ path: st
     const html = await section(ctx);
     if (html) sections.push(html);
   }
-  const path = out ?? join(dir, 'report.html');
+  const path = out ?? reportPath(dir);
   writeFileAtomic(path, page(`lnsweep report: ${data.plan.name}`, sections.join('\n')));
   return { path, notes };
 }

@@ -65,7 +65,7 @@ async function main(argv: string[]): Promise<number> {
           .option('queue', { type: 'string', describe: 'redis://HOST:PORT: also the queue\'s job counts' }),
       async (a) => {
         const { statusCommand } = await import('./commands/inspect.js');
-        set(await statusCommand({ dir: a.dir! }));
+        set(statusCommand({ dir: a.dir! }));
         if (a.queue) {
           const { queueStatusCommand } = await import('./commands/worker.js');
           await queueStatusCommand({ dir: a.dir!, queue: a.queue });

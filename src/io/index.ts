@@ -44,9 +44,7 @@ export {
 export { collectProvenance } from './provenance.js';
 export {
   removeLiveTemps,
-  writeBytesAtomic,
   writeFileAtomic,
-  writeFileAtomicAsync,
   writeJsonAtomic,
 } from './atomic.js';
 export { writeMetricsFile, type MetricsRun } from './metrics-file.js';

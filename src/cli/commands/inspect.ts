@@ -15,7 +15,7 @@ import { beginWork, EXIT_INTERRUPTED, EXIT_OK, EXIT_RUNS_FAILED } from '../error
 import { onInterrupt, say } from '../process.js';
 import { sweepProvenance } from '../provenance.js';
 
-export async function statusCommand(args: { dir: string }): Promise<number> {
+export function statusCommand(args: { dir: string }): number {
   const s = sweepStatus(args.dir);
   process.stdout.write(
     `${s.name}: ${s.total} runs: ${s.done} done, ${s.diverged} diverged, ${s.failed} failed, ${s.pending} pending` +

@@ -64,7 +64,7 @@ export async function runCommand(args: RunArgs): Promise<number> {
   const runs = shard ? shardRuns(ownRuns, shard.k, shard.n) : ownRuns;
 
   // The heavy modules (Arrow, Piscina) load only once the input is known to be good.
-  const { collectProvenance } = await import('../../io/index.js');
+  const { collectProvenance, summaryPath } = await import('../../io/index.js');
   const { runSweep, SweepControl } = await import('../../run/coordinator.js');
   const { PoolExecutor } = await import('../../run/executor.js');
   const control = new SweepControl();
@@ -117,7 +117,7 @@ export async function runCommand(args: RunArgs): Promise<number> {
       }
     }
     if (report.failed > 0) {
-      process.stderr.write(`[lnsweep] failures are listed in ${join(outDir, 'summary.arrow')} (status, error); rerun the same command to retry them\n`);
+      process.stderr.write(`[lnsweep] failures are listed in ${summaryPath(outDir)} (status, error); rerun the same command to retry them\n`);
       return EXIT_RUNS_FAILED;
     }
     return EXIT_OK;

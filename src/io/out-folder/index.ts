@@ -2,8 +2,28 @@
  * The output folder (docs/formats.md, "Output folder"): every name in it (paths.ts), what it holds (scan.ts), its
  * summary rows rebuilt from disk (summary-rows.ts), its lock (lock.ts), and `status` and `merge` (merge.ts).
  */
-export * from './paths.js';
-export { checkRun, checkedRuns, clearResults, readPlan, refuseForeignFolder, removeStaleTemps, scanOutDir, type CheckedRun, type OutDirScan } from './scan.js';
-export { readOutDir, rowFromOutcome, rowFromRunFile, summaryRows } from './summary-rows.js';
-export { lockFolder, type FolderLock } from './lock.js';
-export { mergeOutDir, sweepStatus, type MergeReport, type StatusCounts } from './merge.js';
+export {
+  boundaryPath,
+  boundaryPaths,
+  isOrphanedTemp,
+  isTempName,
+  journalPath,
+  journalPaths,
+  metricsPath,
+  neuronsFilePath,
+  partJournalPath,
+  partSummaryPath,
+  phasePath,
+  planPath,
+  queueFilePath,
+  realDataFilePath,
+  reportPath,
+  runFilePath,
+  runsDir,
+  summaryPath,
+  tempPathFor,
+} from './paths.js';
+export { clearResults, readPlan, refuseForeignFolder, scanOutDir } from './scan.js';
+export { readOutDir, rowFromOutcome } from './summary-rows.js';
+export { lockFolder } from './lock.js';
+export { mergeOutDir, sweepStatus } from './merge.js';

@@ -28,6 +28,10 @@ export const metricsPath = (outDir: string): string => join(outDir, 'metrics.arr
 export const journalPath = (outDir: string): string => join(outDir, 'journal.jsonl');
 /** `boundary-<metric>.arrow`: the level curves `lnsweep refine` found for `metric`. */
 export const boundaryPath = (outDir: string, metric: string): string => join(outDir, `boundary-${metric}.arrow`);
+/** `lnsweep report DIR`'s default output. */
+export const reportPath = (outDir: string): string => join(outDir, 'report.html');
+/** `lnsweep phase DIR`'s default output: `z` over `x` × `y`. */
+export const phasePath = (outDir: string, z: string, x: string, y: string): string => join(outDir, `phase-${z}-${x}-${y}.svg`);
 /** The `.parquet` copy `merge --parquet` writes beside an Arrow file. */
 export const parquetPathFor = (arrowPath: string): string => arrowPath.replace(/\.arrow$/, '.parquet');
 

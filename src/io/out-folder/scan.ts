@@ -33,7 +33,7 @@ export interface OutDirScan {
 }
 
 /** A planned run with a sound run file, and the file as read while checking it. */
-export interface CheckedRun {
+interface CheckedRun {
   run: PlannedRun;
   file: RunFileContents;
 }
@@ -84,7 +84,8 @@ export const plannedById = (plan: Plan): Map<string, PlannedRun> => new Map(plan
 export function scanOutDir(outDir: string, plan: Plan, opts: { repair: boolean }): OutDirScan {
   if (opts.repair) removeStaleTemps(outDir);
   const scan = emptyScan();
-  for (const _ of checkedRuns(outDir, plannedById(plan), scan, opts)) {
+  const runs = checkedRuns(outDir, plannedById(plan), scan, opts);
+  for (let next = runs.next(); !next.done; next = runs.next()) {
     // the contents are not needed here; checking them is the point
   }
   return scan;
@@ -165,7 +166,7 @@ export function refuseForeignFolder(outDir: string): void {
  * rsync leaves it, is as wrong as a truncated one); and every sidecar the run writes must read back whole and name
  * the run too: the neurons file when a snapshot step was reached, the realdata file for `experiment: realdata`.
  */
-export function checkRun(outDir: string, runId: string): RunFileContents | string {
+function checkRun(outDir: string, runId: string): RunFileContents | string {
   const path = runFilePath(outDir, runId);
   let file;
   try {
