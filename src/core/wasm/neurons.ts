@@ -3,15 +3,20 @@
  * one neuron per lane: each neuron's sums run in exactly the JavaScript order, so the columns are bit-identical.
  * Eight neurons per iteration (four lane pairs) share every load of the packed forms and give eight independent
  * add chains per form (≈1.15x faster than four at k = 21). Per neuron: k(k+1) + 2k multiply-adds, as in JavaScript, at two neurons per instruction.
+ * `neuronRow` also sums the metric row's per-neuron terms (sumNeurons in src/core/metrics.ts) as each block of
+ * eight is stored, neuron by neuron in index order, so the sums are bit-identical too and the columns are read
+ * back from L1 rather than in a second pass over 4m doubles.
  *
  * Memory (imported, sized once, never grown), from `layoutNeurons`: Q as pairs of neurons interleaved
  * ([q_{2p,j}, q_{2p+1,j}] for j < k, m padded with zero rows to a multiple of 8), packed (k(k+1)), v (k), p (k),
- * then the four output columns wn2, dn2, a, ip (m padded each).
+ * then the four output columns wn2, dn2, a, ip, and w0n2 = ‖w_i(0)‖² (m padded each), then the row's 8 sums.
  */
 let nQ: usize = 0, nPk: usize = 0, nV: usize = 0, nP: usize = 0, nWn: usize = 0, nDn: usize = 0, nA: usize = 0, nIp: usize = 0;
-let nm4: i32 = 0, nk: i32 = 0;
+let nW0: usize = 0, nSum: usize = 0;
+let nm: i32 = 0, nm4: i32 = 0, nk: i32 = 0;
 
 export function layoutNeurons(m: i32, k: i32): usize {
+  nm = m;
   nm4 = (m + 7) & ~7;
   nk = k;
   nQ = (__heap_base + 15) & ~<usize>15;
@@ -22,7 +27,9 @@ export function layoutNeurons(m: i32, k: i32): usize {
   nDn = nWn + (<usize>nm4 << 3);
   nA = nDn + (<usize>nm4 << 3);
   nIp = nA + (<usize>nm4 << 3);
-  return nIp + (<usize>nm4 << 3);
+  nW0 = nIp + (<usize>nm4 << 3);
+  nSum = nW0 + (<usize>nm4 << 3);
+  return nSum + 64;
 }
 
 export function offNQ(): usize { return nQ; }
@@ -33,12 +40,27 @@ export function offNWn(): usize { return nWn; }
 export function offNDn(): usize { return nDn; }
 export function offNA(): usize { return nA; }
 export function offNIp(): usize { return nIp; }
+export function offNW0(): usize { return nW0; }
+export function offNSums(): usize { return nSum; }
 
 @inline function clampStore(p: usize, x: f64): void {
   store<f64>(p, x < 0 ? 0 : x);
 }
 
 export function neuronColumns(): void {
+  neuronPass(false, 0, 0, 0, 0);
+}
+
+/**
+ * The columns and the row's sums: Σ‖w_i‖, Σ|a_i|, max|a_i|, Σ|⟨w_i,θ*⟩|, Σ|⟨w_i,θ*⟩|/(‖w_i‖‖θ*‖) over ‖w_i‖ > 0,
+ * #{‖Δw_i‖² ≤ tol2}, #{‖Δw_i‖² ≤ ‖w_i(0)‖²·tol2}, #{‖w_i‖² ≤ lr and |a_i| ≤ √lr}, stored at offNSums().
+ */
+export function neuronRow(lazyTol2: f64, lr: f64, sqrtLr: f64, starNorm: f64): void {
+  neuronPass(true, lazyTol2, lr, sqrtLr, starNorm);
+}
+
+function neuronPass(sums: bool, lazyTol2: f64, lr: f64, sqrtLr: f64, starNorm: f64): void {
+  let sumW: f64 = 0, sumA: f64 = 0, maxA: f64 = 0, sumIp: f64 = 0, sumCos: f64 = 0, lazy: f64 = 0, lazyRel: f64 = 0, phase2: f64 = 0;
   const k = nk, pairStride = <usize>k << 4;
   for (let i = 0; i < nm4; i += 8) {
     const qa = nQ + (<usize>(i >> 1)) * pairStride;
@@ -96,6 +118,29 @@ export function neuronColumns(): void {
     v128.store(nIp + o, pB, 16);
     v128.store(nIp + o, pC, 32);
     v128.store(nIp + o, pD, 48);
+    if (sums) {
+      // The JavaScript loop's order, one neuron at a time; the block's padding neurons (i ≥ m) are skipped.
+      const end = i + 8 < nm ? i + 8 : nm;
+      for (let u = i; u < end; u++) {
+        const b = <usize>u << 3;
+        const wn2 = load<f64>(nWn + b), dn2 = load<f64>(nDn + b);
+        const wn = Math.sqrt(wn2);
+        const absA = Math.abs(load<f64>(nA + b));
+        const absIp = Math.abs(load<f64>(nIp + b));
+        sumW += wn;
+        sumA += absA;
+        if (absA > maxA) maxA = absA;
+        sumIp += absIp;
+        if (wn > 0) sumCos += absIp / (wn * starNorm);
+        if (dn2 <= lazyTol2) lazy += 1;
+        if (dn2 <= load<f64>(nW0 + b) * lazyTol2) lazyRel += 1;
+        if (wn2 <= lr && absA <= sqrtLr) phase2 += 1;
+      }
+    }
+  }
+  if (sums) {
+    store<f64>(nSum, sumW); store<f64>(nSum, sumA, 8); store<f64>(nSum, maxA, 16); store<f64>(nSum, sumIp, 24);
+    store<f64>(nSum, sumCos, 32); store<f64>(nSum, lazy, 40); store<f64>(nSum, lazyRel, 48); store<f64>(nSum, phase2, 56);
   }
 }
 
