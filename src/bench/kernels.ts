@@ -10,13 +10,12 @@
  * Setup (data, init, subspace basis) is timed once and reported apart.
  */
 import { spawn } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
-import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createCore, type Core } from '../core/engine.js';
 import { defaultParams } from '../core/params.js';
 import { METRIC_NAMES, type Kernel, type Optimizer, type RunSeeds, type TrainParams } from '../core/types.js';
+import { median } from './stats.js';
 
 const SIZES: [number, number][] = [[1000, 20], [10000, 20], [100000, 20], [1000, 100]];
 const SEEDS: RunSeeds = { data: [1, 2, 3, 4], init: [5, 6, 7, 8], sgd: [9, 10, 11, 12] };
@@ -46,11 +45,6 @@ interface NumpyResult {
   steps_per_s: number;
 }
 
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const mid = s.length >> 1;
-  return s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
-}
 
 function cpuMs(): number {
   const u = process.cpuUsage();
@@ -161,7 +155,7 @@ function fmt(x: number | null, digits = 3): string {
   return x.toPrecision(digits);
 }
 
-export async function runKernelBench(opts: { quick?: boolean; outDir: string; log: (line: string) => void }): Promise<unknown> {
+export async function runKernelBench(opts: { quick?: boolean; log: (line: string) => void }): Promise<unknown> {
   const { log } = opts;
   const quick = opts.quick ?? false;
   const targetMs = quick ? 30 : 250;
@@ -216,7 +210,5 @@ export async function runKernelBench(opts: { quick?: boolean; outDir: string; lo
       `half the m=1000 rate needs log_every ≥ ${fmt(summary.log_every_for_half_rate)}`);
   }
   const report = { when: new Date().toISOString(), node: process.version, cpu: cpus()[0]?.model, cores: cpus().length, quick, repeats, numpy: numpy?.numpy ?? null, rows: full, summary };
-  writeFileSync(join(opts.outDir, 'bench-kernels.json'), JSON.stringify(report, null, 2));
-  log(`wrote ${join(opts.outDir, 'bench-kernels.json')}`);
   return report;
 }

@@ -7,9 +7,7 @@
  * for both engines: the tfjs engine's rows are the core's MetricComputer on copied-out weights). A backend that does
  * not load is listed with the reason (tfjs-node offline: its libtensorflow was never downloaded).
  */
-import { writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
-import { join } from 'node:path';
 import { initNetwork, makeData } from '../core/data.js';
 import { createCore } from '../core/engine.js';
 import { LabelNoiseStream } from '../core/noise.js';
@@ -21,6 +19,7 @@ import { CLASSES, loadMnistSubset } from '../engines/realdata/mnist.js';
 import { createRealDataModels } from '../engines/realdata/model.js';
 import { drawTargets, initTwoLayer } from '../engines/realdata/train.js';
 import { Xoshiro128 } from '../core/rng.js';
+import { median } from './stats.js';
 
 const SEEDS: RunSeeds = { data: [1, 2, 3, 4], init: [5, 6, 7, 8], sgd: [9, 10, 11, 12] };
 
@@ -31,11 +30,6 @@ interface Row {
   note?: string;
 }
 
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const mid = s.length >> 1;
-  return s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
-}
 
 /** Median steps/s of `chunk(k)` (which takes k steps), the chunk sized to ≈ targetMs after a warm-up. */
 function rate(chunk: (k: number) => void, targetMs: number, repeats: number): number {
@@ -105,7 +99,7 @@ async function tfjsRates(backend: TfjsBackend, targetMs: number, repeats: number
   return { linear, realdata };
 }
 
-export async function runTfjsBench(opts: { quick?: boolean; outDir: string; log: (line: string) => void }): Promise<unknown> {
+export async function runTfjsBench(opts: { quick?: boolean; log: (line: string) => void }): Promise<unknown> {
   const { log } = opts;
   const quick = opts.quick ?? false;
   const targetMs = quick ? 200 : 1000;
@@ -143,7 +137,5 @@ export async function runTfjsBench(opts: { quick?: boolean; outDir: string; log:
   log('÷: how many times faster the native kernel is (same update, same streams)');
   for (const r of realdata) log(`${r.engine.padEnd(16)}${r.optimizer.padEnd(5)}${fmt(r.stepsPerSec).padStart(12)}  ${r.note}`);
   const report = { when: new Date().toISOString(), node: process.version, cpu: cpus()[0]?.model, cores: cpus().length, quick, repeats, rows, realdata, skipped };
-  writeFileSync(join(opts.outDir, 'bench-tfjs.json'), JSON.stringify(report, null, 2));
-  log(`wrote ${join(opts.outDir, 'bench-tfjs.json')}`);
   return report;
 }
