@@ -66,7 +66,7 @@ export function zColumns(rows: readonly SummaryRow[]): string[] {
 /** A row's value of a z column (null where it has none). */
 export function zValue(row: SummaryRow, z: string): number | null {
   if (z.startsWith('final_')) return row.final[z.slice(6) as keyof SummaryRow['final']] ?? null;
-  if ((EVENT_STEP_COLUMNS as readonly string[]).includes(z)) return row[z as (typeof EVENT_STEP_COLUMNS)[number]];
+  if ((EVENT_STEP_COLUMNS as readonly string[]).includes(z)) return row[z as (typeof EVENT_STEP_COLUMNS)[number]] ?? null;
   if (z === 'wall_s' || z === 'steps_per_s') return row[z];
   return row.extra?.[z] ?? null;
 }

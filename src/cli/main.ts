@@ -30,7 +30,8 @@ async function main(argv: string[]): Promise<number> {
             describe: 'K/N: run share K of N of the plan (default: from a Slurm array or Kubernetes Indexed Job; "all": the whole plan)',
           })
           .option('engine', { choices: ['native', 'tfjs'] as const, describe: 'override every run\'s engine' })
-          .option('fresh', { type: 'boolean', default: false, describe: 'delete earlier results and start over' })
+          .option('fresh', { type: 'boolean', default: false, describe: 'delete the results lnsweep wrote in the folder and start over' })
+          .option('add', { type: 'boolean', default: false, describe: 'run this sweep beside the other sweep the folder holds' })
           .option('retries', { type: 'number', describe: 'extra attempts for a failed run (default 0; 2 with --queue)' })
           .option('queue', { type: 'string', describe: 'redis://HOST:PORT[/DB]: enqueue the runs for `lnsweep worker` instead' })
           .option('progress', {

@@ -1,14 +1,16 @@
 /**
- * The data and initialisation streams (SPEC §1, §5). Each function owns one stream from its first word, so the
- * same seed gives the same X, θ* (or W(0), a(0)) whatever the optimiser, engine or kernel.
+ * The data, teacher and initialisation streams (SPEC §1, §5). Each owns its stream from its first word, so the same
+ * seeds give the same X, θ* (or W(0), a(0)) whatever the optimiser, engine or kernel.
  *
- * Data stream order: θ* first (so the teacher does not depend on n), then X row by row.
+ * Teacher stream (θ* alone, seeded from d and teacher_sparsity only, src/sweep/seeds.ts): so θ*'s direction is the
+ * same for every n and teacher_norm, which only scales it.
  *   dense teacher:  d gaussians, normalised, × teacher_norm
  *   sparse (0 < k < d): k index words (partial Fisher-Yates over 0..d−1), then k gaussians on those coordinates
+ * Data stream: X row by row (n·d gaussians).
  * Init stream order: W row-major (m·d gaussians × α/√d), then a (m gaussians × α/√m; oscillate: one word each).
  */
 import { Xoshiro128 } from './rng.js';
-import type { StreamSeed, TrainParams } from './types.js';
+import type { RunSeeds, StreamSeed, TrainParams } from './types.js';
 
 export interface Dataset {
   /** n×d row-major */
@@ -24,8 +26,27 @@ export interface Network {
   a: Float64Array;
 }
 
-export function makeData(p: Pick<TrainParams, 'n' | 'd' | 'teacher_norm' | 'teacher_sparsity'>, seed: StreamSeed): Dataset {
+export function makeData(
+  p: Pick<TrainParams, 'n' | 'd' | 'teacher_norm' | 'teacher_sparsity'>,
+  seeds: Pick<RunSeeds, 'data' | 'teacher'>,
+): Dataset {
   const { n, d } = p;
+  const thetaStar = makeTeacher(p, seeds.teacher);
+  const rng = new Xoshiro128(seeds.data);
+  const X = new Float64Array(n * d);
+  for (let i = 0; i < n * d; i++) X[i] = rng.nextGaussian();
+  const y = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    let s = 0;
+    for (let j = 0; j < d; j++) s += X[i * d + j] * thetaStar[j];
+    y[i] = s;
+  }
+  return { X, thetaStar, y };
+}
+
+/** θ* from its own stream: a uniform direction in R^d (or on k random coordinates), scaled to teacher_norm. */
+export function makeTeacher(p: Pick<TrainParams, 'd' | 'teacher_norm' | 'teacher_sparsity'>, seed: StreamSeed): Float64Array {
+  const { d } = p;
   const rng = new Xoshiro128(seed);
   const thetaStar = new Float64Array(d);
   const k = p.teacher_sparsity;
@@ -46,16 +67,7 @@ export function makeData(p: Pick<TrainParams, 'n' | 'd' | 'teacher_norm' | 'teac
   for (let j = 0; j < d; j++) norm2 += thetaStar[j] * thetaStar[j];
   const scale = p.teacher_norm / Math.sqrt(norm2);
   for (let j = 0; j < d; j++) thetaStar[j] *= scale;
-
-  const X = new Float64Array(n * d);
-  for (let i = 0; i < n * d; i++) X[i] = rng.nextGaussian();
-  const y = new Float64Array(n);
-  for (let i = 0; i < n; i++) {
-    let s = 0;
-    for (let j = 0; j < d; j++) s += X[i * d + j] * thetaStar[j];
-    y[i] = s;
-  }
-  return { X, thetaStar, y };
+  return thetaStar;
 }
 
 /** NTK init (paper Eq. 5) scaled by α; for `oscillate`, a_i(0) ∈ {+q, −q, 0} with odds 1/4, 1/4, 1/2, q = lr^{1/4}. */

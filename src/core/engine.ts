@@ -54,7 +54,7 @@ export interface CoreOptions {
 
 export function createCore(params: TrainParams, seeds: RunSeeds, opts: CoreOptions = {}): Core {
   const { width: m, d } = params;
-  const data = makeData(params, seeds.data);
+  const data = makeData(params, seeds);
   const init = initNetwork(params, seeds.init);
   const kind = resolveKernel(params);
   const wasm = wasmWanted(opts.wasm);

@@ -48,6 +48,9 @@ export interface KernelImpl {
    * row's sums over neurons in one go, bit for bit what sumNeurons (metrics.ts) gives on the same columns.
    */
   neuronSums?(thetaStar: Float64Array, c: NeuronSumConstants, out: Float64Array): void;
+  /** (1/m) Σ_i |a_i − a_i'| where a' is the second layer whose stepped form (v) was `vPrev`: the per-step movement
+   * of a, the quantity the paper plots for its oscillation. */
+  aStepAbsMean(vPrev: Float64Array): number;
   /** W (m×d) and a as fresh dense arrays (subspace: forms QC, O(m·k·d)); for tests and other engines */
   denseWeights(): Network;
 }

@@ -30,6 +30,12 @@ export function createDenseKernel(net: Network, m: number, d: number): KernelImp
         a[i] = v[i];
       }
     },
+    /** m subtractions: v is a itself. */
+    aStepAbsMean(vPrev: Float64Array): number {
+      let s = 0;
+      for (let i = 0; i < m; i++) s += Math.abs(v[i] - vPrev[i]);
+      return s / m;
+    },
     denseWeights(): Network {
       return { W: Float64Array.from(M), a: Float64Array.from(v) };
     },

@@ -76,6 +76,7 @@ export function createSubspaceKernel(net: Network, m: number, d: number, wasm = 
   const packed = new Float64Array(k * (k + 1));
   const p = new Float64Array(k);
   const D = new Float64Array(k * d);
+  const dv = new Float64Array(k);
 
   /** G, E (packed) and p = Cθ* from the current C: O(k²·d), once per row. */
   const formPacked = (thetaStar: Float64Array): void => {
@@ -168,6 +169,17 @@ export function createSubspaceKernel(net: Network, m: number, d: number, wasm = 
             wasmPass.sums(packed, v, p, c, out);
           },
         }),
+    /** a − a' = Q(c − c'): per neuron one k-dot with the row q_i, m·k FMA in all. */
+    aStepAbsMean(vPrev: Float64Array): number {
+      for (let l = 0; l < k; l++) dv[l] = v[l] - vPrev[l];
+      let s = 0;
+      for (let i = 0, qo = 0; i < m; i++, qo += k) {
+        let x = 0;
+        for (let l = 0; l < k; l++) x += Q[qo + l] * dv[l];
+        s += Math.abs(x);
+      }
+      return s / m;
+    },
     denseWeights(): Network {
       const W = new Float64Array(m * d);
       const a = new Float64Array(m);

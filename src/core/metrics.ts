@@ -7,8 +7,8 @@
  * S = X_pᵀX_p, ⟨K₀, K⟩_F = tr(A₀ S A S) and ‖K‖²_F = tr(A S A S), so with P = A S (d×d) both are Σ_ij P_ij P'_ji.
  *
  * Cost per row: rows·d²/2 (MᵀM) + n·d (train loss) + d³ (P = A S) + the kernel's per-neuron pass + 8·m for the
- * sums over neurons (in WebAssembly with the pass, where the kernel has one: kernel.neuronSums). All scratch is
- * allocated once, here.
+ * sums over neurons (in WebAssembly with the pass, where the kernel has one: kernel.neuronSums) + m·rows for
+ * a_step_abs_mean (m·k on the subspace kernel, m on the dense one). All scratch is allocated once, here.
  */
 import type { Dataset } from './data.js';
 import { allocNeuronColumns, type KernelImpl, type NeuronColumns, type NeuronSumConstants } from './kernel-api.js';
@@ -40,6 +40,9 @@ export class MetricComputer {
   private readonly sumConstants: NeuronSumConstants;
   /** the row's sums over neurons (sumNeurons) */
   private readonly sums = new Float64Array(8);
+  /** the kernel's v one step before the coming metric row (holdPrevious), for a_step_abs_mean */
+  private readonly vPrev: Float64Array;
+  private hasPrev = false;
 
   constructor(params: TrainParams, private readonly data: Dataset, private readonly kernel: KernelImpl) {
     const { d, n, width: m } = params;
@@ -48,6 +51,7 @@ export class MetricComputer {
     this.n = n;
     this.lr = params.lr;
     this.cols = kernel.ownColumns ?? allocNeuronColumns(m);
+    this.vPrev = new Float64Array(kernel.rows);
     this.theta = new Float64Array(d);
     this.G = new Float64Array(d * d);
     this.S = new Float64Array(d * d);
@@ -126,6 +130,22 @@ export class MetricComputer {
     return loss / n;
   }
 
+  /**
+   * Keeps the second layer as it is now, one step before a metric row: that row's a_step_abs_mean is then
+   * (1/m) Σ|a_i(t) − a_i(t−1)|, the backward difference (the paper writes the forward one, which the last row could
+   * not have). The driver calls this between the last two steps before each logged row; a row without it (step 0,
+   * or a divergence or snapshot row between log steps) gets NaN. O(rows).
+   */
+  holdPrevious(): void {
+    this.vPrev.set(this.kernel.v);
+    this.hasPrev = true;
+  }
+
+  /** Forgets a held layer whose step did not complete (a diverged step). */
+  dropPrevious(): void {
+    this.hasPrev = false;
+  }
+
   /** Fills out[METRIC_INDEX[name]] for every metric, and this.cols with the per-neuron columns. */
   row(out: Float64Array): void {
     const { d, m, theta } = this;
@@ -163,6 +183,8 @@ export class MetricComputer {
     out[METRIC_INDEX.lazy_frac] = sums[5] / m;
     out[METRIC_INDEX.lazy_frac_rel] = sums[6] / m;
     out[METRIC_INDEX.phase2_frac] = sums[7] / m;
+    out[METRIC_INDEX.a_step_abs_mean] = this.hasPrev ? this.kernel.aStepAbsMean(this.vPrev) : NaN;
+    this.hasPrev = false;
   }
 
   /** G = MᵀM (= WᵀW), ‖a‖², ‖W‖²_F. O(rows·d²/2). */

@@ -16,7 +16,12 @@ export interface ParamSpec {
   doc: string;
 }
 
-/** Defaults follow the paper's synthetic setting (SPEC §1; a-usually/Label-Noise-SGD README: n=200, d=20, m=1000, η=1e-3). */
+/**
+ * Defaults follow the paper's synthetic setting (a-usually/Label-Noise-SGD README: n=200, d=20, m=1000, η=1e-3, α=1,
+ * ±σ label noise, ‖θ*‖=1) in everything but the noise level: σ defaults to 0, not the paper's 4. The noise level is
+ * the axis every experiment sets (sweeps/*.yaml all do), and an omitted σ then gives the noiseless control rather
+ * than silently adding noise; a default of 4 would also change the id of every run that leaves σ out.
+ */
 export const PARAM_SPECS: { readonly [K in keyof RunParams]: ParamSpec } = {
   n: { kind: { kind: 'int', min: 1 }, default: 200, doc: 'training-set size' },
   d: { kind: { kind: 'int', min: 1 }, default: 20, doc: 'input dimension' },

@@ -1,23 +1,54 @@
 /**
- * A run's trajectory reduced to the summary-table numbers of SPEC §6: the last value of each metric and the first
- * logged step at which the paper's phase markers are reached. Pure; the run layer calls it when a run finishes and
- * again when the summary is rebuilt from run files.
+ * A run's trajectory reduced to the summary-table numbers of SPEC §6: the last value of each metric, the first
+ * logged step at which the paper's phase markers are reached, and what theory.ts needs for its predictions. Pure;
+ * the run layer calls it when a run finishes and again when the summary is rebuilt from run files.
  */
 import { METRIC_NAMES, type MetricColumns, type MetricName } from './types.js';
 
 export interface PhaseMarkers {
   /** first logged step with lazy_frac_rel = 0: every neuron has left its lazy ball (scale-free, Definition 1) */
   lazy_escape_step: number | null;
-  /** first logged step with phase2_frac = 1: Phase II has begun for every neuron */
+  /** first logged step with phase2_frac = 1: Phase II has begun for every neuron (null for a collapsed run: see
+   * summaryMarkers) */
   phase2_step: number | null;
   /** first logged step with align_cos_mean ≥ 0.9: the neurons have aligned with θ* */
   align_step: number | null;
+  /** first logged step with w_norm2_mean ≤ √η: Lemma 4's end of Phase I, on the mean rather than every neuron */
+  phase2_mean_step: number | null;
+  /** first logged step with phase2_frac ≥ 0.5, and ≥ 0.9 */
+  phase2_step_50: number | null;
+  phase2_step_90: number | null;
+  /** first logged step with lazy_frac_rel ≤ 0.5: half the neurons have left their lazy ball */
+  lazy_escape_step_50: number | null;
+  /** first logged step with align_cos_mean ≥ 0.5 */
+  align_step_50: number | null;
+  /** the step that ends norm_decay_rate's window (w_norm2_mean first ≤ w_norm2_mean(0)/e); null when never */
+  norm_decay_window_end: number | null;
 }
+
+/** The marker columns in summary order (they are all Int64 steps, null where never). */
+export const MARKER_NAMES = [
+  'lazy_escape_step',
+  'phase2_step',
+  'align_step',
+  'phase2_mean_step',
+  'phase2_step_50',
+  'phase2_step_90',
+  'lazy_escape_step_50',
+  'align_step_50',
+  'norm_decay_window_end',
+] as const satisfies readonly (keyof PhaseMarkers)[];
 
 export interface RunDigest extends PhaseMarkers {
   final: Record<MetricName, number | null>;
-  /** −(fitted slope of ln w_norm2_mean against step) over Phase I (normDecayRate), per step; null below 3 rows */
+  /** −(fitted slope of ln w_norm2_mean against step) over its first e-fold (normDecayWindow), per step; null when the
+   * run does not contain that window or it spans fewer than 2 rows */
   norm_decay_rate: number | null;
+  /** w_norm2_mean at step 0; null without rows */
+  w_norm2_initial: number | null;
+  /** mean clean train loss over the rows of norm_decay_rate's window, or over every finite row when the run ends
+   * inside it (theory.ts's L̄); null without rows */
+  window_train_loss: number | null;
   /** an upper bound on ‖θ‖ at the last row, ‖W‖_F·‖a‖ (see thetaNormBound); null when not finite */
   theta_norm_bound: number | null;
 }
@@ -37,60 +68,83 @@ export function firstStepWhere(
   return null;
 }
 
-export function digestRun(m: MetricColumns): RunDigest {
+/** `lr` is η: Lemma 4's Phase II scale for the mean ‖w_i‖² is √η. */
+export function digestRun(m: MetricColumns, lr: number): RunDigest {
   const final = {} as Record<MetricName, number | null>;
   for (const name of METRIC_NAMES) {
     // A diverged run's last row may hold NaN or ±Inf: null keeps the summary column numeric for every reader.
     const last = m.rows > 0 ? m.values[name][m.rows - 1] : NaN;
     final[name] = Number.isFinite(last) ? last : null;
   }
+  const window = normDecayWindow(m);
+  const sqrtLr = Math.sqrt(lr);
   return {
     final,
     lazy_escape_step: firstStepWhere(m, 'lazy_frac_rel', (v) => v <= 0),
     phase2_step: firstStepWhere(m, 'phase2_frac', (v) => v >= 1),
     align_step: firstStepWhere(m, 'align_cos_mean', (v) => v >= ALIGN_THRESHOLD),
+    phase2_mean_step: firstStepWhere(m, 'w_norm2_mean', (v) => v <= sqrtLr),
+    phase2_step_50: firstStepWhere(m, 'phase2_frac', (v) => v >= 0.5),
+    phase2_step_90: firstStepWhere(m, 'phase2_frac', (v) => v >= 0.9),
+    lazy_escape_step_50: firstStepWhere(m, 'lazy_frac_rel', (v) => v <= 0.5),
+    align_step_50: firstStepWhere(m, 'align_cos_mean', (v) => v >= 0.5),
+    norm_decay_window_end: window.contained ? m.step[window.rows - 1] : null,
     norm_decay_rate: normDecayRate(m),
+    w_norm2_initial: m.rows > 0 && Number.isFinite(m.values.w_norm2_mean[0]) ? m.values.w_norm2_mean[0] : null,
+    window_train_loss: meanOf(m.values.train_loss, window.rows),
     theta_norm_bound: m.rows > 0 ? thetaNormBound(m, m.rows - 1) : null,
   };
 }
 
 /**
- * Phase I, for the fit below: the logged rows from step 0 up to and including the first row where phase2_frac has
- * risen by PHASE1_END_RISE over its step-0 value, i.e. until the first neurons (1%) shrink into the paper's Phase II
- * ball (‖w_i‖ ≤ √η and |a_i| ≤ √η), or to the last row when they never do; a non-finite row (divergence) ends it
- * early (relative to step 0 because at a small init, α = 1/4 with η = 1/(α²m), some neurons start inside the ball).
- * Why there: from then on the mean ‖w_i‖² is carried by the neurons that align with θ* and stay large, so it
- * plateaus (at σ = 8, α = 1, m = 1000 it stalls near 5e-3 while phase2_frac creeps from 0.01 to 0.17) and rows past
- * that point would flatten the fit. SPEC's phase2_step (fraction
- * = 1) comes far later or never. Why not the lazy escape: with lazy_frac_rel's ball of radius ‖w_i(0)‖/√m, neurons
- * leave it after a few percent of norm change, so the escape marks where the decay becomes visible, not its end.
- *
- * Under label noise the norms decay like exp(−κ·step) with κ ≈ η²(σ² + 2·train loss) (test/core/noise-decay.test.ts),
- * so the rate estimates κ averaged over Phase I; the noiseless control gives ≈ 0. Least squares, equal weights. O(rows).
+ * Phase I's window for the decay fit, defined by the dynamics rather than the run length: the logged rows from step 0
+ * up to and including the first row where w_norm2_mean ≤ w_norm2_mean(0)/e (one e-fold). `contained` says the run
+ * reached that row; otherwise `rows` counts the finite rows from step 0 (the run ended, or diverged, inside Phase I).
+ * Why one e-fold: the local rate falls during Phase I as the neurons that align with θ* stop shrinking (at σ = 4 it
+ * drops five-fold over 485k steps), so any window that grows with the run length gives a rate that depends on it;
+ * the first e-fold is the same rows in a 150k- and a 300k-step run, and it is where the paper's mechanism
+ * (Δ‖w_i‖² ≈ −η²r²‖w_i‖², theory.ts) holds best, before the alignment sets in. O(rows).
  */
-export const PHASE1_END_RISE = 0.01;
-
-export function normDecayRate(m: MetricColumns): number | null {
+export function normDecayWindow(m: MetricColumns): { rows: number; contained: boolean } {
   const w2 = m.values.w_norm2_mean;
-  const p2 = m.values.phase2_frac;
-  let end = 0; // rows [0, end) are Phase I
-  const entered = (p2[0] ?? 0) + PHASE1_END_RISE - 1e-12; // fractions are k/m: 0.2 + 0.01 must match 0.21
-  while (end < m.rows && Number.isFinite(w2[end]) && w2[end] > 0) {
-    end++;
-    if (p2[end - 1] >= entered) break;
+  if (m.rows === 0 || !(w2[0] > 0) || !Number.isFinite(w2[0])) return { rows: 0, contained: false };
+  const target = w2[0] / Math.E;
+  for (let row = 1; row < m.rows; row++) {
+    if (!Number.isFinite(w2[row]) || !Number.isFinite(m.values.train_loss[row])) return { rows: row, contained: false };
+    if (w2[row] <= target) return { rows: row + 1, contained: true };
   }
-  const slope = fitSlope(m.step, w2, end, Math.log);
+  return { rows: m.rows, contained: false };
+}
+
+/**
+ * Least squares of ln w_norm2_mean against step over normDecayWindow's rows, equal weights, negated: per step.
+ * Under label noise the norms decay like exp(−κ·step) with κ ≈ η²(σ² + 2·train loss)
+ * (test/core/noise-decay.test.ts); the noiseless control never completes the window, so it gets null. Null too
+ * when the window holds fewer than 2 rows. O(rows).
+ */
+export function normDecayRate(m: MetricColumns): number | null {
+  const window = normDecayWindow(m);
+  if (!window.contained) return null;
+  const slope = fitSlope(m.step, m.values.w_norm2_mean, window.rows, Math.log, 2);
   return slope === null ? null : -slope;
 }
 
-/** Least-squares slope of f(y) against x over rows [0, end); null with fewer than 3 rows or no spread in x. */
+function meanOf(values: Float64Array, rows: number): number | null {
+  if (rows === 0) return null;
+  let sum = 0;
+  for (let i = 0; i < rows; i++) sum += values[i];
+  return Number.isFinite(sum) ? sum / rows : null;
+}
+
+/** Least-squares slope of f(y) against x over rows [0, end); null with fewer than minRows rows or no spread in x. */
 export function fitSlope(
   x: ArrayLike<number>,
   y: ArrayLike<number>,
   end: number,
   f: (v: number) => number = (v) => v,
+  minRows = 3,
 ): number | null {
-  if (end < 3) return null;
+  if (end < minRows) return null;
   let sx = 0;
   let sy = 0;
   for (let i = 0; i < end; i++) {
@@ -140,4 +194,16 @@ export function isCollapsed(d: Pick<RunDigest, 'final' | 'theta_norm_bound'>, te
   const thetaGone = d.theta_norm_bound <= COLLAPSE_THETA_FRAC * teacherNorm;
   const lossStays = loss >= COLLAPSE_LOSS_FRAC * 0.5 * teacherNorm * teacherNorm;
   return thetaGone && lossStays ? 1 : 0;
+}
+
+/**
+ * The marker columns as the summary writes them. A collapsed run (θ → 0) ends inside every neuron's √η ball by losing
+ * θ*, not by finishing Phase I, so its phase2_step is null: otherwise the only runs that "reach Phase II" on a phase
+ * diagram would be the SAM runs that failed.
+ */
+export function summaryMarkers(d: PhaseMarkers, collapsed: 0 | 1 | null): PhaseMarkers {
+  const out = {} as PhaseMarkers;
+  for (const name of MARKER_NAMES) out[name] = d[name];
+  if (collapsed === 1) out.phase2_step = null;
+  return out;
 }

@@ -7,7 +7,7 @@
  * metric row (t = 0, t a multiple of log_every, t = steps), a snapshot (t in snapshot_steps), then hooks every
  * 4096 steps. A diverged run ends with a row at the step it stopped (values may be NaN or ±Inf).
  */
-import { createCore } from './engine.js';
+import { createCore, type Core } from './engine.js';
 import { MetricLog, SnapshotLog } from './metric-log.js';
 import { METRIC_NAMES, type RunSeeds, type TrainHooks, type TrainParams, type TrainResult } from './types.js';
 
@@ -61,7 +61,7 @@ export function train(params: TrainParams, seeds: RunSeeds, hooks: TrainHooks = 
 
     let next = Math.min(nextMultiple(t, logEvery), nextMultiple(t, checkEvery), nextMultiple(t, HOOK_EVERY), steps);
     if (snapAt < snapSteps.length && snapSteps[snapAt] < next) next = snapSteps[snapAt];
-    const taken = core.advance(next - t);
+    const taken = advanceTo(core, t, next, next % logEvery === 0 || next === steps);
     residualBroke = taken < next - t;
     t += taken;
   }
@@ -76,6 +76,20 @@ export function train(params: TrainParams, seeds: RunSeeds, hooks: TrainHooks = 
     snapshots: snaps.finish(),
     ...(divergeReason === undefined ? {} : { divergeReason }),
   };
+}
+
+/**
+ * Steps from t to next; before a logged row, in two chunks with the second layer held between the last two steps
+ * (MetricComputer.holdPrevious), for a_step_abs_mean. Chunking never changes the trajectory. Returns steps taken.
+ */
+function advanceTo(core: Core, t: number, next: number, logRow: boolean): number {
+  if (!logRow) return core.advance(next - t);
+  const first = core.advance(next - 1 - t);
+  if (first < next - 1 - t) return first;
+  core.metrics.holdPrevious();
+  const last = core.advance(1);
+  if (last < 1) core.metrics.dropPrevious();
+  return first + last;
 }
 
 function pollHooks(hooks: TrainHooks, t: number): void {

@@ -59,10 +59,12 @@ export interface TrainParams {
  */
 export type StreamSeed = readonly [number, number, number, number];
 
-/** The three independent random streams of a run (SPEC §5). */
+/** The independent random streams of a run (SPEC §5; θ* has its own since results version 2, src/sweep/plan.ts). */
 export interface RunSeeds {
-  /** X and θ* */
+  /** X */
   data: StreamSeed;
+  /** θ* */
+  teacher: StreamSeed;
   /** W(0), a(0) */
   init: StreamSeed;
   /** sample indices and label noise, step after step */
@@ -86,6 +88,7 @@ export const METRIC_NAMES = [
   'phase2_frac',
   'balance_mean',
   'kernel_dist',
+  'a_step_abs_mean',
 ] as const;
 export type MetricName = (typeof METRIC_NAMES)[number];
 

@@ -55,11 +55,16 @@ export async function writeArrowFileStreamAtomic(
       writer.reset(undefined, schema);
       // The writer queues its bytes; this consumer moves them to the file. It runs on microtasks only, so yielding
       // one macrotask after each batch (setImmediate below) drains the queue completely: memory stays at one batch.
+      // A failed write (a full disk) is kept here and thrown by the loop, not left as an unhandled rejection.
+      let writeError: { cause: unknown } | null = null;
       const pump = (async () => {
         for await (const chunk of writer) writeAllSync(fd, chunk);
-      })();
+      })().catch((cause: unknown) => {
+        writeError = { cause };
+      });
       try {
         for await (const batch of batches) {
+          if (writeError) throw (writeError as { cause: unknown }).cause;
           if (batch.schema !== schema && !util.compareSchemas(schema, batch.schema)) {
             throw new Error(`batch ${count} has a schema other than the file's (${describeSchema(batch.schema)})`);
           }
@@ -70,11 +75,18 @@ export async function writeArrowFileStreamAtomic(
         }
         writer.finish();
       } catch (error) {
-        writer.abort(error);
-        await pump.catch(() => undefined);
-        throw error;
+        // a failed write closes the writer, so the loop's own error ("AsyncQueue is closed") is only its echo
+        const failedWrite = writeError as { cause: unknown } | null;
+        try {
+          writer.abort(error);
+        } catch {
+          // already closed by the failed write
+        }
+        await pump;
+        throw failedWrite ? failedWrite.cause : error;
       }
       await pump;
+      if (writeError) throw (writeError as { cause: unknown }).cause;
     } finally {
       closeSync(fd);
     }

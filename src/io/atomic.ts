@@ -12,7 +12,16 @@ import { hostname } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { ArrowFileError, describeCause } from './errors.js';
 
-const TEMP_NAME = /\.tmp-[0-9a-f]{8}-(\d+)-(.+)$/;
+const TEMP_NAME = /^\..+\.tmp-[0-9a-f]{8}-(\d+)-(.+)$/;
+
+/** Temp files this process is writing now: removed by removeLiveTemps when a signal ends the process mid-write. */
+const liveTemps = new Set<string>();
+
+/** Deletes every temp file this process has open (for a signal handler about to exit); never throws. */
+export function removeLiveTemps(): void {
+  for (const tmp of liveTemps) removeQuietly(tmp);
+  liveTemps.clear();
+}
 
 /** The temporary name a write of `path` goes through: same folder (so rename is atomic), not ending in `.arrow`. */
 export function tempPathFor(path: string): string {
@@ -33,14 +42,16 @@ export function isOrphanedTemp(fileName: string): boolean {
   }
 }
 
+/** `.<name>.tmp-<rand>-<pid>-<host>`: a name only tempPathFor makes (other dot files are not ours). */
 export function isTempName(fileName: string): boolean {
-  return fileName.startsWith('.') && fileName.includes('.tmp-');
+  return TEMP_NAME.test(fileName);
 }
 
 /** Writes through `fill(fd)` to a temporary file, fsyncs, renames over `path`. Throws ArrowFileError naming `path`. */
 export function writeBytesAtomic(path: string, fill: (fd: number) => void): void {
   const tmp = tempPathFor(path);
   let fd: number | undefined;
+  liveTemps.add(tmp);
   try {
     fd = openSync(tmp, 'wx');
     fill(fd);
@@ -52,6 +63,8 @@ export function writeBytesAtomic(path: string, fill: (fd: number) => void): void
     if (fd !== undefined) closeQuietly(fd);
     removeQuietly(tmp);
     throw new ArrowFileError(path, `could not write: ${describeCause(cause)}`, { cause });
+  } finally {
+    liveTemps.delete(tmp);
   }
   fsyncFolder(dirname(path));
 }
@@ -59,6 +72,7 @@ export function writeBytesAtomic(path: string, fill: (fd: number) => void): void
 /** The asynchronous twin of writeBytesAtomic, for streamed outputs: `fill` writes the whole file at `tmpPath`. */
 export async function writeFileAtomicAsync(path: string, fill: (tmpPath: string) => Promise<void>): Promise<void> {
   const tmp = tempPathFor(path);
+  liveTemps.add(tmp);
   try {
     await fill(tmp);
     const fd = openSync(tmp, 'r+');
@@ -71,6 +85,8 @@ export async function writeFileAtomicAsync(path: string, fill: (tmpPath: string)
   } catch (cause) {
     removeQuietly(tmp);
     throw new ArrowFileError(path, `could not write: ${describeCause(cause)}`, { cause });
+  } finally {
+    liveTemps.delete(tmp);
   }
   fsyncFolder(dirname(path));
 }

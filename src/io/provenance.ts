@@ -13,12 +13,14 @@ import { existsSync, readFileSync, realpathSync } from 'node:fs';
 import { arch, hostname, platform } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { RESULTS_VERSION } from '../sweep/plan.js';
 
 const PACKAGE_NAME = 'lnsweep';
 
 let cached: Readonly<Record<string, string>> | null = null;
 
-/** tool_version, git_commit, git_dirty, node_version, host, platform, arch: all strings ('' when unknown). */
+/** tool_version, git_commit, git_dirty, node_version, host, platform, arch, results_version (src/sweep/plan.ts): all
+ * strings ('' when unknown). */
 export function collectProvenance(): Record<string, string> {
   if (!cached) {
     const root = toolRoot();
@@ -31,6 +33,7 @@ export function collectProvenance(): Record<string, string> {
       host: hostname(),
       platform: platform(),
       arch: arch(),
+      results_version: String(RESULTS_VERSION),
     });
   }
   return { ...cached };

@@ -122,10 +122,18 @@ export function readRunFile(path: string): RunFileContents {
     throw new ArrowFileError(path, 'run file metadata is not valid JSON', { cause });
   }
   const rows = table.numRows;
+  const runId = get('run_id');
+  // The column and the metadata are written together; a disagreement means the file was edited or spliced. The
+  // first and last rows suffice (a run's rows are one batch of one repeated value) and keep a status of a large
+  // sweep from decoding every row's string.
+  const idColumn = table.getChild('run_id');
+  for (const i of rows > 0 ? [0, rows - 1] : []) {
+    if (idColumn?.get(i) !== runId) throw new ArrowFileError(path, `row ${i} is of run ${idColumn?.get(i)}, the metadata says ${runId}`);
+  }
   const values = {} as MetricColumns['values'];
   for (const name of METRIC_NAMES) values[name] = float64Column(path, table, name);
   return {
-    runId: get('run_id'),
+    runId,
     params,
     replicate: Number(get('replicate')),
     provenance,

@@ -10,7 +10,8 @@
  *   runs/<id>.neurons.arrow  run_id, step, neuron, w_norm2, w_theta_ip, a
  *   summary.arrow            run_id, <PARAM_KEYS…>, replicate, status, error, steps_done, wall_s, steps_per_s,
  *                            engine_used, final_<metric…>, lazy_escape_step, phase2_step, align_step,
- *                            <extra…, sorted by name>
+ *                            phase2_mean_step, phase2_step_50, phase2_step_90, lazy_escape_step_50,
+ *                            align_step_50, norm_decay_window_end, <extra…, sorted by name>
  *   metrics.arrow            run_id, <PARAM_KEYS…>, replicate, step, <METRIC_NAMES…>
  *   boundary-<metric>.arrow  <axis parameters…>, <facet parameters…>, metric, level, segment
  * `engine` is a parameter (RunParams.engine: what was asked for, `native`), so the summary's `engine` column is the
@@ -18,6 +19,7 @@
  */
 import { DataType, Field, Float64, Int64, Schema, Utf8 } from 'apache-arrow';
 import { PARAM_KEYS, PARAM_SPECS, type ParamKind } from '../core/params.js';
+import { MARKER_NAMES } from '../core/summarize.js';
 import { METRIC_NAMES, type MetricName, type RunParams } from '../core/types.js';
 
 /** Field constructors: explicit type and nullability. */
@@ -70,8 +72,11 @@ export type SummaryStatus = (typeof SUMMARY_STATUSES)[number];
 export const FINAL_COLUMNS = METRIC_NAMES.map((name) => `final_${name}` as const);
 export type FinalColumn = `final_${MetricName}`;
 
-/** Steps at which a threshold was first reached (SPEC §6), null where never. */
-export const EVENT_STEP_COLUMNS = ['lazy_escape_step', 'phase2_step', 'align_step'] as const;
+/**
+ * Steps at which a threshold was first reached, null where never: SPEC §6's three, then the ones that discriminate
+ * where those are never reached (src/core/summarize.ts defines them all).
+ */
+export const EVENT_STEP_COLUMNS = MARKER_NAMES;
 export type EventStepColumn = (typeof EVENT_STEP_COLUMNS)[number];
 
 const SUMMARY_FIXED_FIELDS: readonly Field[] = [

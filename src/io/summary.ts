@@ -37,6 +37,13 @@ export interface SummaryRow {
   lazy_escape_step: number | null;
   phase2_step: number | null;
   align_step: number | null;
+  /** the other marker columns (EVENT_STEP_COLUMNS); a missing key is written as null */
+  phase2_mean_step?: number | null;
+  phase2_step_50?: number | null;
+  phase2_step_90?: number | null;
+  lazy_escape_step_50?: number | null;
+  align_step_50?: number | null;
+  norm_decay_window_end?: number | null;
   /** analysis results as extra nullable Float64 columns, e.g. `{ norm_decay_rate: 0.03 }` */
   extra?: Record<string, number | null>;
 }
@@ -83,7 +90,10 @@ export function summaryTable(rows: readonly SummaryRow[], provenance: Record<str
   };
   for (const key of PARAM_KEYS) cells[key] = (r) => paramToColumnValue(key, r.params[key]);
   for (const name of METRIC_NAMES) cells[`final_${name}`] = (r) => r.final[name] ?? null;
-  for (const name of EVENT_STEP_COLUMNS) cells[name] = (r) => (r[name] === null ? null : BigInt(r[name]));
+  for (const name of EVENT_STEP_COLUMNS) cells[name] = (r) => {
+    const v = r[name];
+    return v == null ? null : BigInt(v);
+  };
   for (const name of extraNames) cells[name] = (r) => r.extra?.[name] ?? null;
 
   const columns = schema.fields.map((field) => {

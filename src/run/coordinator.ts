@@ -6,23 +6,21 @@
  * Lifecycle: `running` → (stop) `stopping`: no new dispatch, in-flight runs finish → (abort) `aborting`: in-flight
  * runs are killed; their temp files never become `.arrow` files, so a rerun simply does them again.
  */
-import { mkdirSync, rmSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { basename } from 'node:path';
 import { openJournal, writeJsonAtomic } from '../io/index.js';
-import type { Plan, PlannedRun } from '../sweep/plan.js';
+import { checkResultsVersion, type Plan, type PlannedRun } from '../sweep/plan.js';
 import type { RunExecutor } from './executor.js';
 import {
-  journalPaths,
-  metricsPath,
   partJournalPath,
   partSummaryPath,
-  partSummaryPaths,
   planPath,
   runsDir,
   summaryPath,
 } from './layout.js';
 import { outcomeEvent, workerDiedOutcome, type RunOutcome } from './messages.js';
-import { scanOutDir } from './out-dir.js';
+import { clearResults, scanOutDir } from './out-dir.js';
+import { lockFolder, sweepSeedOf } from './ownership.js';
 import { createProgress, type ProgressMode } from './progress.js';
 import { rowFromOutcome, rowsFromDisk } from './summary-rows.js';
 import { SummaryWriter } from './summary-writer.js';
@@ -83,20 +81,30 @@ export interface SweepReport {
   pending: number;
   corruptRedone: number;
   state: SweepState;
+  /** a run could not be written for lack of space (ENOSPC): dispatch stopped there */
+  diskFull: boolean;
 }
 
-/** `--fresh`: deletes every result of the folder (run files, summaries, journals, metrics); keeps plan and queue. */
-export function clearResults(outDir: string): void {
-  const parts = [...journalPaths(outDir), ...partSummaryPaths(outDir)];
-  for (const p of [runsDir(outDir), summaryPath(outDir), metricsPath(outDir), ...parts]) {
-    rmSync(p, { recursive: true, force: true });
+export { clearResults } from './out-dir.js';
+
+/** Runs the plan under the folder's lock (ownership.ts): a second coordinator of the same part is refused. */
+export async function runSweep(opts: SweepOptions): Promise<SweepReport> {
+  const { outDir } = opts;
+  const log = opts.log ?? ((line: string) => process.stderr.write(line + '\n'));
+  const control = opts.control ?? new SweepControl();
+  // before anything is written: results of another RESULTS_VERSION must not mix with this one's
+  if (!opts.fresh) checkResultsVersion(planPath(outDir), outDir);
+  mkdirSync(outDir, { recursive: true });
+  const lock = lockFolder(outDir, opts.part);
+  try {
+    return await runLocked(opts, log, control);
+  } finally {
+    lock.release();
   }
 }
 
-export async function runSweep(opts: SweepOptions): Promise<SweepReport> {
+async function runLocked(opts: SweepOptions, log: (line: string) => void, control: SweepControl): Promise<SweepReport> {
   const { plan, outDir, executor } = opts;
-  const log = opts.log ?? ((line: string) => process.stderr.write(line + '\n'));
-  const control = opts.control ?? new SweepControl();
   if (opts.fresh) clearResults(outDir);
   mkdirSync(runsDir(outDir), { recursive: true });
   writeJsonAtomic(planPath(outDir), { ...plan, provenance: opts.provenance });
@@ -130,6 +138,7 @@ export async function runSweep(opts: SweepOptions): Promise<SweepReport> {
     pending: todo.length,
     corruptRedone: scan.corrupt.filter((c) => byId.has(c.runId)).length,
     state: 'running',
+    diskFull: false,
   };
   // Largest first: the long runs start early, so no worker sits alone on one at the end (LPT scheduling).
   const queue = [...todo].sort((a, b) => b.cost - a.cost || (a.run_id < b.run_id ? -1 : 1));
@@ -145,6 +154,12 @@ export async function runSweep(opts: SweepOptions): Promise<SweepReport> {
   };
 
   const record = (run: PlannedRun, outcome: RunOutcome) => {
+    if (outcome.status === 'failed' && outcome.error?.includes('ENOSPC') && !report.diskFull) {
+      // Every later run would compute for nothing and fail its write too: start no more, let the running ones end.
+      report.diskFull = true;
+      progress.log(`[lnsweep] the disk is full (${outcome.error}); starting no new runs, finishing the ${inFlight.size - 1} running`);
+      control.stop();
+    }
     const tries = (attempts.get(run.run_id) ?? 0) + 1;
     attempts.set(run.run_id, tries);
     if (outcome.status === 'failed' && tries <= (opts.retries ?? 0) && control.state === 'running') {
@@ -172,7 +187,7 @@ export async function runSweep(opts: SweepOptions): Promise<SweepReport> {
       inFlight.set(run.run_id, { run, stepsDone: 0 });
       journal.append({ event: 'run_start', run_id: run.run_id });
       executor
-        .run({ type: 'run', run, sweepSeed: plan.seed, outDir, provenance: opts.provenance }, (p) => {
+        .run({ type: 'run', run, sweepSeed: sweepSeedOf(plan, run), outDir, provenance: opts.provenance }, (p) => {
           const f = inFlight.get(p.run_id);
           if (f) f.stepsDone = p.steps_done;
           progress.update(counts());
@@ -192,7 +207,7 @@ export async function runSweep(opts: SweepOptions): Promise<SweepReport> {
         });
     };
     control.onChange(() => {
-      if (control.state === 'stopping') {
+      if (control.state === 'stopping' && !report.diskFull) {
         progress.log(
           `[lnsweep] stopping: finishing the runs in progress (${inFlight.size}), starting no new ones; ` +
             `Ctrl-C (or SIGTERM) again aborts them`,

@@ -102,7 +102,7 @@ export async function executeRun(task: RunTask, shouldAbort?: () => boolean): Pr
     wall_s: wallS,
     write_s: (performance.now() - tWrite) / 1000,
     engine,
-    digest: digestRun(result.metrics),
+    digest: digestRun(result.metrics, run.params.lr),
   };
 }
 

@@ -6,7 +6,7 @@ import { writeSummary, mergeRuns } from '../io/index.js';
 import type { Plan } from '../sweep/plan.js';
 import { arrowFileToParquet } from '../io/parquet.js';
 import { boundaryPaths, metricsPath, summaryPath } from './layout.js';
-import { readPlan, scanOutDir } from './out-dir.js';
+import { readPlan, removeStaleTemps, scanOutDir } from './out-dir.js';
 import { rowsFromDisk } from './summary-rows.js';
 
 export interface StatusCounts {
@@ -58,6 +58,8 @@ export async function mergeOutDir(
   opts: { parquet?: boolean } = {},
 ): Promise<MergeReport> {
   const plan = readPlan(outDir);
+  // a merge or run killed mid-write left its temp files (of a dead pid, or old): they go before new ones appear
+  removeStaleTemps(outDir);
   const scan = await scanOutDir(outDir, new Set(plan.runs.map((r) => r.run_id)), { repair: false });
   const rows = await rowsFromDisk(outDir, plan, scan.finished);
   await writeSummary(summaryPath(outDir), rows, provenance);
@@ -75,6 +77,8 @@ export async function mergeOutDir(
       parquet.push(target);
     }
   }
-  return { plan, summaryRows: rows.length, metricsRows: merged.rows, skipped: merged.skipped, parquet };
+  // A planned run whose file failed verification has no row in either table; it is named, and the merge fails.
+  const skipped = [...scan.corrupt, ...merged.skipped];
+  return { plan, summaryRows: rows.length, metricsRows: merged.rows, skipped, parquet };
 }
 

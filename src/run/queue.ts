@@ -23,6 +23,7 @@ import { writeJsonAtomic } from '../io/index.js';
 import type { Plan, PlannedRun } from '../sweep/plan.js';
 import { OutDirError } from './out-dir.js';
 import { runsDir } from './layout.js';
+import { sweepSeedOf } from './ownership.js';
 
 /** All of lnsweep's keys in Redis start with this (BullMQ's `prefix`). */
 export const KEY_PREFIX = 'lnsweep';
@@ -204,7 +205,7 @@ export async function enqueueRuns(opts: EnqueueOptions): Promise<EnqueueReport> 
       await queue.addBulk(
         toAdd.map((run) => ({
           name: 'run',
-          data: { run, sweepSeed: opts.plan.seed, outDir: opts.outDir },
+          data: { run, sweepSeed: sweepSeedOf(opts.plan, run), outDir: opts.outDir },
           opts: { ...jobOpts, jobId: jobIdOf(run.run_id) },
         })),
       );

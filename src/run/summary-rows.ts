@@ -3,7 +3,8 @@
  * returned, or the run file an earlier invocation (or another shard) left on disk. Both give the same row, so a
  * summary rebuilt from files after a crash equals the one written live.
  */
-import { digestRun, isCollapsed, type RunDigest } from '../core/summarize.js';
+import { digestRun, isCollapsed, summaryMarkers, type RunDigest } from '../core/summarize.js';
+import { theoryColumns } from '../core/theory.js';
 import { readJournal, readRunFile, type SummaryRow } from '../io/index.js';
 import type { Plan, PlannedRun } from '../sweep/plan.js';
 import { journalPaths, runFilePath } from './layout.js';
@@ -14,7 +15,15 @@ const EMPTY_DIGEST: RunDigest = {
   lazy_escape_step: null,
   phase2_step: null,
   align_step: null,
+  phase2_mean_step: null,
+  phase2_step_50: null,
+  phase2_step_90: null,
+  lazy_escape_step_50: null,
+  align_step_50: null,
+  norm_decay_window_end: null,
   norm_decay_rate: null,
+  w_norm2_initial: null,
+  window_train_loss: null,
   theta_norm_bound: null,
 };
 
@@ -24,6 +33,7 @@ function row(
   digest: RunDigest | null,
 ): SummaryRow {
   const d = digest ?? EMPTY_DIGEST;
+  const collapsed = digest ? isCollapsed(d, run.params.teacher_norm) : null;
   return {
     run_id: run.run_id,
     replicate: run.replicate,
@@ -35,14 +45,13 @@ function row(
     steps_per_s: o.wall_s > 0 ? o.steps_done / o.wall_s : 0,
     engine: o.engine,
     final: d.final,
-    lazy_escape_step: d.lazy_escape_step,
-    phase2_step: d.phase2_step,
-    align_step: d.align_step,
-    // Analysis columns (nullable Float64; src/core/summarize.ts defines them): always both keys, so a summary of
-    // failed runs only still has the columns.
+    ...summaryMarkers(d, collapsed),
+    // Analysis columns (nullable Float64; src/core/summarize.ts and theory.ts define them): always every key, so a
+    // summary of failed runs only still has the columns.
     extra: {
       norm_decay_rate: d.norm_decay_rate,
-      collapsed: digest ? isCollapsed(d, run.params.teacher_norm) : null,
+      collapsed,
+      ...theoryColumns(run.params, digest),
       // the `lnsweep refine` round that added the run, 0 for the sweep's own grid (src/sweep/refine.ts)
       refine_round: run.refine_round ?? 0,
     },
@@ -67,7 +76,7 @@ export async function rowFromRunFile(run: PlannedRun, path: string): Promise<Sum
       wall_s: Number(p.wall_s),
       engine: p.engine ?? '',
     },
-    digestRun(file.metrics),
+    digestRun(file.metrics, run.params.lr),
   );
 }
 

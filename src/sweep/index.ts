@@ -10,6 +10,8 @@ export {
   parseSweep,
   planRun,
   planSweep,
+  checkResultsVersion,
+  RESULTS_VERSION,
   type Plan,
   type PlanOptions,
   type PlannedRun,

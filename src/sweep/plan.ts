@@ -2,8 +2,8 @@
  * From a sweep file to the frozen plan: every run's id, replicate, fully resolved parameters and estimated cost.
  *
  * Expansion is pure and deterministic. A run's parameters are defaults ← base ← grid point ← zip values, then
- * lr = lr_rule / (alpha²·width) (rounded to 12 significant digits), then `kernel` resolved by resolveKernel, so 'auto'
- * never reaches a plan. The runs come in this order: grid keys sorted, their product taken with the first key
+ * lr = lr_rule / (alpha²·width) (rounded to 12 significant digits), then steps (and log_every) from steps_rule
+ * (stepsFromRule), then `kernel` resolved by resolveKernel, so 'auto' never reaches a plan. The runs come in this order: grid keys sorted, their product taken with the first key
  * outermost; then the zip groups in file order; then the lr_rule values; the replicate index (0-based) innermost.
  * A run whose id was already produced is dropped (the first stays). Example:
  *
@@ -26,12 +26,13 @@
 import { readFileSync } from 'node:fs';
 import { estimateRunCost, resolveKernel } from '../core/kernel-choice.js';
 import { defaultParams, PARAM_KEYS } from '../core/params.js';
+import { meanNoiseVariance } from '../core/theory.js';
 import type { Engine, RunParams } from '../core/types.js';
 import { checkRun, type Origins } from './checks.js';
 import { SweepSpecError, type SweepProblem } from './errors.js';
 import { runIdOf, type RunId } from './ids.js';
-import { parseSweepShape, type ParamLists, type SweepSpec } from './spec.js';
 import type { RefineRequest } from './refine-request.js';
+import { parseSweepShape, type ParamLists, type StepsRule, type SweepSpec } from './spec.js';
 import { round12, type ParamKey, type ParamValue } from './values.js';
 
 export interface PlannedRun {
@@ -46,9 +47,20 @@ export interface PlannedRun {
   refine_round?: number;
 }
 
+/**
+ * What a run's numbers mean, beyond its id: bumped whenever the same parameters, seed and replicate would give other
+ * results, so that an output folder never mixes runs computed both ways (run ids do not change with it).
+ *   1  θ* drawn first from the data stream, which hashed n and teacher_norm
+ *   2  θ* from its own stream, seeded from d and teacher_sparsity alone (src/sweep/seeds.ts); the real-data
+ *      linearised baseline trained by gd on the clean labels (src/engines/realdata/model.ts)
+ */
+export const RESULTS_VERSION = 2;
+
 /** plan.json */
 export interface Plan {
   format: 1;
+  /** RESULTS_VERSION of the tool that froze the plan; absent in folders written before it existed (version 1) */
+  results_version: number;
   name: string;
   seed: number;
   /** the sweep file as the user named it */
@@ -58,6 +70,8 @@ export interface Plan {
   runs: PlannedRun[];
   /** the sweep file's `refine:` request, if any: `run` refines after the grid (src/cli/commands/refine.ts) */
   refine?: RefineRequest;
+  /** the sweep file's `steps_rule`, if any: refinement gives each new point its steps by the same rule */
+  steps_rule?: StepsRule;
 }
 
 export interface PlanOptions {
@@ -96,7 +110,68 @@ export function planSweep(path: string, options: PlanOptions = {}): Plan {
   const spec = parseSweepShape(readSweepText(path), path);
   const description = spec.description !== undefined ? { description: spec.description } : {};
   const runs = resolve(spec, options);
-  return { format: 1, name: spec.name, seed: spec.seed, source: path, ...description, runs, ...(spec.refine ? { refine: spec.refine } : {}) };
+  return {
+    format: 1,
+    results_version: RESULTS_VERSION,
+    name: spec.name,
+    seed: spec.seed,
+    source: path,
+    ...description,
+    runs,
+    ...(spec.refine ? { refine: spec.refine } : {}),
+    ...(spec.stepsRule ? { steps_rule: spec.stepsRule } : {}),
+  };
+}
+
+/**
+ * Refuses to resume into an output folder whose plan.json was frozen under another RESULTS_VERSION: its finished runs
+ * would be kept (same ids) beside runs computed differently. Nothing to check when the folder has no plan yet; the
+ * caller skips the check under --fresh, which deletes the old results. Throws SweepSpecError (exit 2) naming the folder.
+ */
+export function checkResultsVersion(planJsonPath: string, outDir: string): void {
+  let text: string;
+  try {
+    text = readFileSync(planJsonPath, 'utf8');
+  } catch {
+    return;
+  }
+  let version: unknown = 1;
+  try {
+    const found = (JSON.parse(text) as { results_version?: unknown }).results_version;
+    if (found !== undefined) version = found;
+  } catch {
+    return; // an unreadable plan holds no results to protect; it is rewritten
+  }
+  if (version === RESULTS_VERSION) return;
+  const reason =
+    `holds results of lnsweep results version ${JSON.stringify(version)}, and this lnsweep computes version ` +
+    `${RESULTS_VERSION} (θ* has its own random stream), so runs would mix; use --fresh to delete them, or another --out`;
+  throw new SweepSpecError(outDir, [{ path: '', reason }]);
+}
+
+/**
+ * steps_rule, after lr is resolved: the run lasts `noise_time` units of the Phase I time scale 1/(η²σ̄²) (σ̄² the
+ * noise variance averaged over the schedule, src/core/theory.ts), so every cell of a σ × α × width sweep sees the same
+ * number of e-folds of its norm decay, capped at max_steps (and max_steps when σ̄² = 0). `log_rows` gives each run
+ * about that many metric rows whatever its length, so short runs keep a resolved trajectory. Rounded to 12
+ * significant digits before the ceiling, so that 10/(1e-3²·10) is 1e6 steps on every platform, not 1e6 + 1.
+ */
+export function stepsFromRule(rule: StepsRule, p: Pick<RunParams, 'lr' | 'sigma' | 'noise' | 'noise_schedule'>): number {
+  const rate = p.lr * p.lr * meanNoiseVariance(p);
+  if (!(rate > 0)) return rule.max_steps;
+  return Math.min(rule.max_steps, Math.max(1, Math.ceil(round12(rule.noise_time / rate))));
+}
+
+function applyStepsRule(rule: StepsRule, draft: RunParams, origins: Origins): void {
+  withStepsRule(rule, draft);
+  origins.steps = 'steps_rule.noise_time';
+  if (rule.log_rows !== undefined) origins.log_every = 'steps_rule.log_rows';
+}
+
+/** Sets `steps` (and `log_every` when the rule has log_rows) on `p` from the rule; for expansion and refinement alike. */
+export function withStepsRule(rule: StepsRule, p: RunParams): void {
+  p.steps = stepsFromRule(rule, p);
+  if (rule.log_rows !== undefined) p.log_every = Math.ceil(p.steps / rule.log_rows);
 }
 
 function readSweepText(path: string): string {
@@ -168,6 +243,7 @@ function resolve(spec: SweepSpec, options: PlanOptions): PlannedRun[] {
         origins.lr = origin;
       }
     });
+    if (spec.stepsRule) applyStepsRule(spec.stepsRule, draft as unknown as RunParams, origins);
     if (options.engine) draft.engine = options.engine;
 
     // a fresh object in PARAM_KEYS order, so plan.json reads the same way for every run

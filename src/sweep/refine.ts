@@ -7,15 +7,17 @@
  * edge midpoints and centre, every replicate of each; a point already in the plan is never added again. The budget
  * is in runs: when a round would overrun it, cells go in order of the largest change of the value across them (ties
  * by facet, then position), and a cell that no longer fits is left whole. Any other varying parameter is a facet,
- * refined on its own. Under an lr_rule (lr·α²·width fixed), a new α or width gets its lr from the rule.
+ * refined on its own. Under an lr_rule (lr·α²·width fixed), a new α or width gets its lr from the rule; under a
+ * steps_rule every new point gets its steps (and log_every) from the rule, after its lr.
  *
  * Pure and deterministic: the runs a round adds depend only on the plan and the values, never on the order in which
  * runs finished, so any worker count, shard split or resume point gives the same rounds.
  */
 import { PARAM_KEYS } from '../core/params.js';
 import type { RunParams } from '../core/types.js';
-import { planRun, type Plan, type PlannedRun } from './plan.js';
+import { planRun, withStepsRule, type Plan, type PlannedRun } from './plan.js';
 import { boundaryPoints, leafCells, pointKey, pointsByCoordinate, splitPoints, type Leaf, type RefineAxis } from './refine-cells.js';
+import type { StepsRule } from './spec.js';
 import { round12, type ParamKey } from './values.js';
 
 export interface RefineSetup {
@@ -26,6 +28,8 @@ export interface RefineSetup {
   facets: ParamKey[];
   /** lr follows lr_rule (lr·α²·width is the same for runs that differ in α or width) */
   lrRule: boolean;
+  /** the sweep's steps_rule: steps (and log_every) follow from each point's lr and σ, so they are never facets */
+  stepsRule: StepsRule | null;
   /** replicates per point: the sweep's own */
   replicates: number;
 }
@@ -48,10 +52,16 @@ export function refineSetup(plan: Plan, x: RefineSetup['x'], y: RefineSetup['y']
   const distinct = (f: (r: PlannedRun) => unknown) => new Set(grid.map((r) => JSON.stringify(f(r)))).size;
   const lrRule =
     distinct((r) => r.params.lr) > 1 && distinct((r) => Number((r.params.lr * r.params.alpha ** 2 * r.params.width).toPrecision(9))) < distinct((r) => r.params.lr);
+  const stepsRule = plan.steps_rule ?? null;
+  const derived = new Set<string>([
+    ...(lrRule ? ['lr'] : []),
+    ...(stepsRule ? ['steps'] : []),
+    ...(stepsRule?.log_rows !== undefined ? ['log_every'] : []),
+  ]);
   const axes = new Set<string>([x.key, ...(y ? [y.key] : [])]);
-  const facets = PARAM_KEYS.filter((k) => !axes.has(k) && !(k === 'lr' && lrRule) && distinct((r) => r.params[k]) > 1);
+  const facets = PARAM_KEYS.filter((k) => !axes.has(k) && !derived.has(k) && distinct((r) => r.params[k]) > 1);
   const replicates = Math.max(1, ...grid.map((r) => r.replicate + 1));
-  return { x, y, facets, lrRule, replicates };
+  return { x, y, facets, lrRule, stepsRule, replicates };
 }
 
 export const facetKeyOf = (setup: RefineSetup, params: RunParams): string => JSON.stringify(setup.facets.map((k) => params[k]));
@@ -160,5 +170,6 @@ function pointParams(template: RunParams, setup: RefineSetup, px: number, py: nu
     const rule = template.lr * template.alpha ** 2 * template.width;
     p.lr = round12(Number(rule.toPrecision(12)) / ((p.alpha as number) ** 2 * (p.width as number)));
   }
+  if (setup.stepsRule) withStepsRule(setup.stepsRule, p as unknown as RunParams);
   return p as unknown as RunParams;
 }

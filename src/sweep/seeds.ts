@@ -3,8 +3,10 @@
  * replicate index and only the parameters that stream's draws depend on, so that cells of a sweep share draws where
  * the comparison needs it (common random numbers):
  *
- * - data (X, θ*): {n, d, teacher_norm, teacher_sparsity}. Replicate r trains on the same data in every cell that
- *   shares them, whatever σ, α, width or optimizer.
+ * - teacher (θ*): {d, teacher_sparsity}. θ*'s direction is the same in every cell of a replicate whatever n or
+ *   teacher_norm (which only scales it), so an n or ‖θ*‖ sweep learns the same target.
+ * - data (X): {n, d}. Replicate r trains on the same inputs in every cell that shares them, whatever σ, α, width,
+ *   optimizer or teacher.
  * - init (W(0), a(0)): {width, d, init law}. Not alpha: α only scales the same standard-normal draws, so an α sweep
  *   compares identical draws; likewise not lr for `oscillate`, whose a(0) ∈ {−q, 0, q} only scales by q = lr^{1/4}
  *   the same three-way draws.
@@ -17,7 +19,7 @@ import type { RunParams, RunSeeds, StreamSeed } from '../core/types.js';
 import { canonicalJson } from './ids.js';
 import { createHash } from 'node:crypto';
 
-export type StreamName = 'data' | 'init' | 'sgd';
+export type StreamName = 'data' | 'teacher' | 'init' | 'sgd';
 
 /** Replaces the (probability 2⁻¹²⁸) all-zero state, which xoshiro128** cannot leave. */
 const NONZERO_FALLBACK: StreamSeed = [0x9e3779b9, 0x7f4a7c15, 0xf39cc060, 0x5ced8e6b];
@@ -37,10 +39,11 @@ export function deriveSeed(
 }
 
 export function runSeeds(params: RunParams, sweepSeed: number, replicate: number): RunSeeds {
-  const { n, d, width, teacher_norm, teacher_sparsity } = params;
+  const { n, d, width, teacher_sparsity } = params;
   const oscillate = params.optimizer === 'oscillate';
   return {
-    data: deriveSeed('data', sweepSeed, replicate, { n, d, teacher_norm, teacher_sparsity }),
+    data: deriveSeed('data', sweepSeed, replicate, { n, d }),
+    teacher: deriveSeed('teacher', sweepSeed, replicate, { d, teacher_sparsity }),
     init: deriveSeed(
       'init',
       sweepSeed,

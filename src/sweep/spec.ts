@@ -17,6 +17,7 @@
  *       - { width: [100, 1000], log_every: [10, 100] }
  *     replicates: 2                 # ≥ 1, default 1
  *     lr_rule: { eta_alpha2_width: 1.0 }   # lr = value / (alpha²·width); a list or range makes it an axis
+ *     steps_rule: { noise_time: 10, max_steps: 600000, log_rows: 300 }   # steps = ⌈T/(η²σ̄²)⌉ ≤ max_steps
  *     allow_unstable: false
  *     refine: { metric: collapsed, rounds: 4, budget: 200 }   # `lnsweep run` then refines (README "Refining …")
  */
@@ -54,12 +55,21 @@ export interface SweepSpec {
   replicates: number;
   /** lr = value / (alpha²·width) for every run, one value per entry (several make an axis) */
   lrRule?: { eta_alpha2_width: number[] };
+  /** steps = ⌈noise_time/(η²σ̄²)⌉, at most max_steps (max_steps when σ̄² = 0); log_every = ⌈steps/log_rows⌉ if given */
+  stepsRule?: StepsRule;
   allowUnstable: boolean;
   /** refine the grid's results after running it (`lnsweep refine`) */
   refine?: RefineRequest;
 }
 
-const TOP_KEYS = ['name', 'seed', 'description', 'base', 'grid', 'zip', 'replicates', 'lr_rule', 'allow_unstable', 'refine'];
+export interface StepsRule {
+  noise_time: number;
+  max_steps: number;
+  log_rows?: number;
+}
+
+const TOP_KEYS = ['name', 'seed', 'description', 'base', 'grid', 'zip', 'replicates', 'lr_rule', 'steps_rule', 'allow_unstable', 'refine'];
+const STEPS_RULE_KEYS = ['noise_time', 'max_steps', 'log_rows'];
 
 const mapping = z.record(z.string(), z.unknown());
 const TopSchema = z.strictObject({
@@ -76,6 +86,7 @@ const TopSchema = z.strictObject({
   zip: z.array(mapping).optional(),
   replicates: z.int().min(1).max(100_000).optional(),
   lr_rule: z.strictObject({ eta_alpha2_width: z.unknown() }).optional(),
+  steps_rule: z.strictObject({ noise_time: z.unknown(), max_steps: z.unknown(), log_rows: z.unknown().optional() }).optional(),
   allow_unstable: z.boolean().optional(),
   refine: z
     .strictObject({
@@ -103,6 +114,8 @@ export function parseSweepShape(text: string, source: string): SweepSpec {
         p.reason = unknownKeyReason('key', p.path, TOP_KEYS, hint);
       } else if (p.reason === 'unknown key' && p.path.startsWith('lr_rule.')) {
         p.reason = unknownKeyReason('key', p.path.slice('lr_rule.'.length), ['eta_alpha2_width'], '; the rule is lr = eta_alpha2_width / (alpha²·width)');
+      } else if (p.reason === 'unknown key' && p.path.startsWith('steps_rule.')) {
+        p.reason = unknownKeyReason('key', p.path.slice('steps_rule.'.length), STEPS_RULE_KEYS, '; the rule is steps = ⌈noise_time/(lr²·σ̄²)⌉ ≤ max_steps');
       }
       problems.push(p);
     }
@@ -211,6 +224,7 @@ export function parseSweepShape(text: string, source: string): SweepSpec {
   }
 
   if (top.success && top.data.refine) problems.push(...refineProblems(top.data.refine, grid, zip, lrRule !== undefined));
+  const stepsRule = isMapping(raw.steps_rule) ? parseStepsRule(raw.steps_rule, where, problems) : undefined;
 
   if (problems.length > 0) throw new SweepSpecError(source, problems);
   const t = top.data!;
@@ -224,6 +238,7 @@ export function parseSweepShape(text: string, source: string): SweepSpec {
     zip,
     replicates: t.replicates ?? 1,
     ...(lrRule ? { lrRule } : {}),
+    ...(stepsRule ? { stepsRule } : {}),
     allowUnstable: t.allow_unstable ?? false,
     ...(t.refine ? { refine: t.refine } : {}),
   };
@@ -254,6 +269,43 @@ function refineProblems(r: RefineRequest, grid: ParamLists, zip: ParamLists[], l
   });
   if (r.axes?.length === 2 && r.axes[0] === r.axes[1]) problems.push({ path: 'refine.axes', reason: `names ${r.axes[0]} twice` });
   return problems;
+}
+
+/**
+ * steps_rule's values (unknown keys are the schema's to report), and the parameters it sets refused elsewhere: steps
+ * always, log_every when log_rows is given. `where` says which section gave each parameter.
+ */
+function parseStepsRule(raw: Record<string, unknown>, where: ReadonlyMap<ParamKey, string>, problems: SweepProblem[]): StepsRule | undefined {
+  const before = problems.length;
+  const number = (key: string, integer: boolean, required: boolean): number | undefined => {
+    const value = raw[key];
+    const path = `steps_rule.${key}`;
+    if (value === undefined) {
+      if (required) problems.push({ path, reason: 'is required (steps = ⌈noise_time/(lr²·σ̄²)⌉, at most max_steps)' });
+      return undefined;
+    }
+    if (typeof value !== 'number' || !Number.isFinite(value)) {
+      problems.push({ path, reason: `must be a number (got ${describe(value)})` });
+    } else if (integer && !Number.isSafeInteger(value)) {
+      problems.push({ path, reason: `must be a whole number (got ${value})` });
+    } else if (integer ? value < 1 : value <= 0) {
+      problems.push({ path, reason: `must be ${integer ? '≥ 1' : '> 0'} (got ${value})` });
+    } else return value;
+    return undefined;
+  };
+  const noiseTime = number('noise_time', false, true);
+  const maxSteps = number('max_steps', true, true);
+  const logRows = number('log_rows', true, false);
+  const stepsAt = where.get('steps');
+  if (stepsAt !== undefined) {
+    problems.push({ path: `${stepsAt}.steps`, reason: 'steps is also set by steps_rule (steps = ⌈noise_time/(lr²·σ̄²)⌉ for every run); give one or the other' });
+  }
+  const logAt = where.get('log_every');
+  if (logAt !== undefined && raw.log_rows !== undefined) {
+    problems.push({ path: `${logAt}.log_every`, reason: 'log_every is also set by steps_rule.log_rows (log_every = ⌈steps/log_rows⌉); give one or the other' });
+  }
+  if (problems.length > before || noiseTime === undefined || maxSteps === undefined) return undefined;
+  return { noise_time: noiseTime, max_steps: maxSteps, ...(logRows !== undefined ? { log_rows: logRows } : {}) };
 }
 
 /** YAML text → a plain mapping, or a SweepSpecError naming the line and column. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { COLLAPSE_THETA_FRAC, isCollapsed, normDecayRate, thetaNormBound } from '../../src/core/summarize.js';
+import { COLLAPSE_THETA_FRAC, digestRun, isCollapsed, normDecayRate, summaryMarkers, thetaNormBound } from '../../src/core/summarize.js';
 import { METRIC_NAMES, type MetricColumns, type MetricName } from '../../src/core/types.js';
 import { readSummary } from '../../src/io/index.js';
 import { runSweep } from './helpers.js';
@@ -14,24 +14,71 @@ function trajectory(steps: number[], cols: Partial<Record<MetricName, number[]>>
 const steps = Array.from({ length: 50 }, (_, i) => i * 100);
 
 describe('norm_decay_rate', () => {
-  it('recovers the rate of an exact exponential decay', () => {
+  it('recovers the rate of an exact exponential decay over its first e-fold, and names the step that ends it', () => {
     const m = trajectory(steps, { w_norm2_mean: steps.map((s) => 2 * Math.exp(-3e-4 * s)) });
     expect(normDecayRate(m)).toBeCloseTo(3e-4, 12);
+    // e^{-3e-4·s} ≤ 1/e first at s ≥ 3333.3: the logged row at step 3400
+    expect(digestRun(m, 1e-3).norm_decay_window_end).toBe(3400);
   });
 
-  it('stops at the first row where 1% more neurons are in the Phase II ball, ignoring the plateau after it', () => {
-    // decays at 1e-3 until step 2000, then flat; phase2_frac starts at 0.2 and rises to 0.21 at step 2000
-    const w2 = steps.map((s) => Math.exp(-1e-3 * Math.min(s, 2000)));
-    const p2 = steps.map((s) => (s < 2000 ? 0.2 : 0.21));
-    expect(normDecayRate(trajectory(steps, { w_norm2_mean: w2, phase2_frac: p2 }))).toBeCloseTo(1e-3, 12);
-    // the same data with the cut ignored would fit a much smaller rate
-    expect(normDecayRate(trajectory(steps, { w_norm2_mean: w2 }))!).toBeLessThan(0.6e-3);
+  it('fits only the first e-fold, so rows after it (a slower decay) do not change the rate', () => {
+    // 1e-3 per step until step 2000 (2 e-folds), then 1e-4
+    const w2 = steps.map((s) => Math.exp(-1e-3 * Math.min(s, 2000) - 1e-4 * Math.max(0, s - 2000)));
+    expect(normDecayRate(trajectory(steps, { w_norm2_mean: w2 }))).toBeCloseTo(1e-3, 12);
+    const shorter = steps.slice(0, 15);
+    expect(normDecayRate(trajectory(shorter, { w_norm2_mean: w2.slice(0, 15) }))).toBe(
+      normDecayRate(trajectory(steps, { w_norm2_mean: w2 })),
+    );
   });
 
-  it('is zero for constant norms, and null when fewer than 3 rows are usable (divergence)', () => {
-    expect(normDecayRate(trajectory(steps, { w_norm2_mean: steps.map(() => 1) }))).toBe(-0);
-    const diverged = steps.map((s, i) => (i < 2 ? 1 : NaN));
+  it('is null when the run ends or diverges before the first e-fold, or the norms never fall', () => {
+    expect(normDecayRate(trajectory(steps, { w_norm2_mean: steps.map(() => 1) }))).toBeNull();
+    const slow = steps.map((s) => Math.exp(-1e-4 * s)); // 0.49 e-folds by step 4900
+    expect(normDecayRate(trajectory(steps, { w_norm2_mean: slow }))).toBeNull();
+    expect(digestRun(trajectory(steps, { w_norm2_mean: slow }), 1e-3).norm_decay_window_end).toBeNull();
+    const diverged = steps.map((s, i) => (i < 5 ? Math.exp(-1e-3 * s) : NaN));
     expect(normDecayRate(trajectory(steps, { w_norm2_mean: diverged }))).toBeNull();
+  });
+
+  it('averages the clean train loss over the same window (theory.ts\'s L̄), or over every row when the run ends inside it', () => {
+    const w2 = steps.map((s) => Math.exp(-1e-3 * s)); // window: rows at steps 0..1000, 11 rows
+    const loss = steps.map((s) => (s <= 1000 ? 0.3 : 5));
+    expect(digestRun(trajectory(steps, { w_norm2_mean: w2, train_loss: loss }), 1e-3).window_train_loss).toBeCloseTo(0.3, 12);
+    const flat = steps.map(() => 1);
+    const lossRamp = steps.map((_, i) => i); // mean of 0..49
+    expect(digestRun(trajectory(steps, { w_norm2_mean: flat, train_loss: lossRamp }), 1e-3).window_train_loss).toBe(24.5);
+  });
+});
+
+describe('the marker columns', () => {
+  const up = steps.map((_, i) => i / 49); // 0 → 1 over the 50 rows
+  const m = trajectory(steps, {
+    phase2_frac: up,
+    lazy_frac_rel: up.map((v) => 1 - v),
+    align_cos_mean: up,
+    w_norm2_mean: steps.map((s) => Math.exp(-1e-3 * s)),
+  });
+  const d = digestRun(m, 1e-4); // √η = 0.01: e^{-1e-3·s} ≤ 0.01 first at s ≥ 4605.2
+
+  it('gives the first logged step where each threshold is reached', () => {
+    expect(d.phase2_step_50).toBe(2500); // 25/49 ≥ 0.5, 24/49 is not
+    expect(d.phase2_step_90).toBe(4500); // 45/49 = 0.918; 44/49 = 0.898
+    expect(d.lazy_escape_step_50).toBe(2500);
+    expect(d.align_step_50).toBe(2500);
+    expect(d.align_step).toBe(4500);
+    expect(d.phase2_step).toBe(4900);
+    expect(d.lazy_escape_step).toBe(4900);
+    expect(d.phase2_mean_step).toBe(4700);
+  });
+
+  it('is null where never reached, and phase2_step is null for a collapsed run', () => {
+    const flat = digestRun(trajectory(steps, { w_norm2_mean: steps.map(() => 1), lazy_frac_rel: steps.map(() => 1) }), 1e-3);
+    for (const name of ['phase2_mean_step', 'phase2_step_50', 'phase2_step_90', 'lazy_escape_step_50', 'align_step_50'] as const) {
+      expect(flat[name], name).toBeNull();
+    }
+    expect(summaryMarkers(d, 1).phase2_step).toBeNull();
+    expect(summaryMarkers(d, 1).phase2_step_50).toBe(2500);
+    expect(summaryMarkers(d, 0).phase2_step).toBe(4900);
   });
 });
 
@@ -76,16 +123,22 @@ zip:
   const by = (optimizer: string, sigma: number, rho: number) =>
     rows.find((r) => r.params.optimizer === optimizer && r.params.sigma === sigma && r.params.rho === rho)!;
 
-  it('writes norm_decay_rate and collapsed as summary columns (beside refine_round, 0 for a grid run)', () => {
-    for (const r of rows) expect(Object.keys(r.extra ?? {}).sort()).toEqual(['collapsed', 'norm_decay_rate', 'refine_round']);
+  it('writes norm_decay_rate, collapsed and the theory columns as summary columns, beside refine_round (0 for a grid run)', () => {
+    const names = ['collapsed', 'decay_rate_ratio', 'norm_decay_rate', 'pred_align_steps', 'pred_norm_decay_rate', 'pred_phase1_steps', 'refine_round', 't1_bound'];
     for (const r of rows) expect(r.extra!.refine_round).toBe(0);
+    for (const r of rows) expect(Object.keys(r.extra ?? {}).sort()).toEqual(names);
+    expect(by('sam', 0, 1).extra!.pred_norm_decay_rate).toBeNaN();
+    expect(by('sgd', 0, 0).extra!.t1_bound).toBeNaN();
+    const noisy = by('sgd', 4, 0).extra!;
+    expect(noisy.decay_rate_ratio).toBeCloseTo(noisy.norm_decay_rate! / noisy.pred_norm_decay_rate!, 12);
   });
 
   it('has label noise shrink the norms much faster than the noiseless control', () => {
     const noisy = by('sgd', 4, 0).extra!.norm_decay_rate!;
-    const control = by('sgd', 0, 0).extra!.norm_decay_rate!;
     expect(noisy).toBeGreaterThan(1e-4); // κ ≈ η²σ² = 2.6e-4
-    expect(noisy).toBeGreaterThan(20 * Math.abs(control));
+    // the noiseless control never loses an e-fold of its norms: no window, no rate
+    expect(by('sgd', 0, 0).extra!.norm_decay_rate).toBeNull();
+    expect(by('sgd', 0, 0).norm_decay_window_end).toBeNull();
   });
 
   it('marks SAM with a large radius as collapsed and a small radius or SGD as not', () => {

@@ -6,8 +6,8 @@ import { defaultParams } from '../../src/core/params.js';
 import type { RunSeeds, TrainParams } from '../../src/core/types.js';
 import { RefNoise, refData, refInit } from './reference-streams.js';
 
-export const SEEDS: RunSeeds = { data: [1, 2, 3, 4], init: [5, 6, 7, 8], sgd: [9, 10, 11, 12] };
-export const OTHER_SEEDS: RunSeeds = { data: [1, 2, 3, 4], init: [5, 6, 7, 8], sgd: [13, 14, 15, 16] };
+export const SEEDS: RunSeeds = { data: [1, 2, 3, 4], teacher: [3, 1, 4, 1], init: [5, 6, 7, 8], sgd: [9, 10, 11, 12] };
+export const OTHER_SEEDS: RunSeeds = { data: [1, 2, 3, 4], teacher: [3, 1, 4, 1], init: [5, 6, 7, 8], sgd: [13, 14, 15, 16] };
 
 /** A small problem: n=20, d=5, m=30, stable step, rademacher σ=1. */
 export function smallParams(over: Partial<TrainParams> = {}): TrainParams {
@@ -70,7 +70,7 @@ export function batchGrad(W: Float64Array, a: Float64Array, m: number, d: number
  */
 export function naiveTrain(p: TrainParams, seeds: RunSeeds, steps: number): { W: Float64Array; a: Float64Array } {
   const { width: m, d, lr } = p;
-  const { X, y } = refData(p, seeds.data);
+  const { X, y } = refData(p, seeds);
   let { W, a }: { W: Float64Array; a: Float64Array } = refInit(p, seeds.init);
   const stream = new RefNoise(p, seeds.sgd);
   const q = Math.pow(lr, 0.25);

@@ -6,7 +6,7 @@ import { METRIC_NAMES, type MetricName } from '../../src/core/types.js';
 import { SEEDS, smallParams } from './helpers.js';
 
 /** SPEC §3 computed directly from dense W, a, W(0), data: no shortcuts. */
-function naiveMetrics(W: Float64Array, a: Float64Array, W0: Float64Array, a0: Float64Array, X: Float64Array, y: Float64Array, star: Float64Array, m: number, d: number, n: number, lr: number) {
+function naiveMetrics(W: Float64Array, a: Float64Array, W0: Float64Array, a0: Float64Array, X: Float64Array, y: Float64Array, star: Float64Array, m: number, d: number, n: number, lr: number, aPrev: Float64Array) {
   const theta = new Float64Array(d);
   for (let i = 0; i < m; i++) for (let j = 0; j < d; j++) theta[j] += a[i] * W[i * d + j];
   let train = 0;
@@ -60,6 +60,7 @@ function naiveMetrics(W: Float64Array, a: Float64Array, W0: Float64Array, a0: Fl
     phase2_frac: wn.filter((x, i) => x <= Math.sqrt(lr) && Math.abs(a[i]) <= Math.sqrt(lr)).length / m,
     balance_mean: (fro2 - dot(a, a)) / m,
     kernel_dist: 1 - dot(K0, Kt) / (norm(K0) * norm(Kt)),
+    a_step_abs_mean: Array.from(a).reduce((s, x, i) => s + Math.abs(x - aPrev[i]), 0) / m,
   };
   return { out, wn2: wn.map((x) => x * x), ips };
 }
@@ -70,10 +71,13 @@ describe('metrics match direct computation from W and a', () => {
       // n = 70 > 64 so the kernel matrix uses only the first 64 points; σ = 3 moves neurons out of the lazy ball
       const p = smallParams({ n: 70, d: 5, width: 40, lr: 0.01, sigma: 3, kernel });
       const core = createCore(p, SEEDS);
-      core.advance(3000);
+      core.advance(2999);
+      const aPrev = core.kernel.denseWeights().a;
+      core.metrics.holdPrevious();
+      core.advance(1);
       const { W, a } = core.kernel.denseWeights();
       const { X, y, thetaStar } = core.data;
-      const ref = naiveMetrics(W, a, core.init.W, core.init.a, X, y, thetaStar, p.width, p.d, p.n, p.lr);
+      const ref = naiveMetrics(W, a, core.init.W, core.init.a, X, y, thetaStar, p.width, p.d, p.n, p.lr, aPrev);
       const row = new Float64Array(METRIC_NAMES.length);
       core.metrics.row(row);
       for (const name of METRIC_NAMES) {

@@ -25,8 +25,8 @@ describe("the tests' own reference streams", () => {
   it("give src's data and init to rounding (two independent readings of the same documented order)", () => {
     for (const over of [{}, { teacher_sparsity: 2 }, { optimizer: 'oscillate' as const }]) {
       const p = smallParams(over);
-      const src = makeData(p, SEEDS.data);
-      const ref = refData(p, SEEDS.data);
+      const src = makeData(p, SEEDS);
+      const ref = refData(p, SEEDS);
       for (let i = 0; i < ref.X.length; i++) expect(src.X[i]).toBe(ref.X[i]);
       for (let j = 0; j < p.d; j++) expect(src.thetaStar[j]).toBeCloseTo(ref.theta[j]!, 14);
       const w = initNetwork(p, SEEDS.init);

@@ -84,23 +84,25 @@ export function refInvNormal(u: number): number {
   return (horner(A, r) * q) / (horner(B, r) * r + 1);
 }
 
-/** X (n×d), θ*, y = Xθ* from the data stream: θ* first (dense: d normals; sparse: k indices then k normals), then X. */
-export function refData(p: TrainParams, seed: readonly number[]) {
+/** θ* from the teacher stream (dense: d normals; sparse: k indices then k normals), X (n×d) from the data stream, y = Xθ*. */
+export function refData(p: TrainParams, seeds: { data: readonly number[]; teacher: readonly number[] }) {
   const { n, d, teacher_sparsity: k } = p;
-  const rng = new RefRng(seed);
+  // θ* from its own stream, so its direction does not depend on n or teacher_norm
+  const teacherRng = new RefRng(seeds.teacher);
   const theta = new Float64Array(d);
   if (k > 0 && k < d) {
     const perm = Array.from({ length: d }, (_, j) => j);
     for (let j = 0; j < k; j++) {
-      const pick = j + rng.index(d - j);
+      const pick = j + teacherRng.index(d - j);
       [perm[j], perm[pick]] = [perm[pick]!, perm[j]!];
     }
-    for (let j = 0; j < k; j++) theta[perm[j]!] = rng.gaussian();
+    for (let j = 0; j < k; j++) theta[perm[j]!] = teacherRng.gaussian();
   } else {
-    for (let j = 0; j < d; j++) theta[j] = rng.gaussian();
+    for (let j = 0; j < d; j++) theta[j] = teacherRng.gaussian();
   }
   const norm = Math.hypot(...theta);
   for (let j = 0; j < d; j++) theta[j] = (theta[j]! * p.teacher_norm) / norm;
+  const rng = new RefRng(seeds.data);
   const X = new Float64Array(n * d).map(() => rng.gaussian());
   const y = new Float64Array(n).map((_, i) => theta.reduce((s, t, j) => s + X[i * d + j]! * t, 0));
   return { X, theta, y };

@@ -83,6 +83,12 @@ export function sampleRow(runId: string, over: Partial<SummaryRow> = {}): Summar
     lazy_escape_step: 120,
     phase2_step: null,
     align_step: 40,
+    phase2_mean_step: 300,
+    phase2_step_50: 250,
+    phase2_step_90: null,
+    lazy_escape_step_50: 60,
+    align_step_50: 20,
+    norm_decay_window_end: 100,
     ...over,
   };
 }

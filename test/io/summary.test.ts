@@ -33,11 +33,18 @@ describe('summary.arrow', () => {
       ['lazy_escape_step', 'Int64'],
       ['phase2_step', 'Int64'],
       ['align_step', 'Int64'],
+      ['phase2_mean_step', 'Int64'],
+      ['phase2_step_50', 'Int64'],
+      ['phase2_step_90', 'Int64'],
+      ['lazy_escape_step_50', 'Int64'],
+      ['align_step_50', 'Int64'],
+      ['norm_decay_window_end', 'Int64'],
     ]);
     expect(table.getChild('run_id')!.toArray()).toEqual(['a', 'b']);
     expect(table.getChild('snapshot_steps')!.get(0)).toBe('[0,500]');
     expect(table.getChild('steps')!.get(0)).toBe(1000n);
     expect(table.getChild('phase2_step')!.get(0)).toBeNull();
+    expect(table.getChild('phase2_mean_step')!.get(0)).toBe(300n);
     expect(table.schema.metadata.get('lnsweep.git_commit')).toBe('abc123');
   });
 

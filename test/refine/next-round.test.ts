@@ -4,7 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { runValue } from '../../src/analysis/boundary.js';
 import type { SummaryRow } from '../../src/io/index.js';
-import { expandSweep, parseSweep, type Plan } from '../../src/sweep/plan.js';
+import { expandSweep, parseSweep, RESULTS_VERSION, type Plan } from '../../src/sweep/plan.js';
 import { coordinates, facetKeyOf, nextRound, refineSetup, valueKey } from '../../src/sweep/refine.js';
 
 const SWEEP = `
@@ -16,7 +16,7 @@ grid:
   alpha: [1, 2, 4]
 replicates: 2
 `;
-const plan: Plan = { format: 1, name: 'pure', seed: 9, source: 'pure.yaml', runs: expandSweep(parseSweep(SWEEP, 'pure.yaml')) };
+const plan: Plan = { format: 1, results_version: RESULTS_VERSION, name: 'pure', seed: 9, source: 'pure.yaml', runs: expandSweep(parseSweep(SWEEP, 'pure.yaml')) };
 const setup = refineSetup(plan, { key: 'sigma', log: false, integer: false }, { key: 'alpha', log: true, integer: false });
 const valuesOf = (f: (sigma: number, alpha: number) => number) =>
   new Map(plan.runs.map((r) => [valueKey(facetKeyOf(setup, r.params), ...coordinates(setup, r.params)), f(r.params.sigma, r.params.alpha)]));
@@ -51,5 +51,34 @@ describe('the next round', () => {
     expect(runValue(row('diverged', null), 'align_step')).toBeNull();
     expect(runValue(row('diverged', null), 'diverged')).toBe(1);
     expect(runValue(row('failed', null), 'diverged')).toBe(1);
+  });
+});
+
+describe('a round under a steps_rule', () => {
+  const RULED = `
+name: ruled
+seed: 9
+base: { n: 20, d: 5, width: 16, lr: 0.01 }
+steps_rule: { noise_time: 0.5, max_steps: 8000, log_rows: 10 }
+grid:
+  sigma: [0, 1, 2]
+  alpha: [0.5, 1, 2]
+`;
+  const spec = parseSweep(RULED, 'ruled.yaml');
+  const ruled: Plan = { format: 1, results_version: RESULTS_VERSION, name: 'ruled', seed: 9, source: 'ruled.yaml', runs: expandSweep(spec), steps_rule: spec.stepsRule };
+  const ruledSetup = refineSetup(ruled, { key: 'sigma', log: false, integer: false }, { key: 'alpha', log: true, integer: false });
+
+  it('treats steps and log_every as derived, not facets, and gives every new point its steps by the rule', () => {
+    expect(ruledSetup.facets).toEqual([]);
+    const values = new Map(ruled.runs.map((r) => [valueKey(facetKeyOf(ruledSetup, r.params), ...coordinates(ruledSetup, r.params)), r.params.sigma === 0 ? 0 : 1]));
+    const runs = nextRound({ plan: ruled, setup: ruledSetup, values, level: 0.5, budgetLeft: 100, round: 1 });
+    expect(runs.length).toBeGreaterThan(0);
+    for (const r of runs) {
+      // steps = ⌈noise_time / (lr²σ²)⌉ at most max_steps (rademacher noise: σ̄² = σ²), log_every = ⌈steps / log_rows⌉
+      const s = r.params.sigma;
+      const steps = s === 0 ? 8000 : Math.min(8000, Math.ceil(0.5 / (0.01 * 0.01 * s * s)));
+      expect([r.params.sigma, r.params.steps, r.params.log_every]).toEqual([s, steps, Math.ceil(steps / 10)]);
+    }
+    expect(new Set(runs.map((r) => r.params.steps))).toEqual(new Set([8000, 5000, 8000]));
   });
 });

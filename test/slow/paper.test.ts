@@ -9,8 +9,8 @@ import { train } from '../../src/core/train.js';
 import type { RunSeeds, TrainParams } from '../../src/core/types.js';
 
 const SEED_SETS: RunSeeds[] = [
-  { data: [1, 2, 3, 4], init: [5, 6, 7, 8], sgd: [9, 10, 11, 12] },
-  { data: [21, 22, 23, 24], init: [25, 26, 27, 28], sgd: [29, 30, 31, 32] },
+  { data: [1, 2, 3, 4], teacher: [3, 1, 4, 1], init: [5, 6, 7, 8], sgd: [9, 10, 11, 12] },
+  { data: [21, 22, 23, 24], teacher: [33, 34, 35, 36], init: [25, 26, 27, 28], sgd: [29, 30, 31, 32] },
 ];
 
 function paper(over: Partial<TrainParams>): TrainParams {

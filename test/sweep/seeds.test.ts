@@ -21,6 +21,7 @@ describe('deriveSeed', () => {
       deriveSeed('data', 7, 0, {}),
       deriveSeed('init', 7, 0, {}),
       deriveSeed('sgd', 7, 0, {}),
+      deriveSeed('teacher', 7, 0, {}),
       deriveSeed('data', 8, 0, {}),
       deriveSeed('data', 7, 1, {}),
       deriveSeed('data', 7, 0, { n: 1 }),
@@ -33,26 +34,28 @@ describe('deriveSeed', () => {
   });
 });
 
-type Stream = 'data' | 'init' | 'sgd';
+type Stream = 'data' | 'teacher' | 'init' | 'sgd';
+const ALL: Stream[] = ['data', 'teacher', 'init', 'sgd'];
 describe('runSeeds: which parameters each stream depends on', () => {
   const same: [string, Partial<RunParams>, Stream[]][] = [
-    ['sigma changes no stream', { sigma: 4 }, ['data', 'init', 'sgd']],
-    ['rho changes no stream', { rho: 0.2, optimizer: 'sam' }, ['data', 'init', 'sgd']],
-    ['alpha only scales the same init draws', { alpha: 3 }, ['data', 'init', 'sgd']],
-    ['lr (non-oscillate) changes no stream', { lr: 1e-4 }, ['data', 'init', 'sgd']],
-    ['the engine changes no stream', { engine: 'tfjs' }, ['data', 'init', 'sgd']],
-    ['the kernel changes no stream', { kernel: 'dense' }, ['data', 'init', 'sgd']],
-    ['steps and log_every change no stream', { steps: 5, log_every: 1 }, ['data', 'init', 'sgd']],
-    ['width keeps the data and the sgd stream', { width: 50 }, ['data', 'sgd']],
-    ['n keeps init and sgd', { n: 50 }, ['init', 'sgd']],
-    ['teacher parameters keep init and sgd', { teacher_norm: 2, teacher_sparsity: 3 }, ['init', 'sgd']],
-    ['d changes data and init, keeps sgd', { d: 5 }, ['sgd']],
-    ['oscillate draws its own init', { optimizer: 'oscillate' }, ['data', 'sgd']],
+    ['sigma changes no stream', { sigma: 4 }, ALL],
+    ['rho changes no stream', { rho: 0.2, optimizer: 'sam' }, ALL],
+    ['alpha only scales the same init draws', { alpha: 3 }, ALL],
+    ['lr (non-oscillate) changes no stream', { lr: 1e-4 }, ALL],
+    ['the engine changes no stream', { engine: 'tfjs' }, ALL],
+    ['the kernel changes no stream', { kernel: 'dense' }, ALL],
+    ['steps and log_every change no stream', { steps: 5, log_every: 1 }, ALL],
+    ['width keeps the data, the teacher and the sgd stream', { width: 50 }, ['data', 'teacher', 'sgd']],
+    ['n changes only the data', { n: 50 }, ['teacher', 'init', 'sgd']],
+    ['teacher_norm changes no stream (it only scales θ*)', { teacher_norm: 2 }, ALL],
+    ['teacher_sparsity changes only the teacher', { teacher_sparsity: 3 }, ['data', 'init', 'sgd']],
+    ['d changes data, teacher and init, keeps sgd', { d: 5 }, ['sgd']],
+    ['oscillate draws its own init', { optimizer: 'oscillate' }, ['data', 'teacher', 'sgd']],
   ];
   test.each(same)('%s', (_name, change, unchanged) => {
     const a = seedsOf({});
     const b = seedsOf(change);
-    for (const s of ['data', 'init', 'sgd'] as const) {
+    for (const s of ALL) {
       if (unchanged.includes(s)) expect(b[s], s).toEqual(a[s]);
       else expect(b[s], s).not.toEqual(a[s]);
     }
@@ -66,12 +69,12 @@ describe('runSeeds: which parameters each stream depends on', () => {
   test('every stream differs across replicates', () => {
     const r0 = seedsOf({}, 0);
     const r1 = seedsOf({}, 1);
-    for (const s of ['data', 'init', 'sgd'] as const) expect(r1[s]).not.toEqual(r0[s]);
+    for (const s of ALL) expect(r1[s]).not.toEqual(r0[s]);
   });
 
-  test('the three streams of one run differ from each other', () => {
+  test('the four streams of one run differ from each other', () => {
     const s = seedsOf({});
-    expect(new Set([s.data, s.init, s.sgd].map((x) => x.join(','))).size).toBe(3);
+    expect(new Set([s.data, s.teacher, s.init, s.sgd].map((x) => x.join(','))).size).toBe(4);
   });
 });
 

@@ -28,6 +28,7 @@ function worstRatio(a: MetricColumns, b: MetricColumns, m: number): { metric: st
     const x = a.values[name];
     const y = b.values[name];
     for (let i = 0; i < x.length; i++) {
+      if (Number.isNaN(x[i]) && Number.isNaN(y[i])) continue; // a_step_abs_mean at step 0, in both
       const tol = COUNTS.has(name) ? 1 / m + 1e-12 : REL_TOL * Math.abs(x[i]) + ABS_TOL;
       const ratio = Math.abs(x[i] - y[i]) / tol;
       if (!(ratio <= worst.ratio)) worst = { metric: `${name} at step ${a.step[i]}`, ratio };

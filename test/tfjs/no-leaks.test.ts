@@ -15,7 +15,7 @@ describe('no tensor leaks', () => {
     const { tf } = await loadTfjs();
     const p = smallParams({ optimizer, rho: 0.05, batch: optimizer === 'sgd' ? 3 : 1 });
     const s = seedsOf(p);
-    const data = makeData(p, s.data);
+    const data = makeData(p, s);
     const before = tf.memory().numTensors;
     const model = createTfLinearModel(tf, p, data, initNetwork(p, s.init));
     const stream = new LabelNoiseStream(p, s.sgd);

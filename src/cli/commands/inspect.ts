@@ -1,11 +1,13 @@
 /**
  * `lnsweep status`, `lnsweep merge`: look at a sweep before and after it runs.
  */
+import { removeLiveTemps } from '../../io/atomic.js';
 import { collectProvenance } from '../../io/index.js';
 import { mergeOutDir, sweepStatus } from '../../run/inspect.js';
 import { metricsPath, summaryPath } from '../../run/layout.js';
 import { readPlan } from '../../run/out-dir.js';
-import { beginWork, EXIT_OK } from '../errors.js';
+import { beginWork, EXIT_INTERRUPTED, EXIT_OK, EXIT_RUNS_FAILED } from '../errors.js';
+import { onInterrupt, say } from '../process.js';
 import { sweepProvenance } from '../provenance.js';
 
 export async function statusCommand(args: { dir: string }): Promise<number> {
@@ -20,11 +22,33 @@ export async function statusCommand(args: { dir: string }): Promise<number> {
 
 export async function mergeCommand(args: { dir: string; parquet?: boolean }): Promise<number> {
   beginWork(args.dir);
-  const m = await mergeOutDir(args.dir, sweepProvenance(collectProvenance(), readPlan(args.dir)), { parquet: args.parquet });
+  // A signal mid-write would leave a temp file of up to the whole sweep's size: remove it, then exit as interrupted.
+  const undoSignals = onInterrupt(() => {
+    removeLiveTemps();
+    say(`[lnsweep] merge interrupted; the run files are untouched: \`lnsweep merge ${args.dir}\` again`);
+    process.exit(EXIT_INTERRUPTED);
+  });
+  let m;
+  try {
+    m = await mergeOutDir(args.dir, sweepProvenance(collectProvenance(), readPlan(args.dir)), { parquet: args.parquet });
+  } catch (err) {
+    // The folder was read; writing its tables failed (a full disk, a read-only folder): not bad input.
+    if ((err as Error).name !== 'ArrowFileError') throw err;
+    say(`${(err as Error).message}; the run files are untouched: free space and merge again`);
+    return EXIT_RUNS_FAILED;
+  } finally {
+    undoSignals();
+  }
   for (const s of m.skipped) process.stderr.write(`[lnsweep] skipped run ${s.runId}: ${s.reason}\n`);
   process.stdout.write(
     `${summaryPath(args.dir)}: ${m.summaryRows} runs\n${metricsPath(args.dir)}: ${m.metricsRows} rows\n`,
   );
   for (const path of m.parquet) process.stdout.write(`${path}\n`);
+  if (m.skipped.length > 0) {
+    process.stderr.write(
+      `[lnsweep] ${m.skipped.length} run(s) left out of both tables; \`lnsweep run\` of the sweep redoes them, then merge again\n`,
+    );
+    return EXIT_RUNS_FAILED;
+  }
   return EXIT_OK;
 }

@@ -20,6 +20,8 @@ export interface RunArgs {
   shard?: string;
   engine?: Engine;
   fresh: boolean;
+  /** run this sweep beside the one the folder holds (see src/run/ownership.ts) */
+  add?: boolean;
   /** extra attempts for a failed run; default 0, and 2 in queue mode (another node may succeed) */
   retries?: number;
   progress: ProgressMode;
@@ -34,8 +36,9 @@ export async function runCommand(args: RunArgs): Promise<number> {
   // The sweep layer (zod, yaml) loads after the flags are checked, so a bad flag is refused at once.
   const { planSweep, shardRuns } = await import('../../sweep/index.js');
   const { chooseShard, shardPart } = await import('../shard-env.js');
-  const plan = planSweep(args.sweep, args.engine ? { engine: args.engine } : undefined);
-  const outDir = args.out ?? join('out', plan.name);
+  const expanded = planSweep(args.sweep, args.engine ? { engine: args.engine } : undefined);
+  const outDir = args.out ?? join('out', expanded.name);
+  const { planForFolder } = await import('../../run/ownership.js');
   if (args.queue) {
     if (args.shard !== undefined) throw new UsageError('--shard and --queue: a queue hands out runs itself; drop --shard');
     if (args.progress === 'bar' || args.progress === 'plain') {
@@ -47,16 +50,18 @@ export async function runCommand(args: RunArgs): Promise<number> {
     const { checkRedis } = await import('../../run/queue.js');
     await checkRedis(args.queue);
     prepareOutDir(outDir);
+    const { plan, runs: ownRuns } = planForFolder(outDir, expanded, { fresh: args.fresh, add: args.add ?? false });
     beginWork(outDir);
-    return enqueueCommand(args.queue, plan, outDir, retries, workers, args);
+    return enqueueCommand(args.queue, plan, ownRuns, outDir, retries, workers, args);
   }
   const { shard, reason } = chooseShard(args.shard, process.env);
   if (shard && args.fresh) {
     throw new UsageError(`--fresh in a shard (${reason}) would delete the other shards' results: empty ${outDir} once, before the shards start`);
   }
   prepareOutDir(outDir);
+  const { plan, runs: ownRuns } = planForFolder(outDir, expanded, { fresh: args.fresh, add: args.add ?? false });
   process.stderr.write(`[lnsweep] taking ${reason}\n`);
-  const runs = shard ? shardRuns(plan.runs, shard.k, shard.n) : plan.runs;
+  const runs = shard ? shardRuns(ownRuns, shard.k, shard.n) : ownRuns;
 
   // The heavy modules (Arrow, Piscina) load only once the input is known to be good.
   const { collectProvenance } = await import('../../io/index.js');
@@ -86,11 +91,17 @@ export async function runCommand(args: RunArgs): Promise<number> {
       control,
       part: shard ? shardPart(shard) : undefined,
     });
-    const resume = `npx lnsweep run ${args.sweep} --out ${outDir}${shard ? ` --shard ${shard.k}/${shard.n}` : ''}`;
+    const resume = `npx lnsweep run ${args.sweep} --out ${outDir}${args.add ? ' --add' : ''}${shard ? ` --shard ${shard.k}/${shard.n}` : ''}`;
     process.stderr.write(
       `[lnsweep] ${report.done} done, ${report.diverged} diverged, ${report.failed} failed, ` +
         `${report.skipped} already finished, ${report.pending} pending → ${outDir}\n`,
     );
+    if (report.diskFull) {
+      process.stderr.write(
+        `[lnsweep] stopped: the disk under ${outDir} is full. Every finished run is kept; free space, then resume with:\n  ${resume}\n`,
+      );
+      return EXIT_RUNS_FAILED;
+    }
     if (report.pending > 0) {
       process.stderr.write(`[lnsweep] interrupted; every finished run is kept. ${resumeHint(resume, process.env)}\n`);
       return EXIT_INTERRUPTED;
@@ -117,18 +128,28 @@ export async function runCommand(args: RunArgs): Promise<number> {
 }
 
 /** `run SWEEP --queue URL`: freeze the plan into the folder and enqueue what is not done; workers do the rest. */
-async function enqueueCommand(url: string, plan: Plan, outDir: string, retries: number, workers: number, args: RunArgs): Promise<number> {
+async function enqueueCommand(
+  url: string,
+  plan: Plan,
+  ownRuns: readonly Plan['runs'][number][],
+  outDir: string,
+  retries: number,
+  workers: number,
+  args: RunArgs,
+): Promise<number> {
   const { collectProvenance, writeJsonAtomic } = await import('../../io/index.js');
   const { clearResults } = await import('../../run/coordinator.js');
   const { planPath } = await import('../../run/layout.js');
   const { scanOutDir } = await import('../../run/out-dir.js');
   const { enqueueRuns } = await import('../../run/queue.js');
+  const { checkResultsVersion } = await import('../../sweep/index.js');
+  if (!args.fresh) checkResultsVersion(planPath(outDir), outDir);
   if (args.fresh) clearResults(outDir);
   writeJsonAtomic(planPath(outDir), { ...plan, provenance: sweepProvenance(collectProvenance(), plan) });
   const scan = await scanOutDir(outDir, new Set(plan.runs.map((r) => r.run_id)), { repair: true });
   for (const c of scan.corrupt) process.stderr.write(`[lnsweep] run ${c.runId}: unreadable run file (${c.reason}); it will be redone\n`);
-  const todo = plan.runs.filter((r) => !scan.finished.has(r.run_id));
-  const r = await (enqueueRuns({ url, plan, todo, outDir, attempts: retries + 1, fresh: args.fresh }));
+  const todo = ownRuns.filter((r) => !scan.finished.has(r.run_id));
+  const r = await enqueueRuns({ url, plan, todo, outDir, attempts: retries + 1, fresh: args.fresh });
   if (args.progress === 'none') return EXIT_OK;
   // --workers is for the machines that do the runs: it goes into the command they are told to start.
   const workersFlag = args.workers !== undefined ? ` --workers ${workers}` : '';

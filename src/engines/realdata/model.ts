@@ -12,6 +12,10 @@
  *   gd:   θ ← θ − η ∇L(θ)
  *   sam:  θ ← θ − η ∇L(θ + ρ g/‖g‖),  g = ∇L(θ), one norm over W₁ and W₂, the same targets for both gradients
  *
+ * The network takes the run's optimiser on the run's (noisy) targets. The linearised model is the baseline the
+ * network is compared with, trained as the paper's notebook trains it: by gd on the clean labels, whatever the
+ * run's optimiser and τ, so every run of a sweep compares against the same lazy-regime reference.
+ *
  * Per step and model: O(n·d·m) for the products, ≈ 15 tfjs ops (sam ≈ 30), temporaries freed by tf.tidy.
  */
 import type { Scalar, Tensor, Tensor2D, Variable } from '@tensorflow/tfjs';
@@ -36,7 +40,8 @@ export interface ModelEval {
 }
 
 export interface RealDataModels {
-  /** one step of both models on the same (noisy) one-hot targets, n×10 row-major */
+  /** one step: the network on `targets` (one-hot, noisy, n×10 row-major) with the run's optimiser, the linearisation
+   * by gd on the clean labels */
   step(targets: Float32Array): void;
   evaluate(): { net: ModelEval; lin: ModelEval; outDist: number };
   /** the network's W₁ (m×d) and W₂ (10×m), and the linearised model's W₁, as host arrays */
@@ -88,10 +93,10 @@ export function createRealDataModels(
   };
   const lossOf = (F: Tensor, Y: Tensor, N: number): Scalar => tf.div(tf.mul(0.5, tf.sum(tf.square(tf.sub(F, Y)))), N) as Scalar;
 
-  function stepOne(forward: Forward, [W1, W2]: Variable[], Y: Tensor2D): void {
+  function stepOne(forward: Forward, [W1, W2]: Variable[], Y: Tensor2D, withSam: boolean): void {
     const grads = tf.grads((a: Tensor, b: Tensor) => lossOf(forward(a, b, trainT), Y, train.N));
     let [g1, g2] = grads([W1, W2]);
-    if (sam) {
+    if (withSam) {
       const scale = tf.divNoNan(rhoT, tf.sqrt(tf.add(tf.sum(tf.square(g1)), tf.sum(tf.square(g2)))));
       [g1, g2] = grads([tf.add(W1, tf.mul(scale, g1)), tf.add(W2, tf.mul(scale, g2))]);
     }
@@ -119,8 +124,8 @@ export function createRealDataModels(
     step(targets: Float32Array): void {
       tf.tidy(() => {
         const Y = tf.tensor2d(targets, [train.N, CLASSES]);
-        stepOne(netForward, vars.net, Y);
-        stepOne(linForward, vars.lin, Y);
+        stepOne(netForward, vars.net, Y, sam);
+        stepOne(linForward, vars.lin, trainT.Y, false);
       });
     },
     evaluate() {

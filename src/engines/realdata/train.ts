@@ -1,6 +1,7 @@
 /**
  * A realdata run (paper Figs. 3, 5): a two-layer network and its linearised model on n MNIST examples, full-batch
- * gd or sam on one-hot squared loss, with label noise τ, logging both models' train and test loss and ‖W₁‖_F.
+ * gd or sam on one-hot squared loss, with label noise τ (the linearised model: gd on the clean labels, model.ts),
+ * logging both models' train and test loss and ‖W₁‖_F.
  *
  * Streams (the run's three, as for the linear experiment; src/sweep/seeds.ts):
  *   data  which examples (mnist.ts)

@@ -34,7 +34,7 @@ export function abortError(step: number): Error {
 export async function trainTfjs(params: TrainParams, seeds: RunSeeds, hooks: TrainHooks = {}): Promise<TfjsTrainResult> {
   const { tf, backend } = await loadTfjs();
   const { width: m, d, steps, log_every: logEvery, diverge_loss: divergeLoss } = params;
-  const data = makeData(params, seeds.data);
+  const data = makeData(params, seeds);
   const init = initNetwork(params, seeds.init);
   const view = createDenseKernel(init, m, d); // the metrics' window onto the tfjs weights: M = W, v = a
   const metrics = new MetricComputer(params, data, view);
@@ -69,6 +69,11 @@ export async function trainTfjs(params: TrainParams, seeds: RunSeeds, hooks: Tra
       if (t % HOOK_EVERY === 0 && t > 0) {
         hooks.onProgress?.(t);
         if (hooks.shouldAbort?.()) throw abortError(t);
+      }
+      if ((t + 1) % logEvery === 0 || t + 1 === steps) {
+        // a_step_abs_mean at the coming row needs a(t) beside a(t+1): one extra read of the weights per row
+        model.readInto(view.M, view.v);
+        metrics.holdPrevious();
       }
       model.step(t, stream);
     }

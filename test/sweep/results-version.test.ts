@@ -1,0 +1,46 @@
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { RESULTS_VERSION } from '../../src/sweep/index.js';
+import { runCli, tempDir, writeSweep } from '../helpers.js';
+
+const SWEEP = `
+name: rv
+seed: 3
+base: { n: 10, d: 3, width: 5, lr: 0.01, steps: 50, log_every: 10, sigma: 1 }
+grid: { alpha: [1, 2] }
+`;
+
+function run(dir: string, out: string, ...extra: string[]) {
+  return runCli(['run', writeSweep(dir, 'rv', SWEEP), '--out', out, '--workers', '1', '--progress', 'none', ...extra]);
+}
+
+describe('an output folder of an older results version', () => {
+  it('is refused with one line naming the folder (exit 2, nothing touched), and taken with --fresh', () => {
+    const dir = tempDir('lnsweep-rv-');
+    const out = join(dir, 'out');
+    expect(run(dir, out).code).toBe(0);
+    const plan = JSON.parse(readFileSync(join(out, 'plan.json'), 'utf8'));
+    expect(plan.results_version).toBe(RESULTS_VERSION);
+    expect(plan.provenance.results_version).toBe(String(RESULTS_VERSION));
+    // resuming a folder of the same version is fine
+    expect(run(dir, out).code).toBe(0);
+
+    // a folder written before the version existed: its plan has no results_version
+    delete plan.results_version;
+    writeFileSync(join(out, 'plan.json'), JSON.stringify(plan));
+    const before = readdirSync(join(out, 'runs')).sort();
+    const refused = run(dir, out);
+    expect(refused.code).toBe(2);
+    // beside the usual "[lnsweep] taking the whole plan", one line says what is wrong
+    const lines = refused.stderr.trim().split('\n').filter((l) => !l.startsWith('[lnsweep] taking'));
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toContain(out);
+    expect(lines[0]).toMatch(/results version 1\b.*--fresh.*another --out/);
+    expect(readdirSync(join(out, 'runs')).sort()).toEqual(before);
+    expect(JSON.parse(readFileSync(join(out, 'plan.json'), 'utf8')).results_version).toBeUndefined();
+
+    expect(run(dir, out, '--fresh').code).toBe(0);
+    expect(JSON.parse(readFileSync(join(out, 'plan.json'), 'utf8')).results_version).toBe(RESULTS_VERSION);
+  });
+});
