@@ -45,9 +45,10 @@ export interface KernelImpl {
   readonly ownColumns?: NeuronColumns;
   /**
    * Where the kernel has it (the subspace kernel in WebAssembly): the per-neuron pass into ownColumns and the metric
-   * row's sums over neurons in one go, bit for bit what sumNeurons (metrics.ts) gives on the same columns.
+   * row's sums over neurons in one go, bit for bit what sumNeurons (metrics.ts) gives on the same columns; with
+   * `vPrev` also out[8] = Σ_i |a_i − a_i'|, bit for bit m·aStepAbsMean(vPrev).
    */
-  neuronSums?(thetaStar: Float64Array, c: NeuronSumConstants, out: Float64Array): void;
+  neuronSums?(thetaStar: Float64Array, c: NeuronSumConstants, vPrev: Float64Array | null, out: Float64Array): void;
   /** (1/m) Σ_i |a_i − a_i'| where a' is the second layer whose stepped form (v) was `vPrev`: the per-step movement
    * of a, the quantity the paper plots for its oscillation. */
   aStepAbsMean(vPrev: Float64Array): number;

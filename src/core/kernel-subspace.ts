@@ -78,6 +78,12 @@ export function createSubspaceKernel(net: Network, m: number, d: number, wasm = 
   const D = new Float64Array(k * d);
   const dv = new Float64Array(k);
 
+  /** dv = c − c' for a_i − a_i' = q_i·dv. */
+  const stepOfV = (vPrev: Float64Array): Float64Array => {
+    for (let l = 0; l < k; l++) dv[l] = v[l] - vPrev[l];
+    return dv;
+  };
+
   /** G, E (packed) and p = Cθ* from the current C: O(k²·d), once per row. */
   const formPacked = (thetaStar: Float64Array): void => {
     for (let x = 0; x < k * d; x++) D[x] = M[x] - C0[x];
@@ -164,14 +170,14 @@ export function createSubspaceKernel(net: Network, m: number, d: number, wasm = 
       ? {}
       : {
           ownColumns: wasmPass.cols,
-          neuronSums(thetaStar: Float64Array, c: NeuronSumConstants, out: Float64Array): void {
+          neuronSums(thetaStar: Float64Array, c: NeuronSumConstants, vPrev: Float64Array | null, out: Float64Array): void {
             formPacked(thetaStar);
-            wasmPass.sums(packed, v, p, c, out);
+            wasmPass.sums(packed, v, p, c, vPrev ? stepOfV(vPrev) : null, out);
           },
         }),
     /** a − a' = Q(c − c'): per neuron one k-dot with the row q_i, m·k FMA in all. */
     aStepAbsMean(vPrev: Float64Array): number {
-      for (let l = 0; l < k; l++) dv[l] = v[l] - vPrev[l];
+      stepOfV(vPrev);
       let s = 0;
       for (let i = 0, qo = 0; i < m; i++, qo += k) {
         let x = 0;

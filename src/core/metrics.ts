@@ -38,8 +38,8 @@ export class MetricComputer {
   private readonly lr: number;
   private readonly starNorm: number;
   private readonly sumConstants: NeuronSumConstants;
-  /** the row's sums over neurons (sumNeurons) */
-  private readonly sums = new Float64Array(8);
+  /** the row's sums over neurons (sumNeurons), and Σ|a_i − a_i'| from kernel.neuronSums */
+  private readonly sums = new Float64Array(9);
   /** the kernel's v one step before the coming metric row (holdPrevious), for a_step_abs_mean */
   private readonly vPrev: Float64Array;
   private hasPrev = false;
@@ -170,10 +170,14 @@ export class MetricComputer {
     out[METRIC_INDEX.kernel_dist] = 1 - cross / (this.K0norm * Math.sqrt(traceOfProduct(this.P, this.P, d)));
 
     const sums = this.sums;
-    if (this.kernel.neuronSums) this.kernel.neuronSums(star, this.sumConstants, sums);
-    else {
+    let stepAbsMean = NaN;
+    if (this.kernel.neuronSums) {
+      this.kernel.neuronSums(star, this.sumConstants, this.hasPrev ? this.vPrev : null, sums);
+      if (this.hasPrev) stepAbsMean = sums[8] / m;
+    } else {
       this.kernel.neuronColumns(star, this.cols);
       sumNeurons(this.cols, this.kernel.w0n2, this.sumConstants, sums);
+      if (this.hasPrev) stepAbsMean = this.kernel.aStepAbsMean(this.vPrev);
     }
     out[METRIC_INDEX.w_norm_mean] = sums[0] / m;
     out[METRIC_INDEX.a_abs_mean] = sums[1] / m;
@@ -183,7 +187,7 @@ export class MetricComputer {
     out[METRIC_INDEX.lazy_frac] = sums[5] / m;
     out[METRIC_INDEX.lazy_frac_rel] = sums[6] / m;
     out[METRIC_INDEX.phase2_frac] = sums[7] / m;
-    out[METRIC_INDEX.a_step_abs_mean] = this.hasPrev ? this.kernel.aStepAbsMean(this.vPrev) : NaN;
+    out[METRIC_INDEX.a_step_abs_mean] = stepAbsMean;
     this.hasPrev = false;
   }
 

@@ -48,9 +48,10 @@ interface StepsExports {
   offNA(): number;
   offNIp(): number;
   offNW0(): number;
+  offNDv(): number;
   offNSums(): number;
   neuronColumns(): void;
-  neuronRow(lazyTol2: number, lr: number, sqrtLr: number, starNorm: number): void;
+  neuronRow(lazyTol2: number, lr: number, sqrtLr: number, starNorm: number, step: boolean): void;
 }
 
 /** dist/core/wasm/steps.wasm, from this file in src/core (tests) or in dist/core (the built CLI). */
@@ -108,8 +109,11 @@ export interface NeuronPass {
   readonly cols: NeuronColumns;
   /** fills cols from the packed forms, v and p (see neuronColumns in kernel-subspace.ts) */
   columns(packed: Float64Array, v: Float64Array, p: Float64Array): void;
-  /** the same, and the row's sums over neurons into `out` (NEURON_SUMS order, see metrics.ts) */
-  sums(packed: Float64Array, v: Float64Array, p: Float64Array, c: NeuronSumConstants, out: Float64Array): void;
+  /**
+   * the same, and the row's sums over neurons into `out` (sumNeurons order, see metrics.ts), then with `dv`
+   * (= c − c') Σ_i |q_i·dv| = Σ|a_i − a'_i| into out[8]
+   */
+  sums(packed: Float64Array, v: Float64Array, p: Float64Array, c: NeuronSumConstants, dv: Float64Array | null, out: Float64Array): void;
 }
 
 /**
@@ -121,7 +125,7 @@ export function wasmNeuronPass(Q: Float64Array, m: number, k: number, w0n2: Floa
   const mod = stepsModule();
   if (mod === null) return null;
   const m4 = (m + 7) & ~7;
-  const { w, memory } = instantiate(mod, 8 * (m4 * k + k * (k + 1) + 2 * k + 5 * m4 + 8) + 64);
+  const { w, memory } = instantiate(mod, 8 * (m4 * k + k * (k + 1) + 3 * k + 5 * m4 + 8 + 9) + 64);
   const need = w.layoutNeurons(m, k);
   if (need > memory.buffer.byteLength) throw new Error(`[core] bug: wasm layout needs ${need} bytes, memory has ${memory.buffer.byteLength}`);
   const buf = memory.buffer;
@@ -134,7 +138,8 @@ export function wasmNeuronPass(Q: Float64Array, m: number, k: number, w0n2: Floa
   const packedW = new Float64Array(buf, w.offNPacked(), k * (k + 1));
   const vW = new Float64Array(buf, w.offNV(), k);
   const pW = new Float64Array(buf, w.offNP(), k);
-  const sumsW = new Float64Array(buf, w.offNSums(), 8);
+  const dvW = new Float64Array(buf, w.offNDv(), k);
+  const sumsW = new Float64Array(buf, w.offNSums(), 9);
   const cols: NeuronColumns = {
     wn2: new Float64Array(buf, w.offNWn(), m),
     dn2: new Float64Array(buf, w.offNDn(), m),
@@ -152,10 +157,11 @@ export function wasmNeuronPass(Q: Float64Array, m: number, k: number, w0n2: Floa
       load(packed, v, p);
       w.neuronColumns();
     },
-    sums(packed, v, p, c, out) {
+    sums(packed, v, p, c, dv, out) {
       load(packed, v, p);
-      w.neuronRow(c.lazyTol2, c.lr, c.sqrtLr, c.starNorm);
-      out.set(sumsW);
+      if (dv) dvW.set(dv);
+      w.neuronRow(c.lazyTol2, c.lr, c.sqrtLr, c.starNorm, dv !== null);
+      out.set(dv ? sumsW : sumsW.subarray(0, 8));
     },
   };
 }

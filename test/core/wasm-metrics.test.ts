@@ -3,7 +3,8 @@
  * (src/core/wasm/neurons.ts, loaded from dist/: `npm run build` first) against the JavaScript pass and sumNeurons,
  * bit for bit, after training moved C away from C(0), at widths that exercise the padding to eight neurons (odd,
  * 2 mod 4, a multiple of 8, fewer than 8), and at a small init scale that puts part of the neurons in phase 2 so
- * that every count in the row is neither 0 nor m.
+ * that every count in the row is neither 0 nor m. Rows are taken as train() takes them, with the second layer held
+ * one step before (a_step_abs_mean is then a number, not NaN).
  */
 import { describe, expect, it } from 'vitest';
 import { createCore } from '../../src/core/engine.js';
@@ -32,11 +33,16 @@ describe('WebAssembly neuron columns and row sums (subspace kernel)', () => {
       expect(js.kernel.kind).toBe('subspace');
       expect(js.kernel.neuronSums).toBeUndefined();
       expect(wa.kernel.neuronSums).toBeTypeOf('function');
-      expect(js.advance(steps)).toBe(steps);
-      expect(wa.advance(steps)).toBe(steps);
+      // As train() takes a logged row: the second layer held one step before it, for a_step_abs_mean.
+      for (const c of [js, wa]) {
+        expect(c.advance(steps - 1)).toBe(steps - 1);
+        c.metrics.holdPrevious();
+        expect(c.advance(1)).toBe(1);
+      }
       const rj = new Float64Array(METRIC_NAMES.length), rw = new Float64Array(METRIC_NAMES.length);
       js.metrics.row(rj);
       wa.metrics.row(rw);
+      expect(rj[METRIC_INDEX.a_step_abs_mean]).toBeGreaterThan(0);
       for (const c of ['wn2', 'dn2', 'a', 'ip'] as const) {
         expect(wa.metrics.cols[c].length).toBe(width);
         expect(bits(wa.metrics.cols[c]), c).toBe(bits(js.metrics.cols[c]));

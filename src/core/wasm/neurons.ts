@@ -9,10 +9,11 @@
  *
  * Memory (imported, sized once, never grown), from `layoutNeurons`: Q as pairs of neurons interleaved
  * ([q_{2p,j}, q_{2p+1,j}] for j < k, m padded with zero rows to a multiple of 8), packed (k(k+1)), v (k), p (k),
- * then the four output columns wn2, dn2, a, ip, and w0n2 = ‖w_i(0)‖² (m padded each), then the row's 8 sums.
+ * then the four output columns wn2, dn2, a, ip, and w0n2 = ‖w_i(0)‖² (m padded each), then dv = c − c' (k), a
+ * block's eight a_i − a'_i, and the row's 9 sums.
  */
 let nQ: usize = 0, nPk: usize = 0, nV: usize = 0, nP: usize = 0, nWn: usize = 0, nDn: usize = 0, nA: usize = 0, nIp: usize = 0;
-let nW0: usize = 0, nSum: usize = 0;
+let nW0: usize = 0, nDv: usize = 0, nX: usize = 0, nSum: usize = 0;
 let nm: i32 = 0, nm4: i32 = 0, nk: i32 = 0;
 
 export function layoutNeurons(m: i32, k: i32): usize {
@@ -28,8 +29,10 @@ export function layoutNeurons(m: i32, k: i32): usize {
   nA = nDn + (<usize>nm4 << 3);
   nIp = nA + (<usize>nm4 << 3);
   nW0 = nIp + (<usize>nm4 << 3);
-  nSum = nW0 + (<usize>nm4 << 3);
-  return nSum + 64;
+  nDv = nW0 + (<usize>nm4 << 3);
+  nX = (nDv + (<usize>k << 3) + 15) & ~<usize>15;
+  nSum = nX + 64;
+  return nSum + 72;
 }
 
 export function offNQ(): usize { return nQ; }
@@ -41,6 +44,7 @@ export function offNDn(): usize { return nDn; }
 export function offNA(): usize { return nA; }
 export function offNIp(): usize { return nIp; }
 export function offNW0(): usize { return nW0; }
+export function offNDv(): usize { return nDv; }
 export function offNSums(): usize { return nSum; }
 
 @inline function clampStore(p: usize, x: f64): void {
@@ -48,19 +52,21 @@ export function offNSums(): usize { return nSum; }
 }
 
 export function neuronColumns(): void {
-  neuronPass(false, 0, 0, 0, 0);
+  neuronPass(false, false, 0, 0, 0, 0);
 }
 
 /**
  * The columns and the row's sums: Σ‖w_i‖, Σ|a_i|, max|a_i|, Σ|⟨w_i,θ*⟩|, Σ|⟨w_i,θ*⟩|/(‖w_i‖‖θ*‖) over ‖w_i‖ > 0,
- * #{‖Δw_i‖² ≤ tol2}, #{‖Δw_i‖² ≤ ‖w_i(0)‖²·tol2}, #{‖w_i‖² ≤ lr and |a_i| ≤ √lr}, stored at offNSums().
+ * #{‖Δw_i‖² ≤ tol2}, #{‖Δw_i‖² ≤ ‖w_i(0)‖²·tol2}, #{‖w_i‖² ≤ lr and |a_i| ≤ √lr}, and with `step` Σ|q_i·dv|
+ * (= Σ|a_i − a'_i|, aStepAbsMean in kernel-subspace.ts: k more multiply-adds per neuron), stored at offNSums().
  */
-export function neuronRow(lazyTol2: f64, lr: f64, sqrtLr: f64, starNorm: f64): void {
-  neuronPass(true, lazyTol2, lr, sqrtLr, starNorm);
+export function neuronRow(lazyTol2: f64, lr: f64, sqrtLr: f64, starNorm: f64, step: bool): void {
+  neuronPass(true, step, lazyTol2, lr, sqrtLr, starNorm);
 }
 
-function neuronPass(sums: bool, lazyTol2: f64, lr: f64, sqrtLr: f64, starNorm: f64): void {
+function neuronPass(sums: bool, step: bool, lazyTol2: f64, lr: f64, sqrtLr: f64, starNorm: f64): void {
   let sumW: f64 = 0, sumA: f64 = 0, maxA: f64 = 0, sumIp: f64 = 0, sumCos: f64 = 0, lazy: f64 = 0, lazyRel: f64 = 0, phase2: f64 = 0;
+  let sumStep: f64 = 0;
   const k = nk, pairStride = <usize>k << 4;
   for (let i = 0; i < nm4; i += 8) {
     const qa = nQ + (<usize>(i >> 1)) * pairStride;
@@ -69,6 +75,7 @@ function neuronPass(sums: bool, lazyTol2: f64, lr: f64, sqrtLr: f64, starNorm: f
     let sC = f64x2.splat(0), sD = f64x2.splat(0), eC = f64x2.splat(0), eD = f64x2.splat(0);
     let aA = f64x2.splat(0), aB = f64x2.splat(0), pA = f64x2.splat(0), pB = f64x2.splat(0);
     let aC = f64x2.splat(0), aD = f64x2.splat(0), pC = f64x2.splat(0), pD = f64x2.splat(0);
+    let xA = f64x2.splat(0), xB = f64x2.splat(0), xC = f64x2.splat(0), xD = f64x2.splat(0);
     let at = nPk;
     for (let j = 0; j < k; j++) {
       const jo = <usize>j << 4;
@@ -83,6 +90,13 @@ function neuronPass(sums: bool, lazyTol2: f64, lr: f64, sqrtLr: f64, starNorm: f
       pB = f64x2.add(pB, f64x2.mul(pj, qjB));
       pC = f64x2.add(pC, f64x2.mul(pj, qjC));
       pD = f64x2.add(pD, f64x2.mul(pj, qjD));
+      if (step) {
+        const dvj = f64x2.splat(load<f64>(nDv + (<usize>j << 3)));
+        xA = f64x2.add(xA, f64x2.mul(qjA, dvj));
+        xB = f64x2.add(xB, f64x2.mul(qjB, dvj));
+        xC = f64x2.add(xC, f64x2.mul(qjC, dvj));
+        xD = f64x2.add(xD, f64x2.mul(qjD, dvj));
+      }
       let gA = f64x2.splat(0), gB = f64x2.splat(0), fA = f64x2.splat(0), fB = f64x2.splat(0);
       let gC = f64x2.splat(0), gD = f64x2.splat(0), fC = f64x2.splat(0), fD = f64x2.splat(0);
       for (let l = j; l < k; l++) {
@@ -121,6 +135,12 @@ function neuronPass(sums: bool, lazyTol2: f64, lr: f64, sqrtLr: f64, starNorm: f
     if (sums) {
       // The JavaScript loop's order, one neuron at a time; the block's padding neurons (i ≥ m) are skipped.
       const end = i + 8 < nm ? i + 8 : nm;
+      if (step) {
+        v128.store(nX, xA);
+        v128.store(nX, xB, 16);
+        v128.store(nX, xC, 32);
+        v128.store(nX, xD, 48);
+      }
       for (let u = i; u < end; u++) {
         const b = <usize>u << 3;
         const wn2 = load<f64>(nWn + b), dn2 = load<f64>(nDn + b);
@@ -135,12 +155,14 @@ function neuronPass(sums: bool, lazyTol2: f64, lr: f64, sqrtLr: f64, starNorm: f
         if (dn2 <= lazyTol2) lazy += 1;
         if (dn2 <= load<f64>(nW0 + b) * lazyTol2) lazyRel += 1;
         if (wn2 <= lr && absA <= sqrtLr) phase2 += 1;
+        if (step) sumStep += Math.abs(load<f64>(nX + (<usize>(u - i) << 3)));
       }
     }
   }
   if (sums) {
     store<f64>(nSum, sumW); store<f64>(nSum, sumA, 8); store<f64>(nSum, maxA, 16); store<f64>(nSum, sumIp, 24);
     store<f64>(nSum, sumCos, 32); store<f64>(nSum, lazy, 40); store<f64>(nSum, lazyRel, 48); store<f64>(nSum, phase2, 56);
+    store<f64>(nSum, sumStep, 64);
   }
 }
 
