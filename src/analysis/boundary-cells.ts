@@ -22,6 +22,7 @@ import { readBoundaryFile, type BoundaryFile, type SummaryRow } from '../io/inde
 import { PARAM_SPECS } from '../core/params.js';
 import { leafCells, pointKey, type RefineAxis } from '../sweep/refine-cells.js';
 import { axisKind, type Cell } from './cells.js';
+import type { Overlay } from './phase-spec.js';
 
 export type Rect = [number, number, number, number];
 
@@ -38,16 +39,6 @@ export interface CellLayout {
   yDomain: [number, number];
 }
 
-/** One point of a boundary curve, as the diagram draws it. */
-export interface BoundaryRow {
-  facet: number | string | null;
-  bx: number;
-  by: number;
-  /** one line per curve: file and segment */
-  curve: string;
-  order: number;
-  label: string;
-}
 
 export const isRefined = (rows: readonly SummaryRow[]): boolean => rows.some((r) => (r.extra?.refine_round ?? 0) > 0);
 
@@ -141,43 +132,6 @@ function extent(line: number[], v: number, kind: 'log' | 'linear', ticks: number
   return [g(f(v) - lo), g(f(v) + hi)];
 }
 
-/** The boundary files of a folder (`boundary-*.arrow`), in name order. */
-export function readBoundaries(dir: string): { name: string; file: BoundaryFile }[] {
-  if (!existsSync(dir)) return [];
-  return readdirSync(dir)
-    .filter((f) => /^boundary-[^/]+\.arrow$/.test(f))
-    .sort()
-    .map((name) => ({ name, file: readBoundaryFile(join(dir, name)) }));
-}
-
-/**
- * The points of every two-axis boundary drawn over x × y (either way round), each with the value of the diagram's
- * facet parameter when the boundary has it.
- */
-export function boundaryRows(files: readonly { name: string; file: BoundaryFile }[], x: string, y: string, facet: string | null): BoundaryRow[] {
-  const out: BoundaryRow[] = [];
-  for (const { name, file } of files) {
-    if (file.axes.length !== 2) continue;
-    const swap = file.axes[0] === y && file.axes[1] === x;
-    if (!swap && !(file.axes[0] === x && file.axes[1] === y)) continue;
-    const f = facet === null ? -1 : file.facets.indexOf(facet as (typeof file.facets)[number]);
-    if (facet !== null && f < 0) continue; // no facet value to put it in a panel by
-    file.curves.forEach((c, segment) => {
-      c.points.forEach((p, order) => {
-        out.push({
-          facet: f >= 0 ? (c.facetValues[f] as number | string) : null,
-          bx: swap ? p.y! : p.x,
-          by: swap ? p.x : p.y!,
-          curve: `${name}#${segment}`,
-          order,
-          label: `${file.metric} = ${file.level}`,
-        });
-      });
-    });
-  }
-  return out;
-}
-
 /**
  * What a phase diagram of `dir` adds for refinement: the true cell sizes when the sweep was refined, and the boundary
  * curves over its axes. A boundary needs quantitative axes, so with boundaries a plain grid gets the layout too (the
@@ -188,9 +142,47 @@ export function refinementExtras(
   rows: readonly SummaryRow[],
   cells: readonly Cell[],
   o: { x: string; y: string; facet: string | null },
-): { layout?: CellLayout; boundaries?: BoundaryRow[] } {
-  const boundaries = boundaryRows(readBoundaries(dir), o.x, o.y, o.facet);
-  if (!isRefined(rows) && boundaries.length === 0) return {};
+): { layout?: CellLayout; overlays: Overlay[] } {
+  const overlays = boundaryOverlays(readBoundaries(dir), o.x, o.y, o.facet);
+  if (!isRefined(rows) && overlays.length === 0) return { overlays };
   const grid = rows.filter((r) => (r.extra?.refine_round ?? 0) === 0);
-  return { layout: refinedLayout(cells, grid.length > 0 ? grid : rows, o.x, o.y), boundaries };
+  return { layout: refinedLayout(cells, grid.length > 0 ? grid : rows, o.x, o.y), overlays };
+}
+
+/** The boundary files of a folder (`boundary-*.arrow`), in name order. */
+export function readBoundaries(dir: string): { name: string; file: BoundaryFile }[] {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir)
+    .filter((f) => /^boundary-[^/]+\.arrow$/.test(f))
+    .sort()
+    .map((name) => ({ name, file: readBoundaryFile(join(dir, name)) }));
+}
+
+/** Measured boundaries are solid; theory's curves are dashed (theory-edge.ts). */
+const BOUNDARY_COLOURS = ['#111111', '#7b3294', '#008837'];
+
+/**
+ * Every two-axis boundary drawn over x × y (either way round) as a curve over the diagram, one legend entry per file,
+ * each point with the value of the diagram's facet parameter when the boundary has it.
+ */
+export function boundaryOverlays(files: readonly { name: string; file: BoundaryFile }[], x: string, y: string, facet: string | null): Overlay[] {
+  const out: Overlay[] = [];
+  for (const { file } of files) {
+    if (file.axes.length !== 2) continue;
+    const swap = file.axes[0] === y && file.axes[1] === x;
+    if (!swap && !(file.axes[0] === x && file.axes[1] === y)) continue;
+    const f = facet === null ? -1 : file.facets.indexOf(facet as (typeof file.facets)[number]);
+    if (facet !== null && f < 0) continue; // no facet value to put it in a panel by
+    const points = file.curves.flatMap((c, segment) =>
+      c.points.map((p) => ({
+        facet: f >= 0 ? (c.facetValues[f] as number | string) : null,
+        segment,
+        x: swap ? p.y! : p.x,
+        y: swap ? p.x : p.y!,
+      })),
+    );
+    const colour = BOUNDARY_COLOURS[out.length % BOUNDARY_COLOURS.length];
+    out.push({ label: `measured boundary: ${file.metric} = ${file.level}`, colour, dash: [], points });
+  }
+  return out;
 }

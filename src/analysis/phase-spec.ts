@@ -1,18 +1,32 @@
 /**
- * The phase diagram as a Vega-Lite spec: a heatmap of the aggregate (left or top) beside a heatmap of its spread
- * across replicates, one column of panels per facet value. Cells that are not values (diverged, collapsed, not
+ * The phase diagram as Vega-Lite specs: a heatmap of the aggregate, and a heatmap of its spread across replicates,
+ * each with its facet values wrapped into rows that fit the page. Cells that are not values (diverged, collapsed, not
  * reached, failed, missing) are drawn in fixed colours outside the colour scale, with a glyph, and have their own
  * legend. Every cell carries a description (shown as a tooltip) with its coordinates, aggregate, spread and run counts.
+ * Curves (theory's predicted edge, a measured boundary) are drawn over the cells as overlay layers, one legend entry
+ * each.
+ * Axes: phase-axes.ts.
  *
- * Axes: a log-spaced grid gets a log axis, an even grid a linear one (cells centred on the grid values, edges at the
- * midpoints, cellEdges), anything else even columns in value order.
+ * One legend per figure: values take the `fill` scale, cell kinds the `color` scale, curves `stroke`/`strokeDash`, so
+ * no layer needs its own (independent) scale and the facets share every legend.
  */
 import type { TopLevelSpec } from 'vega-lite';
-import type { BoundaryRow, CellLayout } from './boundary-cells.js';
-import { axisKind, cellEdges, type Agg, type Cell, type CellKind } from './cells.js';
+import type { CellLayout } from './boundary-cells.js';
+import type { Agg, Cell, CellKind } from './cells.js';
+import { axisCoordinate, cellBox, positions } from './phase-axes.js';
 import { columnLabel, paramLabel, paramShort } from './labels.js';
 import { fmt } from './render.js';
 import { isMarkerColumn } from './sweep-data.js';
+
+/** A curve drawn over the cells: points in parameter values, one polyline per (facet, segment), in order. */
+export interface Overlay {
+  /** its legend entry */
+  label: string;
+  colour: string;
+  /** SVG dash pattern ([] for solid) */
+  dash: number[];
+  points: readonly { facet: number | string | null; segment: number; x: number; y: number }[];
+}
 
 export interface PhaseSpecInput {
   cells: readonly Cell[];
@@ -23,184 +37,219 @@ export interface PhaseSpecInput {
   agg: Agg;
   /** parameters that vary but are neither axis nor facet: pooled into the cells (named in the subtitle) */
   pooled?: readonly string[];
-  /** a refined sweep: cells of their true, varying sizes (boundary-cells.ts) */
+  /** curves over the value panel, drawn in this order (empty ones are left out) */
+  overlays?: readonly Overlay[];
+  /** a refined sweep: cells of their true, varying sizes, each drawn as one or more rectangles (boundary-cells.ts) */
   layout?: CellLayout;
-  /** boundary curves (`lnsweep refine`) drawn over the aggregate panel (boundary-cells.ts) */
-  boundaries?: readonly BoundaryRow[];
 }
 
 const KIND_STYLE: Record<Exclude<CellKind, 'value'>, { colour: string; glyph: string; label: (t: string) => string }> = {
   diverged: { colour: '#d62728', glyph: '✕', label: () => 'diverged' },
   collapsed: { colour: '#8c8c8c', glyph: 'θ→0', label: () => 'collapsed (θ → 0)' },
-  not_reached: { colour: '#f2f2f2', glyph: '>T', label: (t) => `not reached by step ${t}` },
+  not_reached: { colour: '#f2f2f2', glyph: '>T', label: (t) => `not reached by ${t}` },
   failed: { colour: '#ffbb78', glyph: '!', label: () => 'failed (error)' },
   missing: { colour: '#ffffff', glyph: '–', label: () => 'no value' },
 };
 
 const PANEL_W = 260;
-const LOG_COLOUR_DECADES = 1e4;
 const PANEL_H = 220;
+/** Widest figure the report's page holds at a 1400 px window (body padding and a scrollbar taken off). */
+export const PAGE_WIDTH = 1300;
+/** The y axis (labels and title) left of each row of wrapped facets; the gap between facets. */
+const AXIS_W = 90;
+const FACET_GAP = 25;
+/** The legends' column on the right of a figure. */
+const LEGEND_W = 230;
+const LOG_COLOUR_DECADES = 1e4;
 
+/**
+ * Facet columns that fit the page with one legend column beside them, balanced over the rows they need (five facets
+ * where four fit go 3 + 2, not 4 + 1).
+ */
+export function facetColumns(facets: number, panelWidth = PANEL_W): number {
+  const fit = Math.max(1, Math.floor((PAGE_WIDTH - LEGEND_W - AXIS_W) / (panelWidth + FACET_GAP)));
+  return Math.ceil(facets / Math.ceil(facets / fit));
+}
+
+/** The aggregate's figure: the value panel with its overlays. */
 export function phaseSpec(input: PhaseSpecInput): TopLevelSpec {
-  const { cells, x, y, z, facet, agg } = input;
-  const { layout } = input;
-  const xKind = layout?.xKind ?? axisKind(cells.map((c) => c.x));
-  const yKind = layout?.yKind ?? axisKind(cells.map((c) => c.y));
-  const xEdges = layout ? domainEdges(layout.xTicks, layout.xDomain) : xKind === 'band' ? null : cellEdges(cells.map((c) => c.x), xKind);
-  const yEdges = layout ? domainEdges(layout.yTicks, layout.yDomain) : yKind === 'band' ? null : cellEdges(cells.map((c) => c.y), yKind);
-  const lastSteps = [...new Set(cells.map((c) => c.lastStep))];
-  const T = lastSteps.length === 1 ? lastSteps[0].toLocaleString('en-US') : 'its last';
-  const spreadName = agg === 'median' ? 'IQR' : 'std';
+  return figure(input, [valueLayers(input), ...overlayLayers(input)].flat(), `${input.agg} over replicates`);
+}
 
-  // a refined layout draws a cell as several rectangles (boundary-cells.ts): one data row each
-  const data = cells.flatMap((c) => (layout ? layout.rects(c) : [null]).map((r) => {
-    const kindLabel = c.kind === 'value' ? null : KIND_STYLE[c.kind].label(T);
-    return {
-      facet: c.facet,
-      xv: c.x,
-      yv: c.y,
-      x0: r ? r[0] : xEdges?.get(c.x)?.[0],
-      x1: r ? r[1] : xEdges?.get(c.x)?.[1],
-      y0: r ? r[2] : yEdges?.get(c.y)?.[0],
-      y1: r ? r[3] : yEdges?.get(c.y)?.[1],
-      kind: c.kind,
-      kindLabel,
-      glyph: c.kind === 'value' ? '' : KIND_STYLE[c.kind].glyph,
-      value: c.value,
-      spread: c.spread,
-      tip: tooltip(c, input, kindLabel, spreadName),
-      spreadTip: `spread: ${spreadName} ${fmt(c.spread)} · ${tooltip(c, input, kindLabel, spreadName)}`,
-    };
-  }));
-
-  const values = cells.filter((c) => c.kind === 'value').map((c) => c.value as number);
-  const kinds = (Object.keys(KIND_STYLE) as (keyof typeof KIND_STYLE)[]).filter((k) => cells.some((c) => c.kind === k));
-  const pos = {
-    x: axisEncoding('x', x, xKind, layout?.xTicks ?? cells.map((c) => c.x), xEdges),
-    y: axisEncoding('y', y, yKind, layout?.yTicks ?? cells.map((c) => c.y), yEdges),
-  };
-  const rect = { type: 'rect', stroke: 'white', strokeWidth: 0.5 } as const;
-  const valueLayer = {
-    transform: [{ filter: "datum.kind === 'value'" }],
-    mark: rect,
+/** The spread's figure (IQR or std across replicates), or null when no cell has two finite values. */
+export function spreadSpec(input: PhaseSpecInput): TopLevelSpec | null {
+  if (!input.cells.some((c) => c.spread !== null)) return null;
+  const name = spreadName(input.agg);
+  const pos = positions(input);
+  const layer = {
+    transform: [{ filter: "datum.row === 'cell' && isValid(datum.spread)" }],
+    mark: RECT,
     encoding: {
-      ...pos.x.rect,
-      ...pos.y.rect,
-      color: { field: 'value', type: 'quantitative', title: wrapLegend(`${agg} ${columnLabel(z)}`), scale: colourScale(values, z), legend: { format: legendFormat(values), gradientLength: 160, titleLimit: 220 } },
-      description: { field: 'tip' },
-    },
-  };
-  const kindLayer = {
-    transform: [{ filter: "datum.kind !== 'value' && datum.kind !== 'boundary'" }],
-    mark: rect,
-    encoding: {
-      ...pos.x.rect,
-      ...pos.y.rect,
-      color: {
-        field: 'kindLabel',
-        type: 'nominal',
-        title: 'cell',
-        scale: { domain: kinds.map((k) => KIND_STYLE[k].label(T)), range: kinds.map((k) => KIND_STYLE[k].colour) },
-        legend: { symbolStrokeColor: '#999', symbolStrokeWidth: 0.5, labelLimit: 260 },
-      },
-      description: { field: 'tip' },
-    },
-  };
-  const glyphLayer = {
-    transform: [{ filter: "datum.kind !== 'value' && datum.kind !== 'boundary'" }],
-    mark: { type: 'text', fontSize: 10, aria: false },
-    encoding: {
-      ...pos.x.point,
-      ...pos.y.point,
-      text: { field: 'glyph' },
-      color: { condition: { test: "datum.kind === 'diverged' || datum.kind === 'collapsed'", value: 'white' }, value: '#333' },
-    },
-  };
-  const spreadLayer = {
-    transform: [{ filter: 'isValid(datum.spread)' }],
-    mark: rect,
-    encoding: {
-      ...pos.x.rect,
-      ...pos.y.rect,
-      color: { field: 'spread', type: 'quantitative', title: wrapLegend(`${spreadName} across replicates`), scale: { scheme: 'oranges' }, legend: { format: '.2~g', gradientLength: 160, titleLimit: 220 } },
+      ...pos.rect,
+      fill: { field: 'spread', type: 'quantitative', title: wrapLegend(`${name} across replicates`), scale: { scheme: 'oranges' }, legend: legendOf('.2~g') },
       description: { field: 'spreadTip' },
     },
   };
+  return figure(input, [layer], `spread: ${name} across replicates (blank: < 2 finite values)`);
+}
 
-  // Layers with no data would draw an empty legend ("NaN"), so they are left out.
-  const curves = xEdges && yEdges ? boundaryLayer(input.boundaries ?? [], pos) : null;
-  const valueLayers = [
-    ...(values.length > 0 ? [valueLayer] : []),
-    ...(kinds.length > 0 ? [kindLayer, glyphLayer] : []),
-    ...(curves ? [curves.layer] : []),
-  ];
-  const hasSpread = cells.some((c) => c.spread !== null);
-  const panel = (layers: object[], title: string) => {
-    const inner = { width: facet ? PANEL_W - 40 : PANEL_W, height: PANEL_H, layer: layers, resolve: { scale: { color: 'independent' } } };
-    return facet
-      ? { title, facet: { column: { field: 'facet', title: paramLabel(facet), header: { labelExpr: `'${paramShort(facet)} = ' + datum.label` } } }, spec: inner }
-      : { title, ...inner };
-  };
-  const pooled = input.pooled?.length ? ` Pooled into each cell: ${input.pooled.join(', ')}.` : '';
+/** Both figures one above the other, as `lnsweep phase` writes them to one SVG. */
+export function phaseAndSpreadSpec(input: PhaseSpecInput): TopLevelSpec {
+  const value = phaseSpec(input) as unknown as Record<string, unknown>;
+  const spread = spreadSpec(input) as unknown as Record<string, unknown> | null;
+  if (!spread) return value as unknown as TopLevelSpec;
+  const strip = ({ $schema: _s, data: _d, title: _t, ...rest }: Record<string, unknown>) => rest;
   return {
-    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
-    data: { values: [...data, ...(curves?.rows ?? [])] },
-    title: {
-      text: `${columnLabel(z)} over ${paramShort(x)} × ${paramShort(y)}${facet ? ` by ${paramShort(facet)}` : ''}`,
-      subtitle: `${agg} over replicates; hover a cell for its runs.${pooled}`,
-    },
-    [facet ? 'vconcat' : 'hconcat']: [
-      panel(valueLayers, `${agg} over replicates`),
-      ...(hasSpread ? [panel([spreadLayer], `spread: ${spreadName} across replicates (blank: < 2 finite values)`)] : []),
-    ],
-    resolve: { scale: { color: 'independent' } },
+    $schema: value.$schema,
+    data: value.data,
+    title: value.title,
+    vconcat: [strip(value), strip(spread)].map((s, i) => ({ ...s, title: i === 0 ? `${input.agg} over replicates` : `spread: ${spreadName(input.agg)} across replicates` })),
+    resolve: { scale: { fill: 'independent' } },
   } as unknown as TopLevelSpec;
 }
 
-/** Axis edges for a refined layout: its outer edges, at the first and last tick (what axisEncoding reads). */
-function domainEdges(ticks: number[], [lo, hi]: [number, number]): Map<number, [number, number]> {
-  return new Map([ticks[0], ticks[ticks.length - 1]].map((t) => [t, [lo, hi]]));
+const RECT = { type: 'rect', stroke: 'white', strokeWidth: 0.5 } as const;
+const spreadName = (agg: Agg): string => (agg === 'median' ? 'IQR' : 'std');
+const legendOf = (format: string) => ({ format, gradientLength: 160, titleLimit: 400, labelLimit: 300 });
+
+/** The last step a "not reached" cell means: one number when every cell's runs stop there. */
+function horizon(cells: readonly Cell[]): string {
+  const last = [...new Set(cells.map((c) => c.lastStep))];
+  return last.length === 1 ? `step ${last[0].toLocaleString('en-US')}` : "the run's last step";
 }
 
-/** Boundary curves as black lines over the aggregate (rows tagged kind 'boundary' in the shared data). */
-function boundaryLayer(boundaries: readonly BoundaryRow[], pos: { x: { point: object }; y: { point: object } }) {
-  if (boundaries.length === 0) return null;
-  const rows = boundaries.map((b) => ({ ...b, kind: 'boundary', tip: `boundary: ${b.label}` }));
-  const field = (enc: object, ch: 'x' | 'y', name: string) => ({ [ch]: { ...(enc as Record<string, object>)[ch], field: name } });
-  const layer = {
-    transform: [{ filter: "datum.kind === 'boundary'" }],
-    mark: { type: 'line', color: 'black', strokeWidth: 1.5, interpolate: 'linear' },
-    encoding: { ...field(pos.x.point, 'x', 'bx'), ...field(pos.y.point, 'y', 'by'), detail: { field: 'curve' }, order: { field: 'order' }, description: { field: 'tip' } },
-  };
-  return { rows, layer };
-}
-
-function axisEncoding(
-  ch: 'x' | 'y',
-  key: string,
-  kind: ReturnType<typeof axisKind>,
-  values: number[],
-  edges: Map<number, [number, number]> | null,
-) {
-  const grid = [...new Set(values)].sort((a, b) => a - b);
-  const title = `${paramLabel(key)}${kind === 'log' ? ' (log scale)' : ''}`;
-  if (kind === 'band' || !edges) {
-    const enc = { field: `${ch}v`, type: 'ordinal', title, sort: ch === 'y' ? 'descending' : 'ascending', axis: { labelAngle: 0, format: '~g' } };
-    return { rect: { [ch]: enc }, point: { [ch]: enc } };
+function valueLayers(input: PhaseSpecInput): object[] {
+  const { cells, z, agg } = input;
+  const T = horizon(cells);
+  const pos = positions(input);
+  const values = cells.filter((c) => c.kind === 'value').map((c) => c.value as number);
+  const kinds = (Object.keys(KIND_STYLE) as (keyof typeof KIND_STYLE)[]).filter((k) => cells.some((c) => c.kind === k));
+  const layers: object[] = [];
+  // Layers with no data would draw an empty legend ("NaN"), so they are left out.
+  if (values.length > 0) {
+    layers.push({
+      transform: [{ filter: "datum.row === 'cell' && datum.kind === 'value'" }],
+      mark: RECT,
+      encoding: {
+        ...pos.rect,
+        fill: { field: 'value', type: 'quantitative', title: wrapLegend(`${agg} ${columnLabel(z)}`), scale: colourScale(values, z), legend: legendOf(legendFormat(values)) },
+        description: { field: 'tip' },
+      },
+    });
   }
-  const lo = edges.get(grid[0])![0];
-  const hi = edges.get(grid[grid.length - 1])![1];
-  const scale = { type: kind, domain: [lo, hi], nice: false, ...(kind === 'linear' ? { zero: false } : {}) };
-  const axis = { values: grid, format: '~g', grid: false, labelFlush: false };
+  if (kinds.length > 0) {
+    const notValue = { filter: "datum.row === 'cell' && datum.kind !== 'value'" };
+    layers.push({
+      transform: [notValue],
+      mark: RECT,
+      encoding: {
+        ...pos.rect,
+        color: {
+          field: 'kindLabel',
+          type: 'nominal',
+          title: 'cell',
+          scale: { domain: kinds.map((k) => KIND_STYLE[k].label(T)), range: kinds.map((k) => KIND_STYLE[k].colour) },
+          legend: { symbolStrokeColor: '#999', symbolStrokeWidth: 0.5, labelLimit: 300 },
+        },
+        description: { field: 'tip' },
+      },
+    });
+    layers.push({
+      transform: [notValue],
+      mark: { type: 'text', fontSize: 10, aria: false },
+      encoding: {
+        ...pos.point,
+        text: { field: 'glyph' },
+        color: { condition: { test: "datum.kind === 'diverged' || datum.kind === 'collapsed'", value: 'white' }, value: '#333' },
+      },
+    });
+  }
+  return layers;
+}
+
+function overlayLayers(input: PhaseSpecInput): object[] {
+  const drawn = (input.overlays ?? []).filter((o) => o.points.length > 1);
+  if (drawn.length === 0) return [];
+  const pos = positions(input);
+  const scale = (range: unknown[]) => ({ domain: drawn.map((o) => o.label), range });
+  const path = { ...pos.point, detail: { field: 'curve', type: 'nominal' }, order: { field: 'order', type: 'quantitative' } };
+  const curves = { filter: "datum.row === 'curve'" };
+  return [
+    // a white halo under each curve keeps it visible on dark and light cells alike
+    { transform: [curves], mark: { type: 'line', stroke: 'white', strokeWidth: 4.5, opacity: 0.75, clip: true, aria: false }, encoding: path },
+    {
+      transform: [curves],
+      mark: { type: 'line', strokeWidth: 2.2, clip: true, aria: false },
+      encoding: {
+        ...path,
+        stroke: { field: 'overlay', type: 'nominal', title: 'curve', scale: scale(drawn.map((o) => o.colour)), legend: { labelLimit: 400, symbolType: 'stroke' } },
+        strokeDash: { field: 'overlay', type: 'nominal', title: 'curve', scale: scale(drawn.map((o) => o.dash)), legend: { labelLimit: 400, symbolType: 'stroke' } },
+      },
+    },
+  ];
+}
+
+/** The rows every layer filters from: one per cell (`row: 'cell'`), one per overlay point (`row: 'curve'`). */
+function dataRows(input: PhaseSpecInput): Record<string, unknown>[] {
+  const { cells } = input;
+  const pos = positions(input);
+  const T = horizon(cells);
+  const name = spreadName(input.agg);
+  const rows: Record<string, unknown>[] = cells.flatMap((c) => {
+    const kindLabel = c.kind === 'value' ? null : KIND_STYLE[c.kind].label(T);
+    const tip = tooltip(c, input, kindLabel, name);
+    const cell = {
+      row: 'cell', facet: c.facet, kind: c.kind, kindLabel,
+      glyph: c.kind === 'value' ? '' : KIND_STYLE[c.kind].glyph,
+      value: c.value, spread: c.spread, tip, spreadTip: `spread: ${name} ${fmt(c.spread)} · ${tip}`,
+    };
+    // a refined layout covers a cell with several rectangles: one row each, the glyph on the first only
+    if (input.layout) {
+      return input.layout.rects(c).map(([x0, x1, y0, y1], i) => ({ ...cell, x0, x1, y0, y1, xc: c.x, yc: c.y, glyph: i === 0 ? cell.glyph : '' }));
+    }
+    const [x0, x1, xc] = cellBox(pos.xAxis, c.x);
+    const [y0, y1, yc] = cellBox(pos.yAxis, c.y);
+    return [{ ...cell, x0, x1, xc, y0, y1, yc }];
+  });
+  for (const o of input.overlays ?? []) {
+    if (o.points.length < 2) continue;
+    o.points.forEach((p, order) => rows.push({
+      row: 'curve', overlay: o.label, curve: `${o.label}|${p.facet}|${p.segment}`, order, facet: p.facet,
+      xc: axisCoordinate(pos.xAxis.grid, pos.xAxis.kind, p.x), yc: axisCoordinate(pos.yAxis.grid, pos.yAxis.kind, p.y),
+    }));
+  }
+  return rows;
+}
+
+function figure(input: PhaseSpecInput, layers: object[], panelTitle: string): TopLevelSpec {
+  const { x, y, z, facet } = input;
+  const pooled = input.pooled?.length ? ` Pooled into each cell: ${input.pooled.join(', ')}.` : '';
+  const facets = new Set(input.cells.map((c) => c.facet)).size;
+  const inner = { width: facet ? PANEL_W - 40 : PANEL_W, height: PANEL_H, layer: layers };
+  const body = facet
+    ? {
+        // (datum.label) in parentheses: vega-lite pastes a conditional expression in its place in a wrapped facet
+        facet: { field: 'facet', type: 'ordinal', title: null, header: { labelExpr: `'${paramShort(facet)} = ' + (datum.label)`, labelFontSize: 12 } },
+        columns: facetColumns(facets, inner.width),
+        spec: inner,
+      }
+    : inner;
   return {
-    rect: { [ch]: { field: `${ch}0`, type: 'quantitative', title, scale, axis }, [`${ch}2`]: { field: `${ch}1` } },
-    point: { [ch]: { field: `${ch}v`, type: 'quantitative', title, scale, axis } },
-  };
+    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
+    data: { values: dataRows(input) },
+    title: {
+      text: `${columnLabel(z)} over ${paramShort(x)} × ${paramShort(y)}${facet ? ` by ${paramLabel(facet)}` : ''}`,
+      subtitle: `${panelTitle}; hover a cell for its runs.${pooled}`,
+    },
+    ...body,
+  } as unknown as TopLevelSpec;
 }
 
 /**
  * Log colours when every value is positive and they span ≥ 2 decades (losses, rates); symlog when they span decades
- * but touch zero or go negative (a noiseless control's decay rate ≈ 0); linear otherwise.
+ * but touch zero or go negative (a noiseless control's decay rate ≈ 0); linear otherwise. A ratio of measured to
+ * predicted (`*_ratio`) is diverging around 1 on a log scale, symmetric in decades, so over- and under-prediction
+ * read alike.
  */
 export function colourScale(values: readonly number[], z: string): Record<string, unknown> {
   const scheme = { scheme: 'viridis' };
@@ -208,6 +257,10 @@ export function colourScale(values: readonly number[], z: string): Record<string
   const pos = values.filter((v) => v > 0);
   const min = Math.min(...values);
   const max = Math.max(...values);
+  if (z.endsWith('_ratio') && pos.length === values.length) {
+    const decades = Math.max(Math.log10(2), ...values.map((v) => Math.abs(Math.log10(v))));
+    return { scheme: 'blueorange', type: 'log', domain: [10 ** -decades, 10 ** decades], domainMid: 1 };
+  }
   // Log colours keep four decades below the maximum; smaller values (a noiseless control's ≈ 0 rate) take the
   // darkest colour rather than stretching the scale over ten empty decades.
   if (pos.length === values.length && max / min >= 100) {
@@ -237,9 +290,16 @@ function legendFormat(values: readonly number[]): string {
   return plain ? '.3~g' : '.2~e';
 }
 
-/** Legend titles longer than the panel's side are split over lines. */
-function wrapLegend(text: string): string | string[] {
-  if (text.length <= 24) return text;
-  const cut = text.lastIndexOf(' ', 24);
-  return cut > 0 ? [text.slice(0, cut), text.slice(cut + 1)] : text;
+/** Legend titles are split over lines of at most 22 characters (the legend column's width). */
+export function wrapLegend(text: string, width = 22): string | string[] {
+  const lines: string[] = [];
+  let line = '';
+  for (const word of text.split(' ')) {
+    if (line && line.length + 1 + word.length > width) {
+      lines.push(line);
+      line = word;
+    } else line = line ? `${line} ${word}` : word;
+  }
+  lines.push(line);
+  return lines.length === 1 ? lines[0] : lines;
 }

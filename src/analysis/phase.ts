@@ -7,8 +7,10 @@ import type { SummaryRow } from '../io/index.js';
 import { writeFileAtomic } from '../io/index.js';
 import { refinementExtras } from './boundary-cells.js';
 import { buildCells, type Agg } from './cells.js';
-import { phaseSpec } from './phase-spec.js';
+import { phaseAndSpreadSpec } from './phase-spec.js';
 import { renderSvg } from './render.js';
+import { hasPredictions } from './theory.js';
+import { phase1EdgeOverlay } from './theory-edge.js';
 import { determinedBy, isNumericParam, loadSweep, varyingParams, zColumns, type ParamKey } from './sweep-data.js';
 
 export interface PhaseOptions {
@@ -39,9 +41,11 @@ export async function phaseSvg(rows: readonly SummaryRow[], o: PhaseOptions, dir
   const used = new Set<string>([o.x, o.y, ...(o.facet ? [o.facet] : [])]);
   const pooled = varyingParams(rows).filter((k) => !used.has(k) && !determinedBy(rows, k, [...used] as ParamKey[]));
   const cells = buildCells(rows, o);
-  // a refined sweep's true cell sizes and the folder's boundary curves (boundary-cells.ts)
-  const extras = dir ? refinementExtras(dir, rows, cells, o) : {};
-  const svg = await renderSvg(phaseSpec({ cells, ...o, pooled, ...extras }));
+  // theory's edge of Phase I, where the sweep has predictions and both axes are parameters theory speaks of; a
+  // refined sweep's true cell sizes and the folder's measured boundaries (boundary-cells.ts)
+  const extras = dir ? refinementExtras(dir, rows, cells, o) : { overlays: [] };
+  const overlays = [...(hasPredictions(rows) ? [phase1EdgeOverlay(rows, o)] : []), ...extras.overlays];
+  const svg = await renderSvg(phaseAndSpreadSpec({ cells, ...o, pooled, overlays, ...(extras.layout ? { layout: extras.layout } : {}) }));
   return { svg, pooled };
 }
 

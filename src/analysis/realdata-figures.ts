@@ -8,7 +8,7 @@ import type { TopLevelSpec } from 'vega-lite';
 import type { SummaryRow } from '../io/index.js';
 import { readRealDataFile } from '../io/realdata-file.js';
 import { realDataFilePath } from '../run/layout.js';
-import { fmt, renderSvg } from './render.js';
+import { esc, fmt, renderSvg } from './render.js';
 import { chooseRuns } from './run-figures.js';
 
 const MAX_POINTS = 200;
@@ -52,7 +52,7 @@ const fin = (x: number): number | null => (Number.isFinite(x) ? x : null);
 
 function panel(field: string, title: string, logY: boolean) {
   return {
-    width: 260,
+    width: 220, // four panels and their axes fit a 1400 px window
     height: 200,
     title,
     mark: { type: 'line', strokeWidth: 1.5, clip: true },
@@ -79,4 +79,4 @@ export function realdataSpec(points: Record<string, unknown>[]): TopLevelSpec {
   } as unknown as TopLevelSpec;
 }
 
-const esc = (s: string): string => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+

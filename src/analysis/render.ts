@@ -52,4 +52,4 @@ export function fmt(v: number | null | undefined): string {
 
 /** Text for HTML: the five characters that could end an element or attribute, escaped. */
 export const esc = (s: string): string =>
-  s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+  s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');

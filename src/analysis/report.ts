@@ -1,43 +1,72 @@
 /**
  * `lnsweep report DIR` → `DIR/report.html`: one self-contained file (inline SVG and CSS, no script, no network) that
- * shows a sweep at a glance:
+ * shows a sweep at a glance. Its sections, in the order of SECTIONS:
  *   1. overview: runs by status, compute time, provenance (tool version, git commit, engines, Node)
- *   2. phase diagrams, one per key summary column, when ≥ 2 independent numeric parameters vary (chooseAxes)
- *   3. the paper's Fig. 2 panels for a few chosen runs (chooseRuns), and the neuron scatter where snapshots exist
- *   4. the noise on/off panel when the sweep has a periodic noise schedule
- *   5. the real-data panel (network beside its linearised model) when the sweep has realdata runs
- *   6. boundaries, when `lnsweep refine` wrote any (boundary-report.ts); the phase diagrams then draw the curves
+ *   2. phase diagrams, one per key summary column, when ≥ 2 independent numeric parameters vary (chooseAxes), with
+ *      the curves of OVERLAYS drawn over them and each spread panel folded away in a <details>
+ *   3. theory against measurement, when the sweep varies σ, α, m or η (theory-section.ts)
+ *   4. the paper's Fig. 2 panels for a few chosen runs (chooseRuns), and the neuron scatter where snapshots exist
+ *   5. the noise on/off panel when the sweep has a periodic noise schedule
+ *   6. the real-data panel (network beside its linearised model) when the sweep has realdata runs
+ *   7. boundaries, when `lnsweep refine` wrote any (boundary-report.ts); the phase diagrams then draw the curves and
+ *      a refined sweep's cells at their true sizes (boundary-cells.ts)
+ * A section is a function of the report's context that returns its HTML, or null to be left out.
  */
 import { join } from 'node:path';
-import type { SummaryRow } from '../io/index.js';
 import { writeFileAtomic } from '../io/index.js';
 import { boundariesSection } from './boundary-report.js';
 import { refinementExtras } from './boundary-cells.js';
-import { buildCells } from './cells.js';
+import { buildCells, type Cell } from './cells.js';
 import { realdataSection } from './realdata-figures.js';
 import { columnLabel } from './labels.js';
-import { phaseSpec } from './phase-spec.js';
+import { phaseSpec, spreadSpec, type Overlay } from './phase-spec.js';
 import { esc, fmt, renderSvg } from './render.js';
 import { chooseRuns, fig2Spec, onOffSpec, scatterSpec, snapshotRows, trajectoryRows } from './run-figures.js';
-import { chooseAxes, determinedBy, loadSweep, varyingParams, type SweepData } from './sweep-data.js';
+import { chooseAxes, determinedBy, loadSweep, varyingParams, zColumns as zColumnsOf, type ParamKey, type SweepData } from './sweep-data.js';
+import { hasPredictions } from './theory.js';
+import { phase1EdgeOverlay } from './theory-edge.js';
+import { theorySection } from './theory-section.js';
+
+export interface ReportContext {
+  data: SweepData;
+  /** one-line notes printed by the CLI */
+  notes: string[];
+  /** the phase diagrams' axes, or null when fewer than two independent numeric parameters vary */
+  axes: { x: ParamKey; y: ParamKey; facet: ParamKey | null } | null;
+}
+
+type Section = (ctx: ReportContext) => Promise<string | null>;
+
+const SECTIONS: readonly Section[] = [
+  async (ctx) => overview(ctx.data),
+  phaseSection,
+  (ctx) => theorySection(ctx.data.rows, ctx.axes, ctx.notes),
+  (ctx) => runsSection(ctx.data, ctx.notes),
+  (ctx) => realdataSection(ctx.data.dir, ctx.data.rows),
+  (ctx) => boundariesSection(ctx.data),
+];
+
+/** Curves drawn over every phase diagram of the report, in this order (each may give none). */
+const OVERLAYS: readonly ((ctx: ReportContext) => Overlay[])[] = [
+  (ctx) => (ctx.axes && hasPredictions(ctx.data.rows) ? [phase1EdgeOverlay(ctx.data.rows, ctx.axes)] : []),
+];
 
 /** The summary columns drawn as phase diagrams, in this order, when present. */
 const KEY_COLUMNS = [
-  'norm_decay_rate', 'final_w_norm2_mean', 'final_phase2_frac', 'final_align_cos_mean', 'final_test_loss',
-  'phase2_step', 'align_step', 'lazy_escape_step', 'collapsed',
+  'norm_decay_rate', 'decay_rate_ratio', 'final_w_norm2_mean', 'final_phase2_frac', 'phase2_step_50', 'phase2_mean_step',
+  'phase2_step', 'final_align_cos_mean', 'align_step', 'final_test_loss', 'lazy_escape_step', 'collapsed',
 ];
 
 export async function writeReport(dir: string, out?: string): Promise<{ path: string; notes: string[] }> {
   const data = await loadSweep(dir);
   const notes: string[] = [];
   if (data.rebuilt) notes.push('summary.arrow lacks the analysis columns; rebuilt them from the run files (`lnsweep merge` saves them)');
-  const sections = [overview(data)];
-  sections.push(await phaseSection(data.rows, notes, data.dir));
-  const boundaries = await boundariesSection(data);
-  if (boundaries) sections.push(boundaries);
-  sections.push(await runsSection(data, notes));
-  const realdata = await realdataSection(data.dir, data.rows);
-  if (realdata) sections.push(realdata);
+  const ctx: ReportContext = { data, notes, axes: chooseAxes(data.rows.filter((r) => r.status !== 'failed')) };
+  const sections: string[] = [];
+  for (const section of SECTIONS) {
+    const html = await section(ctx);
+    if (html) sections.push(html);
+  }
   const path = out ?? join(dir, 'report.html');
   writeFileAtomic(path, page(`lnsweep report: ${data.plan.name}`, sections.join('\n')));
   return { path, notes };
@@ -82,31 +111,55 @@ ${table([
 </div></section>`;
 }
 
-async function phaseSection(rows: SummaryRow[], notes: string[], dir: string): Promise<string> {
-  const axes = chooseAxes(rows.filter((r) => r.status !== 'failed'));
+async function phaseSection(ctx: ReportContext): Promise<string> {
+  const { rows } = ctx.data;
+  const axes = ctx.axes;
   if (!axes) {
-    notes.push('fewer than two independent numeric parameters vary: no phase diagrams');
+    ctx.notes.push('fewer than two independent numeric parameters vary: no phase diagrams');
     return `<section><h2>Phase diagrams</h2><p class="note">This sweep varies fewer than two independent numeric parameters, so there is no phase diagram; the run panels below show it.</p></section>`;
   }
   const used = [axes.x, axes.y, ...(axes.facet ? [axes.facet] : [])];
   const pooled = varyingParams(rows).filter((k) => k !== 'snapshot_steps' && !used.includes(k) && !determinedBy(rows, k, used));
+  const overlays = OVERLAYS.flatMap((o) => o(ctx));
+  const present = new Set(zColumnsOf(rows));
   const figures: string[] = [];
   for (const z of KEY_COLUMNS) {
+    if (!present.has(z)) continue;
     if (z === 'collapsed' && !rows.some((r) => r.params.optimizer === 'sam')) continue;
     const cells = buildCells(rows, { ...axes, z, agg: 'median' });
-    const extras = refinementExtras(dir, rows, cells, axes);
-    const svg = await renderSvg(phaseSpec({ cells, ...axes, z, agg: 'median', pooled, ...extras }));
-    figures.push(`<figure id="phase-${z}">${svg}<figcaption>${esc(CAPTIONS[z] ?? columnLabel(z))}</figcaption></figure>`);
+    const caption = esc(CAPTIONS[z] ?? columnLabel(z));
+    if (!cells.some((c) => c.kind === 'value')) {
+      figures.push(`<p class="note" id="phase-${z}"><b>${esc(columnLabel(z))}</b>: no diagram, ${esc(noValueReason(cells))}. ${caption}</p>`);
+      continue;
+    }
+    const extras = refinementExtras(ctx.data.dir, rows, cells, axes);
+    const layout = extras.layout ? { layout: extras.layout } : {};
+    const input = { cells, ...axes, z, agg: 'median' as const, pooled, overlays: [...overlays, ...extras.overlays], ...layout };
+    const svg = await renderSvg(phaseSpec(input));
+    const spread = spreadSpec(input);
+    const details = spread ? `<details><summary>spread across replicates (IQR per cell)</summary>${await renderSvg(spread)}</details>` : '';
+    figures.push(`<figure id="phase-${z}">${svg}<figcaption>${caption}</figcaption>${details}</figure>`);
   }
-  return `<section><h2>Phase diagrams</h2><p class="note">Median over replicates per cell; the right-hand (or lower) panel is the spread across replicates. Hover a cell for its runs. Red ✕: diverged; grey θ→0: collapsed; light grey &gt;T: threshold not reached by the last step. Redraw any of them with <code>lnsweep phase DIR --x ${axes.x} --y ${axes.y} --z COLUMN</code>.</p>
+  return `<section><h2>Phase diagrams</h2><p class="note">Median over replicates per cell; the spread across replicates is folded under each diagram. Hover a cell for its runs. Red ✕: diverged; grey θ→0: collapsed; light grey &gt;T: threshold not reached by the last step.${overlays.some((o) => o.points.length > 1) ? ' Curves drawn over the cells are named in each legend; the dashed black one is where theory puts the end of Phase I at the run\'s last step (Phase I ends within the run on the side of shorter predicted times: see "Theory against measurement").' : ''} Redraw any of them with <code>lnsweep phase DIR --x ${axes.x} --y ${axes.y} --z COLUMN</code>.</p>
 ${figures.join('\n')}</section>`;
+}
+
+/** Why a diagram has no value cell, from its cells' kinds ("not reached by the last step in 75 cells, diverged in 15"). */
+function noValueReason(cells: readonly Cell[]): string {
+  const names: Record<string, string> = { not_reached: 'not reached by the last step', diverged: 'diverged', collapsed: 'collapsed', failed: 'failed', missing: 'no value' };
+  const counts = new Map<string, number>();
+  for (const c of cells) counts.set(c.kind, (counts.get(c.kind) ?? 0) + 1);
+  return [...counts].map(([k, n]) => `${names[k] ?? k} in ${n} cell${n === 1 ? '' : 's'}`).join(', ');
 }
 
 const CAPTIONS: Record<string, string> = {
   final_test_loss: 'Test loss at the last step: low where the network has learned θ*.',
-  norm_decay_rate: 'Phase I: how fast mean ‖wᵢ‖² shrinks (fitted e-folds per step, until the first neurons reach the Phase II scale √η). About η²(σ² + 2·train loss): zero without label noise. “–”: Phase I lasted fewer than 3 logged rows (too fast for log_every).',
+  norm_decay_rate: 'Phase I: how fast mean ‖wᵢ‖² shrinks, fitted e-folds per step over its first e-fold (from step 0 until it has fallen by a factor e), so it does not depend on the run length. About η²(σ̄² + 2·train loss). “–”: the run ended (or diverged) before that first e-fold, as the noiseless control always does.',
   final_phase2_frac: 'Fraction of neurons inside the Phase II ball (‖wᵢ‖ ≤ √η and |aᵢ| ≤ √η) at the last step.',
-  phase2_step: 'Phase II onset: first step at which every neuron has ‖wᵢ‖ ≤ √η and |aᵢ| ≤ √η. Light grey: Phase I never ended within the run.',
+  decay_rate_ratio: 'Measured Phase I decay rate over the predicted η²(σ̄² + 2L̄): 1 (white) where theory holds, orange above, blue below. “–”: no prediction (σ = 0, SAM, GD) or no fit.',
+  phase2_step_50: 'Phase II onset: first step at which half the neurons are inside the Phase II ball (Phase II fraction ≥ 0.5). Light grey: not within the run.',
+  phase2_mean_step: 'Lemma 4: first step at which mean ‖wᵢ‖² ≤ √η. Light grey: not within the run.',
+  phase2_step: 'First step at which every neuron has ‖wᵢ‖ ≤ √η and |aᵢ| ≤ √η: rarely reached while θ ≈ θ* (‖θ‖ ≤ Σ|aᵢ|‖wᵢ‖ ≤ mη). Light grey: not within the run.',
   align_step: 'First step at which the neurons are aligned with θ* (mean |cos(wᵢ, θ*)| ≥ 0.9).',
   final_align_cos_mean: 'Alignment with θ* at the last step: near 1 once Phase II has aligned the neurons.',
   lazy_escape_step: 'First step at which every neuron has left its lazy ball (‖wᵢ(t) − wᵢ(0)‖ > ‖wᵢ(0)‖/√m).',
@@ -150,7 +203,8 @@ body { font-family: Helvetica, Arial, sans-serif; margin: 24px auto; max-width: 
 h1 { font-size: 22px; margin-bottom: 4px; } h2 { font-size: 18px; border-bottom: 1px solid #ddd; padding-bottom: 4px; margin-top: 32px; }
 .cols { display: flex; flex-wrap: wrap; gap: 24px; } table { border-collapse: collapse; font-size: 13px; }
 th { text-align: left; font-weight: normal; color: #555; padding: 2px 12px 2px 0; } td { padding: 2px 0; font-variant-numeric: tabular-nums; }
-figure { margin: 16px 0 28px; overflow-x: auto; } figcaption { font-size: 13px; color: #444; max-width: 900px; }
+figure { margin: 16px 0 28px; overflow-x: auto; } details { margin-top: 6px; font-size: 13px; } summary { cursor: pointer; color: #444; }
+ul.theory { font-size: 13px; max-width: 1100px; } ul.theory li { margin: 4px 0; } figcaption { font-size: 13px; color: #444; max-width: 900px; }
 .note { font-size: 13px; color: #444; max-width: 1000px; } code { font-size: 12px; background: #f4f4f4; padding: 1px 3px; }
 ul.runs { font-size: 13px; columns: 2; }
 </style></head>

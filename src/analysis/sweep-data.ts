@@ -1,11 +1,12 @@
 /**
  * What the analysis commands read from an output folder: the summary rows (SPEC §6), the plan and the provenance,
  * and the names a phase diagram may use. The summary is taken from `summary.arrow` when it already holds the analysis
- * columns (`norm_decay_rate`, `collapsed`); a folder written before they existed is re-digested from its run files
- * (the same rows `lnsweep merge` would write), so old sweeps need no rerun.
+ * columns (`norm_decay_rate`, `collapsed`, the predictions) and every marker column; a folder written before they
+ * existed is re-digested from its run files (the same rows `lnsweep merge` would write), so old sweeps need no rerun.
  */
 import { existsSync } from 'node:fs';
 import { PARAM_KEYS, PARAM_SPECS } from '../core/params.js';
+import { THEORY_NAMES } from '../core/theory.js';
 import { METRIC_NAMES, type RunParams } from '../core/types.js';
 import { EVENT_STEP_COLUMNS, readArrowFile, readSummary, type SummaryRow } from '../io/index.js';
 import { summaryPath } from '../run/layout.js';
@@ -13,8 +14,8 @@ import { readPlan, scanOutDir } from '../run/out-dir.js';
 import { rowsFromDisk } from '../run/summary-rows.js';
 import type { Plan } from '../sweep/plan.js';
 
-/** The analysis columns this layer adds to the summary (src/core/summarize.ts defines them). */
-export const ANALYSIS_COLUMNS = ['norm_decay_rate', 'collapsed'] as const;
+/** The analysis columns this layer adds to the summary (src/core/summarize.ts and theory.ts define them). */
+export const ANALYSIS_COLUMNS = ['norm_decay_rate', 'collapsed', ...THEORY_NAMES] as const;
 
 export interface SweepData {
   dir: string;
@@ -32,7 +33,8 @@ export async function loadSweep(dir: string): Promise<SweepData> {
   if (existsSync(path)) {
     const table = readArrowFile(path);
     const names = new Set(table.schema.fields.map((f) => f.name));
-    if (ANALYSIS_COLUMNS.every((c) => names.has(c))) {
+    // a summary written before a column existed (a marker, a prediction) is rebuilt rather than read without it
+    if ([...ANALYSIS_COLUMNS, ...EVENT_STEP_COLUMNS].every((c) => names.has(c))) {
       const provenance: Record<string, string> = {};
       const raw = table.schema.metadata.get('lnsweep.provenance');
       if (raw) Object.assign(provenance, JSON.parse(raw) as Record<string, string>);

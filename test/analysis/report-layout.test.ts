@@ -1,0 +1,86 @@
+/**
+ * The report's layout in a real browser at 1400 px: a sweep with five widths (so the faceted diagrams must wrap) and
+ * label noise (so the theory section appears). Chromium opens a copy of report.html with a measuring script appended
+ * (the report itself has no script) and writes what it measured into the DOM it dumps.
+ */
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { runCli } from '../helpers.js';
+import { titled } from '../support/components.js';
+import { chromium, consoleErrors, SKIP } from './chromium.js';
+import { decodePng, distinctColours, runSweep } from './helpers.js';
+
+const FACETED_SWEEP = `
+name: layout
+seed: 3
+base: { n: 30, d: 5, steps: 2000, log_every: 50 }
+grid:
+  sigma: [0, 1, 4]
+  alpha: { logspace: [0.5, 2, 3] }
+  width: [10, 20, 40, 80, 160]
+lr_rule: { eta_alpha2_width: 0.2 }
+replicates: 2
+`;
+
+/** Opens every <details>, then measures the page and each figure's SVG against the figure's own box. */
+const MEASURE = `<script>
+document.querySelectorAll('details').forEach((d) => { d.open = true; });
+const page = document.documentElement.clientWidth;
+const wide = [...document.querySelectorAll('figure svg')]
+  .map((svg) => ({ id: svg.closest('figure').id, right: Math.round(svg.getBoundingClientRect().right), width: Math.round(svg.getBoundingClientRect().width) }))
+  .filter((f) => f.right > page);
+const out = document.createElement('pre');
+out.id = 'layout';
+out.textContent = JSON.stringify({ page, scroll: document.documentElement.scrollWidth, svgs: document.querySelectorAll('figure svg').length, wide });
+document.body.appendChild(out);
+</script>`;
+
+describe.skipIf(SKIP !== null)(titled('report layout in headless Chromium at 1400 px', SKIP), () => {
+  const out = runSweep('layout', FACETED_SWEEP);
+  const made = runCli(['report', out]);
+  const html = made.code === 0 ? readFileSync(join(out, 'report.html'), 'utf8') : '';
+
+  it('has the theory section with its scatter figure and one sentence per panel', () => {
+    expect(made.code, made.stderr).toBe(0);
+    expect(html.includes('<h2>Theory against measurement</h2>'), 'section heading').toBe(true);
+    expect(/<figure id="theory-scatter"><svg/.test(html), 'scatter figure').toBe(true);
+    for (const id of ['decay', 'phase1', 'lazy', 'edge']) expect(new RegExp(`<li id="theory-${id}">[^<]+</li>`).test(html), id).toBe(true);
+  });
+
+  it('replaces a diagram with no value in any cell by a sentence counting why', () => {
+    // nothing reaches "every neuron in Phase II" in 2000 steps here
+    expect(/<p class="note" id="phase-phase2_step"><b>[^<]+<\/b>: no diagram, not reached by the last step in \d+ cells/.test(html)).toBe(true);
+    expect(html.includes('<figure id="phase-phase2_step">')).toBe(false);
+  });
+
+  it('folds every spread panel into a closed <details>', () => {
+    const spreads = html.match(/<details><summary>spread across replicates/g) ?? [];
+    expect(spreads.length).toBeGreaterThan(3);
+    expect(html.includes('<details open')).toBe(false);
+  });
+
+  it('draws no figure wider than the page, with every <details> open', () => {
+    const measured = join(out, 'measured.html');
+    writeFileSync(measured, html.replace('</body>', `${MEASURE}</body>`));
+    const r = chromium(['--dump-dom', '--window-size=1400,3000', `file://${measured}`]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(consoleErrors(r.stderr)).toEqual([]);
+    const layout = JSON.parse(/<pre id="layout">([^<]*)<\/pre>/.exec(r.stdout)![1].replace(/&quot;/g, '"')) as {
+      page: number; scroll: number; svgs: number; wide: unknown[];
+    };
+    expect(layout.page).toBe(1400);
+    expect(layout.svgs).toBeGreaterThan(10); // diagrams, their spreads, the theory scatter and the run panels
+    expect(layout.wide).toEqual([]);
+    expect(layout.scroll).toBeLessThanOrEqual(layout.page);
+  });
+
+  it('renders with no console error and a screenshot that is not blank', () => {
+    const png = join(out, 'report.png');
+    const r = chromium([`--screenshot=${png}`, '--window-size=1400,3000', `file://${join(out, 'report.html')}`]);
+    expect(consoleErrors(r.stderr)).toEqual([]);
+    const image = decodePng(readFileSync(png));
+    expect([image.width, image.height]).toEqual([1400, 3000]);
+    expect(distinctColours(image)).toBeGreaterThan(200);
+  });
+});
