@@ -118,8 +118,8 @@ export interface NeuronPass {
 
 /**
  * The per-neuron pass of the subspace kernel in WebAssembly (two neurons per SIMD lane pair, each in the JavaScript
- * order, so the same bits), or null when it cannot run here. Copies Q (m×k row-major) in once, as neuron pairs, and
- * ‖w_i(0)‖²: the instance holds m·k + 5m doubles for the run.
+ * order, so the same bits), or null when it cannot run here. Copies Q (m×k row-major) in once, in blocks of eight
+ * neurons, and ‖w_i(0)‖²: the instance holds m·k + 5m doubles for the run.
  */
 export function wasmNeuronPass(Q: Float64Array, m: number, k: number, w0n2: Float64Array): NeuronPass | null {
   const mod = stepsModule();
@@ -131,8 +131,8 @@ export function wasmNeuronPass(Q: Float64Array, m: number, k: number, w0n2: Floa
   const buf = memory.buffer;
   const q = new Float64Array(buf, w.offNQ(), m4 * k);
   for (let i = 0; i < m; i++) {
-    const pair = (i >> 1) * 2 * k, lane = i & 1;
-    for (let j = 0; j < k; j++) q[pair + 2 * j + lane] = Q[i * k + j];
+    const block = (i >> 3) * 8 * k, lane = i & 7;
+    for (let j = 0; j < k; j++) q[block + 8 * j + lane] = Q[i * k + j];
   }
   new Float64Array(buf, w.offNW0(), m).set(w0n2);
   const packedW = new Float64Array(buf, w.offNPacked(), k * (k + 1));

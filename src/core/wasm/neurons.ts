@@ -7,8 +7,9 @@
  * eight is stored, neuron by neuron in index order, so the sums are bit-identical too and the columns are read
  * back from L1 rather than in a second pass over 4m doubles.
  *
- * Memory (imported, sized once, never grown), from `layoutNeurons`: Q as pairs of neurons interleaved
- * ([q_{2p,j}, q_{2p+1,j}] for j < k, m padded with zero rows to a multiple of 8), packed (k(k+1)), v (k), p (k),
+ * Memory (imported, sized once, never grown), from `layoutNeurons`: Q in blocks of eight neurons, component by
+ * component ([q_{8b,j}, …, q_{8b+7,j}] for j < k: one cache line per component of a block, loaded at immediate
+ * offsets from one pointer; m padded with zero rows to a multiple of 8), packed (k(k+1)), v (k), p (k),
  * then the four output columns wn2, dn2, a, ip, and w0n2 = ‖w_i(0)‖² (m padded each), then dv = c − c' (k), a
  * block's eight a_i − a'_i, and the row's 9 sums.
  */
@@ -67,10 +68,9 @@ export function neuronRow(lazyTol2: f64, lr: f64, sqrtLr: f64, starNorm: f64, st
 function neuronPass(sums: bool, step: bool, lazyTol2: f64, lr: f64, sqrtLr: f64, starNorm: f64): void {
   let sumW: f64 = 0, sumA: f64 = 0, maxA: f64 = 0, sumIp: f64 = 0, sumCos: f64 = 0, lazy: f64 = 0, lazyRel: f64 = 0, phase2: f64 = 0;
   let sumStep: f64 = 0;
-  const k = nk, pairStride = <usize>k << 4;
+  const k = nk, blockStride = <usize>k << 6;
   for (let i = 0; i < nm4; i += 8) {
-    const qa = nQ + (<usize>(i >> 1)) * pairStride;
-    const qb = qa + pairStride, qc = qb + pairStride, qd = qc + pairStride;
+    const qa = nQ + (<usize>(i >> 3)) * blockStride;
     let sA = f64x2.splat(0), sB = f64x2.splat(0), eA = f64x2.splat(0), eB = f64x2.splat(0);
     let sC = f64x2.splat(0), sD = f64x2.splat(0), eC = f64x2.splat(0), eD = f64x2.splat(0);
     let aA = f64x2.splat(0), aB = f64x2.splat(0), pA = f64x2.splat(0), pB = f64x2.splat(0);
@@ -79,7 +79,8 @@ function neuronPass(sums: bool, step: bool, lazyTol2: f64, lr: f64, sqrtLr: f64,
     let at = nPk;
     for (let j = 0; j < k; j++) {
       const jo = <usize>j << 4;
-      const qjA = v128.load(qa + jo), qjB = v128.load(qb + jo), qjC = v128.load(qc + jo), qjD = v128.load(qd + jo);
+      const qj = qa + (jo << 2);
+      const qjA = v128.load(qj), qjB = v128.load(qj, 16), qjC = v128.load(qj, 32), qjD = v128.load(qj, 48);
       const vj = f64x2.splat(load<f64>(nV + (<usize>j << 3)));
       const pj = f64x2.splat(load<f64>(nP + (<usize>j << 3)));
       aA = f64x2.add(aA, f64x2.mul(vj, qjA));
@@ -102,7 +103,8 @@ function neuronPass(sums: bool, step: bool, lazyTol2: f64, lr: f64, sqrtLr: f64,
       for (let l = j; l < k; l++) {
         const g = v128.load64_splat(at), e = v128.load64_splat(at, 8);
         const lo = <usize>l << 4;
-        const lA = v128.load(qa + lo), lB = v128.load(qb + lo), lC = v128.load(qc + lo), lD = v128.load(qd + lo);
+        const ql = qa + (lo << 2);
+        const lA = v128.load(ql), lB = v128.load(ql, 16), lC = v128.load(ql, 32), lD = v128.load(ql, 48);
         gA = f64x2.add(gA, f64x2.mul(g, lA));
         gB = f64x2.add(gB, f64x2.mul(g, lB));
         gC = f64x2.add(gC, f64x2.mul(g, lC));
