@@ -12,10 +12,10 @@
 import { spawn } from 'node:child_process';
 import { cpus } from 'node:os';
 import { fileURLToPath } from 'node:url';
+import { median } from 'd3-array';
 import { createCore, type Core } from '../core/engine.js';
 import { defaultParams } from '../core/params.js';
 import { METRIC_NAMES, type Kernel, type Optimizer, type RunSeeds, type TrainParams } from '../core/types.js';
-import { median } from './stats.js';
 
 const SIZES: [number, number][] = [[1000, 20], [10000, 20], [100000, 20], [1000, 100]];
 const SEEDS: RunSeeds = { data: [1, 2, 3, 4], teacher: [3, 1, 4, 1], init: [5, 6, 7, 8], sgd: [9, 10, 11, 12] };
@@ -94,8 +94,8 @@ function benchOne(p: TrainParams, targetMs: number, repeats: number): Omit<Kerne
     core.metrics.row(row);
     rowMs.push(performance.now() - t0);
   }
-  const stepsPerSec = median(wall);
-  const msPerRow = median(rowMs);
+  const stepsPerSec = median(wall) ?? NaN;
+  const msPerRow = median(rowMs) ?? NaN;
   const chunkMs = (LOG_EVERY / stepsPerSec) * 1000 + msPerRow;
   let e2eStepsPerSec = (LOG_EVERY / chunkMs) * 1000;
   const e2eDerived = chunkMs > MAX_E2E_CHUNK_S * 1000;
@@ -110,11 +110,11 @@ function benchOne(p: TrainParams, targetMs: number, repeats: number): Omit<Kerne
       }
       rates.push(((chunks * LOG_EVERY) / (performance.now() - t0)) * 1000);
     }
-    e2eStepsPerSec = median(rates);
+    e2eStepsPerSec = median(rates) ?? NaN;
   }
   return {
     kernel: core.kernel.kind, optimizer: p.optimizer, batch: p.batch, m: p.width, d: p.d,
-    stepsPerSec, stepsPerSecCpu: median(cpu), msPerRow, e2eStepsPerSec, e2eDerived, setupMs, repeats,
+    stepsPerSec, stepsPerSecCpu: median(cpu) ?? NaN, msPerRow, e2eStepsPerSec, e2eDerived, setupMs, repeats,
   };
 }
 

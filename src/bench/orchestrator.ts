@@ -13,12 +13,11 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { collectProvenance, readJournal } from '../io/index.js';
+import { median } from 'd3-array';
+import { collectProvenance, journalPath, readJournal } from '../io/index.js';
 import { runSweep } from '../run/coordinator.js';
 import { PoolExecutor } from '../run/executor.js';
-import { journalPath } from '../run/layout.js';
 import { planSweep } from '../sweep/index.js';
-import { median } from './stats.js';
 
 interface Opts {
   quick?: boolean;
@@ -143,25 +142,25 @@ replicates: ${tinyRuns}
     tiny.coord2.push(t2.coordinatorMs / t2.runs);
     tiny.write.push((1000 * t1.writeS) / t1.runs);
   }
-  const speedup = median(one) / median(two);
-  const ceiling = median(rawOne) / median(rawTwo);
+  const speedup = (median(one) ?? NaN) / (median(two) ?? NaN);
+  const ceiling = (median(rawOne) ?? NaN) / (median(rawTwo) ?? NaN);
   const result: OrchestratorReport = {
     repeats,
     scaling: {
-      runs: 8, steps_per_run: midSteps, wall_s_1_worker: median(one), wall_s_2_workers: median(two), speedup,
-      coordinator_ms_per_run_2_workers: median(scalingCoord),
+      runs: 8, steps_per_run: midSteps, wall_s_1_worker: median(one) ?? NaN, wall_s_2_workers: median(two) ?? NaN, speedup,
+      coordinator_ms_per_run_2_workers: median(scalingCoord) ?? NaN,
     },
-    machine_ceiling: { wall_s_1_process: median(rawOne), wall_s_2_processes: median(rawTwo), speedup: ceiling },
+    machine_ceiling: { wall_s_1_process: median(rawOne) ?? NaN, wall_s_2_processes: median(rawTwo) ?? NaN, speedup: ceiling },
     efficiency: speedup / ceiling,
     overhead: {
       runs: tinyRuns,
-      wall_ms_per_run_1_worker: median(tiny.wall1),
-      wall_ms_per_run_2_workers: median(tiny.wall2),
-      coordinator_ms_per_run_1_worker: median(tiny.coord1),
-      coordinator_ms_per_run_2_workers: median(tiny.coord2),
-      worker_write_ms_per_run: median(tiny.write),
+      wall_ms_per_run_1_worker: median(tiny.wall1) ?? NaN,
+      wall_ms_per_run_2_workers: median(tiny.wall2) ?? NaN,
+      coordinator_ms_per_run_1_worker: median(tiny.coord1) ?? NaN,
+      coordinator_ms_per_run_2_workers: median(tiny.coord2) ?? NaN,
+      worker_write_ms_per_run: median(tiny.write) ?? NaN,
     },
-    arrow_write_share_of_worker_time: median(writeShare),
+    arrow_write_share_of_worker_time: median(writeShare) ?? NaN,
   };
   const f2 = (x: number) => x.toFixed(2);
   opts.log(`| measure (medians of ${repeats}, interleaved) | value |\n|---|---|`);

@@ -8,6 +8,7 @@
  * not load is listed with the reason (tfjs-node offline: its libtensorflow was never downloaded).
  */
 import { cpus } from 'node:os';
+import { median } from 'd3-array';
 import { initNetwork, makeData } from '../core/data.js';
 import { createCore } from '../core/engine.js';
 import { LabelNoiseStream } from '../core/noise.js';
@@ -19,7 +20,6 @@ import { CLASSES, loadMnistSubset } from '../engines/realdata/mnist.js';
 import { createRealDataModels } from '../engines/realdata/model.js';
 import { drawTargets, initTwoLayer } from '../engines/realdata/train.js';
 import { Xoshiro128 } from '../core/rng.js';
-import { median } from './stats.js';
 
 const SEEDS: RunSeeds = { data: [1, 2, 3, 4], teacher: [3, 1, 4, 1], init: [5, 6, 7, 8], sgd: [9, 10, 11, 12] };
 
@@ -50,7 +50,7 @@ function rate(chunk: (k: number) => void, targetMs: number, repeats: number): nu
     chunk(k);
     rates.push(k / ((performance.now() - t0) / 1000));
   }
-  return median(rates);
+  return median(rates) ?? NaN;
 }
 
 function paperParams(optimizer: Optimizer, kernel: Kernel): RunParams {

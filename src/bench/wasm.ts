@@ -8,12 +8,12 @@
  *     the default;
  *   - at m = 100000, WebAssembly only: steps/s logging a row every 10000 steps against logging none.
  */
+import { median } from 'd3-array';
 import { createCore, type Core } from '../core/engine.js';
 import { defaultParams } from '../core/params.js';
 import { wasmAvailable } from '../core/steps-wasm.js';
 import { train } from '../core/train.js';
 import { METRIC_NAMES, type Kernel, type Optimizer, type RunSeeds, type TrainParams } from '../core/types.js';
-import { median } from './stats.js';
 
 const SEEDS: RunSeeds = { data: [1, 2, 3, 4], teacher: [3, 1, 4, 1], init: [5, 6, 7, 8], sgd: [9, 10, 11, 12] };
 
@@ -85,7 +85,7 @@ function benchPair(p: TrainParams, targetMs: number, repeats: number): { js: num
     rj.push(rate(js, steps));
     rw.push(rate(wa, steps));
   }
-  return { js: median(rj), wasm: median(rw) };
+  return { js: median(rj) ?? NaN, wasm: median(rw) ?? NaN };
 }
 
 /** One metric row on the subspace kernel after 1000 steps, JavaScript against WebAssembly, alternating. */
@@ -111,7 +111,7 @@ function benchRow(m: number, repeats: number): WasmRowBench {
       ms[i].push(performance.now() - t0);
     });
   }
-  const js = median(ms[0]), wasm = median(ms[1]);
+  const js = median(ms[0]) ?? NaN, wasm = median(ms[1]) ?? NaN;
   return { m, jsMsPerRow: js, wasmMsPerRow: wasm, ratio: js / wasm };
 }
 
@@ -135,7 +135,7 @@ function benchWholeRun(steps: number, repeats: number): NonNullable<WasmBenchRep
       js.push(timed(false));
       wa.push(timed(true));
     }
-    return { m: 1000, steps, logEvery: 1000, jsStepsPerSec: median(js), wasmStepsPerSec: median(wa), ratio: median(wa) / median(js) };
+    return { m: 1000, steps, logEvery: 1000, jsStepsPerSec: median(js) ?? NaN, wasmStepsPerSec: median(wa) ?? NaN, ratio: (median(wa) ?? NaN) / (median(js) ?? NaN) };
   } finally {
     if (saved === undefined) delete process.env.LNSWEEP_WASM;
     else process.env.LNSWEEP_WASM = saved;
@@ -170,7 +170,7 @@ function benchWideLogging(steps: number, repeats: number): NonNullable<WasmBench
     none.push(timed(false));
     logged.push(timed(true));
   }
-  return { m, logEvery, noLogStepsPerSec: median(none), logStepsPerSec: median(logged), ratio: median(logged) / median(none) };
+  return { m, logEvery, noLogStepsPerSec: median(none) ?? NaN, logStepsPerSec: median(logged) ?? NaN, ratio: (median(logged) ?? NaN) / (median(none) ?? NaN) };
 }
 
 const fmtRate = (x: number) => Math.round(x).toLocaleString('en-US');

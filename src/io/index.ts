@@ -1,8 +1,9 @@
 /**
- * The I/O layer's public API: Arrow files (SPEC §6), the journal, provenance and merge. Other layers import from
- * here only.
+ * The I/O layer's public API: the output folder (out-folder/), its Arrow files (docs/formats.md), the journal,
+ * provenance and atomic writes. Other layers import from here only.
  */
-export { ArrowFileError } from './errors.js';
+export { ArrowFileError, FileError, JournalError, OutDirError, OutputFileError } from './errors.js';
+export * from './out-folder/index.js';
 export {
   readArrowFile,
   verifyArrowFile,
@@ -33,7 +34,6 @@ export {
 } from './run-file.js';
 export { readSummary, summaryTable, writeSummary, type SummaryRow } from './summary.js';
 export {
-  JOURNAL_FILE,
   openJournal,
   readJournal,
   type Journal,
@@ -43,17 +43,14 @@ export {
 } from './journal.js';
 export { collectProvenance } from './provenance.js';
 export {
-  isOrphanedTemp,
-  isTempName,
-  tempPathFor,
+  removeLiveTemps,
   writeBytesAtomic,
   writeFileAtomic,
   writeFileAtomicAsync,
   writeJsonAtomic,
 } from './atomic.js';
-export { MERGED_FILE, mergeRuns, type MergeInput, type MergeResult } from './merge.js';
+export { writeMetricsFile, type MetricsRun } from './metrics-file.js';
 export {
-  boundaryFileName,
   readBoundaryFile,
   writeBoundaryFile,
   type BoundaryCurve,

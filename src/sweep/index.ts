@@ -1,5 +1,5 @@
 /** The sweep layer: sweep files → validated specs → frozen plans with content-addressed run ids and seeds. */
-export { SweepSpecError, formatProblem, type SweepProblem } from './errors.js';
+export { ResultsVersionError, ShardArgError, SweepSpecError, formatProblem, type SweepProblem } from './errors.js';
 export { canonicalJson, runIdOf, type RunId } from './ids.js';
 export { deriveSeed, runSeeds, type StreamName } from './seeds.js';
 export type { SweepSpec, ParamLists } from './spec.js';

@@ -1,5 +1,5 @@
 /**
- * The paper's two-layer linear network f(x) = aᵀWx (SPEC §1-2) as TensorFlow.js variables, stepped by gradients
+ * The paper's two-layer linear network f(x) = aᵀWx (README.md) as TensorFlow.js variables, stepped by gradients
  * that tfjs's autograd takes of the loss itself: nothing here restates ∇W or ∇a. The samples and label noise of a
  * step come from the core's LabelNoiseStream, drawn on the JS side, so a tfjs run consumes exactly the SGD stream a
  * native run does (same seeds → same samples and ε), and only float32 arithmetic tells them apart.
