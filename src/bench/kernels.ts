@@ -10,9 +10,7 @@
  * Setup (data, init, subspace basis) is timed once and reported apart.
  */
 import { spawn } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
-import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { median } from 'd3-array';
 import { createCore, type Core } from '../core/engine.js';
@@ -46,6 +44,7 @@ interface NumpyResult {
   d: number;
   steps_per_s: number;
 }
+
 
 function cpuMs(): number {
   const u = process.cpuUsage();
@@ -156,7 +155,7 @@ function fmt(x: number | null, digits = 3): string {
   return x.toPrecision(digits);
 }
 
-export async function runKernelBench(opts: { quick?: boolean; outDir: string; log: (line: string) => void }): Promise<unknown> {
+export async function runKernelBench(opts: { quick?: boolean; log: (line: string) => void }): Promise<unknown> {
   const { log } = opts;
   const quick = opts.quick ?? false;
   const targetMs = quick ? 30 : 250;
@@ -211,7 +210,5 @@ export async function runKernelBench(opts: { quick?: boolean; outDir: string; lo
       `half the m=1000 rate needs log_every ≥ ${fmt(summary.log_every_for_half_rate)}`);
   }
   const report = { when: new Date().toISOString(), node: process.version, cpu: cpus()[0]?.model, cores: cpus().length, quick, repeats, numpy: numpy?.numpy ?? null, rows: full, summary };
-  writeFileSync(join(opts.outDir, 'bench-kernels.json'), JSON.stringify(report, null, 2));
-  log(`wrote ${join(opts.outDir, 'bench-kernels.json')}`);
   return report;
 }

@@ -7,9 +7,7 @@
  * for both engines: the tfjs engine's rows are the core's MetricComputer on copied-out weights). A backend that does
  * not load is listed with the reason (tfjs-node offline: its libtensorflow was never downloaded).
  */
-import { writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
-import { join } from 'node:path';
 import { median } from 'd3-array';
 import { initNetwork, makeData } from '../core/data.js';
 import { createCore } from '../core/engine.js';
@@ -31,6 +29,7 @@ interface Row {
   stepsPerSec: number | null;
   note?: string;
 }
+
 
 /** Median steps/s of `chunk(k)` (which takes k steps), the chunk sized to ≈ targetMs after a warm-up. */
 function rate(chunk: (k: number) => void, targetMs: number, repeats: number): number {
@@ -100,7 +99,7 @@ async function tfjsRates(backend: TfjsBackend, targetMs: number, repeats: number
   return { linear, realdata };
 }
 
-export async function runTfjsBench(opts: { quick?: boolean; outDir: string; log: (line: string) => void }): Promise<unknown> {
+export async function runTfjsBench(opts: { quick?: boolean; log: (line: string) => void }): Promise<unknown> {
   const { log } = opts;
   const quick = opts.quick ?? false;
   const targetMs = quick ? 200 : 1000;
@@ -138,7 +137,5 @@ export async function runTfjsBench(opts: { quick?: boolean; outDir: string; log:
   log('÷: how many times faster the native kernel is (same update, same streams)');
   for (const r of realdata) log(`${r.engine.padEnd(16)}${r.optimizer.padEnd(5)}${fmt(r.stepsPerSec).padStart(12)}  ${r.note}`);
   const report = { when: new Date().toISOString(), node: process.version, cpu: cpus()[0]?.model, cores: cpus().length, quick, repeats, rows, realdata, skipped };
-  writeFileSync(join(opts.outDir, 'bench-tfjs.json'), JSON.stringify(report, null, 2));
-  log(`wrote ${join(opts.outDir, 'bench-tfjs.json')}`);
   return report;
 }

@@ -17,6 +17,16 @@ export interface NeuronColumns {
   ip: Float64Array;
 }
 
+/** The thresholds and scale the metric row's sums over neurons need (metrics.ts, sumNeurons). */
+export interface NeuronSumConstants {
+  /** ‖Δw_i‖² ≤ lazyTol2 counts as lazy (1/m) */
+  lazyTol2: number;
+  lr: number;
+  sqrtLr: number;
+  /** ‖θ*‖ */
+  starNorm: number;
+}
+
 export function allocNeuronColumns(m: number): NeuronColumns {
   return { wn2: new Float64Array(m), dn2: new Float64Array(m), a: new Float64Array(m), ip: new Float64Array(m) };
 }
@@ -31,6 +41,14 @@ export interface KernelImpl {
   /** ‖w_i(0)‖² per neuron */
   readonly w0n2: Float64Array;
   neuronColumns(thetaStar: Float64Array, out: NeuronColumns): void;
+  /** columns the kernel keeps itself (WebAssembly memory), filled by neuronSums; the metrics read them from there */
+  readonly ownColumns?: NeuronColumns;
+  /**
+   * Where the kernel has it (the subspace kernel in WebAssembly): the per-neuron pass into ownColumns and the metric
+   * row's sums over neurons in one go, bit for bit what sumNeurons (metrics.ts) gives on the same columns; with
+   * `vPrev` also out[8] = Σ_i |a_i − a_i'|, bit for bit m·aStepAbsMean(vPrev).
+   */
+  neuronSums?(thetaStar: Float64Array, c: NeuronSumConstants, vPrev: Float64Array | null, out: Float64Array): void;
   /** (1/m) Σ_i |a_i − a_i'| where a' is the second layer whose stepped form (v) was `vPrev`: the per-step movement
    * of a, the quantity the paper plots for its oscillation. */
   aStepAbsMean(vPrev: Float64Array): number;

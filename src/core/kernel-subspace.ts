@@ -9,7 +9,7 @@
  * (θ = Cᵀc, WᵀW = CᵀC, ‖a‖ = ‖c‖) never touch Q; the per-neuron ones stream over q_i with k×k quadratic forms.
  */
 import type { Network } from './data.js';
-import { rowNorms2, type KernelImpl, type NeuronColumns } from './kernel-api.js';
+import { rowNorms2, type KernelImpl, type NeuronColumns, type NeuronSumConstants } from './kernel-api.js';
 import { wasmNeuronPass } from './steps-wasm.js';
 
 /** A candidate whose residual after projection is below this fraction of its norm is dropped as dependent. */
@@ -57,7 +57,8 @@ export function spanBasis(W: Float64Array, a: Float64Array, m: number, d: number
 /** `wasm`: run the per-neuron pass in WebAssembly where it can (the same bits as the JavaScript pass below). */
 export function createSubspaceKernel(net: Network, m: number, d: number, wasm = false): KernelImpl {
   const { Q, k } = spanBasis(net.W, net.a, m, d);
-  const wasmPass = wasm ? wasmNeuronPass(Q, m, k) : null;
+  const w0n2 = rowNorms2(net.W, m, d);
+  const wasmPass = wasm ? wasmNeuronPass(Q, m, k, w0n2) : null;
   // C = QᵀW, c = Qᵀa, streaming over neurons: O(m·k·d).
   const M = new Float64Array(k * d);
   const v = new Float64Array(k);
@@ -77,36 +78,53 @@ export function createSubspaceKernel(net: Network, m: number, d: number, wasm = 
   const D = new Float64Array(k * d);
   const dv = new Float64Array(k);
 
+  /** dv = c − c' for a_i − a_i' = q_i·dv. */
+  const stepOfV = (vPrev: Float64Array): Float64Array => {
+    for (let l = 0; l < k; l++) dv[l] = v[l] - vPrev[l];
+    return dv;
+  };
+
+  /** G, E (packed) and p = Cθ* from the current C: O(k²·d), once per row. */
+  const formPacked = (thetaStar: Float64Array): void => {
+    for (let x = 0; x < k * d; x++) D[x] = M[x] - C0[x];
+    let at = 0;
+    for (let j = 0; j < k; j++) {
+      let pj = 0;
+      for (let c = 0; c < d; c++) pj += M[j * d + c] * thetaStar[c];
+      p[j] = pj;
+      for (let l = j; l < k; l++) {
+        let gs = 0, es = 0;
+        for (let c = 0; c < d; c++) {
+          gs += M[j * d + c] * M[l * d + c];
+          es += D[j * d + c] * D[l * d + c];
+        }
+        const twice = l === j ? 1 : 2;
+        packed[at++] = twice * gs;
+        packed[at++] = twice * es;
+      }
+    }
+  };
+
   return {
     kind: 'subspace',
     rows: k,
     M,
     v,
-    w0n2: rowNorms2(net.W, m, d),
+    w0n2,
     /**
      * Per metric row: O(k²·d) to form G, E and p = Cθ*, then per neuron two k×k symmetric quadratic forms and two
      * k-dots: ≈ k(k+1) + 2k FMA (≈ 500 at d = 20), reading only q_i. Never forms W.
      */
     neuronColumns(thetaStar: Float64Array, out: NeuronColumns): void {
-      for (let x = 0; x < k * d; x++) D[x] = M[x] - C0[x];
-      let at = 0;
-      for (let j = 0; j < k; j++) {
-        let pj = 0;
-        for (let c = 0; c < d; c++) pj += M[j * d + c] * thetaStar[c];
-        p[j] = pj;
-        for (let l = j; l < k; l++) {
-          let gs = 0, es = 0;
-          for (let c = 0; c < d; c++) {
-            gs += M[j * d + c] * M[l * d + c];
-            es += D[j * d + c] * D[l * d + c];
-          }
-          const twice = l === j ? 1 : 2;
-          packed[at++] = twice * gs;
-          packed[at++] = twice * es;
-        }
-      }
+      formPacked(thetaStar);
       if (wasmPass !== null) {
-        wasmPass(packed, v, p, out);
+        wasmPass.columns(packed, v, p);
+        if (out !== wasmPass.cols) {
+          out.wn2.set(wasmPass.cols.wn2);
+          out.dn2.set(wasmPass.cols.dn2);
+          out.a.set(wasmPass.cols.a);
+          out.ip.set(wasmPass.cols.ip);
+        }
         return;
       }
       const { wn2, dn2, a, ip } = out;
@@ -148,9 +166,18 @@ export function createSubspaceKernel(net: Network, m: number, d: number, wasm = 
         ip[ib] = pb;
       }
     },
+    ...(wasmPass === null
+      ? {}
+      : {
+          ownColumns: wasmPass.cols,
+          neuronSums(thetaStar: Float64Array, c: NeuronSumConstants, vPrev: Float64Array | null, out: Float64Array): void {
+            formPacked(thetaStar);
+            wasmPass.sums(packed, v, p, c, vPrev ? stepOfV(vPrev) : null, out);
+          },
+        }),
     /** a − a' = Q(c − c'): per neuron one k-dot with the row q_i, m·k FMA in all. */
     aStepAbsMean(vPrev: Float64Array): number {
-      for (let l = 0; l < k; l++) dv[l] = v[l] - vPrev[l];
+      stepOfV(vPrev);
       let s = 0;
       for (let i = 0, qo = 0; i < m; i++, qo += k) {
         let x = 0;

@@ -7,10 +7,11 @@
  * S = X_pᵀX_p, ⟨K₀, K⟩_F = tr(A₀ S A S) and ‖K‖²_F = tr(A S A S), so with P = A S (d×d) both are Σ_ij P_ij P'_ji.
  *
  * Cost per row: rows·d²/2 (MᵀM) + n·d (train loss) + d³ (P = A S) + the kernel's per-neuron pass + 8·m for the
- * reductions + m·rows for a_step_abs_mean (m·k on the subspace kernel, m on the dense one). All scratch is allocated once, here.
+ * sums over neurons (in WebAssembly with the pass, where the kernel has one: kernel.neuronSums) + m·rows for
+ * a_step_abs_mean (m·k on the subspace kernel, m on the dense one). All scratch is allocated once, here.
  */
 import type { Dataset } from './data.js';
-import { allocNeuronColumns, type KernelImpl, type NeuronColumns } from './kernel-api.js';
+import { allocNeuronColumns, type KernelImpl, type NeuronColumns, type NeuronSumConstants } from './kernel-api.js';
 import { METRIC_NAMES, type MetricName, type TrainParams } from './types.js';
 
 /** Column index of each metric in a row (METRIC_NAMES order). */
@@ -36,6 +37,9 @@ export class MetricComputer {
   private readonly n: number;
   private readonly lr: number;
   private readonly starNorm: number;
+  private readonly sumConstants: NeuronSumConstants;
+  /** the row's sums over neurons (sumNeurons), and Σ|a_i − a_i'| from kernel.neuronSums */
+  private readonly sums = new Float64Array(9);
   /** the kernel's v one step before the coming metric row (holdPrevious), for a_step_abs_mean */
   private readonly vPrev: Float64Array;
   private hasPrev = false;
@@ -46,7 +50,7 @@ export class MetricComputer {
     this.d = d;
     this.n = n;
     this.lr = params.lr;
-    this.cols = allocNeuronColumns(m);
+    this.cols = kernel.ownColumns ?? allocNeuronColumns(m);
     this.vPrev = new Float64Array(kernel.rows);
     this.theta = new Float64Array(d);
     this.G = new Float64Array(d * d);
@@ -76,6 +80,8 @@ export class MetricComputer {
     let s = 0;
     for (let j = 0; j < d; j++) s += data.thetaStar[j] * data.thetaStar[j];
     this.starNorm = Math.sqrt(s);
+    // ‖Δw_i‖ ≤ 1/√m is lazy, squared
+    this.sumConstants = { lazyTol2: 1 / m, lr: this.lr, sqrtLr: Math.sqrt(this.lr), starNorm: this.starNorm };
     this.kernelFactor(this.globals().aa, this.P0);
     this.K0norm = Math.sqrt(traceOfProduct(this.P0, this.P0, d));
   }
@@ -142,7 +148,7 @@ export class MetricComputer {
 
   /** Fills out[METRIC_INDEX[name]] for every metric, and this.cols with the per-neuron columns. */
   row(out: Float64Array): void {
-    const { d, m, theta, lr } = this;
+    const { d, m, theta } = this;
     const star = this.data.thetaStar;
     out[METRIC_INDEX.train_loss] = this.trainLoss();
     let diff2 = 0, tt = 0, ts = 0;
@@ -163,34 +169,25 @@ export class MetricComputer {
     const cross = traceOfProduct(this.P0, this.P, d);
     out[METRIC_INDEX.kernel_dist] = 1 - cross / (this.K0norm * Math.sqrt(traceOfProduct(this.P, this.P, d)));
 
-    this.kernel.neuronColumns(star, this.cols);
-    const { wn2, dn2, a, ip } = this.cols;
-    const w0n2 = this.kernel.w0n2;
-    const lazyTol2 = 1 / m; // ‖Δw_i‖ ≤ 1/√m, squared
-    const sqrtLr = Math.sqrt(lr);
-    let sumW = 0, sumA = 0, maxA = 0, sumIp = 0, sumCos = 0, lazy = 0, lazyRel = 0, phase2 = 0;
-    for (let i = 0; i < m; i++) {
-      const wn = Math.sqrt(wn2[i]);
-      const absA = Math.abs(a[i]);
-      const absIp = Math.abs(ip[i]);
-      sumW += wn;
-      sumA += absA;
-      if (absA > maxA) maxA = absA;
-      sumIp += absIp;
-      if (wn > 0) sumCos += absIp / (wn * this.starNorm);
-      if (dn2[i] <= lazyTol2) lazy++;
-      if (dn2[i] <= w0n2[i] * lazyTol2) lazyRel++;
-      if (wn2[i] <= lr && absA <= sqrtLr) phase2++;
+    const sums = this.sums;
+    let stepAbsMean = NaN;
+    if (this.kernel.neuronSums) {
+      this.kernel.neuronSums(star, this.sumConstants, this.hasPrev ? this.vPrev : null, sums);
+      if (this.hasPrev) stepAbsMean = sums[8] / m;
+    } else {
+      this.kernel.neuronColumns(star, this.cols);
+      sumNeurons(this.cols, this.kernel.w0n2, this.sumConstants, sums);
+      if (this.hasPrev) stepAbsMean = this.kernel.aStepAbsMean(this.vPrev);
     }
-    out[METRIC_INDEX.w_norm_mean] = sumW / m;
-    out[METRIC_INDEX.a_abs_mean] = sumA / m;
-    out[METRIC_INDEX.a_abs_max] = maxA;
-    out[METRIC_INDEX.align_ip_mean] = sumIp / m;
-    out[METRIC_INDEX.align_cos_mean] = sumCos / m;
-    out[METRIC_INDEX.lazy_frac] = lazy / m;
-    out[METRIC_INDEX.lazy_frac_rel] = lazyRel / m;
-    out[METRIC_INDEX.phase2_frac] = phase2 / m;
-    out[METRIC_INDEX.a_step_abs_mean] = this.hasPrev ? this.kernel.aStepAbsMean(this.vPrev) : NaN;
+    out[METRIC_INDEX.w_norm_mean] = sums[0] / m;
+    out[METRIC_INDEX.a_abs_mean] = sums[1] / m;
+    out[METRIC_INDEX.a_abs_max] = sums[2];
+    out[METRIC_INDEX.align_ip_mean] = sums[3] / m;
+    out[METRIC_INDEX.align_cos_mean] = sums[4] / m;
+    out[METRIC_INDEX.lazy_frac] = sums[5] / m;
+    out[METRIC_INDEX.lazy_frac_rel] = sums[6] / m;
+    out[METRIC_INDEX.phase2_frac] = sums[7] / m;
+    out[METRIC_INDEX.a_step_abs_mean] = stepAbsMean;
     this.hasPrev = false;
   }
 
@@ -228,6 +225,40 @@ export class MetricComputer {
       }
     }
   }
+}
+
+/**
+ * The metric row's sums over neurons, into out[0..8): Σ‖w_i‖, Σ|a_i|, max|a_i|, Σ|⟨w_i,θ*⟩|, Σ|⟨w_i,θ*⟩|/(‖w_i‖‖θ*‖)
+ * over ‖w_i‖ > 0, then the counts of lazy neurons (‖Δw_i‖² ≤ 1/m), relatively lazy ones (≤ ‖w_i(0)‖²/m) and those in
+ * phase 2 (‖w_i‖² ≤ η and |a_i| ≤ √η). In index order: the WebAssembly pass (src/core/wasm/neurons.ts) sums in this
+ * very order, so both give the same bits. O(m), a square root and a division per neuron.
+ */
+export function sumNeurons(cols: NeuronColumns, w0n2: Float64Array, c: NeuronSumConstants, out: Float64Array): void {
+  const { wn2, dn2, a, ip } = cols;
+  const { lazyTol2, lr, sqrtLr, starNorm } = c;
+  const m = wn2.length;
+  let sumW = 0, sumA = 0, maxA = 0, sumIp = 0, sumCos = 0, lazy = 0, lazyRel = 0, phase2 = 0;
+  for (let i = 0; i < m; i++) {
+    const wn = Math.sqrt(wn2[i]);
+    const absA = Math.abs(a[i]);
+    const absIp = Math.abs(ip[i]);
+    sumW += wn;
+    sumA += absA;
+    if (absA > maxA) maxA = absA;
+    sumIp += absIp;
+    if (wn > 0) sumCos += absIp / (wn * starNorm);
+    if (dn2[i] <= lazyTol2) lazy++;
+    if (dn2[i] <= w0n2[i] * lazyTol2) lazyRel++;
+    if (wn2[i] <= lr && absA <= sqrtLr) phase2++;
+  }
+  out[0] = sumW;
+  out[1] = sumA;
+  out[2] = maxA;
+  out[3] = sumIp;
+  out[4] = sumCos;
+  out[5] = lazy;
+  out[6] = lazyRel;
+  out[7] = phase2;
 }
 
 /** tr(A B) = Σ_ij A_ij B_ji for d×d row-major A, B. d² FMA. */

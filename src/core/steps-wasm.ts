@@ -13,7 +13,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { invNormalCdf } from './normal.js';
-import type { NeuronColumns } from './kernel-api.js';
+import type { NeuronColumns, NeuronSumConstants } from './kernel-api.js';
 import type { StepState } from './step-state.js';
 import { primeB1 } from './steps-b1.js';
 import { refreshTheta } from './steps-batch.js';
@@ -47,7 +47,11 @@ interface StepsExports {
   offNDn(): number;
   offNA(): number;
   offNIp(): number;
+  offNW0(): number;
+  offNDv(): number;
+  offNSums(): number;
   neuronColumns(): void;
+  neuronRow(lazyTol2: number, lr: number, sqrtLr: number, starNorm: number, step: boolean): void;
 }
 
 /** dist/core/wasm/steps.wasm, from this file in src/core (tests) or in dist/core (the built CLI). */
@@ -97,40 +101,68 @@ function instantiate(mod: WasmModule, bytes: number): { w: StepsExports; memory:
   return { w: inst.exports as unknown as StepsExports, memory };
 }
 
-/** Fills the subspace kernel's neuron columns from the packed forms, v and p (see neuronColumns there). */
-export type NeuronPass = (packed: Float64Array, v: Float64Array, p: Float64Array, out: NeuronColumns) => void;
+/**
+ * The subspace kernel's per-neuron pass in WebAssembly: `cols` are views of the instance's memory, refilled by each
+ * call (valid for the run: the memory never grows); `sums` also fills the metric row's sums over neurons.
+ */
+export interface NeuronPass {
+  readonly cols: NeuronColumns;
+  /** fills cols from the packed forms, v and p (see neuronColumns in kernel-subspace.ts) */
+  columns(packed: Float64Array, v: Float64Array, p: Float64Array): void;
+  /**
+   * the same, and the row's sums over neurons into `out` (sumNeurons order, see metrics.ts), then with `dv`
+   * (= c − c') Σ_i |q_i·dv| = Σ|a_i − a'_i| into out[8]
+   */
+  sums(packed: Float64Array, v: Float64Array, p: Float64Array, c: NeuronSumConstants, dv: Float64Array | null, out: Float64Array): void;
+}
 
 /**
  * The per-neuron pass of the subspace kernel in WebAssembly (two neurons per SIMD lane pair, each in the JavaScript
- * order, so the same bits), or null when it cannot run here. Copies Q (m×k row-major) in once, as neuron pairs:
- * the instance holds m·k + 4m doubles for the run.
+ * order, so the same bits), or null when it cannot run here. Copies Q (m×k row-major) in once, in blocks of eight
+ * neurons, and ‖w_i(0)‖²: the instance holds m·k + 5m doubles for the run.
  */
-export function wasmNeuronPass(Q: Float64Array, m: number, k: number): NeuronPass | null {
+export function wasmNeuronPass(Q: Float64Array, m: number, k: number, w0n2: Float64Array): NeuronPass | null {
   const mod = stepsModule();
   if (mod === null) return null;
   const m4 = (m + 7) & ~7;
-  const { w, memory } = instantiate(mod, 8 * (m4 * k + k * (k + 1) + 2 * k + 4 * m4) + 64);
+  const { w, memory } = instantiate(mod, 8 * (m4 * k + k * (k + 1) + 3 * k + 5 * m4 + 8 + 9) + 64);
   const need = w.layoutNeurons(m, k);
   if (need > memory.buffer.byteLength) throw new Error(`[core] bug: wasm layout needs ${need} bytes, memory has ${memory.buffer.byteLength}`);
   const buf = memory.buffer;
   const q = new Float64Array(buf, w.offNQ(), m4 * k);
   for (let i = 0; i < m; i++) {
-    const pair = (i >> 1) * 2 * k, lane = i & 1;
-    for (let j = 0; j < k; j++) q[pair + 2 * j + lane] = Q[i * k + j];
+    const block = (i >> 3) * 8 * k, lane = i & 7;
+    for (let j = 0; j < k; j++) q[block + 8 * j + lane] = Q[i * k + j];
   }
+  new Float64Array(buf, w.offNW0(), m).set(w0n2);
   const packedW = new Float64Array(buf, w.offNPacked(), k * (k + 1));
   const vW = new Float64Array(buf, w.offNV(), k);
   const pW = new Float64Array(buf, w.offNP(), k);
-  const cols = [w.offNWn(), w.offNDn(), w.offNA(), w.offNIp()].map((o) => new Float64Array(buf, o, m));
-  return (packed, v, p, out) => {
+  const dvW = new Float64Array(buf, w.offNDv(), k);
+  const sumsW = new Float64Array(buf, w.offNSums(), 9);
+  const cols: NeuronColumns = {
+    wn2: new Float64Array(buf, w.offNWn(), m),
+    dn2: new Float64Array(buf, w.offNDn(), m),
+    a: new Float64Array(buf, w.offNA(), m),
+    ip: new Float64Array(buf, w.offNIp(), m),
+  };
+  const load = (packed: Float64Array, v: Float64Array, p: Float64Array) => {
     packedW.set(packed);
     vW.set(v);
     pW.set(p);
-    w.neuronColumns();
-    out.wn2.set(cols[0]);
-    out.dn2.set(cols[1]);
-    out.a.set(cols[2]);
-    out.ip.set(cols[3]);
+  };
+  return {
+    cols,
+    columns(packed, v, p) {
+      load(packed, v, p);
+      w.neuronColumns();
+    },
+    sums(packed, v, p, c, dv, out) {
+      load(packed, v, p);
+      if (dv) dvW.set(dv);
+      w.neuronRow(c.lazyTol2, c.lr, c.sqrtLr, c.starNorm, dv !== null);
+      out.set(dv ? sumsW : sumsW.subarray(0, 8));
+    },
   };
 }
 

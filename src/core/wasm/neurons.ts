@@ -3,15 +3,22 @@
  * one neuron per lane: each neuron's sums run in exactly the JavaScript order, so the columns are bit-identical.
  * Eight neurons per iteration (four lane pairs) share every load of the packed forms and give eight independent
  * add chains per form (≈1.15x faster than four at k = 21). Per neuron: k(k+1) + 2k multiply-adds, as in JavaScript, at two neurons per instruction.
+ * `neuronRow` also sums the metric row's per-neuron terms (sumNeurons in src/core/metrics.ts) as each block of
+ * eight is stored, neuron by neuron in index order, so the sums are bit-identical too and the columns are read
+ * back from L1 rather than in a second pass over 4m doubles.
  *
- * Memory (imported, sized once, never grown), from `layoutNeurons`: Q as pairs of neurons interleaved
- * ([q_{2p,j}, q_{2p+1,j}] for j < k, m padded with zero rows to a multiple of 8), packed (k(k+1)), v (k), p (k),
- * then the four output columns wn2, dn2, a, ip (m padded each).
+ * Memory (imported, sized once, never grown), from `layoutNeurons`: Q in blocks of eight neurons, component by
+ * component ([q_{8b,j}, …, q_{8b+7,j}] for j < k: one cache line per component of a block, loaded at immediate
+ * offsets from one pointer; m padded with zero rows to a multiple of 8), packed (k(k+1)), v (k), p (k),
+ * then the four output columns wn2, dn2, a, ip, and w0n2 = ‖w_i(0)‖² (m padded each), then dv = c − c' (k), a
+ * block's eight a_i − a'_i, and the row's 9 sums.
  */
 let nQ: usize = 0, nPk: usize = 0, nV: usize = 0, nP: usize = 0, nWn: usize = 0, nDn: usize = 0, nA: usize = 0, nIp: usize = 0;
-let nm4: i32 = 0, nk: i32 = 0;
+let nW0: usize = 0, nDv: usize = 0, nX: usize = 0, nSum: usize = 0;
+let nm: i32 = 0, nm4: i32 = 0, nk: i32 = 0;
 
 export function layoutNeurons(m: i32, k: i32): usize {
+  nm = m;
   nm4 = (m + 7) & ~7;
   nk = k;
   nQ = (__heap_base + 15) & ~<usize>15;
@@ -22,7 +29,11 @@ export function layoutNeurons(m: i32, k: i32): usize {
   nDn = nWn + (<usize>nm4 << 3);
   nA = nDn + (<usize>nm4 << 3);
   nIp = nA + (<usize>nm4 << 3);
-  return nIp + (<usize>nm4 << 3);
+  nW0 = nIp + (<usize>nm4 << 3);
+  nDv = nW0 + (<usize>nm4 << 3);
+  nX = (nDv + (<usize>k << 3) + 15) & ~<usize>15;
+  nSum = nX + 64;
+  return nSum + 72;
 }
 
 export function offNQ(): usize { return nQ; }
@@ -33,24 +44,43 @@ export function offNWn(): usize { return nWn; }
 export function offNDn(): usize { return nDn; }
 export function offNA(): usize { return nA; }
 export function offNIp(): usize { return nIp; }
+export function offNW0(): usize { return nW0; }
+export function offNDv(): usize { return nDv; }
+export function offNSums(): usize { return nSum; }
 
 @inline function clampStore(p: usize, x: f64): void {
   store<f64>(p, x < 0 ? 0 : x);
 }
 
 export function neuronColumns(): void {
-  const k = nk, pairStride = <usize>k << 4;
+  neuronPass(false, false, 0, 0, 0, 0);
+}
+
+/**
+ * The columns and the row's sums: Σ‖w_i‖, Σ|a_i|, max|a_i|, Σ|⟨w_i,θ*⟩|, Σ|⟨w_i,θ*⟩|/(‖w_i‖‖θ*‖) over ‖w_i‖ > 0,
+ * #{‖Δw_i‖² ≤ tol2}, #{‖Δw_i‖² ≤ ‖w_i(0)‖²·tol2}, #{‖w_i‖² ≤ lr and |a_i| ≤ √lr}, and with `step` Σ|q_i·dv|
+ * (= Σ|a_i − a'_i|, aStepAbsMean in kernel-subspace.ts: k more multiply-adds per neuron), stored at offNSums().
+ */
+export function neuronRow(lazyTol2: f64, lr: f64, sqrtLr: f64, starNorm: f64, step: bool): void {
+  neuronPass(true, step, lazyTol2, lr, sqrtLr, starNorm);
+}
+
+function neuronPass(sums: bool, step: bool, lazyTol2: f64, lr: f64, sqrtLr: f64, starNorm: f64): void {
+  let sumW: f64 = 0, sumA: f64 = 0, maxA: f64 = 0, sumIp: f64 = 0, sumCos: f64 = 0, lazy: f64 = 0, lazyRel: f64 = 0, phase2: f64 = 0;
+  let sumStep: f64 = 0;
+  const k = nk, blockStride = <usize>k << 6;
   for (let i = 0; i < nm4; i += 8) {
-    const qa = nQ + (<usize>(i >> 1)) * pairStride;
-    const qb = qa + pairStride, qc = qb + pairStride, qd = qc + pairStride;
+    const qa = nQ + (<usize>(i >> 3)) * blockStride;
     let sA = f64x2.splat(0), sB = f64x2.splat(0), eA = f64x2.splat(0), eB = f64x2.splat(0);
     let sC = f64x2.splat(0), sD = f64x2.splat(0), eC = f64x2.splat(0), eD = f64x2.splat(0);
     let aA = f64x2.splat(0), aB = f64x2.splat(0), pA = f64x2.splat(0), pB = f64x2.splat(0);
     let aC = f64x2.splat(0), aD = f64x2.splat(0), pC = f64x2.splat(0), pD = f64x2.splat(0);
+    let xA = f64x2.splat(0), xB = f64x2.splat(0), xC = f64x2.splat(0), xD = f64x2.splat(0);
     let at = nPk;
     for (let j = 0; j < k; j++) {
       const jo = <usize>j << 4;
-      const qjA = v128.load(qa + jo), qjB = v128.load(qb + jo), qjC = v128.load(qc + jo), qjD = v128.load(qd + jo);
+      const qj = qa + (jo << 2);
+      const qjA = v128.load(qj), qjB = v128.load(qj, 16), qjC = v128.load(qj, 32), qjD = v128.load(qj, 48);
       const vj = f64x2.splat(load<f64>(nV + (<usize>j << 3)));
       const pj = f64x2.splat(load<f64>(nP + (<usize>j << 3)));
       aA = f64x2.add(aA, f64x2.mul(vj, qjA));
@@ -61,12 +91,20 @@ export function neuronColumns(): void {
       pB = f64x2.add(pB, f64x2.mul(pj, qjB));
       pC = f64x2.add(pC, f64x2.mul(pj, qjC));
       pD = f64x2.add(pD, f64x2.mul(pj, qjD));
+      if (step) {
+        const dvj = f64x2.splat(load<f64>(nDv + (<usize>j << 3)));
+        xA = f64x2.add(xA, f64x2.mul(qjA, dvj));
+        xB = f64x2.add(xB, f64x2.mul(qjB, dvj));
+        xC = f64x2.add(xC, f64x2.mul(qjC, dvj));
+        xD = f64x2.add(xD, f64x2.mul(qjD, dvj));
+      }
       let gA = f64x2.splat(0), gB = f64x2.splat(0), fA = f64x2.splat(0), fB = f64x2.splat(0);
       let gC = f64x2.splat(0), gD = f64x2.splat(0), fC = f64x2.splat(0), fD = f64x2.splat(0);
       for (let l = j; l < k; l++) {
         const g = v128.load64_splat(at), e = v128.load64_splat(at, 8);
         const lo = <usize>l << 4;
-        const lA = v128.load(qa + lo), lB = v128.load(qb + lo), lC = v128.load(qc + lo), lD = v128.load(qd + lo);
+        const ql = qa + (lo << 2);
+        const lA = v128.load(ql), lB = v128.load(ql, 16), lC = v128.load(ql, 32), lD = v128.load(ql, 48);
         gA = f64x2.add(gA, f64x2.mul(g, lA));
         gB = f64x2.add(gB, f64x2.mul(g, lB));
         gC = f64x2.add(gC, f64x2.mul(g, lC));
@@ -96,6 +134,37 @@ export function neuronColumns(): void {
     v128.store(nIp + o, pB, 16);
     v128.store(nIp + o, pC, 32);
     v128.store(nIp + o, pD, 48);
+    if (sums) {
+      // The JavaScript loop's order, one neuron at a time; the block's padding neurons (i ≥ m) are skipped.
+      const end = i + 8 < nm ? i + 8 : nm;
+      if (step) {
+        v128.store(nX, xA);
+        v128.store(nX, xB, 16);
+        v128.store(nX, xC, 32);
+        v128.store(nX, xD, 48);
+      }
+      for (let u = i; u < end; u++) {
+        const b = <usize>u << 3;
+        const wn2 = load<f64>(nWn + b), dn2 = load<f64>(nDn + b);
+        const wn = Math.sqrt(wn2);
+        const absA = Math.abs(load<f64>(nA + b));
+        const absIp = Math.abs(load<f64>(nIp + b));
+        sumW += wn;
+        sumA += absA;
+        if (absA > maxA) maxA = absA;
+        sumIp += absIp;
+        if (wn > 0) sumCos += absIp / (wn * starNorm);
+        if (dn2 <= lazyTol2) lazy += 1;
+        if (dn2 <= load<f64>(nW0 + b) * lazyTol2) lazyRel += 1;
+        if (wn2 <= lr && absA <= sqrtLr) phase2 += 1;
+        if (step) sumStep += Math.abs(load<f64>(nX + (<usize>(u - i) << 3)));
+      }
+    }
+  }
+  if (sums) {
+    store<f64>(nSum, sumW); store<f64>(nSum, sumA, 8); store<f64>(nSum, maxA, 16); store<f64>(nSum, sumIp, 24);
+    store<f64>(nSum, sumCos, 32); store<f64>(nSum, lazy, 40); store<f64>(nSum, lazyRel, 48); store<f64>(nSum, phase2, 56);
+    store<f64>(nSum, sumStep, 64);
   }
 }
 

@@ -13,7 +13,7 @@
  * then the batch loops' arrays (batch.ts).
  */
 export { layoutBatch, offTheta, sgdBatch, samBatch, oscillateGd } from './batch';
-export { layoutNeurons, offNQ, offNPacked, offNV, offNP, offNWn, offNDn, offNA, offNIp, neuronColumns } from './neurons';
+export { layoutNeurons, offNQ, offNPacked, offNV, offNP, offNWn, offNDn, offNA, offNIp, offNW0, offNDv, offNSums, neuronColumns, neuronRow } from './neurons';
 
 @external("env", "invNormalCdf")
 declare function invNormalCdf(u: f64): f64;
