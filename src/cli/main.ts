@@ -167,7 +167,7 @@ async function main(argv: string[]): Promise<number> {
     .demandCommand(1, 'name a command: run, plan, status, merge, refine, phase, report, worker, bench')
     .strict()
     .fail((msg, err) => {
-      // PITFALLS: a .fail() that does not throw lets the handler run with bad arguments.
+      // yargs runs the command handler, bad arguments and all, after a .fail() that returns: it must throw.
       throw err ?? new UsageError(msg);
     })
     .epilogue(EXIT_STATUS_HELP)

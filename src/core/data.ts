@@ -1,6 +1,6 @@
 /**
- * The data, teacher and initialisation streams (SPEC §1, §5). Each owns its stream from its first word, so the same
- * seeds give the same X, θ* (or W(0), a(0)) whatever the optimiser, engine or kernel.
+ * The data, teacher and initialisation streams (docs/formats.md#random-streams). Each owns its stream from its first
+ * word, so the same seeds give the same X, θ* (or W(0), a(0)) whatever the optimiser, engine or kernel.
  *
  * Teacher stream (θ* alone, seeded from d and teacher_sparsity only, src/sweep/seeds.ts): so θ*'s direction is the
  * same for every n and teacher_norm, which only scales it.

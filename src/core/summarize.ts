@@ -1,7 +1,7 @@
 /**
- * A run's trajectory reduced to the summary-table numbers of SPEC §6: the last value of each metric, the first
- * logged step at which the paper's phase markers are reached, and what theory.ts needs for its predictions. Pure;
- * the run layer calls it when a run finishes and again when the summary is rebuilt from run files.
+ * A run's trajectory reduced to the summary-table numbers (docs/formats.md#summary-file): the last value of each
+ * metric, the first logged step at which the paper's phase markers are reached, and what theory.ts needs for its
+ * predictions. Pure; the run layer calls it when a run finishes and again when the summary is rebuilt from run files.
  */
 import { METRIC_NAMES, type MetricColumns, type MetricName } from './types.js';
 
@@ -53,7 +53,7 @@ export interface RunDigest extends PhaseMarkers {
   theta_norm_bound: number | null;
 }
 
-/** Alignment counts as reached at this mean |cos(w_i, θ*)| (SPEC §6). */
+/** Alignment counts as reached at this mean |cos(w_i, θ*)| (`align_step`, docs/formats.md#summary-file). */
 export const ALIGN_THRESHOLD = 0.9;
 
 export function firstStepWhere(

@@ -1,8 +1,9 @@
 /**
- * The one place that writes and reads Arrow files (SPEC §6): IPC *file* format (Feather v2), uncompressed.
+ * The one place that writes and reads Arrow files (docs/formats.md#arrow-conventions): IPC *file* format (Feather v2),
+ * uncompressed.
  *
  * Writes are atomic (atomic.ts): a reader sees the old file or the complete new one, never a file without its footer
- * (PITFALLS: a footerless file is unreadable).
+ * (a crash before the footer is written would leave an unreadable file).
  *
  * File layout checked by the reader before arrow-js sees the bytes (Arrow columnar format, "IPC File Format"):
  *

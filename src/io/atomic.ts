@@ -1,7 +1,8 @@
 /**
- * How every output file appears only when complete (SPEC §6): its bytes go to a temporary name in the same folder
- * that never matches `*.arrow` (a leading dot, a `.tmp-` infix), are fsync'd, renamed over the final name, and the
- * folder is fsync'd so the rename itself survives a power cut. A reader sees the old file or the whole new one.
+ * How every output file appears only when complete (docs/formats.md#temporary-files): its bytes go to a temporary name
+ * in the same folder that never matches `*.arrow` (a leading dot, a `.tmp-` infix), are fsync'd, renamed over the final
+ * name, and the folder is fsync'd so the rename itself survives a power cut. A reader sees the old file or the whole
+ * new one.
  *
  * The temporary name records who writes it, `.<name>.tmp-<rand>-<pid>-<host>`, so that a later start on the same
  * host can tell a kill's leftovers (that pid is gone) from a write in progress by a concurrent shard.

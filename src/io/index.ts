@@ -1,6 +1,6 @@
 /**
- * The I/O layer's public API: Arrow files (SPEC §6), the journal, provenance and merge. Other layers import from
- * here only.
+ * The I/O layer's public API: Arrow files (docs/formats.md), the journal, provenance and merge. Other layers import
+ * from here only.
  */
 export { ArrowFileError } from './errors.js';
 export {

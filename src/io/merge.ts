@@ -1,9 +1,9 @@
 /**
- * `metrics.arrow` (SPEC §6): every run's metric rows with its parameter columns, so that one line of pandas or DuckDB
- * answers a question across the sweep. Streamed: runs are read one at a time, in run_id order, and each becomes one
- * record batch of MERGED_METRICS_SCHEMA with its parameters repeated per row, so memory stays bounded by one run.
- * Runs whose file is missing or corrupt are skipped and reported, never fatal: a merge after a partial sweep or a
- * shard is still useful.
+ * `metrics.arrow` (docs/formats.md#metrics-file): every run's metric rows with its parameter columns, so that one line
+ * of pandas or DuckDB answers a question across the sweep. Streamed: runs are read one at a time, in run_id order, and
+ * each becomes one record batch of MERGED_METRICS_SCHEMA with its parameters repeated per row, so memory stays bounded
+ * by one run. Runs whose file is missing or corrupt are skipped and reported, never fatal: a merge after a partial
+ * sweep or a shard is still useful.
  */
 import { join } from 'node:path';
 import type { RecordBatch } from 'apache-arrow';

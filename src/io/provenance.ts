@@ -1,7 +1,7 @@
 /**
- * Where a result came from (SPEC §6, issue 3): the tool's version and git commit, the Node version and the machine.
- * Collected once per process (git is spawned at most twice, on the first call) and cached; the coordinator passes
- * it to workers, which add their run's own entries (engine, start and end times).
+ * Where a result came from (docs/formats.md#provenance): the tool's version and git commit, the Node version and the
+ * machine. Collected once per process (git is spawned at most twice, on the first call) and cached; the coordinator
+ * passes it to workers, which add their run's own entries (engine, start and end times).
  *
  * The tool's folder is found from this module's own file (src/io/ under vitest, dist/io/ when built, or
  * node_modules/lnsweep/dist/io/ when installed) by walking up to the package.json named `lnsweep`. The git commit is

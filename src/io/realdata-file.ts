@@ -1,8 +1,8 @@
 /**
- * `runs/<run_id>.realdata.arrow`: a realdata run's network-beside-linearised-model columns (src/engines/realdata),
- * one row per logged step. A file of its own rather than extra columns in the run file, so that every run file keeps
- * exactly SPEC §3's schema whatever the experiment. Written before the run file (which marks the run finished),
- * through the same atomic writer; one batch.
+ * `runs/<run_id>.realdata.arrow`: a realdata run's network-beside-linearised-model columns (src/engines/realdata), one
+ * row per logged step. A file of its own rather than extra columns in the run file, so that every run file keeps
+ * exactly the schema of docs/formats.md#run-file whatever the experiment. Written before the run file (which marks the
+ * run finished), through the same atomic writer; one batch.
  *
  *   columns   run_id (Utf8), step (Int64), then REALDATA_METRICS (Float64), in that order
  *   metadata  lnsweep.run_id, lnsweep.provenance (canonical JSON), as in the run file

@@ -1,7 +1,7 @@
 /**
- * One Arrow schema per output table (SPEC §3, §6), with explicit types: a column's type never depends on the values
+ * One Arrow schema per output table (docs/formats.md), with explicit types: a column's type never depends on the values
  * that happen to be in it. Strings are plain Utf8, never dictionaries (the file writer throws on a second batch with
- * a dictionary, PITFALLS). Parameter columns take their type from PARAM_SPECS:
+ * a dictionary). Parameter columns take their type from PARAM_SPECS:
  *
  *   int → Int64 · float → Float64 · enum → Utf8 · int_list → Utf8 holding JSON (`"[0,1000]"`)
  *
@@ -73,8 +73,8 @@ export const FINAL_COLUMNS = METRIC_NAMES.map((name) => `final_${name}` as const
 export type FinalColumn = `final_${MetricName}`;
 
 /**
- * Steps at which a threshold was first reached, null where never: SPEC §6's three, then the ones that discriminate
- * where those are never reached (src/core/summarize.ts defines them all).
+ * Steps at which a threshold was first reached, null where never: lazy_escape_step, phase2_step and align_step, then
+ * the ones that discriminate where those are never reached (src/core/summarize.ts defines them all).
  */
 export const EVENT_STEP_COLUMNS = MARKER_NAMES;
 export type EventStepColumn = (typeof EVENT_STEP_COLUMNS)[number];

@@ -1,8 +1,8 @@
 /**
- * `summary.arrow` (SPEC §6): one row per run, rewritten whole (atomically) as runs finish. Rows are sorted by run_id,
- * so the same set of runs always gives the same bytes apart from the provenance metadata. Columns: see schemas.ts;
- * `engine_used` holds SummaryRow.engine (what really computed the run, e.g. `native/subspace`), next to the `engine`
- * parameter column (what was asked for, e.g. `native`).
+ * `summary.arrow` (docs/formats.md#summary-file): one row per run, rewritten whole (atomically) as runs finish. Rows
+ * are sorted by run_id, so the same set of runs always gives the same bytes apart from the provenance metadata.
+ * Columns: see schemas.ts; `engine_used` holds SummaryRow.engine (what really computed the run, e.g.
+ * `native/subspace`), next to the `engine` parameter column (what was asked for, e.g. `native`).
  */
 import { DataType, Float64, Schema, Table, util } from 'apache-arrow';
 import { PARAM_KEYS } from '../core/params.js';

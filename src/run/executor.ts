@@ -1,6 +1,6 @@
 /**
  * Executes runs: a Piscina pool of worker threads in production, or the calling thread in tests. The coordinator
- * sees only `RunExecutor` (STYLE 3), so scheduling, resume and signal handling are tested without threads.
+ * sees only `RunExecutor` (run, destroy), so scheduling, resume and signal handling are tested without threads.
  */
 import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
@@ -37,7 +37,7 @@ export class PoolExecutor implements RunExecutor {
 
   constructor(workers: number) {
     this.concurrency = workers;
-    // PITFALLS: piscina's defaults oversubscribe (1.5 × cores) and retire idle threads at once. Runs are CPU-bound,
+    // Piscina's defaults oversubscribe (1.5 × cores) and retire idle threads at once. Runs are CPU-bound,
     // so exactly one thread per requested worker, kept alive between runs.
     this.#pool = new Piscina<RunTask, RunOutcome>({
       filename: workerEntryPath(),

@@ -1,6 +1,6 @@
 /**
- * Where each file of a sweep lives inside its output folder (SPEC §6). One place, so that writers, the resume
- * scan, `status` and `merge` agree.
+ * Where each file of a sweep lives inside its output folder (docs/formats.md#output-folder). One place, so that
+ * writers, the resume scan, `status` and `merge` agree.
  */
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';

@@ -2,7 +2,7 @@
  * Sweep progress for people: a cli-progress bar on a terminal, plain periodic lines elsewhere (CI, nohup, Slurm
  * logs), nothing when asked. The ETA is weighted by run cost (steps × cost per step, from estimateRunCost) and
  * counts the finished part of runs still in flight, because cli-progress's own ETA assumes equal-sized units and
- * looks only at its last few updates (PITFALLS).
+ * looks only at its last few updates.
  */
 import cliProgress from 'cli-progress';
 
@@ -91,8 +91,8 @@ export function createProgress(opts: ProgressOptions): ProgressReporter {
     };
   }
 
-  // A MultiBar with one bar, for its log(): it clears the bar, writes the line above it and redraws (PITFALLS:
-  // writing to the stream directly while a bar is drawn tears it).
+  // A MultiBar with one bar, for its log(): it clears the bar, writes the line above it and redraws (writing
+  // to the stream directly while a bar is drawn tears it).
   const bars = new cliProgress.MultiBar(
     {
       stream,

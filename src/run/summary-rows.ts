@@ -1,7 +1,7 @@
 /**
- * The summary table's rows (SPEC §6), from the two places a run's outcome can be read: the outcome a worker just
- * returned, or the run file an earlier invocation (or another shard) left on disk. Both give the same row, so a
- * summary rebuilt from files after a crash equals the one written live.
+ * The summary table's rows (docs/formats.md#summary-file), from the two places a run's outcome can be read: the outcome
+ * a worker just returned, or the run file an earlier invocation (or another shard) left on disk. Both give the same
+ * row, so a summary rebuilt from files after a crash equals the one written live.
  */
 import { digestRun, isCollapsed, summaryMarkers, type RunDigest } from '../core/summarize.js';
 import { theoryColumns } from '../core/theory.js';

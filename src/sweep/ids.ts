@@ -1,7 +1,8 @@
 /**
- * Run identity (SPEC §5): a run is its fully resolved parameters, the sweep seed and its replicate index, and its id is
- * a hash of the canonical JSON of exactly that. Nothing else goes in (not the sweep name, the file, the key order or
- * the other runs), so the same run has the same id in every sweep, order, worker count and shard.
+ * Run identity (docs/formats.md#run-ids): a run is its fully resolved parameters, the sweep seed and its replicate
+ * index, and its id is a hash of the canonical JSON of exactly that. Nothing else goes in (not the sweep name, the
+ * file, the key order or the other runs), so the same run has the same id in every sweep, order, worker count and
+ * shard.
  */
 import { createHash } from 'node:crypto';
 import type { RunParams } from '../core/types.js';

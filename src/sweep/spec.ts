@@ -4,7 +4,7 @@
  * together as one SweepSpecError. Checks that need a resolved run (batch ≤ n, stability, …) live in checks.ts and are
  * applied by plan.ts while expanding; `loadSweep` in plan.ts runs both, so a spec it returns expands without error.
  *
- * The file (SPEC §4; every key but name and seed optional):
+ * The file (docs/formats.md#sweep-files; every key but name and seed optional):
  *
  *     name: paper-fig2             # [A-Za-z0-9._-]+, names the output folder
  *     seed: 7                      # integer ≥ 0

@@ -86,7 +86,7 @@ const EXPECTED: Record<string, string> = {
   tuple: 'a list',
 };
 
-/** One zod issue as a reason in the house style ("must be ≥ 0 (got -1)"). */
+/** One zod issue as a reason in the form every validation message takes ("must be ≥ 0 (got -1)"). */
 export function reasonOf(issue: z.core.$ZodIssue): string {
   const input = (issue as { input?: unknown }).input;
   switch (issue.code) {

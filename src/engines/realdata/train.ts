@@ -5,12 +5,12 @@
  *
  * Streams (the run's three, as for the linear experiment; src/sweep/seeds.ts):
  *   data  which examples (mnist.ts)
- *   init  W₁ row-major (m·d gaussians × α/√d), then W₂ row-major (10·m gaussians × α/√m): NTK init as in SPEC §1
+ *   init  W₁ row-major (m·d gaussians × α/√d), then W₂ row-major (10·m gaussians × α/√m): NTK init, README.md#the-model
  *   sgd   per step, per training example j = 0..n−1: one 53-bit uniform u, then one class word c (nextIndex(10));
  *         the label is replaced by c when u < τ (c may equal the true class). Both are drawn whatever τ, so runs
  *         that differ only in τ share their draws, and a larger τ replaces a superset of the labels.
  *
- * Outputs: the SPEC §3 row of the network (train_loss, test_loss on the held-out set, w_fro = ‖W₁‖_F, the per-neuron
+ * Outputs: the metric row of the network (train_loss, test_loss on the held-out set, w_fro = ‖W₁‖_F, the per-neuron
  * norms over W₁'s rows, |a| over W₂'s entries, lazy fractions, phase2_frac with ‖W₂[:, i]‖ for |a_i|, balance with
  * ‖W₂[:, i]‖²; NaN where θ* has no meaning: theta_cos, align_*, kernel_dist), and the realdata columns (columns.ts).
  */
@@ -123,7 +123,7 @@ export function drawTargets(rng: Xoshiro128, label: Int32Array, tau: number, out
   }
 }
 
-/** SPEC §3's columns for the network (module comment). O(m·d). */
+/** The metric row (docs/formats.md#metrics) of the network (module comment). O(m·d). */
 function specRow(out: Float64Array, W1: Float32Array, W2: Float32Array, W1_0: Float32Array, m: number, d: number, lr: number, trainLoss: number, testLoss: number): void {
   out.fill(NaN);
   out[METRIC_INDEX.train_loss] = trainLoss;

@@ -8,7 +8,7 @@
  *   cpu         tfjs's plain-JS backend, always there
  *
  * that loads. Every run's output records the backend (`tfjs/<backend>`); `skipped` says why the ones before it failed.
- * All backends compute in float32 (PITFALLS).
+ * All backends compute in float32 (tfjs has no float64), so tfjs runs match native ones to float32 precision only.
  */
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
