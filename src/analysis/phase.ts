@@ -36,7 +36,7 @@ export function phaseChoices(rows: readonly SummaryRow[]): PhaseChoices {
 }
 
 /** The diagram's SVG, and the varying parameters it pools into cells (neither axis nor facet). */
-export async function phaseSvg(rows: readonly SummaryRow[], o: PhaseOptions, dir?: string): Promise<{ svg: string; pooled: string[] }> {
+async function phaseSvg(rows: readonly SummaryRow[], o: PhaseOptions, dir?: string): Promise<{ svg: string; pooled: string[] }> {
   // A parameter fixed by the ones in use (lr under an lr_rule) varies with the cells and is not pooled.
   const used = new Set<string>([o.x, o.y, ...(o.facet ? [o.facet] : [])]);
   const pooled = varyingParams(rows).filter((k) => !used.has(k) && !determinedBy(rows, k, [...used] as ParamKey[]));
@@ -49,7 +49,7 @@ export async function phaseSvg(rows: readonly SummaryRow[], o: PhaseOptions, dir
   return { svg, pooled };
 }
 
-export const defaultPhasePath = (dir: string, o: Pick<PhaseOptions, 'x' | 'y' | 'z'>): string =>
+const defaultPhasePath = (dir: string, o: Pick<PhaseOptions, 'x' | 'y' | 'z'>): string =>
   join(dir, `phase-${o.z}-${o.x}-${o.y}.svg`);
 
 export async function writePhaseDiagram(

@@ -27,7 +27,7 @@ import { hasPredictions } from './theory.js';
 import { phase1EdgeOverlay } from './theory-edge.js';
 import { theorySection } from './theory-section.js';
 
-export interface ReportContext {
+interface ReportContext {
   data: SweepData;
   /** one-line notes printed by the CLI */
   notes: string[];

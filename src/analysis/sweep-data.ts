@@ -16,7 +16,7 @@ import { rowsFromDisk } from '../run/summary-rows.js';
 import type { Plan } from '../sweep/plan.js';
 
 /** The analysis columns this layer adds to the summary (src/core/summarize.ts and theory.ts define them). */
-export const ANALYSIS_COLUMNS = ['norm_decay_rate', 'collapsed', ...THEORY_NAMES] as const;
+const ANALYSIS_COLUMNS = ['norm_decay_rate', 'collapsed', ...THEORY_NAMES] as const;
 
 export interface SweepData {
   dir: string;

@@ -45,7 +45,7 @@ export function makeData(
 }
 
 /** θ* from its own stream: a uniform direction in R^d (or on k random coordinates), scaled to teacher_norm. */
-export function makeTeacher(p: Pick<TrainParams, 'd' | 'teacher_norm' | 'teacher_sparsity'>, seed: StreamSeed): Float64Array {
+function makeTeacher(p: Pick<TrainParams, 'd' | 'teacher_norm' | 'teacher_sparsity'>, seed: StreamSeed): Float64Array {
   const { d } = p;
   const rng = new Xoshiro128(seed);
   const thetaStar = new Float64Array(d);

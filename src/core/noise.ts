@@ -14,9 +14,9 @@ import { invNormalCdf } from './normal.js';
 import { Xoshiro128 } from './rng.js';
 import type { NoiseKind, StreamSeed, TrainParams } from './types.js';
 
-export const NOISE_NONE = 0;
-export const NOISE_RADEMACHER = 1;
-export const NOISE_GAUSSIAN = 2;
+const NOISE_NONE = 0;
+const NOISE_RADEMACHER = 1;
+const NOISE_GAUSSIAN = 2;
 
 export function noiseCode(kind: NoiseKind): number {
   return kind === 'rademacher' ? NOISE_RADEMACHER : kind === 'gaussian' ? NOISE_GAUSSIAN : NOISE_NONE;

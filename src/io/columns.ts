@@ -36,7 +36,7 @@ export function repeatedInt64(value: bigint, length: number): Data<Int64> {
 }
 
 /** A Float64 column holding `value` on every one of `length` rows. */
-export function repeatedFloat64(value: number, length: number): Data<Float64> {
+function repeatedFloat64(value: number, length: number): Data<Float64> {
   return makeData({ type: new Float64(), length, data: new Float64Array(length).fill(value) });
 }
 

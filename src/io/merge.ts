@@ -32,7 +32,7 @@ export interface MergeResult {
   path: string;
 }
 
-export const MERGED_FILE = 'metrics.arrow';
+const MERGED_FILE = 'metrics.arrow';
 
 /** Writes `outDir/metrics.arrow` from `outDir/runs/<run_id>.arrow`. Rejects with ArrowFileError if it cannot write. */
 export async function mergeRuns(

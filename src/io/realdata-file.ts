@@ -17,7 +17,7 @@ import { canonicalJson } from './schemas.js';
 
 export type { RealDataColumns };
 
-export const REALDATA_SCHEMA = new Schema([
+const REALDATA_SCHEMA = new Schema([
   new Field('run_id', new Utf8(), false),
   new Field('step', new Int64(), false),
   ...REALDATA_METRICS.map((name) => new Field(name, new Float64(), false)),

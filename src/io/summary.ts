@@ -64,7 +64,7 @@ export async function writeSummary(
 }
 
 /** The summary as a Table (exported for tests and for callers that write it elsewhere). */
-export function summaryTable(rows: readonly SummaryRow[], provenance: Record<string, string>): Table {
+function summaryTable(rows: readonly SummaryRow[], provenance: Record<string, string>): Table {
   const sorted = [...rows].sort((a, b) => (a.run_id < b.run_id ? -1 : a.run_id > b.run_id ? 1 : 0));
   const extraNames = new Set<string>();
   for (const row of sorted) {

@@ -45,7 +45,7 @@ function encode(value: unknown, where: string): string {
   }
 }
 
-export function sha256Hex(text: string): string {
+function sha256Hex(text: string): string {
   return createHash('sha256').update(text, 'utf8').digest('hex');
 }
 

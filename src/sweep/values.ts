@@ -12,7 +12,7 @@ export type ParamKey = keyof RunParams;
 export type ParamValue = RunParams[ParamKey];
 
 /** No single list may hold more values than this (nor a whole sweep more runs, see plan.ts): a typo in `num` should not eat the RAM. */
-export const MAX_VALUES = 1_000_000;
+const MAX_VALUES = 1_000_000;
 
 /** Computed floats (linspace, logspace, lr_rule) are rounded to 12 significant digits so ids agree across platforms. */
 export function round12(x: number): number {
@@ -59,7 +59,7 @@ export function checkParam(
 // ---- paths and messages -------------------------------------------------------------------------------------------
 
 /** `grid` + ['sigma', 2] → `grid.sigma[2]`. */
-export function joinPath(base: string, segments: readonly PropertyKey[]): string {
+function joinPath(base: string, segments: readonly PropertyKey[]): string {
   let out = base;
   for (const s of segments) out += typeof s === 'number' ? `[${s}]` : out ? `.${String(s)}` : String(s);
   return out;
@@ -87,7 +87,7 @@ const EXPECTED: Record<string, string> = {
 };
 
 /** One zod issue as a reason in the form every validation message takes ("must be ≥ 0 (got -1)"). */
-export function reasonOf(issue: z.core.$ZodIssue): string {
+function reasonOf(issue: z.core.$ZodIssue): string {
   const input = (issue as { input?: unknown }).input;
   switch (issue.code) {
     case 'invalid_type':
@@ -121,7 +121,7 @@ export function zodProblems(issues: readonly z.core.$ZodIssue[], base: string): 
 }
 
 /** The closest candidate within a small edit distance (transpositions count 1), for "did you mean 'width'?". */
-export function didYouMean(word: string, candidates: readonly string[]): string | undefined {
+function didYouMean(word: string, candidates: readonly string[]): string | undefined {
   const limit = word.length <= 3 ? 1 : 2;
   let best: string | undefined;
   let bestDist = limit + 1;
@@ -169,7 +169,7 @@ const RANGE_SCHEMAS = {
 } as const;
 type RangeKind = keyof typeof RANGE_SCHEMAS;
 
-export const LIST_SYNTAX =
+const LIST_SYNTAX =
   'a list of values, or a range: { linspace: [start, stop, num] }, { logspace: [start, stop, num] } or { range: [start, stop, step] }';
 
 /**
