@@ -33,7 +33,7 @@ export function workerCount(flag: string | number | undefined, note: (line: stri
 export function joinDashValues(argv: readonly string[]): string[] {
   const out: string[] = [];
   for (let i = 0; i < argv.length; i++) {
-    const a = argv[i]!;
+    const a = argv[i];
     const next = argv[i + 1];
     if (/^--[a-z][a-z-]*$/.test(a) && next !== undefined && /^-[0-9.]/.test(next)) {
       out.push(`${a}=${next}`);

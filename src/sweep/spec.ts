@@ -257,8 +257,8 @@ function refineProblems(r: RefineRequest, grid: ParamLists, zip: ParamLists[], l
     problems.push({ path: 'refine.level', reason: `is required for ${r.metric} (the value whose crossing is the boundary)` });
   }
   const varying = new Set<string>([
-    ...Object.entries(grid).filter(([, v]) => v!.length > 1).map(([k]) => k),
-    ...zip.flatMap((g) => Object.entries(g).filter(([, v]) => v!.length > 1).map(([k]) => k)),
+    ...Object.entries(grid).filter(([, v]) => v.length > 1).map(([k]) => k),
+    ...zip.flatMap((g) => Object.entries(g).filter(([, v]) => v.length > 1).map(([k]) => k)),
     ...(lrRule ? ['lr'] : []),
   ]);
   (r.axes ?? []).forEach((key, i) => {

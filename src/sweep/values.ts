@@ -202,7 +202,7 @@ export function materialiseList(
   const args = (raw as Record<string, unknown>)[rangeKind];
   const r = RANGE_SCHEMAS[rangeKind].safeParse(args, { reportInput: true });
   if (!r.success) return { ok: false, problems: zodProblems(r.error.issues, joinPath(path, [rangeKind])) };
-  const [start, stop, third] = r.data as [number, number, number];
+  const [start, stop, third] = r.data;
   if (rangeKind === 'range') {
     if (stop < start) return fail(`stop must be ≥ start (got start ${start}, stop ${stop})`, joinPath(path, [rangeKind]));
     const n = Math.floor((stop - start) / third) + 1;

@@ -35,5 +35,5 @@ export function row(spec: RowSpec): SummaryRow {
     align_step: null,
     ...spec.markers,
     extra: { collapsed: 0, norm_decay_rate: null, ...spec.extra },
-  } as SummaryRow;
+  };
 }

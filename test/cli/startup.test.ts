@@ -21,7 +21,7 @@ function packagesLoaded(args: string[]): { code: number | null; packages: Set<st
     const packages = new Set<string>();
     for (const u of urls) {
       const m = /node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(u);
-      if (m) packages.add(m[1]!.startsWith('@tensorflow') ? '@tensorflow' : m[1]!);
+      if (m) packages.add(m[1].startsWith('@tensorflow') ? '@tensorflow' : m[1]);
     }
     return { code: r.status, packages, stderr: r.stderr };
   } finally {

@@ -72,7 +72,7 @@ describe.skipIf(skip !== null)(titled('queue mode on a real Redis', skip), () =>
     };
     // Kill A in the middle of a run, after at least one run is finished somewhere.
     await waitFor(() => runFiles(out).length >= 1 && inProgress(journalOf(a.pid!)).length === 1, 'worker A mid-run', [a, b]);
-    const killed = inProgress(journalOf(a.pid!))[0]!;
+    const killed = inProgress(journalOf(a.pid!))[0];
     a.kill('SIGKILL');
     await exited(a);
     expect(existsSync(join(out, 'runs', `${killed}.arrow`))).toBe(false);

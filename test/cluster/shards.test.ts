@@ -32,8 +32,8 @@ describe('three shards writing into one folder at the same time (three nodes of 
       startCli(['run', sweep, '--out', out, '--workers', '1'], slurm),
     ];
     const codes = await Promise.all(shards.map(exited));
-    shards.forEach((s, i) => expect(codes[i]!.code, s.output()).toBe(0));
-    expect(shards[2]!.output()).toContain('taking shard 3/3 from the Slurm array (SLURM_ARRAY_TASK_ID=7, SLURM_ARRAY_TASK_MIN=5');
+    shards.forEach((s, i) => expect(codes[i].code, s.output()).toBe(0));
+    expect(shards[2].output()).toContain('taking shard 3/3 from the Slurm array (SLURM_ARRAY_TASK_ID=7, SLURM_ARRAY_TASK_MIN=5');
     // Each shard kept its own journal and summary; nobody wrote the shared ones.
     for (const k of [1, 2, 3]) {
       expect(existsSync(join(out, `journal.shard-${k}-of-3.jsonl`))).toBe(true);

@@ -62,7 +62,7 @@ describe.skipIf(skip !== null)(titled('scripts/slurm/sweep.sbatch on a real sing
       expect(r.status, `${r.stdout}${r.stderr}`).toBe(0);
       const m = /submitted array job (\d+) and merge job (\d+)/.exec(r.stdout);
       expect(m, r.stdout).not.toBeNull();
-      return { array: m![1]!, merge: m![2]! };
+      return { array: m![1], merge: m![2] };
     };
     const log = (name: string) => readFileSync(join(dir, name), 'utf8');
 

@@ -62,8 +62,8 @@ describe('a sweep killed with SIGKILL mid-way', () => {
       return perRun;
     };
     const finishedBefore = new Set([...before.keys()].map((f) => f.replace('.arrow', '')));
-    const first = doneCounts(starts[0]!, starts[1]!);
-    const second = doneCounts(starts[1]!, events.length);
+    const first = doneCounts(starts[0], starts[1]);
+    const second = doneCounts(starts[1], events.length);
     for (const [id, n] of first) {
       expect(n, id).toBe(1);
       expect(finishedBefore.has(id), id).toBe(true);

@@ -61,7 +61,7 @@ describe('run ids', () => {
     ],
   ];
   const goldenIds = ['833b290ff7e13693', 'd04b31ad38abaa07'];
-  test.each(golden.map((g, i) => [...g, goldenIds[i]!] as const))('golden id: %s', (_name, yaml, replicate, canonical, id) => {
+  test.each(golden.map((g, i) => [...g, goldenIds[i]] as const))('golden id: %s', (_name, yaml, replicate, canonical, id) => {
     expect(createHash('sha256').update(canonical).digest('hex').slice(0, 16)).toBe(id);
     const run = planSweep(sweepFile(yaml)).runs.find((r) => r.replicate === replicate)!;
     expect(run.run_id).toBe(id);
