@@ -38,7 +38,7 @@ interface ReportContext {
 type Section = (ctx: ReportContext) => Promise<string | null>;
 
 const SECTIONS: readonly Section[] = [
-  async (ctx) => overview(ctx.data),
+  (ctx) => Promise.resolve(overview(ctx.data)),
   phaseSection,
   (ctx) => theorySection(ctx.data.rows, ctx.axes, ctx.notes),
   (ctx) => runsSection(ctx.data, ctx.notes),

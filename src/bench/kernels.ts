@@ -146,7 +146,7 @@ function runNumpy(quick: boolean, log: (line: string) => void): Promise<{ numpy:
         return;
       }
       try {
-        resolve(JSON.parse(out));
+        resolve(JSON.parse(out) as { numpy: string; results: NumpyResult[] });
       } catch {
         log(`[bench] numpy reference printed no JSON: ${out.slice(0, 200)}`);
         resolve(null);

@@ -96,5 +96,5 @@ export function describeFailure(err: unknown): { code: ExitCode; message: string
   }
   if (isUserFacing(err)) return { code: EXIT.badInput, message: (err as Error).message };
   if (system) return { code: EXIT.badInput, message: `[lnsweep] ${system.message}` };
-  return { code: EXIT.failed, message: `[lnsweep] internal error (a bug; please report it): ${(err as Error)?.stack ?? err}` };
+  return { code: EXIT.failed, message: `[lnsweep] internal error (a bug; please report it): ${(err as Error)?.stack ?? String(err)}` };
 }

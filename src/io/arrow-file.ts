@@ -59,7 +59,7 @@ export async function writeArrowFileStreamAtomic(
       // A failed write (a full disk) is kept here and thrown by the loop, not left as an unhandled rejection.
       let writeError: { cause: unknown } | null = null;
       const pump = (async () => {
-        for await (const chunk of writer) writeAllSync(fd, chunk);
+        for await (const chunk of writer) writeAllSync(fd, chunk as Uint8Array);
       })().catch((cause: unknown) => {
         writeError = { cause };
       });

@@ -65,7 +65,12 @@ export function repeatedValue(type: DataType, value: bigint | number | string, l
   if (type instanceof Int64) return repeatedInt64(BigInt(value), length);
   if (type instanceof Float64) return repeatedFloat64(Number(value), length);
   if (type instanceof Utf8) return repeatedUtf8(String(value), length);
-  throw new Error(`bug: no repeated column for type ${type}`);
+  throw new Error(`bug: no repeated column for type ${typeName(type)}`);
+}
+
+/** An Arrow type as arrow-js prints it (Float64, Int64, Utf8): each concrete type has a toString() its base does not declare. */
+function typeName(type: DataType): string {
+  return (type as { toString(): string }).toString();
 }
 
 /** One record batch of `schema` from its columns, in schema order, after checking types and lengths. */
@@ -77,7 +82,7 @@ export function batchOf(schema: Schema, columns: readonly Data[]): RecordBatch {
   schema.fields.forEach((field, i) => {
     const column = columns[i];
     if (!util.compareTypes(field.type, column.type)) {
-      throw new Error(`bug: column '${field.name}' is ${column.type}, the schema says ${field.type}`);
+      throw new Error(`bug: column '${field.name}' is ${typeName(column.type)}, the schema says ${typeName(field.type as DataType)}`);
     }
     if (column.length !== length) {
       throw new Error(`bug: column '${field.name}' has ${column.length} rows, the first column ${length}`);

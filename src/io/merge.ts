@@ -7,7 +7,7 @@
  */
 import { join } from 'node:path';
 import type { RecordBatch } from 'apache-arrow';
-import { Schema } from 'apache-arrow';
+import { Schema, type DataType } from 'apache-arrow';
 import { PARAM_KEYS } from '../core/params.js';
 import { METRIC_NAMES, type RunParams } from '../core/types.js';
 import { writeArrowFileStreamAtomic } from './arrow-file.js';
@@ -85,7 +85,7 @@ function runBatch(
   const { metrics } = contents;
   const rows = metrics.rows;
   const paramColumns = PARAM_KEYS.map((key, i) =>
-    repeatedValue(schema.fields[1 + i].type, paramToColumnValue(key, run.params[key]), rows),
+    repeatedValue(schema.fields[1 + i].type as DataType, paramToColumnValue(key, run.params[key]), rows),
   );
   return batchOf(schema, [
     repeatedUtf8(run.runId, rows),

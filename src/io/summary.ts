@@ -49,6 +49,7 @@ export interface SummaryRow {
 }
 
 /** Writes the summary atomically: one record batch, rows sorted by run_id. Rejects with ArrowFileError. */
+// eslint-disable-next-line @typescript-eslint/require-await -- the write is synchronous; async so that every failure rejects
 export async function writeSummary(
   path: string,
   rows: readonly SummaryRow[],
@@ -127,7 +128,7 @@ export function readSummary(path: string): SummaryRow[] {
   const finals = METRIC_NAMES.map((name) => [name, column(`final_${name}`)] as const);
   const events = EVENT_STEP_COLUMNS.map((name) => [name, column(name)] as const);
   const extras = table.schema.fields
-    .filter((f) => !SUMMARY_FIXED_NAMES.has(f.name) && isFloat64(f.type))
+    .filter((f) => !SUMMARY_FIXED_NAMES.has(f.name) && isFloat64(f.type as DataType))
     .map((f) => [f.name, column(f.name)] as const);
 
   return runIds.map((run_id, i) => {

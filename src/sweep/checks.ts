@@ -53,7 +53,7 @@ function advice(p: RunParams, lrOrigin: string): string {
 
 export function checkRun(p: RunParams, origins: Origins, allowUnstable: boolean): SweepProblem[] {
   const at = (key: ParamKey) => origins[key] ?? 'default';
-  const from = (key: ParamKey) => `${key} is ${p[key]}, from ${at(key)}`;
+  const from = (key: ParamKey) => `${key} is ${String(p[key])}, from ${at(key)}`;
   const problems: SweepProblem[] = [];
 
   if (p.teacher_sparsity > p.d) {
@@ -142,7 +142,7 @@ function checkExperiment(p: RunParams, at: (key: ParamKey) => string, from: (key
   } else {
     for (const key of ['tau', 'activation', 'n_test'] as const) {
       if (p[key] !== PARAM_SPECS[key].default) {
-        problems.push({ path: at(key), reason: `${key} is used only by experiment 'realdata'; ${from('experiment')} (leave ${key} at ${PARAM_SPECS[key].default})` });
+        problems.push({ path: at(key), reason: `${key} is used only by experiment 'realdata'; ${from('experiment')} (leave ${key} at ${String(PARAM_SPECS[key].default)})` });
       }
     }
     if (p.engine === 'tfjs' && p.optimizer === 'oscillate') {

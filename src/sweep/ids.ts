@@ -32,7 +32,7 @@ function encode(value: unknown, where: string): string {
       return JSON.stringify(value);
     case 'object': {
       if (Array.isArray(value)) return `[${value.map((v, i) => encode(v, `${where}[${i}]`)).join(',')}]`;
-      const proto = Object.getPrototypeOf(value);
+      const proto = Object.getPrototypeOf(value) as { constructor?: { name?: string } } | null;
       if (proto !== Object.prototype && proto !== null) {
         throw new TypeError(`canonicalJson: ${where} is a ${proto?.constructor?.name ?? 'non-plain object'}, not a plain object`);
       }

@@ -72,7 +72,8 @@ export function describe(value: unknown): string {
   if (Array.isArray(value)) return 'a list';
   if (typeof value === 'object') return 'a mapping';
   if (typeof value === 'string') return `the string ${JSON.stringify(value)}`;
-  return String(value);
+  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+  return typeof value; // nothing a YAML file gives
 }
 
 const EXPECTED: Record<string, string> = {
@@ -136,7 +137,7 @@ function didYouMean(word: string, candidates: readonly string[]): string | undef
 function editDistance(a: string, b: string): number {
   const rows = a.length + 1;
   const cols = b.length + 1;
-  const dp: number[] = new Array(rows * cols).fill(0);
+  const dp = new Array<number>(rows * cols).fill(0);
   for (let i = 0; i < rows; i++) dp[i * cols] = i;
   for (let j = 0; j < cols; j++) dp[j] = j;
   for (let i = 1; i < rows; i++) {
