@@ -64,6 +64,6 @@ describe('the built bin', () => {
     const r = spawnSync(CLI, ['--version'], { encoding: 'utf8' });
     expect(r.error).toBeUndefined();
     expect(r.status, r.stderr).toBe(0);
-    expect(r.stdout.trim()).toBe(JSON.parse(readFileSync(join(REPO, 'package.json'), 'utf8')).version);
+    expect(r.stdout.trim()).toBe((JSON.parse(readFileSync(join(REPO, 'package.json'), 'utf8')) as { version: string }).version);
   });
 });

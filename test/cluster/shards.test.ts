@@ -46,20 +46,20 @@ describe('three shards writing into one folder at the same time (three nodes of 
     expect(runFiles(out)).toEqual(files);
     expect(readdirSync(join(out, 'runs')).filter((f) => f.includes('.tmp-'))).toEqual([]);
     for (const f of files) {
-      const a = await readRunFile(join(ref, 'runs', f));
-      const b = await readRunFile(join(out, 'runs', f));
+      const a = readRunFile(join(ref, 'runs', f));
+      const b = readRunFile(join(out, 'runs', f));
       expect(Array.from(b.metrics.step)).toEqual(Array.from(a.metrics.step));
       for (const m of METRIC_NAMES) {
         expect(sameBits(b.metrics.values[m], a.metrics.values[m]), `${f} ${m}`).toBe(true);
       }
     }
     // The shards' own summaries partition the plan.
-    const parts = await Promise.all([1, 2, 3].map((k) => readSummary(join(out, `summary.shard-${k}-of-3.arrow`))));
+    const parts = [1, 2, 3].map((k) => readSummary(join(out, `summary.shard-${k}-of-3.arrow`)));
     expect(parts.flat().map((r) => r.run_id).sort()).toEqual(files.map((f) => f.replace('.arrow', '')));
 
     const merged = runCli(['merge', out]);
     expect(merged.code, merged.stderr).toBe(0);
-    const summary = await readSummary(join(out, 'summary.arrow'));
+    const summary = readSummary(join(out, 'summary.arrow'));
     expect(summary.map((r) => r.run_id).sort()).toEqual(files.map((f) => f.replace('.arrow', '')));
     expect(summary.every((r) => r.status === 'done')).toBe(true);
     const status = runCli(['status', out]);

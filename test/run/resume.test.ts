@@ -45,7 +45,7 @@ describe('a sweep killed with SIGKILL mid-way', () => {
     expect(runFiles(out)).toHaveLength(12);
     expect(readdirSync(join(out, 'runs')).filter((f) => f.includes('.tmp-'))).toEqual([]);
 
-    const summary = await readSummary(join(out, 'summary.arrow'));
+    const summary = readSummary(join(out, 'summary.arrow'));
     expect(summary).toHaveLength(12);
     expect(new Set(summary.map((r) => r.run_id)).size).toBe(12);
     expect(summary.every((r) => r.status === 'done')).toBe(true);

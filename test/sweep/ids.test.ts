@@ -65,7 +65,7 @@ describe('run ids', () => {
     expect(createHash('sha256').update(canonical).digest('hex').slice(0, 16)).toBe(id);
     const run = planSweep(sweepFile(yaml)).runs.find((r) => r.replicate === replicate)!;
     expect(run.run_id).toBe(id);
-    expect(canonicalJson({ params: run.params, seed: JSON.parse(canonical).seed, replicate })).toBe(canonical);
+    expect(canonicalJson({ params: run.params, seed: (JSON.parse(canonical) as { seed: number }).seed, replicate })).toBe(canonical);
   });
 
   test('do not depend on the order of keys in the file', () => {

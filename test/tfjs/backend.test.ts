@@ -4,9 +4,7 @@ import { BACKEND_ORDER, loadTfjs, selectBackend, type BackendCandidate } from '.
 
 const failing = (name: BackendCandidate['name'], why: string): BackendCandidate => ({
   name,
-  load: async () => {
-    throw new Error(why);
-  },
+  load: () => Promise.reject(new Error(why)),
 });
 
 describe('tfjs backend selection', () => {
