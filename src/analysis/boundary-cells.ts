@@ -16,9 +16,8 @@
  *     |  .  |. | .|
  *     x-----x-----x
  */
-import { existsSync, readdirSync } from 'node:fs';
-import { join } from 'node:path';
-import { readBoundaryFile, type BoundaryFile, type SummaryRow } from '../io/index.js';
+import { basename } from 'node:path';
+import { boundaryPaths, readBoundaryFile, type BoundaryFile, type SummaryRow } from '../io/index.js';
 import { PARAM_SPECS } from '../core/params.js';
 import { leafCells, pointKey, type RefineAxis } from '../sweep/refine-cells.js';
 import { axisKind, type Cell } from './cells.js';
@@ -151,11 +150,7 @@ export function refinementExtras(
 
 /** The boundary files of a folder (`boundary-*.arrow`), in name order. */
 export function readBoundaries(dir: string): { name: string; file: BoundaryFile }[] {
-  if (!existsSync(dir)) return [];
-  return readdirSync(dir)
-    .filter((f) => /^boundary-[^/]+\.arrow$/.test(f))
-    .sort()
-    .map((name) => ({ name, file: readBoundaryFile(join(dir, name)) }));
+  return boundaryPaths(dir).map((path) => ({ name: basename(path), file: readBoundaryFile(path) }));
 }
 
 /** Measured boundaries are solid; theory's curves are dashed (theory-edge.ts). */

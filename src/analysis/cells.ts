@@ -11,6 +11,7 @@
  * last step (+∞), so the median is right whenever at least half the runs reached it; the mean needs every run to.
  * Pure; O(rows · log rows).
  */
+import { quantile as d3Quantile, quantileIndex } from 'd3-array';
 import type { SummaryRow } from '../io/index.js';
 import { isMarkerColumn, zValue, type ParamKey } from './sweep-data.js';
 
@@ -96,14 +97,14 @@ function cellOf(g: SummaryRow[], q: CellQuery): Cell {
   return { ...cell, value, spread };
 }
 
-/** Linear-interpolation quantile (numpy's default), ±∞ allowed. */
+/**
+ * d3-array's linear-interpolation quantile (numpy's default), with +∞ allowed for markers never reached. d3
+ * interpolates v₀ + (v₁ − v₀)·f between the values at ranks ⌊(n−1)p⌋ and the next, which is NaN when v₁ = +∞ and
+ * f = 0 (or v₀ = v₁ = ±∞); the quantile is then v₀ itself, which d3's quantileIndex finds. NaN when `values` is empty.
+ */
 export function quantile(values: readonly number[], p: number): number {
-  const s = [...values].sort((a, b) => a - b);
-  const pos = (s.length - 1) * p;
-  const lo = Math.floor(pos);
-  const hi = Math.ceil(pos);
-  if (lo === hi || s[lo] === s[hi]) return s[lo];
-  return s[lo] + (s[hi] - s[lo]) * (pos - lo);
+  const q = d3Quantile(values, p) ?? NaN;
+  return Number.isNaN(q) && values.length > 0 ? values[quantileIndex(values, p)] : q;
 }
 
 const iqr = (v: readonly number[]): number => quantile(v, 0.75) - quantile(v, 0.25);

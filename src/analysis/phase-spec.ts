@@ -10,6 +10,7 @@
  * One legend per figure: values take the `fill` scale, cell kinds the `color` scale, curves `stroke`/`strokeDash`, so
  * no layer needs its own (independent) scale and the facets share every legend.
  */
+import { quantileSorted } from 'd3-array';
 import type { TopLevelSpec } from 'vega-lite';
 import type { CellLayout } from './boundary-cells.js';
 import type { Agg, Cell, CellKind } from './cells.js';
@@ -268,7 +269,8 @@ export function colourScale(values: readonly number[], z: string): Record<string
   }
   const abs = values.map(Math.abs).filter((v) => v > 0).sort((a, b) => a - b);
   if (abs.length > 1 && abs[abs.length - 1] / abs[0] >= 1e3 && !isMarkerColumn(z)) {
-    return { ...scheme, type: 'symlog', constant: abs[Math.floor(abs.length * 0.1)] };
+    // linear below the smallest tenth of the magnitudes, logarithmic above
+    return { ...scheme, type: 'symlog', constant: quantileSorted(abs, 0.1) };
   }
   return scheme;
 }

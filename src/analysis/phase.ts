@@ -11,7 +11,7 @@ import { phaseAndSpreadSpec } from './phase-spec.js';
 import { renderSvg } from './render.js';
 import { hasPredictions } from './theory.js';
 import { phase1EdgeOverlay } from './theory-edge.js';
-import { determinedBy, isNumericParam, loadSweep, varyingParams, zColumns, type ParamKey } from './sweep-data.js';
+import { determinedBy, isNumericParam, loadSweepData, varyingParams, zColumns, type ParamKey } from './sweep-data.js';
 
 export interface PhaseOptions {
   x: ParamKey;
@@ -57,7 +57,7 @@ export async function writePhaseDiagram(
   o: PhaseOptions,
   out?: string,
 ): Promise<{ path: string; pooled: string[] }> {
-  const data = await loadSweep(dir);
+  const data = loadSweepData(dir);
   const { svg, pooled } = await phaseSvg(data.rows, o, dir);
   const path = out ?? defaultPhasePath(dir, o);
   writeFileAtomic(path, svg);

@@ -5,9 +5,8 @@
  * Reads `runs/<id>.realdata.arrow` (src/io/realdata-file.ts).
  */
 import type { TopLevelSpec } from 'vega-lite';
-import type { SummaryRow } from '../io/index.js';
+import { realDataFilePath, type SummaryRow } from '../io/index.js';
 import { readRealDataFile } from '../io/realdata-file.js';
-import { realDataFilePath } from '../run/layout.js';
 import { esc, fmt, renderSvg } from './render.js';
 import { chooseRuns } from './run-figures.js';
 

@@ -13,6 +13,7 @@
  * A section is a function of the report's context that returns its HTML, or null to be left out.
  */
 import { join } from 'node:path';
+import { median } from 'd3-array';
 import { writeFileAtomic } from '../io/index.js';
 import { boundariesSection } from './boundary-report.js';
 import { refinementExtras } from './boundary-cells.js';
@@ -22,7 +23,7 @@ import { columnLabel } from './labels.js';
 import { phaseSpec, spreadSpec, type Overlay } from './phase-spec.js';
 import { esc, fmt, renderSvg } from './render.js';
 import { chooseRuns, fig2Spec, onOffSpec, scatterSpec, snapshotRows, trajectoryRows } from './run-figures.js';
-import { chooseAxes, determinedBy, loadSweep, varyingParams, zColumns as zColumnsOf, type ParamKey, type SweepData } from './sweep-data.js';
+import { chooseAxes, determinedBy, loadSweepData, varyingParams, zColumns as zColumnsOf, type ParamKey, type SweepData } from './sweep-data.js';
 import { hasPredictions } from './theory.js';
 import { phase1EdgeOverlay } from './theory-edge.js';
 import { theorySection } from './theory-section.js';
@@ -58,7 +59,7 @@ const KEY_COLUMNS = [
 ];
 
 export async function writeReport(dir: string, out?: string): Promise<{ path: string; notes: string[] }> {
-  const data = await loadSweep(dir);
+  const data = loadSweepData(dir);
   const notes: string[] = [];
   if (data.rebuilt) notes.push('summary.arrow lacks the analysis columns; rebuilt them from the run files (`lnsweep merge` saves them)');
   const ctx: ReportContext = { data, notes, axes: chooseAxes(data.rows.filter((r) => r.status !== 'failed')) };
@@ -96,7 +97,7 @@ ${table([
 ${table([
   ['compute time (sum of runs)', `${fmt(wall)} s (${fmt(wall / 3600)} h)`],
   ['steps taken', steps.toLocaleString('en-US')],
-  ['median speed', `${fmt(median(rows.filter((r) => r.steps_per_s > 0).map((r) => r.steps_per_s)))} steps/s per run`],
+  ['median speed', `${fmt(median(rows.filter((r) => r.steps_per_s > 0), (r) => r.steps_per_s))} steps/s per run`],
   ['varying parameters', varying.join(', ') || '–'],
   ['sweep file', String((d.plan as { source?: string }).source ?? '–')],
   ['sweep seed', String(d.plan.seed)],
@@ -186,12 +187,6 @@ async function runsSection(d: SweepData, notes: string[]): Promise<string> {
   const list = runs.map((r) => `<li><code>${r.row.run_id}</code> ${esc(r.label)} (${r.row.status})</li>`).join('');
   return `<section><h2>Runs</h2><p class="note">Chosen runs (replicate 0 of each setting, or the first parameter's values with the others at their middle value):</p><ul class="runs">${list}</ul>
 ${parts.join('\n')}</section>`;
-}
-
-function median(v: number[]): number | null {
-  if (v.length === 0) return null;
-  const s = [...v].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
 }
 
 function page(title: string, body: string): string {

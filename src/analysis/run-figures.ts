@@ -5,8 +5,7 @@
  * windows). Specs only; the report renders them.
  */
 import type { TopLevelSpec } from 'vega-lite';
-import { readArrowFile, readRunFile, type SummaryRow } from '../io/index.js';
-import { neuronsFilePath, runFilePath } from '../run/layout.js';
+import { neuronsFilePath, readArrowFile, readRunFile, runFilePath, type SummaryRow } from '../io/index.js';
 import { paramShort } from './labels.js';
 import { fmt } from './render.js';
 import { determinedBy, varyingParams, type ParamKey } from './sweep-data.js';

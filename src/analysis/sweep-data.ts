@@ -9,10 +9,7 @@ import { existsSync } from 'node:fs';
 import { PARAM_KEYS, PARAM_SPECS } from '../core/params.js';
 import { THEORY_NAMES } from '../core/theory.js';
 import { METRIC_NAMES, type RunParams } from '../core/types.js';
-import { EVENT_STEP_COLUMNS, readArrowFile, readSummary, type SummaryRow } from '../io/index.js';
-import { summaryPath } from '../run/layout.js';
-import { readPlan, scanOutDir } from '../run/out-dir.js';
-import { rowsFromDisk } from '../run/summary-rows.js';
+import { EVENT_STEP_COLUMNS, readArrowFile, readOutDir, readPlan, readSummary, summaryPath, type SummaryRow } from '../io/index.js';
 import type { Plan } from '../sweep/plan.js';
 
 /** The analysis columns this layer adds to the summary (src/core/summarize.ts and theory.ts define them). */
@@ -28,7 +25,7 @@ export interface SweepData {
   rebuilt: boolean;
 }
 
-export async function loadSweep(dir: string): Promise<SweepData> {
+export function loadSweepData(dir: string): SweepData {
   const plan = readPlan(dir);
   const path = summaryPath(dir);
   if (existsSync(path)) {
@@ -42,8 +39,7 @@ export async function loadSweep(dir: string): Promise<SweepData> {
       return { dir, plan, rows: readSummary(path), provenance, rebuilt: false };
     }
   }
-  const scan = await scanOutDir(dir, new Set(plan.runs.map((r) => r.run_id)), { repair: false });
-  const rows = await rowsFromDisk(dir, plan, scan.finished);
+  const { rows } = readOutDir(dir, plan, { repair: false });
   return { dir, plan, rows, provenance: { ...(plan as { provenance?: Record<string, string> }).provenance }, rebuilt: true };
 }
 

@@ -14,6 +14,7 @@ import { writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { median } from 'd3-array';
 import { createCore, type Core } from '../core/engine.js';
 import { defaultParams } from '../core/params.js';
 import { METRIC_NAMES, type Kernel, type Optimizer, type RunSeeds, type TrainParams } from '../core/types.js';
@@ -44,12 +45,6 @@ interface NumpyResult {
   m: number;
   d: number;
   steps_per_s: number;
-}
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const mid = s.length >> 1;
-  return s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
 }
 
 function cpuMs(): number {
@@ -100,8 +95,8 @@ function benchOne(p: TrainParams, targetMs: number, repeats: number): Omit<Kerne
     core.metrics.row(row);
     rowMs.push(performance.now() - t0);
   }
-  const stepsPerSec = median(wall);
-  const msPerRow = median(rowMs);
+  const stepsPerSec = median(wall) ?? NaN;
+  const msPerRow = median(rowMs) ?? NaN;
   const chunkMs = (LOG_EVERY / stepsPerSec) * 1000 + msPerRow;
   let e2eStepsPerSec = (LOG_EVERY / chunkMs) * 1000;
   const e2eDerived = chunkMs > MAX_E2E_CHUNK_S * 1000;
@@ -116,11 +111,11 @@ function benchOne(p: TrainParams, targetMs: number, repeats: number): Omit<Kerne
       }
       rates.push(((chunks * LOG_EVERY) / (performance.now() - t0)) * 1000);
     }
-    e2eStepsPerSec = median(rates);
+    e2eStepsPerSec = median(rates) ?? NaN;
   }
   return {
     kernel: core.kernel.kind, optimizer: p.optimizer, batch: p.batch, m: p.width, d: p.d,
-    stepsPerSec, stepsPerSecCpu: median(cpu), msPerRow, e2eStepsPerSec, e2eDerived, setupMs, repeats,
+    stepsPerSec, stepsPerSecCpu: median(cpu) ?? NaN, msPerRow, e2eStepsPerSec, e2eDerived, setupMs, repeats,
   };
 }
 

@@ -11,10 +11,10 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { collectProvenance, readJournal } from '../io/index.js';
+import { median } from 'd3-array';
+import { collectProvenance, journalPath, readJournal } from '../io/index.js';
 import { runSweep } from '../run/coordinator.js';
 import { PoolExecutor } from '../run/executor.js';
-import { journalPath } from '../run/layout.js';
 import { planSweep } from '../sweep/index.js';
 
 interface Opts {
@@ -76,8 +76,6 @@ async function rawTrainingSeconds(processes: number, runs: number, steps: number
   return (performance.now() - t0) / 1000;
 }
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-
 export async function runOrchestratorBench(opts: Opts): Promise<unknown> {
   const repeats = opts.quick ? 1 : 3;
   const midSteps = opts.quick ? 100_000 : 1_000_000;
@@ -113,10 +111,11 @@ replicates: ${tinyRuns}
     const t = await timeSweep(tinyYaml, 1);
     tiny.push((1000 * t.wallS) / t.runs);
   }
+  const [oneS, twoS, rawOneS, rawTwoS, tinyMs] = [one, two, rawOne, rawTwo, tiny].map((xs) => median(xs) ?? NaN);
   const result = {
-    scaling: { runs: 8, steps_per_run: midSteps, wall_s_1_worker: median(one), wall_s_2_workers: median(two), speedup: median(one) / median(two) },
-    machine_ceiling: { wall_s_1_process: median(rawOne), wall_s_2_processes: median(rawTwo), speedup: median(rawOne) / median(rawTwo) },
-    overhead: { runs: tinyRuns, ms_per_run_1_worker: median(tiny) },
+    scaling: { runs: 8, steps_per_run: midSteps, wall_s_1_worker: oneS, wall_s_2_workers: twoS, speedup: oneS / twoS },
+    machine_ceiling: { wall_s_1_process: rawOneS, wall_s_2_processes: rawTwoS, speedup: rawOneS / rawTwoS },
+    overhead: { runs: tinyRuns, ms_per_run_1_worker: tinyMs },
     arrow_write_share_of_worker_time: writeShare,
     repeats,
   };

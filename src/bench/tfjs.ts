@@ -10,6 +10,7 @@
 import { writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
+import { median } from 'd3-array';
 import { initNetwork, makeData } from '../core/data.js';
 import { createCore } from '../core/engine.js';
 import { LabelNoiseStream } from '../core/noise.js';
@@ -31,12 +32,6 @@ interface Row {
   note?: string;
 }
 
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const mid = s.length >> 1;
-  return s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
-}
-
 /** Median steps/s of `chunk(k)` (which takes k steps), the chunk sized to ≈ targetMs after a warm-up. */
 function rate(chunk: (k: number) => void, targetMs: number, repeats: number): number {
   let k = 1;
@@ -56,7 +51,7 @@ function rate(chunk: (k: number) => void, targetMs: number, repeats: number): nu
     chunk(k);
     rates.push(k / ((performance.now() - t0) / 1000));
   }
-  return median(rates);
+  return median(rates) ?? NaN;
 }
 
 function paperParams(optimizer: Optimizer, kernel: Kernel): RunParams {

@@ -6,6 +6,7 @@
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { median } from 'd3-array';
 import { createCore, type Core } from '../core/engine.js';
 import { defaultParams } from '../core/params.js';
 import { wasmAvailable } from '../core/steps-wasm.js';
@@ -35,12 +36,6 @@ export interface WasmBenchRow {
   target: number | null;
 }
 
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const mid = s.length >> 1;
-  return s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
-}
-
 function rate(core: Core, steps: number): number {
   const t0 = performance.now();
   const taken = core.advance(steps);
@@ -64,7 +59,7 @@ function benchPair(p: TrainParams, targetMs: number, repeats: number): { js: num
     rj.push(rate(js, steps));
     rw.push(rate(wa, steps));
   }
-  return { js: median(rj), wasm: median(rw) };
+  return { js: median(rj) ?? NaN, wasm: median(rw) ?? NaN };
 }
 
 export interface WasmRowBench {
@@ -92,7 +87,7 @@ function benchRow(m: number, repeats: number): WasmRowBench {
       ms[i].push(performance.now() - t0);
     });
   }
-  const js = median(ms[0]), wasm = median(ms[1]);
+  const js = median(ms[0]) ?? NaN, wasm = median(ms[1]) ?? NaN;
   return { m, jsMsPerRow: js, wasmMsPerRow: wasm, ratio: js / wasm };
 }
 

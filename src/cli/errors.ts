@@ -52,10 +52,29 @@ class CliFailure extends Error {
   }
 }
 
+/**
+ * Each error class lnsweep throws for something that failed, by name (so this layer loads none of them), and how its
+ * exit status is decided. `refused`: thrown only while checking input, whatever the phase, so always bad input (2).
+ * `file`: a file could not be read or written: bad input before the command writes into its folder, an output
+ * failure (1) after, when a system error (ENOSPC, EIO) is the cause (see describeFailure). Anything else is a bug.
+ */
+const ERROR_KINDS: Readonly<Record<string, 'refused' | 'file'>> = {
+  UsageError: 'refused', // a flag or argument
+  SweepSpecError: 'refused', // a sweep file (src/sweep/errors.ts)
+  ShardArgError: 'refused', // --shard K/N (src/sweep/shard.ts)
+  ResultsVersionError: 'refused', // a folder of results of another version (src/sweep/plan.ts)
+  OutDirError: 'refused', // the output folder: missing, foreign, holding another sweep, or locked (src/io/out-folder/)
+  QueueError: 'refused', // the Redis URL or the folder's queue (src/run/queue.ts)
+  ArrowFileError: 'file', // an Arrow file (src/io/arrow-file.ts)
+  JournalError: 'file', // a journal (src/io/journal.ts)
+  OutputFileError: 'file', // plan.json, queue.json, a Parquet copy, a report or diagram (src/io/atomic.ts)
+};
+
+const kindOf = (err: unknown): 'refused' | 'file' | undefined => ERROR_KINDS[(err as Error | undefined)?.name ?? ''];
+
 /** Errors whose message is the whole story for the user (no stack): bad sweep files, bad files, bad flags. */
 function isUserFacing(err: unknown): boolean {
-  const name = (err as Error | undefined)?.name;
-  return ['UsageError', 'SweepSpecError', 'ArrowFileError', 'OutDirError', 'QueueError'].includes(name ?? '');
+  return kindOf(err) !== undefined;
 }
 
 /** A Node system error (ENOSPC, EIO, EROFS, …): it has a string `code` and a `syscall`. */
@@ -80,9 +99,8 @@ function keptHint(outDir: string): string {
 /** The exit status and the one-line message (or, for a bug, the stack) for an error that reached the top. */
 export function describeFailure(err: unknown): { code: ExitCode; message: string } {
   if (err instanceof CliFailure) return { code: err.exitCode, message: err.message };
-  const name = (err as Error | undefined)?.name ?? '';
   // Refusals by construction: thrown only while checking input, whatever the phase.
-  if (['UsageError', 'SweepSpecError', 'OutDirError', 'QueueError'].includes(name)) {
+  if (kindOf(err) === 'refused') {
     return { code: EXIT.badInput, message: (err as Error).message };
   }
   const cause = (err as { cause?: unknown })?.cause;

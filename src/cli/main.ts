@@ -15,7 +15,7 @@ import { joinDashValues } from './options.js';
 async function main(argv: string[]): Promise<number> {
   let exitCode = 0;
   const set = (code: number) => void (exitCode = code);
-  await yargs(joinDashValues(argv))
+  const cli = yargs(joinDashValues(argv))
     .scriptName('lnsweep')
     .command(
       'run <sweep>',
@@ -65,7 +65,7 @@ async function main(argv: string[]): Promise<number> {
           .option('queue', { type: 'string', describe: 'redis://HOST:PORT: also the queue\'s job counts' }),
       async (a) => {
         const { statusCommand } = await import('./commands/inspect.js');
-        set(await statusCommand({ dir: a.dir }));
+        set(statusCommand({ dir: a.dir }));
         if (a.queue) {
           const { queueStatusCommand } = await import('./commands/worker.js');
           await queueStatusCommand({ dir: a.dir, queue: a.queue });
@@ -171,9 +171,22 @@ async function main(argv: string[]): Promise<number> {
       throw err ?? new UsageError(msg);
     })
     .epilogue(EXIT_STATUS_HELP)
-    .help()
-    .parseAsync();
+    .help();
+  skipHelpCache(cli);
+  await cli.parseAsync();
   return exitCode;
+}
+
+/**
+ * yargs renders a command's whole help text each time the command runs, to have it ready should the handler ask for
+ * help later. No handler here does (`--help` renders it anew), and that rendering, cliui wrapping every line, costs
+ * about as much as loading the sweep layer, on every command. getInternalMethods is yargs' own seam between its
+ * modules, absent from its types; should a later yargs lack it, only the time changes.
+ */
+function skipHelpCache(cli: object): void {
+  type Internals = { getInternalMethods?: () => { getUsageInstance?: () => { cacheHelpMessage?: () => void } } };
+  const usage = (cli as Internals).getInternalMethods?.().getUsageInstance?.();
+  if (typeof usage?.cacheHelpMessage === 'function') usage.cacheHelpMessage = () => {};
 }
 
 installProcessGuards();

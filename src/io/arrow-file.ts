@@ -34,7 +34,7 @@ export function writeArrowFileAtomic(path: string, data: Table | readonly Record
   } catch (cause) {
     throw new ArrowFileError(path, `could not encode the Arrow file: ${describeCause(cause)}`, { cause });
   }
-  writeBytesAtomic(path, (fd) => writeAllSync(fd, bytes));
+  writeBytesAtomic(path, (fd) => writeAllSync(fd, bytes), ArrowFileError);
 }
 
 /**
@@ -91,7 +91,7 @@ export async function writeArrowFileStreamAtomic(
     } finally {
       closeSync(fd);
     }
-  });
+  }, ArrowFileError);
   return { rows, batches: count };
 }
 

@@ -1,19 +1,15 @@
 /**
- * How every output file appears only when complete (docs/formats.md#temporary-files): its bytes go to a temporary name
- * in the same folder that never matches `*.arrow` (a leading dot, a `.tmp-` infix), are fsync'd, renamed over the final
- * name, and the folder is fsync'd so the rename itself survives a power cut. A reader sees the old file or the whole
- * new one.
- *
- * The temporary name records who writes it, `.<name>.tmp-<rand>-<pid>-<host>`, so that a later start on the same
- * host can tell a kill's leftovers (that pid is gone) from a write in progress by a concurrent shard.
+ * How every output file appears only when complete (docs/formats.md, "Temporary files"): its bytes go to a temporary
+ * name in the same folder (tempPathFor in out-folder/paths.ts), are fsync'd, renamed over the final name, and the
+ * folder is fsync'd so the rename itself survives a power cut. A reader sees the old file or the whole new one.
  */
-import { randomBytes } from 'node:crypto';
 import { closeSync, fsyncSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
-import { hostname } from 'node:os';
-import { basename, dirname, join } from 'node:path';
-import { ArrowFileError, describeCause } from './errors.js';
+import { dirname } from 'node:path';
+import { describeCause, OutputFileError, type FileError } from './errors.js';
+import { tempPathFor } from './out-folder/paths.js';
 
-const TEMP_NAME = /^\..+\.tmp-[0-9a-f]{8}-(\d+)-(.+)$/;
+/** The error a failed write throws: OutputFileError, or ArrowFileError for Arrow files (arrow-file.ts). */
+type WriteErrorClass = new (path: string, reason: string, options?: { cause?: unknown }) => FileError;
 
 /** Temp files this process is writing now: removed by removeLiveTemps when a signal ends the process mid-write. */
 const liveTemps = new Set<string>();
@@ -24,32 +20,8 @@ export function removeLiveTemps(): void {
   liveTemps.clear();
 }
 
-/** The temporary name a write of `path` goes through: same folder (so rename is atomic), not ending in `.arrow`. */
-export function tempPathFor(path: string): string {
-  return join(dirname(path), `.${basename(path)}.tmp-${randomBytes(4).toString('hex')}-${process.pid}-${hostname()}`);
-}
-
-/** A temp file left by a process of this host that no longer runs: safe to delete whatever its age. */
-export function isOrphanedTemp(fileName: string): boolean {
-  const m = TEMP_NAME.exec(fileName);
-  if (!m || m[2] !== hostname()) return false;
-  const pid = Number(m[1]);
-  if (pid === process.pid) return false;
-  try {
-    process.kill(pid, 0);
-    return false;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'ESRCH';
-  }
-}
-
-/** `.<name>.tmp-<rand>-<pid>-<host>`: a name only tempPathFor makes (other dot files are not ours). */
-export function isTempName(fileName: string): boolean {
-  return TEMP_NAME.test(fileName);
-}
-
-/** Writes through `fill(fd)` to a temporary file, fsyncs, renames over `path`. Throws ArrowFileError naming `path`. */
-export function writeBytesAtomic(path: string, fill: (fd: number) => void): void {
+/** Writes through `fill(fd)` to a temporary file, fsyncs, renames over `path`. Throws `errorClass` naming `path`. */
+export function writeBytesAtomic(path: string, fill: (fd: number) => void, errorClass: WriteErrorClass = OutputFileError): void {
   const tmp = tempPathFor(path);
   let fd: number | undefined;
   liveTemps.add(tmp);
@@ -63,7 +35,7 @@ export function writeBytesAtomic(path: string, fill: (fd: number) => void): void
   } catch (cause) {
     if (fd !== undefined) closeQuietly(fd);
     removeQuietly(tmp);
-    throw new ArrowFileError(path, `could not write: ${describeCause(cause)}`, { cause });
+    throw new errorClass(path, `could not write: ${describeCause(cause)}`, { cause });
   } finally {
     liveTemps.delete(tmp);
   }
@@ -71,7 +43,11 @@ export function writeBytesAtomic(path: string, fill: (fd: number) => void): void
 }
 
 /** The asynchronous twin of writeBytesAtomic, for streamed outputs: `fill` writes the whole file at `tmpPath`. */
-export async function writeFileAtomicAsync(path: string, fill: (tmpPath: string) => Promise<void>): Promise<void> {
+export async function writeFileAtomicAsync(
+  path: string,
+  fill: (tmpPath: string) => Promise<void>,
+  errorClass: WriteErrorClass = OutputFileError,
+): Promise<void> {
   const tmp = tempPathFor(path);
   liveTemps.add(tmp);
   try {
@@ -85,7 +61,7 @@ export async function writeFileAtomicAsync(path: string, fill: (tmpPath: string)
     renameSync(tmp, path);
   } catch (cause) {
     removeQuietly(tmp);
-    throw new ArrowFileError(path, `could not write: ${describeCause(cause)}`, { cause });
+    throw new errorClass(path, `could not write: ${describeCause(cause)}`, { cause });
   } finally {
     liveTemps.delete(tmp);
   }

@@ -6,7 +6,7 @@
 import { Schema, Table } from 'apache-arrow';
 import type { RunParams } from '../core/types.js';
 import { readArrowFile, writeArrowFileAtomic } from './arrow-file.js';
-import { batchOf, dataFromValues } from './columns.js';
+import { batchOf, dataFromValues } from './arrow-columns.js';
 import { ArrowFileError } from './errors.js';
 import { boundarySchema, paramFromColumnValue, paramToColumnValue } from './schemas.js';
 
@@ -28,8 +28,6 @@ export interface BoundaryFile {
   /** segment i is curves[i] */
   curves: BoundaryCurve[];
 }
-
-export const boundaryFileName = (metric: string): string => `boundary-${metric}.arrow`;
 
 export function writeBoundaryFile(path: string, b: BoundaryFile): void {
   const meta = new Map([

@@ -6,14 +6,12 @@
  * Each event is one write(2) of a whole line on a file opened with O_APPEND, so a crash (kill -9, OOM) loses at most
  * the line being written and never interleaves two lines. A truncated last line is skipped and reported by
  * readJournal; openJournal first ends such a line so the next event starts on a line of its own. Lines are not
- * fsync'd one by one unless asked (`durable`): an fsync costs milliseconds, the run files are fsync'd anyway, and
- * the journal only has to survive the process, not the machine.
+ * fsync'd one by one: an fsync costs milliseconds, the run files are fsync'd anyway, and the journal only has to
+ * survive the process, not the machine. Where the journals live: out-folder/paths.ts.
  */
 import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, readSync, fstatSync, writeSync } from 'node:fs';
-import { join } from 'node:path';
-import { ArrowFileError, describeCause } from './errors.js';
-
-export const JOURNAL_FILE = 'journal.jsonl';
+import { dirname } from 'node:path';
+import { describeCause, JournalError } from './errors.js';
 
 export type JournalEventName =
   | 'sweep_start'
@@ -39,7 +37,7 @@ export interface JournalEvent extends JournalInput {
 
 export interface Journal {
   readonly path: string;
-  /** Appends one line; throws ArrowFileError if the write fails (a full disk). */
+  /** Appends one line; throws JournalError if the write fails (a full disk). */
   append(event: JournalInput): void;
   close(): void;
 }
@@ -53,31 +51,29 @@ export interface ReadJournalResult {
 }
 
 /**
- * Opens (creating the folder and file if needed) `dir/journal.jsonl`, or `dir/<file>`, for appending. Appends are
- * atomic between processes of one machine only; processes on several machines sharing an NFS folder each open a
- * file of their own (`file`), since NFS emulates O_APPEND on the client.
+ * Opens (creating its folder and the file if needed) the journal at `path` for appending. Appends are atomic between
+ * processes of one machine only; processes on several machines sharing an NFS folder each open a file of their own
+ * (a part's journal), since NFS emulates O_APPEND on the client.
  */
-export function openJournal(dir: string, opts: { durable?: boolean; file?: string } = {}): Journal {
-  const path = join(dir, opts.file ?? JOURNAL_FILE);
+export function openJournal(path: string): Journal {
   let fd: number | null;
   try {
-    mkdirSync(dir, { recursive: true });
+    mkdirSync(dirname(path), { recursive: true });
     fd = openSync(path, 'a+');
     endPartialLine(fd);
   } catch (cause) {
-    throw new ArrowFileError(path, `cannot open the journal: ${describeCause(cause)}`, { cause });
+    throw new JournalError(path, `cannot open the journal: ${describeCause(cause)}`, { cause });
   }
   return {
     path,
     append(event: JournalInput): void {
-      if (fd === null) throw new ArrowFileError(path, `bug: append of '${event.event}' after close`);
+      if (fd === null) throw new JournalError(path, `bug: append of '${event.event}' after close`);
       const line = Buffer.from(JSON.stringify({ t: new Date().toISOString(), ...event }) + '\n', 'utf8');
       try {
         let offset = 0;
         while (offset < line.byteLength) offset += writeSync(fd, line, offset);
-        if (opts.durable) fsyncSync(fd);
       } catch (cause) {
-        throw new ArrowFileError(path, `cannot append '${event.event}': ${describeCause(cause)}`, { cause });
+        throw new JournalError(path, `cannot append '${event.event}': ${describeCause(cause)}`, { cause });
       }
     },
     close(): void {
@@ -93,7 +89,7 @@ export function openJournal(dir: string, opts: { durable?: boolean; file?: strin
   };
 }
 
-/** Reads every event; a missing file is an empty journal. Throws ArrowFileError only when the file is unreadable. */
+/** Reads every event; a missing file is an empty journal. Throws JournalError only when the file is unreadable. */
 export function readJournal(path: string): ReadJournalResult {
   const result: ReadJournalResult = { events: [], truncatedLine: null, badLines: [] };
   if (!existsSync(path)) return result;
@@ -101,7 +97,7 @@ export function readJournal(path: string): ReadJournalResult {
   try {
     text = readFileSync(path, 'utf8');
   } catch (cause) {
-    throw new ArrowFileError(path, `cannot read the journal: ${describeCause(cause)}`, { cause });
+    throw new JournalError(path, `cannot read the journal: ${describeCause(cause)}`, { cause });
   }
   const lines = text.split('\n');
   const endsWithNewline = text.endsWith('\n');

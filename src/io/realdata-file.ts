@@ -5,15 +5,15 @@
  * run finished), through the same atomic writer; one batch.
  *
  *   columns   run_id (Utf8), step (Int64), then REALDATA_METRICS (Float64), in that order
- *   metadata  lnsweep.run_id, lnsweep.provenance (canonical JSON), as in the run file
+ *   metadata  lnsweep.run_id and the provenance (provenanceMetadata), as in the neurons file
  */
 import { Field, Float64, Int64, Schema, Table, Utf8 } from 'apache-arrow';
 import { REALDATA_METRICS, type RealDataColumns } from '../engines/realdata/columns.js';
 import { readArrowFile, writeArrowFileAtomic } from './arrow-file.js';
-import { batchOf, float64Data, int64DataFromFloat64, repeatedUtf8 } from './columns.js';
+import { batchOf, float64Data, int64DataFromFloat64, repeatedUtf8 } from './arrow-columns.js';
 import { ArrowFileError, describeCause } from './errors.js';
 import { float64Column, int64ColumnAsFloat64 } from './run-file.js';
-import { canonicalJson } from './schemas.js';
+import { provenanceMetadata } from './provenance.js';
 
 export type { RealDataColumns };
 
@@ -34,10 +34,7 @@ export function writeRealDataFile(path: string, input: RealDataFileInput): void 
   const { columns: c } = input;
   let batch;
   try {
-    const meta = new Map([
-      ['lnsweep.run_id', input.runId],
-      ['lnsweep.provenance', canonicalJson(input.provenance)],
-    ]);
+    const meta = provenanceMetadata(input.provenance, { run_id: input.runId });
     batch = batchOf(new Schema(REALDATA_SCHEMA.fields, meta), [
       repeatedUtf8(input.runId, c.rows),
       int64DataFromFloat64(c.step),

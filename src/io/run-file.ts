@@ -12,8 +12,9 @@
 import { Float64, Int64, Schema, Table, util } from 'apache-arrow';
 import { METRIC_NAMES, type MetricColumns, type NeuronSnapshots, type RunParams } from '../core/types.js';
 import { readArrowFile, writeArrowFileAtomic } from './arrow-file.js';
-import { batchOf, float64Data, int64DataFromFloat64, repeatedUtf8 } from './columns.js';
+import { batchOf, float64Data, int64DataFromFloat64, repeatedUtf8 } from './arrow-columns.js';
 import { ArrowFileError, describeCause } from './errors.js';
+import { provenanceMetadata } from './provenance.js';
 import { NEURONS_SCHEMA, RUN_METRICS_SCHEMA, canonicalJson } from './schemas.js';
 
 export interface RunFileInput {
@@ -40,23 +41,6 @@ export interface NeuronsFileInput {
 }
 
 const META_PREFIX = 'lnsweep.';
-const RESERVED_KEYS = new Set(['run_id', 'params', 'replicate', 'provenance']);
-
-/** The metadata map of a run's files; provenance keys that would shadow the fixed entries are refused. */
-function runMetadata(
-  runId: string,
-  provenance: Record<string, string>,
-  extra: Record<string, string> = {},
-): Map<string, string> {
-  const meta = new Map<string, string>([[`${META_PREFIX}run_id`, runId]]);
-  for (const [key, value] of Object.entries(extra)) meta.set(`${META_PREFIX}${key}`, value);
-  meta.set(`${META_PREFIX}provenance`, canonicalJson(provenance));
-  for (const key of Object.keys(provenance).sort()) {
-    if (RESERVED_KEYS.has(key)) throw new Error(`bug: provenance key '${key}' is reserved for the run's metadata`);
-    meta.set(`${META_PREFIX}${key}`, String(provenance[key]));
-  }
-  return meta;
-}
 
 /** Writes `runs/<run_id>.arrow` atomically: one batch of `rows` rows. Throws ArrowFileError. */
 export function writeRunFile(path: string, run: RunFileInput): void {
@@ -65,7 +49,8 @@ export function writeRunFile(path: string, run: RunFileInput): void {
   try {
     const schema = new Schema(
       RUN_METRICS_SCHEMA.fields,
-      runMetadata(run.runId, run.provenance, {
+      provenanceMetadata(run.provenance, {
+        run_id: run.runId,
         params: canonicalJson(run.params),
         replicate: String(run.replicate),
       }),
@@ -88,7 +73,7 @@ export function writeNeuronsFile(path: string, run: NeuronsFileInput): void {
   const rows = s.step.length;
   let batch;
   try {
-    const schema = new Schema(NEURONS_SCHEMA.fields, runMetadata(run.runId, run.provenance));
+    const schema = new Schema(NEURONS_SCHEMA.fields, provenanceMetadata(run.provenance, { run_id: run.runId }));
     batch = batchOf(schema, [
       repeatedUtf8(run.runId, rows),
       int64DataFromFloat64(s.step),

@@ -8,13 +8,13 @@ import { DataType, Float64, Schema, Table, util } from 'apache-arrow';
 import { PARAM_KEYS } from '../core/params.js';
 import { METRIC_NAMES, type MetricName, type RunParams } from '../core/types.js';
 import { readArrowFile, writeArrowFileAtomic } from './arrow-file.js';
-import { batchOf, dataFromValues } from './columns.js';
+import { batchOf, dataFromValues } from './arrow-columns.js';
 import { ArrowFileError, describeCause } from './errors.js';
+import { provenanceMetadata } from './provenance.js';
 import {
   EVENT_STEP_COLUMNS,
   SUMMARY_FIXED_NAMES,
   SUMMARY_STATUSES,
-  canonicalJson,
   paramFromColumnValue,
   paramToColumnValue,
   summarySchema,
@@ -74,10 +74,7 @@ function summaryTable(rows: readonly SummaryRow[], provenance: Record<string, st
     }
     for (const name of Object.keys(row.extra ?? {})) extraNames.add(name);
   }
-  const meta = new Map<string, string>([['lnsweep.provenance', canonicalJson(provenance)]]);
-  for (const key of Object.keys(provenance).sort()) meta.set(`lnsweep.${key}`, provenance[key]);
-  const base = summarySchema(extraNames);
-  const schema = new Schema(base.fields, meta);
+  const schema = new Schema(summarySchema(extraNames).fields, provenanceMetadata(provenance));
 
   const cells: Record<string, (row: SummaryRow) => unknown> = {
     run_id: (r) => r.run_id,

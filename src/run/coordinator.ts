@@ -7,22 +7,25 @@
  * runs are killed; their temp files never become `.arrow` files, so a rerun simply does them again.
  */
 import { mkdirSync } from 'node:fs';
-import { basename } from 'node:path';
-import { openJournal, writeJsonAtomic } from '../io/index.js';
-import { checkResultsVersion, type Plan, type PlannedRun } from '../sweep/plan.js';
-import type { RunExecutor } from './executor.js';
 import {
+  clearResults,
+  journalPath,
+  lockFolder,
+  openJournal,
   partJournalPath,
   partSummaryPath,
   planPath,
+  readOutDir,
+  rowFromOutcome,
   runsDir,
   summaryPath,
-} from './layout.js';
+  writeJsonAtomic,
+} from '../io/index.js';
+import { checkResultsVersion, type Plan, type PlannedRun } from '../sweep/plan.js';
+import type { RunExecutor } from './executor.js';
 import { outcomeEvent, workerDiedOutcome, type RunOutcome } from './messages.js';
-import { clearResults, scanOutDir } from './out-dir.js';
-import { lockFolder, sweepSeedOf } from './ownership.js';
+import { sweepSeedOf } from './ownership.js';
 import { createProgress, type ProgressMode } from './progress.js';
-import { rowFromOutcome, rowsFromDisk } from './summary-rows.js';
 import { SummaryWriter } from './summary-writer.js';
 
 export type SweepState = 'running' | 'stopping' | 'aborting';
@@ -63,7 +66,7 @@ export interface SweepOptions {
   /**
    * Set when other processes write into the same folder at the same time (a shard: `shard-2-of-8`): this process
    * then keeps its own `journal.<part>.jsonl` and `summary.<part>.arrow` (its runs only), and `merge` builds
-   * `summary.arrow` from everything. See layout.ts for why per-part files rather than a lock.
+   * `summary.arrow` from everything. See src/io/out-folder/paths.ts for why per-part files rather than a lock.
    */
   part?: string;
 }
@@ -79,15 +82,11 @@ export interface SweepReport {
   failed: number;
   /** not finished: never started, or interrupted */
   pending: number;
-  corruptRedone: number;
-  state: SweepState;
   /** a run could not be written for lack of space (ENOSPC): dispatch stopped there */
   diskFull: boolean;
 }
 
-export { clearResults } from './out-dir.js';
-
-/** Runs the plan under the folder's lock (ownership.ts): a second coordinator of the same part is refused. */
+/** Runs the plan under the folder's lock (src/io/out-folder/lock.ts): a second coordinator of the same part is refused. */
 export async function runSweep(opts: SweepOptions): Promise<SweepReport> {
   const { outDir } = opts;
   const log = opts.log ?? ((line: string) => process.stderr.write(line + '\n'));
@@ -110,18 +109,18 @@ async function runLocked(opts: SweepOptions, log: (line: string) => void, contro
   writeJsonAtomic(planPath(outDir), { ...plan, provenance: opts.provenance });
 
   const byId = new Map(opts.runs.map((r) => [r.run_id, r]));
-  const scan = await scanOutDir(outDir, new Set(plan.runs.map((r) => r.run_id)), { repair: true });
+  const { scan, rows } = readOutDir(outDir, plan, { repair: true });
   for (const c of scan.corrupt) log(`[lnsweep] run ${c.runId}: unreadable run file (${c.reason}); it will be redone`);
   if (scan.notInPlan.length > 0) {
     log(`[lnsweep] ${scan.notInPlan.length} finished run(s) in ${runsDir(outDir)} are not in this plan; kept as they are`);
   }
 
   const summary = new SummaryWriter(opts.part ? partSummaryPath(outDir, opts.part) : summaryPath(outDir), opts.provenance);
-  for (const row of await rowsFromDisk(outDir, plan, scan.finished)) if (byId.has(row.run_id)) summary.set(row);
+  for (const row of rows) if (byId.has(row.run_id)) summary.set(row);
 
   const todo = opts.runs.filter((r) => !scan.finished.has(r.run_id));
   const skipped = opts.runs.length - todo.length;
-  const journal = openJournal(outDir, opts.part ? { file: basename(partJournalPath(outDir, opts.part)) } : {});
+  const journal = openJournal(opts.part ? partJournalPath(outDir, opts.part) : journalPath(outDir));
   journal.append({ event: 'sweep_start', name: plan.name, runs: opts.runs.length, skipped, todo: todo.length });
   log(
     `[lnsweep] ${plan.name}: ${opts.runs.length} runs, ${skipped} already finished, ${todo.length} to do, ` +
@@ -136,8 +135,6 @@ async function runLocked(opts: SweepOptions, log: (line: string) => void, contro
     diverged: 0,
     failed: 0,
     pending: todo.length,
-    corruptRedone: scan.corrupt.filter((c) => byId.has(c.runId)).length,
-    state: 'running',
     diskFull: false,
   };
   // Largest first: the long runs start early, so no worker sits alone on one at the end (LPT scheduling).
@@ -222,7 +219,6 @@ async function runLocked(opts: SweepOptions, log: (line: string) => void, contro
   });
 
   progress.stop();
-  report.state = control.state;
   if (report.pending > 0) journal.append({ event: 'interrupted', pending: report.pending, state: control.state });
   journal.append({ event: 'sweep_end', done: report.done, diverged: report.diverged, failed: report.failed });
   journal.close();

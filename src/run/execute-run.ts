@@ -6,15 +6,14 @@ import { train } from '../core/index.js';
 import { digestRun } from '../core/summarize.js';
 import type { TrainHooks, TrainResult } from '../core/types.js';
 import { runSeeds } from '../sweep/seeds.js';
-import { writeNeuronsFile, writeRunFile } from '../io/index.js';
+import { neuronsFilePath, realDataFilePath, runFilePath, writeNeuronsFile, writeRunFile } from '../io/index.js';
 import { writeRealDataFile, type RealDataColumns } from '../io/realdata-file.js';
 import type { RunOutcome, RunTask } from './messages.js';
-import { runFilePath, neuronsFilePath, realDataFilePath } from './layout.js';
 
 /** Progress is posted at most this often: a run's updates must cost nothing next to its steps. */
 const PROGRESS_INTERVAL_MS = 500;
 
-export async function executeRun(task: RunTask, shouldAbort?: () => boolean): Promise<RunOutcome> {
+export async function executeRun(task: RunTask): Promise<RunOutcome> {
   const { run, sweepSeed, outDir, progressPort } = task;
   const startedAt = new Date();
   const t0 = performance.now();
@@ -27,7 +26,6 @@ export async function executeRun(task: RunTask, shouldAbort?: () => boolean): Pr
         progressPort.postMessage({ type: 'progress', run_id: run.run_id, steps_done: stepsDone });
       }
     },
-    shouldAbort,
   };
 
   let result: TrainResult;
@@ -53,7 +51,6 @@ export async function executeRun(task: RunTask, shouldAbort?: () => boolean): Pr
       engine = `native/${result.kernel}${result.wasm ? '-wasm' : ''}`;
     }
   } catch (err) {
-    if ((err as Error).name === 'AbortError') throw err;
     return failed(run.run_id, err, engine, performance.now() - t0);
   }
   const wallS = (performance.now() - t0) / 1000;

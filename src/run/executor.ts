@@ -1,13 +1,12 @@
 /**
- * Executes runs: a Piscina pool of worker threads in production, or the calling thread in tests. The coordinator
- * sees only `RunExecutor` (run, destroy), so scheduling, resume and signal handling are tested without threads.
+ * Executes runs on a Piscina pool of threads (the local pool; each thread runs pool-thread.ts). The coordinator and
+ * the queue consumer see only `RunExecutor`, so they do not depend on how runs are executed.
  */
 import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { MessageChannel } from 'node:worker_threads';
 import { Piscina } from 'piscina';
-import { executeRun } from './execute-run.js';
 import type { RunOutcome, RunProgress, RunTask } from './messages.js';
 
 export interface RunExecutor {
@@ -20,13 +19,13 @@ export interface RunExecutor {
 }
 
 /**
- * The compiled worker entry. Under vitest this module is TypeScript source in src/, and worker threads cannot load
+ * The compiled pool-thread entry (pool-thread.ts). Under vitest this module is TypeScript source in src/, and worker threads cannot load
  * .ts files, so it points at the build in dist/ (`npm test` builds first).
  */
 export function workerEntryPath(): string {
   const here = fileURLToPath(import.meta.url);
-  if (here.endsWith('.js')) return join(dirname(here), 'worker.js');
-  const built = resolve(dirname(here), '../../dist/run/worker.js');
+  if (here.endsWith('.js')) return join(dirname(here), 'pool-thread.js');
+  const built = resolve(dirname(here), '../../dist/run/pool-thread.js');
   if (!existsSync(built)) throw new Error(`[run] ${built} is missing: run \`npm run build\` first`);
   return built;
 }
@@ -37,7 +36,7 @@ export class PoolExecutor implements RunExecutor {
 
   constructor(workers: number) {
     this.concurrency = workers;
-    // Piscina's defaults oversubscribe (1.5 × cores) and retire idle threads at once. Runs are CPU-bound,
+    // piscina's defaults oversubscribe (1.5 × cores) and retire idle threads at once. Runs are CPU-bound,
     // so exactly one thread per requested worker, kept alive between runs.
     this.#pool = new Piscina<RunTask, RunOutcome>({
       filename: workerEntryPath(),
@@ -60,20 +59,5 @@ export class PoolExecutor implements RunExecutor {
 
   destroy(): Promise<void> {
     return this.#pool.destroy();
-  }
-}
-
-/** Runs on the calling thread, one at a time: for tests and for debugging a single run. */
-export class InProcessExecutor implements RunExecutor {
-  readonly concurrency = 1;
-  #destroyed = false;
-
-  async run(task: Omit<RunTask, 'progressPort'>): Promise<RunOutcome> {
-    if (this.#destroyed) throw new Error('[run] executor destroyed');
-    return executeRun(task, () => this.#destroyed);
-  }
-
-  async destroy(): Promise<void> {
-    this.#destroyed = true;
   }
 }

@@ -1,6 +1,6 @@
 /**
  * Everything that crosses the thread boundary between the coordinator and a worker: plain, structured-cloneable data.
- * One file so that the protocol can be read in one place (docs/design.md#threads-and-messages).
+ * One file so that the protocol can be read in one place (docs/design.md, "Threads and messages").
  */
 import type { MessagePort } from 'node:worker_threads';
 import type { RunDigest } from '../core/summarize.js';
@@ -25,7 +25,7 @@ export interface RunProgress {
   steps_done: number;
 }
 
-/** How a run ended. A failure is a value, not an exception, so it never stops the sweep; `diverged` is a result. */
+/** How a run ended. A failure is a value, not an exception, so one bad run cannot end the sweep; `diverged` is a result like `done`. */
 export interface RunOutcome {
   type: 'result';
   run_id: string;

@@ -9,16 +9,11 @@
  * `--fresh` (replace it) or `--add` (run it beside; plan.json then holds both, each added run with its own sweep's
  * identity and seed, so `status` and `merge` see both).
  *
- * One coordinator per part of a folder at a time (a part: the whole plan, or one shard): a lock file
- * `lnsweep.lock` (`lnsweep.<part>.lock` for a shard) records pid, host and start time. It is stale, and taken over,
- * when its pid is dead on this host or it was not refreshed for LOCK_STALE_MS (a crashed node elsewhere).
+ * The folder's lock, taken before anything is written, is src/io/out-folder/lock.ts.
  */
-import { closeSync, existsSync, openSync, readFileSync, rmSync, statSync, utimesSync, writeSync } from 'node:fs';
-import { hostname } from 'node:os';
-import { join } from 'node:path';
+import { existsSync } from 'node:fs';
+import { OutDirError, planPath, readPlan, refuseForeignFolder } from '../io/index.js';
 import type { Plan, PlannedRun } from '../sweep/plan.js';
-import { planPath } from './layout.js';
-import { OutDirError, readPlan, refuseForeignFolder } from './out-dir.js';
 
 /** A run as plan.json stores it: refine and `--add` mark the runs that did not come from the sweep's own file. */
 export type StoredRun = PlannedRun & {
@@ -71,93 +66,4 @@ export function planForFolder(
   const others = runs.filter((r) => !newIds.has(r.run_id) && !(r.added_sweep && sameSweep(r.added_sweep, incoming)));
   const addedRuns: StoredRun[] = incoming.runs.map((r) => ({ ...r, added_sweep }));
   return { plan: { ...existing, runs: [...others, ...addedRuns] }, runs: addedRuns };
-}
-
-/** A lock not refreshed for this long belongs to a dead process, wherever it ran (refreshed every minute). */
-export const LOCK_STALE_MS = 10 * 60 * 1000;
-const LOCK_REFRESH_MS = 60 * 1000;
-
-export interface FolderLock {
-  release(): void;
-}
-
-interface LockRecord {
-  pid: number;
-  host: string;
-  started_at: string;
-}
-
-export const lockPath = (outDir: string, part?: string): string =>
-  join(outDir, part ? `lnsweep.${part}.lock` : 'lnsweep.lock');
-
-/** Takes the folder's (or part's) lock, or throws OutDirError naming who holds it. */
-export function lockFolder(outDir: string, part?: string): FolderLock {
-  const path = lockPath(outDir, part);
-  const record: LockRecord = { pid: process.pid, host: hostname(), started_at: new Date().toISOString() };
-  for (let attempt = 0; ; attempt++) {
-    try {
-      const fd = openSync(path, 'wx');
-      try {
-        writeSync(fd, JSON.stringify(record) + '\n');
-      } finally {
-        closeSync(fd);
-      }
-      break;
-    } catch (err) {
-      const code = (err as NodeJS.ErrnoException).code;
-      if (code !== 'EEXIST') throw new OutDirError(`${path}: cannot create the folder's lock (${code ?? String(err)})`, { cause: err });
-      const holder = liveHolder(path);
-      if (holder || attempt >= 2) {
-        if (!holder) throw new OutDirError(`${path}: another lnsweep run took the lock at the same moment; try again`);
-        throw new OutDirError(
-          `${outDir} is in use by another lnsweep run (pid ${holder.pid} on ${holder.host}, since ${holder.started_at}); ` +
-            `wait for it to end, or give this one another --out (shards of one sweep use --shard K/N). ` +
-            `If that process is gone, delete ${path}`,
-        );
-      }
-      rmSync(path, { force: true });
-    }
-  }
-  const timer = setInterval(() => {
-    try {
-      const now = new Date();
-      utimesSync(path, now, now);
-    } catch {
-      // the folder went away; the run's own writes will report it
-    }
-  }, LOCK_REFRESH_MS);
-  timer.unref();
-  return {
-    release() {
-      clearInterval(timer);
-      if (holderOf(path)?.pid === process.pid) rmSync(path, { force: true });
-    },
-  };
-}
-
-function holderOf(path: string): LockRecord | null {
-  try {
-    return JSON.parse(readFileSync(path, 'utf8')) as LockRecord;
-  } catch {
-    return null;
-  }
-}
-
-/** The lock's holder if it may still be running: alive on this host, or refreshed recently elsewhere. */
-function liveHolder(path: string): LockRecord | null {
-  const holder = holderOf(path);
-  if (!holder || typeof holder.pid !== 'number') return null;
-  if (holder.host === hostname()) {
-    try {
-      process.kill(holder.pid, 0);
-      return holder;
-    } catch (err) {
-      return (err as NodeJS.ErrnoException).code === 'EPERM' ? holder : null;
-    }
-  }
-  try {
-    return Date.now() - statSync(path).mtimeMs < LOCK_STALE_MS ? holder : null;
-  } catch {
-    return null;
-  }
 }

@@ -1,6 +1,7 @@
 /**
- * Queue mode, the producer's side: a sweep's runs as BullMQ jobs on Redis, for workers on any number of machines
- * that share the output folder (`queue-worker.ts` takes them).
+ * Queue mode, what the producer (queue-producer.ts, `run --queue`) and the consumers (queue-consumer.ts,
+ * `lnsweep worker`) share: a sweep's runs as BullMQ jobs on Redis, for workers on any number of machines that share
+ * the output folder.
  *
  *   Redis                                         shared output folder
  *   lnsweep:<queue>:…  jobs `run-<run_id>`        plan.json, queue.json {"queue": "<name>.<8 hex>"}, runs/, journals
@@ -15,15 +16,10 @@
  *   instead of retrying forever (ioredis's default).
  */
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { Queue, type JobsOptions } from 'bullmq';
 import { Redis } from 'ioredis';
-import { writeJsonAtomic } from '../io/index.js';
-import type { Plan, PlannedRun } from '../sweep/plan.js';
-import { OutDirError } from './out-dir.js';
-import { runsDir } from './layout.js';
-import { sweepSeedOf } from './ownership.js';
+import { OutDirError, queueFilePath, writeJsonAtomic } from '../io/index.js';
+import type { PlannedRun } from '../sweep/plan.js';
 
 /** All of lnsweep's keys in Redis start with this (BullMQ's `prefix`). */
 export const KEY_PREFIX = 'lnsweep';
@@ -52,7 +48,6 @@ export class QueueError extends Error {
 }
 
 export const jobIdOf = (runId: string): string => `run-${runId}`;
-export const queueFilePath = (outDir: string): string => join(outDir, 'queue.json');
 
 /** The folder's queue name, created (`<sweep name>.<8 random hex>`) when `create` and there is none yet. */
 export function queueNameOf(outDir: string, opts: { create?: { sweepName: string } } = {}): string {
@@ -132,115 +127,5 @@ export async function checkRedis(url: string, timeoutMs = 5000): Promise<void> {
     }
   } finally {
     client.disconnect();
-  }
-}
-
-export interface EnqueueOptions {
-  url: string;
-  plan: Plan;
-  /** the runs without a sound run file in the folder */
-  todo: readonly PlannedRun[];
-  outDir: string;
-  /** attempts per run before its job fails for good (BullMQ `attempts`); retries back off exponentially */
-  attempts: number;
-  /** first retry delay; then doubled each time */
-  backoffMs?: number;
-  /** drop every job of this folder's queue first (with `run --fresh`) */
-  fresh?: boolean;
-}
-
-export interface EnqueueReport {
-  queue: string;
-  added: number;
-  /** jobs that had failed for good, or completed without leaving a run file, put back to wait */
-  requeued: number;
-  /** jobs already waiting, delayed or active: left alone */
-  alreadyQueued: number;
-}
-
-/** Enqueues `todo` (see the module header for what enqueueing twice does). */
-export async function enqueueRuns(opts: EnqueueOptions): Promise<EnqueueReport> {
-  await checkRedis(opts.url);
-  const name = queueNameOf(opts.outDir, { create: { sweepName: opts.plan.name } });
-  mkdirSync(runsDir(opts.outDir), { recursive: true });
-  const jobOpts: JobsOptions = {
-    attempts: opts.attempts,
-    backoff: { type: 'exponential', delay: opts.backoffMs ?? 10_000 },
-    removeOnComplete: false,
-    removeOnFail: false,
-  };
-  const queue = new Queue<RunJobData, RunJobResult>(name, { connection: connectionFor(opts.url), prefix: KEY_PREFIX });
-  const report: EnqueueReport = { queue: name, added: 0, requeued: 0, alreadyQueued: 0 };
-  try {
-    if (opts.fresh) await queue.obliterate({ force: true });
-    const CHUNK = 500;
-    for (let i = 0; i < opts.todo.length; i += CHUNK) {
-      const chunk = opts.todo.slice(i, i + CHUNK);
-      const jobs = await Promise.all(chunk.map((r) => queue.getJob(jobIdOf(r.run_id))));
-      const toAdd: PlannedRun[] = [];
-      await Promise.all(
-        chunk.map(async (run, j) => {
-          const job = jobs[j];
-          if (!job) {
-            toAdd.push(run);
-            report.added++;
-            return;
-          }
-          const state = await job.getState();
-          if (state === 'failed') {
-            await job.retry('failed', { resetAttemptsMade: true, resetAttemptsStarted: true });
-            report.requeued++;
-          } else if (state === 'completed' || state === 'unknown') {
-            // completed, yet the run has no file (deleted, or found corrupt and removed): do it again
-            await job.remove();
-            toAdd.push(run);
-            report.requeued++;
-          } else {
-            report.alreadyQueued++;
-          }
-        }),
-      );
-      // Largest first, as the local coordinator does, so the long runs do not start last (BullMQ is FIFO).
-      toAdd.sort((a, b) => b.cost - a.cost || (a.run_id < b.run_id ? -1 : 1));
-      await queue.addBulk(
-        toAdd.map((run) => ({
-          name: 'run',
-          data: { run, sweepSeed: sweepSeedOf(opts.plan, run), outDir: opts.outDir },
-          opts: { ...jobOpts, jobId: jobIdOf(run.run_id) },
-        })),
-      );
-    }
-  } finally {
-    await queue.close();
-  }
-  return report;
-}
-
-export interface QueueCounts {
-  queue: string;
-  waiting: number;
-  active: number;
-  delayed: number;
-  completed: number;
-  failed: number;
-}
-
-/** The job counts of the folder's queue. */
-export async function queueCounts(url: string, outDir: string): Promise<QueueCounts> {
-  await checkRedis(url);
-  const name = queueNameOf(outDir);
-  const queue = new Queue(name, { connection: connectionFor(url), prefix: KEY_PREFIX });
-  try {
-    const c = await queue.getJobCounts('waiting', 'prioritized', 'active', 'delayed', 'completed', 'failed');
-    return {
-      queue: name,
-      waiting: (c.waiting ?? 0) + (c.prioritized ?? 0),
-      active: c.active ?? 0,
-      delayed: c.delayed ?? 0,
-      completed: c.completed ?? 0,
-      failed: c.failed ?? 0,
-    };
-  } finally {
-    await queue.close();
   }
 }

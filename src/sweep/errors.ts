@@ -46,3 +46,22 @@ function formatProblems(source: string, problems: readonly SweepProblem[]): stri
   if (problems.length > MAX_LISTED) lines.push(`[sweep] ${source}: … and ${problems.length - MAX_LISTED} more problems`);
   return lines.join('\n');
 }
+
+/** A `--shard K/N` that names no share (src/sweep/shard.ts): `[sweep] --shard: <reason>`, bad input. */
+export class ShardArgError extends Error {
+  override readonly name = 'ShardArgError';
+  constructor(reason: string) {
+    super(formatProblem('--shard', { path: '', reason }));
+  }
+}
+
+/**
+ * An output folder whose plan.json was frozen by an lnsweep computing another results version (src/sweep/plan.ts):
+ * `[sweep] <folder>: <reason>`, bad input.
+ */
+export class ResultsVersionError extends Error {
+  override readonly name = 'ResultsVersionError';
+  constructor(outDir: string, reason: string) {
+    super(formatProblem(outDir, { path: '', reason }));
+  }
+}

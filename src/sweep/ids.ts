@@ -17,10 +17,15 @@ export type RunId = string & { readonly __brand?: 'RunId' };
  * different runs hash alike.
  */
 export function canonicalJson(value: unknown): string {
-  return encode(value, '$');
+  return encode(value, []);
 }
 
-function encode(value: unknown, where: string): string {
+/**
+ * `path` holds the keys and indices down to `value`, pushed and popped in place: a plan encodes every run, and
+ * building each value's location as a string cost more than the encoding itself. The location is only put into words
+ * when a value is refused.
+ */
+function encode(value: unknown, path: (string | number)[]): string {
   if (value === null) return 'null';
   switch (typeof value) {
     case 'boolean':
@@ -28,21 +33,41 @@ function encode(value: unknown, where: string): string {
     case 'string':
       return JSON.stringify(value);
     case 'number':
-      if (!Number.isFinite(value)) throw new TypeError(`canonicalJson: ${where} is ${value}, which JSON cannot represent`);
+      if (!Number.isFinite(value)) throw new TypeError(`canonicalJson: ${where(path)} is ${value}, which JSON cannot represent`);
       return JSON.stringify(value);
     case 'object': {
-      if (Array.isArray(value)) return `[${value.map((v, i) => encode(v, `${where}[${i}]`)).join(',')}]`;
+      if (Array.isArray(value)) {
+        let out = '[';
+        for (let i = 0; i < value.length; i++) {
+          path.push(i);
+          out += (i > 0 ? ',' : '') + encode(value[i], path);
+          path.pop();
+        }
+        return out + ']';
+      }
       const proto = Object.getPrototypeOf(value) as { constructor?: { name?: string } } | null;
       if (proto !== Object.prototype && proto !== null) {
-        throw new TypeError(`canonicalJson: ${where} is a ${proto?.constructor?.name ?? 'non-plain object'}, not a plain object`);
+        throw new TypeError(`canonicalJson: ${where(path)} is a ${proto?.constructor?.name ?? 'non-plain object'}, not a plain object`);
       }
       const record = value as Record<string, unknown>;
       const keys = Object.keys(record).sort();
-      return `{${keys.map((k) => `${JSON.stringify(k)}:${encode(record[k], `${where}.${k}`)}`).join(',')}}`;
+      let out = '{';
+      for (let i = 0; i < keys.length; i++) {
+        const k = keys[i];
+        path.push(k);
+        out += `${i > 0 ? ',' : ''}${JSON.stringify(k)}:${encode(record[k], path)}`;
+        path.pop();
+      }
+      return out + '}';
     }
     default:
-      throw new TypeError(`canonicalJson: ${where} is ${typeof value}, which JSON cannot represent`);
+      throw new TypeError(`canonicalJson: ${where(path)} is ${typeof value}, which JSON cannot represent`);
   }
+}
+
+/** `$.params.snapshot_steps[2]`: where a refused value sits, for the message. */
+function where(path: readonly (string | number)[]): string {
+  return '$' + path.map((s) => (typeof s === 'number' ? `[${s}]` : `.${s}`)).join('');
 }
 
 function sha256Hex(text: string): string {

@@ -1,5 +1,5 @@
 /** The sweep layer: sweep files → validated specs → frozen plans with content-addressed run ids and seeds. */
-export { SweepSpecError } from './errors.js';
+export { ResultsVersionError, ShardArgError, SweepSpecError } from './errors.js';
 export { canonicalJson, runIdOf } from './ids.js';
 export { deriveSeed, runSeeds } from './seeds.js';
 export {

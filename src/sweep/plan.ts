@@ -29,7 +29,7 @@ import { defaultParams, PARAM_KEYS } from '../core/params.js';
 import { meanNoiseVariance } from '../core/theory.js';
 import type { Engine, RunParams } from '../core/types.js';
 import { checkRun, type Origins } from './checks.js';
-import { SweepSpecError, type SweepProblem } from './errors.js';
+import { ResultsVersionError, SweepSpecError, type SweepProblem } from './errors.js';
 import { runIdOf, type RunId } from './ids.js';
 import type { RefineRequest } from './refine-request.js';
 import { parseSweepShape, type ParamLists, type StepsRule, type SweepSpec } from './spec.js';
@@ -126,7 +126,7 @@ export function planSweep(path: string, options: PlanOptions = {}): Plan {
 /**
  * Refuses to resume into an output folder whose plan.json was frozen under another RESULTS_VERSION: its finished runs
  * would be kept (same ids) beside runs computed differently. Nothing to check when the folder has no plan yet; the
- * caller skips the check under --fresh, which deletes the old results. Throws SweepSpecError (exit 2) naming the folder.
+ * caller skips the check under --fresh, which deletes the old results. Throws ResultsVersionError naming the folder.
  */
 export function checkResultsVersion(planJsonPath: string, outDir: string): void {
   let text: string;
@@ -146,7 +146,7 @@ export function checkResultsVersion(planJsonPath: string, outDir: string): void 
   const reason =
     `holds results of lnsweep results version ${JSON.stringify(version)}, and this lnsweep computes version ` +
     `${RESULTS_VERSION} (θ* has its own random stream), so runs would mix; use --fresh to delete them, or another --out`;
-  throw new SweepSpecError(outDir, [{ path: '', reason }]);
+  throw new ResultsVersionError(outDir, reason);
 }
 
 /**

@@ -5,7 +5,7 @@
  * plan's order, so every machine of a Slurm array computes the same partition. LPT keeps the most- and least-loaded
  * shares within one run's cost of each other.
  */
-import { SweepSpecError } from './errors.js';
+import { ShardArgError } from './errors.js';
 import type { RunId } from './ids.js';
 import type { PlannedRun } from './plan.js';
 
@@ -15,11 +15,11 @@ export interface Shard {
   n: number;
 }
 
-/** "2/4" → { k: 2, n: 4 }; K must be in 1..N. Throws SweepSpecError (source '--shard'). */
+/** "2/4" → { k: 2, n: 4 }; K must be in 1..N. Throws ShardArgError. */
 export function parseShard(text: string): Shard {
   const m = /^\s*(\d+)\s*\/\s*(\d+)\s*$/.exec(text);
   const fail = (reason: string): never => {
-    throw new SweepSpecError('--shard', [{ path: '', reason: `${reason} (got '${text}')` }]);
+    throw new ShardArgError(`${reason} (got '${text}')`);
   };
   if (!m) return fail('must be K/N, e.g. 1/4 for the first of 4 shares');
   const k = Number(m[1]);

@@ -1,5 +1,5 @@
 /**
- * Reading a sweep file into a `SweepSpec`: YAML → shape (zod) → every parameter value checked against PARAM_SPECS,
+ * Reading a sweep file into a `SweepSpec`: YAML → shape (shape.ts) → every parameter value checked against PARAM_SPECS,
  * ranges materialised, keys given twice and `lr` beside `lr_rule` rejected. All problems are collected and thrown
  * together as one SweepSpecError. Checks that need a resolved run (batch ≤ n, stability, …) live in checks.ts and are
  * applied by plan.ts while expanding; `loadSweep` in plan.ts runs both, so a spec it returns expands without error.
@@ -21,22 +21,13 @@
  *     allow_unstable: false
  *     refine: { metric: collapsed, rounds: 4, budget: 200 }   # `lnsweep run` then refines (README "Refining …")
  */
-import { parseDocument } from 'yaml';
-import * as z from 'zod';
+import { createRequire } from 'node:module';
 import { PARAM_KEYS, PARAM_SPECS } from '../core/params.js';
 import type { RunParams } from '../core/types.js';
 import { SweepSpecError, type SweepProblem } from './errors.js';
 import { isBinaryRefineMetric, REFINE_METRICS, type RefineRequest } from './refine-request.js';
-import {
-  checkParam,
-  describe,
-  isParamKey,
-  materialiseList,
-  unknownKeyReason,
-  zodProblems,
-  type ParamKey,
-  type ParamValue,
-} from './values.js';
+import { boolean, describe, int, isMapping, keys, list, mapping, number, present, string, type Check } from './shape.js';
+import { checkParam, isParamKey, materialiseList, unknownKeyReason, type ParamKey, type ParamValue } from './values.js';
 
 /** Per parameter, the values it takes, ranges already materialised. */
 export type ParamLists = Partial<Record<ParamKey, ParamValue[]>>;
@@ -71,55 +62,52 @@ export interface StepsRule {
 const TOP_KEYS = ['name', 'seed', 'description', 'base', 'grid', 'zip', 'replicates', 'lr_rule', 'steps_rule', 'allow_unstable', 'refine'];
 const STEPS_RULE_KEYS = ['noise_time', 'max_steps', 'log_rows'];
 
-const mapping = z.record(z.string(), z.unknown());
-const TopSchema = z.strictObject({
-  name: z
-    .string()
-    .regex(/^[A-Za-z0-9._-]+$/, {
-      error: (iss) => `must use only letters, digits, '.', '_' and '-', as it names the output folder (got ${describe(iss.input)})`,
-    })
-    .refine((s) => !/^\.+$/.test(s), { error: (iss) => `must not be only dots, as it names the output folder (got ${describe(iss.input)})` }),
-  seed: z.int().min(0),
-  description: z.string().optional(),
-  base: mapping.optional(),
-  grid: mapping.optional(),
-  zip: z.array(mapping).optional(),
-  replicates: z.int().min(1).max(100_000).optional(),
-  lr_rule: z.strictObject({ eta_alpha2_width: z.unknown() }).optional(),
-  steps_rule: z.strictObject({ noise_time: z.unknown(), max_steps: z.unknown(), log_rows: z.unknown().optional() }).optional(),
-  allow_unstable: z.boolean().optional(),
-  refine: z
-    .strictObject({
-      metric: z.string(),
-      level: z.number().optional(),
-      rounds: z.int().min(1).max(100).optional(),
-      budget: z.int().min(1).optional(),
-      axes: z.array(z.string()).min(1).max(2).optional(),
-    })
-    .optional(),
-});
+/** The name of the output folder: letters, digits, '.', '_' and '-', and not only dots. */
+const folderName: Check = (v, path, problems) => {
+  if (typeof v !== 'string') return string(v, path, problems);
+  const why = !/^[A-Za-z0-9._-]+$/.test(v) ? "must use only letters, digits, '.', '_' and '-'" : /^\.+$/.test(v) ? 'must not be only dots' : undefined;
+  if (why) problems.push({ path, reason: `${why}, as it names the output folder (got ${describe(v)})` });
+};
 
-const isMapping = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
+const TOP = keys(
+  {
+    name: folderName,
+    seed: int({ min: 0 }),
+    description: string,
+    base: mapping,
+    grid: mapping,
+    zip: list(mapping),
+    replicates: int({ min: 1, max: 100_000 }),
+    lr_rule: keys(
+      { eta_alpha2_width: present },
+      { unknownKey: (k) => unknownKeyReason('key', k, ['eta_alpha2_width'], '; the rule is lr = eta_alpha2_width / (alpha²·width)') },
+    ),
+    steps_rule: keys(
+      { noise_time: present, max_steps: present, log_rows: present },
+      {
+        optional: ['log_rows'],
+        unknownKey: (k) => unknownKeyReason('key', k, STEPS_RULE_KEYS, '; the rule is steps = ⌈noise_time/(lr²·σ̄²)⌉ ≤ max_steps'),
+      },
+    ),
+    allow_unstable: boolean,
+    refine: keys(
+      { metric: string, level: number(), rounds: int({ min: 1, max: 100 }), budget: int({ min: 1 }), axes: list(string, { min: 1, max: 2 }) },
+      { optional: ['level', 'rounds', 'budget', 'axes'] },
+    ),
+  },
+  {
+    optional: ['description', 'base', 'grid', 'zip', 'replicates', 'lr_rule', 'steps_rule', 'allow_unstable', 'refine'],
+    unknownKey: (k) => unknownKeyReason('key', k, TOP_KEYS, isParamKey(k) ? '; parameters go under base, grid or zip' : ''),
+  },
+);
 
 /** Parses and checks a sweep file's text (shape and single values only; see the module comment). */
 export function parseSweepShape(text: string, source: string): SweepSpec {
   const raw = parseYaml(text, source);
   const problems: SweepProblem[] = [];
 
-  const top = TopSchema.safeParse(raw, { reportInput: true });
-  if (!top.success) {
-    for (const p of zodProblems(top.error.issues, '')) {
-      if (p.reason === 'unknown key' && !p.path.includes('.')) {
-        const hint = isParamKey(p.path) ? '; parameters go under base, grid or zip' : '';
-        p.reason = unknownKeyReason('key', p.path, TOP_KEYS, hint);
-      } else if (p.reason === 'unknown key' && p.path.startsWith('lr_rule.')) {
-        p.reason = unknownKeyReason('key', p.path.slice('lr_rule.'.length), ['eta_alpha2_width'], '; the rule is lr = eta_alpha2_width / (alpha²·width)');
-      } else if (p.reason === 'unknown key' && p.path.startsWith('steps_rule.')) {
-        p.reason = unknownKeyReason('key', p.path.slice('steps_rule.'.length), STEPS_RULE_KEYS, '; the rule is steps = ⌈noise_time/(lr²·σ̄²)⌉ ≤ max_steps');
-      }
-      problems.push(p);
-    }
-  }
+  TOP(raw, '', problems);
+  const topOk = problems.length === 0;
 
   // Parameter sections are checked even when the top level has problems elsewhere, so that one pass reports all.
   const where = new Map<ParamKey, string>(); // parameter → the section that gave it first
@@ -178,7 +166,7 @@ export function parseSweepShape(text: string, source: string): SweepSpec {
   const zip: ParamLists[] = [];
   if (Array.isArray(raw.zip)) {
     raw.zip.forEach((group, g) => {
-      if (!isMapping(group)) return; // reported by the schema
+      if (!isMapping(group)) return; // reported by TOP
       if (Object.keys(group).length === 0) {
         problems.push({ path: `zip[${g}]`, reason: 'empty group: give at least one parameter list' });
         return;
@@ -223,25 +211,33 @@ export function parseSweepShape(text: string, source: string): SweepSpec {
     }
   }
 
-  if (top.success && top.data.refine) problems.push(...refineProblems(top.data.refine, grid, zip, lrRule !== undefined));
+  const refine = topOk && isMapping(raw.refine) ? refineRequest(raw.refine) : undefined;
+  if (refine) problems.push(...refineProblems(refine, grid, zip, lrRule !== undefined));
   const stepsRule = isMapping(raw.steps_rule) ? parseStepsRule(raw.steps_rule, where, problems) : undefined;
 
   if (problems.length > 0) throw new SweepSpecError(source, problems);
-  const t = top.data!;
+  // TOP passed, so every top-level value has the type it names.
   return {
     source,
-    name: t.name,
-    seed: t.seed,
-    ...(t.description !== undefined ? { description: t.description } : {}),
+    name: raw.name as string,
+    seed: raw.seed as number,
+    ...(raw.description !== undefined ? { description: raw.description as string } : {}),
     base,
     grid,
     zip,
-    replicates: t.replicates ?? 1,
+    replicates: (raw.replicates as number | undefined) ?? 1,
     ...(lrRule ? { lrRule } : {}),
     ...(stepsRule ? { stepsRule } : {}),
-    allowUnstable: t.allow_unstable ?? false,
-    ...(t.refine ? { refine: t.refine } : {}),
+    allowUnstable: (raw.allow_unstable as boolean | undefined) ?? false,
+    ...(refine ? { refine } : {}),
   };
+}
+
+/** A `refine:` mapping that passed TOP, with its keys in one order (plan.json shows it as written here). */
+function refineRequest(r: Record<string, unknown>): RefineRequest {
+  const out: Record<string, unknown> = { metric: r.metric };
+  for (const key of ['level', 'rounds', 'budget', 'axes']) if (r[key] !== undefined) out[key] = r[key];
+  return out as unknown as RefineRequest;
 }
 
 /** The `refine:` request against the sweep: a known metric, a level it can have, axes that vary and are numeric. */
@@ -272,7 +268,7 @@ function refineProblems(r: RefineRequest, grid: ParamLists, zip: ParamLists[], l
 }
 
 /**
- * steps_rule's values (unknown keys are the schema's to report), and the parameters it sets refused elsewhere: steps
+ * steps_rule's values (unknown keys are TOP's to report), and the parameters it sets refused elsewhere: steps
  * always, log_every when log_rows is given. `where` says which section gave each parameter.
  */
 function parseStepsRule(raw: Record<string, unknown>, where: ReadonlyMap<ParamKey, string>, problems: SweepProblem[]): StepsRule | undefined {
@@ -308,9 +304,17 @@ function parseStepsRule(raw: Record<string, unknown>, where: ReadonlyMap<ParamKe
   return { noise_time: noiseTime, max_steps: maxSteps, ...(logRows !== undefined ? { log_rows: logRows } : {}) };
 }
 
+/**
+ * The YAML parser, loaded on first use (yaml ships CommonJS, so require loads it in the middle of a call): the sweep
+ * layer is imported by commands that never read a sweep file (status, merge, worker), and yaml is most of its load
+ * time.
+ */
+let yaml: typeof import('yaml') | undefined;
+const loadYaml = (): typeof import('yaml') => (yaml ??= createRequire(import.meta.url)('yaml') as typeof import('yaml'));
+
 /** YAML text → a plain mapping, or a SweepSpecError naming the line and column. */
 function parseYaml(text: string, source: string): Record<string, unknown> {
-  const doc = parseDocument(text);
+  const doc = loadYaml().parseDocument(text);
   if (doc.errors.length > 0) {
     const problems = doc.errors.map((e) => ({
       path: e.linePos ? `line ${e.linePos[0].line}, col ${e.linePos[0].col}` : '',

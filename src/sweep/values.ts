@@ -1,12 +1,12 @@
 /**
  * Checking single values against the parameter table, and the small vocabulary of a sweep file's lists: plain lists
- * and `{ linspace | logspace | range: [...] }` ranges. The zod schemas are generated from PARAM_SPECS (core/params.ts),
- * the one table of kinds, ranges and defaults; nothing here restates a bound.
+ * and `{ linspace | logspace | range: [...] }` ranges. The checks are generated from PARAM_SPECS (core/params.ts), the
+ * one table of kinds, ranges and defaults; nothing here restates a bound.
  */
-import * as z from 'zod';
 import { PARAM_KEYS, PARAM_SPECS, type ParamKind } from '../core/params.js';
 import type { RunParams } from '../core/types.js';
 import type { SweepProblem } from './errors.js';
+import { describe, int, joinPath, list, number, oneOf, tuple, type Check } from './shape.js';
 
 export type ParamKey = keyof RunParams;
 export type ParamValue = RunParams[ParamKey];
@@ -19,23 +19,20 @@ export function round12(x: number): number {
   return Number(x.toPrecision(12));
 }
 
-function kindSchema(kind: ParamKind): z.ZodType {
+function kindCheck(kind: ParamKind): Check {
   switch (kind.kind) {
     case 'int':
-      return kind.max === undefined ? z.int().min(kind.min) : z.int().min(kind.min).max(kind.max);
+      return int({ min: kind.min, max: kind.max });
     case 'float':
-      return kind.exclusiveMin ? z.number().gt(kind.min) : z.number().min(kind.min);
+      return kind.exclusiveMin ? number({ gt: kind.min }) : number({ min: kind.min });
     case 'enum':
-      return z.enum(kind.values as [string, ...string[]]);
+      return oneOf(kind.values);
     case 'int_list':
-      return z.array(z.int().min(kind.min));
+      return list(int({ min: kind.min }));
   }
 }
 
-const PARAM_SCHEMAS = Object.fromEntries(PARAM_KEYS.map((k) => [k, kindSchema(PARAM_SPECS[k].kind)])) as Record<
-  ParamKey,
-  z.ZodType
->;
+const PARAM_CHECKS = Object.fromEntries(PARAM_KEYS.map((k) => [k, kindCheck(PARAM_SPECS[k].kind)])) as Record<ParamKey, Check>;
 
 export function isParamKey(key: string): key is ParamKey {
   return Object.hasOwn(PARAM_SPECS, key);
@@ -47,79 +44,17 @@ export function checkParam(
   value: unknown,
   path: string,
 ): { ok: true; value: ParamValue } | { ok: false; problems: SweepProblem[] } {
-  const r = PARAM_SCHEMAS[key].safeParse(value, { reportInput: true });
-  if (!r.success) return { ok: false, problems: zodProblems(r.error.issues, path) };
+  const problems: SweepProblem[] = [];
+  PARAM_CHECKS[key](value, path, problems);
+  if (problems.length > 0) return { ok: false, problems };
   if (PARAM_SPECS[key].kind.kind === 'int_list') {
-    const steps = [...new Set(r.data as number[])].sort((a, b) => a - b);
+    const steps = [...new Set(value as number[])].sort((a, b) => a - b);
     return { ok: true, value: steps };
   }
-  return { ok: true, value: r.data as ParamValue };
+  return { ok: true, value: value as ParamValue };
 }
 
-// ---- paths and messages -------------------------------------------------------------------------------------------
-
-/** `grid` + ['sigma', 2] → `grid.sigma[2]`. */
-function joinPath(base: string, segments: readonly PropertyKey[]): string {
-  let out = base;
-  for (const s of segments) out += typeof s === 'number' ? `[${s}]` : out ? `.${String(s)}` : String(s);
-  return out;
-}
-
-/** How a value looks in a message: numbers and strings as written, containers by kind. */
-export function describe(value: unknown): string {
-  if (value === undefined) return 'nothing';
-  if (value === null) return 'an empty value';
-  if (Array.isArray(value)) return 'a list';
-  if (typeof value === 'object') return 'a mapping';
-  if (typeof value === 'string') return `the string ${JSON.stringify(value)}`;
-  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
-  return typeof value; // nothing a YAML file gives
-}
-
-const EXPECTED: Record<string, string> = {
-  number: 'a number',
-  int: 'an integer',
-  string: 'a string',
-  boolean: 'true or false',
-  array: 'a list',
-  record: 'a mapping',
-  object: 'a mapping',
-  tuple: 'a list',
-};
-
-/** One zod issue as a reason in the form every validation message takes ("must be ≥ 0 (got -1)"). */
-function reasonOf(issue: z.core.$ZodIssue): string {
-  const input = (issue as { input?: unknown }).input;
-  switch (issue.code) {
-    case 'invalid_type':
-      if (input === undefined) return 'is required';
-      return `must be ${EXPECTED[issue.expected] ?? issue.expected} (got ${describe(input)})`;
-    case 'too_small':
-      if (issue.origin === 'array') return `must have at least ${issue.minimum} item(s) (got ${(input as unknown[]).length})`;
-      if (issue.origin === 'string') return 'must not be empty';
-      return `must be ${issue.inclusive ? '≥' : '>'} ${issue.minimum} (got ${describe(input)})`;
-    case 'too_big':
-      if (issue.origin === 'array') return `must have at most ${issue.maximum} item(s) (got ${(input as unknown[]).length})`;
-      return `must be ${issue.inclusive ? '≤' : '<'} ${issue.maximum} (got ${describe(input)})`;
-    case 'invalid_value':
-      return `must be one of ${issue.values.map((v) => `'${String(v)}'`).join(', ')} (got ${describe(input)})`;
-    default:
-      return issue.message;
-  }
-}
-
-export function zodProblems(issues: readonly z.core.$ZodIssue[], base: string): SweepProblem[] {
-  const out: SweepProblem[] = [];
-  for (const issue of issues) {
-    const path = joinPath(base, issue.path);
-    if (issue.code === 'unrecognized_keys') {
-      for (const key of issue.keys) out.push({ path: joinPath(path, [key]), reason: 'unknown key' });
-    } else {
-      out.push({ path, reason: reasonOf(issue) });
-    }
-  }
-  return out;
-}
+// ---- messages -----------------------------------------------------------------------------------------------------
 
 /** The closest candidate within a small edit distance (transpositions count 1), for "did you mean 'width'?". */
 function didYouMean(word: string, candidates: readonly string[]): string | undefined {
@@ -159,16 +94,16 @@ export function unknownKeyReason(what: string, key: string, candidates: readonly
 
 // ---- lists and ranges ----------------------------------------------------------------------------------------------
 
-const count = z.int().min(1).max(MAX_VALUES);
-const RANGE_SCHEMAS = {
+const count = int({ min: 1, max: MAX_VALUES });
+const RANGE_CHECKS = {
   /** num values evenly spaced from start to stop, both included */
-  linspace: z.tuple([z.number(), z.number(), count]),
+  linspace: tuple([number(), number(), count]),
   /** num values geometrically spaced from start to stop, both included */
-  logspace: z.tuple([z.number().gt(0), z.number().gt(0), count]),
+  logspace: tuple([number({ gt: 0 }), number({ gt: 0 }), count]),
   /** integers start, start+step, … up to stop included */
-  range: z.tuple([z.int(), z.int(), z.int().min(1)]),
+  range: tuple([int(), int(), int({ min: 1 })]),
 } as const;
-type RangeKind = keyof typeof RANGE_SCHEMAS;
+type RangeKind = keyof typeof RANGE_CHECKS;
 
 const LIST_SYNTAX =
   'a list of values, or a range: { linspace: [start, stop, num] }, { logspace: [start, stop, num] } or { range: [start, stop, step] }';
@@ -192,18 +127,19 @@ export function materialiseList(
   if (raw === null || typeof raw !== 'object') return fail(`must be ${LIST_SYNTAX} (got ${describe(raw)})`);
   const keys = Object.keys(raw);
   const kind = keys[0];
-  if (keys.length !== 1 || !Object.hasOwn(RANGE_SCHEMAS, kind)) {
-    const bad = keys.find((k) => !Object.hasOwn(RANGE_SCHEMAS, k));
+  if (keys.length !== 1 || !Object.hasOwn(RANGE_CHECKS, kind)) {
+    const bad = keys.find((k) => !Object.hasOwn(RANGE_CHECKS, k));
     if (keys.length === 1 && bad !== undefined) {
-      return fail(unknownKeyReason('range kind', bad, Object.keys(RANGE_SCHEMAS), `; ${LIST_SYNTAX}`), joinPath(path, [bad]));
+      return fail(unknownKeyReason('range kind', bad, Object.keys(RANGE_CHECKS), `; ${LIST_SYNTAX}`), joinPath(path, [bad]));
     }
     return fail(`must be ${LIST_SYNTAX} (got a mapping with keys ${keys.map((k) => `'${k}'`).join(', ') || 'none'})`);
   }
   const rangeKind = kind as RangeKind;
   const args = (raw as Record<string, unknown>)[rangeKind];
-  const r = RANGE_SCHEMAS[rangeKind].safeParse(args, { reportInput: true });
-  if (!r.success) return { ok: false, problems: zodProblems(r.error.issues, joinPath(path, [rangeKind])) };
-  const [start, stop, third] = r.data;
+  const problems: SweepProblem[] = [];
+  RANGE_CHECKS[rangeKind](args, joinPath(path, [rangeKind]), problems);
+  if (problems.length > 0) return { ok: false, problems };
+  const [start, stop, third] = args as [number, number, number];
   if (rangeKind === 'range') {
     if (stop < start) return fail(`stop must be ≥ start (got start ${start}, stop ${stop})`, joinPath(path, [rangeKind]));
     const n = Math.floor((stop - start) / third) + 1;

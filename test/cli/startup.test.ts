@@ -7,8 +7,17 @@ import { CLI, REPO, runCli, tempDir, writeSweep } from '../helpers.js';
 
 const HEAVY = ['apache-arrow', 'vega', 'vega-lite', '@tensorflow', 'bullmq', 'ioredis', 'piscina', 'parquet-wasm'];
 
-/** The packages (under node_modules) a command loads, recorded by a module loader hook. */
-function packagesLoaded(args: string[]): { code: number | null; packages: Set<string>; stderr: string } {
+interface Loaded {
+  code: number | null;
+  stderr: string;
+  /** packages under node_modules, @tensorflow/* as one */
+  packages: Set<string>;
+  /** lnsweep's own modules, as paths under dist/ (`sweep/spec.js`) */
+  own: Set<string>;
+}
+
+/** What a command loads, ES modules and CommonJS files alike, recorded by test/cli/record-imports.mjs. */
+function loaded(args: string[]): Loaded {
   const dir = mkdtempSync(join(tmpdir(), 'lnsweep-imports-'));
   const file = join(dir, 'imports.txt');
   try {
@@ -19,41 +28,77 @@ function packagesLoaded(args: string[]): { code: number | null; packages: Set<st
     });
     const urls = readFileSync(file, 'utf8').split('\n');
     const packages = new Set<string>();
+    const own = new Set<string>();
     for (const u of urls) {
       const m = /node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(u);
       if (m) packages.add(m[1].startsWith('@tensorflow') ? '@tensorflow' : m[1]);
+      const d = /\/dist\/(.+\.js)$/.exec(u);
+      if (!m && d) own.add(d[1]);
     }
-    return { code: r.status, packages, stderr: r.stderr };
+    return { code: r.status, packages, own, stderr: r.stderr };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
 }
 
+const beyond = (got: Set<string>, allowed: Iterable<string>) => [...got].filter((p) => !new Set(allowed).has(p)).sort();
+/** lnsweep's layers a command may load when it only reads a sweep file: the CLI, the sweep layer and the math. */
+const outsideSweepPath = (own: Set<string>) => [...own].filter((f) => !/^(cli|sweep|core)\//.test(f)).sort();
+
 describe('each command loads only what it uses', () => {
   const dir = tempDir();
   const sweep = writeSweep(dir, 'tiny', `name: tiny\nseed: 1\nbase: { n: 20, d: 4, width: 16, lr: 0.01, steps: 200, log_every: 100 }\n`);
+  const malformed = writeSweep(dir, 'malformed', `name: bad\nseed: 1\nbase: { width: -3 }\n`);
   const cases: [string, string[], string[]][] = [
     ['--help', ['--help'], HEAVY],
     ['--version', ['--version'], HEAVY],
-    ['plan', ['plan', sweep], HEAVY],
-    ['a refused flag', ['run', sweep, '--workers', 'abc'], HEAVY],
-    ['a refused sweep file', ['run', join(dir, 'missing.yaml')], HEAVY],
+    ['a missing sweep file', ['run', join(dir, 'missing.yaml')], HEAVY],
   ];
   for (const [what, args, forbidden] of cases) {
     it(`${what} loads none of ${forbidden.join(', ')}`, () => {
-      const r = packagesLoaded(args);
+      const r = loaded(args);
       expect(r.packages.has('yargs'), 'the hook saw the CLI load').toBe(true);
       expect([...r.packages].filter((p) => forbidden.includes(p))).toEqual([]);
     });
   }
 
-  it('status loads Arrow (it reads run files) but no plotting, tfjs, queue or pool', () => {
+  // What `--version` loads is the floor every command pays (yargs and what yargs loads, whichever version).
+  const floor = () => loaded(['--version']).packages;
+
+  it('plan loads nothing but the CLI floor and yaml, and no layer above the sweep layer', () => {
+    const base = floor();
+    const r = loaded(['plan', sweep]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.packages.has('yaml'), 'the hook sees CommonJS packages').toBe(true);
+    expect(beyond(r.packages, [...base, 'yaml'])).toEqual([]);
+    expect(r.own.has('sweep/spec.js')).toBe(true);
+    expect(outsideSweepPath(r.own)).toEqual([]);
+  });
+
+  it('a malformed sweep file given to run is refused having loaded only the CLI floor, yaml and the sweep layer', () => {
+    const base = floor();
+    const r = loaded(['run', malformed, '--out', join(dir, 'never')]);
+    expect(r.code, r.stderr).toBe(2);
+    expect(r.stderr).toContain('base.width: must be ≥ 1 (got -3)');
+    expect(beyond(r.packages, [...base, 'yaml'])).toEqual([]);
+    expect(outsideSweepPath(r.own)).toEqual([]);
+  });
+
+  it('a refused flag loads nothing beyond the CLI floor, not even the sweep layer', () => {
+    const base = floor();
+    const r = loaded(['run', sweep, '--workers', 'abc']);
+    expect(r.code, r.stderr).toBe(2);
+    expect(beyond(r.packages, base)).toEqual([]);
+    expect([...r.own].filter((f) => !f.startsWith('cli/')).sort()).toEqual([]);
+  });
+
+  it('status loads Arrow (it reads run files) but no YAML, plotting, tfjs, queue or pool', () => {
     const out = join(dir, 'out');
     expect(runCli(['run', sweep, '--out', out]).code).toBe(0);
-    const r = packagesLoaded(['status', out]);
+    const r = loaded(['status', out]);
     expect(r.code, r.stderr).toBe(0);
     expect(r.packages.has('apache-arrow')).toBe(true);
-    expect([...r.packages].filter((p) => ['vega', 'vega-lite', '@tensorflow', 'bullmq', 'ioredis', 'piscina'].includes(p))).toEqual([]);
+    expect([...r.packages].filter((p) => ['yaml', 'vega', 'vega-lite', '@tensorflow', 'bullmq', 'ioredis', 'piscina'].includes(p))).toEqual([]);
   });
 });
 

@@ -3,7 +3,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { chmodSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Field, Float64, Schema, Table, makeData, tableToIPC } from 'apache-arrow';
-import { batchOf, float64Data, int64DataFromFloat64 } from '../../src/io/columns.js';
+import { batchOf, float64Data, int64DataFromFloat64 } from '../../src/io/arrow-columns.js';
 import {
   ArrowFileError,
   readArrowFile,
@@ -95,7 +95,7 @@ describe('writeArrowFileAtomic', () => {
     } else {
       const child = `
         const { Field, Float64, Schema } = await import('apache-arrow');
-        const { batchOf, float64Data } = await import(${JSON.stringify(join(REPO, 'dist/io/columns.js'))});
+        const { batchOf, float64Data } = await import(${JSON.stringify(join(REPO, 'dist/io/arrow-columns.js'))});
         const { writeArrowFileAtomic } = await import(${JSON.stringify(join(REPO, 'dist/io/index.js'))});
         const schema = new Schema([new Field('x', new Float64(), false)]);
         try {

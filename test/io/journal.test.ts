@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { appendFileSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { JOURNAL_FILE, openJournal, readJournal } from '../../src/io/index.js';
+import { journalPath, openJournal, readJournal } from '../../src/io/index.js';
 import { tempDir } from './helpers.js';
 
 describe('journal.jsonl', () => {
@@ -11,12 +11,12 @@ describe('journal.jsonl', () => {
   afterEach(() => cleanup());
 
   it('appends one timestamped JSON line per event and reads them back in order', () => {
-    const journal = openJournal(join(dir, 'out'));
+    const journal = openJournal(journalPath(join(dir, 'out')));
     journal.append({ event: 'sweep_start', name: 'smoke', runs: 2 });
     journal.append({ event: 'run_start', run_id: 'r1' });
     journal.append({ event: 'run_done', run_id: 'r1', status: 'done', wall_s: 0.5 });
     journal.close();
-    const text = readFileSync(join(dir, 'out', JOURNAL_FILE), 'utf8');
+    const text = readFileSync(join(dir, 'out', 'journal.jsonl'), 'utf8');
     expect(text.split('\n')).toHaveLength(4);
     const { events, truncatedLine, badLines } = readJournal(journal.path);
     expect(events.map((e) => e.event)).toEqual(['sweep_start', 'run_start', 'run_done']);
@@ -27,7 +27,7 @@ describe('journal.jsonl', () => {
   });
 
   it('survives a truncated last line: skips and reports it, and the next append starts a fresh line', () => {
-    const journal = openJournal(dir);
+    const journal = openJournal(journalPath(dir));
     journal.append({ event: 'run_start', run_id: 'r1' });
     journal.close();
     appendFileSync(journal.path, '{"t":"2026-01-01T00:00:00.000Z","event":"run_do');
@@ -35,7 +35,7 @@ describe('journal.jsonl', () => {
     expect(cut.events.map((e) => e.event)).toEqual(['run_start']);
     expect(cut.truncatedLine).toBe('{"t":"2026-01-01T00:00:00.000Z","event":"run_do');
 
-    const again = openJournal(dir);
+    const again = openJournal(journalPath(dir));
     again.append({ event: 'interrupted', pending: 1 });
     again.close();
     const after = readJournal(journal.path);
@@ -49,7 +49,7 @@ describe('journal.jsonl', () => {
   });
 
   it('refuses to append after close', () => {
-    const journal = openJournal(dir);
+    const journal = openJournal(journalPath(dir));
     journal.close();
     expect(() => journal.append({ event: 'run_start' })).toThrow(/\[io\] .*after close/);
   });

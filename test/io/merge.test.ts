@@ -1,12 +1,12 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { PARAM_KEYS } from '../../src/core/params.js';
 import { METRIC_NAMES } from '../../src/core/types.js';
-import { MERGED_METRICS_SCHEMA, mergeRuns, readArrowFile, writeRunFile } from '../../src/io/index.js';
+import { MERGED_METRICS_SCHEMA, readArrowFile, readRunFile, writeMetricsFile, writeRunFile } from '../../src/io/index.js';
 import { PROVENANCE, sampleMetrics, sampleParams, tempDir } from './helpers.js';
 
-describe('mergeRuns', () => {
+describe('writeMetricsFile', () => {
   let dir: string;
   let cleanup: () => void;
   beforeEach(() => {
@@ -25,10 +25,15 @@ describe('mergeRuns', () => {
     }
   }
 
-  it("writes every run's rows with its parameter columns, one record batch per run in run_id order", async () => {
+  const metricsPath = () => join(dir, 'metrics.arrow');
+  /** the runs as merge hands them on: in run_id order, each with its run file's metric columns */
+  const inRunIdOrder = () =>
+    [...runs].reverse().map((r) => ({ ...r, metrics: readRunFile(join(dir, 'runs', `${r.runId}.arrow`)).metrics }));
+
+  it("writes every run's rows with its parameter columns, one record batch per run in the order given", async () => {
     writeRuns();
-    const result = await mergeRuns(dir, runs, PROVENANCE);
-    expect(result).toMatchObject({ rows: 8, runs: 2, skipped: [] });
+    const result = await writeMetricsFile(metricsPath(), inRunIdOrder(), PROVENANCE);
+    expect(result).toEqual({ rows: 8, runs: 2 });
     const table = readArrowFile(join(dir, 'metrics.arrow'));
     expect(table.schema.fields.map((f) => f.name)).toEqual(['run_id', ...PARAM_KEYS, 'replicate', 'step', ...METRIC_NAMES]);
     expect(table.schema.fields.map((f) => String(f.type))).toEqual(MERGED_METRICS_SCHEMA.fields.map((f) => String(f.type)));
@@ -45,21 +50,8 @@ describe('mergeRuns', () => {
     expect(readdirSync(dir).sort()).toEqual(['metrics.arrow', 'runs']);
   });
 
-  it('skips and reports runs whose file is missing or corrupt, and merges the rest', async () => {
-    writeRuns();
-    writeFileSync(join(dir, 'runs', 'run-c.arrow'), 'ARROW1 garbage');
-    const all = [...runs, { runId: 'run-c', params: sampleParams(), replicate: 0 }, { runId: 'run-d', params: sampleParams(), replicate: 0 }];
-    const result = await mergeRuns(dir, all, PROVENANCE);
-    expect(result.rows).toBe(8);
-    expect(result.runs).toBe(2);
-    expect(result.skipped.map((s) => s.runId)).toEqual(['run-c', 'run-d']);
-    expect(result.skipped[0].reason).toMatch(/run-c\.arrow: .*not an Arrow IPC file/);
-    expect(result.skipped[1].reason).toBe('missing');
-    expect(readArrowFile(join(dir, 'metrics.arrow')).numRows).toBe(8);
-  });
-
   it('writes an empty metrics.arrow with the full schema when no run has finished', async () => {
-    const result = await mergeRuns(dir, [], PROVENANCE);
+    const result = await writeMetricsFile(metricsPath(), [], PROVENANCE);
     expect(result.rows).toBe(0);
     const table = readArrowFile(join(dir, 'metrics.arrow'));
     expect(table.numRows).toBe(0);

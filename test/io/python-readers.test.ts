@@ -8,7 +8,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { METRIC_NAMES } from '../../src/core/types.js';
-import { mergeRuns, writeNeuronsFile, writeRunFile, writeSummary } from '../../src/io/index.js';
+import { readRunFile, writeMetricsFile, writeNeuronsFile, writeRunFile, writeSummary } from '../../src/io/index.js';
 import { requirePythonReaders, titled } from '../support/components.js';
 import { PROVENANCE, sampleMetrics, sampleParams, sampleRow, sampleSnapshots, tempDir } from './helpers.js';
 
@@ -48,7 +48,8 @@ describe.skipIf(missing !== null)(titled('files read by the Python readers users
       ],
       PROVENANCE,
     );
-    await mergeRuns(dir, runs, PROVENANCE);
+    const merged = runs.map((r) => ({ ...r, metrics: readRunFile(join(dir, 'runs', `${r.runId}.arrow`)).metrics }));
+    await writeMetricsFile(join(dir, 'metrics.arrow'), merged, PROVENANCE);
   });
   afterAll(() => cleanup?.());
 

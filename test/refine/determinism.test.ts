@@ -7,7 +7,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readJournal } from '../../src/io/index.js';
-import { journalPaths } from '../../src/run/layout.js';
+import { journalPaths } from '../../src/io/index.js';
 import { exited, startCli } from '../helpers.js';
 import { readPlanFile, refine, runInto, SMOOTH_5X5 } from './helpers.js';
 

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { assignShards, parseShard, planSweep, shardRuns, SweepSpecError, type PlannedRun } from '../../src/sweep/index.js';
+import { assignShards, parseShard, planSweep, shardRuns, ShardArgError, type PlannedRun } from '../../src/sweep/index.js';
 import { HEAD, sweepFile } from './fixtures.js';
 
 const plan = planSweep(
@@ -36,7 +36,7 @@ describe('parseShard', () => {
     ['a/b', 'must be K/N'],
     ['-1/2', 'must be K/N'],
   ])('rejects %j', (text, reason) => {
-    expect(() => parseShard(text)).toThrow(SweepSpecError);
+    expect(() => parseShard(text)).toThrow(ShardArgError);
     expect(() => parseShard(text)).toThrow(`[sweep] --shard: ${reason}`);
   });
 });

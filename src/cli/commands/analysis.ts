@@ -5,7 +5,7 @@
 import type { Agg } from '../../analysis/cells.js';
 import { phaseChoices, writePhaseDiagram } from '../../analysis/phase.js';
 import { writeReport } from '../../analysis/report.js';
-import { loadSweep, type ParamKey } from '../../analysis/sweep-data.js';
+import { loadSweepData, type ParamKey } from '../../analysis/sweep-data.js';
 import { EXIT_OK, UsageError } from '../errors.js';
 
 export interface PhaseArgs {
@@ -19,7 +19,7 @@ export interface PhaseArgs {
 }
 
 export async function phaseCommand(args: PhaseArgs): Promise<number> {
-  const data = await loadSweep(args.dir);
+  const data = loadSweepData(args.dir);
   const choices = phaseChoices(data.rows);
   const check = (flag: string, value: string, valid: readonly string[], what: string) => {
     if (!valid.includes(value)) {

@@ -1,17 +1,22 @@
 /**
  * `lnsweep status`, `lnsweep merge`: look at a sweep before and after it runs.
  */
-import { removeLiveTemps } from '../../io/atomic.js';
-import { collectProvenance } from '../../io/index.js';
-import { mergeOutDir, sweepStatus } from '../../run/inspect.js';
-import { metricsPath, summaryPath } from '../../run/layout.js';
-import { readPlan } from '../../run/out-dir.js';
+import {
+  collectProvenance,
+  FileError,
+  mergeOutDir,
+  metricsPath,
+  readPlan,
+  removeLiveTemps,
+  summaryPath,
+  sweepStatus,
+} from '../../io/index.js';
 import { beginWork, EXIT_INTERRUPTED, EXIT_OK, EXIT_RUNS_FAILED } from '../errors.js';
 import { onInterrupt, say } from '../process.js';
 import { sweepProvenance } from '../provenance.js';
 
-export async function statusCommand(args: { dir: string }): Promise<number> {
-  const s = await sweepStatus(args.dir);
+export function statusCommand(args: { dir: string }): number {
+  const s = sweepStatus(args.dir);
   process.stdout.write(
     `${s.name}: ${s.total} runs: ${s.done} done, ${s.diverged} diverged, ${s.failed} failed, ${s.pending} pending` +
       (s.corrupt > 0 ? ` (${s.corrupt} unreadable run file(s): rerun to redo them)` : '') +
@@ -33,7 +38,7 @@ export async function mergeCommand(args: { dir: string; parquet?: boolean }): Pr
     m = await mergeOutDir(args.dir, sweepProvenance(collectProvenance(), readPlan(args.dir)), { parquet: args.parquet });
   } catch (err) {
     // The folder was read; writing its tables failed (a full disk, a read-only folder): not bad input.
-    if ((err as Error).name !== 'ArrowFileError') throw err;
+    if (!(err instanceof FileError)) throw err;
     say(`${(err as Error).message}; the run files are untouched: free space and merge again`);
     return EXIT_RUNS_FAILED;
   } finally {

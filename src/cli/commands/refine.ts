@@ -10,18 +10,23 @@
  * or queue workers, and `refine --plan-only` is called again.
  */
 import { availableParallelism } from 'node:os';
-import { join } from 'node:path';
 import { boundaryCurves, pointValues, runValue } from '../../analysis/boundary.js';
 import { axisKind } from '../../analysis/cells.js';
 import { chooseAxes, isNumericParam, varyingParams, type ParamKey } from '../../analysis/sweep-data.js';
 import { PARAM_SPECS } from '../../core/params.js';
-import { boundaryFileName, collectProvenance, writeBoundaryFile, writeJsonAtomic, type SummaryRow } from '../../io/index.js';
+import {
+  boundaryPath,
+  collectProvenance,
+  planPath,
+  readOutDir,
+  readPlan,
+  writeBoundaryFile,
+  writeJsonAtomic,
+  type SummaryRow,
+} from '../../io/index.js';
 import { runSweep, SweepControl } from '../../run/coordinator.js';
 import { PoolExecutor } from '../../run/executor.js';
-import { planPath } from '../../run/layout.js';
-import { readPlan, scanOutDir } from '../../run/out-dir.js';
 import type { ProgressMode } from '../../run/progress.js';
-import { rowsFromDisk } from '../../run/summary-rows.js';
 import type { Plan } from '../../sweep/plan.js';
 import { DEFAULT_ROUNDS, isBinaryRefineMetric, REFINE_METRICS, type RefineRequest } from '../../sweep/refine-request.js';
 import { nextRound, refineSetup, roundOf, type RefineSetup } from '../../sweep/refine.js';
@@ -45,8 +50,8 @@ export async function refineCommand(args: RefineArgs): Promise<number> {
   try {
     for (;;) {
       const current = readPlan(args.dir);
-      const finished = (await scanOutDir(args.dir, new Set(current.runs.map((r) => r.run_id)), { repair: !args.planOnly })).finished;
-      const pending = current.runs.filter((r) => !finished.has(r.run_id));
+      const { scan, rows } = readOutDir(args.dir, current, { repair: !args.planOnly });
+      const pending = current.runs.filter((r) => !scan.finished.has(r.run_id));
       if (pending.length > 0) {
         if (args.planOnly) {
           process.stderr.write(
@@ -61,7 +66,6 @@ export async function refineCommand(args: RefineArgs): Promise<number> {
         failed ||= report.failed > 0;
         continue;
       }
-      const rows = await rowsFromDisk(args.dir, current, finished);
       const values = pointValues(rows, request.metric, request.setup);
       checkLevel(request, rows, args.dir);
       writeBoundary(args.dir, current, request, values);
@@ -84,7 +88,7 @@ export async function refineCommand(args: RefineArgs): Promise<number> {
   for (let k = 1; k <= Math.max(0, ...final.runs.map(roundOf)); k++) {
     process.stderr.write(`[lnsweep] round ${k}: ${final.runs.filter((r) => roundOf(r) === k).length} run(s)\n`);
   }
-  process.stdout.write(`${join(args.dir, boundaryFileName(request.metric))}\n`);
+  process.stdout.write(`${boundaryPath(args.dir, request.metric)}\n`);
   return failed ? EXIT_RUNS_FAILED : EXIT_OK;
 }
 
@@ -157,7 +161,7 @@ function checkLevel(r: CheckedRequest, rows: readonly SummaryRow[], dir: string)
 
 function writeBoundary(dir: string, plan: Plan, r: CheckedRequest, values: ReadonlyMap<string, number>): void {
   const { setup } = r;
-  writeBoundaryFile(join(dir, boundaryFileName(r.metric)), {
+  writeBoundaryFile(boundaryPath(dir, r.metric), {
     metric: r.metric,
     level: r.level,
     axes: [setup.x.key, ...(setup.y ? [setup.y.key] : [])],

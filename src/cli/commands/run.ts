@@ -33,7 +33,7 @@ export async function runCommand(args: RunArgs): Promise<number> {
   const workers = workerCount(args.workers, (line) => process.stderr.write(line + '\n'));
   const retries = args.retries ?? (args.queue ? 2 : 0);
   if (!Number.isInteger(retries) || retries < 0) throw new UsageError(`--retries: must be a whole number ≥ 0 (got ${args.retries})`);
-  // The sweep layer (zod, yaml) loads after the flags are checked, so a bad flag is refused at once.
+  // The sweep layer (and yaml) loads after the flags are checked, so a bad flag is refused at once.
   const { planSweep, shardRuns } = await import('../../sweep/index.js');
   const { chooseShard, shardPart } = await import('../shard-env.js');
   const expanded = planSweep(args.sweep, args.engine ? { engine: args.engine } : undefined);
@@ -137,16 +137,13 @@ async function enqueueCommand(
   workers: number,
   args: RunArgs,
 ): Promise<number> {
-  const { collectProvenance, writeJsonAtomic } = await import('../../io/index.js');
-  const { clearResults } = await import('../../run/coordinator.js');
-  const { planPath } = await import('../../run/layout.js');
-  const { scanOutDir } = await import('../../run/out-dir.js');
-  const { enqueueRuns } = await import('../../run/queue.js');
+  const { clearResults, collectProvenance, planPath, scanOutDir, writeJsonAtomic } = await import('../../io/index.js');
+  const { enqueueRuns } = await import('../../run/queue-producer.js');
   const { checkResultsVersion } = await import('../../sweep/index.js');
   if (!args.fresh) checkResultsVersion(planPath(outDir), outDir);
   if (args.fresh) clearResults(outDir);
   writeJsonAtomic(planPath(outDir), { ...plan, provenance: sweepProvenance(collectProvenance(), plan) });
-  const scan = await scanOutDir(outDir, new Set(plan.runs.map((r) => r.run_id)), { repair: true });
+  const scan = scanOutDir(outDir, plan, { repair: true });
   for (const c of scan.corrupt) process.stderr.write(`[lnsweep] run ${c.runId}: unreadable run file (${c.reason}); it will be redone\n`);
   const todo = ownRuns.filter((r) => !scan.finished.has(r.run_id));
   const r = await enqueueRuns({ url, plan, todo, outDir, attempts: retries + 1, fresh: args.fresh });

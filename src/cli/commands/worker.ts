@@ -37,11 +37,10 @@ export async function workerCommand(args: WorkerArgs): Promise<number> {
   if (!existsSync(args.out)) throw new UsageError(`[run] --out ${args.out}: no such folder; enqueue first with \`lnsweep run SWEEP --queue URL --out ${args.out}\``);
   prepareOutDir(args.out);
   // The heavy modules (BullMQ, Piscina, Arrow) load only once the flags are known to be good.
-  const { collectProvenance } = await import('../../io/index.js');
+  const { collectProvenance, readPlan } = await import('../../io/index.js');
   const { SweepControl } = await import('../../run/coordinator.js');
   const { PoolExecutor } = await import('../../run/executor.js');
-  const { runQueueWorker } = await import('../../run/queue-worker.js');
-  const { readPlan } = await import('../../run/out-dir.js');
+  const { runQueueConsumer } = await import('../../run/queue-consumer.js');
   const control = new SweepControl();
   const onSignal = (signal: NodeJS.Signals) => {
     if (control.state === 'running') {
@@ -58,7 +57,7 @@ export async function workerCommand(args: WorkerArgs): Promise<number> {
   const executor = new PoolExecutor(workers);
   try {
     const r = await asUsage(
-      runQueueWorker({
+      runQueueConsumer({
         url: args.queue,
         outDir: args.out,
         executor,
@@ -87,7 +86,7 @@ export async function workerCommand(args: WorkerArgs): Promise<number> {
 
 /** The extra lines of `status DIR --queue URL`. */
 export async function queueStatusCommand(args: { dir: string; queue: string }): Promise<number> {
-  const { queueCounts } = await import('../../run/queue.js');
+  const { queueCounts } = await import('../../run/queue-producer.js');
   const c = await asUsage(queueCounts(args.queue, args.dir));
   process.stdout.write(
     `queue ${c.queue}: ${c.waiting} waiting, ${c.active} active, ${c.delayed} delayed (retry backoff), ` +

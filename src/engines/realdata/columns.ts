@@ -1,7 +1,8 @@
 /**
  * The realdata experiment's own metric columns (`runs/<run_id>.realdata.arrow`), one row per logged step. The run's
- * ordinary file keeps the metric columns (train_loss, test_loss, w_fro … of the network; see train.ts); these put the
- * network beside its linearised model. Losses are (1/N) Σ ½‖f(x) − y‖² over one-hot labels, on clean labels.
+ * ordinary file keeps the metric columns every run file has (docs/formats.md, Metrics: train_loss, test_loss, w_fro …
+ * of the network; see train.ts); these put the network beside its linearised model. Losses are (1/N) Σ ½‖f(x) − y‖²
+ * over one-hot labels, on clean labels.
  */
 import { ColumnLog } from '../../core/metric-log.js';
 

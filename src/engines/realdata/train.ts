@@ -5,27 +5,29 @@
  *
  * Streams (the run's three, as for the linear experiment; src/sweep/seeds.ts):
  *   data  which examples (mnist.ts)
- *   init  W₁ row-major (m·d gaussians × α/√d), then W₂ row-major (10·m gaussians × α/√m): NTK init, README.md#the-model
+ *   init  W₁ row-major (m·d gaussians × α/√d), then W₂ row-major (10·m gaussians × α/√m): the linear experiment's
+ *         NTK scaling (docs/formats.md, Random streams)
  *   sgd   per step, per training example j = 0..n−1: one 53-bit uniform u, then one class word c (nextIndex(10));
  *         the label is replaced by c when u < τ (c may equal the true class). Both are drawn whatever τ, so runs
  *         that differ only in τ share their draws, and a larger τ replaces a superset of the labels.
  *
- * Outputs: the metric row of the network (train_loss, test_loss on the held-out set, w_fro = ‖W₁‖_F, the per-neuron
+ * Outputs: the run file's metric row (docs/formats.md, Metrics) of the network (train_loss, test_loss on the held-out set, w_fro = ‖W₁‖_F, the per-neuron
  * norms over W₁'s rows, |a| over W₂'s entries, lazy fractions, phase2_frac with ‖W₂[:, i]‖ for |a_i|, balance with
  * ‖W₂[:, i]‖²; NaN where θ* has no meaning: theta_cos, align_*, kernel_dist), and the realdata columns (columns.ts).
  */
 import { Xoshiro128 } from '../../core/rng.js';
 import { METRIC_INDEX } from '../../core/metrics.js';
-import { MetricLog } from '../../core/metric-log.js';
-import { METRIC_NAMES, type RunParams, type RunSeeds, type TrainHooks, type TrainResult } from '../../core/types.js';
+import { driveRun, rowCapacity, type RunEngine } from '../../core/run-driver.js';
+import type { RunParams, RunSeeds, TrainHooks, TrainResult } from '../../core/types.js';
 import { loadTfjs, type TfjsBackend } from '../tfjs/backend.js';
-import { abortError } from '../tfjs/train.js';
 import { RealDataLog, type RealDataColumns } from './columns.js';
 import { CLASSES, loadMnistSubset } from './mnist.js';
-import { createRealDataModels } from './model.js';
+import { createRealDataModels, type RealDataModels } from './model.js';
 
-const HOOK_EVERY = 64;
-const LOSS_CHECK_MAX = 256;
+type ModelEvals = ReturnType<RealDataModels['evaluate']>;
+
+/** A step of both models costs milliseconds: a poll every 64 steps keeps progress and aborts prompt. */
+const POLL_EVERY = 64;
 
 export interface RealDataResult {
   result: TrainResult;
@@ -35,70 +37,63 @@ export interface RealDataResult {
 
 export async function trainRealData(params: RunParams, seeds: RunSeeds, hooks: TrainHooks = {}): Promise<RealDataResult> {
   const { tf, backend } = await loadTfjs();
-  const { n, d, width: m, steps, log_every: logEvery, diverge_loss: divergeLoss, tau } = params;
+  const { n, d, width: m, tau } = params;
   const { train, test } = loadMnistSubset(n, params.n_test, d, seeds.data);
   const init = initTwoLayer(m, d, params.alpha, seeds.init);
   const models = createRealDataModels(tf, params, train, test, init);
   const noise = new Xoshiro128(seeds.sgd);
   const targets = new Float32Array(n * CLASSES);
-  const capacity = Math.floor(steps / logEvery) + 2;
-  const log = new MetricLog(capacity);
-  const rdLog = new RealDataLog(capacity);
-  const row = new Float64Array(METRIC_NAMES.length);
+  const rdLog = new RealDataLog(rowCapacity(params));
   const w0 = rowNorms2(init.W1, m, d);
   const fro0 = Math.sqrt(w0.reduce((s, v) => s + v, 0));
-  const checkEvery = Math.min(logEvery, LOSS_CHECK_MAX);
   let t = 0;
-  let divergeReason: string | undefined;
-  try {
-    for (;; t++) {
-      const isLog = t % logEvery === 0 || t === steps;
-      if (isLog || t % checkEvery === 0) {
-        const ev = models.evaluate();
-        if (!(ev.net.trainLoss <= divergeLoss)) {
-          divergeReason = `train loss ${ev.net.trainLoss.toPrecision(3)} > diverge_loss ${divergeLoss} at step ${t}`;
-        }
-        if (isLog || divergeReason !== undefined) {
-          const w = models.weights();
-          specRow(row, w.W1, w.W2, init.W1, m, d, params.lr, ev.net.trainLoss, ev.net.testLoss);
-          log.push(t, row);
-          const w1fro = Math.sqrt(sumSq(w.W1));
-          rdLog.pushRow(t, {
-            train_loss: ev.net.trainLoss,
-            test_loss: ev.net.testLoss,
-            test_acc: ev.net.testAcc,
-            lin_train_loss: ev.lin.trainLoss,
-            lin_test_loss: ev.lin.testLoss,
-            lin_test_acc: ev.lin.testAcc,
-            w1_fro: w1fro,
-            lin_w1_fro: Math.sqrt(sumSq(w.linW1)),
-            w1_move: Math.sqrt(diffSq(w.W1, init.W1)) / fro0,
-            lin_w1_move: Math.sqrt(diffSq(w.linW1, init.W1)) / fro0,
-            out_dist: ev.outDist,
-          });
-        }
-      }
-      if (divergeReason !== undefined || t === steps) break;
-      if (t % HOOK_EVERY === 0 && t > 0) {
-        hooks.onProgress?.(t);
-        if (hooks.shouldAbort?.()) throw abortError(t);
-      }
-      drawTargets(noise, train.label, tau, targets);
-      models.step(targets);
+  // the evaluation at step evalAt: the loss check's, reused by a row at the same step
+  let ev: ModelEvals | undefined;
+  let evalAt = -1;
+  const evaluate = (): ModelEvals => {
+    if (ev === undefined || evalAt !== t) {
+      ev = models.evaluate();
+      evalAt = t;
     }
+    return ev;
+  };
+  const engine: RunEngine = {
+    tag: '[tfjs]',
+    pollEvery: POLL_EVERY,
+    advance(count) {
+      for (let i = 0; i < count; i++, t++) {
+        drawTargets(noise, train.label, tau, targets);
+        models.step(targets);
+      }
+      return count;
+    },
+    trainLoss: () => evaluate().net.trainLoss,
+    // no neurons(): a realdata run takes no per-neuron snapshots, so every row is a logged one
+    row(out, step) {
+      const ev = evaluate();
+      const w = models.weights();
+      specRow(out, w.W1, w.W2, init.W1, m, d, params.lr, ev.net.trainLoss, ev.net.testLoss);
+      rdLog.pushRow(step, {
+        train_loss: ev.net.trainLoss,
+        test_loss: ev.net.testLoss,
+        test_acc: ev.net.testAcc,
+        lin_train_loss: ev.lin.trainLoss,
+        lin_test_loss: ev.lin.testLoss,
+        lin_test_acc: ev.lin.testAcc,
+        w1_fro: Math.sqrt(sumSq(w.W1)),
+        lin_w1_fro: Math.sqrt(sumSq(w.linW1)),
+        w1_move: Math.sqrt(diffSq(w.W1, init.W1)) / fro0,
+        lin_w1_move: Math.sqrt(diffSq(w.linW1, init.W1)) / fro0,
+        out_dist: ev.outDist,
+      });
+    },
+  };
+  try {
+    const result: TrainResult = { ...driveRun(engine, params, hooks), kernel: 'dense' };
+    return { result, columns: rdLog.finish(), backend };
   } finally {
     models.dispose();
   }
-  hooks.onProgress?.(t);
-  const result: TrainResult = {
-    status: divergeReason === undefined ? 'done' : 'diverged',
-    stepsDone: t,
-    kernel: 'dense',
-    metrics: log.finish(),
-    snapshots: { step: new Float64Array(0), neuron: new Float64Array(0), w_norm2: new Float64Array(0), w_theta_ip: new Float64Array(0), a: new Float64Array(0) },
-    ...(divergeReason === undefined ? {} : { divergeReason }),
-  };
-  return { result, columns: rdLog.finish(), backend };
 }
 
 /** The init stream's draws (module comment). */
@@ -123,7 +118,7 @@ export function drawTargets(rng: Xoshiro128, label: Int32Array, tau: number, out
   }
 }
 
-/** The metric row (docs/formats.md#metrics) of the network (module comment). O(m·d). */
+/** The run file's metric columns for the network (module comment). O(m·d). */
 function specRow(out: Float64Array, W1: Float32Array, W2: Float32Array, W1_0: Float32Array, m: number, d: number, lr: number, trainLoss: number, testLoss: number): void {
   out.fill(NaN);
   out[METRIC_INDEX.train_loss] = trainLoss;

@@ -8,7 +8,8 @@
  *   cpu         tfjs's plain-JS backend, always there
  *
  * that loads. Every run's output records the backend (`tfjs/<backend>`); `skipped` says why the ones before it failed.
- * All backends compute in float32 (tfjs has no float64), so tfjs runs match native ones to float32 precision only.
+ * All backends compute in float32, whatever the dtype of the arrays handed in: results differ from the native
+ * engine's float64 by float32 rounding (test/tfjs/differential.test.ts measures how much).
  */
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';

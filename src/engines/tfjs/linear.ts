@@ -1,8 +1,8 @@
 /**
- * The paper's two-layer linear network f(x) = aᵀWx (README.md#the-model) as TensorFlow.js variables, stepped by
- * gradients that tfjs's autograd takes of the loss itself: nothing here restates ∇W or ∇a. The samples and label noise
- * of a step come from the core's LabelNoiseStream, drawn on the JS side, so a tfjs run consumes exactly the SGD stream
- * a native run does (same seeds → same samples and ε), and only float32 arithmetic tells them apart.
+ * The paper's two-layer linear network f(x) = aᵀWx (README.md) as TensorFlow.js variables, stepped by gradients
+ * that tfjs's autograd takes of the loss itself: nothing here restates ∇W or ∇a. The samples and label noise of a
+ * step come from the core's LabelNoiseStream, drawn on the JS side, so a tfjs run consumes exactly the SGD stream a
+ * native run does (same seeds → same samples and ε), and only float32 arithmetic tells them apart.
  *
  *   loss(W, a) = (1/B) Σ_b ½(⟨Wᵀa, x_b⟩ − (y_b + ε_b))²        over the step's B samples (gd: all n)
  *   sgd, gd:  (W, a) ← (W, a) − η ∇loss(W, a)

@@ -1,14 +1,25 @@
 /**
- * The summary table's rows (docs/formats.md#summary-file), from the two places a run's outcome can be read: the outcome
- * a worker just returned, or the run file an earlier invocation (or another shard) left on disk. Both give the same
- * row, so a summary rebuilt from files after a crash equals the one written live.
+ * The summary table's rows (docs/formats.md, "Summary file"), from the two places a run's outcome can be read: the
+ * outcome a worker just returned, or the run file an earlier invocation (or another shard) left on disk. Both give
+ * the same row, so a summary rebuilt from files after a crash equals the one written live.
  */
-import { digestRun, isCollapsed, summaryMarkers, type RunDigest } from '../core/summarize.js';
-import { theoryColumns } from '../core/theory.js';
-import { readJournal, readRunFile, type SummaryRow } from '../io/index.js';
-import type { Plan, PlannedRun } from '../sweep/plan.js';
-import { journalPaths, runFilePath } from './layout.js';
-import type { RunOutcome } from './messages.js';
+import { digestRun, isCollapsed, summaryMarkers, type RunDigest } from '../../core/summarize.js';
+import { theoryColumns } from '../../core/theory.js';
+import type { Plan, PlannedRun } from '../../sweep/plan.js';
+import { readJournal } from '../journal.js';
+import type { RunFileContents } from '../run-file.js';
+import type { SummaryRow } from '../summary.js';
+import { journalPaths } from './paths.js';
+import { checkedRuns, emptyScan, plannedById, removeStaleTemps, type OutDirScan } from './scan.js';
+
+/** How a run ended, as a worker reports it (src/run/messages.ts RunOutcome) or its run file records it. */
+interface Outcome {
+  status: 'done' | 'diverged' | 'failed';
+  error: string | null;
+  steps_done: number;
+  wall_s: number;
+  engine: string;
+}
 
 const EMPTY_DIGEST: RunDigest = {
   final: {} as RunDigest['final'],
@@ -29,7 +40,7 @@ const EMPTY_DIGEST: RunDigest = {
 
 function row(
   run: PlannedRun,
-  o: Pick<RunOutcome, 'status' | 'error' | 'steps_done' | 'wall_s' | 'engine'>,
+  o: Outcome,
   digest: RunDigest | null,
 ): SummaryRow {
   const d = digest ?? EMPTY_DIGEST;
@@ -58,13 +69,12 @@ function row(
   };
 }
 
-export function rowFromOutcome(run: PlannedRun, outcome: RunOutcome): SummaryRow {
+export function rowFromOutcome(run: PlannedRun, outcome: Outcome & { digest: RunDigest | null }): SummaryRow {
   return row(run, outcome, outcome.digest);
 }
 
-/** A finished run's row, read back from its file's columns and schema metadata. */
-export async function rowFromRunFile(run: PlannedRun, path: string): Promise<SummaryRow> {
-  const file = await readRunFile(path);
+/** A finished run's row, from its run file's columns and schema metadata. */
+export function rowFromRunFile(run: PlannedRun, file: RunFileContents): SummaryRow {
   const p = file.provenance;
   const status = p.status === 'diverged' ? 'diverged' : 'done';
   return row(
@@ -81,25 +91,41 @@ export async function rowFromRunFile(run: PlannedRun, path: string): Promise<Sum
 }
 
 /** A run that failed in an earlier invocation and has not been retried yet: its last recorded error. */
-export function failedRow(run: PlannedRun, error: string, engine: string): SummaryRow {
+function failedRow(run: PlannedRun, error: string, engine: string): SummaryRow {
   return row(run, { status: 'failed', error, steps_done: 0, wall_s: 0, engine }, null);
 }
 
 /**
- * Every row the folder can vouch for: finished runs from their files, and runs whose last attempt failed (from the
- * journal) and that have not finished since. The summary after a crash, a kill or a shard is rebuilt from this.
+ * Every row the folder can vouch for, in plan order: finished runs from their files (`finished`, by run id), and runs
+ * whose last attempt failed (from the journals) and that have not finished since. The summary after a crash, a kill
+ * or a shard is rebuilt from this.
  */
-export async function rowsFromDisk(outDir: string, plan: Plan, finished: ReadonlySet<string>): Promise<SummaryRow[]> {
+export function summaryRows(outDir: string, plan: Plan, finished: ReadonlyMap<string, SummaryRow>): SummaryRow[] {
   const rows: SummaryRow[] = [];
   const failures = lastFailures(journalPaths(outDir));
   for (const run of plan.runs) {
-    if (finished.has(run.run_id)) rows.push(await rowFromRunFile(run, runFilePath(outDir, run.run_id)));
+    const row = finished.get(run.run_id);
+    if (row) rows.push(row);
     else {
       const f = failures.get(run.run_id);
       if (f) rows.push(failedRow(run, f.error, f.engine));
     }
   }
   return rows;
+}
+
+/**
+ * The folder checked against `plan` (scan.ts) and its summary rows, each run file read once. With `repair` (a run
+ * about to start), corrupt run files and stale temp files are removed.
+ */
+export function readOutDir(outDir: string, plan: Plan, opts: { repair: boolean }): { scan: OutDirScan; rows: SummaryRow[] } {
+  if (opts.repair) removeStaleTemps(outDir);
+  const scan = emptyScan();
+  const finished = new Map<string, SummaryRow>();
+  for (const { run, file } of checkedRuns(outDir, plannedById(plan), scan, opts)) {
+    finished.set(run.run_id, rowFromRunFile(run, file));
+  }
+  return { scan, rows: summaryRows(outDir, plan, finished) };
 }
 
 /** Reads every journal (shards and queue workers write their own), events in time order across files. */

@@ -1,14 +1,27 @@
 /**
- * What an output folder already holds, checked before a sweep (re)starts: which planned runs have a sound run file,
- * which files are corrupt or truncated (a full disk, a kill by another tool mid-write), and which temp files a kill
- * left behind. Finished runs are recognised by id, never by position, so an edited sweep keeps them.
+ * What an output folder already holds, checked before a sweep (re)starts and by `status`, `merge` and the analysis
+ * commands: which planned runs have sound files, which files are corrupt or truncated (a full disk, a kill by another
+ * tool mid-write), and which temp files a kill left behind. Finished runs are recognised by id, never by position,
+ * so an edited sweep keeps them. Each run file is read once: a check hands on what it read (checkedRuns).
  */
 import { existsSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { describeCause } from '../io/errors.js';
-import { isOrphanedTemp, isTempName, readArrowFile, readRunFile, verifyArrowFile } from '../io/index.js';
-import type { Plan } from '../sweep/plan.js';
-import { neuronsFilePath, planPath, realDataFilePath, RUNS_DIR, runFilePath, runIdOfFile, runsDir } from './layout.js';
+import type { Plan, PlannedRun } from '../../sweep/plan.js';
+import { readArrowFile } from '../arrow-file.js';
+import { describeCause, OutDirError } from '../errors.js';
+import { readRunFile, type RunFileContents } from '../run-file.js';
+import {
+  isOrphanedTemp,
+  isTempName,
+  kindOfName,
+  neuronsFilePath,
+  planPath,
+  realDataFilePath,
+  RUNS_DIR,
+  runFilePath,
+  runIdOfFile,
+  runsDir,
+} from './paths.js';
 
 export interface OutDirScan {
   /** run ids with a sound `runs/<id>.arrow` */
@@ -17,8 +30,64 @@ export interface OutDirScan {
   corrupt: { runId: string; reason: string }[];
   /** run files present that the current plan does not contain (kept, untouched) */
   notInPlan: string[];
-  /** temp files of interrupted writes that were removed */
-  staleTemps: number;
+}
+
+/** A planned run with a sound run file, and the file as read while checking it. */
+export interface CheckedRun {
+  run: PlannedRun;
+  file: RunFileContents;
+}
+
+/**
+ * Checks every run file in runs/, in run-id order, recording the outcome in `scan`, and yields each planned run
+ * whose files are sound together with its run file's contents, so a caller that needs them (merge, the summary rows)
+ * reads nothing twice. With `repair`, a corrupt run's files are removed so the run is done again.
+ */
+export function* checkedRuns(
+  outDir: string,
+  planned: ReadonlyMap<string, PlannedRun>,
+  scan: OutDirScan,
+  opts: { repair: boolean },
+): Generator<CheckedRun> {
+  const dir = runsDir(outDir);
+  if (!existsSync(dir)) return;
+  const ids = readdirSync(dir)
+    .map(runIdOfFile)
+    .filter((id): id is string => id !== null)
+    .sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  for (const runId of ids) {
+    const run = planned.get(runId);
+    if (!run) {
+      scan.notInPlan.push(runId);
+      continue;
+    }
+    const checked = checkRun(outDir, runId);
+    if (typeof checked !== 'string') {
+      scan.finished.add(runId);
+      yield { run, file: checked };
+      continue;
+    }
+    scan.corrupt.push({ runId, reason: checked });
+    if (opts.repair) {
+      rmSync(runFilePath(outDir, runId), { force: true });
+      rmSync(neuronsFilePath(outDir, runId), { force: true });
+      rmSync(realDataFilePath(outDir, runId), { force: true });
+    }
+  }
+}
+
+export const emptyScan = (): OutDirScan => ({ finished: new Set(), corrupt: [], notInPlan: [] });
+
+export const plannedById = (plan: Plan): Map<string, PlannedRun> => new Map(plan.runs.map((r) => [r.run_id, r]));
+
+/** The folder's runs checked against `plan` (see checkedRuns); with `repair`, stale temp files are removed first. */
+export function scanOutDir(outDir: string, plan: Plan, opts: { repair: boolean }): OutDirScan {
+  if (opts.repair) removeStaleTemps(outDir);
+  const scan = emptyScan();
+  for (const _ of checkedRuns(outDir, plannedById(plan), scan, opts)) {
+    // the contents are not needed here; checking them is the point
+  }
+  return scan;
 }
 
 /**
@@ -27,45 +96,11 @@ export interface OutDirScan {
  */
 const STALE_TEMP_AGE_MS = 10 * 60 * 1000;
 
-export async function scanOutDir(
-  outDir: string,
-  plannedIds: ReadonlySet<string>,
-  opts: { repair: boolean },
-): Promise<OutDirScan> {
-  const scan: OutDirScan = { finished: new Set(), corrupt: [], notInPlan: [], staleTemps: 0 };
-  if (opts.repair) scan.staleTemps = removeStaleTemps(outDir);
-  const dir = runsDir(outDir);
-  if (!existsSync(dir)) return scan;
-  for (const name of readdirSync(dir).sort()) {
-    if (isTempName(name)) continue;
-    const runId = runIdOfFile(name);
-    if (runId === null) continue;
-    if (!plannedIds.has(runId)) {
-      scan.notInPlan.push(runId);
-      continue;
-    }
-    const problem = verifyRun(outDir, runId);
-    if (problem === null) {
-      scan.finished.add(runId);
-    } else {
-      scan.corrupt.push({ runId, reason: problem });
-      if (opts.repair) {
-        rmSync(runFilePath(outDir, runId), { force: true });
-        rmSync(neuronsFilePath(outDir, runId), { force: true });
-        rmSync(realDataFilePath(outDir, runId), { force: true });
-      }
-    }
-  }
-  return scan;
-}
-
 /**
  * Removes the temp files of interrupted writes anywhere in the folder (runs/, the summaries, metrics.arrow, a report)
  * that no live process owns: the writer's pid is gone on this host, or the file is older than any write takes.
- * Returns how many it removed.
  */
-export function removeStaleTemps(outDir: string): number {
-  let removed = 0;
+export function removeStaleTemps(outDir: string): void {
   const now = Date.now();
   const walk = (dir: string) => {
     let entries;
@@ -79,21 +114,11 @@ export function removeStaleTemps(outDir: string): number {
       if (e.isDirectory()) walk(path);
       else if (isTempName(e.name) && (isOrphanedTemp(e.name) || now - statSync(path).mtimeMs > STALE_TEMP_AGE_MS)) {
         rmSync(path, { force: true });
-        removed++;
       }
     }
   };
   walk(outDir);
-  return removed;
 }
-
-/**
- * The files lnsweep writes, by name, relative to the output folder: what `run --fresh` may delete. Anything else
- * (a user's notes, a report they edited, another tool's files) is never touched.
- */
-const OUR_TOP_FILES = /^(summary(\.[^/]+)?\.arrow|journal(\.[^/]+)?\.jsonl|metrics\.arrow|(summary|metrics)\.parquet)$/;
-const LOCK_FILE = /^lnsweep(\.[^/]+)?\.lock$/;
-const OUR_RUN_FILES = /^[0-9a-f]{16}(\.neurons|\.realdata)?\.arrow$/;
 
 /** The results lnsweep wrote in `outDir` (run files and sidecars, summaries, journals, metrics, temps of ours). */
 function ourResults(outDir: string): { ours: string[]; foreign: string[] } {
@@ -101,10 +126,11 @@ function ourResults(outDir: string): { ours: string[]; foreign: string[] } {
   const foreign: string[] = [];
   const sort = (dir: string, name: string, isOurs: boolean) => (isOurs ? ours : foreign).push(join(dir, name));
   for (const e of existsSync(outDir) ? readdirSync(outDir, { withFileTypes: true }) : []) {
-    if (e.name === 'plan.json' || e.name === 'queue.json' || LOCK_FILE.test(e.name)) continue;
+    const kind = kindOfName(e.name);
+    if (kind === 'kept') continue;
     if (e.isDirectory() && e.name === RUNS_DIR) {
-      for (const name of readdirSync(runsDir(outDir))) sort(runsDir(outDir), name, OUR_RUN_FILES.test(name) || isTempName(name));
-    } else sort(outDir, e.name, e.isFile() && (OUR_TOP_FILES.test(e.name) || isTempName(e.name)));
+      for (const name of readdirSync(runsDir(outDir))) sort(runsDir(outDir), name, kindOfName(name, true) === 'result');
+    } else sort(outDir, e.name, e.isFile() && kind === 'result');
   }
   return { ours, foreign };
 }
@@ -134,12 +160,12 @@ export function refuseForeignFolder(outDir: string): void {
 }
 
 /**
- * Why run `runId`'s files cannot be trusted, or null when they can. The run file must read back whole and name the
- * run of its file name (in its metadata and its run_id column: a file copied under another run's name, as a botched
+ * Run `runId`'s file as read, or why its files cannot be trusted. The run file must read back whole and name the run
+ * of its file name (in its metadata and its run_id column: a file copied under another run's name, as a botched
  * rsync leaves it, is as wrong as a truncated one); and every sidecar the run writes must read back whole and name
  * the run too: the neurons file when a snapshot step was reached, the realdata file for `experiment: realdata`.
  */
-export function verifyRun(outDir: string, runId: string): string | null {
+export function checkRun(outDir: string, runId: string): RunFileContents | string {
   const path = runFilePath(outDir, runId);
   let file;
   try {
@@ -154,17 +180,16 @@ export function verifyRun(outDir: string, runId: string): string | null {
   if (file.params.experiment === 'realdata') sidecars.push(realDataFilePath(outDir, runId));
   for (const sidecar of sidecars) {
     if (!existsSync(sidecar)) return `${sidecar} is missing`;
-    const check = verifyArrowFile(sidecar);
-    if (!check.ok) return check.reason;
-    const owner = runIdInFile(sidecar);
+    let owner;
+    try {
+      // read whole (every batch checked), then the run id every file of a run carries in its schema metadata
+      owner = readArrowFile(sidecar).schema.metadata.get('lnsweep.run_id');
+    } catch (error) {
+      return describeCause(error);
+    }
     if (owner !== runId) return `${sidecar} holds run ${owner}, not ${runId}`;
   }
-  return null;
-}
-
-/** The run id a run's file records in its schema metadata (every file of a run carries it). */
-function runIdInFile(path: string): string | undefined {
-  return readArrowFile(path).schema.metadata.get('lnsweep.run_id');
+  return file;
 }
 
 /** The frozen plan of an output folder, as `run` wrote it. */
@@ -183,12 +208,4 @@ export function readPlan(outDir: string): Plan {
     p.runs.every((r) => typeof r === 'object' && r !== null && typeof r.run_id === 'string' && typeof r.params === 'object');
   if (!sound) throw new OutDirError(`${path}: not a plan lnsweep wrote (it needs name, seed and runs with run_id and params); rerun \`lnsweep run SWEEP --out ${outDir}\` to write it again`);
   return plan as Plan;
-}
-
-/** An output folder that is not one, or is missing: bad input (exit status 2). */
-export class OutDirError extends Error {
-  override name = 'OutDirError';
-  constructor(message: string, options?: ErrorOptions) {
-    super(`[run] ${message}`, options);
-  }
 }

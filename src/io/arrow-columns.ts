@@ -1,6 +1,7 @@
 /**
- * Column data for record batches, built straight from typed arrays, not row objects: a Float64Array becomes a Float64
- * column without a copy; Int64 columns need one BigInt64Array; repeated strings share one run of bytes per value.
+ * Column data for record batches, built straight from typed arrays, never through JS arrays of numbers: a
+ * Float64Array becomes a Float64 column without a copy; Int64 columns need one BigInt64Array; repeated strings share
+ * one run of bytes per value.
  * `batchOf` checks every column against the schema before arrow-js sees it, because a batch whose types differ
  * from the writer's schema makes the writer drop the rest of the file silently (apache/arrow-js #388).
  */

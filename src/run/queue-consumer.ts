@@ -10,19 +10,17 @@
  *   are determined by its id and files are renamed into place whole.
  * - A job whose run file is already there and sound completes at once (idempotent; nothing is recomputed).
  * - A failed run throws, so BullMQ retries it with exponential backoff until its attempts are used up.
- * - Each worker process writes its own journal (`journal.worker-<host>-<pid>.jsonl`, see layout.ts); `merge`
+ * - Each worker process writes its own journal (`journal.worker-<host>-<pid>.jsonl`, see src/io/out-folder/paths.ts); `merge`
  *   builds summary.arrow from the run files and every journal.
  * - It returns when nothing is waiting, delayed or active in the queue (the other workers' jobs included, so that
  *   it is still there to take back a dead worker's jobs), or, with `wait`, only when stopped.
  */
 import { mkdirSync } from 'node:fs';
 import { hostname } from 'node:os';
-import { basename } from 'node:path';
 import { Queue, Worker, type Job } from 'bullmq';
-import { openJournal, verifyArrowFile } from '../io/index.js';
+import { openJournal, partJournalPath, runFilePath, runsDir, verifyArrowFile } from '../io/index.js';
 import type { SweepControl } from './coordinator.js';
 import type { RunExecutor } from './executor.js';
-import { partJournalPath, runFilePath, runsDir } from './layout.js';
 import { outcomeEvent, workerDiedOutcome } from './messages.js';
 import { checkRedis, connectionFor, KEY_PREFIX, queueNameOf, type RunJobData, type RunJobResult } from './queue.js';
 
@@ -31,7 +29,7 @@ export const MAX_STALLED = 2;
 /** How often the worker looks whether the queue is drained. */
 const POLL_MS = 1000;
 
-export interface QueueWorkerOptions {
+export interface QueueConsumerOptions {
   url: string;
   outDir: string;
   executor: RunExecutor;
@@ -44,7 +42,7 @@ export interface QueueWorkerOptions {
   log?: (line: string) => void;
 }
 
-export interface QueueWorkerReport {
+export interface QueueConsumerReport {
   queue: string;
   worker: string;
   done: number;
@@ -59,15 +57,15 @@ export interface QueueWorkerReport {
   queuePending: number;
 }
 
-export async function runQueueWorker(opts: QueueWorkerOptions): Promise<QueueWorkerReport> {
+export async function runQueueConsumer(opts: QueueConsumerOptions): Promise<QueueConsumerReport> {
   const log = opts.log ?? ((line: string) => process.stderr.write(line + '\n'));
   await checkRedis(opts.url);
   const name = queueNameOf(opts.outDir);
   mkdirSync(runsDir(opts.outDir), { recursive: true });
   const me = `${hostname().replace(/[^A-Za-z0-9_-]/g, '_')}-${process.pid}`;
   const part = `worker-${me}`;
-  const journal = openJournal(opts.outDir, { file: basename(partJournalPath(opts.outDir, part)) });
-  const report: QueueWorkerReport = {
+  const journal = openJournal(partJournalPath(opts.outDir, part));
+  const report: QueueConsumerReport = {
     queue: name,
     worker: me,
     done: 0,

@@ -1,0 +1,86 @@
+/**
+ * Read-only views of an output folder for `status`, and `merge`, which rebuilds its tables. They trust only what is
+ * on disk (run files and the journals), so they are right after shards, crashes and kills.
+ */
+import type { Plan } from '../../sweep/plan.js';
+import { writeMetricsFile, type MetricsRun } from '../metrics-file.js';
+import { arrowFileToParquet } from '../parquet.js';
+import { writeSummary, type SummaryRow } from '../summary.js';
+import { boundaryPaths, metricsPath, parquetPathFor, summaryPath } from './paths.js';
+import { checkedRuns, emptyScan, plannedById, readPlan, removeStaleTemps } from './scan.js';
+import { readOutDir, rowFromRunFile, summaryRows } from './summary-rows.js';
+
+export interface StatusCounts {
+  name: string;
+  total: number;
+  done: number;
+  diverged: number;
+  failed: number;
+  pending: number;
+  corrupt: number;
+}
+
+export function sweepStatus(outDir: string): StatusCounts {
+  const plan = readPlan(outDir);
+  const { scan, rows } = readOutDir(outDir, plan, { repair: false });
+  const count = (s: string) => rows.filter((r) => r.status === s).length;
+  const done = count('done');
+  const diverged = count('diverged');
+  const failed = count('failed');
+  return {
+    name: plan.name,
+    total: plan.runs.length,
+    done,
+    diverged,
+    failed,
+    pending: plan.runs.length - done - diverged - failed,
+    corrupt: scan.corrupt.length,
+  };
+}
+
+export interface MergeReport {
+  plan: Plan;
+  summaryRows: number;
+  metricsRows: number;
+  /** planned runs whose files failed verification: in neither table */
+  skipped: { runId: string; reason: string }[];
+  /** the Parquet copies written (`--parquet`), else empty */
+  parquet: string[];
+}
+
+/**
+ * Writes metrics.arrow and refreshes summary.arrow from every run file (after shards, in queue mode), reading each run
+ * file once: its check, its summary row and its metric rows come from the same read. With `parquet`, also writes
+ * summary.parquet and metrics.parquet beside them (for DuckDB without its arrow extension), and a Parquet copy of
+ * each boundary file `lnsweep refine` wrote.
+ */
+export async function mergeOutDir(
+  outDir: string,
+  provenance: Record<string, string>,
+  opts: { parquet?: boolean } = {},
+): Promise<MergeReport> {
+  const plan = readPlan(outDir);
+  // a merge or run killed mid-write left its temp files (of a dead pid, or old): they go before new ones appear
+  removeStaleTemps(outDir);
+  const scan = emptyScan();
+  const finished = new Map<string, SummaryRow>();
+  function* metricsRuns(): Generator<MetricsRun> {
+    for (const { run, file } of checkedRuns(outDir, plannedById(plan), scan, { repair: false })) {
+      finished.set(run.run_id, rowFromRunFile(run, file));
+      yield { runId: run.run_id, params: run.params, replicate: run.replicate, metrics: file.metrics };
+    }
+  }
+  const metrics = await writeMetricsFile(metricsPath(outDir), metricsRuns(), provenance);
+  const rows = summaryRows(outDir, plan, finished);
+  await writeSummary(summaryPath(outDir), rows, provenance);
+  const parquet: string[] = [];
+  if (opts.parquet) {
+    for (const arrow of [summaryPath(outDir), metricsPath(outDir), ...boundaryPaths(outDir)]) {
+      const target = parquetPathFor(arrow);
+      await arrowFileToParquet(arrow, target);
+      parquet.push(target);
+    }
+  }
+  // A planned run whose file failed verification has no row in either table; it is named, and the merge fails.
+  return { plan, summaryRows: rows.length, metricsRows: metrics.rows, skipped: scan.corrupt, parquet };
+}
