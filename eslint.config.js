@@ -3,14 +3,15 @@
 // that is not a promise), unsafe `any`, needless assertions and unused variables. `npm run lint` runs it together
 // with knip (unused files, exports, dependencies) and prettier --check.
 import js from '@eslint/js';
+import { defineConfig } from 'eslint/config';
 import tseslint from 'typescript-eslint';
 
-export default tseslint.config(
+export default defineConfig(
   // Build output, results, and the AssemblyScript step loops (built by asc, not tsc: i32, f64, load<T> and their
   // decorators are not TypeScript; tsconfig.json leaves them out too).
   { ignores: ['dist/**', 'out/**', 'node_modules/**', 'src/core/wasm/**'] },
   js.configs.recommended,
-  ...tseslint.configs.recommendedTypeChecked,
+  tseslint.configs.recommendedTypeChecked,
   {
     languageOptions: {
       parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
@@ -20,13 +21,10 @@ export default tseslint.config(
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', ignoreRestSiblings: true }],
     },
   },
-  // Plain JavaScript (this file, the test's module hooks) is outside tsconfig.json: no type information for it.
+  // Plain JavaScript (this file, the scripts, the tests' module hooks) is outside tsconfig.json: no type information.
   {
     files: ['**/*.js', '**/*.mjs'],
-    ...tseslint.configs.disableTypeChecked,
-    languageOptions: {
-      ...tseslint.configs.disableTypeChecked.languageOptions,
-      globals: { process: 'readonly', console: 'readonly', URL: 'readonly' },
-    },
+    extends: [tseslint.configs.disableTypeChecked],
+    languageOptions: { globals: { process: 'readonly', console: 'readonly', URL: 'readonly' } },
   },
 );
