@@ -1,6 +1,7 @@
 /**
- * Arrow IPC file → Parquet, for `lnsweep merge --parquet` (issue 6): DuckDB reads Parquet with no extension, while
- * Arrow IPC needs its community `arrow` extension, which offline machines (many cluster nodes) cannot download.
+ * Arrow IPC file → Parquet, for `lnsweep merge --parquet` (docs/formats.md#parquet-copies): DuckDB reads Parquet with
+ * no extension, while Arrow IPC needs its community `arrow` extension, which offline machines (many cluster nodes)
+ * cannot download.
  *
  * Written with parquet-wasm (Rust's arrow-rs parquet writer compiled to WebAssembly, shipped inside its npm package, so
  * nothing is downloaded). Snappy compression: every Parquet reader (pyarrow, DuckDB, polars, Spark) has it built in,
