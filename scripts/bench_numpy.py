@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Reference timing for `lnsweep bench`: batch-1 label-noise SGD on a two-layer linear network, written the way a
 researcher would in numpy (a Python loop over steps, the full W updated every step, as in the paper's setting;
-cf. a-usually/Label-Noise-SGD). Same update as lnsweep's sgd (SPEC §2):
+cf. a-usually/Label-Noise-SGD). Same update as lnsweep's sgd (README.md#the-model):
 
     r = aᵀ W x − y − ε,   a ← a − η r W x,   W ← W − η r a xᵀ   (simultaneous, old parameters)
 

@@ -45,8 +45,8 @@ export function runCli(args: string[], env: Record<string, string> = {}): CliRes
 export function startCli(args: string[], env: Record<string, string> = {}): ChildProcess & { output: () => string } {
   const child = spawn(process.execPath, [CLI, ...args], { env: { ...process.env, ...env, CI: 'true' } });
   let out = '';
-  child.stdout!.on('data', (b) => (out += b));
-  child.stderr!.on('data', (b) => (out += b));
+  child.stdout.on('data', (b) => (out += b));
+  child.stderr.on('data', (b) => (out += b));
   return Object.assign(child, { output: () => out });
 }
 

@@ -23,7 +23,7 @@ import { leafCells, pointKey, type RefineAxis } from '../sweep/refine-cells.js';
 import { axisKind, type Cell } from './cells.js';
 import type { Overlay } from './phase-spec.js';
 
-export type Rect = [number, number, number, number];
+type Rect = [number, number, number, number];
 
 export interface CellLayout {
   xKind: 'log' | 'linear';
@@ -39,7 +39,7 @@ export interface CellLayout {
 }
 
 
-export const isRefined = (rows: readonly SummaryRow[]): boolean => rows.some((r) => (r.extra?.refine_round ?? 0) > 0);
+const isRefined = (rows: readonly SummaryRow[]): boolean => rows.some((r) => (r.extra?.refine_round ?? 0) > 0);
 
 /** The layout of a refined sweep's cells; `grid` holds the rows of the sweep's own grid (round 0). */
 export function refinedLayout(cells: readonly Cell[], grid: readonly SummaryRow[], x: string, y: string): CellLayout {
@@ -160,7 +160,7 @@ const BOUNDARY_COLOURS = ['#111111', '#7b3294', '#008837'];
  * Every two-axis boundary drawn over x × y (either way round) as a curve over the diagram, one legend entry per file,
  * each point with the value of the diagram's facet parameter when the boundary has it.
  */
-export function boundaryOverlays(files: readonly { name: string; file: BoundaryFile }[], x: string, y: string, facet: string | null): Overlay[] {
+function boundaryOverlays(files: readonly { name: string; file: BoundaryFile }[], x: string, y: string, facet: string | null): Overlay[] {
   const out: Overlay[] = [];
   for (const { file } of files) {
     if (file.axes.length !== 2) continue;

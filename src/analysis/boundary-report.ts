@@ -23,7 +23,7 @@ export async function boundariesSection(d: SweepData): Promise<string | null> {
     .join('')}</table>`;
   const parts: string[] = [];
   for (const { name, file } of files) {
-    const facetLabel = (values: unknown[]) => file.facets.map((k, i) => `${paramShort(k)} = ${values[i]}`).join(', ') || 'all';
+    const facetLabel = (values: unknown[]) => file.facets.map((k, i) => `${paramShort(k)} = ${String(values[i])}`).join(', ') || 'all';
     const title = `${columnLabel(file.metric)} = ${fmt(file.level)} over ${file.axes.map(paramShort).join(' × ')}`;
     if (file.axes.length === 1) {
       const rows = file.curves.map((c) => `<tr><td>${esc(facetLabel(c.facetValues))}</td><td>${fmt(c.points[0].x)}</td></tr>`).join('');

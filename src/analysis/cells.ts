@@ -107,11 +107,11 @@ export function quantile(values: readonly number[], p: number): number {
   return Number.isNaN(q) && values.length > 0 ? values[quantileIndex(values, p)] : q;
 }
 
-export const iqr = (v: readonly number[]): number => quantile(v, 0.75) - quantile(v, 0.25);
-export const mean = (v: readonly number[]): number => v.reduce((s, x) => s + x, 0) / v.length;
+const iqr = (v: readonly number[]): number => quantile(v, 0.75) - quantile(v, 0.25);
+const mean = (v: readonly number[]): number => v.reduce((s, x) => s + x, 0) / v.length;
 
 /** Sample standard deviation (n − 1). */
-export function std(v: readonly number[]): number {
+function std(v: readonly number[]): number {
   const m = mean(v);
   return Math.sqrt(v.reduce((s, x) => s + (x - m) ** 2, 0) / (v.length - 1));
 }

@@ -35,7 +35,7 @@ export function phaseChoices(rows: readonly SummaryRow[]): PhaseChoices {
 }
 
 /** The diagram's SVG, and the varying parameters it pools into cells (neither axis nor facet). */
-export async function phaseSvg(rows: readonly SummaryRow[], o: PhaseOptions, dir?: string): Promise<{ svg: string; pooled: string[] }> {
+async function phaseSvg(rows: readonly SummaryRow[], o: PhaseOptions, dir?: string): Promise<{ svg: string; pooled: string[] }> {
   // A parameter fixed by the ones in use (lr under an lr_rule) varies with the cells and is not pooled.
   const used = new Set<string>([o.x, o.y, ...(o.facet ? [o.facet] : [])]);
   const pooled = varyingParams(rows).filter((k) => !used.has(k) && !determinedBy(rows, k, [...used] as ParamKey[]));
@@ -48,7 +48,7 @@ export async function phaseSvg(rows: readonly SummaryRow[], o: PhaseOptions, dir
   return { svg, pooled };
 }
 
-export const defaultPhasePath = (dir: string, o: Pick<PhaseOptions, 'x' | 'y' | 'z'>): string =>
+const defaultPhasePath = (dir: string, o: Pick<PhaseOptions, 'x' | 'y' | 'z'>): string =>
   phasePath(dir, o.z, o.x, o.y);
 
 export async function writePhaseDiagram(

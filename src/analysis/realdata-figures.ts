@@ -64,7 +64,7 @@ function panel(field: string, title: string, logY: boolean) {
   };
 }
 
-export function realdataSpec(points: Record<string, unknown>[]): TopLevelSpec {
+function realdataSpec(points: Record<string, unknown>[]): TopLevelSpec {
   return {
     data: { values: points },
     title: { text: 'Network (solid) and linearised model (dashed)', subtitle: 'one colour per chosen run' },

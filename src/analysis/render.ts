@@ -11,7 +11,7 @@ import * as vl from 'vega-lite';
 import type { TopLevelSpec } from 'vega-lite';
 
 /** Shared look: readable fonts, no chart border, titles left-aligned. */
-export const BASE_CONFIG = {
+const BASE_CONFIG = {
   font: 'Helvetica, Arial, sans-serif',
   view: { stroke: null },
   title: { fontSize: 14, anchor: 'start', subtitleFontSize: 11, subtitleColor: '#555' },
@@ -33,7 +33,7 @@ export async function renderSvg(spec: TopLevelSpec): Promise<string> {
 }
 
 /** `<path aria-label="…" role="graphics-symbol" …/>` → the same element with a `<title>…</title>` child. */
-export function addTitles(svg: string): string {
+function addTitles(svg: string): string {
   return svg.replace(
     /<(path|rect|circle|text|line)(\s[^>]*?aria-label="([^"]*)"[^>]*?role="graphics-symbol"[^>]*?)\/>/g,
     (_all, tag: string, attrs: string, label: string) => `<${tag}${attrs}><title>${label}</title></${tag}>`,

@@ -27,7 +27,7 @@ import { hasPredictions } from './theory.js';
 import { phase1EdgeOverlay } from './theory-edge.js';
 import { theorySection } from './theory-section.js';
 
-export interface ReportContext {
+interface ReportContext {
   data: SweepData;
   /** one-line notes printed by the CLI */
   notes: string[];
@@ -38,7 +38,7 @@ export interface ReportContext {
 type Section = (ctx: ReportContext) => Promise<string | null>;
 
 const SECTIONS: readonly Section[] = [
-  async (ctx) => overview(ctx.data),
+  (ctx) => Promise.resolve(overview(ctx.data)),
   phaseSection,
   (ctx) => theorySection(ctx.data.rows, ctx.axes, ctx.notes),
   (ctx) => runsSection(ctx.data, ctx.notes),

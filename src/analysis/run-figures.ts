@@ -167,7 +167,7 @@ export function scatterSpec(rows: Record<string, unknown>[]): TopLevelSpec {
 }
 
 /** Noise-on windows of a periodic schedule: [2kP, (2k+1)P) up to `steps`. */
-export function noiseOnWindows(period: number, steps: number): { start: number; end: number }[] {
+function noiseOnWindows(period: number, steps: number): { start: number; end: number }[] {
   const out: { start: number; end: number }[] = [];
   for (let s = 0; s < steps; s += 2 * period) out.push({ start: s, end: Math.min(s + period, steps) });
   return out;

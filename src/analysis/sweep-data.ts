@@ -1,8 +1,9 @@
 /**
- * What the analysis commands read from an output folder: the summary rows (SPEC §6), the plan and the provenance,
- * and the names a phase diagram may use. The summary is taken from `summary.arrow` when it already holds the analysis
- * columns (`norm_decay_rate`, `collapsed`, the predictions) and every marker column; a folder written before they
- * existed is re-digested from its run files (the same rows `lnsweep merge` would write), so old sweeps need no rerun.
+ * What the analysis commands read from an output folder: the summary rows (docs/formats.md#summary-file), the plan and
+ * the provenance, and the names a phase diagram may use. The summary is taken from `summary.arrow` when it already
+ * holds the analysis columns (`norm_decay_rate`, `collapsed`, the predictions) and every marker column; a folder
+ * written before they existed is re-digested from its run files (the same rows `lnsweep merge` would write), so old
+ * sweeps need no rerun.
  */
 import { existsSync } from 'node:fs';
 import { PARAM_KEYS, PARAM_SPECS } from '../core/params.js';
@@ -12,7 +13,7 @@ import { EVENT_STEP_COLUMNS, readArrowFile, readOutDir, readPlan, readSummary, s
 import type { Plan } from '../sweep/plan.js';
 
 /** The analysis columns this layer adds to the summary (src/core/summarize.ts and theory.ts define them). */
-export const ANALYSIS_COLUMNS = ['norm_decay_rate', 'collapsed', ...THEORY_NAMES] as const;
+const ANALYSIS_COLUMNS = ['norm_decay_rate', 'collapsed', ...THEORY_NAMES] as const;
 
 export interface SweepData {
   dir: string;

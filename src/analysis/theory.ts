@@ -229,6 +229,6 @@ function scatterPanel(d: PanelData, sigmas: number[], widths: number[]) {
  * corners x = lo, 2·lo, hi/2, hi. Cut here rather than by clipping, since vega sizes a panel (and places its title) by
  * its marks' unclipped bounds.
  */
-export function factor2Band(lo: number, hi: number): { x: number; y: number; y2: number }[] {
+function factor2Band(lo: number, hi: number): { x: number; y: number; y2: number }[] {
   return [lo, 2 * lo, hi / 2, hi].map((x) => ({ x, y: Math.max(x / 2, lo), y2: Math.min(2 * x, hi) }));
 }

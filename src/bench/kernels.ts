@@ -5,7 +5,7 @@
  *
  * Per configuration (medians over ≥ 5 repeats; `quick`: 3 repeats, shorter):
  *   steps/s     advance() alone, no metrics (wall clock; CPU-time rate beside it, since the machine is shared)
- *   ms/row      one metric row (SPEC §3, per-neuron pass included)
+ *   ms/row      one metric row (per-neuron pass included)
  *   e2e@1000    steps/s of 1000-step chunks each followed by a row, i.e. log_every = 1000 (setup excluded)
  * Setup (data, init, subspace basis) is timed once and reported apart.
  */
@@ -140,7 +140,7 @@ function runNumpy(quick: boolean, log: (line: string) => void): Promise<{ numpy:
         return;
       }
       try {
-        resolve(JSON.parse(out));
+        resolve(JSON.parse(out) as { numpy: string; results: NumpyResult[] });
       } catch {
         log(`[bench] numpy reference printed no JSON: ${out.slice(0, 200)}`);
         resolve(null);

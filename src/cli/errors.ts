@@ -23,7 +23,6 @@ export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
 
 export const EXIT_OK = EXIT.ok;
 export const EXIT_RUNS_FAILED = EXIT.failed;
-export const EXIT_BAD_INPUT = EXIT.badInput;
 export const EXIT_INTERRUPTED = EXIT.interrupted;
 
 /** The `--help` epilogue: the table above in words. */
@@ -42,7 +41,7 @@ export class UsageError extends Error {
 }
 
 /** An error whose message is the whole story and whose exit status is already decided. */
-export class CliFailure extends Error {
+class CliFailure extends Error {
   override name = 'CliFailure';
   constructor(
     message: string,
@@ -74,12 +73,12 @@ const ERROR_KINDS: Readonly<Record<string, 'refused' | 'file'>> = {
 const kindOf = (err: unknown): 'refused' | 'file' | undefined => ERROR_KINDS[(err as Error | undefined)?.name ?? ''];
 
 /** Errors whose message is the whole story for the user (no stack): bad sweep files, bad files, bad flags. */
-export function isUserFacing(err: unknown): boolean {
+function isUserFacing(err: unknown): boolean {
   return kindOf(err) !== undefined;
 }
 
 /** A Node system error (ENOSPC, EIO, EROFS, …): it has a string `code` and a `syscall`. */
-export function isSystemError(err: unknown): err is NodeJS.ErrnoException {
+function isSystemError(err: unknown): err is NodeJS.ErrnoException {
   const e = err as NodeJS.ErrnoException | undefined;
   return typeof e?.code === 'string' && /^E[A-Z]+$/.test(e.code) && typeof e.syscall === 'string';
 }
@@ -93,7 +92,7 @@ export function beginWork(outDir: string): void {
 }
 
 /** The sentence every output failure ends with: what is kept and how to rebuild the rest. */
-export function keptHint(outDir: string): string {
+function keptHint(outDir: string): string {
   return `every finished run is kept in ${outDir}/runs; once the cause is fixed, \`lnsweep merge ${outDir}\` rebuilds the summary (or rerun the same command to do the rest)`;
 }
 
@@ -115,5 +114,5 @@ export function describeFailure(err: unknown): { code: ExitCode; message: string
   }
   if (isUserFacing(err)) return { code: EXIT.badInput, message: (err as Error).message };
   if (system) return { code: EXIT.badInput, message: `[lnsweep] ${system.message}` };
-  return { code: EXIT.failed, message: `[lnsweep] internal error (a bug; please report it): ${(err as Error)?.stack ?? err}` };
+  return { code: EXIT.failed, message: `[lnsweep] internal error (a bug; please report it): ${(err as Error)?.stack ?? String(err)}` };
 }

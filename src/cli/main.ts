@@ -41,7 +41,7 @@ async function main(argv: string[]): Promise<number> {
           }),
       async (a) => {
         const { runCommand } = await import('./commands/run.js');
-        set(await runCommand({ ...a, sweep: a.sweep! }));
+        set(await runCommand({ ...a, sweep: a.sweep }));
       },
     )
     .command(
@@ -53,7 +53,7 @@ async function main(argv: string[]): Promise<number> {
           .option('json', { type: 'boolean', default: false, describe: 'the whole plan as JSON' }),
       async (a) => {
         const { planCommand } = await import('./commands/plan.js');
-        set(planCommand({ sweep: a.sweep!, json: a.json }));
+        set(planCommand({ sweep: a.sweep, json: a.json }));
       },
     )
     .command(
@@ -65,10 +65,10 @@ async function main(argv: string[]): Promise<number> {
           .option('queue', { type: 'string', describe: 'redis://HOST:PORT: also the queue\'s job counts' }),
       async (a) => {
         const { statusCommand } = await import('./commands/inspect.js');
-        set(statusCommand({ dir: a.dir! }));
+        set(statusCommand({ dir: a.dir }));
         if (a.queue) {
           const { queueStatusCommand } = await import('./commands/worker.js');
-          await queueStatusCommand({ dir: a.dir!, queue: a.queue });
+          await queueStatusCommand({ dir: a.dir, queue: a.queue });
         }
       },
     )
@@ -81,7 +81,7 @@ async function main(argv: string[]): Promise<number> {
           .option('parquet', { type: 'boolean', default: false, describe: 'also write metrics.parquet and summary.parquet' }),
       async (a) => {
         const { mergeCommand } = await import('./commands/inspect.js');
-        set(await mergeCommand({ dir: a.dir!, parquet: a.parquet }));
+        set(await mergeCommand({ dir: a.dir, parquet: a.parquet }));
       },
     )
     .command(
@@ -101,7 +101,7 @@ async function main(argv: string[]): Promise<number> {
       async (a) => {
         const { refineCommand } = await import('./commands/refine.js');
         const axes = a.axes === undefined ? undefined : a.axes.split(',').map((s) => s.trim());
-        set(await refineCommand({ ...a, dir: a.dir!, metric: a.metric, axes, planOnly: a.planOnly }));
+        set(await refineCommand({ ...a, dir: a.dir, metric: a.metric, axes, planOnly: a.planOnly }));
       },
     )
     .command(
@@ -118,7 +118,7 @@ async function main(argv: string[]): Promise<number> {
           .option('out', { type: 'string', describe: 'SVG file to write' }),
       async (a) => {
         const { phaseCommand } = await import('./commands/analysis.js');
-        set(await phaseCommand({ dir: a.dir!, x: a.x, y: a.y, z: a.z, facet: a.facet, agg: a.agg, out: a.out }));
+        set(await phaseCommand({ dir: a.dir, x: a.x, y: a.y, z: a.z, facet: a.facet, agg: a.agg, out: a.out }));
       },
     )
     .command(
@@ -130,7 +130,7 @@ async function main(argv: string[]): Promise<number> {
           .option('out', { type: 'string', describe: 'HTML file to write (default DIR/report.html)' }),
       async (a) => {
         const { reportCommand } = await import('./commands/analysis.js');
-        set(await reportCommand({ dir: a.dir!, out: a.out }));
+        set(await reportCommand({ dir: a.dir, out: a.out }));
       },
     )
     .command(
@@ -169,7 +169,7 @@ async function main(argv: string[]): Promise<number> {
     .demandCommand(1, 'name a command: run, plan, status, merge, refine, phase, report, worker, bench')
     .strict()
     .fail((msg, err) => {
-      // PITFALLS: a .fail() that does not throw lets the handler run with bad arguments.
+      // yargs runs the command handler, bad arguments and all, after a .fail() that returns: it must throw.
       throw err ?? new UsageError(msg);
     })
     .epilogue(EXIT_STATUS_HELP)

@@ -1,6 +1,6 @@
 /**
  * Which share of the plan this process takes: `--shard K/N`, else the batch system's environment. Only the CLI
- * reads the environment (STYLE 1); everything below it gets a plain `Shard`.
+ * reads the environment (docs/design.md#layers); everything below it gets a plain `Shard`.
  *
  *   --shard K/N                        K/N as given (`--shard all`: the whole plan, whatever the environment says)
  *   Slurm job array                    K = (SLURM_ARRAY_TASK_ID − SLURM_ARRAY_TASK_MIN) / SLURM_ARRAY_TASK_STEP + 1

@@ -1,6 +1,6 @@
 /**
- * The data, teacher and initialisation streams (SPEC §1, §5). Each owns its stream from its first word, so the same
- * seeds give the same X, θ* (or W(0), a(0)) whatever the optimiser, engine or kernel.
+ * The data, teacher and initialisation streams (docs/formats.md#random-streams). Each owns its stream from its first
+ * word, so the same seeds give the same X, θ* (or W(0), a(0)) whatever the optimiser, engine or kernel.
  *
  * Teacher stream (θ* alone, seeded from d and teacher_sparsity only, src/sweep/seeds.ts): so θ*'s direction is the
  * same for every n and teacher_norm, which only scales it.
@@ -45,7 +45,7 @@ export function makeData(
 }
 
 /** θ* from its own stream: a uniform direction in R^d (or on k random coordinates), scaled to teacher_norm. */
-export function makeTeacher(p: Pick<TrainParams, 'd' | 'teacher_norm' | 'teacher_sparsity'>, seed: StreamSeed): Float64Array {
+function makeTeacher(p: Pick<TrainParams, 'd' | 'teacher_norm' | 'teacher_sparsity'>, seed: StreamSeed): Float64Array {
   const { d } = p;
   const rng = new Xoshiro128(seed);
   const thetaStar = new Float64Array(d);

@@ -15,7 +15,7 @@ import { wasmLoopFor, wasmWanted } from './steps-wasm.js';
 import type { RunSeeds, TrainParams } from './types.js';
 
 /** A step loop: takes up to `count` steps starting at step t0; returns the steps taken (fewer: diverged). */
-export type StepLoop = (s: StepState, t0: number, count: number) => number;
+type StepLoop = (s: StepState, t0: number, count: number) => number;
 
 export interface Core {
   readonly params: TrainParams;
@@ -34,7 +34,7 @@ export interface Core {
   advance(count: number): number;
 }
 
-export function pickLoop(p: Pick<TrainParams, 'optimizer' | 'batch'>): StepLoop {
+function pickLoop(p: Pick<TrainParams, 'optimizer' | 'batch'>): StepLoop {
   switch (p.optimizer) {
     case 'sgd':
       return p.batch === 1 ? sgdB1 : sgdBatch;

@@ -49,7 +49,7 @@ export function estimateRunCost(p: RunParams): number {
 }
 
 /**
- * The bytes a run holds at once, for refusing runs that cannot fit before they start (PITFALLS: a worker's
+ * The bytes a run holds at once, for refusing runs that cannot fit before they start (a worker's
  * resourceLimits cap only the V8 heap, not typed arrays). The trajectory is kept whole until the run file is written:
  * 16 Float64 columns per logged row; snapshots 5 per neuron per snapshot step; the weights W and W(0) (dense) or the
  * basis Q and its row data (subspace; plus the WebAssembly neuron pass's own copy of Q and its four output columns),

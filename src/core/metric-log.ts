@@ -4,7 +4,7 @@ import type { NeuronColumns } from './kernel-api.js';
 
 /**
  * Named Float64 columns plus a step column, one row per logged step, allocated once at `capacity` rows. Serves the
- * SPEC §3 metrics (MetricLog) and any engine's own columns (e.g. the real-data experiment's).
+ * metric rows (MetricLog) and any engine's own columns (e.g. the real-data experiment's).
  */
 export class ColumnLog<N extends string> {
   private rows = 0;
@@ -44,7 +44,7 @@ export class ColumnLog<N extends string> {
   }
 }
 
-/** The SPEC §3 metric rows of a run. */
+/** The metric rows of a run (docs/formats.md#metrics). */
 export class MetricLog extends ColumnLog<MetricName> {
   constructor(capacity: number) {
     super(METRIC_NAMES, capacity);

@@ -1,6 +1,6 @@
 /**
- * One metric row (SPEC §3) from a kernel's state. The global quantities come from (M, v) alone, valid for both
- * kernels because Q is orthonormal: θ = Mᵀv, WᵀW = MᵀM, ‖a‖² = ‖v‖², ‖W‖²_F = tr MᵀM. Only the per-neuron
+ * One metric row (docs/formats.md#metrics) from a kernel's state. The global quantities come from (M, v) alone, valid
+ * for both kernels because Q is orthonormal: θ = Mᵀv, WᵀW = MᵀM, ‖a‖² = ‖v‖², ‖W‖²_F = tr MᵀM. Only the per-neuron
  * columns (kernel.neuronColumns) depend on m.
  *
  * kernel_dist never forms the p×p kernel matrices (p = min(64, n)): with K = X_p A X_pᵀ, A = WᵀW + ‖a‖²I and

@@ -1,6 +1,6 @@
 /**
- * The SGD stream: which samples a step uses and their label noise (SPEC §2, §5). This class is the readable
- * definition of the stream's consumption; the step loops (steps-*.ts) consume the same words in the same order
+ * The SGD stream: which samples a step uses and their label noise (docs/formats.md#word-consumption). This class is the
+ * readable definition of the stream's consumption; the step loops (steps-*.ts) consume the same words in the same order
  * through the same Xoshiro128, and the reference tests hold them to it.
  *
  *   sgd, sam (batch B): per sample, one index word, then one 53-bit uniform u (two words)
@@ -14,9 +14,9 @@ import { invNormalCdf } from './normal.js';
 import { Xoshiro128 } from './rng.js';
 import type { NoiseKind, StreamSeed, TrainParams } from './types.js';
 
-export const NOISE_NONE = 0;
-export const NOISE_RADEMACHER = 1;
-export const NOISE_GAUSSIAN = 2;
+const NOISE_NONE = 0;
+const NOISE_RADEMACHER = 1;
+const NOISE_GAUSSIAN = 2;
 
 export function noiseCode(kind: NoiseKind): number {
   return kind === 'rademacher' ? NOISE_RADEMACHER : kind === 'gaussian' ? NOISE_GAUSSIAN : NOISE_NONE;

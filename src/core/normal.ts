@@ -1,7 +1,7 @@
 /**
- * Inverse standard-normal CDF by Peter J. Acklam's rational approximation (relative error < 1.15e-9), used for
- * gaussian label noise ε = σ·Φ⁻¹(u): one uniform per sample keeps the noise stream's consumption independent of
- * the noise law (SPEC §5). Coefficients from Acklam's note "An algorithm for computing the inverse normal
+ * Inverse standard-normal CDF by Peter J. Acklam's rational approximation (relative error < 1.15e-9), used for gaussian
+ * label noise ε = σ·Φ⁻¹(u): one uniform per sample keeps the noise stream's consumption independent of the noise law
+ * (docs/formats.md#word-consumption). Coefficients from Acklam's note "An algorithm for computing the inverse normal
  * cumulative distribution function" (2003).
  */
 

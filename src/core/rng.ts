@@ -4,7 +4,7 @@
  * Why this generator: 32-bit words map onto Math.imul and int32 registers in V8, so a draw costs a handful of
  * integer ops and no allocation; the state is 16 bytes that the step loops can keep in a typed array.
  *
- * Consumption is part of the contract (engines reuse the streams, SPEC §5):
+ * Consumption is part of the contract (engines reuse the streams, docs/formats.md#word-consumption):
  *   nextUint32   one word
  *   nextDouble   two words: 27 high bits of the first, 26 of the second → k / 2^53, in [0, 1)
  *   nextIndex(n) one word: Lemire's multiply-shift floor(w·n / 2^32) (exact for n ≤ 2^21, bias ≤ n / 2^32)

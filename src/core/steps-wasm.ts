@@ -98,7 +98,7 @@ function instantiate(mod: WasmModule, bytes: number): { w: StepsExports; memory:
   const pages = Math.ceil((bytes + 65536) / 65536);
   const memory = new WA.Memory({ initial: pages, maximum: pages });
   const inst = new WA.Instance(mod, { env: { memory, invNormalCdf } });
-  return { w: inst.exports as unknown as StepsExports, memory };
+  return { w: inst.exports as StepsExports, memory };
 }
 
 /**

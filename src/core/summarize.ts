@@ -1,7 +1,7 @@
 /**
- * A run's trajectory reduced to the summary-table numbers of SPEC §6: the last value of each metric, the first
- * logged step at which the paper's phase markers are reached, and what theory.ts needs for its predictions. Pure;
- * the run layer calls it when a run finishes and again when the summary is rebuilt from run files.
+ * A run's trajectory reduced to the summary-table numbers (docs/formats.md#summary-file): the last value of each
+ * metric, the first logged step at which the paper's phase markers are reached, and what theory.ts needs for its
+ * predictions. Pure; the run layer calls it when a run finishes and again when the summary is rebuilt from run files.
  */
 import { METRIC_NAMES, type MetricColumns, type MetricName } from './types.js';
 
@@ -53,10 +53,10 @@ export interface RunDigest extends PhaseMarkers {
   theta_norm_bound: number | null;
 }
 
-/** Alignment counts as reached at this mean |cos(w_i, θ*)| (SPEC §6). */
-export const ALIGN_THRESHOLD = 0.9;
+/** Alignment counts as reached at this mean |cos(w_i, θ*)| (`align_step`, docs/formats.md#summary-file). */
+const ALIGN_THRESHOLD = 0.9;
 
-export function firstStepWhere(
+function firstStepWhere(
   m: MetricColumns,
   metric: MetricName,
   reached: (value: number) => boolean,
@@ -105,7 +105,7 @@ export function digestRun(m: MetricColumns, lr: number): RunDigest {
  * the first e-fold is the same rows in a 150k- and a 300k-step run, and it is where the paper's mechanism
  * (Δ‖w_i‖² ≈ −η²r²‖w_i‖², theory.ts) holds best, before the alignment sets in. O(rows).
  */
-export function normDecayWindow(m: MetricColumns): { rows: number; contained: boolean } {
+function normDecayWindow(m: MetricColumns): { rows: number; contained: boolean } {
   const w2 = m.values.w_norm2_mean;
   if (m.rows === 0 || !(w2[0] > 0) || !Number.isFinite(w2[0])) return { rows: 0, contained: false };
   const target = w2[0] / Math.E;
@@ -137,7 +137,7 @@ function meanOf(values: Float64Array, rows: number): number | null {
 }
 
 /** Least-squares slope of f(y) against x over rows [0, end); null with fewer than minRows rows or no spread in x. */
-export function fitSlope(
+function fitSlope(
   x: ArrayLike<number>,
   y: ArrayLike<number>,
   end: number,
@@ -186,7 +186,7 @@ export function thetaNormBound(m: MetricColumns, row: number): number | null {
  * 1 or 0; null when the last row is not finite (a diverged run).
  */
 export const COLLAPSE_THETA_FRAC = 0.1;
-export const COLLAPSE_LOSS_FRAC = 0.5;
+const COLLAPSE_LOSS_FRAC = 0.5;
 
 export function isCollapsed(d: Pick<RunDigest, 'final' | 'theta_norm_bound'>, teacherNorm: number): 0 | 1 | null {
   const loss = d.final.train_loss;

@@ -49,25 +49,25 @@ export function meanNoiseVariance(p: Pick<RunParams, 'sigma' | 'noise' | 'noise_
 }
 
 /** True where the formulas describe the run: label-noise SGD with noise on the linear model. */
-export function theoryApplies(p: TheoryParams): boolean {
+function theoryApplies(p: TheoryParams): boolean {
   return p.experiment === 'linear' && p.optimizer === 'sgd' && meanNoiseVariance(p) > 0;
 }
 
 /** Theorem 2's lazy-escape bound, 384·√(ln m)/(σ̄²η²√m); NaN where the theory does not apply. */
-export function t1Bound(p: TheoryParams): number {
+function t1Bound(p: TheoryParams): number {
   if (!theoryApplies(p)) return NaN;
   const m = p.width;
   return (384 * Math.sqrt(Math.log(m))) / (meanNoiseVariance(p) * p.lr * p.lr * Math.sqrt(m));
 }
 
 /** Lemma 6's Phase II time scale, ln(1/η)/(η‖θ*‖²); NaN where the theory does not apply. */
-export function predAlignSteps(p: TheoryParams): number {
+function predAlignSteps(p: TheoryParams): number {
   if (!theoryApplies(p)) return NaN;
   return Math.log(1 / p.lr) / (p.lr * p.teacher_norm * p.teacher_norm);
 }
 
 /** η²(σ̄² + 2·L̄)/B; NaN where the theory does not apply, null when L̄ was not measured. */
-export function predNormDecayRate(p: TheoryParams, meanTrainLoss: number | null): number | null {
+function predNormDecayRate(p: TheoryParams, meanTrainLoss: number | null): number | null {
   if (!theoryApplies(p)) return NaN;
   if (meanTrainLoss === null) return null;
   return (p.lr * p.lr * (meanNoiseVariance(p) + 2 * meanTrainLoss)) / p.batch;

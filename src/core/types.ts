@@ -1,6 +1,6 @@
 /**
- * The training core's vocabulary: a run's resolved parameters, its random streams and what it returns.
- * Pure types; every layer above (sweep, run, io, analysis) speaks in these terms. ../shared/SPEC.md §1-3, §5.
+ * The training core's vocabulary: a run's resolved parameters, its random streams and what it returns. Pure types;
+ * every layer above (sweep, run, io, analysis) speaks in these terms (README.md#the-model, docs/formats.md).
  */
 
 export type Optimizer = 'sgd' | 'sam' | 'gd' | 'oscillate';
@@ -10,12 +10,15 @@ export type NoiseSchedule = 'constant' | 'periodic';
 export type KernelChoice = 'auto' | 'dense' | 'subspace';
 export type Kernel = 'dense' | 'subspace';
 export type Engine = 'native' | 'tfjs';
-/** `linear`: the paper's two-layer linear network on synthetic data (SPEC §1). `realdata`: a two-layer network with a
- * nonlinearity on a subset of MNIST beside its linearised model (paper Figs. 3, 5; src/engines/realdata). */
+/**
+ * `linear`: the paper's two-layer linear network on synthetic data (README.md#the-model). `realdata`: a two-layer
+ * network with a nonlinearity on a subset of MNIST beside its linearised model (paper Figs. 3, 5;
+ * src/engines/realdata).
+ */
 export type Experiment = 'linear' | 'realdata';
 export type Activation = 'erf' | 'relu';
 
-/** One run's fully resolved training parameters (SPEC §1-3). Names are the sweep-file keys. */
+/** One run's fully resolved training parameters (docs/formats.md#parameters). Names are the sweep-file keys. */
 export interface TrainParams {
   /** training-set size */
   n: number;
@@ -59,7 +62,10 @@ export interface TrainParams {
  */
 export type StreamSeed = readonly [number, number, number, number];
 
-/** The independent random streams of a run (SPEC §5; θ* has its own since results version 2, src/sweep/plan.ts). */
+/**
+ * The independent random streams of a run (docs/formats.md#random-streams; θ* has its own since results version 2,
+ * src/sweep/plan.ts).
+ */
 export interface RunSeeds {
   /** X */
   data: StreamSeed;
@@ -71,7 +77,7 @@ export interface RunSeeds {
   sgd: StreamSeed;
 }
 
-/** The metric columns of SPEC §3, in file order (after `step`). */
+/** The metric columns (docs/formats.md#metrics), in file order (after `step`). */
 export const METRIC_NAMES = [
   'train_loss',
   'test_loss',
@@ -132,7 +138,7 @@ export interface TrainHooks {
   shouldAbort?: () => boolean;
 }
 
-/** What identifies a run's computation: the training parameters plus the engine that computes them (SPEC §5). */
+/** What identifies a run's computation: the training parameters and the engine (docs/formats.md#run-ids). */
 export interface RunParams extends TrainParams {
   engine: Engine;
   experiment: Experiment;

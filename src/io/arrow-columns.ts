@@ -37,7 +37,7 @@ export function repeatedInt64(value: bigint, length: number): Data<Int64> {
 }
 
 /** A Float64 column holding `value` on every one of `length` rows. */
-export function repeatedFloat64(value: number, length: number): Data<Float64> {
+function repeatedFloat64(value: number, length: number): Data<Float64> {
   return makeData({ type: new Float64(), length, data: new Float64Array(length).fill(value) });
 }
 
@@ -66,7 +66,12 @@ export function repeatedValue(type: DataType, value: bigint | number | string, l
   if (type instanceof Int64) return repeatedInt64(BigInt(value), length);
   if (type instanceof Float64) return repeatedFloat64(Number(value), length);
   if (type instanceof Utf8) return repeatedUtf8(String(value), length);
-  throw new Error(`bug: no repeated column for type ${type}`);
+  throw new Error(`bug: no repeated column for type ${typeName(type)}`);
+}
+
+/** An Arrow type as arrow-js prints it (Float64, Int64, Utf8): each concrete type has a toString() its base does not declare. */
+function typeName(type: DataType): string {
+  return (type as { toString(): string }).toString();
 }
 
 /** One record batch of `schema` from its columns, in schema order, after checking types and lengths. */
@@ -78,7 +83,7 @@ export function batchOf(schema: Schema, columns: readonly Data[]): RecordBatch {
   schema.fields.forEach((field, i) => {
     const column = columns[i];
     if (!util.compareTypes(field.type, column.type)) {
-      throw new Error(`bug: column '${field.name}' is ${column.type}, the schema says ${field.type}`);
+      throw new Error(`bug: column '${field.name}' is ${typeName(column.type)}, the schema says ${typeName(field.type as DataType)}`);
     }
     if (column.length !== length) {
       throw new Error(`bug: column '${field.name}' has ${column.length} rows, the first column ${length}`);

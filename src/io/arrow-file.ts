@@ -1,8 +1,9 @@
 /**
- * The one place that writes and reads Arrow files (SPEC §6): IPC *file* format (Feather v2), uncompressed.
+ * The one place that writes and reads Arrow files (docs/formats.md#arrow-conventions): IPC *file* format (Feather v2),
+ * uncompressed.
  *
  * Writes are atomic (atomic.ts): a reader sees the old file or the complete new one, never a file without its footer
- * (PITFALLS: a footerless file is unreadable).
+ * (a crash before the footer is written would leave an unreadable file).
  *
  * File layout checked by the reader before arrow-js sees the bytes (Arrow columnar format, "IPC File Format"):
  *
@@ -58,7 +59,7 @@ export async function writeArrowFileStreamAtomic(
       // A failed write (a full disk) is kept here and thrown by the loop, not left as an unhandled rejection.
       let writeError: { cause: unknown } | null = null;
       const pump = (async () => {
-        for await (const chunk of writer) writeAllSync(fd, chunk);
+        for await (const chunk of writer) writeAllSync(fd, chunk as Uint8Array);
       })().catch((cause: unknown) => {
         writeError = { cause };
       });

@@ -66,7 +66,7 @@ export function readBoundaryFile(path: string): BoundaryFile {
   const ys = axes.length > 1 ? col(axes[1]).map(Number) : null;
   const fv = facets.map((k) => col(k).map((v) => paramFromColumnValue(k, v)));
   const segment = col('segment').map(Number);
-  const metric = table.schema.metadata.get('lnsweep.metric') ?? String(col('metric')[0] ?? '');
+  const metric = table.schema.metadata.get('lnsweep.metric') ?? (col('metric')[0] as string | undefined) ?? '';
   const level = Number(table.schema.metadata.get('lnsweep.level') ?? col('level')[0] ?? NaN);
   const curves: BoundaryCurve[] = [];
   segment.forEach((s, i) => {

@@ -9,37 +9,20 @@ export {
   verifyArrowFile,
   writeArrowFileAtomic,
   writeArrowFileStreamAtomic,
-  type VerifyResult,
 } from './arrow-file.js';
 export {
-  FINAL_COLUMNS,
   EVENT_STEP_COLUMNS,
   MERGED_METRICS_SCHEMA,
-  NEURONS_SCHEMA,
-  PARAM_FIELDS,
-  RUN_METRICS_SCHEMA,
-  SUMMARY_STATUSES,
-  arrowTypeForParam,
-  canonicalJson,
-  summarySchema,
-  type SummaryStatus,
 } from './schemas.js';
 export {
   readRunFile,
   writeNeuronsFile,
   writeRunFile,
-  type NeuronsFileInput,
-  type RunFileContents,
-  type RunFileInput,
 } from './run-file.js';
-export { readSummary, summaryTable, writeSummary, type SummaryRow } from './summary.js';
+export { readSummary, writeSummary, type SummaryRow } from './summary.js';
 export {
   openJournal,
   readJournal,
-  type Journal,
-  type JournalEvent,
-  type JournalInput,
-  type ReadJournalResult,
 } from './journal.js';
 export { collectProvenance } from './provenance.js';
 export {
@@ -47,7 +30,7 @@ export {
   writeFileAtomic,
   writeJsonAtomic,
 } from './atomic.js';
-export { writeMetricsFile, type MetricsRun } from './metrics-file.js';
+export { writeMetricsFile } from './metrics-file.js';
 export {
   readBoundaryFile,
   writeBoundaryFile,

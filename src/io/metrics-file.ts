@@ -6,7 +6,7 @@
  * (src/io/out-folder/merge.ts takes the runs whose files are sound).
  */
 import type { RecordBatch } from 'apache-arrow';
-import { Schema } from 'apache-arrow';
+import { Schema, type DataType } from 'apache-arrow';
 import { PARAM_KEYS } from '../core/params.js';
 import { METRIC_NAMES, type MetricColumns, type RunParams } from '../core/types.js';
 import { writeArrowFileStreamAtomic } from './arrow-file.js';
@@ -47,7 +47,7 @@ function runBatch(schema: Schema, run: MetricsRun): RecordBatch {
   const { metrics } = run;
   const rows = metrics.rows;
   const paramColumns = PARAM_KEYS.map((key, i) =>
-    repeatedValue(schema.fields[1 + i].type, paramToColumnValue(key, run.params[key]), rows),
+    repeatedValue(schema.fields[1 + i].type as DataType, paramToColumnValue(key, run.params[key]), rows),
   );
   return batchOf(schema, [
     repeatedUtf8(run.runId, rows),

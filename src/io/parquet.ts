@@ -1,11 +1,12 @@
 /**
- * Arrow IPC file → Parquet, for `lnsweep merge --parquet` (issue 6): DuckDB reads Parquet with no extension, while
- * Arrow IPC needs its community `arrow` extension, which offline machines (many cluster nodes) cannot download.
+ * Arrow IPC file → Parquet, for `lnsweep merge --parquet` (docs/formats.md#parquet-copies): DuckDB reads Parquet with
+ * no extension, while Arrow IPC needs its community `arrow` extension, which offline machines (many cluster nodes)
+ * cannot download.
  *
- * Written with parquet-wasm (Rust's arrow-rs parquet writer compiled to WebAssembly, shipped inside its npm package,
- * so nothing is downloaded). Snappy compression: every Parquet reader (pyarrow, DuckDB, polars, Spark) has it built
- * in, unlike the LZ4 that bites Arrow JS (PITFALLS). The Arrow schema rides along in the file (`ARROW:schema`), so
- * Int64, nullable Float64 and Utf8 columns read back with the same types.
+ * Written with parquet-wasm (Rust's arrow-rs parquet writer compiled to WebAssembly, shipped inside its npm package, so
+ * nothing is downloaded). Snappy compression: every Parquet reader (pyarrow, DuckDB, polars, Spark) has it built in,
+ * unlike LZ4 (pyarrow's default), which Arrow JS cannot read without a codec. The Arrow schema rides along in the file
+ * (`ARROW:schema`), so Int64, nullable Float64 and Utf8 columns read back with the same types.
  *
  * Streamed one record batch at a time (merge writes one batch per run; each becomes a row group), so the WebAssembly
  * heap holds one batch, not the table. The source file itself is read whole (readArrowFile's checked reader).

@@ -1,8 +1,8 @@
 /**
- * `runs/<run_id>.realdata.arrow`: a realdata run's network-beside-linearised-model columns (src/engines/realdata),
- * one row per logged step. A file of its own rather than extra columns in the run file, so that every run file keeps
- * exactly SPEC §3's schema whatever the experiment. Written before the run file (which marks the run finished),
- * through the same atomic writer; one batch.
+ * `runs/<run_id>.realdata.arrow`: a realdata run's network-beside-linearised-model columns (src/engines/realdata), one
+ * row per logged step. A file of its own rather than extra columns in the run file, so that every run file keeps
+ * exactly the schema of docs/formats.md#run-file whatever the experiment. Written before the run file (which marks the
+ * run finished), through the same atomic writer; one batch.
  *
  *   columns   run_id (Utf8), step (Int64), then REALDATA_METRICS (Float64), in that order
  *   metadata  lnsweep.run_id and the provenance (provenanceMetadata), as in the neurons file
@@ -17,7 +17,7 @@ import { provenanceMetadata } from './provenance.js';
 
 export type { RealDataColumns };
 
-export const REALDATA_SCHEMA = new Schema([
+const REALDATA_SCHEMA = new Schema([
   new Field('run_id', new Utf8(), false),
   new Field('step', new Int64(), false),
   ...REALDATA_METRICS.map((name) => new Field(name, new Float64(), false)),

@@ -1,6 +1,6 @@
 /**
- * A run's own files (SPEC §6): `runs/<run_id>.arrow` (metric rows) and `runs/<run_id>.neurons.arrow` (per-neuron
- * snapshots). One record batch each, columns over the core's Float64Arrays without copies.
+ * A run's own files (docs/formats.md#run-file): `runs/<run_id>.arrow` (metric rows) and `runs/<run_id>.neurons.arrow`
+ * (per-neuron snapshots). One record batch each, columns over the core's Float64Arrays without copies.
  *
  * Schema metadata (read by pyarrow; pandas, polars and DuckDB drop it, which is why run_id is a column too):
  *   lnsweep.run_id      the run id

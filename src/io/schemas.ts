@@ -1,7 +1,7 @@
 /**
- * One Arrow schema per output table (SPEC §3, §6), with explicit types: a column's type never depends on the values
+ * One Arrow schema per output table (docs/formats.md), with explicit types: a column's type never depends on the values
  * that happen to be in it. Strings are plain Utf8, never dictionaries (the file writer throws on a second batch with
- * a dictionary, PITFALLS). Parameter columns take their type from PARAM_SPECS:
+ * a dictionary). Parameter columns take their type from PARAM_SPECS:
  *
  *   int → Int64 · float → Float64 · enum → Utf8 · int_list → Utf8 holding JSON (`"[0,1000]"`)
  *
@@ -20,14 +20,14 @@
 import { DataType, Field, Float64, Int64, Schema, Utf8 } from 'apache-arrow';
 import { PARAM_KEYS, PARAM_SPECS, type ParamKind } from '../core/params.js';
 import { MARKER_NAMES } from '../core/summarize.js';
-import { METRIC_NAMES, type MetricName, type RunParams } from '../core/types.js';
+import { METRIC_NAMES, type RunParams } from '../core/types.js';
 
 /** Field constructors: explicit type and nullability. */
 const utf8 = (name: string, nullable = false) => new Field(name, new Utf8(), nullable);
 const int64 = (name: string, nullable = false) => new Field(name, new Int64(), nullable);
 const float64 = (name: string, nullable = false) => new Field(name, new Float64(), nullable);
 
-export function arrowTypeForParam(kind: ParamKind): DataType {
+function arrowTypeForParam(kind: ParamKind): DataType {
   switch (kind.kind) {
     case 'int':
       return new Int64();
@@ -40,7 +40,7 @@ export function arrowTypeForParam(kind: ParamKind): DataType {
 }
 
 /** One column per RunParams key, in PARAM_KEYS order. */
-export const PARAM_FIELDS: readonly Field[] = PARAM_KEYS.map(
+const PARAM_FIELDS: readonly Field[] = PARAM_KEYS.map(
   (key) => new Field(key, arrowTypeForParam(PARAM_SPECS[key].kind), false),
 );
 
@@ -69,15 +69,13 @@ export const SUMMARY_STATUSES = ['done', 'diverged', 'failed'] as const;
 export type SummaryStatus = (typeof SUMMARY_STATUSES)[number];
 
 /** `final_<metric>` for every metric, in METRIC_NAMES order. */
-export const FINAL_COLUMNS = METRIC_NAMES.map((name) => `final_${name}` as const);
-export type FinalColumn = `final_${MetricName}`;
+const FINAL_COLUMNS = METRIC_NAMES.map((name) => `final_${name}` as const);
 
 /**
- * Steps at which a threshold was first reached, null where never: SPEC §6's three, then the ones that discriminate
- * where those are never reached (src/core/summarize.ts defines them all).
+ * Steps at which a threshold was first reached, null where never: lazy_escape_step, phase2_step and align_step, then
+ * the ones that discriminate where those are never reached (src/core/summarize.ts defines them all).
  */
 export const EVENT_STEP_COLUMNS = MARKER_NAMES;
-export type EventStepColumn = (typeof EVENT_STEP_COLUMNS)[number];
 
 const SUMMARY_FIXED_FIELDS: readonly Field[] = [
   utf8('run_id'),

@@ -1,8 +1,8 @@
 /**
- * `summary.arrow` (SPEC §6): one row per run, rewritten whole (atomically) as runs finish. Rows are sorted by run_id,
- * so the same set of runs always gives the same bytes apart from the provenance metadata. Columns: see schemas.ts;
- * `engine_used` holds SummaryRow.engine (what really computed the run, e.g. `native/subspace`), next to the `engine`
- * parameter column (what was asked for, e.g. `native`).
+ * `summary.arrow` (docs/formats.md#summary-file): one row per run, rewritten whole (atomically) as runs finish. Rows
+ * are sorted by run_id, so the same set of runs always gives the same bytes apart from the provenance metadata.
+ * Columns: see schemas.ts; `engine_used` holds SummaryRow.engine (what really computed the run, e.g.
+ * `native/subspace`), next to the `engine` parameter column (what was asked for, e.g. `native`).
  */
 import { DataType, Float64, Schema, Table, util } from 'apache-arrow';
 import { PARAM_KEYS } from '../core/params.js';
@@ -49,6 +49,7 @@ export interface SummaryRow {
 }
 
 /** Writes the summary atomically: one record batch, rows sorted by run_id. Rejects with ArrowFileError. */
+// eslint-disable-next-line @typescript-eslint/require-await -- the write is synchronous; async so that every failure rejects
 export async function writeSummary(
   path: string,
   rows: readonly SummaryRow[],
@@ -64,7 +65,7 @@ export async function writeSummary(
 }
 
 /** The summary as a Table (exported for tests and for callers that write it elsewhere). */
-export function summaryTable(rows: readonly SummaryRow[], provenance: Record<string, string>): Table {
+function summaryTable(rows: readonly SummaryRow[], provenance: Record<string, string>): Table {
   const sorted = [...rows].sort((a, b) => (a.run_id < b.run_id ? -1 : a.run_id > b.run_id ? 1 : 0));
   const extraNames = new Set<string>();
   for (const row of sorted) {
@@ -124,7 +125,7 @@ export function readSummary(path: string): SummaryRow[] {
   const finals = METRIC_NAMES.map((name) => [name, column(`final_${name}`)] as const);
   const events = EVENT_STEP_COLUMNS.map((name) => [name, column(name)] as const);
   const extras = table.schema.fields
-    .filter((f) => !SUMMARY_FIXED_NAMES.has(f.name) && isFloat64(f.type))
+    .filter((f) => !SUMMARY_FIXED_NAMES.has(f.name) && isFloat64(f.type as DataType))
     .map((f) => [f.name, column(f.name)] as const);
 
   return runIds.map((run_id, i) => {

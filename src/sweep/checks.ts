@@ -16,10 +16,10 @@ export type Origins = Partial<Record<ParamKey, string>>;
  * A run may hold at most this much memory (its whole trajectory stays in memory until its file is written); with one
  * run per core, a 2-core machine with 24 GiB keeps room to spare.
  */
-export const MAX_RUN_BYTES = 4 * 2 ** 30;
+const MAX_RUN_BYTES = 4 * 2 ** 30;
 
 /** lr times the squared gradient norm at init must stay below this (GD on a quadratic diverges above 2/λ_max). */
-export const STABILITY_BOUND = 2;
+const STABILITY_BOUND = 2;
 
 const sig = (x: number) => Number(x.toPrecision(4));
 
@@ -30,7 +30,7 @@ const sig = (x: number) => Number(x.toPrecision(4));
  * - oscillate: lr·(width·√lr/2)·(1 + √(d/n))². GD on W with a_i ∈ {−q, 0, q}, q = lr^{1/4}, half of them non-zero:
  *   ‖a‖² ≈ width·√lr/2 times the largest eigenvalue of XᵀX/n, ≈ (1 + √(d/n))² (Marchenko–Pastur edge).
  */
-export function stabilityOf(p: RunParams): { value: number; formula: string; why: string } {
+function stabilityOf(p: RunParams): { value: number; formula: string; why: string } {
   if (p.optimizer === 'oscillate') {
     return {
       value: p.lr * ((p.width * Math.sqrt(p.lr)) / 2) * (1 + Math.sqrt(p.d / p.n)) ** 2,
@@ -53,7 +53,7 @@ function advice(p: RunParams, lrOrigin: string): string {
 
 export function checkRun(p: RunParams, origins: Origins, allowUnstable: boolean): SweepProblem[] {
   const at = (key: ParamKey) => origins[key] ?? 'default';
-  const from = (key: ParamKey) => `${key} is ${p[key]}, from ${at(key)}`;
+  const from = (key: ParamKey) => `${key} is ${String(p[key])}, from ${at(key)}`;
   const problems: SweepProblem[] = [];
 
   if (p.teacher_sparsity > p.d) {
@@ -108,9 +108,9 @@ export function checkRun(p: RunParams, origins: Origins, allowUnstable: boolean)
 }
 
 /** MNIST inputs may be average-pooled 2×2 or 4×4 (d = 196, 49) to make the realdata runs cheaper. */
-export const REALDATA_DIMS = [784, 196, 49] as const;
+const REALDATA_DIMS = [784, 196, 49] as const;
 /** examples shipped in the `mnist` package (1000 per digit) */
-export const REALDATA_EXAMPLES = 10_000;
+const REALDATA_EXAMPLES = 10_000;
 
 /**
  * The experiment's own constraints: realdata runs on the tfjs engine with gd or sam, its label noise is τ (not σ),
@@ -142,7 +142,7 @@ function checkExperiment(p: RunParams, at: (key: ParamKey) => string, from: (key
   } else {
     for (const key of ['tau', 'activation', 'n_test'] as const) {
       if (p[key] !== PARAM_SPECS[key].default) {
-        problems.push({ path: at(key), reason: `${key} is used only by experiment 'realdata'; ${from('experiment')} (leave ${key} at ${PARAM_SPECS[key].default})` });
+        problems.push({ path: at(key), reason: `${key} is used only by experiment 'realdata'; ${from('experiment')} (leave ${key} at ${String(PARAM_SPECS[key].default)})` });
       }
     }
     if (p.engine === 'tfjs' && p.optimizer === 'oscillate') {

@@ -36,7 +36,7 @@ export class SweepSpecError extends Error {
   }
 }
 
-export function formatProblem(source: string, p: SweepProblem): string {
+function formatProblem(source: string, p: SweepProblem): string {
   return p.path ? `[sweep] ${source}: ${p.path}: ${p.reason}` : `[sweep] ${source}: ${p.reason}`;
 }
 

@@ -1,7 +1,8 @@
 /**
- * Run identity (SPEC §5): a run is its fully resolved parameters, the sweep seed and its replicate index, and its id is
- * a hash of the canonical JSON of exactly that. Nothing else goes in (not the sweep name, the file, the key order or
- * the other runs), so the same run has the same id in every sweep, order, worker count and shard.
+ * Run identity (docs/formats.md#run-ids): a run is its fully resolved parameters, the sweep seed and its replicate
+ * index, and its id is a hash of the canonical JSON of exactly that. Nothing else goes in (not the sweep name, the
+ * file, the key order or the other runs), so the same run has the same id in every sweep, order, worker count and
+ * shard.
  */
 import { createHash } from 'node:crypto';
 import type { RunParams } from '../core/types.js';
@@ -44,7 +45,7 @@ function encode(value: unknown, path: (string | number)[]): string {
         }
         return out + ']';
       }
-      const proto = Object.getPrototypeOf(value);
+      const proto = Object.getPrototypeOf(value) as { constructor?: { name?: string } } | null;
       if (proto !== Object.prototype && proto !== null) {
         throw new TypeError(`canonicalJson: ${where(path)} is a ${proto?.constructor?.name ?? 'non-plain object'}, not a plain object`);
       }
@@ -52,7 +53,7 @@ function encode(value: unknown, path: (string | number)[]): string {
       const keys = Object.keys(record).sort();
       let out = '{';
       for (let i = 0; i < keys.length; i++) {
-        const k = keys[i]!;
+        const k = keys[i];
         path.push(k);
         out += `${i > 0 ? ',' : ''}${JSON.stringify(k)}:${encode(record[k], path)}`;
         path.pop();
@@ -69,7 +70,7 @@ function where(path: readonly (string | number)[]): string {
   return '$' + path.map((s) => (typeof s === 'number' ? `[${s}]` : `.${s}`)).join('');
 }
 
-export function sha256Hex(text: string): string {
+function sha256Hex(text: string): string {
   return createHash('sha256').update(text, 'utf8').digest('hex');
 }
 

@@ -80,7 +80,7 @@ export interface PlanOptions {
 }
 
 /** A sweep may not expand to more runs than this (orchestration alone would take hours). */
-export const MAX_RUNS = 1_000_000;
+const MAX_RUNS = 1_000_000;
 
 /** A run from its resolved parameters (kernel resolved here if still 'auto'). */
 export function planRun(params: RunParams, sweepSeed: number, replicate: number): PlannedRun {
@@ -156,7 +156,7 @@ export function checkResultsVersion(planJsonPath: string, outDir: string): void 
  * about that many metric rows whatever its length, so short runs keep a resolved trajectory. Rounded to 12
  * significant digits before the ceiling, so that 10/(1e-3²·10) is 1e6 steps on every platform, not 1e6 + 1.
  */
-export function stepsFromRule(rule: StepsRule, p: Pick<RunParams, 'lr' | 'sigma' | 'noise' | 'noise_schedule'>): number {
+function stepsFromRule(rule: StepsRule, p: Pick<RunParams, 'lr' | 'sigma' | 'noise' | 'noise_schedule'>): number {
   const rate = p.lr * p.lr * meanNoiseVariance(p);
   if (!(rate > 0)) return rule.max_steps;
   return Math.min(rule.max_steps, Math.max(1, Math.ceil(round12(rule.noise_time / rate))));

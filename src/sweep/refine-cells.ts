@@ -39,7 +39,7 @@ export interface Leaf {
 export const pointKey = (x: number, y: number): string => `${x},${y}`;
 
 /** The value between a and b at which a cell is split, or null if it cannot be. */
-export function midpoint(a: number, b: number, axis: RefineAxis): number | null {
+function midpoint(a: number, b: number, axis: RefineAxis): number | null {
   const raw = axis.log ? Math.sqrt(a * b) : (a + b) / 2;
   const m = axis.integer ? Math.round(raw) : round12(raw);
   return m > Math.min(a, b) && m < Math.max(a, b) ? m : null;
@@ -102,7 +102,7 @@ export function leafCells(
   return leaves;
 }
 
-export function corners(c: Leaf): [number, number][] {
+function corners(c: Leaf): [number, number][] {
   return c.y0 === c.y1
     ? [
         [c.x0, c.y0],

@@ -5,7 +5,7 @@
 import { METRIC_NAMES } from '../core/types.js';
 
 /** 0/1 metrics: `collapsed` (a summary column) and `diverged` (from the status); their level is 0.5. */
-export const BINARY_REFINE_METRICS = ['diverged', 'collapsed'] as const;
+const BINARY_REFINE_METRICS = ['diverged', 'collapsed'] as const;
 
 /** Every metric a boundary can be drawn for: the final values, the phase markers, the analysis columns, 0/1 ones. */
 export const REFINE_METRICS: readonly string[] = [

@@ -110,7 +110,7 @@ export interface RoundRequest {
   round: number;
 }
 
-export interface CrossingCell {
+interface CrossingCell {
   f: FacetPoints;
   leaf: Leaf;
   /** max − min of the values on the cell's boundary */
@@ -118,7 +118,7 @@ export interface CrossingCell {
 }
 
 /** The leaves the level crosses, largest change first (ties: facet order, then position). */
-export function crossingCells(plan: Plan, setup: RefineSetup, values: ReadonlyMap<string, number>, level: number): CrossingCell[] {
+function crossingCells(plan: Plan, setup: RefineSetup, values: ReadonlyMap<string, number>, level: number): CrossingCell[] {
   const out: (CrossingCell & { order: number })[] = [];
   facetPoints(plan, setup).forEach((f, order) => {
     const { byX, byY } = pointsByCoordinate([...f.points.values()].map((r) => coordinates(setup, r.params)));

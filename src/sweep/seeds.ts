@@ -1,7 +1,7 @@
 /**
- * The one place random seeds come from (SPEC §5). Each of a run's three streams is seeded from the sweep seed, the
- * replicate index and only the parameters that stream's draws depend on, so that cells of a sweep share draws where
- * the comparison needs it (common random numbers):
+ * The one place random seeds come from (docs/formats.md#random-streams). Each of a run's four streams is seeded from
+ * the sweep seed, the replicate index and only the parameters that stream's draws depend on, so that cells of a sweep
+ * share draws where the comparison needs it (common random numbers):
  *
  * - teacher (θ*): {d, teacher_sparsity}. θ*'s direction is the same in every cell of a replicate whatever n or
  *   teacher_norm (which only scales it), so an n or ‖θ*‖ sweep learns the same target.

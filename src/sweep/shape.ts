@@ -1,9 +1,9 @@
 /**
  * Shape checks for a sweep file's values: numbers, integers, one-of choices, lists, fixed-length ranges and mappings
- * with a closed set of keys, each reporting problems in the house style ("must be ≥ 0 (got -1)", "is required",
- * "unknown key"). Written out here instead of taken from a schema library because the sweep layer sits on the path of
- * `lnsweep plan` and of every refused sweep file: a schema library took longer to load than all the rest of that path
- * together (scripts/startup-times.mjs measures it), and these few checks are all a sweep file needs.
+ * with a closed set of keys, each reporting problems as every validation message does ("must be ≥ 0 (got -1)",
+ * "is required", "unknown key"). Written out here instead of taken from a schema library because the sweep layer
+ * sits on the path of `lnsweep plan` and of every refused sweep file: a schema library took longer to load than all the
+ * rest of that path together (scripts/startup-times.mjs measures it), and these few checks are all a sweep file needs.
  *
  * A check never stops at the first problem of a container: every element and key is checked, so that one pass
  * reports everything wrong with a file.
@@ -20,7 +20,8 @@ export function describe(value: unknown): string {
   if (Array.isArray(value)) return 'a list';
   if (typeof value === 'object') return 'a mapping';
   if (typeof value === 'string') return `the string ${JSON.stringify(value)}`;
-  return String(value);
+  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+  return typeof value; // nothing a YAML file gives
 }
 
 /** `grid` + ['sigma', 2] → `grid.sigma[2]`. */

@@ -4,7 +4,7 @@
  * together as one SweepSpecError. Checks that need a resolved run (batch ≤ n, stability, …) live in checks.ts and are
  * applied by plan.ts while expanding; `loadSweep` in plan.ts runs both, so a spec it returns expands without error.
  *
- * The file (SPEC §4; every key but name and seed optional):
+ * The file (docs/formats.md#sweep-files; every key but name and seed optional):
  *
  *     name: paper-fig2             # [A-Za-z0-9._-]+, names the output folder
  *     seed: 7                      # integer ≥ 0
@@ -253,8 +253,8 @@ function refineProblems(r: RefineRequest, grid: ParamLists, zip: ParamLists[], l
     problems.push({ path: 'refine.level', reason: `is required for ${r.metric} (the value whose crossing is the boundary)` });
   }
   const varying = new Set<string>([
-    ...Object.entries(grid).filter(([, v]) => v!.length > 1).map(([k]) => k),
-    ...zip.flatMap((g) => Object.entries(g).filter(([, v]) => v!.length > 1).map(([k]) => k)),
+    ...Object.entries(grid).filter(([, v]) => v.length > 1).map(([k]) => k),
+    ...zip.flatMap((g) => Object.entries(g).filter(([, v]) => v.length > 1).map(([k]) => k)),
     ...(lrRule ? ['lr'] : []),
   ]);
   (r.axes ?? []).forEach((key, i) => {

@@ -12,7 +12,7 @@ export type ParamKey = keyof RunParams;
 export type ParamValue = RunParams[ParamKey];
 
 /** No single list may hold more values than this (nor a whole sweep more runs, see plan.ts): a typo in `num` should not eat the RAM. */
-export const MAX_VALUES = 1_000_000;
+const MAX_VALUES = 1_000_000;
 
 /** Computed floats (linspace, logspace, lr_rule) are rounded to 12 significant digits so ids agree across platforms. */
 export function round12(x: number): number {
@@ -57,7 +57,7 @@ export function checkParam(
 // ---- messages -----------------------------------------------------------------------------------------------------
 
 /** The closest candidate within a small edit distance (transpositions count 1), for "did you mean 'width'?". */
-export function didYouMean(word: string, candidates: readonly string[]): string | undefined {
+function didYouMean(word: string, candidates: readonly string[]): string | undefined {
   const limit = word.length <= 3 ? 1 : 2;
   let best: string | undefined;
   let bestDist = limit + 1;
@@ -72,7 +72,7 @@ export function didYouMean(word: string, candidates: readonly string[]): string 
 function editDistance(a: string, b: string): number {
   const rows = a.length + 1;
   const cols = b.length + 1;
-  const dp: number[] = new Array(rows * cols).fill(0);
+  const dp = new Array<number>(rows * cols).fill(0);
   for (let i = 0; i < rows; i++) dp[i * cols] = i;
   for (let j = 0; j < cols; j++) dp[j] = j;
   for (let i = 1; i < rows; i++) {
@@ -105,7 +105,7 @@ const RANGE_CHECKS = {
 } as const;
 type RangeKind = keyof typeof RANGE_CHECKS;
 
-export const LIST_SYNTAX =
+const LIST_SYNTAX =
   'a list of values, or a range: { linspace: [start, stop, num] }, { logspace: [start, stop, num] } or { range: [start, stop, step] }';
 
 /**

@@ -2,9 +2,15 @@
  * Synthetic summary rows for the analysis unit tests: a run's parameters, status, markers and extra columns as given,
  * everything else at defaults.
  */
+import { expect } from 'vitest';
 import { defaultParams } from '../../src/core/params.js';
 import type { RunParams } from '../../src/core/types.js';
 import type { SummaryRow } from '../../src/io/index.js';
+
+/** `expect.closeTo` typed as the number it stands for inside toEqual's expected value (vitest types it `any`). */
+export function near(value: number, digits: number): number {
+  return expect.closeTo(value, digits) as number;
+}
 
 export interface RowSpec {
   params?: Partial<RunParams>;
@@ -35,5 +41,5 @@ export function row(spec: RowSpec): SummaryRow {
     align_step: null,
     ...spec.markers,
     extra: { collapsed: 0, norm_decay_rate: null, ...spec.extra },
-  } as SummaryRow;
+  };
 }

@@ -34,8 +34,11 @@ print(json.dumps(res))
 `;
     const py = spawnSync('python3', ['-c', script], { encoding: 'utf8' });
     expect(py.status, py.stderr).toBe(0);
-    const res = JSON.parse(py.stdout);
-    for (const name of ['metrics', 'summary']) {
+    const res = JSON.parse(py.stdout) as Record<'metrics' | 'summary', { rows: number[]; same_schema: boolean; equal: boolean }> & {
+      duckdb: unknown[];
+      duckdb_summary: unknown[];
+    };
+    for (const name of ['metrics', 'summary'] as const) {
       expect(res[name].rows[0]).toBe(res[name].rows[1]);
       expect(res[name].same_schema).toBe(true);
       expect(res[name].equal).toBe(true);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { EDGE_LABEL, edgeAgreement, edgeGrids, phase1EdgeOverlay } from '../../src/analysis/theory-edge.js';
 import { edgeSentence } from '../../src/analysis/theory-section.js';
-import { row } from './fixtures.js';
+import { near, row } from './fixtures.js';
 
 describe("theory's edge as a level set", () => {
   it('gives, per facet, ln(median pred_phase1_steps / steps) at each grid point, null where there is no prediction', () => {
@@ -32,8 +32,8 @@ describe("theory's edge as a curve", () => {
     const o = phase1EdgeOverlay(rows, { x: 'sigma', y: 'alpha', facet: null });
     expect(o.label).toBe(EDGE_LABEL);
     expect(o.points).toEqual([
-      { facet: null, segment: 0, x: 1, y: expect.closeTo(Math.SQRT1_2, 12) },
-      { facet: null, segment: 0, x: 2, y: expect.closeTo(Math.SQRT1_2, 12) },
+      { facet: null, segment: 0, x: 1, y: near(Math.SQRT1_2, 12) },
+      { facet: null, segment: 0, x: 2, y: near(Math.SQRT1_2, 12) },
     ]);
   });
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { renderSvg } from '../../src/analysis/render.js';
 import { panelData, panelSentence, ratioStats, theorySpec, THEORY_PANELS } from '../../src/analysis/theory.js';
-import { row } from './fixtures.js';
+import { near, row } from './fixtures.js';
 
 const [DECAY, PHASE1, LAZY] = THEORY_PANELS;
 
@@ -9,7 +9,7 @@ describe('ratio statistics', () => {
   it('gives the median, the 10–90% range and the shares within 2x and at most 1, by hand', () => {
     // ratios 2, 1, 0.25, 1.5 → sorted 0.25, 1, 1.5, 2
     const s = ratioStats([2, 1, 0.25, 1.5].map((measured) => ({ measured, predicted: 1 })));
-    expect(s).toEqual({ n: 4, median: 1.25, p10: expect.closeTo(0.475, 12), p90: expect.closeTo(1.85, 12), within2: 0.75, atMost1: 0.5 });
+    expect(s).toEqual({ n: 4, median: 1.25, p10: near(0.475, 12), p90: near(1.85, 12), within2: 0.75, atMost1: 0.5 });
   });
 
   it('divides measured by predicted, not the other way round', () => {
@@ -31,7 +31,7 @@ describe('a theory panel', () => {
 
   it('keeps the finished runs with both values and counts the others by reason', () => {
     expect(d.points.map((p) => [p.sigma, p.width, p.measured / p.predicted])).toEqual([
-      [1, 100, expect.closeTo(2, 12)], [2, 100, expect.closeTo(1, 12)], [3, 400, expect.closeTo(0.25, 12)], [4, 400, expect.closeTo(1.5, 12)],
+      [1, 100, near(2, 12)], [2, 100, near(1, 12)], [3, 400, near(0.25, 12)], [4, 400, near(1.5, 12)],
     ]);
     expect(d).toMatchObject({ considered: 7, noPrediction: 1, nonPositivePrediction: 0, noMeasurement: 1, nonPositive: 1 });
   });
@@ -78,10 +78,10 @@ describe('a theory panel', () => {
     // values span 0.25e-4 … 2e-4; the domain is padded by 2.5 either side
     const [lo, hi] = [0.25e-4 / 2.5, 2e-4 * 2.5];
     expect(band.data.values).toEqual([
-      { x: expect.closeTo(lo, 18), y: expect.closeTo(lo, 18), y2: expect.closeTo(2 * lo, 18) },
-      { x: expect.closeTo(2 * lo, 18), y: expect.closeTo(lo, 18), y2: expect.closeTo(4 * lo, 18) },
-      { x: expect.closeTo(hi / 2, 15), y: expect.closeTo(hi / 4, 15), y2: expect.closeTo(hi, 15) },
-      { x: expect.closeTo(hi, 15), y: expect.closeTo(hi / 2, 15), y2: expect.closeTo(hi, 15) },
+      { x: near(lo, 18), y: near(lo, 18), y2: near(2 * lo, 18) },
+      { x: near(2 * lo, 18), y: near(lo, 18), y2: near(4 * lo, 18) },
+      { x: near(hi / 2, 15), y: near(hi / 4, 15), y2: near(hi, 15) },
+      { x: near(hi, 15), y: near(hi / 2, 15), y2: near(hi, 15) },
     ]);
     expect(diagonal.data.values).toEqual([{ x: band.data.values[0].x, y: band.data.values[0].x }, { x: band.data.values[3].x, y: band.data.values[3].x }]);
     expect(points.encoding.x.scale).toEqual({ type: 'log', domain: [band.data.values[0].x, band.data.values[3].x], nice: false });

@@ -80,7 +80,7 @@ describe('plan.json of valid JSON but the wrong shape', () => {
       it(`${command[0]} refuses ${text}`, () => {
         const dir = tempDir();
         writeFileSync(join(dir, 'plan.json'), text);
-        const r = runCliFor([command[0]!, dir, ...command.slice(1)]);
+        const r = runCliFor([command[0], dir, ...command.slice(1)]);
         expectRefusal(r, join(dir, 'plan.json'));
         expect(existsSync(join(dir, 'summary.arrow'))).toBe(false);
       });

@@ -65,7 +65,7 @@ describe("a sweep file's description", () => {
     const sweep = writeSweep(dir, 'desc', LONG.replace('steps: 3000000', 'steps: 200').replace('log_every: 10000', 'log_every: 100'));
     expect(runCli(['run', sweep, '--out', out]).code).toBe(0);
     expect(runCli(['merge', out]).code).toBe(0);
-    expect(JSON.parse(readFileSync(join(out, 'plan.json'), 'utf8')).description).toBe('a sweep that explains itself');
+    expect((JSON.parse(readFileSync(join(out, 'plan.json'), 'utf8')) as { description?: string }).description).toBe('a sweep that explains itself');
     const files = [
       ...readdirSync(join(out, 'runs')).map((f) => join(out, 'runs', f)),
       join(out, 'summary.arrow'),

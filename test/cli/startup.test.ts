@@ -31,9 +31,9 @@ function loaded(args: string[]): Loaded {
     const own = new Set<string>();
     for (const u of urls) {
       const m = /node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(u);
-      if (m) packages.add(m[1]!.startsWith('@tensorflow') ? '@tensorflow' : m[1]!);
+      if (m) packages.add(m[1].startsWith('@tensorflow') ? '@tensorflow' : m[1]);
       const d = /\/dist\/(.+\.js)$/.exec(u);
-      if (!m && d) own.add(d[1]!);
+      if (!m && d) own.add(d[1]);
     }
     return { code: r.status, packages, own, stderr: r.stderr };
   } finally {
@@ -109,6 +109,6 @@ describe('the built bin', () => {
     const r = spawnSync(CLI, ['--version'], { encoding: 'utf8' });
     expect(r.error).toBeUndefined();
     expect(r.status, r.stderr).toBe(0);
-    expect(r.stdout.trim()).toBe(JSON.parse(readFileSync(join(REPO, 'package.json'), 'utf8')).version);
+    expect(r.stdout.trim()).toBe((JSON.parse(readFileSync(join(REPO, 'package.json'), 'utf8')) as { version: string }).version);
   });
 });

@@ -72,7 +72,7 @@ describe.skipIf(skip !== null)(titled('queue mode on a real Redis', skip), () =>
     };
     // Kill A in the middle of a run, after at least one run is finished somewhere.
     await waitFor(() => runFiles(out).length >= 1 && inProgress(journalOf(a.pid!)).length === 1, 'worker A mid-run', [a, b]);
-    const killed = inProgress(journalOf(a.pid!))[0]!;
+    const killed = inProgress(journalOf(a.pid!))[0];
     a.kill('SIGKILL');
     await exited(a);
     expect(existsSync(join(out, 'runs', `${killed}.arrow`))).toBe(false);
@@ -95,7 +95,7 @@ describe.skipIf(skip !== null)(titled('queue mode on a real Redis', skip), () =>
 
     const merged = runCli(['merge', out]);
     expect(merged.code, merged.stderr).toBe(0);
-    const summary = await readSummary(join(out, 'summary.arrow'));
+    const summary = readSummary(join(out, 'summary.arrow'));
     expect(summary).toHaveLength(RUNS);
     expect(new Set(summary.map((r) => r.run_id)).size).toBe(RUNS);
     expect(summary.every((r) => r.status === 'done')).toBe(true);
@@ -110,7 +110,7 @@ describe.skipIf(skip !== null)(titled('queue mode on a real Redis', skip), () =>
     expect(again.stderr).toContain('0 added, 0 put back, 0 already queued');
   });
 
-  it('a job whose run file already exists completes at once, without recomputing', async () => {
+  it('a job whose run file already exists completes at once, without recomputing', () => {
     const dir = tempDir();
     const sweep = writeSweep(dir, 'queue', SWEEP.replace('sigma: [0, 1, 2, 3]', 'sigma: [0]').replace('replicates: 2', 'replicates: 1'));
     const out = join(dir, 'out');

@@ -32,8 +32,8 @@ describe('three shards writing into one folder at the same time (three nodes of 
       startCli(['run', sweep, '--out', out, '--workers', '1'], slurm),
     ];
     const codes = await Promise.all(shards.map(exited));
-    shards.forEach((s, i) => expect(codes[i]!.code, s.output()).toBe(0));
-    expect(shards[2]!.output()).toContain('taking shard 3/3 from the Slurm array (SLURM_ARRAY_TASK_ID=7, SLURM_ARRAY_TASK_MIN=5');
+    shards.forEach((s, i) => expect(codes[i].code, s.output()).toBe(0));
+    expect(shards[2].output()).toContain('taking shard 3/3 from the Slurm array (SLURM_ARRAY_TASK_ID=7, SLURM_ARRAY_TASK_MIN=5');
     // Each shard kept its own journal and summary; nobody wrote the shared ones.
     for (const k of [1, 2, 3]) {
       expect(existsSync(join(out, `journal.shard-${k}-of-3.jsonl`))).toBe(true);
@@ -46,20 +46,20 @@ describe('three shards writing into one folder at the same time (three nodes of 
     expect(runFiles(out)).toEqual(files);
     expect(readdirSync(join(out, 'runs')).filter((f) => f.includes('.tmp-'))).toEqual([]);
     for (const f of files) {
-      const a = await readRunFile(join(ref, 'runs', f));
-      const b = await readRunFile(join(out, 'runs', f));
+      const a = readRunFile(join(ref, 'runs', f));
+      const b = readRunFile(join(out, 'runs', f));
       expect(Array.from(b.metrics.step)).toEqual(Array.from(a.metrics.step));
       for (const m of METRIC_NAMES) {
         expect(sameBits(b.metrics.values[m], a.metrics.values[m]), `${f} ${m}`).toBe(true);
       }
     }
     // The shards' own summaries partition the plan.
-    const parts = await Promise.all([1, 2, 3].map((k) => readSummary(join(out, `summary.shard-${k}-of-3.arrow`))));
+    const parts = [1, 2, 3].map((k) => readSummary(join(out, `summary.shard-${k}-of-3.arrow`)));
     expect(parts.flat().map((r) => r.run_id).sort()).toEqual(files.map((f) => f.replace('.arrow', '')));
 
     const merged = runCli(['merge', out]);
     expect(merged.code, merged.stderr).toBe(0);
-    const summary = await readSummary(join(out, 'summary.arrow'));
+    const summary = readSummary(join(out, 'summary.arrow'));
     expect(summary.map((r) => r.run_id).sort()).toEqual(files.map((f) => f.replace('.arrow', '')));
     expect(summary.every((r) => r.status === 'done')).toBe(true);
     const status = runCli(['status', out]);

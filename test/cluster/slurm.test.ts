@@ -62,7 +62,7 @@ describe.skipIf(skip !== null)(titled('scripts/slurm/sweep.sbatch on a real sing
       expect(r.status, `${r.stdout}${r.stderr}`).toBe(0);
       const m = /submitted array job (\d+) and merge job (\d+)/.exec(r.stdout);
       expect(m, r.stdout).not.toBeNull();
-      return { array: m![1]!, merge: m![2]! };
+      return { array: m![1], merge: m![2] };
     };
     const log = (name: string) => readFileSync(join(dir, name), 'utf8');
 
@@ -114,12 +114,12 @@ describe.skipIf(skip !== null)(titled('scripts/slurm/sweep.sbatch on a real sing
     const files = runFiles(ref);
     expect(files).toHaveLength(RUNS);
     expect(runFiles(out)).toEqual(files);
-    const summary = await readSummary(join(out, 'summary.arrow'));
+    const summary = readSummary(join(out, 'summary.arrow'));
     expect(summary.map((r) => r.run_id).sort()).toEqual(files.map((f) => f.replace('.arrow', '')));
     expect(summary.every((r) => r.status === 'done')).toBe(true);
     for (const f of files) {
-      const a = await readRunFile(join(ref, 'runs', f));
-      const b = await readRunFile(join(out, 'runs', f));
+      const a = readRunFile(join(ref, 'runs', f));
+      const b = readRunFile(join(out, 'runs', f));
       expect(Array.from(b.metrics.step)).toEqual(Array.from(a.metrics.step));
       for (const m of METRIC_NAMES) {
         expect(sameBits(b.metrics.values[m], a.metrics.values[m]), `${f} ${m}`).toBe(true);

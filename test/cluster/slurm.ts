@@ -89,7 +89,7 @@ export async function startSlurm(): Promise<TestSlurm> {
   writeFileSync(at('munge.key'), randomBytes(1024), { mode: 0o400 });
 
   // `slurmd -C` prints this machine's node line: its name, real CPU layout and RealMemory.
-  const node = spawnSync(which('slurmd') ?? 'slurmd', ['-C'], { encoding: 'utf8' }).stdout.split('\n')[0]!.trim();
+  const node = spawnSync(which('slurmd') ?? 'slurmd', ['-C'], { encoding: 'utf8' }).stdout.split('\n')[0].trim();
   const name = /^NodeName=(\S+)/.exec(node)?.[1];
   if (!name) throw new Error(`Slurm: slurmd -C printed no NodeName line: ${node}`);
   const [ctldPort, dPort] = [await freePort(), await freePort()];
@@ -189,10 +189,10 @@ export function jobStates(slurm: TestSlurm, ids: string[]): JobState[] {
       .split('\n')
       .filter((l) => l.trim())
       .map((l) => ({
-        id: /\bJobId=(\d+)/.exec(l)![1]!,
+        id: /\bJobId=(\d+)/.exec(l)![1],
         task: /\bArrayTaskId=(\S+)/.exec(l)?.[1] ?? null,
-        state: /\bJobState=(\S+)/.exec(l)![1]!,
-        exit: /\bExitCode=(\S+)/.exec(l)![1]!,
+        state: /\bJobState=(\S+)/.exec(l)![1],
+        exit: /\bExitCode=(\S+)/.exec(l)![1],
         start: /\bStartTime=(\S+)/.exec(l)?.[1] ?? '',
         end: /\bEndTime=(\S+)/.exec(l)?.[1] ?? '',
       })),

@@ -5,7 +5,7 @@ import { train } from '../../src/core/train.js';
 import { METRIC_NAMES, type MetricName } from '../../src/core/types.js';
 import { SEEDS, smallParams } from './helpers.js';
 
-/** SPEC §3 computed directly from dense W, a, W(0), data: no shortcuts. */
+/** docs/formats.md#metrics computed directly from dense W, a, W(0), data: no shortcuts. */
 function naiveMetrics(W: Float64Array, a: Float64Array, W0: Float64Array, a0: Float64Array, X: Float64Array, y: Float64Array, star: Float64Array, m: number, d: number, n: number, lr: number, aPrev: Float64Array) {
   const theta = new Float64Array(d);
   for (let i = 0; i < m; i++) for (let j = 0; j < d; j++) theta[j] += a[i] * W[i * d + j];
@@ -67,7 +67,7 @@ function naiveMetrics(W: Float64Array, a: Float64Array, W0: Float64Array, a0: Fl
 
 describe('metrics match direct computation from W and a', () => {
   for (const kernel of ['dense', 'subspace'] as const) {
-    it(`every SPEC §3 column, after training (${kernel})`, () => {
+    it(`every metric column, after training (${kernel})`, () => {
       // n = 70 > 64 so the kernel matrix uses only the first 64 points; σ = 3 moves neurons out of the lazy ball
       const p = smallParams({ n: 70, d: 5, width: 40, lr: 0.01, sigma: 3, kernel });
       const core = createCore(p, SEEDS);

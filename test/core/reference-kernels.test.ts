@@ -3,7 +3,7 @@ import { createCore } from '../../src/core/engine.js';
 import type { TrainParams } from '../../src/core/types.js';
 import { naiveTrain, relDiff, SEEDS, smallParams } from './helpers.js';
 
-// Each optimised step loop against naiveTrain (SPEC §2 with explicit O(B·m·d) gradients), on the dense kernel.
+// Each optimised step loop against naiveTrain (README.md#the-model, explicit O(B·m·d) gradients), on the dense kernel.
 // Only summation order differs, so after 200 steps the tolerance is rounding-level.
 const CASES: [string, Partial<TrainParams>][] = [
   ['sgd, batch 1 (fused one-pass loop)', { optimizer: 'sgd' }],

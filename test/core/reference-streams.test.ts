@@ -28,7 +28,7 @@ describe("the tests' own reference streams", () => {
       const src = makeData(p, SEEDS);
       const ref = refData(p, SEEDS);
       for (let i = 0; i < ref.X.length; i++) expect(src.X[i]).toBe(ref.X[i]);
-      for (let j = 0; j < p.d; j++) expect(src.thetaStar[j]).toBeCloseTo(ref.theta[j]!, 14);
+      for (let j = 0; j < p.d; j++) expect(src.thetaStar[j]).toBeCloseTo(ref.theta[j], 14);
       const w = initNetwork(p, SEEDS.init);
       const r = refInit(p, SEEDS.init);
       expect(Array.from(w.W)).toEqual(Array.from(r.W));

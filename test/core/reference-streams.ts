@@ -26,7 +26,7 @@ export class RefRng {
   private spare: number | null = null;
 
   constructor(seed: readonly number[]) {
-    this.s = [seed[0]! >>> 0, seed[1]! >>> 0, seed[2]! >>> 0, seed[3]! >>> 0];
+    this.s = [seed[0] >>> 0, seed[1] >>> 0, seed[2] >>> 0, seed[3] >>> 0];
   }
 
   word(): number {
@@ -94,17 +94,17 @@ export function refData(p: TrainParams, seeds: { data: readonly number[]; teache
     const perm = Array.from({ length: d }, (_, j) => j);
     for (let j = 0; j < k; j++) {
       const pick = j + teacherRng.index(d - j);
-      [perm[j], perm[pick]] = [perm[pick]!, perm[j]!];
+      [perm[j], perm[pick]] = [perm[pick], perm[j]];
     }
-    for (let j = 0; j < k; j++) theta[perm[j]!] = teacherRng.gaussian();
+    for (let j = 0; j < k; j++) theta[perm[j]] = teacherRng.gaussian();
   } else {
     for (let j = 0; j < d; j++) theta[j] = teacherRng.gaussian();
   }
   const norm = Math.hypot(...theta);
-  for (let j = 0; j < d; j++) theta[j] = (theta[j]! * p.teacher_norm) / norm;
+  for (let j = 0; j < d; j++) theta[j] = (theta[j] * p.teacher_norm) / norm;
   const rng = new RefRng(seeds.data);
   const X = new Float64Array(n * d).map(() => rng.gaussian());
-  const y = new Float64Array(n).map((_, i) => theta.reduce((s, t, j) => s + X[i * d + j]! * t, 0));
+  const y = new Float64Array(n).map((_, i) => theta.reduce((s, t, j) => s + X[i * d + j] * t, 0));
   return { X, theta, y };
 }
 

@@ -106,7 +106,7 @@ describe('writeArrowFileAtomic', () => {
         }`;
       const r = spawnSync('setpriv', [...NOBODY, process.execPath, '--input-type=module', '-e', child, path], { cwd: REPO, encoding: 'utf8' });
       expect(r.status, r.stderr).toBe(0);
-      const got = JSON.parse(r.stdout);
+      const got = JSON.parse(r.stdout) as { uid: number; name: string; message: string };
       expect(got.uid).toBe(65534);
       expect(got.name).toBe('ArrowFileError');
       expect(got.message.startsWith(`[io] ${path}`), got.message).toBe(true);
@@ -141,6 +141,7 @@ describe('writeArrowFileAtomic', () => {
 
   it('streams many batches into one file and reads every row back', async () => {
     const path = join(dir, 'stream.arrow');
+    // eslint-disable-next-line @typescript-eslint/require-await -- an async generator on purpose: the writer's async path
     async function* gen() {
       for (let i = 0; i < 20; i++) yield batchOfX([i, i + 0.5]);
     }
@@ -159,6 +160,7 @@ describe('writeArrowFileAtomic', () => {
       const temp = readdirSync(dir).find((name) => name.startsWith('.stream.arrow.tmp-'));
       return temp ? statSync(join(dir, temp)).size : -1;
     };
+    // eslint-disable-next-line @typescript-eslint/require-await -- an async generator on purpose: the writer's async path
     async function* gen() {
       for (let i = 0; i < 4; i++) {
         yield batchOfX(Array.from({ length: 1000 }, (_, j) => i + j));

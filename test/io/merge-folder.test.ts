@@ -48,7 +48,7 @@ describe('mergeOutDir', () => {
     expect(m.metricsRows).toBe(8);
     const metrics = readArrowFile(join(dir, 'metrics.arrow'));
     expect(metrics.batches.map((b) => b.numRows)).toEqual([5, 3]); // run_id order
-    expect(new Set(metrics.getChild('run_id')!.toArray())).toEqual(new Set([ids.a, ids.b]));
+    expect(new Set(metrics.getChild('run_id')!.toArray() as string[])).toEqual(new Set([ids.a, ids.b]));
     const summary = readSummary(join(dir, 'summary.arrow'));
     expect(m.summaryRows).toBe(3);
     expect(summary.map((r) => [r.run_id, r.status])).toEqual([

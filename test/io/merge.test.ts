@@ -38,10 +38,10 @@ describe('writeMetricsFile', () => {
     expect(table.schema.fields.map((f) => f.name)).toEqual(['run_id', ...PARAM_KEYS, 'replicate', 'step', ...METRIC_NAMES]);
     expect(table.schema.fields.map((f) => String(f.type))).toEqual(MERGED_METRICS_SCHEMA.fields.map((f) => String(f.type)));
     expect(table.batches.map((b) => b.numRows)).toEqual([5, 3]);
-    const col = (name: string) => [...table.getChild(name)!];
-    expect(col('run_id')).toEqual([...Array(5).fill('run-a'), ...Array(3).fill('run-b')]);
+    const col = (name: string): unknown[] => [...table.getChild(name)!];
+    expect(col('run_id')).toEqual([...Array<string>(5).fill('run-a'), ...Array<string>(3).fill('run-b')]);
     expect(col('sigma')).toEqual([4, 4, 4, 4, 4, 0, 0, 0]);
-    expect(col('width')).toEqual([...Array(5).fill(1000n), ...Array(3).fill(64n)]);
+    expect(col('width')).toEqual([...Array<bigint>(5).fill(1000n), ...Array<bigint>(3).fill(64n)]);
     expect(col('snapshot_steps')[0]).toBe('[0,10]');
     expect(col('replicate')).toEqual([1n, 1n, 1n, 1n, 1n, 0n, 0n, 0n]);
     expect(col('step')).toEqual([0n, 10n, 20n, 30n, 40n, 0n, 10n, 20n]);

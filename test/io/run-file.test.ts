@@ -11,7 +11,7 @@ describe('run files', () => {
   beforeEach(() => ({ dir, cleanup } = tempDir('run')));
   afterEach(() => cleanup());
 
-  it('writes the metric columns of SPEC §3 with exact names and Arrow types in one record batch', () => {
+  it('writes the metric columns of docs/formats.md#run-file with exact names and Arrow types in one record batch', () => {
     const path = join(dir, 'r1.arrow');
     writeRunFile(path, { runId: 'r1', params: sampleParams(), replicate: 1, metrics: sampleMetrics(7), provenance: PROVENANCE });
     const table = readArrowFile(path);

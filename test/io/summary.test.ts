@@ -14,7 +14,7 @@ describe('summary.arrow', () => {
   beforeEach(() => ({ dir, cleanup } = tempDir('summary')));
   afterEach(() => cleanup());
 
-  it('has one column per SPEC §6 field with explicit types, parameters typed from PARAM_SPECS', async () => {
+  it('has one column per docs/formats.md#summary-file field with explicit types, parameters typed from PARAM_SPECS', async () => {
     const path = join(dir, 'summary.arrow');
     await writeSummary(path, [sampleRow('b'), sampleRow('a')], PROVENANCE);
     const table = readArrowFile(path);

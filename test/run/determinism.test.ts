@@ -14,7 +14,7 @@ replicates: 2
 `;
 
 describe('results do not depend on the worker count', () => {
-  it('1 worker and 2 workers give bit-identical metric columns for every run', async () => {
+  it('1 worker and 2 workers give bit-identical metric columns for every run', () => {
     const dir = tempDir();
     const sweep = writeSweep(dir, 'det', SWEEP);
     const one = runCli(['run', sweep, '--out', join(dir, 'one'), '--workers', '1']);
@@ -25,8 +25,8 @@ describe('results do not depend on the worker count', () => {
     expect(files).toHaveLength(12);
     expect(readdirSync(join(dir, 'two', 'runs')).filter((f) => !f.includes('neurons')).sort()).toEqual(files);
     for (const f of files) {
-      const a = await readRunFile(join(dir, 'one', 'runs', f));
-      const b = await readRunFile(join(dir, 'two', 'runs', f));
+      const a = readRunFile(join(dir, 'one', 'runs', f));
+      const b = readRunFile(join(dir, 'two', 'runs', f));
       expect(Array.from(b.metrics.step)).toEqual(Array.from(a.metrics.step));
       expect(a.metrics.step).toHaveLength(17); // steps 0, 250, …, 4000
       for (const m of METRIC_NAMES) {

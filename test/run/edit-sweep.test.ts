@@ -14,7 +14,7 @@ replicates: 2
 const runFiles = (out: string) => readdirSync(join(out, 'runs')).filter((f) => /^[0-9a-f]+\.arrow$/.test(f)).sort();
 
 describe('editing a sweep file', () => {
-  it('adds and drops runs by id without touching finished ones', async () => {
+  it('adds and drops runs by id without touching finished ones', () => {
     const dir = tempDir();
     const out = join(dir, 'out');
     const path = writeSweep(dir, 'edit', sweep('0, 1'));
@@ -29,7 +29,7 @@ describe('editing a sweep file', () => {
     expect(second.stderr).toContain('2 finished run(s)');
     for (const [f, m] of mtimes) expect(statSync(join(out, 'runs', f)).mtimeMs).toBe(m);
     expect(runFiles(out)).toHaveLength(6);
-    const rows = await readSummary(join(out, 'summary.arrow'));
+    const rows = readSummary(join(out, 'summary.arrow'));
     expect(rows.map((r) => r.params.sigma).sort()).toEqual([1, 1, 2, 2]);
   });
 

@@ -10,7 +10,7 @@ replicates: 6
 `;
 
 describe('a failing run is isolated', () => {
-  it('a run that throws and a worker that dies are recorded failed; the rest finish; exit 1; a rerun retries them', async () => {
+  it('a run that throws and a worker that dies are recorded failed; the rest finish; exit 1; a rerun retries them', () => {
     const dir = tempDir();
     const sweep = writeSweep(dir, 'failures', SWEEP);
     const out = join(dir, 'out');
@@ -20,7 +20,7 @@ describe('a failing run is isolated', () => {
 
     const first = runCli(['run', sweep, '--out', out, '--workers', '2'], { LNSWEEP_FAULTS: faults });
     expect(first.code, first.stderr).toBe(1);
-    const rows = await readSummary(join(out, 'summary.arrow'));
+    const rows = readSummary(join(out, 'summary.arrow'));
     expect(rows).toHaveLength(6);
     const byId = new Map(rows.map((r) => [r.run_id, r]));
     expect(byId.get(thrower)!.status).toBe('failed');
@@ -35,7 +35,7 @@ describe('a failing run is isolated', () => {
     const retry = runCli(['run', sweep, '--out', out, '--workers', '2']);
     expect(retry.code, retry.stderr).toBe(0);
     expect(retry.stderr).toContain('4 already finished');
-    expect((await readSummary(join(out, 'summary.arrow'))).every((r) => r.status === 'done')).toBe(true);
+    expect(readSummary(join(out, 'summary.arrow')).every((r) => r.status === 'done')).toBe(true);
   });
 
   it('--retries gives a failing run further attempts', () => {

@@ -17,7 +17,7 @@ const tempsIn = (dir: string): string[] =>
 
 /** A pid that certainly belongs to no process: a child that has exited. */
 function deadPid(): number {
-  return spawnSync(process.execPath, ['-e', '0']).pid!;
+  return spawnSync(process.execPath, ['-e', '0']).pid;
 }
 
 describe('merge and temp files', () => {

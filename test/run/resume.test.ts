@@ -45,7 +45,7 @@ describe('a sweep killed with SIGKILL mid-way', () => {
     expect(runFiles(out)).toHaveLength(12);
     expect(readdirSync(join(out, 'runs')).filter((f) => f.includes('.tmp-'))).toEqual([]);
 
-    const summary = await readSummary(join(out, 'summary.arrow'));
+    const summary = readSummary(join(out, 'summary.arrow'));
     expect(summary).toHaveLength(12);
     expect(new Set(summary.map((r) => r.run_id)).size).toBe(12);
     expect(summary.every((r) => r.status === 'done')).toBe(true);
@@ -62,8 +62,8 @@ describe('a sweep killed with SIGKILL mid-way', () => {
       return perRun;
     };
     const finishedBefore = new Set([...before.keys()].map((f) => f.replace('.arrow', '')));
-    const first = doneCounts(starts[0]!, starts[1]!);
-    const second = doneCounts(starts[1]!, events.length);
+    const first = doneCounts(starts[0], starts[1]);
+    const second = doneCounts(starts[1], events.length);
     for (const [id, n] of first) {
       expect(n, id).toBe(1);
       expect(finishedBefore.has(id), id).toBe(true);

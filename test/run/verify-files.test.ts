@@ -17,7 +17,7 @@ const runIds = (out: string) =>
     .sort();
 
 describe('every file of a run is verified before the run counts as finished', () => {
-  it('a run file copied under another run id is not done: status, merge (exit 1, no row) and run agree', async () => {
+  it('a run file copied under another run id is not done: status, merge (exit 1, no row) and run agree', () => {
     const dir = tempDir();
     const out = join(dir, 'out');
     const sweep = writeSweep(dir, 'verify', SWEEP);
@@ -30,7 +30,7 @@ describe('every file of a run is verified before the run counts as finished', ()
     expect(merge.code, merge.stderr).toBe(1);
     expect(merge.stderr).toContain(`skipped run ${a}`);
     expect(merge.stderr).toContain(`holds run ${b}`);
-    const rows = (await readSummary(join(out, 'summary.arrow'))).map((r) => r.run_id).sort();
+    const rows = readSummary(join(out, 'summary.arrow')).map((r) => r.run_id).sort();
     expect(rows).toEqual(runIds(out).filter((id) => id !== a));
 
     const rerun = runCli(['run', sweep, '--out', out]);

@@ -99,7 +99,7 @@ describe('order', () => {
 });
 
 describe('files shaped like the contract', () => {
-  test("SPEC §4's example parses into 6 runs", () => {
+  test('the paper-fig2 sweep (a σ grid of 3, 2 replicates) parses into 6 runs', () => {
     const p = planSweep(
       sweepFile(`name: paper-fig2          # names the output folder
 seed: 7                   # sweep seed

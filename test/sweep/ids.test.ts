@@ -61,11 +61,11 @@ describe('run ids', () => {
     ],
   ];
   const goldenIds = ['833b290ff7e13693', 'd04b31ad38abaa07'];
-  test.each(golden.map((g, i) => [...g, goldenIds[i]!] as const))('golden id: %s', (_name, yaml, replicate, canonical, id) => {
+  test.each(golden.map((g, i) => [...g, goldenIds[i]] as const))('golden id: %s', (_name, yaml, replicate, canonical, id) => {
     expect(createHash('sha256').update(canonical).digest('hex').slice(0, 16)).toBe(id);
     const run = planSweep(sweepFile(yaml)).runs.find((r) => r.replicate === replicate)!;
     expect(run.run_id).toBe(id);
-    expect(canonicalJson({ params: run.params, seed: JSON.parse(canonical).seed, replicate })).toBe(canonical);
+    expect(canonicalJson({ params: run.params, seed: (JSON.parse(canonical) as { seed: number }).seed, replicate })).toBe(canonical);
   });
 
   test('do not depend on the order of keys in the file', () => {

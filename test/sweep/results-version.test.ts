@@ -20,7 +20,7 @@ describe('an output folder of an older results version', () => {
     const dir = tempDir('lnsweep-rv-');
     const out = join(dir, 'out');
     expect(run(dir, out).code).toBe(0);
-    const plan = JSON.parse(readFileSync(join(out, 'plan.json'), 'utf8'));
+    const plan = JSON.parse(readFileSync(join(out, 'plan.json'), 'utf8')) as { results_version?: number; provenance: Record<string, string> };
     expect(plan.results_version).toBe(RESULTS_VERSION);
     expect(plan.provenance.results_version).toBe(String(RESULTS_VERSION));
     // resuming a folder of the same version is fine
@@ -38,9 +38,9 @@ describe('an output folder of an older results version', () => {
     expect(lines[0]).toContain(out);
     expect(lines[0]).toMatch(/results version 1\b.*--fresh.*another --out/);
     expect(readdirSync(join(out, 'runs')).sort()).toEqual(before);
-    expect(JSON.parse(readFileSync(join(out, 'plan.json'), 'utf8')).results_version).toBeUndefined();
+    expect((JSON.parse(readFileSync(join(out, 'plan.json'), 'utf8')) as { results_version?: number }).results_version).toBeUndefined();
 
     expect(run(dir, out, '--fresh').code).toBe(0);
-    expect(JSON.parse(readFileSync(join(out, 'plan.json'), 'utf8')).results_version).toBe(RESULTS_VERSION);
+    expect((JSON.parse(readFileSync(join(out, 'plan.json'), 'utf8')) as { results_version?: number }).results_version).toBe(RESULTS_VERSION);
   });
 });

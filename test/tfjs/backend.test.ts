@@ -4,9 +4,7 @@ import { BACKEND_ORDER, loadTfjs, selectBackend, type BackendCandidate } from '.
 
 const failing = (name: BackendCandidate['name'], why: string): BackendCandidate => ({
   name,
-  load: async () => {
-    throw new Error(why);
-  },
+  load: () => Promise.reject(new Error(why)),
 });
 
 describe('tfjs backend selection', () => {
@@ -28,8 +26,8 @@ describe('tfjs backend selection', () => {
     expect(got.backend).toBe('cpu');
     expect(got.tf.getBackend()).toBe('cpu');
     expect(got.skipped).toHaveLength(1);
-    expect(got.skipped[0]!.name).toBe(ghost);
-    expect(got.skipped[0]!.reason).toMatch(/webgpu/);
+    expect(got.skipped[0].name).toBe(ghost);
+    expect(got.skipped[0].reason).toMatch(/webgpu/);
   });
 
   test('no candidate at all is an error naming every failure', async () => {

@@ -32,7 +32,7 @@ function engineUsed(outDir: string): string[] {
 describe('lnsweep run on the tfjs engine', () => {
   const dir = tempDir();
 
-  test('--engine tfjs: run files and summary say which tfjs backend ran, inside the worker threads', async () => {
+  test('--engine tfjs: run files and summary say which tfjs backend ran, inside the worker threads', () => {
     const out = join(dir, 'linear');
     const r = runCli(['run', writeSweep(dir, 'linear', LINEAR), '--engine', 'tfjs', '--workers', '2', '--out', out]);
     expect(r.code, r.stderr + r.stdout).toBe(0);
@@ -49,7 +49,7 @@ describe('lnsweep run on the tfjs engine', () => {
     console.log(`engine_used: ${engineUsed(out).join(', ')}`);
   });
 
-  test('the realdata sweep writes each run file and its realdata file', async () => {
+  test('the realdata sweep writes each run file and its realdata file', () => {
     const out = join(dir, 'realdata');
     const r = runCli(['run', writeSweep(dir, 'realdata', REALDATA), '--workers', '1', '--out', out]);
     expect(r.code, r.stderr + r.stdout).toBe(0);

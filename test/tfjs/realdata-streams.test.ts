@@ -42,9 +42,9 @@ describe('realdata streams', () => {
       // and after scaling both to √d still are. Held-out examples are centred by that same (training) mean, not
       // their own, so two of them are not opposites.
       const two = loadMnistSubset(2, 2, d, s.data);
-      for (let j = 0; j < d; j++) expect(two.train.X[j]).toBeCloseTo(-two.train.X[d + j]!, 5);
+      for (let j = 0; j < d; j++) expect(two.train.X[j]).toBeCloseTo(-two.train.X[d + j], 5);
       let opposite = 0;
-      for (let j = 0; j < d; j++) opposite = Math.max(opposite, Math.abs(two.test.X[j]! + two.test.X[d + j]!));
+      for (let j = 0; j < d; j++) opposite = Math.max(opposite, Math.abs(two.test.X[j] + two.test.X[d + j]));
       expect(opposite).toBeGreaterThan(0.1);
     }
   });

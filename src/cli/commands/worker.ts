@@ -20,7 +20,7 @@ export interface WorkerArgs {
 }
 
 /** Queue errors (Redis unreachable, a bad URL) are bad input: one line, exit status 2. */
-export async function asUsage<T>(work: Promise<T>): Promise<T> {
+async function asUsage<T>(work: Promise<T>): Promise<T> {
   try {
     return await work;
   } catch (err) {

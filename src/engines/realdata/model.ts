@@ -33,7 +33,7 @@ interface SetTensors {
   D0: Tensor2D;
 }
 
-export interface ModelEval {
+interface ModelEval {
   trainLoss: number;
   testLoss: number;
   testAcc: number;
@@ -86,12 +86,12 @@ export function createRealDataModels(
   const lrT = tf.keep(tf.scalar(lr));
   const rhoT = tf.keep(tf.scalar(rho));
 
-  const netForward: Forward = (W1, W2, s) => tf.matMul(phi(tf.matMul(s.X, W1 as Tensor2D, false, true)), W2 as Tensor2D, false, true);
+  const netForward: Forward = (W1, W2, s) => tf.matMul(phi(tf.matMul(s.X, W1 as Tensor2D, false, true)), W2, false, true);
   const linForward: Forward = (W1, W2, s) => {
-    const dz = tf.mul(s.D0, tf.matMul(s.X, tf.sub(W1, W1_0) as Tensor2D, false, true)); // N×m
+    const dz = tf.mul(s.D0, tf.matMul(s.X, tf.sub<Tensor2D>(W1, W1_0), false, true)); // N×m
     return tf.add(tf.matMul(s.H0, W2 as Tensor2D, false, true), tf.matMul(dz, W2_0, false, true));
   };
-  const lossOf = (F: Tensor, Y: Tensor, N: number): Scalar => tf.div(tf.mul(0.5, tf.sum(tf.square(tf.sub(F, Y)))), N) as Scalar;
+  const lossOf = (F: Tensor, Y: Tensor, N: number): Scalar => tf.div<Scalar>(tf.mul(0.5, tf.sum(tf.square(tf.sub(F, Y)))), N);
 
   function stepOne(forward: Forward, [W1, W2]: Variable[], Y: Tensor2D, withSam: boolean): void {
     const grads = tf.grads((a: Tensor, b: Tensor) => lossOf(forward(a, b, trainT), Y, train.N));

@@ -38,7 +38,7 @@ const require = createRequire(import.meta.url);
 const TFJS_NODE = '@tensorflow/tfjs-node';
 
 /** The real candidates, in BACKEND_ORDER. */
-export function defaultCandidates(): BackendCandidate[] {
+function defaultCandidates(): BackendCandidate[] {
   return [
     {
       name: 'tensorflow',

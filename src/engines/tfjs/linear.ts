@@ -49,9 +49,9 @@ export function createTfLinearModel(
 
   /** ½ mean squared residual of f(x) = x·(Wᵀa) against `t`. */
   const lossAt = (x: Tensor2D, t: Tensor2D) => (Wt: Tensor, at: Tensor): Scalar => {
-    const theta = tf.matMul(Wt as Tensor2D, at as Tensor2D, true, false); // d×1
+    const theta = tf.matMul(Wt, at, true, false); // d×1
     const r = tf.sub(tf.matMul(x, theta), t); // B×1
-    return tf.mul(0.5, tf.mean(tf.square(r))) as Scalar;
+    return tf.mul<Scalar>(0.5, tf.mean(tf.square(r)));
   };
 
   return {
