@@ -233,7 +233,7 @@ export class MetricComputer {
  * phase 2 (‖w_i‖² ≤ η and |a_i| ≤ √η). In index order: the WebAssembly pass (src/core/wasm/neurons.ts) sums in this
  * very order, so both give the same bits. O(m), a square root and a division per neuron.
  */
-export function sumNeurons(cols: NeuronColumns, w0n2: Float64Array, c: NeuronSumConstants, out: Float64Array): void {
+function sumNeurons(cols: NeuronColumns, w0n2: Float64Array, c: NeuronSumConstants, out: Float64Array): void {
   const { wn2, dn2, a, ip } = cols;
   const { lazyTol2, lr, sqrtLr, starNorm } = c;
   const m = wn2.length;

@@ -13,7 +13,7 @@ import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, re
 import { dirname } from 'node:path';
 import { describeCause, JournalError } from './errors.js';
 
-export type JournalEventName =
+type JournalEventName =
   | 'sweep_start'
   | 'sweep_end'
   | 'run_start'
@@ -24,14 +24,14 @@ export type JournalEventName =
   | (string & {});
 
 /** What callers append: an event name and any JSON-serialisable fields. */
-export interface JournalInput {
+interface JournalInput {
   event: JournalEventName;
   run_id?: string;
   [field: string]: unknown;
 }
 
 /** A line read back: the input plus its ISO time `t`. */
-export interface JournalEvent extends JournalInput {
+interface JournalEvent extends JournalInput {
   t: string;
 }
 

@@ -69,16 +69,16 @@ export async function executeRun(task: RunTask): Promise<RunOutcome> {
   try {
     // The neurons and realdata files go first: the run file marks a run finished, so it is the last thing written.
     if (realdata) {
-      await writeRealDataFile(realDataFilePath(outDir, run.run_id), { runId: run.run_id, columns: realdata, provenance });
+      writeRealDataFile(realDataFilePath(outDir, run.run_id), { runId: run.run_id, columns: realdata, provenance });
     }
     if (result.snapshots.step.length > 0) {
-      await writeNeuronsFile(neuronsFilePath(outDir, run.run_id), {
+      writeNeuronsFile(neuronsFilePath(outDir, run.run_id), {
         runId: run.run_id,
         snapshots: result.snapshots,
         provenance,
       });
     }
-    await writeRunFile(runFilePath(outDir, run.run_id), {
+    writeRunFile(runFilePath(outDir, run.run_id), {
       runId: run.run_id,
       params: run.params,
       replicate: run.replicate,

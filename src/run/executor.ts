@@ -22,7 +22,7 @@ export interface RunExecutor {
  * The compiled pool-thread entry (pool-thread.ts). Under vitest this module is TypeScript source in src/, and worker threads cannot load
  * .ts files, so it points at the build in dist/ (`npm test` builds first).
  */
-export function workerEntryPath(): string {
+function workerEntryPath(): string {
   const here = fileURLToPath(import.meta.url);
   if (here.endsWith('.js')) return join(dirname(here), 'pool-thread.js');
   const built = resolve(dirname(here), '../../dist/run/pool-thread.js');

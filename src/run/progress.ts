@@ -8,7 +8,7 @@ import cliProgress from 'cli-progress';
 
 export type ProgressMode = 'auto' | 'bar' | 'plain' | 'none';
 
-export interface ProgressCounts {
+interface ProgressCounts {
   /** runs finished in this invocation, by outcome */
   done: number;
   diverged: number;

@@ -25,7 +25,7 @@ import { outcomeEvent, workerDiedOutcome } from './messages.js';
 import { checkRedis, connectionFor, KEY_PREFIX, queueNameOf, type RunJobData, type RunJobResult } from './queue.js';
 
 /** Times a job may be taken back from a dead worker before it fails for good (BullMQ's default is 1). */
-export const MAX_STALLED = 2;
+const MAX_STALLED = 2;
 /** How often the worker looks whether the queue is drained. */
 const POLL_MS = 1000;
 
@@ -80,7 +80,7 @@ export async function runQueueConsumer(opts: QueueConsumerOptions): Promise<Queu
   const processor = async (job: Job<RunJobData, RunJobResult>): Promise<RunJobResult> => {
     const { run, sweepSeed } = job.data;
     const path = runFilePath(opts.outDir, run.run_id);
-    if ((await verifyArrowFile(path)).ok) {
+    if (verifyArrowFile(path).ok) {
       report.alreadyDone++;
       return { status: 'already-done', wall_s: 0, engine: '', worker: me };
     }

@@ -77,7 +77,7 @@ export function connectionFor(url: string): { url: string; maxRetriesPerRequest:
 }
 
 /** The database index of a Redis URL (`redis://host:6379/3` → 3; none → 0), or a QueueError naming the URL. */
-export function redisDbOf(url: string): number {
+function redisDbOf(url: string): number {
   let parsed: URL;
   try {
     parsed = new URL(url);
@@ -121,7 +121,7 @@ export async function checkRedis(url: string, timeoutMs = 5000): Promise<void> {
     try {
       await client.select(db);
     } catch (cause) {
-      const count = await client.config('GET', 'databases').then((r) => (r as string[])[1], () => undefined);
+      const count = await client.config('GET', 'databases').then((r) => (r)[1], () => undefined);
       const valid = count ? `; this server has databases 0-${Number(count) - 1}` : '';
       throw new QueueError(`--queue ${url}: Redis has no database ${db} (${(cause as Error).message})${valid}`, { cause });
     }

@@ -13,7 +13,7 @@ import { runTfjsBench } from '../../bench/tfjs.js';
 import { runWasmBench } from '../../bench/wasm.js';
 import { EXIT_OK, UsageError } from '../errors.js';
 
-export const BENCH_SECTIONS = ['wasm', 'kernels', 'orchestrator', 'tfjs'] as const;
+const BENCH_SECTIONS = ['wasm', 'kernels', 'orchestrator', 'tfjs'] as const;
 type Section = (typeof BENCH_SECTIONS)[number];
 
 export async function benchCommand(args: { quick: boolean; out: string; json?: boolean; only?: string }): Promise<number> {
@@ -23,7 +23,7 @@ export async function benchCommand(args: { quick: boolean; out: string; json?: b
   mkdirSync(args.out, { recursive: true });
   const stream = args.json ? process.stderr : process.stdout;
   const log = (line: string) => stream.write(line + '\n');
-  const run: Record<Section, () => Promise<unknown> | unknown> = {
+  const run: Record<Section, () => unknown> = {
     wasm: () => runWasmBench({ quick: args.quick, log }),
     kernels: () => runKernelBench({ quick: args.quick, log }),
     orchestrator: () => runOrchestratorBench({ quick: args.quick, log }),

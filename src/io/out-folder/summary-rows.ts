@@ -136,7 +136,7 @@ function lastFailures(paths: readonly string[]): Map<string, { error: string; en
   events.sort((a, b) => (a.t < b.t ? -1 : a.t > b.t ? 1 : 0));
   for (const e of events) {
     if (typeof e.run_id !== 'string') continue;
-    if (e.event === 'run_failed') out.set(e.run_id, { error: String(e.error ?? ''), engine: String(e.engine ?? '') });
+    if (e.event === 'run_failed') out.set(e.run_id, { error: typeof e.error === 'string' ? e.error : '', engine: typeof e.engine === 'string' ? e.engine : '' });
     else if (e.event === 'run_done') out.delete(e.run_id);
   }
   return out;
