@@ -56,7 +56,8 @@ try {
       const r = spawnSync(process.execPath, args, { encoding: 'utf8' });
       const ms = Number(process.hrtime.bigint() - t0) / 1e6;
       // A wrong exit status is reported below, not fatal: a rare crash should not cost the whole measurement.
-      if (r.status !== expected) surprises.push(`${label}: exit ${r.status ?? r.signal}, expected ${expected}\n${r.stderr.trim().split('\n').slice(0, 8).join('\n')}`);
+      if (r.status !== expected)
+        surprises.push(`${label}: exit ${r.status ?? r.signal}, expected ${expected}\n${r.stderr.trim().split('\n').slice(0, 8).join('\n')}`);
       else times[i].push(ms);
     });
   }
@@ -72,12 +73,20 @@ try {
   cases.forEach(([label], i) => {
     const m = median(times[i]);
     const f = Math.min(...times[i]);
-    console.log([label.padEnd(36), m.toFixed(0).padStart(9), (m / base).toFixed(1).padStart(8), f.toFixed(0).padStart(12), (f / baseMin).toFixed(1).padStart(8)].join(''));
+    console.log(
+      [
+        label.padEnd(36),
+        m.toFixed(0).padStart(9),
+        (m / base).toFixed(1).padStart(8),
+        f.toFixed(0).padStart(12),
+        (f / baseMin).toFixed(1).padStart(8),
+      ].join(''),
+    );
   });
   for (const s of surprises) console.log(`\nnot counted: ${s}`);
 
   if (listModules) {
-    console.log('\nmodule files loaded: all, lnsweep\'s own, then per package under node_modules');
+    console.log("\nmodule files loaded: all, lnsweep's own, then per package under node_modules");
     for (const [label, args] of cases.slice(1)) {
       const file = join(dir, 'imports.txt');
       rmSync(file, { force: true });
@@ -85,7 +94,13 @@ try {
         encoding: 'utf8',
         env: { ...process.env, LNSWEEP_IMPORTS_FILE: file },
       });
-      const urls = [...new Set(readFileSync(file, 'utf8').split('\n').filter((u) => u.startsWith('file:')))];
+      const urls = [
+        ...new Set(
+          readFileSync(file, 'utf8')
+            .split('\n')
+            .filter((u) => u.startsWith('file:')),
+        ),
+      ];
       const packages = new Map();
       let own = 0;
       for (const u of urls) {

@@ -38,7 +38,6 @@ export interface CellLayout {
   yDomain: [number, number];
 }
 
-
 const isRefined = (rows: readonly SummaryRow[]): boolean => rows.some((r) => (r.extra?.refine_round ?? 0) > 0);
 
 /** The layout of a refined sweep's cells; `grid` holds the rows of the sweep's own grid (round 0). */
@@ -68,7 +67,11 @@ export function refinedLayout(cells: readonly Cell[], grid: readonly SummaryRow[
     y1: gy(fy(yMax) + half(yTicks, fy, 1)),
   };
   const quarters = new Map<string, Rect[]>();
-  const facets = groupBy(cells, (c) => String(c.facet), () => 0);
+  const facets = groupBy(
+    cells,
+    (c) => String(c.facet),
+    () => 0,
+  );
   for (const facet of facets.keys()) {
     const own = cells.filter((c) => String(c.facet) === facet);
     for (const leaf of leafCells(new Set(own.map((c) => pointKey(c.x, c.y))), xTicks, yTicks, xa, ya)) {
@@ -87,8 +90,16 @@ export function refinedLayout(cells: readonly Cell[], grid: readonly SummaryRow[
       add(leaf.x0, leaf.y1, [lo(leaf.x0, cx, true), cx, cy, hi(leaf.y1, cy, false)]);
     }
   }
-  const rows = groupBy(cells, (c) => `${c.facet}|${c.y}`, (c) => c.x);
-  const cols = groupBy(cells, (c) => `${c.facet}|${c.x}`, (c) => c.y);
+  const rows = groupBy(
+    cells,
+    (c) => `${c.facet}|${c.y}`,
+    (c) => c.x,
+  );
+  const cols = groupBy(
+    cells,
+    (c) => `${c.facet}|${c.x}`,
+    (c) => c.y,
+  );
   const rects = new Map<Cell, Rect[]>();
   for (const c of cells) {
     const q = quarters.get(`${c.facet}|${pointKey(c.x, c.y)}`);

@@ -19,7 +19,7 @@ export async function boundariesSection(d: SweepData): Promise<string | null> {
   const logAxis = (key: string) => axisKind(grid.map((r) => Number(r.params[key as keyof (typeof r)['params']]))) === 'log';
   const rounds = [...perRound.keys()].sort((a, b) => a - b);
   const table = `<table><tr><th>round</th><th>runs</th></tr>${rounds
-    .map((k) => `<tr><td>${k === 0 ? '0 (the sweep\'s grid)' : k}</td><td>${perRound.get(k)}</td></tr>`)
+    .map((k) => `<tr><td>${k === 0 ? "0 (the sweep's grid)" : k}</td><td>${perRound.get(k)}</td></tr>`)
     .join('')}</table>`;
   const parts: string[] = [];
   for (const { name, file } of files) {

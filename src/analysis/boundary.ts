@@ -49,7 +49,12 @@ export function boundaryCurves(plan: Plan, setup: RefineSetup, values: ReadonlyM
     const value = (x: number, y: number) => values.get(valueKey(f.facet, x, y)) ?? NaN;
     if (!setup.y) {
       const xs = [...new Set([...f.points.values()].map((r) => coordinates(setup, r.params)[0]))].sort((a, b) => a - b);
-      for (const x of crossings1d(xs, xs.map((v) => value(v, 0)), level, setup.x.log)) {
+      for (const x of crossings1d(
+        xs,
+        xs.map((v) => value(v, 0)),
+        level,
+        setup.x.log,
+      )) {
         curves.push({ facetValues: f.facetValues, points: [{ x }] });
       }
       continue;

@@ -85,9 +85,7 @@ function cellOf(g: SummaryRow[], q: CellQuery): Cell {
 
   const marker = isMarkerColumn(q.z);
   const raw = done.map((r) => zValue(r, q.z));
-  const values = marker
-    ? raw.map((v) => (v === null ? Infinity : v))
-    : raw.filter((v): v is number => v !== null && Number.isFinite(v));
+  const values = marker ? raw.map((v) => (v === null ? Infinity : v)) : raw.filter((v): v is number => v !== null && Number.isFinite(v));
   cell.reached = marker ? raw.filter((v) => v !== null).length : 0;
   if (values.length === 0) return { ...cell, kind: 'missing' };
   const value = q.agg === 'median' ? quantile(values, 0.5) : mean(values);

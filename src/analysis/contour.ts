@@ -159,10 +159,7 @@ function cellSegments(c: CornerCell, ring: Node[], level: number, axes: Axes): [
   for (let i = 0; i < ring.length; i++) {
     const a = ring[i];
     const b = ring[(i + 1) % ring.length];
-    const p =
-      a.y === b.y
-        ? pt(edgeCrossing(a.x, a.v, b.x, b.v, level, axes.xLog), a.y)
-        : pt(a.x, edgeCrossing(a.y, a.v, b.y, b.v, level, axes.yLog));
+    const p = a.y === b.y ? pt(edgeCrossing(a.x, a.v, b.x, b.v, level, axes.xLog), a.y) : pt(a.x, edgeCrossing(a.y, a.v, b.y, b.v, level, axes.yLog));
     if (p) {
       cross.push(p);
       arcSide.push(a.v >= level); // side of the arc that this crossing closes

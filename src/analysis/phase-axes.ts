@@ -53,9 +53,10 @@ export function positions(input: { cells: readonly Cell[]; x: string; y: string;
     const title = `${paramLabel(key)}${a.kind === 'log' ? ' (log scale)' : ''}`;
     const ends = a.domain ?? (a.edges ? [a.edges.get(a.grid[0])![0], a.edges.get(a.grid[a.grid.length - 1])![1]] : [-0.5, a.grid.length - 0.5]);
     const scale = { type: a.kind === 'log' ? 'log' : 'linear', domain: ends, nice: false, zero: false };
-    const axis = a.kind === 'band'
-      ? { values: a.grid.map((_, i) => i), labelExpr: `${JSON.stringify(a.grid.map((v) => fmt(v)))}[datum.value]`, grid: false }
-      : { values: a.grid, format: '~g', grid: false, labelFlush: false };
+    const axis =
+      a.kind === 'band'
+        ? { values: a.grid.map((_, i) => i), labelExpr: `${JSON.stringify(a.grid.map((v) => fmt(v)))}[datum.value]`, grid: false }
+        : { values: a.grid, format: '~g', grid: false, labelFlush: false };
     return { title, scale, axis };
   };
   const xe = enc('x', input.x, xa);
@@ -63,7 +64,12 @@ export function positions(input: { cells: readonly Cell[]; x: string; y: string;
   return {
     xAxis: xa,
     yAxis: ya,
-    rect: { x: { field: 'x0', type: 'quantitative', ...xe }, x2: { field: 'x1' }, y: { field: 'y0', type: 'quantitative', ...ye }, y2: { field: 'y1' } },
+    rect: {
+      x: { field: 'x0', type: 'quantitative', ...xe },
+      x2: { field: 'x1' },
+      y: { field: 'y0', type: 'quantitative', ...ye },
+      y2: { field: 'y1' },
+    },
     point: { x: { field: 'xc', type: 'quantitative', ...xe }, y: { field: 'yc', type: 'quantitative', ...ye } },
   };
 }

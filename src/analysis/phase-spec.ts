@@ -87,7 +87,13 @@ export function spreadSpec(input: PhaseSpecInput): TopLevelSpec | null {
     mark: RECT,
     encoding: {
       ...pos.rect,
-      fill: { field: 'spread', type: 'quantitative', title: wrapLegend(`${name} across replicates`), scale: { scheme: 'oranges' }, legend: legendOf('.2~g') },
+      fill: {
+        field: 'spread',
+        type: 'quantitative',
+        title: wrapLegend(`${name} across replicates`),
+        scale: { scheme: 'oranges' },
+        legend: legendOf('.2~g'),
+      },
       description: { field: 'spreadTip' },
     },
   };
@@ -104,7 +110,10 @@ export function phaseAndSpreadSpec(input: PhaseSpecInput): TopLevelSpec {
     $schema: value.$schema,
     data: value.data,
     title: value.title,
-    vconcat: [strip(value), strip(spread)].map((s, i) => ({ ...s, title: i === 0 ? `${input.agg} over replicates` : `spread: ${spreadName(input.agg)} across replicates` })),
+    vconcat: [strip(value), strip(spread)].map((s, i) => ({
+      ...s,
+      title: i === 0 ? `${input.agg} over replicates` : `spread: ${spreadName(input.agg)} across replicates`,
+    })),
     resolve: { scale: { fill: 'independent' } },
   } as unknown as TopLevelSpec;
 }
@@ -133,7 +142,13 @@ function valueLayers(input: PhaseSpecInput): object[] {
       mark: RECT,
       encoding: {
         ...pos.rect,
-        fill: { field: 'value', type: 'quantitative', title: wrapLegend(`${agg} ${columnLabel(z)}`), scale: colourScale(values, z), legend: legendOf(legendFormat(values)) },
+        fill: {
+          field: 'value',
+          type: 'quantitative',
+          title: wrapLegend(`${agg} ${columnLabel(z)}`),
+          scale: colourScale(values, z),
+          legend: legendOf(legendFormat(values)),
+        },
         description: { field: 'tip' },
       },
     });
@@ -183,8 +198,20 @@ function overlayLayers(input: PhaseSpecInput): object[] {
       mark: { type: 'line', strokeWidth: 2.2, clip: true, aria: false },
       encoding: {
         ...path,
-        stroke: { field: 'overlay', type: 'nominal', title: 'curve', scale: scale(drawn.map((o) => o.colour)), legend: { labelLimit: 400, symbolType: 'stroke' } },
-        strokeDash: { field: 'overlay', type: 'nominal', title: 'curve', scale: scale(drawn.map((o) => o.dash)), legend: { labelLimit: 400, symbolType: 'stroke' } },
+        stroke: {
+          field: 'overlay',
+          type: 'nominal',
+          title: 'curve',
+          scale: scale(drawn.map((o) => o.colour)),
+          legend: { labelLimit: 400, symbolType: 'stroke' },
+        },
+        strokeDash: {
+          field: 'overlay',
+          type: 'nominal',
+          title: 'curve',
+          scale: scale(drawn.map((o) => o.dash)),
+          legend: { labelLimit: 400, symbolType: 'stroke' },
+        },
       },
     },
   ];
@@ -200,9 +227,15 @@ function dataRows(input: PhaseSpecInput): Record<string, unknown>[] {
     const kindLabel = c.kind === 'value' ? null : KIND_STYLE[c.kind].label(T);
     const tip = tooltip(c, input, kindLabel, name);
     const cell = {
-      row: 'cell', facet: c.facet, kind: c.kind, kindLabel,
+      row: 'cell',
+      facet: c.facet,
+      kind: c.kind,
+      kindLabel,
       glyph: c.kind === 'value' ? '' : KIND_STYLE[c.kind].glyph,
-      value: c.value, spread: c.spread, tip, spreadTip: `spread: ${name} ${fmt(c.spread)} · ${tip}`,
+      value: c.value,
+      spread: c.spread,
+      tip,
+      spreadTip: `spread: ${name} ${fmt(c.spread)} · ${tip}`,
     };
     // a refined layout covers a cell with several rectangles: one row each, the glyph on the first only
     if (input.layout) {
@@ -214,10 +247,17 @@ function dataRows(input: PhaseSpecInput): Record<string, unknown>[] {
   });
   for (const o of input.overlays ?? []) {
     if (o.points.length < 2) continue;
-    o.points.forEach((p, order) => rows.push({
-      row: 'curve', overlay: o.label, curve: `${o.label}|${p.facet}|${p.segment}`, order, facet: p.facet,
-      xc: axisCoordinate(pos.xAxis.grid, pos.xAxis.kind, p.x), yc: axisCoordinate(pos.yAxis.grid, pos.yAxis.kind, p.y),
-    }));
+    o.points.forEach((p, order) =>
+      rows.push({
+        row: 'curve',
+        overlay: o.label,
+        curve: `${o.label}|${p.facet}|${p.segment}`,
+        order,
+        facet: p.facet,
+        xc: axisCoordinate(pos.xAxis.grid, pos.xAxis.kind, p.x),
+        yc: axisCoordinate(pos.yAxis.grid, pos.yAxis.kind, p.y),
+      }),
+    );
   }
   return rows;
 }
@@ -230,7 +270,12 @@ function figure(input: PhaseSpecInput, layers: object[], panelTitle: string): To
   const body = facet
     ? {
         // (datum.label) in parentheses: vega-lite pastes a conditional expression in its place in a wrapped facet
-        facet: { field: 'facet', type: 'ordinal', title: null, header: { labelExpr: `'${paramShort(facet)} = ' + (datum.label)`, labelFontSize: 12 } },
+        facet: {
+          field: 'facet',
+          type: 'ordinal',
+          title: null,
+          header: { labelExpr: `'${paramShort(facet)} = ' + (datum.label)`, labelFontSize: 12 },
+        },
         columns: facetColumns(facets, inner.width),
         spec: inner,
       }
@@ -267,7 +312,10 @@ export function colourScale(values: readonly number[], z: string): Record<string
   if (pos.length === values.length && max / min >= 100) {
     return { ...scheme, type: 'log', domain: [Math.max(min, max / LOG_COLOUR_DECADES), max], clamp: true };
   }
-  const abs = values.map(Math.abs).filter((v) => v > 0).sort((a, b) => a - b);
+  const abs = values
+    .map(Math.abs)
+    .filter((v) => v > 0)
+    .sort((a, b) => a - b);
   if (abs.length > 1 && abs[abs.length - 1] / abs[0] >= 1e3 && !isMarkerColumn(z)) {
     // linear below the smallest tenth of the magnitudes, logarithmic above
     return { ...scheme, type: 'symlog', constant: quantileSorted(abs, 0.1) };

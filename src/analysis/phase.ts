@@ -48,14 +48,9 @@ async function phaseSvg(rows: readonly SummaryRow[], o: PhaseOptions, dir?: stri
   return { svg, pooled };
 }
 
-const defaultPhasePath = (dir: string, o: Pick<PhaseOptions, 'x' | 'y' | 'z'>): string =>
-  phasePath(dir, o.z, o.x, o.y);
+const defaultPhasePath = (dir: string, o: Pick<PhaseOptions, 'x' | 'y' | 'z'>): string => phasePath(dir, o.z, o.x, o.y);
 
-export async function writePhaseDiagram(
-  dir: string,
-  o: PhaseOptions,
-  out?: string,
-): Promise<{ path: string; pooled: string[] }> {
+export async function writePhaseDiagram(dir: string, o: PhaseOptions, out?: string): Promise<{ path: string; pooled: string[] }> {
   const data = loadSweepData(dir);
   const { svg, pooled } = await phaseSvg(data.rows, o, dir);
   const path = out ?? defaultPhasePath(dir, o);

@@ -30,16 +30,57 @@ export async function realdataSection(dir: string, rows: readonly SummaryRow[]):
     for (let i = 0; i < c.rows; i++) {
       if (i % every !== 0 && i !== c.rows - 1) continue;
       const at = { run: label, step: c.step[i] };
-      points.push({ ...at, model: 'network', train_loss: pos(v.train_loss[i]), test_loss: pos(v.test_loss[i]), w1_fro: fin(v.w1_fro[i]), out_dist: fin(v.out_dist[i]) });
-      points.push({ ...at, model: 'linearised', train_loss: pos(v.lin_train_loss[i]), test_loss: pos(v.lin_test_loss[i]), w1_fro: fin(v.lin_w1_fro[i]), out_dist: null });
+      points.push({
+        ...at,
+        model: 'network',
+        train_loss: pos(v.train_loss[i]),
+        test_loss: pos(v.test_loss[i]),
+        w1_fro: fin(v.w1_fro[i]),
+        out_dist: fin(v.out_dist[i]),
+      });
+      points.push({
+        ...at,
+        model: 'linearised',
+        train_loss: pos(v.lin_train_loss[i]),
+        test_loss: pos(v.lin_test_loss[i]),
+        w1_fro: fin(v.lin_w1_fro[i]),
+        out_dist: null,
+      });
     }
     const k = c.rows - 1;
-    const cells = [v.train_loss[k], v.lin_train_loss[k], v.test_loss[k], v.lin_test_loss[k], v.test_acc[k], v.lin_test_acc[k], v.w1_fro[0], v.w1_fro[k], v.lin_w1_fro[k], v.w1_move[k], v.lin_w1_move[k], v.out_dist[k]];
+    const cells = [
+      v.train_loss[k],
+      v.lin_train_loss[k],
+      v.test_loss[k],
+      v.lin_test_loss[k],
+      v.test_acc[k],
+      v.lin_test_acc[k],
+      v.w1_fro[0],
+      v.w1_fro[k],
+      v.lin_w1_fro[k],
+      v.w1_move[k],
+      v.lin_w1_move[k],
+      v.out_dist[k],
+    ];
     table.push(`<tr><th>${esc(label)}</th>${cells.map((x) => `<td>${fmt(x)}</td>`).join('')}</tr>`);
   }
   if (points.length === 0) return null;
   const svg = await renderSvg(realdataSpec(points));
-  const head = ['run', 'train net', 'train lin', 'test net', 'test lin', 'acc net', 'acc lin', '‖W₁‖ start', '‖W₁‖ net', '‖W₁‖ lin', 'moved net', 'moved lin', '‖f − f_lin‖'];
+  const head = [
+    'run',
+    'train net',
+    'train lin',
+    'test net',
+    'test lin',
+    'acc net',
+    'acc lin',
+    '‖W₁‖ start',
+    '‖W₁‖ net',
+    '‖W₁‖ lin',
+    'moved net',
+    'moved lin',
+    '‖f − f_lin‖',
+  ];
   return `<section><h2>Real data: network beside its linearised model (paper Figs. 3, 5)</h2>
 <p class="note">Two-layer network on a small MNIST subset, full-batch GD or SAM with label noise τ, beside its first-order expansion at init f(θ₀) + J(θ₀)(θ − θ₀) trained by the same updates on the same noisy labels. Without noise the network tracks its linearisation (lazy); label noise drives it away and shrinks ‖W₁‖_F. Losses are ½‖f(x) − y‖² averaged over examples, on clean one-hot labels; “moved” is ‖W₁ − W₁(0)‖_F / ‖W₁(0)‖_F.</p>
 <figure>${svg}</figure>
@@ -58,8 +99,26 @@ function panel(field: string, title: string, logY: boolean) {
     encoding: {
       x: { field: 'step', type: 'quantitative', title: 'step', axis: { format: '~s', tickCount: 5 } },
       y: { field, type: 'quantitative', title: title.replace(/^\([a-d]\) /, ''), scale: logY ? { type: 'log' } : { zero: false } },
-      color: { field: 'run', type: 'nominal', title: 'run', scale: { scheme: 'tableau10' }, legend: { orient: 'bottom', columns: 2, labelLimit: 260 } },
-      strokeDash: { field: 'model', type: 'nominal', title: 'model', scale: { domain: ['network', 'linearised'], range: [[1, 0], [5, 3]] }, legend: { orient: 'bottom' } },
+      color: {
+        field: 'run',
+        type: 'nominal',
+        title: 'run',
+        scale: { scheme: 'tableau10' },
+        legend: { orient: 'bottom', columns: 2, labelLimit: 260 },
+      },
+      strokeDash: {
+        field: 'model',
+        type: 'nominal',
+        title: 'model',
+        scale: {
+          domain: ['network', 'linearised'],
+          range: [
+            [1, 0],
+            [5, 3],
+          ],
+        },
+        legend: { orient: 'bottom' },
+      },
     },
   };
 }
@@ -77,5 +136,3 @@ function realdataSpec(points: Record<string, unknown>[]): TopLevelSpec {
     ],
   } as unknown as TopLevelSpec;
 }
-
-

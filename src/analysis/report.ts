@@ -53,8 +53,18 @@ const OVERLAYS: readonly ((ctx: ReportContext) => Overlay[])[] = [
 
 /** The summary columns drawn as phase diagrams, in this order, when present. */
 const KEY_COLUMNS = [
-  'norm_decay_rate', 'decay_rate_ratio', 'final_w_norm2_mean', 'final_phase2_frac', 'phase2_step_50', 'phase2_mean_step',
-  'phase2_step', 'final_align_cos_mean', 'align_step', 'final_test_loss', 'lazy_escape_step', 'collapsed',
+  'norm_decay_rate',
+  'decay_rate_ratio',
+  'final_w_norm2_mean',
+  'final_phase2_frac',
+  'phase2_step_50',
+  'phase2_mean_step',
+  'phase2_step',
+  'final_align_cos_mean',
+  'align_step',
+  'final_test_loss',
+  'lazy_escape_step',
+  'collapsed',
 ];
 
 export async function writeReport(dir: string, out?: string): Promise<{ path: string; notes: string[] }> {
@@ -82,8 +92,7 @@ function overview(d: SweepData): string {
   const engines = [...new Set(rows.map((r) => r.engine).filter(Boolean))].join(', ') || '–';
   const p = d.provenance;
   const varying = varyingParams(rows).filter((k) => k !== 'snapshot_steps');
-  const table = (pairs: [string, string][]) =>
-    `<table>${pairs.map(([k, v]) => `<tr><th>${esc(k)}</th><td>${esc(v)}</td></tr>`).join('')}</table>`;
+  const table = (pairs: [string, string][]) => `<table>${pairs.map(([k, v]) => `<tr><th>${esc(k)}</th><td>${esc(v)}</td></tr>`).join('')}</table>`;
   return `<section><h2>Overview</h2><div class="cols">
 ${table([
   ['runs planned', String(d.plan.runs.length)],
@@ -96,7 +105,15 @@ ${table([
 ${table([
   ['compute time (sum of runs)', `${fmt(wall)} s (${fmt(wall / 3600)} h)`],
   ['steps taken', steps.toLocaleString('en-US')],
-  ['median speed', `${fmt(median(rows.filter((r) => r.steps_per_s > 0), (r) => r.steps_per_s))} steps/s per run`],
+  [
+    'median speed',
+    `${fmt(
+      median(
+        rows.filter((r) => r.steps_per_s > 0),
+        (r) => r.steps_per_s,
+      ),
+    )} steps/s per run`,
+  ],
   ['varying parameters', varying.join(', ') || '–'],
   ['sweep file', String((d.plan as { source?: string }).source ?? '–')],
   ['sweep seed', String(d.plan.seed)],
@@ -146,7 +163,13 @@ ${figures.join('\n')}</section>`;
 
 /** Why a diagram has no value cell, from its cells' kinds ("not reached by the last step in 75 cells, diverged in 15"). */
 function noValueReason(cells: readonly Cell[]): string {
-  const names: Record<string, string> = { not_reached: 'not reached by the last step', diverged: 'diverged', collapsed: 'collapsed', failed: 'failed', missing: 'no value' };
+  const names: Record<string, string> = {
+    not_reached: 'not reached by the last step',
+    diverged: 'diverged',
+    collapsed: 'collapsed',
+    failed: 'failed',
+    missing: 'no value',
+  };
   const counts = new Map<string, number>();
   for (const c of cells) counts.set(c.kind, (counts.get(c.kind) ?? 0) + 1);
   return [...counts].map(([k, n]) => `${names[k] ?? k} in ${n} cell${n === 1 ? '' : 's'}`).join(', ');
@@ -154,12 +177,16 @@ function noValueReason(cells: readonly Cell[]): string {
 
 const CAPTIONS: Record<string, string> = {
   final_test_loss: 'Test loss at the last step: low where the network has learned θ*.',
-  norm_decay_rate: 'Phase I: how fast mean ‖wᵢ‖² shrinks, fitted e-folds per step over its first e-fold (from step 0 until it has fallen by a factor e), so it does not depend on the run length. About η²(σ̄² + 2·train loss). “–”: the run ended (or diverged) before that first e-fold, as the noiseless control always does.',
+  norm_decay_rate:
+    'Phase I: how fast mean ‖wᵢ‖² shrinks, fitted e-folds per step over its first e-fold (from step 0 until it has fallen by a factor e), so it does not depend on the run length. About η²(σ̄² + 2·train loss). “–”: the run ended (or diverged) before that first e-fold, as the noiseless control always does.',
   final_phase2_frac: 'Fraction of neurons inside the Phase II ball (‖wᵢ‖ ≤ √η and |aᵢ| ≤ √η) at the last step.',
-  decay_rate_ratio: 'Measured Phase I decay rate over the predicted η²(σ̄² + 2L̄): 1 (white) where theory holds, orange above, blue below. “–”: no prediction (σ = 0, SAM, GD) or no fit.',
-  phase2_step_50: 'Phase II onset: first step at which half the neurons are inside the Phase II ball (Phase II fraction ≥ 0.5). Light grey: not within the run.',
+  decay_rate_ratio:
+    'Measured Phase I decay rate over the predicted η²(σ̄² + 2L̄): 1 (white) where theory holds, orange above, blue below. “–”: no prediction (σ = 0, SAM, GD) or no fit.',
+  phase2_step_50:
+    'Phase II onset: first step at which half the neurons are inside the Phase II ball (Phase II fraction ≥ 0.5). Light grey: not within the run.',
   phase2_mean_step: 'Lemma 4: first step at which mean ‖wᵢ‖² ≤ √η. Light grey: not within the run.',
-  phase2_step: 'First step at which every neuron has ‖wᵢ‖ ≤ √η and |aᵢ| ≤ √η: rarely reached while θ ≈ θ* (‖θ‖ ≤ Σ|aᵢ|‖wᵢ‖ ≤ mη). Light grey: not within the run.',
+  phase2_step:
+    'First step at which every neuron has ‖wᵢ‖ ≤ √η and |aᵢ| ≤ √η: rarely reached while θ ≈ θ* (‖θ‖ ≤ Σ|aᵢ|‖wᵢ‖ ≤ mη). Light grey: not within the run.',
   align_step: 'First step at which the neurons are aligned with θ* (mean |cos(wᵢ, θ*)| ≥ 0.9).',
   final_align_cos_mean: 'Alignment with θ* at the last step: near 1 once Phase II has aligned the neurons.',
   lazy_escape_step: 'First step at which every neuron has left its lazy ball (‖wᵢ(t) − wᵢ(0)‖ > ‖wᵢ(0)‖/√m).',

@@ -103,8 +103,20 @@ const line = (field: string, title: string, logY: boolean, legend: boolean, floo
   mark: { type: 'line', strokeWidth: 1.6, clip: true },
   encoding: {
     x: { field: 'step', type: 'quantitative', title: 'step', axis: { format: '~s', tickCount: 5 } },
-    y: { field, type: 'quantitative', title, scale: logY ? { type: 'log', ...(floor ? { domainMin: floor, clamp: true } : {}) } : { domain: [0, 1] }, axis: { format: logY ? '.0e' : '.1f' } },
-    color: { field: 'run', type: 'nominal', title: 'run', scale: { scheme: 'tableau10' }, legend: legend ? { orient: 'bottom', columns: 2, labelLimit: 260 } : null },
+    y: {
+      field,
+      type: 'quantitative',
+      title,
+      scale: logY ? { type: 'log', ...(floor ? { domainMin: floor, clamp: true } : {}) } : { domain: [0, 1] },
+      axis: { format: logY ? '.0e' : '.1f' },
+    },
+    color: {
+      field: 'run',
+      type: 'nominal',
+      title: 'run',
+      scale: { scheme: 'tableau10' },
+      legend: legend ? { orient: 'bottom', columns: 2, labelLimit: 260 } : null,
+    },
   },
 });
 
@@ -116,7 +128,10 @@ export function fig2Spec(rows: Record<string, unknown>[]): TopLevelSpec {
     title: { text: 'Training dynamics (paper Fig. 2a-b)', subtitle: 'one line per chosen run' },
     transform: [],
     hconcat: [
-      { ...line('test_loss', 'test loss ½‖θ−θ*‖² (log)', true, true, floor), title: `(a) test loss${floor ? ` (below ${fmt(floor)} drawn at it)` : ''}` },
+      {
+        ...line('test_loss', 'test loss ½‖θ−θ*‖² (log)', true, true, floor),
+        title: `(a) test loss${floor ? ` (below ${fmt(floor)} drawn at it)` : ''}`,
+      },
       { ...line('w_norm2_mean', 'mean ‖wᵢ‖² (log)', true, false), title: '(b) neuron norm: Phase I shrinks it' },
       { ...line('align_cos_mean', 'mean |cos(wᵢ, θ*)|', false, false), title: '(c) alignment with θ*' },
     ],
@@ -150,7 +165,10 @@ export function snapshotRows(dir: string, runs: readonly ChosenRun[]): Record<st
 export function scatterSpec(rows: Record<string, unknown>[]): TopLevelSpec {
   return {
     data: { values: rows },
-    title: { text: '(d) Neurons at the snapshot steps (paper Fig. 2c)', subtitle: `one point per neuron (≤ ${MAX_NEURONS} shown per step); colour: step` },
+    title: {
+      text: '(d) Neurons at the snapshot steps (paper Fig. 2c)',
+      subtitle: `one point per neuron (≤ ${MAX_NEURONS} shown per step); colour: step`,
+    },
     facet: { field: 'run', type: 'nominal', title: null, header: { labelFontSize: 12 } },
     columns: 2,
     spec: {
@@ -175,7 +193,10 @@ function noiseOnWindows(period: number, steps: number): { start: number; end: nu
 
 export function onOffSpec(rows: Record<string, unknown>[], period: number, steps: number): TopLevelSpec {
   return {
-    title: { text: 'Noise on/off: norms shrink only while the label noise is on', subtitle: `shaded: noise on (period ${period} steps on, ${period} off)` },
+    title: {
+      text: 'Noise on/off: norms shrink only while the label noise is on',
+      subtitle: `shaded: noise on (period ${period} steps on, ${period} off)`,
+    },
     width: 760,
     height: 260,
     layer: [

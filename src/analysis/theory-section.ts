@@ -28,7 +28,8 @@ export async function theorySection(rows: readonly SummaryRow[], axes: TheoryAxe
   const drawn = data.filter((d) => d.points.length > 0);
   const figure = drawn.length > 0 ? `<figure id="theory-scatter">${await renderSvg(theorySpec(drawn))}</figure>` : '';
   const sentences = data.map((d) => `<li id="theory-${d.panel.id}">${esc(panelSentence(d))}</li>`);
-  if (axes && THEORY_PARAMS.includes(axes.x) && THEORY_PARAMS.includes(axes.y)) sentences.push(`<li id="theory-edge">${esc(edgeSentence(edgeAgreement(rows, axes)))}</li>`);
+  if (axes && THEORY_PARAMS.includes(axes.x) && THEORY_PARAMS.includes(axes.y))
+    sentences.push(`<li id="theory-edge">${esc(edgeSentence(edgeAgreement(rows, axes)))}</li>`);
   return `${head}
 <p class="note">The paper's Phase I mechanism predicts mean ‖wᵢ‖² to shrink at η²(σ̄² + 2L̄) per step (σ̄² the noise variance over the schedule, L̄ the mean clean train loss over the fit window), so Phase I should end after ln(‖w(0)‖²/η) divided by that rate; Theorem 2 bounds the time by which every neuron has left its lazy ball. Each point is one finished run; the grey band is agreement within a factor 2. Hover a point for its run.</p>
 ${figure}
@@ -39,13 +40,9 @@ ${figure}
 export function edgeSentence(a: EdgeAgreement): string {
   const title = "(d) theory's edge on the phase diagrams (dashed: predicted Phase I end = the run's last step)";
   if (a.cells === 0) return `${title}: no cell has both a prediction and a finished run, so no edge is drawn.`;
-  const parts = [
-    `theory and measurement agree on whether Phase I ends within the run (Phase II fraction ≥ 0.5) in ${a.agree} of ${a.cells} cells`,
-  ];
+  const parts = [`theory and measurement agree on whether Phase I ends within the run (Phase II fraction ≥ 0.5) in ${a.agree} of ${a.cells} cells`];
   if (a.earlyMiss) parts.push(`${a.earlyMiss} predicted to end within the run did not`);
   if (a.lateHit) parts.push(`${a.lateHit} predicted to end after the run ended within it`);
   const worst = a.worst ? `; furthest apart at ${a.worst.where} (predicted ${fmt(a.worst.predicted)} steps, run length ${fmt(a.worst.steps)})` : '';
   return `${title}: ${parts.join('; ')}${worst}.`;
 }
-
-

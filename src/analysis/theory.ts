@@ -41,19 +41,40 @@ export interface TheoryPanel {
  */
 export const THEORY_PANELS: readonly TheoryPanel[] = [
   {
-    id: 'decay', title: '(a) Phase I decay rate of mean ‖wᵢ‖²', measured: 'norm_decay_rate', predicted: 'pred_norm_decay_rate',
-    measuredTitle: 'measured (1/step)', predictedTitle: 'predicted η²(σ̄² + 2L̄) (1/step)', bound: false,
-    noMeasurement: 'run shorter than the fit window', nonPositivePrediction: 'no label noise in effect', marker: false,
+    id: 'decay',
+    title: '(a) Phase I decay rate of mean ‖wᵢ‖²',
+    measured: 'norm_decay_rate',
+    predicted: 'pred_norm_decay_rate',
+    measuredTitle: 'measured (1/step)',
+    predictedTitle: 'predicted η²(σ̄² + 2L̄) (1/step)',
+    bound: false,
+    noMeasurement: 'run shorter than the fit window',
+    nonPositivePrediction: 'no label noise in effect',
+    marker: false,
   },
   {
-    id: 'phase1', title: '(b) end of Phase I', measured: 'phase2_step_50', predicted: 'pred_phase1_steps',
-    measuredTitle: 'measured: 50% in Phase II', predictedTitle: 'predicted ln(‖w(0)‖²/η) / rate (steps)', bound: false,
-    noMeasurement: 'Phase II fraction never reached 0.5', nonPositivePrediction: 'mean ‖wᵢ(0)‖² already ≤ η', marker: true,
+    id: 'phase1',
+    title: '(b) end of Phase I',
+    measured: 'phase2_step_50',
+    predicted: 'pred_phase1_steps',
+    measuredTitle: 'measured: 50% in Phase II',
+    predictedTitle: 'predicted ln(‖w(0)‖²/η) / rate (steps)',
+    bound: false,
+    noMeasurement: 'Phase II fraction never reached 0.5',
+    nonPositivePrediction: 'mean ‖wᵢ(0)‖² already ≤ η',
+    marker: true,
   },
   {
-    id: 'lazy', title: '(c) lazy escape against Theorem 2', measured: 'lazy_escape_step', predicted: 't1_bound',
-    measuredTitle: 'measured: all escaped', predictedTitle: 'bound T₁ (steps)', bound: true,
-    noMeasurement: 'some neuron never left its lazy ball', nonPositivePrediction: 'no label noise in effect', marker: true,
+    id: 'lazy',
+    title: '(c) lazy escape against Theorem 2',
+    measured: 'lazy_escape_step',
+    predicted: 't1_bound',
+    measuredTitle: 'measured: all escaped',
+    predictedTitle: 'bound T₁ (steps)',
+    bound: true,
+    noMeasurement: 'some neuron never left its lazy ball',
+    nonPositivePrediction: 'no label noise in effect',
+    marker: true,
   },
 ];
 
@@ -84,15 +105,23 @@ export interface PanelData {
 }
 
 /** True when some run carries the predicted columns (folders written before they existed do not). */
-export const hasPredictions = (rows: readonly SummaryRow[]): boolean =>
-  rows.some((r) => r.extra !== undefined && 'pred_norm_decay_rate' in r.extra);
+export const hasPredictions = (rows: readonly SummaryRow[]): boolean => rows.some((r) => r.extra !== undefined && 'pred_norm_decay_rate' in r.extra);
 
 const usable = (v: number | null): v is number => v !== null && Number.isFinite(v);
 
 /** The points of one panel and the runs it leaves out, by reason. Only runs that finished (`done`) count. */
 export function panelData(rows: readonly SummaryRow[], panel: TheoryPanel): PanelData {
   const done = rows.filter((r) => r.status === 'done');
-  const out: PanelData = { panel, considered: done.length, points: [], noPrediction: 0, nonPositivePrediction: 0, noMeasurement: 0, nonPositive: 0, missingPredictedLate: 0 };
+  const out: PanelData = {
+    panel,
+    considered: done.length,
+    points: [],
+    noPrediction: 0,
+    nonPositivePrediction: 0,
+    noMeasurement: 0,
+    nonPositive: 0,
+    missingPredictedLate: 0,
+  };
   for (const r of done) {
     const predicted = zValue(r, panel.predicted);
     const measured = zValue(r, panel.measured);
@@ -205,7 +234,12 @@ function scatterPanel(d: PanelData, sigmas: number[], widths: number[]) {
         encoding: { x, y, y2: { field: 'y2' } },
       },
       {
-        data: { values: [{ x: lo, y: lo }, { x: hi, y: hi }] },
+        data: {
+          values: [
+            { x: lo, y: lo },
+            { x: hi, y: hi },
+          ],
+        },
         mark: { type: 'line', color: '#666', strokeWidth: 1, clip: true, aria: false },
         encoding: { x, y },
       },
@@ -215,7 +249,12 @@ function scatterPanel(d: PanelData, sigmas: number[], widths: number[]) {
         encoding: {
           x,
           y,
-          color: { field: 'sigma', type: 'ordinal', title: 'label noise σ', scale: { domain: sigmas, scheme: { name: 'viridis', extent: [0, 0.85] } } },
+          color: {
+            field: 'sigma',
+            type: 'ordinal',
+            title: 'label noise σ',
+            scale: { domain: sigmas, scheme: { name: 'viridis', extent: [0, 0.85] } },
+          },
           shape: { field: 'width', type: 'ordinal', title: 'width m', scale: { domain: widths } },
           description: { field: 'tip' },
         },

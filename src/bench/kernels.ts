@@ -17,7 +17,12 @@ import { createCore, type Core } from '../core/engine.js';
 import { defaultParams } from '../core/params.js';
 import { METRIC_NAMES, type Kernel, type Optimizer, type RunSeeds, type TrainParams } from '../core/types.js';
 
-const SIZES: [number, number][] = [[1000, 20], [10000, 20], [100000, 20], [1000, 100]];
+const SIZES: [number, number][] = [
+  [1000, 20],
+  [10000, 20],
+  [100000, 20],
+  [1000, 100],
+];
 const SEEDS: RunSeeds = { data: [1, 2, 3, 4], teacher: [3, 1, 4, 1], init: [5, 6, 7, 8], sgd: [9, 10, 11, 12] };
 const LOG_EVERY = 1000;
 /** An e2e chunk slower than this is not repeated: its rate is derived from the two measured parts instead. */
@@ -44,7 +49,6 @@ interface NumpyResult {
   d: number;
   steps_per_s: number;
 }
-
 
 function cpuMs(): number {
   const u = process.cpuUsage();
@@ -113,8 +117,18 @@ function benchOne(p: TrainParams, targetMs: number, repeats: number): Omit<Kerne
     e2eStepsPerSec = median(rates) ?? NaN;
   }
   return {
-    kernel: core.kernel.kind, optimizer: p.optimizer, batch: p.batch, m: p.width, d: p.d,
-    stepsPerSec, stepsPerSecCpu: median(cpu) ?? NaN, msPerRow, e2eStepsPerSec, e2eDerived, setupMs, repeats,
+    kernel: core.kernel.kind,
+    optimizer: p.optimizer,
+    batch: p.batch,
+    m: p.width,
+    d: p.d,
+    stepsPerSec,
+    stepsPerSecCpu: median(cpu) ?? NaN,
+    msPerRow,
+    e2eStepsPerSec,
+    e2eDerived,
+    setupMs,
+    repeats,
   };
 }
 
@@ -160,7 +174,9 @@ export async function runKernelBench(opts: { quick?: boolean; log: (line: string
   const quick = opts.quick ?? false;
   const targetMs = quick ? 30 : 250;
   const repeats = quick ? 3 : 5;
-  log(`kernel bench: ${quick ? 'quick' : 'full'}, ${repeats} repeats, medians; node ${process.version}, ${cpus()[0]?.model ?? 'cpu'} ×${cpus().length}`);
+  log(
+    `kernel bench: ${quick ? 'quick' : 'full'}, ${repeats} repeats, medians; node ${process.version}, ${cpus()[0]?.model ?? 'cpu'} ×${cpus().length}`,
+  );
   const rows: Omit<KernelBenchRow, 'numpyStepsPerSec'>[] = [];
   for (const [m, d] of SIZES) {
     for (const kernel of ['subspace', 'dense'] as const) {
@@ -170,8 +186,7 @@ export async function runKernelBench(opts: { quick?: boolean; log: (line: string
     }
   }
   const numpy = await runNumpy(quick, log);
-  const numpyRate = (m: number, d: number): number | null =>
-    numpy?.results.find((r) => r.m === m && r.d === d)?.steps_per_s ?? null;
+  const numpyRate = (m: number, d: number): number | null => numpy?.results.find((r) => r.m === m && r.d === d)?.steps_per_s ?? null;
   const full: KernelBenchRow[] = rows.map((r) => ({
     ...r,
     numpyStepsPerSec: r.optimizer === 'sgd' && r.batch === 1 ? numpyRate(r.m, r.d) : null,
@@ -179,9 +194,18 @@ export async function runKernelBench(opts: { quick?: boolean; log: (line: string
 
   const head = ['kernel', 'opt', 'B', 'm', 'd', 'steps/s', '(cpu)', 'ms/row', 'e2e@1000', 'setup ms', 'numpy', 'x numpy', 'e2e x numpy'];
   const table = full.map((r) => [
-    r.kernel, r.optimizer, String(r.batch), String(r.m), String(r.d), fmt(r.stepsPerSec), fmt(r.stepsPerSecCpu),
-    fmt(r.msPerRow), fmt(r.e2eStepsPerSec) + (r.e2eDerived ? '*' : ''), fmt(r.setupMs),
-    fmt(r.numpyStepsPerSec), r.numpyStepsPerSec ? fmt(r.stepsPerSec / r.numpyStepsPerSec) : '-',
+    r.kernel,
+    r.optimizer,
+    String(r.batch),
+    String(r.m),
+    String(r.d),
+    fmt(r.stepsPerSec),
+    fmt(r.stepsPerSecCpu),
+    fmt(r.msPerRow),
+    fmt(r.e2eStepsPerSec) + (r.e2eDerived ? '*' : ''),
+    fmt(r.setupMs),
+    fmt(r.numpyStepsPerSec),
+    r.numpyStepsPerSec ? fmt(r.stepsPerSec / r.numpyStepsPerSec) : '-',
     r.numpyStepsPerSec ? fmt(r.e2eStepsPerSec / r.numpyStepsPerSec) : '-',
   ]);
   const widths = head.map((h, c) => Math.max(h.length, ...table.map((t) => t[c].length)));
@@ -205,10 +229,22 @@ export async function runKernelBench(opts: { quick?: boolean; log: (line: string
     const den = 2 / small.stepsPerSec - 1 / large.stepsPerSec;
     const num = (large.msPerRow - 2 * small.msPerRow) / 1000;
     summary.log_every_for_half_rate = num <= 0 ? 1 : den > 0 ? Math.ceil(num / den) : null;
-    log(`subspace sgd B=1 d=20: ${fmt(small.stepsPerSec)} steps/s at m=1000 (target 1,000,000); m=100000/m=1000: ` +
-      `${fmt(summary.width_ratio_no_metrics)} without metrics, ${fmt(summary.width_ratio_e2e_log1000)} at log_every=1000; ` +
-      `half the m=1000 rate needs log_every ≥ ${fmt(summary.log_every_for_half_rate)}`);
+    log(
+      `subspace sgd B=1 d=20: ${fmt(small.stepsPerSec)} steps/s at m=1000 (target 1,000,000); m=100000/m=1000: ` +
+        `${fmt(summary.width_ratio_no_metrics)} without metrics, ${fmt(summary.width_ratio_e2e_log1000)} at log_every=1000; ` +
+        `half the m=1000 rate needs log_every ≥ ${fmt(summary.log_every_for_half_rate)}`,
+    );
   }
-  const report = { when: new Date().toISOString(), node: process.version, cpu: cpus()[0]?.model, cores: cpus().length, quick, repeats, numpy: numpy?.numpy ?? null, rows: full, summary };
+  const report = {
+    when: new Date().toISOString(),
+    node: process.version,
+    cpu: cpus()[0]?.model,
+    cores: cpus().length,
+    quick,
+    repeats,
+    numpy: numpy?.numpy ?? null,
+    rows: full,
+    summary,
+  };
   return report;
 }

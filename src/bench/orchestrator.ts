@@ -81,9 +81,7 @@ async function rawTrainingSeconds(processes: number, runs: number, steps: number
   await Promise.all(
     Array.from({ length: processes }, () => {
       const child = spawn(process.execPath, ['--input-type=module', '-e', code], { stdio: 'inherit' });
-      return new Promise<void>((ok, fail) =>
-        child.on('exit', (c) => (c === 0 ? ok() : fail(new Error(`bench child exited ${c}`)))),
-      );
+      return new Promise<void>((ok, fail) => child.on('exit', (c) => (c === 0 ? ok() : fail(new Error(`bench child exited ${c}`)))));
     }),
   );
   return (performance.now() - t0) / 1000;
@@ -91,7 +89,14 @@ async function rawTrainingSeconds(processes: number, runs: number, steps: number
 
 export interface OrchestratorReport {
   repeats: number;
-  scaling: { runs: number; steps_per_run: number; wall_s_1_worker: number; wall_s_2_workers: number; speedup: number; coordinator_ms_per_run_2_workers: number };
+  scaling: {
+    runs: number;
+    steps_per_run: number;
+    wall_s_1_worker: number;
+    wall_s_2_workers: number;
+    speedup: number;
+    coordinator_ms_per_run_2_workers: number;
+  };
   machine_ceiling: { wall_s_1_process: number; wall_s_2_processes: number; speedup: number };
   /** speed-up of 2 workers over the ceiling's, both medians of the same interleaved repeats */
   efficiency: number;
@@ -121,8 +126,12 @@ base: { n: 8, d: 4, width: 8, lr: 0.01, steps: 10, log_every: 5 }
 replicates: ${tinyRuns}
 `;
   opts.log('\n## Orchestrator (real Piscina pool, real files)');
-  const one: number[] = [], two: number[] = [], rawOne: number[] = [], rawTwo: number[] = [];
-  const scalingCoord: number[] = [], writeShare: number[] = [];
+  const one: number[] = [],
+    two: number[] = [],
+    rawOne: number[] = [],
+    rawTwo: number[] = [];
+  const scalingCoord: number[] = [],
+    writeShare: number[] = [];
   for (let r = 0; r < repeats; r++) {
     one.push((await timeSweep(scalingYaml, 1)).wallS);
     const t2 = await timeSweep(scalingYaml, 2);
@@ -147,7 +156,11 @@ replicates: ${tinyRuns}
   const result: OrchestratorReport = {
     repeats,
     scaling: {
-      runs: 8, steps_per_run: midSteps, wall_s_1_worker: median(one) ?? NaN, wall_s_2_workers: median(two) ?? NaN, speedup,
+      runs: 8,
+      steps_per_run: midSteps,
+      wall_s_1_worker: median(one) ?? NaN,
+      wall_s_2_workers: median(two) ?? NaN,
+      speedup,
       coordinator_ms_per_run_2_workers: median(scalingCoord) ?? NaN,
     },
     machine_ceiling: { wall_s_1_process: median(rawOne) ?? NaN, wall_s_2_processes: median(rawTwo) ?? NaN, speedup: ceiling },
@@ -170,8 +183,12 @@ replicates: ${tinyRuns}
   opts.log(`| machine ceiling: same training, 2 independent processes vs 1 (no pool, no files) | ${f2(ceiling)}x |`);
   opts.log(`| scaling efficiency against that ceiling (target ≥ 95%) | ${(100 * result.efficiency).toFixed(1)}% |`);
   opts.log(`| coordinator thread busy per run, 8-run sweep, 2 workers (ms) | ${f2(result.scaling.coordinator_ms_per_run_2_workers)} |`);
-  opts.log(`| tiny runs: wall ms per run, 1 / 2 workers | ${f2(result.overhead.wall_ms_per_run_1_worker)} / ${f2(result.overhead.wall_ms_per_run_2_workers)} |`);
-  opts.log(`| tiny runs: coordinator thread busy per run (ms, target ≤ 1), 1 / 2 workers | ${f2(result.overhead.coordinator_ms_per_run_1_worker)} / ${f2(result.overhead.coordinator_ms_per_run_2_workers)} |`);
+  opts.log(
+    `| tiny runs: wall ms per run, 1 / 2 workers | ${f2(result.overhead.wall_ms_per_run_1_worker)} / ${f2(result.overhead.wall_ms_per_run_2_workers)} |`,
+  );
+  opts.log(
+    `| tiny runs: coordinator thread busy per run (ms, target ≤ 1), 1 / 2 workers | ${f2(result.overhead.coordinator_ms_per_run_1_worker)} / ${f2(result.overhead.coordinator_ms_per_run_2_workers)} |`,
+  );
   opts.log(`| tiny runs: worker time writing a run's files (ms, fsync included) | ${f2(result.overhead.worker_write_ms_per_run)} |`);
   opts.log(`| share of worker time writing Arrow files, 8-run sweep | ${(100 * result.arrow_write_share_of_worker_time).toFixed(2)}% |`);
   return result;

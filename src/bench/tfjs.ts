@@ -30,7 +30,6 @@ interface Row {
   note?: string;
 }
 
-
 /** Median steps/s of `chunk(k)` (which takes k steps), the chunk sized to ≈ targetMs after a warm-up. */
 function rate(chunk: (k: number) => void, targetMs: number, repeats: number): number {
   let k = 1;
@@ -72,27 +71,38 @@ async function tfjsRates(backend: TfjsBackend, targetMs: number, repeats: number
     const W = new Float64Array(p.width * p.d);
     const a = new Float64Array(p.width);
     let t = 0;
-    const stepsPerSec = rate((k) => {
-      for (const end = t + k; t < end; t++) model.step(t, stream);
-      model.readInto(W, a); // forces any pending work to finish inside the timing
-    }, targetMs, repeats);
+    const stepsPerSec = rate(
+      (k) => {
+        for (const end = t + k; t < end; t++) model.step(t, stream);
+        model.readInto(W, a); // forces any pending work to finish inside the timing
+      },
+      targetMs,
+      repeats,
+    );
     model.dispose();
     linear.push({ engine: `tfjs/${backend}`, optimizer, stepsPerSec });
   }
   const realdata: Row[] = [];
-  for (const [width, d] of [[128, 49], [256, 49]] as const) {
+  for (const [width, d] of [
+    [128, 49],
+    [256, 49],
+  ] as const) {
     const { train, test } = loadMnistSubset(64, 256, d, SEEDS.data);
     const p = { width, lr: 0.05, rho: 0, optimizer: 'gd' as const, activation: 'erf' as const };
     const models = createRealDataModels(tf, p, train, test, initTwoLayer(width, d, 1, SEEDS.init));
     const rng = new Xoshiro128(SEEDS.sgd);
     const targets = new Float32Array(64 * CLASSES);
-    const stepsPerSec = rate((k) => {
-      for (let i = 0; i < k; i++) {
-        drawTargets(rng, train.label, 0.5, targets);
-        models.step(targets);
-      }
-      models.weights();
-    }, targetMs, repeats);
+    const stepsPerSec = rate(
+      (k) => {
+        for (let i = 0; i < k; i++) {
+          drawTargets(rng, train.label, 0.5, targets);
+          models.step(targets);
+        }
+        models.weights();
+      },
+      targetMs,
+      repeats,
+    );
     models.dispose();
     realdata.push({ engine: `tfjs/${backend}`, optimizer: 'gd', stepsPerSec, note: `realdata n=64 d=${d} m=${width}, both models` });
   }
@@ -132,10 +142,22 @@ export async function runTfjsBench(opts: { quick?: boolean; log: (line: string) 
   log(`${'engine'.padEnd(16)}${'opt'.padEnd(5)}${'steps/s'.padStart(12)}${'native dense ÷'.padStart(16)}${'native subspace ÷'.padStart(19)}`);
   for (const r of rows) {
     const tail = r.note ? `  ${r.note}` : '';
-    log(`${r.engine.padEnd(16)}${r.optimizer.padEnd(5)}${fmt(r.stepsPerSec).padStart(12)}${ratio(r.stepsPerSec, ref(r.optimizer, 'dense')).padStart(16)}${ratio(r.stepsPerSec, ref(r.optimizer, 'subspace')).padStart(19)}${tail}`);
+    log(
+      `${r.engine.padEnd(16)}${r.optimizer.padEnd(5)}${fmt(r.stepsPerSec).padStart(12)}${ratio(r.stepsPerSec, ref(r.optimizer, 'dense')).padStart(16)}${ratio(r.stepsPerSec, ref(r.optimizer, 'subspace')).padStart(19)}${tail}`,
+    );
   }
   log('÷: how many times faster the native kernel is (same update, same streams)');
   for (const r of realdata) log(`${r.engine.padEnd(16)}${r.optimizer.padEnd(5)}${fmt(r.stepsPerSec).padStart(12)}  ${r.note}`);
-  const report = { when: new Date().toISOString(), node: process.version, cpu: cpus()[0]?.model, cores: cpus().length, quick, repeats, rows, realdata, skipped };
+  const report = {
+    when: new Date().toISOString(),
+    node: process.version,
+    cpu: cpus()[0]?.model,
+    cores: cpus().length,
+    quick,
+    repeats,
+    rows,
+    realdata,
+    skipped,
+  };
   return report;
 }

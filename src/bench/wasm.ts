@@ -80,7 +80,8 @@ function benchPair(p: TrainParams, targetMs: number, repeats: number): { js: num
   const steps = Math.max(16, Math.round((rate(js, n) * targetMs) / 1000));
   rate(wa, n);
   rate(wa, steps);
-  const rj: number[] = [], rw: number[] = [];
+  const rj: number[] = [],
+    rw: number[] = [];
   for (let r = 0; r < repeats; r++) {
     rj.push(rate(js, steps));
     rw.push(rate(wa, steps));
@@ -111,7 +112,8 @@ function benchRow(m: number, repeats: number): WasmRowBench {
       ms[i].push(performance.now() - t0);
     });
   }
-  const js = median(ms[0]) ?? NaN, wasm = median(ms[1]) ?? NaN;
+  const js = median(ms[0]) ?? NaN,
+    wasm = median(ms[1]) ?? NaN;
   return { m, jsMsPerRow: js, wasmMsPerRow: wasm, ratio: js / wasm };
 }
 
@@ -130,12 +132,20 @@ function benchWholeRun(steps: number, repeats: number): NonNullable<WasmBenchRep
   try {
     timed(false);
     timed(true);
-    const js: number[] = [], wa: number[] = [];
+    const js: number[] = [],
+      wa: number[] = [];
     for (let r = 0; r < repeats; r++) {
       js.push(timed(false));
       wa.push(timed(true));
     }
-    return { m: 1000, steps, logEvery: 1000, jsStepsPerSec: median(js) ?? NaN, wasmStepsPerSec: median(wa) ?? NaN, ratio: (median(wa) ?? NaN) / (median(js) ?? NaN) };
+    return {
+      m: 1000,
+      steps,
+      logEvery: 1000,
+      jsStepsPerSec: median(js) ?? NaN,
+      wasmStepsPerSec: median(wa) ?? NaN,
+      ratio: (median(wa) ?? NaN) / (median(js) ?? NaN),
+    };
   } finally {
     if (saved === undefined) delete process.env.LNSWEEP_WASM;
     else process.env.LNSWEEP_WASM = saved;
@@ -147,13 +157,15 @@ function benchWholeRun(steps: number, repeats: number): NonNullable<WasmBenchRep
  * `train` takes them, with a metric row every `logEvery` steps or none; alternating, steps/s medians.
  */
 function benchWideLogging(steps: number, repeats: number): NonNullable<WasmBenchReport['wideLogging']> {
-  const m = 100000, logEvery = 10000, chunk = 256;
+  const m = 100000,
+    logEvery = 10000,
+    chunk = 256;
   const p: TrainParams = { ...baseParams(), width: m, d: 20, n: 200, lr: 1 / m, sigma: 4, kernel: 'subspace' };
   const core = createCore(p, SEEDS, { wasm: true });
   const row = new Float64Array(METRIC_NAMES.length);
   const timed = (log: boolean): number => {
     const t0 = performance.now();
-    for (let t = 0; t < steps; ) {
+    for (let t = 0; t < steps;) {
       const next = Math.min(t + chunk, Math.floor(t / logEvery + 1) * logEvery, steps);
       t += core.advance(next - t);
       core.metrics.checkLoss();
@@ -165,12 +177,19 @@ function benchWideLogging(steps: number, repeats: number): NonNullable<WasmBench
     return (steps / (performance.now() - t0)) * 1000;
   };
   timed(true);
-  const none: number[] = [], logged: number[] = [];
+  const none: number[] = [],
+    logged: number[] = [];
   for (let r = 0; r < repeats; r++) {
     none.push(timed(false));
     logged.push(timed(true));
   }
-  return { m, logEvery, noLogStepsPerSec: median(none) ?? NaN, logStepsPerSec: median(logged) ?? NaN, ratio: (median(logged) ?? NaN) / (median(none) ?? NaN) };
+  return {
+    m,
+    logEvery,
+    noLogStepsPerSec: median(none) ?? NaN,
+    logStepsPerSec: median(logged) ?? NaN,
+    ratio: (median(logged) ?? NaN) / (median(none) ?? NaN),
+  };
 }
 
 const fmtRate = (x: number) => Math.round(x).toLocaleString('en-US');
@@ -193,21 +212,29 @@ export function runWasmBench(opts: { quick?: boolean; log: (line: string) => voi
   log(`wasm bench: WebAssembly against JavaScript step loops, alternating, medians of ${repeats}`);
   log('kernel    opt        B      m      js steps/s    wasm steps/s   ratio  target');
   for (const r of rows) {
-    log(`${r.kernel.padEnd(10)}${r.optimizer.padEnd(11)}${String(r.batch).padStart(2)}${String(r.m).padStart(7)}` +
-      `${fmtRate(r.jsStepsPerSec).padStart(16)}${fmtRate(r.wasmStepsPerSec).padStart(16)}` +
-      `${r.ratio.toFixed(2).padStart(8)}${(r.target ? `≥${r.target}` : '-').padStart(8)}`);
+    log(
+      `${r.kernel.padEnd(10)}${r.optimizer.padEnd(11)}${String(r.batch).padStart(2)}${String(r.m).padStart(7)}` +
+        `${fmtRate(r.jsStepsPerSec).padStart(16)}${fmtRate(r.wasmStepsPerSec).padStart(16)}` +
+        `${r.ratio.toFixed(2).padStart(8)}${(r.target ? `≥${r.target}` : '-').padStart(8)}`,
+    );
   }
   const metricRows = [1000, 100000].map((m) => benchRow(m, repeats));
   log('metric row, subspace kernel, d=20:   m     js ms/row   wasm ms/row   js/wasm');
   for (const r of metricRows) {
-    log(`${''.padEnd(36)}${String(r.m).padStart(6)}${r.jsMsPerRow.toFixed(3).padStart(14)}${r.wasmMsPerRow.toFixed(3).padStart(14)}${r.ratio.toFixed(2).padStart(10)}`);
+    log(
+      `${''.padEnd(36)}${String(r.m).padStart(6)}${r.jsMsPerRow.toFixed(3).padStart(14)}${r.wasmMsPerRow.toFixed(3).padStart(14)}${r.ratio.toFixed(2).padStart(10)}`,
+    );
   }
   const wholeRun = benchWholeRun(quick ? 100_000 : 1_000_000, quick ? 2 : 5);
-  log(`whole runs (train, setup included), m=1000, log_every=1000, ${wholeRun.steps} steps: ` +
-    `${fmtRate(wholeRun.jsStepsPerSec)} steps/s with LNSWEEP_WASM=0, ${fmtRate(wholeRun.wasmStepsPerSec)} by default: ` +
-    `${wholeRun.ratio.toFixed(2)}x (target ≥ 3)`);
+  log(
+    `whole runs (train, setup included), m=1000, log_every=1000, ${wholeRun.steps} steps: ` +
+      `${fmtRate(wholeRun.jsStepsPerSec)} steps/s with LNSWEEP_WASM=0, ${fmtRate(wholeRun.wasmStepsPerSec)} by default: ` +
+      `${wholeRun.ratio.toFixed(2)}x (target ≥ 3)`,
+  );
   const wideLogging = benchWideLogging(quick ? 50_000 : 200_000, quick ? 2 : 5);
-  log(`m=100000, WebAssembly: ${fmtRate(wideLogging.logStepsPerSec)} steps/s with a row every ${wideLogging.logEvery} steps, ` +
-    `${fmtRate(wideLogging.noLogStepsPerSec)} with none: ${wideLogging.ratio.toFixed(2)}x (target ≥ 0.5)`);
+  log(
+    `m=100000, WebAssembly: ${fmtRate(wideLogging.logStepsPerSec)} steps/s with a row every ${wideLogging.logEvery} steps, ` +
+      `${fmtRate(wideLogging.noLogStepsPerSec)} with none: ${wideLogging.ratio.toFixed(2)}x (target ≥ 0.5)`,
+  );
   return { available: true, repeats, rows, metricRows, wholeRun, wideLogging };
 }

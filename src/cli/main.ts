@@ -24,12 +24,15 @@ async function main(argv: string[]): Promise<number> {
         y
           .positional('sweep', { type: 'string', demandOption: true, describe: 'sweep file (sweeps/*.yaml)' })
           .option('out', { type: 'string', describe: 'output folder (default out/<name>)' })
-          .option('workers', { type: 'string', describe: 'worker threads (default: one per core; at most 4 per core); with --queue, put in the printed worker command' })
+          .option('workers', {
+            type: 'string',
+            describe: 'worker threads (default: one per core; at most 4 per core); with --queue, put in the printed worker command',
+          })
           .option('shard', {
             type: 'string',
             describe: 'K/N: run share K of N of the plan (default: from a Slurm array or Kubernetes Indexed Job; "all": the whole plan)',
           })
-          .option('engine', { choices: ['native', 'tfjs'] as const, describe: 'override every run\'s engine' })
+          .option('engine', { choices: ['native', 'tfjs'] as const, describe: "override every run's engine" })
           .option('fresh', { type: 'boolean', default: false, describe: 'delete the results lnsweep wrote in the folder and start over' })
           .option('add', { type: 'boolean', default: false, describe: 'run this sweep beside the other sweep the folder holds' })
           .option('retries', { type: 'number', describe: 'extra attempts for a failed run (default 0; 2 with --queue)' })
@@ -62,7 +65,7 @@ async function main(argv: string[]): Promise<number> {
       (y) =>
         y
           .positional('dir', { type: 'string', demandOption: true })
-          .option('queue', { type: 'string', describe: 'redis://HOST:PORT: also the queue\'s job counts' }),
+          .option('queue', { type: 'string', describe: "redis://HOST:PORT: also the queue's job counts" }),
       async (a) => {
         const { statusCommand } = await import('./commands/inspect.js');
         set(statusCommand({ dir: a.dir }));
@@ -90,13 +93,21 @@ async function main(argv: string[]): Promise<number> {
       (y) =>
         y
           .positional('dir', { type: 'string', demandOption: true, describe: 'output folder of `lnsweep run`' })
-          .option('metric', { type: 'string', demandOption: true, describe: 'summary column (final_*, norm_decay_rate, *_step), collapsed or diverged' })
+          .option('metric', {
+            type: 'string',
+            demandOption: true,
+            describe: 'summary column (final_*, norm_decay_rate, *_step), collapsed or diverged',
+          })
           .option('level', { type: 'number', describe: 'the value whose crossing is the boundary (default 0.5 for collapsed and diverged)' })
           .option('axes', { type: 'string', describe: 'X,Y or X: numeric parameters that vary (default: as the report picks them)' })
           .option('rounds', { type: 'number', describe: 'refinement rounds in all (default 4)' })
-          .option('budget', { type: 'number', describe: 'runs added over all rounds, replicates included (default: the grid\'s run count)' })
+          .option('budget', { type: 'number', describe: "runs added over all rounds, replicates included (default: the grid's run count)" })
           .option('workers', { type: 'number', describe: 'worker threads (default: one per core)' })
-          .option('plan-only', { type: 'boolean', default: false, describe: 'add the next round to plan.json and run nothing (Slurm arrays, queues)' })
+          .option('plan-only', {
+            type: 'boolean',
+            default: false,
+            describe: 'add the next round to plan.json and run nothing (Slurm arrays, queues)',
+          })
           .option('progress', { choices: ['auto', 'bar', 'plain', 'none'] as const, default: 'auto' as const }),
       async (a) => {
         const { refineCommand } = await import('./commands/refine.js');
@@ -123,7 +134,7 @@ async function main(argv: string[]): Promise<number> {
     )
     .command(
       'report <dir>',
-      'DIR/report.html: phase diagrams and the paper\'s figures, one self-contained file',
+      "DIR/report.html: phase diagrams and the paper's figures, one self-contained file",
       (y) =>
         y
           .positional('dir', { type: 'string', demandOption: true })
@@ -145,7 +156,7 @@ async function main(argv: string[]): Promise<number> {
           .option('lock-ms', {
             type: 'number',
             default: 30_000,
-            describe: 'how long a dead worker\'s jobs stay claimed before another worker takes them',
+            describe: "how long a dead worker's jobs stay claimed before another worker takes them",
           }),
       async (a) => {
         const { workerCommand } = await import('./commands/worker.js');

@@ -60,9 +60,9 @@ function fromSlurm(env: Env): ShardChoice {
   const step = whole('SLURM_ARRAY_TASK_STEP', env.SLURM_ARRAY_TASK_STEP, 1) ?? 1;
   const max = whole('SLURM_ARRAY_TASK_MAX', env.SLURM_ARRAY_TASK_MAX, 0);
   if (max !== null && min + (count - 1) * step !== max) refuse('the array is not one evenly spaced range');
-  if (id < min || (id - min) % step !== 0) refuse('the task id is not on the array\'s range');
+  if (id < min || (id - min) % step !== 0) refuse("the task id is not on the array's range");
   const k = (id - min) / step + 1;
-  if (k > count) refuse('the task id is past the array\'s end');
+  if (k > count) refuse("the task id is past the array's end");
   return { shard: { k, n: count }, reason: `shard ${k}/${count} from the Slurm array (${seen})` };
 }
 
@@ -76,7 +76,9 @@ function fromKubernetes(env: Env): ShardChoice {
     );
   }
   if (index >= count) {
-    throw new UsageError(`[shard] JOB_COMPLETION_INDEX=${index} is not below LNSWEEP_SHARD_COUNT=${count}: make the Job's completions equal LNSWEEP_SHARD_COUNT`);
+    throw new UsageError(
+      `[shard] JOB_COMPLETION_INDEX=${index} is not below LNSWEEP_SHARD_COUNT=${count}: make the Job's completions equal LNSWEEP_SHARD_COUNT`,
+    );
   }
   return {
     shard: { k: index + 1, n: count },

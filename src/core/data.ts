@@ -26,10 +26,7 @@ export interface Network {
   a: Float64Array;
 }
 
-export function makeData(
-  p: Pick<TrainParams, 'n' | 'd' | 'teacher_norm' | 'teacher_sparsity'>,
-  seeds: Pick<RunSeeds, 'data' | 'teacher'>,
-): Dataset {
+export function makeData(p: Pick<TrainParams, 'n' | 'd' | 'teacher_norm' | 'teacher_sparsity'>, seeds: Pick<RunSeeds, 'data' | 'teacher'>): Dataset {
   const { n, d } = p;
   const thetaStar = makeTeacher(p, seeds.teacher);
   const rng = new Xoshiro128(seeds.data);

@@ -64,7 +64,14 @@ export function createCore(params: TrainParams, seeds: RunSeeds, opts: CoreOptio
   const wasmLoop = wasm ? wasmLoopFor(params, state) : null;
   const loop = wasmLoop ?? pickLoop(params);
   const core: Core = {
-    params, data, init, kernel, state, metrics, loop, wasm: wasmLoop !== null,
+    params,
+    data,
+    init,
+    kernel,
+    state,
+    metrics,
+    loop,
+    wasm: wasmLoop !== null,
     step: 0,
     advance(count: number): number {
       const taken = loop(state, core.step, count);

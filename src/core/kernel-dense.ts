@@ -16,7 +16,9 @@ export function createDenseKernel(net: Network, m: number, d: number): KernelImp
     neuronColumns(thetaStar: Float64Array, out: NeuronColumns): void {
       const { wn2, dn2, a, ip } = out;
       for (let i = 0, base = 0; i < m; i++, base += d) {
-        let s2 = 0, e2 = 0, p = 0;
+        let s2 = 0,
+          e2 = 0,
+          p = 0;
         for (let j = 0; j < d; j++) {
           const w = M[base + j];
           const e = w - W0[base + j];

@@ -63,7 +63,9 @@ export function createSubspaceKernel(net: Network, m: number, d: number, wasm = 
   const M = new Float64Array(k * d);
   const v = new Float64Array(k);
   for (let i = 0; i < m; i++) {
-    const qo = i * k, wo = i * d, ai = net.a[i];
+    const qo = i * k,
+      wo = i * d,
+      ai = net.a[i];
     for (let l = 0; l < k; l++) {
       const ql = Q[qo + l];
       v[l] += ql * ai;
@@ -93,7 +95,8 @@ export function createSubspaceKernel(net: Network, m: number, d: number, wasm = 
       for (let c = 0; c < d; c++) pj += M[j * d + c] * thetaStar[c];
       p[j] = pj;
       for (let l = j; l < k; l++) {
-        let gs = 0, es = 0;
+        let gs = 0,
+          es = 0;
         for (let c = 0; c < d; c++) {
           gs += M[j * d + c] * M[l * d + c];
           es += D[j * d + c] * D[l * d + c];
@@ -132,18 +135,33 @@ export function createSubspaceKernel(net: Network, m: number, d: number, wasm = 
       // faster than one at a time at k = 21); an odd last neuron is paired with itself.
       for (let i = 0; i < m; i += 2) {
         const ib = i + 1 < m ? i + 1 : i;
-        const qa = i * k, qb = ib * k;
-        let sa = 0, sb = 0, ea = 0, eb = 0, aa = 0, ab = 0, pa = 0, pb = 0, at2 = 0;
+        const qa = i * k,
+          qb = ib * k;
+        let sa = 0,
+          sb = 0,
+          ea = 0,
+          eb = 0,
+          aa = 0,
+          ab = 0,
+          pa = 0,
+          pb = 0,
+          at2 = 0;
         for (let j = 0; j < k; j++) {
-          const qja = Q[qa + j], qjb = Q[qb + j];
+          const qja = Q[qa + j],
+            qjb = Q[qb + j];
           aa += v[j] * qja;
           ab += v[j] * qjb;
           pa += p[j] * qja;
           pb += p[j] * qjb;
-          let ga = 0, gb = 0, fa = 0, fb = 0;
+          let ga = 0,
+            gb = 0,
+            fa = 0,
+            fb = 0;
           for (let l = j; l < k; l++) {
-            const g = packed[at2], e = packed[at2 + 1];
-            const la = Q[qa + l], lb = Q[qb + l];
+            const g = packed[at2],
+              e = packed[at2 + 1];
+            const la = Q[qa + l],
+              lb = Q[qb + l];
             ga += g * la;
             gb += g * lb;
             fa += e * la;

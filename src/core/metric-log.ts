@@ -59,7 +59,10 @@ export class SnapshotLog {
   private taken = 0;
   private readonly out: NeuronSnapshots;
 
-  constructor(private readonly m: number, maxSnapshots: number) {
+  constructor(
+    private readonly m: number,
+    maxSnapshots: number,
+  ) {
     const size = m * maxSnapshots;
     this.out = {
       step: new Float64Array(size),

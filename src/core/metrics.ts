@@ -44,7 +44,11 @@ export class MetricComputer {
   private readonly vPrev: Float64Array;
   private hasPrev = false;
 
-  constructor(params: TrainParams, private readonly data: Dataset, private readonly kernel: KernelImpl) {
+  constructor(
+    params: TrainParams,
+    private readonly data: Dataset,
+    private readonly kernel: KernelImpl,
+  ) {
     const { d, n, width: m } = params;
     this.m = m;
     this.d = d;
@@ -94,7 +98,8 @@ export class MetricComputer {
   checkLoss(): number {
     this.refreshTheta();
     const { d, theta, Sn, bn } = this;
-    let quad = 0, lin = 0;
+    let quad = 0,
+      lin = 0;
     for (let j = 0; j < d; j++) {
       let s = 0;
       for (let l = 0; l < d; l++) s += Sn[j * d + l] * theta[l];
@@ -151,7 +156,9 @@ export class MetricComputer {
     const { d, m, theta } = this;
     const star = this.data.thetaStar;
     out[METRIC_INDEX.train_loss] = this.trainLoss();
-    let diff2 = 0, tt = 0, ts = 0;
+    let diff2 = 0,
+      tt = 0,
+      ts = 0;
     for (let j = 0; j < d; j++) {
       const e = theta[j] - star[j];
       diff2 += e * e;
@@ -237,7 +244,14 @@ function sumNeurons(cols: NeuronColumns, w0n2: Float64Array, c: NeuronSumConstan
   const { wn2, dn2, a, ip } = cols;
   const { lazyTol2, lr, sqrtLr, starNorm } = c;
   const m = wn2.length;
-  let sumW = 0, sumA = 0, maxA = 0, sumIp = 0, sumCos = 0, lazy = 0, lazyRel = 0, phase2 = 0;
+  let sumW = 0,
+    sumA = 0,
+    maxA = 0,
+    sumIp = 0,
+    sumCos = 0,
+    lazy = 0,
+    lazyRel = 0,
+    phase2 = 0;
   for (let i = 0; i < m; i++) {
     const wn = Math.sqrt(wn2[i]);
     const absA = Math.abs(a[i]);

@@ -44,7 +44,10 @@ export class LabelNoiseStream {
   private readonly code: number;
   private readonly period: number;
 
-  constructor(private readonly p: NoiseParams, seed: StreamSeed) {
+  constructor(
+    private readonly p: NoiseParams,
+    seed: StreamSeed,
+  ) {
     this.rng = new Xoshiro128(seed);
     this.fullBatch = p.optimizer === 'gd' || p.optimizer === 'oscillate';
     this.perStep = this.fullBatch ? p.n : p.batch;

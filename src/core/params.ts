@@ -43,7 +43,11 @@ export const PARAM_SPECS: { readonly [K in keyof RunParams]: ParamSpec } = {
   snapshot_steps: { kind: { kind: 'int_list', min: 0 }, default: [], doc: 'steps with per-neuron snapshots' },
   kernel: { kind: { kind: 'enum', values: ['auto', 'dense', 'subspace'] }, default: 'auto', doc: 'native kernel' },
   engine: { kind: { kind: 'enum', values: ['native', 'tfjs'] }, default: 'native', doc: 'native typed-array kernels or TensorFlow.js' },
-  experiment: { kind: { kind: 'enum', values: ['linear', 'realdata'] }, default: 'linear', doc: 'synthetic linear network, or MNIST subset beside its linearisation' },
+  experiment: {
+    kind: { kind: 'enum', values: ['linear', 'realdata'] },
+    default: 'linear',
+    doc: 'synthetic linear network, or MNIST subset beside its linearisation',
+  },
   tau: { kind: { kind: 'float', min: 0 }, default: 0, doc: 'realdata: label-replacement probability τ (≤ 1)' },
   activation: { kind: { kind: 'enum', values: ['erf', 'relu'] }, default: 'erf', doc: 'realdata: hidden nonlinearity' },
   n_test: { kind: { kind: 'int', min: 1 }, default: 256, doc: 'realdata: held-out test examples' },

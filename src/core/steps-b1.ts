@@ -13,7 +13,9 @@ export function primeB1(s: StepState, t: number): void {
   s.idx = rng.nextIndex(s.n);
   s.eps = noiseFromUniform(s.code, sigmaAt(s.sigma, s.period, t), rng.nextDouble());
   const xo = s.idx * d;
-  let f = 0, hh = 0, aa = 0;
+  let f = 0,
+    hh = 0,
+    aa = 0;
   for (let i = 0; i < rows; i++) {
     let hi = 0;
     for (let j = 0; j < d; j++) hi += M[i * d + j] * X[xo + j];
@@ -33,7 +35,10 @@ export function primeB1(s: StepState, t: number): void {
  * 2·d FMA. Four partial sums break the add-latency chain (≈1.5x faster than one at d = 20); V8 inlines this.
  */
 function axpyDot(M: Float64Array, base: number, d: number, ca: number, X: Float64Array, xo: number, no: number): number {
-  let h0 = 0, h1 = 0, h2 = 0, h3 = 0;
+  let h0 = 0,
+    h1 = 0,
+    h2 = 0,
+    h3 = 0;
   let j = 0;
   for (const d4 = d - (d & 3); j < d4; j += 4) {
     const b = base + j;
@@ -62,7 +67,9 @@ function axpyDot(M: Float64Array, base: number, d: number, ca: number, X: Float6
 export function sgdB1(s: StepState, t0: number, count: number): number {
   if (!s.primed) primeB1(s, t0);
   const { n, d, rows, X, y, M, v, h, rng, lr, code, sigma, period } = s;
-  let idx = s.idx, eps = s.eps, f = s.f;
+  let idx = s.idx,
+    eps = s.eps,
+    f = s.f;
   let k = 0;
   for (; k < count; k++) {
     const r = f - y[idx] - eps;
@@ -100,7 +107,11 @@ export function sgdB1(s: StepState, t0: number, count: number): number {
 export function samB1(s: StepState, t0: number, count: number): number {
   if (!s.primed) primeB1(s, t0);
   const { n, d, rows, X, y, xsq, M, v, h, rng, lr, rho, code, sigma, period } = s;
-  let idx = s.idx, eps = s.eps, f = s.f, hh = s.hh, aa = s.aa;
+  let idx = s.idx,
+    eps = s.eps,
+    f = s.f,
+    hh = s.hh,
+    aa = s.aa;
   let k = 0;
   for (; k < count; k++) {
     const r = f - y[idx] - eps;
@@ -118,7 +129,9 @@ export function samB1(s: StepState, t0: number, count: number): number {
     const ec = lr * rt;
     const xo = idx * d;
     const no = nextIdx * d;
-    let fn = 0, hn2 = 0, an2 = 0;
+    let fn = 0,
+      hn2 = 0,
+      an2 = 0;
     for (let i = 0, base = 0; i < rows; i++, base += d) {
       const ai = v[i];
       const hi = h[i];

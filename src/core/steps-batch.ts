@@ -10,7 +10,10 @@ import type { StepState } from './step-state.js';
 
 /** A[ao..ao+d) · B[bo..bo+d), four partial sums to break the add-latency chain. d FMA. */
 function dot(A: Float64Array, ao: number, B: Float64Array, bo: number, d: number): number {
-  let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+  let s0 = 0,
+    s1 = 0,
+    s2 = 0,
+    s3 = 0;
   let j = 0;
   for (const d4 = d - (d & 3); j < d4; j += 4) {
     s0 += A[ao + j] * B[bo + j];
@@ -69,7 +72,8 @@ function batchGradient(s: StepState, th: Float64Array, out: Float64Array): boole
 export function sgdBatch(s: StepState, t0: number, count: number): number {
   if (!s.thetaFresh) refreshTheta(s);
   const { d, rows, M, v, g, lr } = s;
-  let theta = s.theta, next = s.thetaNext;
+  let theta = s.theta,
+    next = s.thetaNext;
   let k = 0;
   for (; k < count; k++) {
     drawSamples(s, t0 + k);
@@ -105,13 +109,17 @@ export function sgdBatch(s: StepState, t0: number, count: number): number {
 export function samBatch(s: StepState, t0: number, count: number): number {
   if (!s.thetaFresh) refreshTheta(s);
   const { d, rows, M, v, g, g2, wg, vg, lr, rho } = s;
-  let theta = s.theta, next = s.thetaNext;
+  let theta = s.theta,
+    next = s.thetaNext;
   let k = 0;
   for (; k < count; k++) {
     drawSamples(s, t0 + k);
     if (!batchGradient(s, theta, g)) break;
     wg.fill(0);
-    let vv = 0, aa = 0, av = 0, gg = 0;
+    let vv = 0,
+      aa = 0,
+      av = 0,
+      gg = 0;
     for (let j = 0; j < d; j++) gg += g[j] * g[j];
     for (let i = 0, base = 0; i < rows; i++, base += d) {
       const mg = dot(M, base, g, 0, d);
@@ -158,7 +166,8 @@ export function samBatch(s: StepState, t0: number, count: number): number {
 export function oscillateGd(s: StepState, t0: number, count: number): number {
   if (!s.thetaFresh) refreshTheta(s);
   const { d, rows, M, v, g, lr, q, rng } = s;
-  let theta = s.theta, next = s.thetaNext;
+  let theta = s.theta,
+    next = s.thetaNext;
   let k = 0;
   for (; k < count; k++) {
     drawSamples(s, t0 + k);

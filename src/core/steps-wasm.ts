@@ -58,8 +58,12 @@ interface StepsExports {
 const WASM_URL = new URL('../../dist/core/wasm/steps.wasm', import.meta.url);
 
 /** The part of the WebAssembly JS API used here (the project's lib settings carry no WebAssembly types). */
-interface WasmModule { readonly __brand: 'WebAssembly.Module' }
-interface WasmMemory { readonly buffer: ArrayBuffer }
+interface WasmModule {
+  readonly __brand: 'WebAssembly.Module';
+}
+interface WasmMemory {
+  readonly buffer: ArrayBuffer;
+}
 interface WasmApi {
   validate(bytes: Uint8Array): boolean;
   Module: new (bytes: Uint8Array) => WasmModule;
@@ -131,7 +135,8 @@ export function wasmNeuronPass(Q: Float64Array, m: number, k: number, w0n2: Floa
   const buf = memory.buffer;
   const q = new Float64Array(buf, w.offNQ(), m4 * k);
   for (let i = 0; i < m; i++) {
-    const block = (i >> 3) * 8 * k, lane = i & 7;
+    const block = (i >> 3) * 8 * k,
+      lane = i & 7;
     for (let j = 0; j < k; j++) q[block + 8 * j + lane] = Q[i * k + j];
   }
   new Float64Array(buf, w.offNW0(), m).set(w0n2);
@@ -221,9 +226,7 @@ export function wasmLoopFor(p: Pick<TrainParams, 'optimizer' | 'batch'>, s: Step
     S[3] = st.hh;
     S[4] = st.aa;
     R.set(st.rng.s);
-    const taken = sam
-      ? w.samB1(t0, count, st.lr, st.rho, st.code, st.sigma, st.period)
-      : w.sgdB1(t0, count, st.lr, st.code, st.sigma, st.period);
+    const taken = sam ? w.samB1(t0, count, st.lr, st.rho, st.code, st.sigma, st.period) : w.sgdB1(t0, count, st.lr, st.code, st.sigma, st.period);
     st.M.set(M);
     st.v.set(v);
     st.h.set(h);

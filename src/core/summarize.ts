@@ -56,11 +56,7 @@ export interface RunDigest extends PhaseMarkers {
 /** Alignment counts as reached at this mean |cos(w_i, θ*)| (`align_step`, docs/formats.md#summary-file). */
 const ALIGN_THRESHOLD = 0.9;
 
-function firstStepWhere(
-  m: MetricColumns,
-  metric: MetricName,
-  reached: (value: number) => boolean,
-): number | null {
+function firstStepWhere(m: MetricColumns, metric: MetricName, reached: (value: number) => boolean): number | null {
   const values = m.values[metric];
   for (let row = 0; row < m.rows; row++) {
     if (reached(values[row])) return m.step[row];
@@ -137,13 +133,7 @@ function meanOf(values: Float64Array, rows: number): number | null {
 }
 
 /** Least-squares slope of f(y) against x over rows [0, end); null with fewer than minRows rows or no spread in x. */
-function fitSlope(
-  x: ArrayLike<number>,
-  y: ArrayLike<number>,
-  end: number,
-  f: (v: number) => number = (v) => v,
-  minRows = 3,
-): number | null {
+function fitSlope(x: ArrayLike<number>, y: ArrayLike<number>, end: number, f: (v: number) => number = (v) => v, minRows = 3): number | null {
   if (end < minRows) return null;
   let sx = 0;
   let sy = 0;

@@ -25,13 +25,7 @@ export type TheoryParams = Pick<
   'experiment' | 'optimizer' | 'sigma' | 'noise' | 'noise_schedule' | 'lr' | 'width' | 'batch' | 'teacher_norm'
 >;
 
-export const THEORY_NAMES = [
-  'pred_norm_decay_rate',
-  'decay_rate_ratio',
-  'pred_phase1_steps',
-  't1_bound',
-  'pred_align_steps',
-] as const;
+export const THEORY_NAMES = ['pred_norm_decay_rate', 'decay_rate_ratio', 'pred_phase1_steps', 't1_bound', 'pred_align_steps'] as const;
 export type TheoryName = (typeof THEORY_NAMES)[number];
 
 /** What theoryColumns needs from a run's trajectory (RunDigest's fields of these names). */

@@ -5,19 +5,7 @@
  * `batchOf` checks every column against the schema before arrow-js sees it, because a batch whose types differ
  * from the writer's schema makes the writer drop the rest of the file silently (apache/arrow-js #388).
  */
-import {
-  Data,
-  DataType,
-  Float64,
-  Int64,
-  RecordBatch,
-  Schema,
-  Struct,
-  Utf8,
-  makeData,
-  util,
-  vectorFromArray,
-} from 'apache-arrow';
+import { Data, DataType, Float64, Int64, RecordBatch, Schema, Struct, Utf8, makeData, util, vectorFromArray } from 'apache-arrow';
 
 /** A Float64 column over `values` itself (no copy). */
 export function float64Data(values: Float64Array): Data<Float64> {

@@ -49,49 +49,53 @@ export async function writeArrowFileStreamAtomic(
 ): Promise<{ rows: number; batches: number }> {
   let rows = 0;
   let count = 0;
-  await writeFileAtomicAsync(path, async (tmp) => {
-    const fd = openSync(tmp, 'wx');
-    try {
-      const writer = new RecordBatchFileWriter();
-      writer.reset(undefined, schema);
-      // The writer queues its bytes; this consumer moves them to the file. It runs on microtasks only, so yielding
-      // one macrotask after each batch (setImmediate below) drains the queue completely: memory stays at one batch.
-      // A failed write (a full disk) is kept here and thrown by the loop, not left as an unhandled rejection.
-      let writeError: { cause: unknown } | null = null;
-      const pump = (async () => {
-        for await (const chunk of writer) writeAllSync(fd, chunk as Uint8Array);
-      })().catch((cause: unknown) => {
-        writeError = { cause };
-      });
+  await writeFileAtomicAsync(
+    path,
+    async (tmp) => {
+      const fd = openSync(tmp, 'wx');
       try {
-        for await (const batch of batches) {
-          if (writeError) throw (writeError as { cause: unknown }).cause;
-          if (batch.schema !== schema && !util.compareSchemas(schema, batch.schema)) {
-            throw new Error(`batch ${count} has a schema other than the file's (${describeSchema(batch.schema)})`);
-          }
-          writer.write(batch);
-          rows += batch.numRows;
-          count += 1;
-          await new Promise<void>((resolve) => setImmediate(resolve));
-        }
-        writer.finish();
-      } catch (error) {
-        // a failed write closes the writer, so the loop's own error ("AsyncQueue is closed") is only its echo
-        const failedWrite = writeError as { cause: unknown } | null;
+        const writer = new RecordBatchFileWriter();
+        writer.reset(undefined, schema);
+        // The writer queues its bytes; this consumer moves them to the file. It runs on microtasks only, so yielding
+        // one macrotask after each batch (setImmediate below) drains the queue completely: memory stays at one batch.
+        // A failed write (a full disk) is kept here and thrown by the loop, not left as an unhandled rejection.
+        let writeError: { cause: unknown } | null = null;
+        const pump = (async () => {
+          for await (const chunk of writer) writeAllSync(fd, chunk as Uint8Array);
+        })().catch((cause: unknown) => {
+          writeError = { cause };
+        });
         try {
-          writer.abort(error);
-        } catch {
-          // already closed by the failed write
+          for await (const batch of batches) {
+            if (writeError) throw (writeError as { cause: unknown }).cause;
+            if (batch.schema !== schema && !util.compareSchemas(schema, batch.schema)) {
+              throw new Error(`batch ${count} has a schema other than the file's (${describeSchema(batch.schema)})`);
+            }
+            writer.write(batch);
+            rows += batch.numRows;
+            count += 1;
+            await new Promise<void>((resolve) => setImmediate(resolve));
+          }
+          writer.finish();
+        } catch (error) {
+          // a failed write closes the writer, so the loop's own error ("AsyncQueue is closed") is only its echo
+          const failedWrite = writeError as { cause: unknown } | null;
+          try {
+            writer.abort(error);
+          } catch {
+            // already closed by the failed write
+          }
+          await pump;
+          throw failedWrite ? failedWrite.cause : error;
         }
         await pump;
-        throw failedWrite ? failedWrite.cause : error;
+        if (writeError) throw (writeError as { cause: unknown }).cause;
+      } finally {
+        closeSync(fd);
       }
-      await pump;
-      if (writeError) throw (writeError as { cause: unknown }).cause;
-    } finally {
-      closeSync(fd);
-    }
-  }, ArrowFileError);
+    },
+    ArrowFileError,
+  );
   return { rows, batches: count };
 }
 

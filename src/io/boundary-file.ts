@@ -40,12 +40,36 @@ export function writeBoundaryFile(path: string, b: BoundaryFile): void {
   const schema = new Schema(boundarySchema(b.axes, b.facets).fields, meta);
   const rows = b.curves.flatMap((c, segment) => c.points.map((p) => ({ c, p, segment })));
   const columns = [
-    dataFromValues(schema.fields[0].type, rows.map((r) => r.p.x)),
-    ...(b.axes.length > 1 ? [dataFromValues(schema.fields[1].type, rows.map((r) => r.p.y ?? 0))] : []),
-    ...b.facets.map((key, i) => dataFromValues(schema.fields[b.axes.length + i].type, rows.map((r) => paramToColumnValue(key, r.c.facetValues[i])))),
-    dataFromValues(schema.fields[schema.fields.length - 3].type, rows.map(() => b.metric)),
-    dataFromValues(schema.fields[schema.fields.length - 2].type, rows.map(() => b.level)),
-    dataFromValues(schema.fields[schema.fields.length - 1].type, rows.map((r) => BigInt(r.segment))),
+    dataFromValues(
+      schema.fields[0].type,
+      rows.map((r) => r.p.x),
+    ),
+    ...(b.axes.length > 1
+      ? [
+          dataFromValues(
+            schema.fields[1].type,
+            rows.map((r) => r.p.y ?? 0),
+          ),
+        ]
+      : []),
+    ...b.facets.map((key, i) =>
+      dataFromValues(
+        schema.fields[b.axes.length + i].type,
+        rows.map((r) => paramToColumnValue(key, r.c.facetValues[i])),
+      ),
+    ),
+    dataFromValues(
+      schema.fields[schema.fields.length - 3].type,
+      rows.map(() => b.metric),
+    ),
+    dataFromValues(
+      schema.fields[schema.fields.length - 2].type,
+      rows.map(() => b.level),
+    ),
+    dataFromValues(
+      schema.fields[schema.fields.length - 1].type,
+      rows.map((r) => BigInt(r.segment)),
+    ),
   ];
   writeArrowFileAtomic(path, new Table(schema, [batchOf(schema, columns)]));
 }

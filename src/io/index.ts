@@ -4,36 +4,12 @@
  */
 export { ArrowFileError, FileError, JournalError, OutDirError, OutputFileError } from './errors.js';
 export * from './out-folder/index.js';
-export {
-  readArrowFile,
-  verifyArrowFile,
-  writeArrowFileAtomic,
-  writeArrowFileStreamAtomic,
-} from './arrow-file.js';
-export {
-  EVENT_STEP_COLUMNS,
-  MERGED_METRICS_SCHEMA,
-} from './schemas.js';
-export {
-  readRunFile,
-  writeNeuronsFile,
-  writeRunFile,
-} from './run-file.js';
+export { readArrowFile, verifyArrowFile, writeArrowFileAtomic, writeArrowFileStreamAtomic } from './arrow-file.js';
+export { EVENT_STEP_COLUMNS, MERGED_METRICS_SCHEMA } from './schemas.js';
+export { readRunFile, writeNeuronsFile, writeRunFile } from './run-file.js';
 export { readSummary, writeSummary, type SummaryRow } from './summary.js';
-export {
-  openJournal,
-  readJournal,
-} from './journal.js';
+export { openJournal, readJournal } from './journal.js';
 export { collectProvenance } from './provenance.js';
-export {
-  removeLiveTemps,
-  writeFileAtomic,
-  writeJsonAtomic,
-} from './atomic.js';
+export { removeLiveTemps, writeFileAtomic, writeJsonAtomic } from './atomic.js';
 export { writeMetricsFile } from './metrics-file.js';
-export {
-  readBoundaryFile,
-  writeBoundaryFile,
-  type BoundaryCurve,
-  type BoundaryFile,
-} from './boundary-file.js';
+export { readBoundaryFile, writeBoundaryFile, type BoundaryCurve, type BoundaryFile } from './boundary-file.js';

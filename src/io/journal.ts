@@ -13,15 +13,7 @@ import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, re
 import { dirname } from 'node:path';
 import { describeCause, JournalError } from './errors.js';
 
-type JournalEventName =
-  | 'sweep_start'
-  | 'sweep_end'
-  | 'run_start'
-  | 'run_done'
-  | 'run_failed'
-  | 'run_retry'
-  | 'interrupted'
-  | (string & {});
+type JournalEventName = 'sweep_start' | 'sweep_end' | 'run_start' | 'run_done' | 'run_failed' | 'run_retry' | 'interrupted' | (string & {});
 
 /** What callers append: an event name and any JSON-serialisable fields. */
 interface JournalInput {

@@ -40,30 +40,15 @@ function arrowTypeForParam(kind: ParamKind): DataType {
 }
 
 /** One column per RunParams key, in PARAM_KEYS order. */
-const PARAM_FIELDS: readonly Field[] = PARAM_KEYS.map(
-  (key) => new Field(key, arrowTypeForParam(PARAM_SPECS[key].kind), false),
-);
+const PARAM_FIELDS: readonly Field[] = PARAM_KEYS.map((key) => new Field(key, arrowTypeForParam(PARAM_SPECS[key].kind), false));
 
 const METRIC_FIELDS: readonly Field[] = METRIC_NAMES.map((name) => float64(name));
 
 export const RUN_METRICS_SCHEMA = new Schema([utf8('run_id'), int64('step'), ...METRIC_FIELDS]);
 
-export const NEURONS_SCHEMA = new Schema([
-  utf8('run_id'),
-  int64('step'),
-  int64('neuron'),
-  float64('w_norm2'),
-  float64('w_theta_ip'),
-  float64('a'),
-]);
+export const NEURONS_SCHEMA = new Schema([utf8('run_id'), int64('step'), int64('neuron'), float64('w_norm2'), float64('w_theta_ip'), float64('a')]);
 
-export const MERGED_METRICS_SCHEMA = new Schema([
-  utf8('run_id'),
-  ...PARAM_FIELDS,
-  int64('replicate'),
-  int64('step'),
-  ...METRIC_FIELDS,
-]);
+export const MERGED_METRICS_SCHEMA = new Schema([utf8('run_id'), ...PARAM_FIELDS, int64('replicate'), int64('step'), ...METRIC_FIELDS]);
 
 export const SUMMARY_STATUSES = ['done', 'diverged', 'failed'] as const;
 export type SummaryStatus = (typeof SUMMARY_STATUSES)[number];

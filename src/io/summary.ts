@@ -50,11 +50,7 @@ export interface SummaryRow {
 
 /** Writes the summary atomically: one record batch, rows sorted by run_id. Rejects with ArrowFileError. */
 // eslint-disable-next-line @typescript-eslint/require-await -- the write is synchronous; async so that every failure rejects
-export async function writeSummary(
-  path: string,
-  rows: readonly SummaryRow[],
-  provenance: Record<string, string>,
-): Promise<void> {
+export async function writeSummary(path: string, rows: readonly SummaryRow[], provenance: Record<string, string>): Promise<void> {
   let table: Table;
   try {
     table = summaryTable(rows, provenance);
@@ -88,10 +84,11 @@ function summaryTable(rows: readonly SummaryRow[], provenance: Record<string, st
   };
   for (const key of PARAM_KEYS) cells[key] = (r) => paramToColumnValue(key, r.params[key]);
   for (const name of METRIC_NAMES) cells[`final_${name}`] = (r) => r.final[name] ?? null;
-  for (const name of EVENT_STEP_COLUMNS) cells[name] = (r) => {
-    const v = r[name];
-    return v == null ? null : BigInt(v);
-  };
+  for (const name of EVENT_STEP_COLUMNS)
+    cells[name] = (r) => {
+      const v = r[name];
+      return v == null ? null : BigInt(v);
+    };
   for (const name of extraNames) cells[name] = (r) => r.extra?.[name] ?? null;
 
   const columns = schema.fields.map((field) => {

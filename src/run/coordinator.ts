@@ -206,8 +206,7 @@ async function runLocked(opts: SweepOptions, log: (line: string) => void, contro
     control.onChange(() => {
       if (control.state === 'stopping' && !report.diskFull) {
         progress.log(
-          `[lnsweep] stopping: finishing the runs in progress (${inFlight.size}), starting no new ones; ` +
-            `Ctrl-C (or SIGTERM) again aborts them`,
+          `[lnsweep] stopping: finishing the runs in progress (${inFlight.size}), starting no new ones; ` + `Ctrl-C (or SIGTERM) again aborts them`,
         );
       } else if (control.state === 'aborting') {
         progress.log(`[lnsweep] aborting ${inFlight.size} running run(s); finished runs are kept`);

@@ -108,7 +108,6 @@ function failed(runId: string, err: unknown, engine: string, elapsedMs: number):
   return { type: 'result', run_id: runId, status: 'failed', error, steps_done: 0, wall_s: elapsedMs / 1000, write_s: 0, engine, digest: null };
 }
 
-
 /**
  * Test hook: LNSWEEP_FAULTS='{"<run_id>":"throw"|"exit"}' makes that run throw, or kill its worker thread, so the
  * isolation of failures can be tested end to end on real processes. Unset in normal use; read once per run.

@@ -52,9 +52,7 @@ export class PoolExecutor implements RunExecutor {
     const { port1, port2 } = new MessageChannel();
     port1.on('message', onProgress);
     port1.unref();
-    return this.#pool
-      .run({ ...task, progressPort: port2 }, { transferList: [port2] })
-      .finally(() => port1.close());
+    return this.#pool.run({ ...task, progressPort: port2 }, { transferList: [port2] }).finally(() => port1.close());
   }
 
   destroy(): Promise<void> {

@@ -23,8 +23,7 @@ export type StoredRun = PlannedRun & {
   added_sweep?: { name: string; seed: number; source: string };
 };
 
-const sameSweep = (a: { name: string; seed: number }, b: { name: string; seed: number }) =>
-  a.name === b.name && a.seed === b.seed;
+const sameSweep = (a: { name: string; seed: number }, b: { name: string; seed: number }) => a.name === b.name && a.seed === b.seed;
 
 const describeSweep = (s: { name: string; seed: number; source: string }) => `'${s.name}' (seed ${s.seed}, ${s.source})`;
 
@@ -37,11 +36,7 @@ export const sweepSeedOf = (plan: Plan, run: PlannedRun): number => (run as Stor
  * OutDirError (bad input, nothing written) when the folder holds another sweep and neither `fresh` nor `add` says
  * what to do with it.
  */
-export function planForFolder(
-  outDir: string,
-  incoming: Plan,
-  opts: { fresh: boolean; add: boolean },
-): { plan: Plan; runs: PlannedRun[] } {
+export function planForFolder(outDir: string, incoming: Plan, opts: { fresh: boolean; add: boolean }): { plan: Plan; runs: PlannedRun[] } {
   if (opts.fresh && opts.add) throw new OutDirError('--fresh and --add: choose one (replace the folder, or add beside it)');
   if (opts.fresh) refuseForeignFolder(outDir);
   if (opts.fresh || !existsSync(planPath(outDir))) return { plan: incoming, runs: incoming.runs };

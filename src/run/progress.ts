@@ -96,9 +96,7 @@ export function createProgress(opts: ProgressOptions): ProgressReporter {
   const bars = new cliProgress.MultiBar(
     {
       stream,
-      format:
-        '{bar} {value}/{total} runs | {diverged} diverged | {failed} failed | {rate} runs/s | ' +
-        'elapsed {elapsedText} | ETA {etaText}',
+      format: '{bar} {value}/{total} runs | {diverged} diverged | {failed} failed | {rate} runs/s | ' + 'elapsed {elapsedText} | ETA {etaText}',
       hideCursor: true,
       clearOnComplete: false,
       fps: 5,

@@ -121,7 +121,10 @@ export async function checkRedis(url: string, timeoutMs = 5000): Promise<void> {
     try {
       await client.select(db);
     } catch (cause) {
-      const count = await client.config('GET', 'databases').then((r) => (r)[1], () => undefined);
+      const count = await client.config('GET', 'databases').then(
+        (r) => r[1],
+        () => undefined,
+      );
       const valid = count ? `; this server has databases 0-${Number(count) - 1}` : '';
       throw new QueueError(`--queue ${url}: Redis has no database ${db} (${(cause as Error).message})${valid}`, { cause });
     }

@@ -122,33 +122,56 @@ function checkExperiment(p: RunParams, at: (key: ParamKey) => string, from: (key
   if (p.tau > 1) problems.push({ path: at('tau'), reason: `tau is a probability: must be ≤ 1 (got ${p.tau})` });
   if (p.experiment === 'realdata') {
     if (p.engine !== 'tfjs') {
-      problems.push({ path: at('engine'), reason: `experiment 'realdata' runs on engine 'tfjs' (autograd through the nonlinearity); got '${p.engine}' (${from('experiment')})` });
+      problems.push({
+        path: at('engine'),
+        reason: `experiment 'realdata' runs on engine 'tfjs' (autograd through the nonlinearity); got '${p.engine}' (${from('experiment')})`,
+      });
     }
     if (p.optimizer !== 'gd' && p.optimizer !== 'sam') {
-      problems.push({ path: at('optimizer'), reason: `experiment 'realdata' trains full-batch with 'gd' or 'sam'; got '${p.optimizer}' (${from('experiment')})` });
+      problems.push({
+        path: at('optimizer'),
+        reason: `experiment 'realdata' trains full-batch with 'gd' or 'sam'; got '${p.optimizer}' (${from('experiment')})`,
+      });
     }
     if (p.sigma !== 0) {
-      problems.push({ path: at('sigma'), reason: `experiment 'realdata' has label noise tau (labels replaced by random classes), not sigma; set sigma: 0 (${from('experiment')})` });
+      problems.push({
+        path: at('sigma'),
+        reason: `experiment 'realdata' has label noise tau (labels replaced by random classes), not sigma; set sigma: 0 (${from('experiment')})`,
+      });
     }
     if (!(REALDATA_DIMS as readonly number[]).includes(p.d)) {
-      problems.push({ path: at('d'), reason: `experiment 'realdata' takes d = 784 (28×28 MNIST pixels), 196 (2×2 pooled) or 49 (4×4 pooled); got ${p.d} (${from('experiment')})` });
+      problems.push({
+        path: at('d'),
+        reason: `experiment 'realdata' takes d = 784 (28×28 MNIST pixels), 196 (2×2 pooled) or 49 (4×4 pooled); got ${p.d} (${from('experiment')})`,
+      });
     }
     if (p.snapshot_steps.length > 0) {
-      problems.push({ path: at('snapshot_steps'), reason: `per-neuron snapshots are taken for experiment 'linear' only (against θ*); leave snapshot_steps empty (${from('experiment')})` });
+      problems.push({
+        path: at('snapshot_steps'),
+        reason: `per-neuron snapshots are taken for experiment 'linear' only (against θ*); leave snapshot_steps empty (${from('experiment')})`,
+      });
     }
     if (p.n + p.n_test > REALDATA_EXAMPLES) {
-      problems.push({ path: at('n_test'), reason: `n + n_test must be ≤ ${REALDATA_EXAMPLES}, the MNIST examples the mnist package ships (${from('n')}, ${from('n_test')})` });
+      problems.push({
+        path: at('n_test'),
+        reason: `n + n_test must be ≤ ${REALDATA_EXAMPLES}, the MNIST examples the mnist package ships (${from('n')}, ${from('n_test')})`,
+      });
     }
   } else {
     for (const key of ['tau', 'activation', 'n_test'] as const) {
       if (p[key] !== PARAM_SPECS[key].default) {
-        problems.push({ path: at(key), reason: `${key} is used only by experiment 'realdata'; ${from('experiment')} (leave ${key} at ${String(PARAM_SPECS[key].default)})` });
+        problems.push({
+          path: at(key),
+          reason: `${key} is used only by experiment 'realdata'; ${from('experiment')} (leave ${key} at ${String(PARAM_SPECS[key].default)})`,
+        });
       }
     }
     if (p.engine === 'tfjs' && p.optimizer === 'oscillate') {
-      problems.push({ path: at('optimizer'), reason: `optimizer 'oscillate' runs on the native engine only (its a-chain is a Markov chain, not a gradient step); ${from('engine')}` });
+      problems.push({
+        path: at('optimizer'),
+        reason: `optimizer 'oscillate' runs on the native engine only (its a-chain is a Markov chain, not a gradient step); ${from('engine')}`,
+      });
     }
   }
   return problems;
 }
-

@@ -199,9 +199,7 @@ function factorsOf(spec: SweepSpec): Choice[][] {
   spec.zip.forEach((group: ParamLists, g) => {
     const keys = (Object.keys(group) as ParamKey[]).sort();
     const length = group[keys[0]]!.length;
-    factors.push(
-      Array.from({ length }, (_, i) => ({ set: keys.map((k): Choice['set'][number] => [k, group[k]![i], `zip[${g}].${k}[${i}]`]) })),
-    );
+    factors.push(Array.from({ length }, (_, i) => ({ set: keys.map((k): Choice['set'][number] => [k, group[k]![i], `zip[${g}].${k}[${i}]`]) })));
   });
   if (spec.lrRule) {
     const values = spec.lrRule.eta_alpha2_width;

@@ -65,13 +65,7 @@ export function splitPoints(c: Leaf, x: RefineAxis, y: RefineAxis | null): [numb
  * The leaves over a facet's points: `xs0` and `ys0` are the grid's own values (ys0 = [0] with one axis). A grid cell
  * with a missing corner (a point the grid did not produce) is left out.
  */
-export function leafCells(
-  points: ReadonlySet<string>,
-  xs0: readonly number[],
-  ys0: readonly number[],
-  x: RefineAxis,
-  y: RefineAxis | null,
-): Leaf[] {
+export function leafCells(points: ReadonlySet<string>, xs0: readonly number[], ys0: readonly number[], x: RefineAxis, y: RefineAxis | null): Leaf[] {
   const xs = [...new Set(xs0)].sort((a, b) => a - b);
   const ys = y ? [...new Set(ys0)].sort((a, b) => a - b) : [0];
   const leaves: Leaf[] = [];

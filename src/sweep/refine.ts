@@ -51,7 +51,8 @@ export function refineSetup(plan: Plan, x: RefineSetup['x'], y: RefineSetup['y']
   const grid = plan.runs.filter((r) => roundOf(r) === 0);
   const distinct = (f: (r: PlannedRun) => unknown) => new Set(grid.map((r) => JSON.stringify(f(r)))).size;
   const lrRule =
-    distinct((r) => r.params.lr) > 1 && distinct((r) => Number((r.params.lr * r.params.alpha ** 2 * r.params.width).toPrecision(9))) < distinct((r) => r.params.lr);
+    distinct((r) => r.params.lr) > 1 &&
+    distinct((r) => Number((r.params.lr * r.params.alpha ** 2 * r.params.width).toPrecision(9))) < distinct((r) => r.params.lr);
   const stepsRule = plan.steps_rule ?? null;
   const derived = new Set<string>([
     ...(lrRule ? ['lr'] : []),
@@ -130,9 +131,7 @@ function crossingCells(plan: Plan, setup: RefineSetup, values: ReadonlyMap<strin
       out.push({ f, leaf, change: Math.max(...vs) - Math.min(...vs), order });
     }
   });
-  return out.sort(
-    (a, b) => b.change - a.change || a.order - b.order || a.leaf.x0 - b.leaf.x0 || a.leaf.y0 - b.leaf.y0 || a.leaf.x1 - b.leaf.x1,
-  );
+  return out.sort((a, b) => b.change - a.change || a.order - b.order || a.leaf.x0 - b.leaf.x0 || a.leaf.y0 - b.leaf.y0 || a.leaf.x1 - b.leaf.x1);
 }
 
 /** The runs of the next round, in the order their cells were taken; empty when nothing crosses or nothing fits. */

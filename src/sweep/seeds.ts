@@ -25,12 +25,7 @@ export type StreamName = 'data' | 'teacher' | 'init' | 'sgd';
 const NONZERO_FALLBACK: StreamSeed = [0x9e3779b9, 0x7f4a7c15, 0xf39cc060, 0x5ced8e6b];
 
 /** Four uint32 words: the first 16 bytes (big-endian) of sha256(canonicalJson({ stream, seed, replicate, relevant })). */
-export function deriveSeed(
-  stream: StreamName,
-  sweepSeed: number,
-  replicate: number,
-  relevant: Record<string, unknown>,
-): StreamSeed {
+export function deriveSeed(stream: StreamName, sweepSeed: number, replicate: number, relevant: Record<string, unknown>): StreamSeed {
   const digest = createHash('sha256')
     .update(canonicalJson({ stream, seed: sweepSeed, replicate, relevant }), 'utf8')
     .digest();
@@ -44,12 +39,7 @@ export function runSeeds(params: RunParams, sweepSeed: number, replicate: number
   return {
     data: deriveSeed('data', sweepSeed, replicate, { n, d }),
     teacher: deriveSeed('teacher', sweepSeed, replicate, { d, teacher_sparsity }),
-    init: deriveSeed(
-      'init',
-      sweepSeed,
-      replicate,
-      { width, d, law: oscillate ? 'oscillate' : 'ntk' },
-    ),
+    init: deriveSeed('init', sweepSeed, replicate, { width, d, law: oscillate ? 'oscillate' : 'ntk' }),
     sgd: deriveSeed('sgd', sweepSeed, replicate, {}),
   };
 }

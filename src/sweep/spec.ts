@@ -65,7 +65,11 @@ const STEPS_RULE_KEYS = ['noise_time', 'max_steps', 'log_rows'];
 /** The name of the output folder: letters, digits, '.', '_' and '-', and not only dots. */
 const folderName: Check = (v, path, problems) => {
   if (typeof v !== 'string') return string(v, path, problems);
-  const why = !/^[A-Za-z0-9._-]+$/.test(v) ? "must use only letters, digits, '.', '_' and '-'" : /^\.+$/.test(v) ? 'must not be only dots' : undefined;
+  const why = !/^[A-Za-z0-9._-]+$/.test(v)
+    ? "must use only letters, digits, '.', '_' and '-'"
+    : /^\.+$/.test(v)
+      ? 'must not be only dots'
+      : undefined;
   if (why) problems.push({ path, reason: `${why}, as it names the output folder (got ${describe(v)})` });
 };
 
@@ -247,14 +251,23 @@ function refineProblems(r: RefineRequest, grid: ParamLists, zip: ParamLists[], l
     problems.push({ path: 'refine.metric', reason: `unknown metric '${r.metric}'; valid: ${REFINE_METRICS.join(', ')}` });
   } else if (isBinaryRefineMetric(r.metric)) {
     if (r.level !== undefined && !(r.level > 0 && r.level < 1)) {
-      problems.push({ path: 'refine.level', reason: `${r.metric} is 0 or 1 per run: the level must lie strictly between (got ${r.level}; default 0.5)` });
+      problems.push({
+        path: 'refine.level',
+        reason: `${r.metric} is 0 or 1 per run: the level must lie strictly between (got ${r.level}; default 0.5)`,
+      });
     }
   } else if (r.level === undefined) {
     problems.push({ path: 'refine.level', reason: `is required for ${r.metric} (the value whose crossing is the boundary)` });
   }
   const varying = new Set<string>([
-    ...Object.entries(grid).filter(([, v]) => v.length > 1).map(([k]) => k),
-    ...zip.flatMap((g) => Object.entries(g).filter(([, v]) => v.length > 1).map(([k]) => k)),
+    ...Object.entries(grid)
+      .filter(([, v]) => v.length > 1)
+      .map(([k]) => k),
+    ...zip.flatMap((g) =>
+      Object.entries(g)
+        .filter(([, v]) => v.length > 1)
+        .map(([k]) => k),
+    ),
     ...(lrRule ? ['lr'] : []),
   ]);
   (r.axes ?? []).forEach((key, i) => {
@@ -294,11 +307,17 @@ function parseStepsRule(raw: Record<string, unknown>, where: ReadonlyMap<ParamKe
   const logRows = number('log_rows', true, false);
   const stepsAt = where.get('steps');
   if (stepsAt !== undefined) {
-    problems.push({ path: `${stepsAt}.steps`, reason: 'steps is also set by steps_rule (steps = ⌈noise_time/(lr²·σ̄²)⌉ for every run); give one or the other' });
+    problems.push({
+      path: `${stepsAt}.steps`,
+      reason: 'steps is also set by steps_rule (steps = ⌈noise_time/(lr²·σ̄²)⌉ for every run); give one or the other',
+    });
   }
   const logAt = where.get('log_every');
   if (logAt !== undefined && raw.log_rows !== undefined) {
-    problems.push({ path: `${logAt}.log_every`, reason: 'log_every is also set by steps_rule.log_rows (log_every = ⌈steps/log_rows⌉); give one or the other' });
+    problems.push({
+      path: `${logAt}.log_every`,
+      reason: 'log_every is also set by steps_rule.log_rows (log_every = ⌈steps/log_rows⌉); give one or the other',
+    });
   }
   if (problems.length > before || noiseTime === undefined || maxSteps === undefined) return undefined;
   return { noise_time: noiseTime, max_steps: maxSteps, ...(logRows !== undefined ? { log_rows: logRows } : {}) };

@@ -39,11 +39,7 @@ export function isParamKey(key: string): key is ParamKey {
 }
 
 /** Checks one parameter value; a valid value comes back in canonical form (snapshot_steps sorted, duplicates dropped). */
-export function checkParam(
-  key: ParamKey,
-  value: unknown,
-  path: string,
-): { ok: true; value: ParamValue } | { ok: false; problems: SweepProblem[] } {
+export function checkParam(key: ParamKey, value: unknown, path: string): { ok: true; value: ParamValue } | { ok: false; problems: SweepProblem[] } {
   const problems: SweepProblem[] = [];
   PARAM_CHECKS[key](value, path, problems);
   if (problems.length > 0) return { ok: false, problems };
@@ -114,10 +110,7 @@ const LIST_SYNTAX =
  *   { linspace: [0, 1, 3] }    → [0, 0.5, 1]
  *   { range: [100, 1000, 300] } → [100, 400, 700, 1000]
  */
-export function materialiseList(
-  raw: unknown,
-  path: string,
-): { ok: true; values: unknown[] } | { ok: false; problems: SweepProblem[] } {
+export function materialiseList(raw: unknown, path: string): { ok: true; values: unknown[] } | { ok: false; problems: SweepProblem[] } {
   const fail = (reason: string, at = path) => ({ ok: false as const, problems: [{ path: at, reason }] });
   if (Array.isArray(raw)) {
     if (raw.length === 0) return fail('empty list: give at least one value');

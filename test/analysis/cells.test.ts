@@ -38,13 +38,30 @@ describe('aggregation', () => {
   });
 
   it('treats a marker never reached as past the last step (censored median)', () => {
-    const rows = [row(1, 0, 'done', 100), row(1, 1, 'done', 300), row(1, 2, 'done', null), row(2, 0, 'done', null), row(2, 1, 'done', null), row(2, 2, 'done', 500)];
+    const rows = [
+      row(1, 0, 'done', 100),
+      row(1, 1, 'done', 300),
+      row(1, 2, 'done', null),
+      row(2, 0, 'done', null),
+      row(2, 1, 'done', null),
+      row(2, 2, 'done', 500),
+    ];
     const cells = buildCells(rows, { x: 'sigma', y: 'alpha', z: 'phase2_step', facet: null, agg: 'median' });
-    expect(cells.map((c) => [c.kind, c.value, c.reached])).toEqual([['value', 300, 2], ['not_reached', null, 1]]);
+    expect(cells.map((c) => [c.kind, c.value, c.reached])).toEqual([
+      ['value', 300, 2],
+      ['not_reached', null, 1],
+    ]);
   });
 
   it('marks a cell diverged when most of its runs diverged, and gives the IQR as spread', () => {
-    const rows = [row(1, 0, 'diverged', null), row(1, 1, 'diverged', null), row(1, 2, 'done', 1), row(2, 0, 'done', 1), row(2, 1, 'done', 1), row(2, 2, 'done', 1)];
+    const rows = [
+      row(1, 0, 'diverged', null),
+      row(1, 1, 'diverged', null),
+      row(1, 2, 'done', 1),
+      row(2, 0, 'done', 1),
+      row(2, 1, 'done', 1),
+      row(2, 2, 'done', 1),
+    ];
     const cells = buildCells(rows, { x: 'sigma', y: 'alpha', z: 'final_test_loss', facet: null, agg: 'median' });
     expect(cells[0].kind).toBe('diverged');
     // test_loss of the three replicates is 1, 2, 3: median 2; quartiles (linear interpolation) 1.5 and 2.5, IQR 1.
@@ -68,7 +85,7 @@ describe('quantile', () => {
     [[10, 0], 0.1, 1],
     [[1, 2, Infinity], 0.5, 2],
     [[1, Infinity, Infinity], 0.5, Infinity],
-  ])('quantile(%j, %f) = %f (numpy\'s linear interpolation)', (values, p, q) => {
+  ])("quantile(%j, %f) = %f (numpy's linear interpolation)", (values, p, q) => {
     expect(quantile(values, p)).toBe(q);
   });
 });

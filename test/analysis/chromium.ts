@@ -19,9 +19,18 @@ export function chromium(args: string[]): { stderr: string; stdout: string; code
     const r = spawnSync(
       CHROMIUM,
       [
-        '--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
-        '--disable-sync', '--no-first-run', '--hide-scrollbars', `--user-data-dir=${profile}`,
-        '--enable-logging=stderr', '--v=0', ...args,
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+        '--no-first-run',
+        '--hide-scrollbars',
+        `--user-data-dir=${profile}`,
+        '--enable-logging=stderr',
+        '--v=0',
+        ...args,
       ],
       { encoding: 'utf8', timeout: 90_000, maxBuffer: 256 * 2 ** 20 },
     );
@@ -32,5 +41,4 @@ export function chromium(args: string[]): { stderr: string; stdout: string; code
 }
 
 /** Console errors, uncaught exceptions and failed loads in Chromium's stderr. */
-export const consoleErrors = (stderr: string): string[] =>
-  stderr.split('\n').filter((l) => /CONSOLE|Uncaught|Failed to load resource/i.test(l));
+export const consoleErrors = (stderr: string): string[] => stderr.split('\n').filter((l) => /CONSOLE|Uncaught|Failed to load resource/i.test(l));

@@ -41,7 +41,9 @@ export interface Png {
 export function decodePng(buf: Buffer): Png {
   expect(buf.subarray(0, 8).toString('hex')).toBe('89504e470d0a1a0a');
   let off = 8;
-  let width = 0, height = 0, colourType = 0;
+  let width = 0,
+    height = 0,
+    colourType = 0;
   const idat: Buffer[] = [];
   while (off < buf.length) {
     const len = buf.readUInt32BE(off);
@@ -76,7 +78,9 @@ export function decodePng(buf: Buffer): Png {
       else if (filter === 3) pred = (a + b) >> 1;
       else if (filter === 4) {
         const p = a + b - c;
-        const pa = Math.abs(p - a), pb = Math.abs(p - b), pc = Math.abs(p - c);
+        const pa = Math.abs(p - a),
+          pb = Math.abs(p - b),
+          pc = Math.abs(p - c);
         pred = pa <= pb && pa <= pc ? a : pb <= pc ? b : c;
       }
       cur[i] = (line[i] + pred) & 0xff;

@@ -15,7 +15,16 @@ const titles = (svg: string): string[] => [...svg.matchAll(/<title>([^<]*)<\/tit
 function input(facets: number, extra: Partial<PhaseSpecInput> = {}): PhaseSpecInput {
   const rows = [100, 200, 400, 800, 1600, 3200].slice(0, facets).flatMap((width) =>
     [0, 0.5, 1, 2].flatMap((sigma) =>
-      [0.5, 1, 2].flatMap((alpha) => [0, 1].map((replicate) => row({ replicate, params: { sigma, alpha, width }, status: sigma === 2 && alpha === 2 ? 'diverged' : 'done', extra: { norm_decay_rate: (1 + sigma) * alpha * (1 + replicate) * 1e-4 } }))),
+      [0.5, 1, 2].flatMap((alpha) =>
+        [0, 1].map((replicate) =>
+          row({
+            replicate,
+            params: { sigma, alpha, width },
+            status: sigma === 2 && alpha === 2 ? 'diverged' : 'done',
+            extra: { norm_decay_rate: (1 + sigma) * alpha * (1 + replicate) * 1e-4 },
+          }),
+        ),
+      ),
     ),
   );
   const q = { x: 'sigma', y: 'alpha', z: 'norm_decay_rate', facet: 'width', agg: 'median' } as const;
@@ -67,7 +76,15 @@ describe('legends', () => {
 });
 
 describe('overlays and the spread figure', () => {
-  const curve = { label: 'theory: Phase I ends at the last step', colour: '#111111', dash: [6, 3], points: [100, 200].flatMap((facet) => [{ facet, segment: 0, x: 0.25, y: 0.5 }, { facet, segment: 0, x: 1.5, y: 2 }]) };
+  const curve = {
+    label: 'theory: Phase I ends at the last step',
+    colour: '#111111',
+    dash: [6, 3],
+    points: [100, 200].flatMap((facet) => [
+      { facet, segment: 0, x: 0.25, y: 0.5 },
+      { facet, segment: 0, x: 1.5, y: 2 },
+    ]),
+  };
 
   it('draws a curve over the cells with its own legend entry', async () => {
     const svg = await renderSvg(phaseSpec(input(2, { overlays: [curve] })));

@@ -15,7 +15,6 @@ describe.skipIf(SKIP !== null)(titled('report.html in headless Chromium', SKIP),
   const made = runCli(['report', out]);
   const url = `file://${out}/report.html`;
 
-
   it('would see a console error (negative control for the check below)', () => {
     const bad = join(out, 'bad.html');
     writeFileSync(bad, '<!doctype html><body><script>console.error("boom")</script>x</body>');

@@ -67,7 +67,10 @@ describe.skipIf(SKIP !== null)(titled('report layout in headless Chromium at 140
     expect(r.code, r.stderr).toBe(0);
     expect(consoleErrors(r.stderr)).toEqual([]);
     const layout = JSON.parse(/<pre id="layout">([^<]*)<\/pre>/.exec(r.stdout)![1].replace(/&quot;/g, '"')) as {
-      page: number; scroll: number; svgs: number; wide: unknown[];
+      page: number;
+      scroll: number;
+      svgs: number;
+      wide: unknown[];
     };
     expect(layout.page).toBe(1400);
     expect(layout.svgs).toBeGreaterThan(10); // diagrams, their spreads, the theory scatter and the run panels

@@ -26,9 +26,7 @@ describe('norm_decay_rate', () => {
     const w2 = steps.map((s) => Math.exp(-1e-3 * Math.min(s, 2000) - 1e-4 * Math.max(0, s - 2000)));
     expect(normDecayRate(trajectory(steps, { w_norm2_mean: w2 }))).toBeCloseTo(1e-3, 12);
     const shorter = steps.slice(0, 15);
-    expect(normDecayRate(trajectory(shorter, { w_norm2_mean: w2.slice(0, 15) }))).toBe(
-      normDecayRate(trajectory(steps, { w_norm2_mean: w2 })),
-    );
+    expect(normDecayRate(trajectory(shorter, { w_norm2_mean: w2.slice(0, 15) }))).toBe(normDecayRate(trajectory(steps, { w_norm2_mean: w2 })));
   });
 
   it('is null when the run ends or diverges before the first e-fold, or the norms never fall', () => {
@@ -40,7 +38,7 @@ describe('norm_decay_rate', () => {
     expect(normDecayRate(trajectory(steps, { w_norm2_mean: diverged }))).toBeNull();
   });
 
-  it('averages the clean train loss over the same window (theory.ts\'s L̄), or over every row when the run ends inside it', () => {
+  it("averages the clean train loss over the same window (theory.ts's L̄), or over every row when the run ends inside it", () => {
     const w2 = steps.map((s) => Math.exp(-1e-3 * s)); // window: rows at steps 0..1000, 11 rows
     const loss = steps.map((s) => (s <= 1000 ? 0.3 : 5));
     expect(digestRun(trajectory(steps, { w_norm2_mean: w2, train_loss: loss }), 1e-3).window_train_loss).toBeCloseTo(0.3, 12);
@@ -124,7 +122,16 @@ zip:
     rows.find((r) => r.params.optimizer === optimizer && r.params.sigma === sigma && r.params.rho === rho)!;
 
   it('writes norm_decay_rate, collapsed and the theory columns as summary columns, beside refine_round (0 for a grid run)', () => {
-    const names = ['collapsed', 'decay_rate_ratio', 'norm_decay_rate', 'pred_align_steps', 'pred_norm_decay_rate', 'pred_phase1_steps', 'refine_round', 't1_bound'];
+    const names = [
+      'collapsed',
+      'decay_rate_ratio',
+      'norm_decay_rate',
+      'pred_align_steps',
+      'pred_norm_decay_rate',
+      'pred_phase1_steps',
+      'refine_round',
+      't1_bound',
+    ];
     for (const r of rows) expect(r.extra!.refine_round).toBe(0);
     for (const r of rows) expect(Object.keys(r.extra ?? {}).sort()).toEqual(names);
     expect(by('sam', 0, 1).extra!.pred_norm_decay_rate).toBeNaN();

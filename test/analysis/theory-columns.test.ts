@@ -10,7 +10,8 @@ const titles = (svg: string): string[] => [...svg.matchAll(/<title>([^<]*)<\/tit
 describe('the predicted columns and the new markers as phase diagram columns', () => {
   it('offers them as --z: the *_step* markers as censored markers, the predictions as plain values', () => {
     const z = zColumns([row({ extra: { decay_rate_ratio: 1, pred_phase1_steps: 5 } })]);
-    for (const c of ['phase2_step_50', 'phase2_mean_step', 'lazy_escape_step_50', 'align_step_50', 'decay_rate_ratio', 'pred_phase1_steps']) expect(z).toContain(c);
+    for (const c of ['phase2_step_50', 'phase2_mean_step', 'lazy_escape_step_50', 'align_step_50', 'decay_rate_ratio', 'pred_phase1_steps'])
+      expect(z).toContain(c);
     expect(['phase2_step_50', 'phase2_step_90', 'phase2_mean_step', 'lazy_escape_step_50', 'align_step_50'].every(isMarkerColumn)).toBe(true);
     expect(['decay_rate_ratio', 'pred_phase1_steps', 't1_bound'].some(isMarkerColumn)).toBe(false);
   });

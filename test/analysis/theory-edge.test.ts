@@ -16,8 +16,28 @@ describe("theory's edge as a level set", () => {
     ];
     const grids = edgeGrids(rows, { x: 'sigma', y: 'alpha', facet: 'width' });
     expect(grids.map((g) => ({ ...g, values: g.values.map((r) => r.map((v) => (v === null ? null : Number(v.toFixed(12))))) }))).toEqual([
-      { facet: 250, xs: [0, 1], ys: [0.5, 2], xKind: 'band', yKind: 'band', values: [[null, 1], [Number(Math.log(0.2).toFixed(12)), Number(Math.log(250 / 2000).toFixed(12))]] },
-      { facet: 1000, xs: [0, 1], ys: [0.5, 2], xKind: 'band', yKind: 'band', values: [[null, 1], [null, Number(Math.log(0.5).toFixed(12))]] },
+      {
+        facet: 250,
+        xs: [0, 1],
+        ys: [0.5, 2],
+        xKind: 'band',
+        yKind: 'band',
+        values: [
+          [null, 1],
+          [Number(Math.log(0.2).toFixed(12)), Number(Math.log(250 / 2000).toFixed(12))],
+        ],
+      },
+      {
+        facet: 1000,
+        xs: [0, 1],
+        ys: [0.5, 2],
+        xKind: 'band',
+        yKind: 'band',
+        values: [
+          [null, 1],
+          [null, Number(Math.log(0.5).toFixed(12))],
+        ],
+      },
     ]);
   });
 });
@@ -25,7 +45,11 @@ describe("theory's edge as a level set", () => {
 describe("theory's edge as a curve", () => {
   // ln(pred / steps) = −1 at α = 0.5 and +1 at α = 1 and 2, at both σ: level 0 halfway between 0.5 and 1 in log space
   const rows = [1, 2].flatMap((sigma) =>
-    [[0.5, -1], [1, 1], [2, 1]].map(([alpha, l]) => row({ params: { sigma, alpha, steps: 1000, n: 7 }, extra: { pred_phase1_steps: 1000 * Math.exp(l) } })),
+    [
+      [0.5, -1],
+      [1, 1],
+      [2, 1],
+    ].map(([alpha, l]) => row({ params: { sigma, alpha, steps: 1000, n: 7 }, extra: { pred_phase1_steps: 1000 * Math.exp(l) } })),
   );
 
   it('runs where pred_phase1_steps equals the run length, interpolated in log space on a log axis', () => {
@@ -43,7 +67,9 @@ describe("theory's edge as a curve", () => {
 });
 describe("theory's edge on the phase diagram", () => {
   const cell = (sigma: number, alpha: number, pred: number, reached: number | null) =>
-    [0, 1].map((replicate) => row({ replicate, params: { sigma, alpha, steps: 1000 }, markers: { phase2_step_50: reached }, extra: { pred_phase1_steps: pred } }));
+    [0, 1].map((replicate) =>
+      row({ replicate, params: { sigma, alpha, steps: 1000 }, markers: { phase2_step_50: reached }, extra: { pred_phase1_steps: pred } }),
+    );
   const rows = [
     ...cell(1, 1, 500, 400), // both: within the run
     ...cell(1, 2, 5000, null), // both: beyond it
@@ -51,7 +77,9 @@ describe("theory's edge on the phase diagram", () => {
     ...cell(2, 2, 20000, 800), // predicted far beyond, reached
     ...cell(0, 1, NaN, null), // no prediction: not counted
     // predicted within, reached by one replicate of two: the censored median is past the run, so not reached
-    ...[400, null].map((reached, replicate) => row({ replicate, params: { sigma: 3, alpha: 1, steps: 1000 }, markers: { phase2_step_50: reached }, extra: { pred_phase1_steps: 500 } })),
+    ...[400, null].map((reached, replicate) =>
+      row({ replicate, params: { sigma: 3, alpha: 1, steps: 1000 }, markers: { phase2_step_50: reached }, extra: { pred_phase1_steps: 500 } }),
+    ),
   ];
   const a = edgeAgreement(rows, { x: 'sigma', y: 'alpha', facet: null });
 
@@ -67,4 +95,3 @@ describe("theory's edge on the phase diagram", () => {
     );
   });
 });
-

@@ -21,7 +21,9 @@ describe('ratio statistics', () => {
 
 describe('a theory panel', () => {
   const rows = [
-    ...[2, 1, 0.25, 1.5].map((m, i) => row({ params: { sigma: 1 + i, width: i < 2 ? 100 : 400 }, extra: { norm_decay_rate: m * 1e-4, pred_norm_decay_rate: 1e-4 } })),
+    ...[2, 1, 0.25, 1.5].map((m, i) =>
+      row({ params: { sigma: 1 + i, width: i < 2 ? 100 : 400 }, extra: { norm_decay_rate: m * 1e-4, pred_norm_decay_rate: 1e-4 } }),
+    ),
     row({ params: { sigma: 0 }, extra: { norm_decay_rate: 1e-6, pred_norm_decay_rate: NaN } }),
     row({ params: { sigma: 1 }, extra: { norm_decay_rate: null, pred_norm_decay_rate: 1e-4 } }),
     row({ params: { sigma: 1 }, extra: { norm_decay_rate: -1e-6, pred_norm_decay_rate: 1e-4 } }),
@@ -31,7 +33,10 @@ describe('a theory panel', () => {
 
   it('keeps the finished runs with both values and counts the others by reason', () => {
     expect(d.points.map((p) => [p.sigma, p.width, p.measured / p.predicted])).toEqual([
-      [1, 100, near(2, 12)], [2, 100, near(1, 12)], [3, 400, near(0.25, 12)], [4, 400, near(1.5, 12)],
+      [1, 100, near(2, 12)],
+      [2, 100, near(1, 12)],
+      [3, 400, near(0.25, 12)],
+      [4, 400, near(1.5, 12)],
     ]);
     expect(d).toMatchObject({ considered: 7, noPrediction: 1, nonPositivePrediction: 0, noMeasurement: 1, nonPositive: 1 });
   });
@@ -57,14 +62,22 @@ describe('a theory panel', () => {
     );
   });
 
-  it('counts a prediction ≤ 0 apart from a missing one, with the panel\'s reason', () => {
-    const early = panelData([row({ extra: { pred_phase1_steps: -20 } }), row({ extra: { pred_phase1_steps: 0 } }), row({ extra: { pred_phase1_steps: null } })], PHASE1);
+  it("counts a prediction ≤ 0 apart from a missing one, with the panel's reason", () => {
+    const early = panelData(
+      [row({ extra: { pred_phase1_steps: -20 } }), row({ extra: { pred_phase1_steps: 0 } }), row({ extra: { pred_phase1_steps: null } })],
+      PHASE1,
+    );
     expect(early).toMatchObject({ noPrediction: 1, nonPositivePrediction: 2, noMeasurement: 0 });
-    expect(panelSentence(early)).toContain('Left out: 1 run with no prediction (σ = 0, SAM, GD or real data); 2 runs with a prediction ≤ 0 (mean ‖wᵢ(0)‖² already ≤ η).');
+    expect(panelSentence(early)).toContain(
+      'Left out: 1 run with no prediction (σ = 0, SAM, GD or real data); 2 runs with a prediction ≤ 0 (mean ‖wᵢ(0)‖² already ≤ η).',
+    );
   });
 
   it('is replaced by a sentence saying why when no run has both values', () => {
-    const none = panelData([row({ params: { sigma: 0 }, extra: { pred_phase1_steps: NaN } }), row({ params: { sigma: 0 }, extra: { pred_phase1_steps: NaN } })], PHASE1);
+    const none = panelData(
+      [row({ params: { sigma: 0 }, extra: { pred_phase1_steps: NaN } }), row({ params: { sigma: 0 }, extra: { pred_phase1_steps: NaN } })],
+      PHASE1,
+    );
     expect(none.points).toEqual([]);
     expect(panelSentence(none)).toBe(
       '(b) end of Phase I: not drawn, no finished run has both values (of 2 finished). Left out: 2 runs with no prediction (σ = 0, SAM, GD or real data).',
@@ -72,7 +85,14 @@ describe('a theory panel', () => {
   });
 
   it('draws log-log panels over one square domain with y = x, the factor-2 band, colour by σ and shape by width', async () => {
-    const spec = theorySpec([d]) as unknown as { hconcat: { layer: { data: { values: Record<string, number>[] }; encoding: Record<string, { field?: string; scale?: { domain?: unknown; type?: string } }> }[] }[] };
+    const spec = theorySpec([d]) as unknown as {
+      hconcat: {
+        layer: {
+          data: { values: Record<string, number>[] };
+          encoding: Record<string, { field?: string; scale?: { domain?: unknown; type?: string } }>;
+        }[];
+      }[];
+    };
     expect(spec.hconcat).toHaveLength(1);
     const [band, diagonal, points] = spec.hconcat[0].layer;
     // values span 0.25e-4 … 2e-4; the domain is padded by 2.5 either side
@@ -83,7 +103,10 @@ describe('a theory panel', () => {
       { x: near(hi / 2, 15), y: near(hi / 4, 15), y2: near(hi, 15) },
       { x: near(hi, 15), y: near(hi / 2, 15), y2: near(hi, 15) },
     ]);
-    expect(diagonal.data.values).toEqual([{ x: band.data.values[0].x, y: band.data.values[0].x }, { x: band.data.values[3].x, y: band.data.values[3].x }]);
+    expect(diagonal.data.values).toEqual([
+      { x: band.data.values[0].x, y: band.data.values[0].x },
+      { x: band.data.values[3].x, y: band.data.values[3].x },
+    ]);
     expect(points.encoding.x.scale).toEqual({ type: 'log', domain: [band.data.values[0].x, band.data.values[3].x], nice: false });
     expect(points.encoding.y.scale).toEqual(points.encoding.x.scale);
     expect(points.encoding.color).toMatchObject({ field: 'sigma', scale: { domain: [1, 2, 3, 4] } });

@@ -26,8 +26,15 @@ describe('bench', () => {
       efficiency: number;
       overhead: { coordinator_ms_per_run_1_worker: number; coordinator_ms_per_run_2_workers: number; worker_write_ms_per_run: number };
     };
-    for (const x of [o.scaling.speedup, o.scaling.wall_s_1_worker, o.machine_ceiling.speedup, o.efficiency,
-      o.overhead.coordinator_ms_per_run_1_worker, o.overhead.coordinator_ms_per_run_2_workers, o.overhead.worker_write_ms_per_run]) {
+    for (const x of [
+      o.scaling.speedup,
+      o.scaling.wall_s_1_worker,
+      o.machine_ceiling.speedup,
+      o.efficiency,
+      o.overhead.coordinator_ms_per_run_1_worker,
+      o.overhead.coordinator_ms_per_run_2_workers,
+      o.overhead.worker_write_ms_per_run,
+    ]) {
       expect(Number.isFinite(x) && x > 0, String(x)).toBe(true);
     }
     expect(r.stderr).toMatch(/scaling efficiency against that ceiling/);

@@ -66,11 +66,7 @@ describe("a sweep file's description", () => {
     expect(runCli(['run', sweep, '--out', out]).code).toBe(0);
     expect(runCli(['merge', out]).code).toBe(0);
     expect((JSON.parse(readFileSync(join(out, 'plan.json'), 'utf8')) as { description?: string }).description).toBe('a sweep that explains itself');
-    const files = [
-      ...readdirSync(join(out, 'runs')).map((f) => join(out, 'runs', f)),
-      join(out, 'summary.arrow'),
-      join(out, 'metrics.arrow'),
-    ];
+    const files = [...readdirSync(join(out, 'runs')).map((f) => join(out, 'runs', f)), join(out, 'summary.arrow'), join(out, 'metrics.arrow')];
     expect(files.length).toBe(6);
     for (const f of files) {
       const meta = tableFromIPC(readFileSync(f)).schema.metadata;

@@ -39,10 +39,14 @@ describe('closed and full standard streams', () => {
   it('a run whose stdout and stderr are closed (`2>&1 | true`) still does every run and writes its files', async () => {
     const dir = tempDir();
     const out = join(dir, 'out');
-    const r = await runCliWith(['run', writeSweep(dir, 'stdio', SWEEP), '--out', out, '--workers', '2', '--progress', 'plain'], ['ignore', 'pipe', 'pipe'], (c) => {
-      c.stdout!.destroy();
-      c.stderr!.destroy();
-    });
+    const r = await runCliWith(
+      ['run', writeSweep(dir, 'stdio', SWEEP), '--out', out, '--workers', '2', '--progress', 'plain'],
+      ['ignore', 'pipe', 'pipe'],
+      (c) => {
+        c.stdout!.destroy();
+        c.stderr!.destroy();
+      },
+    );
     expect(r.signal).toBeNull();
     expect(r.code).toBe(0);
     const files = readdirSync(out);

@@ -92,10 +92,19 @@ describe.skipIf(missing !== null)(titled('queue flags on a real Redis', missing)
       if (worker.exitCode === null) worker.kill('SIGKILL');
     }
     const lines = worker.output().split('\n');
-    expect(lines.filter((l) => l.includes('lost Redis')), worker.output()).toHaveLength(1);
-    expect(lines.filter((l) => /Redis at \S+ is back$/.test(l)), worker.output()).toHaveLength(1);
+    expect(
+      lines.filter((l) => l.includes('lost Redis')),
+      worker.output(),
+    ).toHaveLength(1);
+    expect(
+      lines.filter((l) => /Redis at \S+ is back$/.test(l)),
+      worker.output(),
+    ).toHaveLength(1);
     // No line per retry: the connection errors appear only inside the one "lost" line.
-    expect(lines.filter((l) => /ECONN|Connection is closed|ioredis/.test(l) && !l.includes('lost Redis')), worker.output()).toEqual([]);
+    expect(
+      lines.filter((l) => /ECONN|Connection is closed|ioredis/.test(l) && !l.includes('lost Redis')),
+      worker.output(),
+    ).toEqual([]);
     expect(worker.output()).not.toMatch(/\[ioredis\]|\n\s+at /);
   });
 });

@@ -83,15 +83,22 @@ describe.skipIf(skip !== null)(titled('queue mode on a real Redis', skip), () =>
     expect(runFiles(out)).toHaveLength(RUNS);
 
     // The killed run was taken back from the dead worker and done by B.
-    const doneByB = readJournal(journalOf(b.pid!)).events.filter((e) => e.event === 'run_done').map((e) => e.run_id);
+    const doneByB = readJournal(journalOf(b.pid!))
+      .events.filter((e) => e.event === 'run_done')
+      .map((e) => e.run_id);
     expect(doneByB).toContain(killed);
     // Exactly once: one run_done per run across every worker's journal.
-    const journals = readdirSync(out).filter((n) => n.startsWith('journal.')).map((n) => join(out, n));
+    const journals = readdirSync(out)
+      .filter((n) => n.startsWith('journal.'))
+      .map((n) => join(out, n));
     const doneEvents = journals.flatMap((j) => readJournal(j).events.filter((e) => e.event === 'run_done'));
     const perRun = new Map<string, number>();
     for (const e of doneEvents) perRun.set(String(e.run_id), (perRun.get(String(e.run_id)) ?? 0) + 1);
     expect(perRun.size).toBe(RUNS);
-    expect([...perRun.values()].every((n) => n === 1), JSON.stringify([...perRun])).toBe(true);
+    expect(
+      [...perRun.values()].every((n) => n === 1),
+      JSON.stringify([...perRun]),
+    ).toBe(true);
 
     const merged = runCli(['merge', out]);
     expect(merged.code, merged.stderr).toBe(0);

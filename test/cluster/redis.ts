@@ -25,11 +25,9 @@ export interface TestRedis {
 /** A Redis on a free port, or on `port` (to bring a stopped one back at the same address). */
 export async function startRedis(port?: number): Promise<TestRedis & { port: number }> {
   port ??= await freePort();
-  const child: ChildProcess = spawn(
-    'redis-server',
-    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
-    { stdio: 'ignore' },
-  );
+  const child: ChildProcess = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {
+    stdio: 'ignore',
+  });
   const url = `redis://127.0.0.1:${port}`;
   const t0 = Date.now();
   for (;;) {

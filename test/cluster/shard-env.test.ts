@@ -63,7 +63,7 @@ describe('the share a process takes', () => {
     }
   });
 
-  it('names a shard\'s own files', () => {
+  it("names a shard's own files", () => {
     expect(shardPart({ k: 2, n: 8 })).toBe('shard-2-of-8');
   });
 });

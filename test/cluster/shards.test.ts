@@ -14,7 +14,10 @@ grid: { sigma: [0, 1, 2], width: [64, 200] }
 replicates: 1
 `;
 
-const runFiles = (out: string) => readdirSync(join(out, 'runs')).filter((f) => /^[0-9a-f]+\.arrow$/.test(f)).sort();
+const runFiles = (out: string) =>
+  readdirSync(join(out, 'runs'))
+    .filter((f) => /^[0-9a-f]+\.arrow$/.test(f))
+    .sort();
 
 describe('three shards writing into one folder at the same time (three nodes of a Slurm array)', () => {
   it('produce exactly the run files of one local run, bit-identical, and merge gives every run once', async () => {
@@ -55,7 +58,12 @@ describe('three shards writing into one folder at the same time (three nodes of 
     }
     // The shards' own summaries partition the plan.
     const parts = [1, 2, 3].map((k) => readSummary(join(out, `summary.shard-${k}-of-3.arrow`)));
-    expect(parts.flat().map((r) => r.run_id).sort()).toEqual(files.map((f) => f.replace('.arrow', '')));
+    expect(
+      parts
+        .flat()
+        .map((r) => r.run_id)
+        .sort(),
+    ).toEqual(files.map((f) => f.replace('.arrow', '')));
 
     const merged = runCli(['merge', out]);
     expect(merged.code, merged.stderr).toBe(0);
@@ -71,12 +79,12 @@ describe('three shards writing into one folder at the same time (three nodes of 
     expect(again.stderr).toMatch(/(\d+) runs, \1 already finished, 0 to do/);
   });
 
-  it('refuses --fresh in a shard, which would delete the other shards\' results', () => {
+  it("refuses --fresh in a shard, which would delete the other shards' results", () => {
     const dir = tempDir();
     const sweep = writeSweep(dir, 'shards', SWEEP);
     const r = runCli(['run', sweep, '--out', join(dir, 'o'), '--fresh'], { JOB_COMPLETION_INDEX: '0', LNSWEEP_SHARD_COUNT: '2' });
     expect(r.code).toBe(2);
-    expect(r.stderr).toContain("--fresh in a shard (shard 1/2 from the Kubernetes Indexed Job");
+    expect(r.stderr).toContain('--fresh in a shard (shard 1/2 from the Kubernetes Indexed Job');
     expect(existsSync(join(dir, 'o'))).toBe(false);
   });
 });

@@ -36,7 +36,10 @@ function sizedDownScript(dir: string): string {
   return path;
 }
 
-const runFiles = (out: string) => readdirSync(join(out, 'runs')).filter((f) => /^[0-9a-f]{16}\.arrow$/.test(f)).sort();
+const runFiles = (out: string) =>
+  readdirSync(join(out, 'runs'))
+    .filter((f) => /^[0-9a-f]{16}\.arrow$/.test(f))
+    .sort();
 const task = (states: JobState[], t: string) => states.find((s) => s.task === t);
 
 describe.skipIf(skip !== null)(titled('scripts/slurm/sweep.sbatch on a real single-node Slurm', skip), () => {
@@ -99,7 +102,10 @@ describe.skipIf(skip !== null)(titled('scripts/slurm/sweep.sbatch on a real sing
     const states2 = await waitForJobs(slurm, [second.array, second.merge]);
     for (const s of states2) expect(s, JSON.stringify(states2)).toMatchObject({ state: 'COMPLETED', exit: '0:0' });
     // Each merge started only once every task of its array had ended (the dependency held).
-    for (const [states, ids] of [[states1, first], [states2, second]] as const) {
+    for (const [states, ids] of [
+      [states1, first],
+      [states2, second],
+    ] as const) {
       const merge = states.find((s) => s.id === ids.merge)!;
       for (const t of states.filter((s) => s.task !== null)) expect(merge.start >= t.end, JSON.stringify(states)).toBe(true);
     }

@@ -89,7 +89,9 @@ export async function startSlurm(): Promise<TestSlurm> {
   writeFileSync(at('munge.key'), randomBytes(1024), { mode: 0o400 });
 
   // `slurmd -C` prints this machine's node line: its name, real CPU layout and RealMemory.
-  const node = spawnSync(which('slurmd') ?? 'slurmd', ['-C'], { encoding: 'utf8' }).stdout.split('\n')[0].trim();
+  const node = spawnSync(which('slurmd') ?? 'slurmd', ['-C'], { encoding: 'utf8' })
+    .stdout.split('\n')[0]
+    .trim();
   const name = /^NodeName=(\S+)/.exec(node)?.[1];
   if (!name) throw new Error(`Slurm: slurmd -C printed no NodeName line: ${node}`);
   const [ctldPort, dPort] = [await freePort(), await freePort()];
@@ -157,13 +159,24 @@ PartitionName=test Nodes=ALL Default=YES MaxTime=INFINITE State=UP
 
   try {
     // --force: munged otherwise refuses a socket under a world-writable /tmp.
-    daemon('munged', ['-F', '--force', `--key-file=${at('munge.key')}`, `--socket=${at('munge.sock')}`,
-      `--pid-file=${at('munged.pid')}`, `--log-file=${at('munged.log')}`, `--seed-file=${at('munged.seed')}`]);
+    daemon('munged', [
+      '-F',
+      '--force',
+      `--key-file=${at('munge.key')}`,
+      `--socket=${at('munge.sock')}`,
+      `--pid-file=${at('munged.pid')}`,
+      `--log-file=${at('munged.log')}`,
+      `--seed-file=${at('munged.seed')}`,
+    ]);
     await until(() => existsSync(at('munge.sock')), 'munged', 10_000, logs);
     daemon('slurmctld', ['-D', '-i']); // -i: ignore (there is no) saved state
     daemon('slurmd', ['-D', '-N', name]);
-    await until(() => spawnSync('sinfo', ['-h', '-o', '%T'], { encoding: 'utf8', env: { ...process.env, ...env } }).stdout.trim() === 'idle',
-      'the node to be idle (sinfo)', 30_000, logs);
+    await until(
+      () => spawnSync('sinfo', ['-h', '-o', '%T'], { encoding: 'utf8', env: { ...process.env, ...env } }).stdout.trim() === 'idle',
+      'the node to be idle (sinfo)',
+      30_000,
+      logs,
+    );
   } catch (err) {
     await stop();
     throw err;

@@ -32,7 +32,10 @@ function appliedGradient(p: TrainParams) {
   const eps = new Float64Array(stream.perStep);
   stream.draw(0, idx, eps);
   return {
-    before, idx, eps, data: core.data,
+    before,
+    idx,
+    eps,
+    data: core.data,
     gW: before.W.map((w, k) => (w - after.W[k]) / p.lr),
     ga: before.a.map((x, i) => (x - after.a[i]) / p.lr),
   };

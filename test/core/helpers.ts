@@ -16,7 +16,8 @@ export function smallParams(over: Partial<TrainParams> = {}): TrainParams {
 }
 
 export function relDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  let num = 0, den = 0;
+  let num = 0,
+    den = 0;
   for (let i = 0; i < a.length; i++) {
     num += (a[i] - b[i]) ** 2;
     den += b[i] ** 2;
@@ -25,7 +26,16 @@ export function relDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
 }
 
 /** ℓ = (1/B) Σ_b ½(aᵀW x_b − y_b − ε_b)² over the given samples. O(B·m·d). */
-export function batchLoss(W: Float64Array, a: Float64Array, m: number, d: number, X: Float64Array, y: Float64Array, idx: ArrayLike<number>, eps: ArrayLike<number>): number {
+export function batchLoss(
+  W: Float64Array,
+  a: Float64Array,
+  m: number,
+  d: number,
+  X: Float64Array,
+  y: Float64Array,
+  idx: ArrayLike<number>,
+  eps: ArrayLike<number>,
+): number {
   let loss = 0;
   for (let b = 0; b < idx.length; b++) {
     let f = 0;
@@ -41,7 +51,16 @@ export function batchLoss(W: Float64Array, a: Float64Array, m: number, d: number
 }
 
 /** Explicit gradients of batchLoss: ∇a_i = mean r_b (w_i·x_b), ∇W_ij = mean r_b a_i x_bj. O(B·m·d). */
-export function batchGrad(W: Float64Array, a: Float64Array, m: number, d: number, X: Float64Array, y: Float64Array, idx: ArrayLike<number>, eps: ArrayLike<number>) {
+export function batchGrad(
+  W: Float64Array,
+  a: Float64Array,
+  m: number,
+  d: number,
+  X: Float64Array,
+  y: Float64Array,
+  idx: ArrayLike<number>,
+  eps: ArrayLike<number>,
+) {
   const gW = new Float64Array(m * d);
   const ga = new Float64Array(m);
   const B = idx.length;

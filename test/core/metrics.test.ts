@@ -6,7 +6,20 @@ import { METRIC_NAMES, type MetricName } from '../../src/core/types.js';
 import { SEEDS, smallParams } from './helpers.js';
 
 /** docs/formats.md#metrics computed directly from dense W, a, W(0), data: no shortcuts. */
-function naiveMetrics(W: Float64Array, a: Float64Array, W0: Float64Array, a0: Float64Array, X: Float64Array, y: Float64Array, star: Float64Array, m: number, d: number, n: number, lr: number, aPrev: Float64Array) {
+function naiveMetrics(
+  W: Float64Array,
+  a: Float64Array,
+  W0: Float64Array,
+  a0: Float64Array,
+  X: Float64Array,
+  y: Float64Array,
+  star: Float64Array,
+  m: number,
+  d: number,
+  n: number,
+  lr: number,
+  aPrev: Float64Array,
+) {
   const theta = new Float64Array(d);
   for (let i = 0; i < m; i++) for (let j = 0; j < d; j++) theta[j] += a[i] * W[i * d + j];
   let train = 0;
@@ -35,7 +48,8 @@ function naiveMetrics(W: Float64Array, a: Float64Array, W0: Float64Array, a0: Fl
       for (let u = 0; u < p; u++) {
         // x_sᵀ(WᵀW + ‖a‖²I)x_u = Σ_i (w_i·x_s)(w_i·x_u) + ‖a‖² x_s·x_u
         let k = a2 * dot(X.subarray(s * d, s * d + d), X.subarray(u * d, u * d + d));
-        for (let i = 0; i < m; i++) k += dot(WW.subarray(i * d, i * d + d), X.subarray(s * d, s * d + d)) * dot(WW.subarray(i * d, i * d + d), X.subarray(u * d, u * d + d));
+        for (let i = 0; i < m; i++)
+          k += dot(WW.subarray(i * d, i * d + d), X.subarray(s * d, s * d + d)) * dot(WW.subarray(i * d, i * d + d), X.subarray(u * d, u * d + d));
         out.push(k);
       }
     }
@@ -121,7 +135,8 @@ describe('metrics match direct computation from W and a', () => {
     const { W, a } = core.kernel.denseWeights();
     const star = core.data.thetaStar;
     for (let i = 0; i < m; i++) {
-      let w2 = 0, ip = 0;
+      let w2 = 0,
+        ip = 0;
       for (let j = 0; j < p.d; j++) {
         w2 += W[i * p.d + j] ** 2;
         ip += W[i * p.d + j] * star[j];

@@ -17,12 +17,14 @@ describe("the paper's per-step identities hold on real steps", () => {
       const idx = new Int32Array(1);
       const eps = new Float64Array(1);
       let cur = core.kernel.denseWeights();
-      let worstBalance = 0, worstA = 0;
+      let worstBalance = 0,
+        worstA = 0;
       for (let t = 0; t < 50; t++) {
         stream.draw(t, idx, eps);
         const xo = idx[0] * d;
         const h = new Float64Array(m);
-        let f = 0, xx = 0;
+        let f = 0,
+          xx = 0;
         for (let j = 0; j < d; j++) xx += X[xo + j] ** 2;
         for (let i = 0; i < m; i++) {
           for (let j = 0; j < d; j++) h[i] += cur.W[i * d + j] * X[xo + j];
@@ -32,7 +34,8 @@ describe("the paper's per-step identities hold on real steps", () => {
         core.advance(1);
         const next = core.kernel.denseWeights();
         for (let i = 0; i < m; i++) {
-          let w2 = 0, w2n = 0;
+          let w2 = 0,
+            w2n = 0;
           for (let j = 0; j < d; j++) {
             w2 += cur.W[i * d + j] ** 2;
             w2n += next.W[i * d + j] ** 2;

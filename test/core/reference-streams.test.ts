@@ -17,7 +17,13 @@ describe("the tests' own reference streams", () => {
 
   it("give Acklam's Φ⁻¹ within its published 1.15e-9 relative error of the true normal quantiles", () => {
     // Φ⁻¹ at 0.5, 0.975, 0.01 (lower tail), 0.999 (upper tail), 1e-6, to 16 digits (standard tables).
-    for (const [u, z] of [[0.5, 0], [0.975, 1.959963984540054], [0.01, -2.326347874040841], [0.999, 3.090232306167813], [1e-6, -4.753424308822899]]) {
+    for (const [u, z] of [
+      [0.5, 0],
+      [0.975, 1.959963984540054],
+      [0.01, -2.326347874040841],
+      [0.999, 3.090232306167813],
+      [1e-6, -4.753424308822899],
+    ]) {
       expect(Math.abs(refInvNormal(u) - z)).toBeLessThanOrEqual(1.15e-9 * Math.max(1, Math.abs(z)));
     }
   });

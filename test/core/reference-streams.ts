@@ -130,7 +130,10 @@ export class RefNoise {
   readonly rng: RefRng;
   readonly perStep: number;
   private readonly everySample: boolean;
-  constructor(private readonly p: TrainParams, seed: readonly number[]) {
+  constructor(
+    private readonly p: TrainParams,
+    seed: readonly number[],
+  ) {
     this.rng = new RefRng(seed);
     this.everySample = p.optimizer === 'gd' || p.optimizer === 'oscillate';
     this.perStep = this.everySample ? p.n : p.batch;

@@ -48,7 +48,8 @@ describe('xoshiro128** streams', () => {
 
   it('draws standard normals with mean 0 and variance 1', () => {
     const rng = new Xoshiro128([2, 7, 1, 8]);
-    let s = 0, s2 = 0;
+    let s = 0,
+      s2 = 0;
     const N = 200000;
     for (let i = 0; i < N; i++) {
       const z = rng.nextGaussian();

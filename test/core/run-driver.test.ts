@@ -50,7 +50,14 @@ function fakeEngine(opts: FakeOptions = {}) {
   return { engine, calls };
 }
 
-const params = (over: Partial<DriverParams> = {}): DriverParams => ({ steps: 1000, log_every: 300, diverge_loss: 10, snapshot_steps: [], width: 2, ...over });
+const params = (over: Partial<DriverParams> = {}): DriverParams => ({
+  steps: 1000,
+  log_every: 300,
+  diverge_loss: 10,
+  snapshot_steps: [],
+  width: 2,
+  ...over,
+});
 const range = (n: number) => Array.from({ length: n }, (_, i) => i);
 
 describe('the run driver', () => {
@@ -74,7 +81,8 @@ describe('the run driver', () => {
     driveRun(engine, params({ steps: 1000, log_every: 300, snapshot_steps: [450] }), {});
     const events = new Set([...range(1001).filter((t) => t % 100 === 0 || t % 256 === 0 || t % 300 === 0), 450, 1000]);
     expect(calls.advances.map((a) => a.from + a.count)).toEqual([...events].filter((t) => t > 0).sort((a, b) => a - b));
-    for (const a of calls.advances) expect(a.rowNext, `chunk to ${a.from + a.count}`).toBe((a.from + a.count) % 300 === 0 || a.from + a.count === 1000);
+    for (const a of calls.advances)
+      expect(a.rowNext, `chunk to ${a.from + a.count}`).toBe((a.from + a.count) % 300 === 0 || a.from + a.count === 1000);
   });
 
   it('ends on a non-finite residual with a logged row at the step reached, and no loss check there', () => {

@@ -43,7 +43,8 @@ describe('the subspace kernel agrees with dense', () => {
   }
 
   it('builds an orthonormal basis of span(a, W columns) and drops dependent vectors', () => {
-    const m = 12, d = 4;
+    const m = 12,
+      d = 4;
     const rng = new Xoshiro128([8, 6, 7, 5]);
     const W = Float64Array.from({ length: m * d }, () => rng.nextGaussian());
     // a is a combination of W's columns 0 and 2: the span has dimension d, not d + 1

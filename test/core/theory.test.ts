@@ -27,7 +27,7 @@ describe('the theory columns, on hand-computed cases', () => {
     const periodic = theoryColumns(at({ noise_schedule: 'periodic' }), { ...measured, w_norm2_initial: 0.5, window_train_loss: 0.25 });
     expect(periodic.pred_norm_decay_rate).toBeCloseTo(8.5e-6, 15); // 1e-6·(8 + 0.5)
     expect(periodic.pred_phase1_steps).toBeCloseTo(731130.3645, 3); // ln(0.5/1e-3)/8.5e-6
-    expect(periodic.t1_bound).toBeCloseTo(3989419.5270, 3); // σ̄² = 8
+    expect(periodic.t1_bound).toBeCloseTo(3989419.527, 3); // σ̄² = 8
     expect(theoryColumns(at({ sigma: 2, batch: 4 }), { ...measured, window_train_loss: 0 }).pred_norm_decay_rate).toBeCloseTo(1e-6, 15);
     expect(meanNoiseVariance({ sigma: 3, noise: 'none', noise_schedule: 'constant' })).toBe(0);
   });

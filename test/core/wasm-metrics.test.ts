@@ -39,7 +39,8 @@ describe('WebAssembly neuron columns and row sums (subspace kernel)', () => {
         c.metrics.holdPrevious();
         expect(c.advance(1)).toBe(1);
       }
-      const rj = new Float64Array(METRIC_NAMES.length), rw = new Float64Array(METRIC_NAMES.length);
+      const rj = new Float64Array(METRIC_NAMES.length),
+        rw = new Float64Array(METRIC_NAMES.length);
       js.metrics.row(rj);
       wa.metrics.row(rw);
       expect(rj[METRIC_INDEX.a_step_abs_mean]).toBeGreaterThan(0);

@@ -34,13 +34,17 @@ function expectSameBits(p: TrainParams): { wasm: boolean } {
   expect(js.wasm).toBe(false);
   const taken = runChunks(js);
   expect(runChunks(wa)).toEqual(taken);
-  expect(taken.reduce((x, y) => x + y, 0), 'the comparison is over a run that did not diverge').toBe(STEPS);
+  expect(
+    taken.reduce((x, y) => x + y, 0),
+    'the comparison is over a run that did not diverge',
+  ).toBe(STEPS);
   expect(firstBitDiff(wa.kernel.M, js.kernel.M)).toBe(-1);
   expect(firstBitDiff(wa.kernel.v, js.kernel.v)).toBe(-1);
   expect(firstBitDiff(wa.state.h, js.state.h)).toBe(-1);
   expect(firstBitDiff(wa.state.rng.s, js.state.rng.s)).toBe(-1);
   expect([wa.state.idx, wa.state.eps, wa.state.f]).toEqual([js.state.idx, js.state.eps, js.state.f]);
-  const rj = new Float64Array(METRIC_NAMES.length), rw = new Float64Array(METRIC_NAMES.length);
+  const rj = new Float64Array(METRIC_NAMES.length),
+    rw = new Float64Array(METRIC_NAMES.length);
   js.metrics.row(rj);
   wa.metrics.row(rw);
   expect(firstBitDiff(rw, rj)).toBe(-1);
@@ -49,7 +53,11 @@ function expectSameBits(p: TrainParams): { wasm: boolean } {
 
 const OPTIMIZERS: Optimizer[] = ['sgd', 'sam', 'gd', 'oscillate'];
 const NOISES: [NoiseKind, 'constant' | 'periodic'][] = [
-  ['none', 'constant'], ['rademacher', 'constant'], ['gaussian', 'constant'], ['rademacher', 'periodic'], ['gaussian', 'periodic'],
+  ['none', 'constant'],
+  ['rademacher', 'constant'],
+  ['gaussian', 'constant'],
+  ['rademacher', 'periodic'],
+  ['gaussian', 'periodic'],
 ];
 /** small: d = 5 exercises the scalar tail after the SIMD lanes; wide: the paper's n, d and m = 1000. */
 const WIDTHS: [string, Partial<TrainParams>][] = [
@@ -70,8 +78,16 @@ describe('WebAssembly step loops', () => {
           const title = `${optimizer} ${noise}/${schedule} batch ${batch} ${wname}: same bits as JavaScript over ${STEPS} steps`;
           it(title, () => {
             const p = smallParams({
-              ...wover, optimizer, batch, noise, noise_schedule: schedule, noise_period: 250, sigma: noise === 'none' ? 0 : 1,
-              rho: 0.05, steps: STEPS, ...(optimizer === 'oscillate' ? { kernel: 'dense' as const } : {}),
+              ...wover,
+              optimizer,
+              batch,
+              noise,
+              noise_schedule: schedule,
+              noise_period: 250,
+              sigma: noise === 'none' ? 0 : 1,
+              rho: 0.05,
+              steps: STEPS,
+              ...(optimizer === 'oscillate' ? { kernel: 'dense' as const } : {}),
             });
             expect(expectSameBits(p).wasm).toBe(true);
           });

@@ -4,13 +4,7 @@ import { chmodSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSyn
 import { join } from 'node:path';
 import { Field, Float64, Schema, Table, makeData, tableToIPC } from 'apache-arrow';
 import { batchOf, float64Data, int64DataFromFloat64 } from '../../src/io/arrow-columns.js';
-import {
-  ArrowFileError,
-  readArrowFile,
-  verifyArrowFile,
-  writeArrowFileAtomic,
-  writeArrowFileStreamAtomic,
-} from '../../src/io/index.js';
+import { ArrowFileError, readArrowFile, verifyArrowFile, writeArrowFileAtomic, writeArrowFileStreamAtomic } from '../../src/io/index.js';
 import { RUN_METRICS_SCHEMA } from '../../src/io/schemas.js';
 import { PROVENANCE, sampleMetrics, sampleParams, tempDir } from './helpers.js';
 import { writeRunFile } from '../../src/io/run-file.js';

@@ -14,7 +14,7 @@ describe('atomic writes and their temp files', () => {
     expect(name).toContain(`-${process.pid}-${hostname()}`);
   });
 
-  it('a temp file of a dead process on this host is orphaned; a live one or another host\'s is not', () => {
+  it("a temp file of a dead process on this host is orphaned; a live one or another host's is not", () => {
     const dead = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], { encoding: 'utf8' });
     const deadPid = Number(dead.stdout);
     expect(isOrphanedTemp(`.a.arrow.tmp-0123abcd-${deadPid}-${hostname()}`)).toBe(true);

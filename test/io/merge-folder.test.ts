@@ -33,10 +33,25 @@ describe('mergeOutDir', () => {
 
   function writeFolder(): void {
     writeFileSync(join(dir, 'plan.json'), JSON.stringify({ name: 't', seed: 1, runs: Object.values(ids).map(run) }));
-    writeRunFile(runFile(ids.a), { runId: ids.a, params, replicate: 0, metrics: sampleMetrics(3), provenance: { ...PROVENANCE, steps_done: '1000', status: 'done' } });
-    writeRunFile(runFile(ids.b), { runId: ids.b, params, replicate: 0, metrics: sampleMetrics(5), provenance: { ...PROVENANCE, steps_done: '1000', status: 'done' } });
+    writeRunFile(runFile(ids.a), {
+      runId: ids.a,
+      params,
+      replicate: 0,
+      metrics: sampleMetrics(3),
+      provenance: { ...PROVENANCE, steps_done: '1000', status: 'done' },
+    });
+    writeRunFile(runFile(ids.b), {
+      runId: ids.b,
+      params,
+      replicate: 0,
+      metrics: sampleMetrics(5),
+      provenance: { ...PROVENANCE, steps_done: '1000', status: 'done' },
+    });
     writeFileSync(runFile(ids.corrupt), 'ARROW1 garbage');
-    appendFileSync(join(dir, 'journal.jsonl'), JSON.stringify({ t: '2026-01-01T00:00:00.000Z', event: 'run_failed', run_id: ids.failed, error: 'boom', engine: 'native/dense' }) + '\n');
+    appendFileSync(
+      join(dir, 'journal.jsonl'),
+      JSON.stringify({ t: '2026-01-01T00:00:00.000Z', event: 'run_failed', run_id: ids.failed, error: 'boom', engine: 'native/dense' }) + '\n',
+    );
   }
 
   it('reads each run file once for both tables, and names the corrupt ones it leaves out', async () => {

@@ -27,8 +27,7 @@ describe('writeMetricsFile', () => {
 
   const metricsPath = () => join(dir, 'metrics.arrow');
   /** the runs as merge hands them on: in run_id order, each with its run file's metric columns */
-  const inRunIdOrder = () =>
-    [...runs].reverse().map((r) => ({ ...r, metrics: readRunFile(join(dir, 'runs', `${r.runId}.arrow`)).metrics }));
+  const inRunIdOrder = () => [...runs].reverse().map((r) => ({ ...r, metrics: readRunFile(join(dir, 'runs', `${r.runId}.arrow`)).metrics }));
 
   it("writes every run's rows with its parameter columns, one record batch per run in the order given", async () => {
     writeRuns();

@@ -36,7 +36,11 @@ describe('provenance in file metadata', () => {
     writeNeuronsFile(join(runs, 'r1.neurons.arrow'), { runId: 'r1', snapshots: sampleSnapshots([0, 1000], 3), provenance: PROVENANCE });
     writeRealDataFile(join(runs, 'r1.realdata.arrow'), { runId: 'r1', columns: realDataColumns(2), provenance: PROVENANCE });
     await writeSummary(join(dir, 'summary.arrow'), [sampleRow('r1')], PROVENANCE);
-    await writeMetricsFile(join(dir, 'metrics.arrow'), [{ runId: 'r1', params: sampleParams(), replicate: 2, metrics: sampleMetrics(3) }], PROVENANCE);
+    await writeMetricsFile(
+      join(dir, 'metrics.arrow'),
+      [{ runId: 'r1', params: sampleParams(), replicate: 2, metrics: sampleMetrics(3) }],
+      PROVENANCE,
+    );
 
     const fixed: Record<string, string[]> = {
       'runs/r1.arrow': ['lnsweep.run_id', 'lnsweep.params', 'lnsweep.replicate'],

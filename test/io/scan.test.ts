@@ -24,7 +24,7 @@ describe('scanOutDir', () => {
     writeRunFile(runFilePath(dir, id), { runId: id, params, replicate: 0, metrics: sampleMetrics(3), provenance });
   }
 
-  it("takes a run whose neurons file holds another run as unfinished; with repair removes its files only", () => {
+  it('takes a run whose neurons file holds another run as unfinished; with repair removes its files only', () => {
     writeRun(a);
     writeRun(b);
     copyFileSync(neuronsFilePath(dir, a), neuronsFilePath(dir, b)); // a botched copy: b's sidecar holds run a

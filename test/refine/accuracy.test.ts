@@ -33,7 +33,7 @@ describe('a refined boundary against a dense grid', () => {
   };
   const near = (i: number, j: number) => [-1, 0, 1].some((di) => [-1, 0, 1].some((dj) => crosses(i + di, j + dj)));
 
-  it('uses under a third of the dense grid\'s runs', () => {
+  it("uses under a third of the dense grid's runs", () => {
     expect(r.code, r.stderr).toBe(0);
     const plan = readPlanFile(coarse);
     expect(plan.runs.length).toBeLessThan((N * N) / 3);
@@ -41,7 +41,7 @@ describe('a refined boundary against a dense grid', () => {
     expect(new Set(plan.runs.map((run) => run.refine_round ?? 0))).toEqual(new Set([0, 1, 2, 3]));
   });
 
-  it('lies within one dense cell of the dense grid\'s crossing at every point', () => {
+  it("lies within one dense cell of the dense grid's crossing at every point", () => {
     const b = boundaryOf(coarse, METRIC);
     expect(b.axes).toEqual(['sigma', 'alpha']);
     const points = b.curves.flatMap((c) => c.points);

@@ -30,9 +30,17 @@ describe('bad refine requests', () => {
   it.each([
     ['an unknown metric', ['--metric', 'final_nope', '--level', '1'], /--metric final_nope: not a metric refine knows; valid: final_train_loss/],
     ['a non-numeric axis', ['--metric', 'final_w_norm2_mean', '--level', '0.6', '--axes', 'sigma,optimizer'], /--axes: 'optimizer' is not numeric/],
-    ['an axis that does not vary', ['--metric', 'final_w_norm2_mean', '--level', '0.6', '--axes', 'sigma,n'], /--axes: 'n' does not vary in .*; valid: alpha, sigma$/m],
+    [
+      'an axis that does not vary',
+      ['--metric', 'final_w_norm2_mean', '--level', '0.6', '--axes', 'sigma,n'],
+      /--axes: 'n' does not vary in .*; valid: alpha, sigma$/m,
+    ],
     ['not a parameter', ['--metric', 'final_w_norm2_mean', '--level', '0.6', '--axes', 'sigmaa'], /--axes: 'sigmaa' is not a parameter/],
-    ['a level above the range', ['--metric', 'final_w_norm2_mean', '--level', '100'], /--level 100: outside the range of final_w_norm2_mean .*\(\d[\d.e+-]* … \d[\d.e+-]*\)/],
+    [
+      'a level above the range',
+      ['--metric', 'final_w_norm2_mean', '--level', '100'],
+      /--level 100: outside the range of final_w_norm2_mean .*\(\d[\d.e+-]* … \d[\d.e+-]*\)/,
+    ],
     ['a level below the range', ['--metric', 'final_w_norm2_mean', '--level', '0.01'], /--level 0.01: outside the range/],
     ['no level for a numeric metric', ['--metric', 'final_w_norm2_mean'], /--level: required for --metric final_w_norm2_mean/],
     ['a 0/1 level outside (0, 1)', ['--metric', 'collapsed', '--level', '1'], /--level 1: collapsed is 0 or 1 per run/],

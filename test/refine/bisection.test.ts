@@ -52,20 +52,28 @@ describe('bisection of divergence over lr', () => {
 
 describe('the boundary file as Parquet', () => {
   const missing = pythonReadersMissing();
-  it.skipIf(missing)(`merge --parquet writes it, read by pyarrow with the Arrow file's rows and types${missing ? ` (skipped: ${missing})` : ''}`, () => {
-    const dir = runInto(SWEEP);
-    expect(refine(dir, '--metric', 'diverged', '--rounds', '2').code).toBe(0);
-    const m = runCli(['merge', dir, '--parquet']);
-    expect(m.code, m.stderr).toBe(0);
-    expect(m.stdout).toContain(`${dir}/boundary-diverged.parquet`);
-    const script = `
+  it.skipIf(missing)(
+    `merge --parquet writes it, read by pyarrow with the Arrow file's rows and types${missing ? ` (skipped: ${missing})` : ''}`,
+    () => {
+      const dir = runInto(SWEEP);
+      expect(refine(dir, '--metric', 'diverged', '--rounds', '2').code).toBe(0);
+      const m = runCli(['merge', dir, '--parquet']);
+      expect(m.code, m.stderr).toBe(0);
+      expect(m.stdout).toContain(`${dir}/boundary-diverged.parquet`);
+      const script = `
 import json, pyarrow.feather as feather, pyarrow.parquet as pq
 a = feather.read_table("${dir}/boundary-diverged.arrow"); p = pq.read_table("${dir}/boundary-diverged.parquet")
 print(json.dumps({"rows": p.num_rows, "equal": a.replace_schema_metadata(None).equals(p.replace_schema_metadata(None)),
                   "names": p.schema.names, "types": [str(t) for t in p.schema.types]}))
 `;
-    const py = spawnSync('python3', ['-c', script], { encoding: 'utf8' });
-    expect(py.status, py.stderr).toBe(0);
-    expect(JSON.parse(py.stdout)).toEqual({ rows: 1, equal: true, names: ['lr', 'metric', 'level', 'segment'], types: ['double', 'string', 'double', 'int64'] });
-  });
+      const py = spawnSync('python3', ['-c', script], { encoding: 'utf8' });
+      expect(py.status, py.stderr).toBe(0);
+      expect(JSON.parse(py.stdout)).toEqual({
+        rows: 1,
+        equal: true,
+        names: ['lr', 'metric', 'level', 'segment'],
+        types: ['double', 'string', 'double', 'int64'],
+      });
+    },
+  );
 });

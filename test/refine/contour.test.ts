@@ -20,8 +20,14 @@ describe('level curves on a grid', () => {
     const saddle: CornerCell[] = [{ x0: 0, x1: 1, y0: 0, y1: 1, v: [1, 0, 1, 0] }];
     // centre 0.5 ≥ 0.5: the high corners are joined, the low corners cut off
     expect(levelCurves(saddle, 0.5, linear)).toEqual([
-      [{ x: 0, y: 0.5 }, { x: 0.5, y: 1 }],
-      [{ x: 0.5, y: 0 }, { x: 1, y: 0.5 }],
+      [
+        { x: 0, y: 0.5 },
+        { x: 0.5, y: 1 },
+      ],
+      [
+        { x: 0.5, y: 0 },
+        { x: 1, y: 0.5 },
+      ],
     ]);
     // centre 0.5 < 0.6: the high corners are cut off
     const high = levelCurves(saddle, 0.6, linear);
@@ -61,7 +67,10 @@ describe('level curves on a grid', () => {
   it('draws nothing in a cell with a non-finite corner', () => {
     const cells = gridCells([0, 1, 2], [0, 1], (x) => (x === 2 ? NaN : x));
     expect(levelCurves(cells, 0.5, linear)).toEqual([
-      [{ x: 0.5, y: 0 }, { x: 0.5, y: 1 }],
+      [
+        { x: 0.5, y: 0 },
+        { x: 0.5, y: 1 },
+      ],
     ]);
   });
 });
@@ -72,7 +81,7 @@ describe('level curves on refined cells of varying size', () => {
   const cell = (x0: number, x1: number, y0: number, y1: number): CornerCell => ({ x0, x1, y0, y1, v: [z(y0), z(y0), z(y1), z(y1)] });
   const cells = [cell(0, 2, 0, 2), cell(2, 3, 0, 1), cell(2, 3, 1, 2)];
 
-  it('cuts a big cell at its neighbours\' hanging nodes, so the curve joins up', () => {
+  it("cuts a big cell at its neighbours' hanging nodes, so the curve joins up", () => {
     const curves = levelCurves(cells, 2, linear);
     expect(curves).toHaveLength(1);
     const [curve] = curves;

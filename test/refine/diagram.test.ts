@@ -17,13 +17,18 @@ import { refine, runInto, SMOOTH_5X5, summaryOf } from './helpers.js';
 const dir = runInto(SMOOTH_5X5);
 const refined = refine(dir, '--metric', 'final_w_norm2_mean', '--level', '0.6', '--rounds', '2', '--budget', '200', '--workers', '2');
 
-describe('a refined sweep\'s cells', () => {
+describe("a refined sweep's cells", () => {
   it('tile the plane: no gap, no overlap, small cells where points were added', () => {
     expect(refined.code, refined.stderr).toBe(0);
     const rows = summaryOf(dir);
     const cells = buildCells(rows, { x: 'sigma', y: 'alpha', z: 'final_w_norm2_mean', facet: null, agg: 'median' });
     expect(cells.length).toBeGreaterThan(25);
-    const layout = refinedLayout(cells, rows.filter((r) => r.extra?.refine_round === 0), 'sigma', 'alpha');
+    const layout = refinedLayout(
+      cells,
+      rows.filter((r) => r.extra?.refine_round === 0),
+      'sigma',
+      'alpha',
+    );
     expect(layout.xKind).toBe('linear');
     expect(layout.yKind).toBe('log');
     expect(layout.xTicks).toEqual([0, 1, 2, 3, 4]);

@@ -22,7 +22,10 @@ describe('facets', () => {
       const expected = boundaryOf(alone, 'final_w_norm2_mean').curves.map((c) => c.points);
       expect(expected.length).toBeGreaterThan(0);
       expect(b.curves.filter((c) => c.facetValues[0] === width).map((c) => c.points)).toEqual(expected);
-      const added = (dir: string) => readPlanFile(dir).runs.filter((run) => run.refine_round && run.params.width === width).map((run) => run.run_id);
+      const added = (dir: string) =>
+        readPlanFile(dir)
+          .runs.filter((run) => run.refine_round && run.params.width === width)
+          .map((run) => run.run_id);
       expect(new Set(added(faceted))).toEqual(new Set(added(alone)));
     }
   });
@@ -53,11 +56,20 @@ describe('replicates and the budget', () => {
       const v = grid.filter((row) => row.params.sigma === s && row.params.alpha === a).map((row) => row.final.w_norm2_mean!);
       return (v[0] + v[1]) / 2;
     };
-    const added = new Set(readPlanFile(dir).runs.filter((run) => run.refine_round === 1).map((run) => `${run.params.sigma},${run.params.alpha}`));
+    const added = new Set(
+      readPlanFile(dir)
+        .runs.filter((run) => run.refine_round === 1)
+        .map((run) => `${run.params.sigma},${run.params.alpha}`),
+    );
     const cells: { change: number; refined: boolean }[] = [];
     for (let i = 0; i + 1 < sigmas.length; i++) {
       for (let j = 0; j + 1 < alphas.length; j++) {
-        const v = [median(sigmas[i], alphas[j]), median(sigmas[i + 1], alphas[j]), median(sigmas[i], alphas[j + 1]), median(sigmas[i + 1], alphas[j + 1])];
+        const v = [
+          median(sigmas[i], alphas[j]),
+          median(sigmas[i + 1], alphas[j]),
+          median(sigmas[i], alphas[j + 1]),
+          median(sigmas[i + 1], alphas[j + 1]),
+        ];
         if (!(v.some((x) => x >= 0.6) && v.some((x) => x < 0.6))) continue;
         const centre = `${(sigmas[i] + sigmas[i + 1]) / 2},${Number(Math.sqrt(alphas[j] * alphas[j + 1]).toPrecision(12))}`;
         cells.push({ change: Math.max(...v) - Math.min(...v), refined: added.has(centre) });

@@ -16,7 +16,14 @@ grid:
   alpha: [1, 2, 4]
 replicates: 2
 `;
-const plan: Plan = { format: 1, results_version: RESULTS_VERSION, name: 'pure', seed: 9, source: 'pure.yaml', runs: expandSweep(parseSweep(SWEEP, 'pure.yaml')) };
+const plan: Plan = {
+  format: 1,
+  results_version: RESULTS_VERSION,
+  name: 'pure',
+  seed: 9,
+  source: 'pure.yaml',
+  runs: expandSweep(parseSweep(SWEEP, 'pure.yaml')),
+};
 const setup = refineSetup(plan, { key: 'sigma', log: false, integer: false }, { key: 'alpha', log: true, integer: false });
 const valuesOf = (f: (sigma: number, alpha: number) => number) =>
   new Map(plan.runs.map((r) => [valueKey(facetKeyOf(setup, r.params), ...coordinates(setup, r.params)), f(r.params.sigma, r.params.alpha)]));
@@ -28,7 +35,17 @@ describe('the next round', () => {
     const points = [...new Set(runs.map((r) => `${r.params.sigma},${r.params.alpha}`))].sort();
     // cell [0,1]×[1,2]: (0.5,1) (1,√2) (0.5,2) (0,√2) (0.5,√2); cell [0,1]×[2,4]: (0.5,2) shared, (1,2√2) (0.5,4) (0,2√2) (0.5,2√2)
     expect(points).toEqual(
-      ['0,1.41421356237', '0,2.82842712475', '0.5,1', '0.5,1.41421356237', '0.5,2', '0.5,2.82842712475', '0.5,4', '1,1.41421356237', '1,2.82842712475'].sort(),
+      [
+        '0,1.41421356237',
+        '0,2.82842712475',
+        '0.5,1',
+        '0.5,1.41421356237',
+        '0.5,2',
+        '0.5,2.82842712475',
+        '0.5,4',
+        '1,1.41421356237',
+        '1,2.82842712475',
+      ].sort(),
     );
     expect(runs).toHaveLength(points.length * 2);
     expect(runs.every((r) => r.refine_round === 1)).toBe(true);
@@ -65,12 +82,22 @@ grid:
   alpha: [0.5, 1, 2]
 `;
   const spec = parseSweep(RULED, 'ruled.yaml');
-  const ruled: Plan = { format: 1, results_version: RESULTS_VERSION, name: 'ruled', seed: 9, source: 'ruled.yaml', runs: expandSweep(spec), steps_rule: spec.stepsRule };
+  const ruled: Plan = {
+    format: 1,
+    results_version: RESULTS_VERSION,
+    name: 'ruled',
+    seed: 9,
+    source: 'ruled.yaml',
+    runs: expandSweep(spec),
+    steps_rule: spec.stepsRule,
+  };
   const ruledSetup = refineSetup(ruled, { key: 'sigma', log: false, integer: false }, { key: 'alpha', log: true, integer: false });
 
   it('treats steps and log_every as derived, not facets, and gives every new point its steps by the rule', () => {
     expect(ruledSetup.facets).toEqual([]);
-    const values = new Map(ruled.runs.map((r) => [valueKey(facetKeyOf(ruledSetup, r.params), ...coordinates(ruledSetup, r.params)), r.params.sigma === 0 ? 0 : 1]));
+    const values = new Map(
+      ruled.runs.map((r) => [valueKey(facetKeyOf(ruledSetup, r.params), ...coordinates(ruledSetup, r.params)), r.params.sigma === 0 ? 0 : 1]),
+    );
     const runs = nextRound({ plan: ruled, setup: ruledSetup, values, level: 0.5, budgetLeft: 100, round: 1 });
     expect(runs.length).toBeGreaterThan(0);
     for (const r of runs) {

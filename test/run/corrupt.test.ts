@@ -15,7 +15,9 @@ describe('a corrupt or truncated run file', () => {
     const sweep = writeSweep(dir, 'corrupt', SWEEP);
     const out = join(dir, 'out');
     expect(runCli(['run', sweep, '--out', out]).code).toBe(0);
-    const files = readdirSync(join(out, 'runs')).filter((f) => f.endsWith('.arrow')).sort();
+    const files = readdirSync(join(out, 'runs'))
+      .filter((f) => f.endsWith('.arrow'))
+      .sort();
     const [truncated, garbage, ...intact] = files;
     const size = statSync(join(out, 'runs', truncated)).size;
     truncateSync(join(out, 'runs', truncated), Math.floor(size / 2));

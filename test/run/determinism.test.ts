@@ -21,9 +21,15 @@ describe('results do not depend on the worker count', () => {
     const two = runCli(['run', sweep, '--out', join(dir, 'two'), '--workers', '2']);
     expect(one.code, one.stderr).toBe(0);
     expect(two.code, two.stderr).toBe(0);
-    const files = readdirSync(join(dir, 'one', 'runs')).filter((f) => !f.includes('neurons')).sort();
+    const files = readdirSync(join(dir, 'one', 'runs'))
+      .filter((f) => !f.includes('neurons'))
+      .sort();
     expect(files).toHaveLength(12);
-    expect(readdirSync(join(dir, 'two', 'runs')).filter((f) => !f.includes('neurons')).sort()).toEqual(files);
+    expect(
+      readdirSync(join(dir, 'two', 'runs'))
+        .filter((f) => !f.includes('neurons'))
+        .sort(),
+    ).toEqual(files);
     for (const f of files) {
       const a = readRunFile(join(dir, 'one', 'runs', f));
       const b = readRunFile(join(dir, 'two', 'runs', f));

@@ -11,7 +11,10 @@ grid: { sigma: [${sigmas}] }
 replicates: 2
 `;
 
-const runFiles = (out: string) => readdirSync(join(out, 'runs')).filter((f) => /^[0-9a-f]+\.arrow$/.test(f)).sort();
+const runFiles = (out: string) =>
+  readdirSync(join(out, 'runs'))
+    .filter((f) => /^[0-9a-f]+\.arrow$/.test(f))
+    .sort();
 
 describe('editing a sweep file', () => {
   it('adds and drops runs by id without touching finished ones', () => {

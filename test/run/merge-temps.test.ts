@@ -12,8 +12,7 @@ base: { n: 30, d: 6, width: 40, lr: 0.01, steps: 20000, log_every: 2, sigma: 1 }
 replicates: 20
 `;
 
-const tempsIn = (dir: string): string[] =>
-  readdirSync(dir, { recursive: true, encoding: 'utf8' }).filter((f) => /\.tmp-[0-9a-f]{8}-/.test(f));
+const tempsIn = (dir: string): string[] => readdirSync(dir, { recursive: true, encoding: 'utf8' }).filter((f) => /\.tmp-[0-9a-f]{8}-/.test(f));
 
 /** A pid that certainly belongs to no process: a child that has exited. */
 function deadPid(): number {

@@ -14,7 +14,10 @@ replicates: 2
 
 const planIds = (out: string): string[] =>
   (JSON.parse(readFileSync(join(out, 'plan.json'), 'utf8')) as { runs: { run_id: string }[] }).runs.map((r) => r.run_id).sort();
-const summaryIds = (out: string) => readSummary(join(out, 'summary.arrow')).map((r) => r.run_id).sort();
+const summaryIds = (out: string) =>
+  readSummary(join(out, 'summary.arrow'))
+    .map((r) => r.run_id)
+    .sort();
 
 describe('a folder holds one sweep unless asked otherwise', () => {
   it('refuses another sweep, changes nothing; --add runs it beside and status and merge see both', () => {
@@ -71,7 +74,9 @@ describe('a folder holds one sweep unless asked otherwise', () => {
     const out = join(dir, 'out');
     const path = writeSweep(dir, 'a', sweep('alpha', 1, '1, 2'));
     expect(runCli(['run', path, '--out', out]).code).toBe(0);
-    const plan = JSON.parse(readFileSync(join(out, 'plan.json'), 'utf8')) as { runs: { run_id: string; params: { sigma: number }; refine_round?: number }[] };
+    const plan = JSON.parse(readFileSync(join(out, 'plan.json'), 'utf8')) as {
+      runs: { run_id: string; params: { sigma: number }; refine_round?: number }[];
+    };
     const refined = plan.runs.find((r) => r.params.sigma === 2)!;
     refined.refine_round = 1;
     writeFileSync(join(out, 'plan.json'), JSON.stringify(plan));
@@ -104,11 +109,15 @@ describe('two coordinators on one folder', () => {
     const dir = tempDir();
     const out = join(dir, 'out');
     // runs of minutes: both coordinators are certainly alive while the test looks
-    const slow = writeSweep(dir, 'slow', `name: slow
+    const slow = writeSweep(
+      dir,
+      'slow',
+      `name: slow
 seed: 1
 base: { n: 30, d: 6, width: 40, lr: 0.01, steps: 50000000, log_every: 10000000 }
 replicates: 2
-`);
+`,
+    );
     const first = startCli(['run', slow, '--out', out, '--workers', '1', '--progress', 'plain']);
     await waitFor(first, 'to do');
     const second = runCli(['run', slow, '--out', out, '--workers', '1']);
@@ -136,7 +145,11 @@ describe('a plan.json of the wrong shape', () => {
     expect(runCli(['run', a, '--out', out]).code).toBe(0);
     for (const content of ['null', '{"runs": 5}', '{"name": "alpha", "seed": 1, "runs": [5]}']) {
       writeFileSync(join(out, 'plan.json'), content);
-      for (const args of [['status', out], ['merge', out], ['run', a, '--out', out]]) {
+      for (const args of [
+        ['status', out],
+        ['merge', out],
+        ['run', a, '--out', out],
+      ]) {
         const r = runCli(args);
         expect(r.code, `${args[0]} with ${content}: ${r.stderr}`).toBe(2);
         expect(r.stderr.trim().split('\n')).toHaveLength(1);

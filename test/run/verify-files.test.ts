@@ -30,7 +30,9 @@ describe('every file of a run is verified before the run counts as finished', ()
     expect(merge.code, merge.stderr).toBe(1);
     expect(merge.stderr).toContain(`skipped run ${a}`);
     expect(merge.stderr).toContain(`holds run ${b}`);
-    const rows = readSummary(join(out, 'summary.arrow')).map((r) => r.run_id).sort();
+    const rows = readSummary(join(out, 'summary.arrow'))
+      .map((r) => r.run_id)
+      .sort();
     expect(rows).toEqual(runIds(out).filter((id) => id !== a));
 
     const rerun = runCli(['run', sweep, '--out', out]);

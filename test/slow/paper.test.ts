@@ -65,8 +65,7 @@ describe("the paper's synthetic setting", () => {
     sub.advance(100_000);
     const a = dense.kernel.denseWeights();
     const b = sub.kernel.denseWeights();
-    const rel = (x: Float64Array, y: Float64Array) =>
-      Math.sqrt(x.reduce((s, v, i) => s + (v - y[i]) ** 2, 0) / x.reduce((s, v) => s + v * v, 0));
+    const rel = (x: Float64Array, y: Float64Array) => Math.sqrt(x.reduce((s, v, i) => s + (v - y[i]) ** 2, 0) / x.reduce((s, v) => s + v * v, 0));
     expect(rel(b.W, a.W)).toBeLessThan(1e-9);
     expect(rel(b.a, a.a)).toBeLessThan(1e-9);
   });

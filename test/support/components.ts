@@ -30,8 +30,7 @@ export function probe(cmd: string, args: string[]): string | null {
   return null;
 }
 
-export const requireRedis = () =>
-  requireComponent('redis-server', probe('redis-server', ['--version']), 'apt-get install redis-server');
+export const requireRedis = () => requireComponent('redis-server', probe('redis-server', ['--version']), 'apt-get install redis-server');
 
 export const requirePythonReaders = () =>
   requireComponent(

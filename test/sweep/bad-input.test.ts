@@ -30,7 +30,12 @@ const cases: [string, string, string, string[]][] = [
   ['a negative snapshot step', HEAD + 'base: { snapshot_steps: [0, -10] }\n', 'base.snapshot_steps[1]', ['must be ≥ 0 (got -10)']],
   ['teacher_sparsity above d', HEAD + 'base: { d: 5, teacher_sparsity: 6 }\n', 'base.teacher_sparsity', ['must be ≤ d', 'd is 5, from base.d']],
   ['batch above n', HEAD + 'base: { n: 10 }\ngrid: { batch: [1, 32] }\n', 'grid.batch[1]', ['batch must be ≤ n (got 32; n is 10, from base.n)']],
-  ['a snapshot after the last step', HEAD + 'base: { steps: 100, snapshot_steps: [0, 500] }\n', 'base.snapshot_steps', ['snapshot step 500 after the last step', 'steps is 100']],
+  [
+    'a snapshot after the last step',
+    HEAD + 'base: { steps: 100, snapshot_steps: [0, 500] }\n',
+    'base.snapshot_steps',
+    ['snapshot step 500 after the last step', 'steps is 100'],
+  ],
   ['an empty grid list', HEAD + 'grid: { sigma: [] }\n', 'grid.sigma', ['empty list']],
   ['a single value where a grid wants a list', HEAD + 'grid: { sigma: 3 }\n', 'grid.sigma', ['must be a list of values, or a range', 'got 3']],
   ['a range with zero values', HEAD + 'grid: { sigma: { linspace: [0, 1, 0] } }\n', 'grid.sigma.linspace[2]', ['must be ≥ 1 (got 0)']],
@@ -38,20 +43,50 @@ const cases: [string, string, string, string[]][] = [
   ['a logspace missing its count', HEAD + 'grid: { alpha: { logspace: [1, 10] } }\n', 'grid.alpha.logspace', ['at least 3 item(s) (got 2)']],
   ['a range running backwards', HEAD + 'grid: { width: { range: [100, 10, 5] } }\n', 'grid.width.range', ['stop must be ≥ start']],
   ['a range with a float step', HEAD + 'grid: { width: { range: [10, 100, 2.5] } }\n', 'grid.width.range[2]', ['must be an integer (got 2.5)']],
-  ['a misspelt range kind', HEAD + 'grid: { alpha: { logspcae: [1, 10, 3] } }\n', 'grid.alpha.logspcae', ["unknown range kind (did you mean 'logspace'?)"]],
-  ['a range of floats for an integer parameter', HEAD + 'grid: { width: { linspace: [10, 20, 4] } }\n', 'grid.width[1]', ['must be an integer (got 13.3333333333)']],
-  ['zip lists of unequal length', HEAD + 'zip:\n  - { n: [100, 200], log_every: [1, 2, 3] }\n', 'zip[0]', ['same length', 'n has 2', 'log_every has 3']],
+  [
+    'a misspelt range kind',
+    HEAD + 'grid: { alpha: { logspcae: [1, 10, 3] } }\n',
+    'grid.alpha.logspcae',
+    ["unknown range kind (did you mean 'logspace'?)"],
+  ],
+  [
+    'a range of floats for an integer parameter',
+    HEAD + 'grid: { width: { linspace: [10, 20, 4] } }\n',
+    'grid.width[1]',
+    ['must be an integer (got 13.3333333333)'],
+  ],
+  [
+    'zip lists of unequal length',
+    HEAD + 'zip:\n  - { n: [100, 200], log_every: [1, 2, 3] }\n',
+    'zip[0]',
+    ['same length', 'n has 2', 'log_every has 3'],
+  ],
   ['zip that is not a list of groups', HEAD + 'zip: { n: [1] }\n', 'zip', ['must be a list (got a mapping)']],
   ['an empty zip group', HEAD + 'zip: [{}]\n', 'zip[0]', ['empty group']],
-  ['a key in base and grid', HEAD + 'base: { width: 10 }\ngrid: { width: [10, 20] }\n', 'grid.width', ['also given in base', 'only one of base, grid and zip']],
+  [
+    'a key in base and grid',
+    HEAD + 'base: { width: 10 }\ngrid: { width: [10, 20] }\n',
+    'grid.width',
+    ['also given in base', 'only one of base, grid and zip'],
+  ],
   ['a key in grid and a zip group', HEAD + 'grid: { n: [10] }\nzip: [{ n: [20] }]\n', 'zip[0].n', ['also given in grid']],
-  ['lr together with lr_rule', HEAD + 'grid: { lr: [0.001] }\nlr_rule: { eta_alpha2_width: 1 }\n', 'grid.lr', ['also set by lr_rule', 'one or the other']],
+  [
+    'lr together with lr_rule',
+    HEAD + 'grid: { lr: [0.001] }\nlr_rule: { eta_alpha2_width: 1 }\n',
+    'grid.lr',
+    ['also set by lr_rule', 'one or the other'],
+  ],
   ['an lr_rule without its value', HEAD + 'lr_rule: {}\n', 'lr_rule.eta_alpha2_width', ['is required']],
   ['a non-positive lr_rule value', HEAD + 'lr_rule: { eta_alpha2_width: [1, 0] }\n', 'lr_rule.eta_alpha2_width[1]', ['must be > 0 (got 0)']],
   ['an unknown lr_rule key', HEAD + 'lr_rule: { eta_alpha2_width: 1, eta: 2 }\n', 'lr_rule.eta', ['unknown key']],
   ['zero replicates', HEAD + 'replicates: 0\n', 'replicates', ['must be ≥ 1 (got 0)']],
   ['allow_unstable as a string', HEAD + 'allow_unstable: "yes"\n', 'allow_unstable', ['must be true or false']],
-  ['the subspace kernel with oscillate', HEAD + 'base: { optimizer: oscillate, lr: 0.0001 }\ngrid: { kernel: [subspace] }\n', 'grid.kernel[0]', ["kernel 'subspace' cannot run optimizer 'oscillate'", "use 'dense' or 'auto'"]],
+  [
+    'the subspace kernel with oscillate',
+    HEAD + 'base: { optimizer: oscillate, lr: 0.0001 }\ngrid: { kernel: [subspace] }\n',
+    'grid.kernel[0]',
+    ["kernel 'subspace' cannot run optimizer 'oscillate'", "use 'dense' or 'auto'"],
+  ],
   [
     'a run too large for memory',
     HEAD + 'base: { steps: 1000000000, log_every: 1 }\n',
@@ -117,13 +152,7 @@ describe('how problems are reported', () => {
       }
       return [];
     })();
-    expect(lines.map((l) => l.slice(`[sweep] ${file}: `.length).split(':')[0])).toEqual([
-      'seed',
-      'base.widht',
-      'base.sigma',
-      'grid.rho',
-      'zip[0]',
-    ]);
+    expect(lines.map((l) => l.slice(`[sweep] ${file}: `.length).split(':')[0])).toEqual(['seed', 'base.widht', 'base.sigma', 'grid.rho', 'zip[0]']);
   });
 
   test('YAML errors chain the parser error as the cause', () => {

@@ -119,7 +119,14 @@ replicates: 2             # independent seeds per grid point
 `),
     );
     expect(p).toMatchObject({ format: 1, name: 'paper-fig2', seed: 7 });
-    expect(p.runs.map((r) => [r.params.sigma, r.replicate])).toEqual([[0, 0], [0, 1], [2, 0], [2, 1], [4, 0], [4, 1]]);
+    expect(p.runs.map((r) => [r.params.sigma, r.replicate])).toEqual([
+      [0, 0],
+      [0, 1],
+      [2, 0],
+      [2, 1],
+      [4, 0],
+      [4, 1],
+    ]);
   });
 
   test('every optional section together parses', () => {

@@ -33,7 +33,10 @@ describe('an output folder of an older results version', () => {
     const refused = run(dir, out);
     expect(refused.code).toBe(2);
     // beside the usual "[lnsweep] taking the whole plan", one line says what is wrong
-    const lines = refused.stderr.trim().split('\n').filter((l) => !l.startsWith('[lnsweep] taking'));
+    const lines = refused.stderr
+      .trim()
+      .split('\n')
+      .filter((l) => !l.startsWith('[lnsweep] taking'));
     expect(lines).toHaveLength(1);
     expect(lines[0]).toContain(out);
     expect(lines[0]).toMatch(/results version 1\b.*--fresh.*another --out/);

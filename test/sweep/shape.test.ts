@@ -48,22 +48,54 @@ describe('shape problems, all of them, in order', () => {
     [
       'a range with one value too many: its length, then each of the first three',
       HEAD + 'grid: { alpha: { linspace: ["a", -1, 2.5, 7] } }\n',
-      ['grid.alpha.linspace: must have at most 3 item(s) (got 4)', 'grid.alpha.linspace[0]: must be a number (got the string "a")', 'grid.alpha.linspace[2]: must be an integer (got 2.5)'],
+      [
+        'grid.alpha.linspace: must have at most 3 item(s) (got 4)',
+        'grid.alpha.linspace[0]: must be a number (got the string "a")',
+        'grid.alpha.linspace[2]: must be an integer (got 2.5)',
+      ],
     ],
-    ['a range end past 2^53 − 1', HEAD + 'grid: { width: { range: [0, 1152921504606847000, 1] } }\n', ['grid.width.range[1]: must be ≤ 9007199254740991 (got 1152921504606847000)']],
+    [
+      'a range end past 2^53 − 1',
+      HEAD + 'grid: { width: { range: [0, 1152921504606847000, 1] } }\n',
+      ['grid.width.range[1]: must be ≤ 9007199254740991 (got 1152921504606847000)'],
+    ],
     [
       'each bad item of a list-valued parameter',
       HEAD + 'grid: { snapshot_steps: [[1.5, -1, "x"]] }\n',
-      ['grid.snapshot_steps[0][0]: must be an integer (got 1.5)', 'grid.snapshot_steps[0][1]: must be ≥ 0 (got -1)', 'grid.snapshot_steps[0][2]: must be a number (got the string "x")'],
+      [
+        'grid.snapshot_steps[0][0]: must be an integer (got 1.5)',
+        'grid.snapshot_steps[0][1]: must be ≥ 0 (got -1)',
+        'grid.snapshot_steps[0][2]: must be a number (got the string "x")',
+      ],
     ],
     ['NaN is not a number', HEAD + 'base: { lr: .nan }\n', ['base.lr: must be a number (got NaN)']],
-    ['an empty value for a choice', HEAD + 'base: { optimizer: null }\n', ["base.optimizer: must be one of 'sgd', 'sam', 'gd', 'oscillate' (got an empty value)"]],
+    [
+      'an empty value for a choice',
+      HEAD + 'base: { optimizer: null }\n',
+      ["base.optimizer: must be one of 'sgd', 'sam', 'gd', 'oscillate' (got an empty value)"],
+    ],
     ['a name of dots', 'name: ".."\nseed: 1\n', ['name: must not be only dots, as it names the output folder (got the string "..")']],
-    ['an empty name', 'name: ""\nseed: 1\n', ['name: must use only letters, digits, \'.\', \'_\' and \'-\', as it names the output folder (got the string "")']],
-    ['too many refine axes: the count only', HEAD + 'grid: { sigma: [0, 1] }\nrefine: { metric: collapsed, axes: [1, 2, 3] }\n', ['refine.axes: must have at most 2 item(s) (got 3)']],
-    ['no refine axes', HEAD + 'grid: { sigma: [0, 1] }\nrefine: { metric: collapsed, axes: [] }\n', ['refine.axes: must have at least 1 item(s) (got 0)']],
+    [
+      'an empty name',
+      'name: ""\nseed: 1\n',
+      ["name: must use only letters, digits, '.', '_' and '-', as it names the output folder (got the string \"\")"],
+    ],
+    [
+      'too many refine axes: the count only',
+      HEAD + 'grid: { sigma: [0, 1] }\nrefine: { metric: collapsed, axes: [1, 2, 3] }\n',
+      ['refine.axes: must have at most 2 item(s) (got 3)'],
+    ],
+    [
+      'no refine axes',
+      HEAD + 'grid: { sigma: [0, 1] }\nrefine: { metric: collapsed, axes: [] }\n',
+      ['refine.axes: must have at least 1 item(s) (got 0)'],
+    ],
     // The schema library also said "must be ≤ 2" here, comparing the string's length: one line is the right answer.
-    ['refine axes as a string', HEAD + 'grid: { sigma: [0, 1] }\nrefine: { metric: collapsed, axes: sgd }\n', ['refine.axes: must be a list (got the string "sgd")']],
+    [
+      'refine axes as a string',
+      HEAD + 'grid: { sigma: [0, 1] }\nrefine: { metric: collapsed, axes: sgd }\n',
+      ['refine.axes: must be a list (got the string "sgd")'],
+    ],
     [
       'steps_rule without its values: required by shape and by the rule',
       HEAD + 'steps_rule: {}\n',
@@ -80,6 +112,9 @@ describe('shape problems, all of them, in order', () => {
 });
 
 test('a valid refine request comes back with its keys in one order, whatever order the file gave', () => {
-  const spec = parseSweepShape(HEAD + 'grid: { sigma: [0, 1], width: [1, 2] }\nrefine: { budget: 5, level: 0.3, axes: [width, sigma], metric: collapsed, rounds: 2 }\n', 'f.yaml');
+  const spec = parseSweepShape(
+    HEAD + 'grid: { sigma: [0, 1], width: [1, 2] }\nrefine: { budget: 5, level: 0.3, axes: [width, sigma], metric: collapsed, rounds: 2 }\n',
+    'f.yaml',
+  );
   expect(JSON.stringify(spec.refine)).toBe('{"metric":"collapsed","level":0.3,"rounds":2,"budget":5,"axes":["width","sigma"]}');
 });

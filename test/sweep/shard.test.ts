@@ -78,8 +78,7 @@ describe('shardRuns', () => {
 describe('assignShards: longest processing time first', () => {
   // Runs with hand-picked costs (only run_id and cost matter to the assignment). Plain round-robin in plan order would
   // give a, c, e / b, d, f at n = 2 (loads 19 and 11) and a, d / b, e / c, f at n = 3 (11, 10, 9).
-  const fake = (costs: Record<string, number>) =>
-    Object.entries(costs).map(([run_id, cost]) => ({ run_id, cost }) as unknown as PlannedRun);
+  const fake = (costs: Record<string, number>) => Object.entries(costs).map(([run_id, cost]) => ({ run_id, cost }) as unknown as PlannedRun);
   const runs = fake({ a: 10, b: 9, c: 8, d: 1, e: 1, f: 1 });
 
   // n = 2, by hand: a→1 (10, 0), b→2 (10, 9), c→2 (10, 17), then each 1 to the lighter shard 1: loads 13 and 17.

@@ -22,7 +22,10 @@ describe('steps_rule resolves steps and log_every per run', () => {
 
   test('σ̄² halves under the periodic schedule, is σ² for gaussian noise, and 0 for noise none', () => {
     const runs = planSweep(
-      sweepFile(HEAD + 'base: { lr: 0.001, sigma: 8 }\nzip:\n  - { noise: [rademacher, gaussian, rademacher, none], noise_schedule: [constant, constant, periodic, constant] }\nsteps_rule: { noise_time: 8, max_steps: 600000 }\n'),
+      sweepFile(
+        HEAD +
+          'base: { lr: 0.001, sigma: 8 }\nzip:\n  - { noise: [rademacher, gaussian, rademacher, none], noise_schedule: [constant, constant, periodic, constant] }\nsteps_rule: { noise_time: 8, max_steps: 600000 }\n',
+      ),
     ).runs.map((r) => [r.params.noise, r.params.noise_schedule, r.params.steps, r.params.log_every]);
     expect(runs).toEqual([
       ['rademacher', 'constant', 125000, 1000], // log_every keeps its default without log_rows
@@ -51,9 +54,24 @@ describe('steps_rule resolves steps and log_every per run', () => {
 
 /** [case, sweep text after HEAD, key path, pieces of the reason] */
 const bad: [string, string, string, string[]][] = [
-  ['steps beside it', 'base: { steps: 1000 }\nsteps_rule: { noise_time: 1, max_steps: 10 }\n', 'base.steps', ['also set by steps_rule', 'one or the other']],
-  ['steps in a grid beside it', 'grid: { steps: [10, 20] }\nsteps_rule: { noise_time: 1, max_steps: 10 }\n', 'grid.steps', ['also set by steps_rule']],
-  ['log_every beside log_rows', 'zip:\n  - { log_every: [5], sigma: [1] }\nsteps_rule: { noise_time: 1, max_steps: 10, log_rows: 5 }\n', 'zip[0].log_every', ['also set by steps_rule.log_rows']],
+  [
+    'steps beside it',
+    'base: { steps: 1000 }\nsteps_rule: { noise_time: 1, max_steps: 10 }\n',
+    'base.steps',
+    ['also set by steps_rule', 'one or the other'],
+  ],
+  [
+    'steps in a grid beside it',
+    'grid: { steps: [10, 20] }\nsteps_rule: { noise_time: 1, max_steps: 10 }\n',
+    'grid.steps',
+    ['also set by steps_rule'],
+  ],
+  [
+    'log_every beside log_rows',
+    'zip:\n  - { log_every: [5], sigma: [1] }\nsteps_rule: { noise_time: 1, max_steps: 10, log_rows: 5 }\n',
+    'zip[0].log_every',
+    ['also set by steps_rule.log_rows'],
+  ],
   ['no noise_time', 'steps_rule: { max_steps: 10 }\n', 'steps_rule.noise_time', ['is required']],
   ['no max_steps', 'steps_rule: { noise_time: 1 }\n', 'steps_rule.max_steps', ['is required']],
   ['a string noise_time', 'steps_rule: { noise_time: long, max_steps: 10 }\n', 'steps_rule.noise_time', ['must be a number (got the string "long")']],
@@ -62,7 +80,12 @@ const bad: [string, string, string, string[]][] = [
   ['a zero log_rows', 'steps_rule: { noise_time: 1, max_steps: 10, log_rows: 0 }\n', 'steps_rule.log_rows', ['must be ≥ 1 (got 0)']],
   ['an unknown key', 'steps_rule: { noise_time: 1, max_steps: 10, noise: 2 }\n', 'steps_rule.noise', ['unknown key', 'noise_time/(lr²·σ̄²)']],
   ['a rule that is not a mapping', 'steps_rule: 5\n', 'steps_rule', ['']],
-  ['snapshots past the resolved steps', 'base: { lr: 0.001, sigma: 8, snapshot_steps: [200000] }\nsteps_rule: { noise_time: 8, max_steps: 600000 }\n', 'base.snapshot_steps', ['200000']],
+  [
+    'snapshots past the resolved steps',
+    'base: { lr: 0.001, sigma: 8, snapshot_steps: [200000] }\nsteps_rule: { noise_time: 8, max_steps: 600000 }\n',
+    'base.snapshot_steps',
+    ['200000'],
+  ],
 ];
 
 describe('bad steps_rule', () => {

@@ -9,7 +9,11 @@ const failing = (name: BackendCandidate['name'], why: string): BackendCandidate 
 
 describe('tfjs backend selection', () => {
   test('falls back in order past candidates that fail to load, and says why each was skipped', async () => {
-    const got = await selectBackend([failing('tensorflow', 'libtensorflow missing'), failing('wasm', 'no wasm here'), { name: 'cpu', load: async () => {} }]);
+    const got = await selectBackend([
+      failing('tensorflow', 'libtensorflow missing'),
+      failing('wasm', 'no wasm here'),
+      { name: 'cpu', load: async () => {} },
+    ]);
     expect(got.backend).toBe('cpu');
     expect(got.tf.getBackend()).toBe('cpu');
     expect(got.skipped).toEqual([
@@ -22,7 +26,10 @@ describe('tfjs backend selection', () => {
     // A name that no package registers in this process (no WebGPU backend is ever imported), whatever is installed
     // here: its load() succeeds, then tf.setBackend cannot activate it.
     const ghost = 'webgpu' as BackendCandidate['name'];
-    const got = await selectBackend([{ name: ghost, load: async () => {} }, { name: 'cpu', load: async () => {} }]);
+    const got = await selectBackend([
+      { name: ghost, load: async () => {} },
+      { name: 'cpu', load: async () => {} },
+    ]);
     expect(got.backend).toBe('cpu');
     expect(got.tf.getBackend()).toBe('cpu');
     expect(got.skipped).toHaveLength(1);

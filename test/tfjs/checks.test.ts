@@ -34,7 +34,12 @@ describe('realdata and tfjs parameter checks', () => {
     ['more examples than MNIST ships', { ...REAL, n: 5000, n_test: 6000 }, 'base.n_test', /≤ 10000/],
     ['realdata snapshots', { ...REAL, snapshot_steps: [0] }, 'base.snapshot_steps', /experiment 'linear' only/],
     ['tau on the linear experiment', { ...LINEAR, tau: 0.5 }, 'base.tau', /used only by experiment 'realdata'/],
-    ['oscillate on tfjs', { ...LINEAR, engine: 'tfjs', optimizer: 'oscillate', noise: 'none', kernel: 'dense' }, 'base.optimizer', /native engine only/],
+    [
+      'oscillate on tfjs',
+      { ...LINEAR, engine: 'tfjs', optimizer: 'oscillate', noise: 'none', kernel: 'dense' },
+      'base.optimizer',
+      /native engine only/,
+    ],
   ] as [string, Record<string, unknown>, string, RegExp][])('%s', (_name, base, path, reason) => {
     const found = problems(base);
     expect(found.map((p) => p.path)).toContain(path);

@@ -83,7 +83,11 @@ describe('lnsweep run on the tfjs engine', () => {
     const native = runCli(['run', join(dir, 'realdata.yaml'), '--engine', 'native', '--out', join(dir, 'bad1')]);
     expect(native.code).toBe(2);
     expect(native.stderr).toMatch(/experiment 'realdata' runs on engine 'tfjs'/);
-    const osc = writeSweep(dir, 'osc', `name: osc\nseed: 1\nbase: { n: 16, d: 4, width: 8, optimizer: oscillate, noise: none, kernel: dense, steps: 10 }\n`);
+    const osc = writeSweep(
+      dir,
+      'osc',
+      `name: osc\nseed: 1\nbase: { n: 16, d: 4, width: 8, optimizer: oscillate, noise: none, kernel: dense, steps: 10 }\n`,
+    );
     const r = runCli(['run', osc, '--engine', 'tfjs', '--out', join(dir, 'bad2')]);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/oscillate' runs on the native engine only/);

@@ -32,7 +32,12 @@ export async function phaseCommand(args: PhaseArgs): Promise<number> {
   if (args.x === args.y) throw new UsageError(`--x and --y are both '${args.x}': pick two different parameters`);
   check('z', args.z, choices.z, 'a summary column');
   if (args.facet !== undefined) {
-    check('facet', args.facet, choices.facets.filter((k) => k !== args.x && k !== args.y), 'another parameter that varies');
+    check(
+      'facet',
+      args.facet,
+      choices.facets.filter((k) => k !== args.x && k !== args.y),
+      'another parameter that varies',
+    );
   }
   if (data.rows.length === 0) throw new UsageError(`${args.dir}: no finished or failed runs yet; nothing to draw`);
   const { path, pooled } = await writePhaseDiagram(

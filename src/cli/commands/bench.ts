@@ -30,7 +30,11 @@ export async function benchCommand(args: { quick: boolean; out: string; json?: b
     tfjs: () => runTfjsBench({ quick: args.quick, log }),
   };
   const report: Record<string, unknown> = {
-    when: new Date().toISOString(), node: process.version, cpu: cpus()[0]?.model ?? null, cores: cpus().length, quick: args.quick,
+    when: new Date().toISOString(),
+    node: process.version,
+    cpu: cpus()[0]?.model ?? null,
+    cores: cpus().length,
+    quick: args.quick,
   };
   for (const section of BENCH_SECTIONS) {
     if (!only.includes(section)) continue;

@@ -1,16 +1,7 @@
 /**
  * `lnsweep status`, `lnsweep merge`: look at a sweep before and after it runs.
  */
-import {
-  collectProvenance,
-  FileError,
-  mergeOutDir,
-  metricsPath,
-  readPlan,
-  removeLiveTemps,
-  summaryPath,
-  sweepStatus,
-} from '../../io/index.js';
+import { collectProvenance, FileError, mergeOutDir, metricsPath, readPlan, removeLiveTemps, summaryPath, sweepStatus } from '../../io/index.js';
 import { beginWork, EXIT_INTERRUPTED, EXIT_OK, EXIT_RUNS_FAILED } from '../errors.js';
 import { onInterrupt, say } from '../process.js';
 import { sweepProvenance } from '../provenance.js';
@@ -45,9 +36,7 @@ export async function mergeCommand(args: { dir: string; parquet?: boolean }): Pr
     undoSignals();
   }
   for (const s of m.skipped) process.stderr.write(`[lnsweep] skipped run ${s.runId}: ${s.reason}\n`);
-  process.stdout.write(
-    `${summaryPath(args.dir)}: ${m.summaryRows} runs\n${metricsPath(args.dir)}: ${m.metricsRows} rows\n`,
-  );
+  process.stdout.write(`${summaryPath(args.dir)}: ${m.summaryRows} runs\n${metricsPath(args.dir)}: ${m.metricsRows} rows\n`);
   for (const path of m.parquet) process.stdout.write(`${path}\n`);
   if (m.skipped.length > 0) {
     process.stderr.write(

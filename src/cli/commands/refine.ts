@@ -72,7 +72,14 @@ export async function refineCommand(args: RefineArgs): Promise<number> {
       const done = Math.max(0, ...current.runs.map(roundOf));
       const added = current.runs.filter((r) => roundOf(r) > 0).length;
       if (done >= request.rounds) break;
-      const next = nextRound({ plan: current, setup: request.setup, values, level: request.level, budgetLeft: request.budget - added, round: done + 1 });
+      const next = nextRound({
+        plan: current,
+        setup: request.setup,
+        values,
+        level: request.level,
+        budgetLeft: request.budget - added,
+        round: done + 1,
+      });
       if (next.length === 0) {
         process.stderr.write(`[lnsweep] refine: ${request.budget - added > 0 ? 'no cell crosses the level any more' : 'budget spent'}\n`);
         break;
@@ -126,8 +133,10 @@ function checkRequest(args: RefineArgs, plan: Plan): CheckedRequest {
     if (args.axes.length > 2) throw new UsageError(`--axes ${args.axes.join(',')}: give one or two parameters`);
     for (const key of args.axes) {
       if (!(key in PARAM_SPECS)) throw new UsageError(`--axes: '${key}' is not a parameter; valid: ${numeric.join(', ') || '(none vary)'}`);
-      if (!isNumericParam(key)) throw new UsageError(`--axes: '${key}' is not numeric; an axis needs numbers (valid: ${numeric.join(', ') || '(none vary)'})`);
-      if (!numeric.includes(key)) throw new UsageError(`--axes: '${key}' does not vary in ${args.dir}; valid: ${numeric.join(', ') || '(none vary)'}`);
+      if (!isNumericParam(key))
+        throw new UsageError(`--axes: '${key}' is not numeric; an axis needs numbers (valid: ${numeric.join(', ') || '(none vary)'})`);
+      if (!numeric.includes(key))
+        throw new UsageError(`--axes: '${key}' does not vary in ${args.dir}; valid: ${numeric.join(', ') || '(none vary)'}`);
     }
     if (args.axes.length === 2 && args.axes[0] === args.axes[1]) throw new UsageError(`--axes: '${args.axes[0]}' given twice`);
     axes = args.axes as ParamKey[];

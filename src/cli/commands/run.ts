@@ -109,7 +109,9 @@ export async function runCommand(args: RunArgs): Promise<number> {
     if (shard) process.stderr.write(`[lnsweep] when every shard is done: npx lnsweep merge ${outDir}\n`);
     if (plan.refine) {
       if (shard) {
-        process.stderr.write(`[lnsweep] the sweep asks for refinement: when every shard is done, npx lnsweep refine ${outDir} --metric ${plan.refine.metric} --plan-only\n`);
+        process.stderr.write(
+          `[lnsweep] the sweep asks for refinement: when every shard is done, npx lnsweep refine ${outDir} --metric ${plan.refine.metric} --plan-only\n`,
+        );
       } else {
         const { refineCommand } = await import('./refine.js');
         const code = await refineCommand({ ...plan.refine, dir: outDir, workers, planOnly: false, progress: args.progress });

@@ -34,7 +34,8 @@ export async function workerCommand(args: WorkerArgs): Promise<number> {
   if (!Number.isInteger(args.lockMs) || args.lockMs < 1000) throw new UsageError(`--lock-ms: must be a whole number ≥ 1000 (got ${args.lockMs})`);
 
   // A worker joins a folder that `run --queue` made; it never creates one (a typo would leave an empty folder).
-  if (!existsSync(args.out)) throw new UsageError(`[run] --out ${args.out}: no such folder; enqueue first with \`lnsweep run SWEEP --queue URL --out ${args.out}\``);
+  if (!existsSync(args.out))
+    throw new UsageError(`[run] --out ${args.out}: no such folder; enqueue first with \`lnsweep run SWEEP --queue URL --out ${args.out}\``);
   prepareOutDir(args.out);
   // The heavy modules (BullMQ, Piscina, Arrow) load only once the flags are known to be good.
   const { collectProvenance, readPlan } = await import('../../io/index.js');

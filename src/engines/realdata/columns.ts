@@ -34,6 +34,9 @@ export class RealDataLog extends ColumnLog<RealDataMetric> {
   }
 
   pushRow(step: number, row: Record<RealDataMetric, number>): void {
-    this.push(step, REALDATA_METRICS.map((name) => row[name]));
+    this.push(
+      step,
+      REALDATA_METRICS.map((name) => row[name]),
+    );
   }
 }

@@ -63,9 +63,7 @@ export function createRealDataModels(
   const sam = p.optimizer === 'sam';
   const phi = (z: Tensor) => (p.activation === 'erf' ? tf.erf(z) : tf.relu(z));
   const dphi = (z: Tensor) =>
-    p.activation === 'erf'
-      ? tf.mul(2 / Math.sqrt(Math.PI), tf.exp(tf.neg(tf.square(z))))
-      : tf.cast(tf.greater(z, 0), 'float32');
+    p.activation === 'erf' ? tf.mul(2 / Math.sqrt(Math.PI), tf.exp(tf.neg(tf.square(z)))) : tf.cast(tf.greater(z, 0), 'float32');
 
   const W1_0 = tf.keep(tf.tensor2d(init.W1, [m, d]));
   const W2_0 = tf.keep(tf.tensor2d(init.W2, [CLASSES, m]));

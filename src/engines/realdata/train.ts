@@ -119,15 +119,34 @@ export function drawTargets(rng: Xoshiro128, label: Int32Array, tau: number, out
 }
 
 /** The run file's metric columns for the network (module comment). O(m·d). */
-function specRow(out: Float64Array, W1: Float32Array, W2: Float32Array, W1_0: Float32Array, m: number, d: number, lr: number, trainLoss: number, testLoss: number): void {
+function specRow(
+  out: Float64Array,
+  W1: Float32Array,
+  W2: Float32Array,
+  W1_0: Float32Array,
+  m: number,
+  d: number,
+  lr: number,
+  trainLoss: number,
+  testLoss: number,
+): void {
   out.fill(NaN);
   out[METRIC_INDEX.train_loss] = trainLoss;
   out[METRIC_INDEX.test_loss] = testLoss;
   const lazyTol2 = 1 / m;
   const sqrtLr = Math.sqrt(lr);
-  let sumW = 0, sumW2 = 0, sumA = 0, maxA = 0, lazy = 0, lazyRel = 0, phase2 = 0, balance = 0;
+  let sumW = 0,
+    sumW2 = 0,
+    sumA = 0,
+    maxA = 0,
+    lazy = 0,
+    lazyRel = 0,
+    phase2 = 0,
+    balance = 0;
   for (let i = 0; i < m; i++) {
-    let w2 = 0, dw2 = 0, w02 = 0;
+    let w2 = 0,
+      dw2 = 0,
+      w02 = 0;
     for (let j = 0; j < d; j++) {
       const w = W1[i * d + j];
       const e = w - W1_0[i * d + j];

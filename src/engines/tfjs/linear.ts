@@ -48,11 +48,13 @@ export function createTfLinearModel(
   const target = new Float32Array(B);
 
   /** ½ mean squared residual of f(x) = x·(Wᵀa) against `t`. */
-  const lossAt = (x: Tensor2D, t: Tensor2D) => (Wt: Tensor, at: Tensor): Scalar => {
-    const theta = tf.matMul(Wt, at, true, false); // d×1
-    const r = tf.sub(tf.matMul(x, theta), t); // B×1
-    return tf.mul<Scalar>(0.5, tf.mean(tf.square(r)));
-  };
+  const lossAt =
+    (x: Tensor2D, t: Tensor2D) =>
+    (Wt: Tensor, at: Tensor): Scalar => {
+      const theta = tf.matMul(Wt, at, true, false); // d×1
+      const r = tf.sub(tf.matMul(x, theta), t); // B×1
+      return tf.mul<Scalar>(0.5, tf.mean(tf.square(r)));
+    };
 
   return {
     step(t: number, stream: LabelNoiseStream): void {

@@ -54,11 +54,7 @@ export interface MergeReport {
  * summary.parquet and metrics.parquet beside them (for DuckDB without its arrow extension), and a Parquet copy of
  * each boundary file `lnsweep refine` wrote.
  */
-export async function mergeOutDir(
-  outDir: string,
-  provenance: Record<string, string>,
-  opts: { parquet?: boolean } = {},
-): Promise<MergeReport> {
+export async function mergeOutDir(outDir: string, provenance: Record<string, string>, opts: { parquet?: boolean } = {}): Promise<MergeReport> {
   const plan = readPlan(outDir);
   // a merge or run killed mid-write left its temp files (of a dead pid, or old): they go before new ones appear
   removeStaleTemps(outDir);

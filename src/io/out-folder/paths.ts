@@ -16,10 +16,8 @@ const REALDATA_FILE_SUFFIX = '.realdata.arrow';
 
 export const runsDir = (outDir: string): string => join(outDir, RUNS_DIR);
 export const runFilePath = (outDir: string, runId: string): string => join(outDir, RUNS_DIR, runId + RUN_FILE_SUFFIX);
-export const neuronsFilePath = (outDir: string, runId: string): string =>
-  join(outDir, RUNS_DIR, runId + NEURONS_FILE_SUFFIX);
-export const realDataFilePath = (outDir: string, runId: string): string =>
-  join(outDir, RUNS_DIR, runId + REALDATA_FILE_SUFFIX);
+export const neuronsFilePath = (outDir: string, runId: string): string => join(outDir, RUNS_DIR, runId + NEURONS_FILE_SUFFIX);
+export const realDataFilePath = (outDir: string, runId: string): string => join(outDir, RUNS_DIR, runId + REALDATA_FILE_SUFFIX);
 export const planPath = (outDir: string): string => join(outDir, 'plan.json');
 /** The queue's name for the folder (`run --queue` writes it once; src/run/queue.ts). */
 export const queueFilePath = (outDir: string): string => join(outDir, 'queue.json');
@@ -49,8 +47,7 @@ export const partSummaryPath = (outDir: string, part: string): string => join(ou
  * One coordinator per part of a folder (the whole plan, or one shard) holds `lnsweep.lock` (`lnsweep.<part>.lock`
  * for a shard) while it runs (lock.ts).
  */
-export const lockPath = (outDir: string, part?: string): string =>
-  join(outDir, part ? `lnsweep.${part}.lock` : 'lnsweep.lock');
+export const lockPath = (outDir: string, part?: string): string => join(outDir, part ? `lnsweep.${part}.lock` : 'lnsweep.lock');
 
 /** The names in `outDir` that pass `test`, in name order, as paths; none when the folder is missing. */
 function listed(outDir: string, test: (name: string) => boolean): string[] {
@@ -62,8 +59,7 @@ function listed(outDir: string, test: (name: string) => boolean): string[] {
 }
 
 /** Every journal in the folder: `journal.jsonl` and the parts' journals, in name order. */
-export const journalPaths = (outDir: string): string[] =>
-  listed(outDir, (f) => f === 'journal.jsonl' || /^journal\.[^/]+\.jsonl$/.test(f));
+export const journalPaths = (outDir: string): string[] => listed(outDir, (f) => f === 'journal.jsonl' || /^journal\.[^/]+\.jsonl$/.test(f));
 
 /** The boundary files `lnsweep refine` wrote (`boundary-<metric>.arrow`), in name order. */
 export const boundaryPaths = (outDir: string): string[] => listed(outDir, (f) => /^boundary-[^/]+\.arrow$/.test(f));

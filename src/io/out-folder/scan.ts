@@ -205,8 +205,15 @@ export function readPlan(outDir: string): Plan {
   }
   const p = plan as Partial<Plan> | null;
   const sound =
-    typeof p === 'object' && p !== null && typeof p.name === 'string' && typeof p.seed === 'number' && Array.isArray(p.runs) &&
+    typeof p === 'object' &&
+    p !== null &&
+    typeof p.name === 'string' &&
+    typeof p.seed === 'number' &&
+    Array.isArray(p.runs) &&
     p.runs.every((r) => typeof r === 'object' && r !== null && typeof r.run_id === 'string' && typeof r.params === 'object');
-  if (!sound) throw new OutDirError(`${path}: not a plan lnsweep wrote (it needs name, seed and runs with run_id and params); rerun \`lnsweep run SWEEP --out ${outDir}\` to write it again`);
+  if (!sound)
+    throw new OutDirError(
+      `${path}: not a plan lnsweep wrote (it needs name, seed and runs with run_id and params); rerun \`lnsweep run SWEEP --out ${outDir}\` to write it again`,
+    );
   return plan as Plan;
 }

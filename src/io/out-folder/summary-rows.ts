@@ -38,11 +38,7 @@ const EMPTY_DIGEST: RunDigest = {
   theta_norm_bound: null,
 };
 
-function row(
-  run: PlannedRun,
-  o: Outcome,
-  digest: RunDigest | null,
-): SummaryRow {
+function row(run: PlannedRun, o: Outcome, digest: RunDigest | null): SummaryRow {
   const d = digest ?? EMPTY_DIGEST;
   const collapsed = digest ? isCollapsed(d, run.params.teacher_norm) : null;
   return {
@@ -136,7 +132,8 @@ function lastFailures(paths: readonly string[]): Map<string, { error: string; en
   events.sort((a, b) => (a.t < b.t ? -1 : a.t > b.t ? 1 : 0));
   for (const e of events) {
     if (typeof e.run_id !== 'string') continue;
-    if (e.event === 'run_failed') out.set(e.run_id, { error: typeof e.error === 'string' ? e.error : '', engine: typeof e.engine === 'string' ? e.engine : '' });
+    if (e.event === 'run_failed')
+      out.set(e.run_id, { error: typeof e.error === 'string' ? e.error : '', engine: typeof e.engine === 'string' ? e.engine : '' });
     else if (e.event === 'run_done') out.delete(e.run_id);
   }
   return out;
