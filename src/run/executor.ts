@@ -7,7 +7,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { MessageChannel } from 'node:worker_threads';
 import { Piscina } from 'piscina';
-import type { RunOutcome, RunProgress, RunTask } from './messages.js';
+import { loadedThreadId, type RunOutcome, type RunProgress, type RunTask } from './messages.js';
 
 export interface RunExecutor {
   /** number of runs that can execute at once */
@@ -30,9 +30,15 @@ function workerEntryPath(): string {
   return built;
 }
 
+/** How long destroy() waits for threads still loading their modules. */
+const LOAD_WAIT_MS = 15_000;
+
 export class PoolExecutor implements RunExecutor {
   readonly concurrency: number;
   readonly #pool: Piscina<RunTask, RunOutcome>;
+  /** ids of the threads that have finished loading their modules (pool-thread.ts posts threadLoaded) */
+  readonly #loaded = new Set<number>();
+  #onLoaded: (() => void) | null = null;
 
   constructor(workers: number) {
     this.concurrency = workers;
@@ -45,6 +51,12 @@ export class PoolExecutor implements RunExecutor {
       idleTimeout: 60_000,
       concurrentTasksPerWorker: 1,
     });
+    this.#pool.on('message', (message: unknown) => {
+      const id = loadedThreadId(message);
+      if (id === null) return;
+      this.#loaded.add(id);
+      this.#onLoaded?.();
+    });
   }
 
   run(task: Omit<RunTask, 'progressPort'>, onProgress?: (p: RunProgress) => void): Promise<RunOutcome> {
@@ -55,7 +67,24 @@ export class PoolExecutor implements RunExecutor {
     return this.#pool.run({ ...task, progressPort: port2 }, { transferList: [port2] }).finally(() => port1.close());
   }
 
-  destroy(): Promise<void> {
+  /**
+   * Terminates the threads, but only once each has loaded its modules: Node aborts the process (V8 fatal error
+   * "IsGraphAsync … instantiated module") when a worker is terminated mid-load, which a sweep with nothing left to do,
+   * or fewer runs than threads, would otherwise hit. A thread that never loads (a broken build) is given LOAD_WAIT_MS.
+   */
+  async destroy(): Promise<void> {
+    const all = () => this.#pool.threads.every((t) => this.#loaded.has(t.threadId));
+    if (!all()) {
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, LOAD_WAIT_MS);
+        this.#onLoaded = () => {
+          if (!all()) return;
+          clearTimeout(timer);
+          resolve();
+        };
+      });
+      this.#onLoaded = null;
+    }
     return this.#pool.destroy();
   }
 }

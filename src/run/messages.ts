@@ -71,3 +71,12 @@ export function outcomeEvent(outcome: RunOutcome): Record<string, unknown> & { e
     write_s: outcome.write_s,
   };
 }
+
+/** Posted by a pool thread once its modules are loaded (pool-thread.ts); the executor waits for it before destroying. */
+export const threadLoaded = (threadId: number) => ({ lnsweepThreadLoaded: threadId });
+
+/** The thread id of a threadLoaded message, or null for any other message. */
+export const loadedThreadId = (message: unknown): number | null => {
+  const id = typeof message === 'object' && message !== null ? (message as Record<string, unknown>).lnsweepThreadLoaded : undefined;
+  return typeof id === 'number' ? id : null;
+};

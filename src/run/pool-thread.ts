@@ -2,8 +2,10 @@
  * The entry of each thread of the local pool (Piscina loads it by file name: executor.ts): one task is one run.
  * Everything it does is in executeRun; this file only adapts it to the pool's calling convention.
  */
+import { parentPort, threadId } from 'node:worker_threads';
+import { isWorkerThread } from 'piscina';
 import { executeRun } from './execute-run.js';
-import type { RunOutcome, RunTask } from './messages.js';
+import { threadLoaded, type RunOutcome, type RunTask } from './messages.js';
 
 export default async function runTask(task: RunTask): Promise<RunOutcome> {
   try {
@@ -12,3 +14,8 @@ export default async function runTask(task: RunTask): Promise<RunOutcome> {
     task.progressPort?.close();
   }
 }
+
+// Reached once every module this thread needs has been loaded and evaluated. Terminating a worker thread while Node
+// is still loading its ES modules aborts the whole process (a V8 fatal error, not an exception), so the pool waits for
+// this message before it terminates its threads (executor.ts).
+if (isWorkerThread) parentPort?.postMessage(threadLoaded(threadId));
