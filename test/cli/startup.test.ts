@@ -92,13 +92,15 @@ describe('each command loads only what it uses', () => {
     expect([...r.own].filter((f) => !f.startsWith('cli/')).sort()).toEqual([]);
   });
 
-  it('status loads Arrow (it reads run files) but no YAML, plotting, tfjs, queue or pool', () => {
+  it('status loads Arrow (it reads run files) but no YAML, plotting, tfjs, queue, pool or Parquet', () => {
     const out = join(dir, 'out');
     expect(runCli(['run', sweep, '--out', out]).code).toBe(0);
     const r = loaded(['status', out]);
     expect(r.code, r.stderr).toBe(0);
     expect(r.packages.has('apache-arrow')).toBe(true);
-    expect([...r.packages].filter((p) => ['yaml', 'vega', 'vega-lite', '@tensorflow', 'bullmq', 'ioredis', 'piscina'].includes(p))).toEqual([]);
+    expect(
+      [...r.packages].filter((p) => ['yaml', 'vega', 'vega-lite', '@tensorflow', 'bullmq', 'ioredis', 'piscina', 'parquet-wasm'].includes(p)),
+    ).toEqual([]);
   });
 });
 

@@ -4,7 +4,6 @@
  */
 import type { Plan } from '../../sweep/plan.js';
 import { writeMetricsFile, type MetricsRun } from '../metrics-file.js';
-import { arrowFileToParquet } from '../parquet.js';
 import { writeSummary, type SummaryRow } from '../summary.js';
 import { boundaryPaths, metricsPath, parquetPathFor, summaryPath } from './paths.js';
 import { checkedRuns, emptyScan, plannedById, readPlan, removeStaleTemps } from './scan.js';
@@ -71,6 +70,8 @@ export async function mergeOutDir(outDir: string, provenance: Record<string, str
   await writeSummary(summaryPath(outDir), rows, provenance);
   const parquet: string[] = [];
   if (opts.parquet) {
+    // parquet-wasm is loaded only here, so `status` and a plain merge do not pay for it
+    const { arrowFileToParquet } = await import('../parquet.js');
     for (const arrow of [summaryPath(outDir), metricsPath(outDir), ...boundaryPaths(outDir)]) {
       const target = parquetPathFor(arrow);
       await arrowFileToParquet(arrow, target);
