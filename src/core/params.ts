@@ -13,7 +13,6 @@ export type ParamKind =
 export interface ParamSpec {
   kind: ParamKind;
   default: RunParams[keyof RunParams];
-  doc: string;
 }
 
 /**
@@ -23,34 +22,31 @@ export interface ParamSpec {
  * than silently adding noise; a default of 4 would also change the id of every run that leaves σ out.
  */
 export const PARAM_SPECS: { readonly [K in keyof RunParams]: ParamSpec } = {
-  n: { kind: { kind: 'int', min: 1 }, default: 200, doc: 'training-set size' },
-  d: { kind: { kind: 'int', min: 1 }, default: 20, doc: 'input dimension' },
-  width: { kind: { kind: 'int', min: 1 }, default: 1000, doc: 'hidden width m' },
-  alpha: { kind: { kind: 'float', min: 0, exclusiveMin: true }, default: 1, doc: 'init scale α' },
-  lr: { kind: { kind: 'float', min: 0, exclusiveMin: true }, default: 0.001, doc: 'step size η' },
-  steps: { kind: { kind: 'int', min: 1 }, default: 100000, doc: 'steps to take' },
-  log_every: { kind: { kind: 'int', min: 1 }, default: 1000, doc: 'a metric row every this many steps' },
-  optimizer: { kind: { kind: 'enum', values: ['sgd', 'sam', 'gd', 'oscillate'] }, default: 'sgd', doc: 'update rule' },
-  batch: { kind: { kind: 'int', min: 1 }, default: 1, doc: 'samples per step (sgd, sam)' },
-  rho: { kind: { kind: 'float', min: 0 }, default: 0, doc: 'SAM radius ρ' },
-  sigma: { kind: { kind: 'float', min: 0 }, default: 0, doc: 'label-noise scale σ' },
-  noise: { kind: { kind: 'enum', values: ['rademacher', 'gaussian', 'none'] }, default: 'rademacher', doc: 'label-noise law' },
-  noise_schedule: { kind: { kind: 'enum', values: ['constant', 'periodic'] }, default: 'constant', doc: 'noise on always, or on/off' },
-  noise_period: { kind: { kind: 'int', min: 1 }, default: 5000, doc: 'periodic: steps on, then as many off' },
-  teacher_norm: { kind: { kind: 'float', min: 0, exclusiveMin: true }, default: 1, doc: '‖θ*‖' },
-  teacher_sparsity: { kind: { kind: 'int', min: 0 }, default: 0, doc: 'non-zero coordinates of θ* (0: dense)' },
-  diverge_loss: { kind: { kind: 'float', min: 0, exclusiveMin: true }, default: 1e6, doc: 'train loss that counts as diverged' },
-  snapshot_steps: { kind: { kind: 'int_list', min: 0 }, default: [], doc: 'steps with per-neuron snapshots' },
-  kernel: { kind: { kind: 'enum', values: ['auto', 'dense', 'subspace'] }, default: 'auto', doc: 'native kernel' },
-  engine: { kind: { kind: 'enum', values: ['native', 'tfjs'] }, default: 'native', doc: 'native typed-array kernels or TensorFlow.js' },
-  experiment: {
-    kind: { kind: 'enum', values: ['linear', 'realdata'] },
-    default: 'linear',
-    doc: 'synthetic linear network, or MNIST subset beside its linearisation',
-  },
-  tau: { kind: { kind: 'float', min: 0 }, default: 0, doc: 'realdata: label-replacement probability τ (≤ 1)' },
-  activation: { kind: { kind: 'enum', values: ['erf', 'relu'] }, default: 'erf', doc: 'realdata: hidden nonlinearity' },
-  n_test: { kind: { kind: 'int', min: 1 }, default: 256, doc: 'realdata: held-out test examples' },
+  n: { kind: { kind: 'int', min: 1 }, default: 200 }, // training-set size
+  d: { kind: { kind: 'int', min: 1 }, default: 20 }, // input dimension
+  width: { kind: { kind: 'int', min: 1 }, default: 1000 }, // hidden width m
+  alpha: { kind: { kind: 'float', min: 0, exclusiveMin: true }, default: 1 }, // init scale α
+  lr: { kind: { kind: 'float', min: 0, exclusiveMin: true }, default: 0.001 }, // step size η
+  steps: { kind: { kind: 'int', min: 1 }, default: 100000 }, // steps to take
+  log_every: { kind: { kind: 'int', min: 1 }, default: 1000 }, // a metric row every this many steps
+  optimizer: { kind: { kind: 'enum', values: ['sgd', 'sam', 'gd', 'oscillate'] }, default: 'sgd' }, // update rule
+  batch: { kind: { kind: 'int', min: 1 }, default: 1 }, // samples per step (sgd, sam)
+  rho: { kind: { kind: 'float', min: 0 }, default: 0 }, // SAM radius ρ
+  sigma: { kind: { kind: 'float', min: 0 }, default: 0 }, // label-noise scale σ
+  noise: { kind: { kind: 'enum', values: ['rademacher', 'gaussian', 'none'] }, default: 'rademacher' }, // label-noise law
+  noise_schedule: { kind: { kind: 'enum', values: ['constant', 'periodic'] }, default: 'constant' }, // noise on always, or on/off
+  noise_period: { kind: { kind: 'int', min: 1 }, default: 5000 }, // periodic: steps on, then as many off
+  teacher_norm: { kind: { kind: 'float', min: 0, exclusiveMin: true }, default: 1 }, // ‖θ*‖
+  teacher_sparsity: { kind: { kind: 'int', min: 0 }, default: 0 }, // non-zero coordinates of θ* (0: dense)
+  diverge_loss: { kind: { kind: 'float', min: 0, exclusiveMin: true }, default: 1e6 }, // train loss that counts as diverged
+  snapshot_steps: { kind: { kind: 'int_list', min: 0 }, default: [] }, // steps with per-neuron snapshots
+  kernel: { kind: { kind: 'enum', values: ['auto', 'dense', 'subspace'] }, default: 'auto' }, // native kernel
+  engine: { kind: { kind: 'enum', values: ['native', 'tfjs'] }, default: 'native' }, // native typed-array kernels or TensorFlow.js
+  // synthetic linear network, or MNIST subset beside its linearisation
+  experiment: { kind: { kind: 'enum', values: ['linear', 'realdata'] }, default: 'linear' },
+  tau: { kind: { kind: 'float', min: 0 }, default: 0 }, // realdata: label-replacement probability τ (≤ 1)
+  activation: { kind: { kind: 'enum', values: ['erf', 'relu'] }, default: 'erf' }, // realdata: hidden nonlinearity
+  n_test: { kind: { kind: 'int', min: 1 }, default: 256 }, // realdata: held-out test examples
 };
 
 export const PARAM_KEYS = Object.keys(PARAM_SPECS) as (keyof RunParams)[];

@@ -3,7 +3,7 @@
  *   dense:    M = W (m×d), v = a (m)
  *   subspace: M = C (k×d), v = c (k) with W = QC, a = Qc and Q (m×k) orthonormal
  * Every update of sgd, sam and gd is expressed through θ = Mᵀv and products with M, and QᵀQ = I, so the same
- * loops run both kernels; only the metrics differ (see neurons-*.ts).
+ * loops run both kernels; only the metrics differ (kernel-dense.ts, kernel-subspace.ts).
  *
  * Batch-1 loops keep the next step's sample already drawn (idx, eps) with h = M·x and f = v·h, so that one pass
  * over M both applies step t and forms the product for step t+1.
