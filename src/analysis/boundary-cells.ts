@@ -148,12 +148,12 @@ function extent(line: number[], v: number, kind: 'log' | 'linear', ticks: number
  * same cells as an even grid, but never a band axis).
  */
 export function refinementExtras(
-  dir: string,
+  boundaries: readonly { name: string; file: BoundaryFile }[],
   rows: readonly SummaryRow[],
   cells: readonly Cell[],
   o: { x: string; y: string; facet: string | null },
 ): { layout?: CellLayout; overlays: Overlay[] } {
-  const overlays = boundaryOverlays(readBoundaries(dir), o.x, o.y, o.facet);
+  const overlays = boundaryOverlays(boundaries, o.x, o.y, o.facet);
   if (!isRefined(rows) && overlays.length === 0) return { overlays };
   const grid = rows.filter((r) => (r.extra?.refine_round ?? 0) === 0);
   return { layout: refinedLayout(cells, grid.length > 0 ? grid : rows, o.x, o.y), overlays };

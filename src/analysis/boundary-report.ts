@@ -3,14 +3,13 @@
  * value) or, on one axis, the crossing values; and how many runs each refinement round added.
  */
 import type { TopLevelSpec } from 'vega-lite';
-import { readBoundaries } from './boundary-cells.js';
+import type { readBoundaries } from './boundary-cells.js';
 import { axisKind } from './cells.js';
 import { columnLabel, paramLabel, paramShort } from './labels.js';
 import { esc, fmt, renderSvg } from './render.js';
 import type { SweepData } from './sweep-data.js';
 
-export async function boundariesSection(d: SweepData): Promise<string | null> {
-  const files = readBoundaries(d.dir);
+export async function boundariesSection(d: SweepData, files: ReturnType<typeof readBoundaries>): Promise<string | null> {
   const perRound = new Map<number, number>();
   for (const r of d.plan.runs) perRound.set(r.refine_round ?? 0, (perRound.get(r.refine_round ?? 0) ?? 0) + 1);
   if (files.length === 0 && perRound.size <= 1) return null;

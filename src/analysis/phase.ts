@@ -4,7 +4,7 @@
  */
 import type { SummaryRow } from '../io/index.js';
 import { phasePath, writeFileAtomic } from '../io/index.js';
-import { refinementExtras } from './boundary-cells.js';
+import { readBoundaries, refinementExtras } from './boundary-cells.js';
 import { buildCells, type Agg } from './cells.js';
 import { phaseAndSpreadSpec } from './phase-spec.js';
 import { renderSvg } from './render.js';
@@ -42,7 +42,7 @@ async function phaseSvg(rows: readonly SummaryRow[], o: PhaseOptions, dir?: stri
   const cells = buildCells(rows, o);
   // theory's edge of Phase I, where the sweep has predictions and both axes are parameters theory speaks of; a
   // refined sweep's true cell sizes and the folder's measured boundaries (boundary-cells.ts)
-  const extras = dir ? refinementExtras(dir, rows, cells, o) : { overlays: [] };
+  const extras = dir ? refinementExtras(readBoundaries(dir), rows, cells, o) : { overlays: [] };
   const overlays = [...(hasPredictions(rows) ? [phase1EdgeOverlay(rows, o)] : []), ...extras.overlays];
   const svg = await renderSvg(phaseAndSpreadSpec({ cells, ...o, pooled, overlays, ...(extras.layout ? { layout: extras.layout } : {}) }));
   return { svg, pooled };

@@ -15,7 +15,7 @@
 import { median } from 'd3-array';
 import { reportPath, writeFileAtomic } from '../io/index.js';
 import { boundariesSection } from './boundary-report.js';
-import { refinementExtras } from './boundary-cells.js';
+import { readBoundaries, refinementExtras } from './boundary-cells.js';
 import { buildCells, type Cell } from './cells.js';
 import { realdataSection } from './realdata-figures.js';
 import { columnLabel } from './labels.js';
@@ -33,6 +33,8 @@ interface ReportContext {
   notes: string[];
   /** the phase diagrams' axes, or null when fewer than two independent numeric parameters vary */
   axes: { x: ParamKey; y: ParamKey; facet: ParamKey | null } | null;
+  /** the folder's boundary files (`lnsweep refine`), read once for every diagram and the Boundaries section */
+  boundaries: ReturnType<typeof readBoundaries>;
 }
 
 type Section = (ctx: ReportContext) => Promise<string | null>;
@@ -43,7 +45,7 @@ const SECTIONS: readonly Section[] = [
   (ctx) => theorySection(ctx.data.rows, ctx.axes, ctx.notes),
   (ctx) => runsSection(ctx.data, ctx.notes),
   (ctx) => realdataSection(ctx.data.dir, ctx.data.rows),
-  (ctx) => boundariesSection(ctx.data),
+  (ctx) => boundariesSection(ctx.data, ctx.boundaries),
 ];
 
 /** Curves drawn over every phase diagram of the report, in this order (each may give none). */
@@ -71,7 +73,12 @@ export async function writeReport(dir: string, out?: string): Promise<{ path: st
   const data = loadSweepData(dir);
   const notes: string[] = [];
   if (data.rebuilt) notes.push('summary.arrow lacks the analysis columns; rebuilt them from the run files (`lnsweep merge` saves them)');
-  const ctx: ReportContext = { data, notes, axes: chooseAxes(data.rows.filter((r) => r.status !== 'failed')) };
+  const ctx: ReportContext = {
+    data,
+    notes,
+    axes: chooseAxes(data.rows.filter((r) => r.status !== 'failed')),
+    boundaries: readBoundaries(data.dir),
+  };
   const sections: string[] = [];
   for (const section of SECTIONS) {
     const html = await section(ctx);
@@ -149,7 +156,7 @@ async function phaseSection(ctx: ReportContext): Promise<string> {
       figures.push(`<p class="note" id="phase-${z}"><b>${esc(columnLabel(z))}</b>: no diagram, ${esc(noValueReason(cells))}. ${caption}</p>`);
       continue;
     }
-    const extras = refinementExtras(ctx.data.dir, rows, cells, axes);
+    const extras = refinementExtras(ctx.boundaries, rows, cells, axes);
     const layout = extras.layout ? { layout: extras.layout } : {};
     const input = { cells, ...axes, z, agg: 'median' as const, pooled, overlays: [...overlays, ...extras.overlays], ...layout };
     const svg = await renderSvg(phaseSpec(input));
