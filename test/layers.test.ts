@@ -52,6 +52,10 @@ function importGraph(): Map<string, Import[]> {
 
 const layerOf = (file: string) => file.split('/')[0];
 
+/** analysis/'s rooms, lowest first: a room imports only the rooms before it (docs/design.md, "Layers"). */
+const ANALYSIS_ROOMS = ['base', 'boundary', 'theory', 'phase', 'report'];
+const roomOf = (file: string) => (file.startsWith('analysis/') ? file.split('/')[1] : null);
+
 describe('the import graph of src/', () => {
   const graph = importGraph();
 
@@ -67,6 +71,20 @@ describe('the import graph of src/', () => {
       for (const { target } of targets) {
         const [from, to] = [layerOf(file), layerOf(target)];
         if (from !== to && !(ALLOWED[from] ?? []).includes(to)) wrong.push(`${file} → ${target}`);
+      }
+    }
+    expect(wrong).toEqual([]);
+  });
+
+  it('keeps analysis/ in rooms: base < boundary < theory < phase < report, each importing only the rooms below it', () => {
+    const wrong: string[] = [];
+    for (const [file, targets] of graph) {
+      const from = roomOf(file);
+      if (from === null) continue;
+      expect(ANALYSIS_ROOMS, file).toContain(from);
+      for (const { target } of targets) {
+        const to = roomOf(target);
+        if (to !== null && ANALYSIS_ROOMS.indexOf(to) > ANALYSIS_ROOMS.indexOf(from)) wrong.push(`${file} → ${target}`);
       }
     }
     expect(wrong).toEqual([]);

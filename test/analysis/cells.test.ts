@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { axisKind, buildCells, cellEdges, quantile } from '../../src/analysis/cells.js';
+import { axisKind, buildCells, cellEdges, quantile } from '../../src/analysis/base/cells.js';
 import { defaultParams } from '../../src/core/params.js';
 import type { SummaryRow } from '../../src/io/index.js';
 

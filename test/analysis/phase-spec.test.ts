@@ -1,8 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import { buildCells } from '../../src/analysis/cells.js';
-import { axisCoordinate } from '../../src/analysis/phase-axes.js';
-import { colourScale, facetColumns, PAGE_WIDTH, phaseSpec, spreadSpec, wrapLegend, type PhaseSpecInput } from '../../src/analysis/phase-spec.js';
-import { renderSvg } from '../../src/analysis/render.js';
+import { buildCells } from '../../src/analysis/base/cells.js';
+import { axisCoordinate } from '../../src/analysis/phase/phase-axes.js';
+import {
+  colourScale,
+  facetColumns,
+  PAGE_WIDTH,
+  phaseSpec,
+  spreadSpec,
+  wrapLegend,
+  type PhaseSpecInput,
+} from '../../src/analysis/phase/phase-spec.js';
+import { renderSvg } from '../../src/analysis/base/render.js';
 import { row } from './fixtures.js';
 
 const svgWidth = (svg: string): number => Number(/<svg[^>]*\swidth="([\d.]+)"/.exec(svg)![1]);

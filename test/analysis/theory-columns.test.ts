@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { isMarkerColumn, zColumns } from '../../src/analysis/sweep-data.js';
+import { isMarkerColumn, zColumns } from '../../src/analysis/base/sweep-data.js';
 import { runCli } from '../helpers.js';
 import { row } from './fixtures.js';
 import { GRID_SWEEP, runSweep } from './helpers.js';

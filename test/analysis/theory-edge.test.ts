@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { EDGE_LABEL, edgeAgreement, edgeGrids, phase1EdgeOverlay } from '../../src/analysis/theory-edge.js';
-import { edgeSentence } from '../../src/analysis/theory-section.js';
+import { EDGE_LABEL, edgeAgreement, edgeGrids, phase1EdgeOverlay } from '../../src/analysis/theory/theory-edge.js';
+import { edgeSentence } from '../../src/analysis/theory/theory-section.js';
 import { near, row } from './fixtures.js';
 
 describe("theory's edge as a level set", () => {

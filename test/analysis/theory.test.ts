@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { renderSvg } from '../../src/analysis/render.js';
-import { panelData, panelSentence, ratioStats, theorySpec, THEORY_PANELS } from '../../src/analysis/theory.js';
+import { renderSvg } from '../../src/analysis/base/render.js';
+import { panelData, panelSentence, ratioStats, theorySpec, THEORY_PANELS } from '../../src/analysis/theory/theory.js';
 import { near, row } from './fixtures.js';
 
 const [DECAY, PHASE1, LAZY] = THEORY_PANELS;

@@ -2,7 +2,7 @@
  * One refinement round as pure code (src/sweep/refine.ts), on a plan expanded from a sweep file and made-up values.
  */
 import { describe, expect, it } from 'vitest';
-import { runValue } from '../../src/analysis/boundary.js';
+import { runValue } from '../../src/analysis/boundary/boundary.js';
 import type { SummaryRow } from '../../src/io/index.js';
 import { expandSweep, parseSweep, RESULTS_VERSION, type Plan } from '../../src/sweep/plan.js';
 import { coordinates, facetKeyOf, nextRound, refineSetup, valueKey } from '../../src/sweep/refine.js';

@@ -2,10 +2,10 @@
  * `lnsweep phase` and `lnsweep report`: look at a sweep's results. Names are checked here, at the boundary, against
  * what the folder holds; a bad one is bad input (exit 2) with the list of valid names.
  */
-import type { Agg } from '../../analysis/cells.js';
-import { phaseChoices, writePhaseDiagram } from '../../analysis/phase.js';
-import { writeReport } from '../../analysis/report.js';
-import { loadSweepData, type ParamKey } from '../../analysis/sweep-data.js';
+import type { Agg } from '../../analysis/base/cells.js';
+import { phaseChoices, writePhaseDiagram } from '../../analysis/phase/phase.js';
+import { writeReport } from '../../analysis/report/report.js';
+import { loadSweepData, type ParamKey } from '../../analysis/base/sweep-data.js';
 import { EXIT_OK, UsageError } from '../errors.js';
 
 export interface PhaseArgs {

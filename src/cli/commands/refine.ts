@@ -10,9 +10,9 @@
  * or queue workers, and `refine --plan-only` is called again.
  */
 import { availableParallelism } from 'node:os';
-import { boundaryCurves, pointValues, runValue } from '../../analysis/boundary.js';
-import { axisKind } from '../../analysis/cells.js';
-import { chooseAxes, isNumericParam, varyingParams, type ParamKey } from '../../analysis/sweep-data.js';
+import { boundaryCurves, pointValues, runValue } from '../../analysis/boundary/boundary.js';
+import { axisKind } from '../../analysis/base/cells.js';
+import { chooseAxes, isNumericParam, varyingParams, type ParamKey } from '../../analysis/base/sweep-data.js';
 import { PARAM_SPECS } from '../../core/params.js';
 import {
   boundaryPath,

@@ -3,10 +3,10 @@
  * values, edges at the midpoints, cellEdges), anything else even columns in value order. Such a "band" axis is drawn
  * as a linear axis over the value's index, so a curve can pass between grid values there too (axisCoordinate).
  */
-import type { CellLayout } from './boundary-cells.js';
-import { axisKind, cellEdges, type AxisKind, type Cell } from './cells.js';
-import { paramLabel } from './labels.js';
-import { fmt } from './render.js';
+import type { CellLayout } from '../base/overlay.js';
+import { axisKind, cellEdges, type AxisKind, type Cell } from '../base/cells.js';
+import { paramLabel } from '../base/labels.js';
+import { fmt } from '../base/render.js';
 
 export interface Axis {
   kind: AxisKind;

@@ -5,10 +5,10 @@
  * windows). Specs only; the report renders them.
  */
 import type { TopLevelSpec } from 'vega-lite';
-import { neuronsFilePath, readArrowFile, readRunFile, runFilePath, type SummaryRow } from '../io/index.js';
-import { paramShort } from './labels.js';
-import { fmt } from './render.js';
-import { determinedBy, varyingParams, type ParamKey } from './sweep-data.js';
+import { neuronsFilePath, readArrowFile, readRunFile, runFilePath, type SummaryRow } from '../../io/index.js';
+import { paramShort } from '../base/labels.js';
+import { fmt } from '../base/render.js';
+import { determinedBy, varyingParams, type ParamKey } from '../base/sweep-data.js';
 
 /** Lines are thinned to about this many points per run, scatters to this many neurons per snapshot. */
 const MAX_POINTS = 300;

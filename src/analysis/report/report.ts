@@ -13,19 +13,20 @@
  * A section is a function of the report's context that returns its HTML, or null to be left out.
  */
 import { median } from 'd3-array';
-import { reportPath, writeFileAtomic } from '../io/index.js';
+import { reportPath, writeFileAtomic } from '../../io/index.js';
 import { boundariesSection } from './boundary-report.js';
-import { readBoundaries, refinementExtras } from './boundary-cells.js';
-import { buildCells, type Cell } from './cells.js';
+import { readBoundaries, refinementExtras } from '../boundary/boundary-cells.js';
+import { buildCells, type Cell } from '../base/cells.js';
 import { realdataSection } from './realdata-figures.js';
-import { columnLabel } from './labels.js';
-import { phaseSpec, spreadSpec, type Overlay } from './phase-spec.js';
-import { esc, fmt, renderSvg } from './render.js';
+import { columnLabel } from '../base/labels.js';
+import type { Overlay } from '../base/overlay.js';
+import { phaseSpec, spreadSpec } from '../phase/phase-spec.js';
+import { esc, fmt, renderSvg } from '../base/render.js';
 import { chooseRuns, fig2Spec, onOffSpec, scatterSpec, snapshotRows, trajectoryRows } from './run-figures.js';
-import { chooseAxes, determinedBy, loadSweepData, varyingParams, zColumns as zColumnsOf, type ParamKey, type SweepData } from './sweep-data.js';
-import { hasPredictions } from './theory.js';
-import { phase1EdgeOverlay } from './theory-edge.js';
-import { theorySection } from './theory-section.js';
+import { chooseAxes, determinedBy, loadSweepData, varyingParams, zColumns as zColumnsOf, type ParamKey, type SweepData } from '../base/sweep-data.js';
+import { hasPredictions } from '../theory/theory.js';
+import { phase1EdgeOverlay } from '../theory/theory-edge.js';
+import { theorySection } from '../theory/theory-section.js';
 
 interface ReportContext {
   data: SweepData;

@@ -17,26 +17,13 @@
  *     x-----x-----x
  */
 import { basename } from 'node:path';
-import { boundaryPaths, readBoundaryFile, type BoundaryFile, type SummaryRow } from '../io/index.js';
-import { PARAM_SPECS } from '../core/params.js';
-import { leafCells, pointKey, type RefineAxis } from '../sweep/refine-cells.js';
-import { axisKind, type Cell } from './cells.js';
-import type { Overlay } from './phase-spec.js';
+import { boundaryPaths, readBoundaryFile, type BoundaryFile, type SummaryRow } from '../../io/index.js';
+import { PARAM_SPECS } from '../../core/params.js';
+import { leafCells, pointKey, type RefineAxis } from '../../sweep/refine-cells.js';
+import { axisKind, type Cell } from '../base/cells.js';
+import type { CellLayout, Overlay } from '../base/overlay.js';
 
 type Rect = [number, number, number, number];
-
-export interface CellLayout {
-  xKind: 'log' | 'linear';
-  yKind: 'log' | 'linear';
-  /** the rectangles the cell covers: x0, x1, y0, y1 each */
-  rects: (c: Cell) => Rect[];
-  /** the sweep grid's values, for the axis ticks */
-  xTicks: number[];
-  yTicks: number[];
-  /** the outer edges of the drawing */
-  xDomain: [number, number];
-  yDomain: [number, number];
-}
 
 const isRefined = (rows: readonly SummaryRow[]): boolean => rows.some((r) => (r.extra?.refine_round ?? 0) > 0);
 

@@ -5,9 +5,9 @@
  * Reads `runs/<id>.realdata.arrow` (src/io/realdata-file.ts).
  */
 import type { TopLevelSpec } from 'vega-lite';
-import { realDataFilePath, type SummaryRow } from '../io/index.js';
-import { readRealDataFile } from '../io/realdata-file.js';
-import { esc, fmt, renderSvg } from './render.js';
+import { realDataFilePath, type SummaryRow } from '../../io/index.js';
+import { readRealDataFile } from '../../io/realdata-file.js';
+import { esc, fmt, renderSvg } from '../base/render.js';
 import { chooseRuns } from './run-figures.js';
 
 const MAX_POINTS = 200;

@@ -2,15 +2,15 @@
  * `lnsweep phase`: one phase diagram of an output folder as an SVG file. The CLI checks the names first
  * (phaseChoices); this module trusts them.
  */
-import type { SummaryRow } from '../io/index.js';
-import { phasePath, writeFileAtomic } from '../io/index.js';
-import { readBoundaries, refinementExtras } from './boundary-cells.js';
-import { buildCells, type Agg } from './cells.js';
+import type { SummaryRow } from '../../io/index.js';
+import { phasePath, writeFileAtomic } from '../../io/index.js';
+import { readBoundaries, refinementExtras } from '../boundary/boundary-cells.js';
+import { buildCells, type Agg } from '../base/cells.js';
 import { phaseAndSpreadSpec } from './phase-spec.js';
-import { renderSvg } from './render.js';
-import { hasPredictions } from './theory.js';
-import { phase1EdgeOverlay } from './theory-edge.js';
-import { determinedBy, isNumericParam, loadSweepData, varyingParams, zColumns, type ParamKey } from './sweep-data.js';
+import { renderSvg } from '../base/render.js';
+import { hasPredictions } from '../theory/theory.js';
+import { phase1EdgeOverlay } from '../theory/theory-edge.js';
+import { determinedBy, isNumericParam, loadSweepData, varyingParams, zColumns, type ParamKey } from '../base/sweep-data.js';
 
 export interface PhaseOptions {
   x: ParamKey;

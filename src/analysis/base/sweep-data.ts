@@ -6,11 +6,11 @@
  * sweeps need no rerun.
  */
 import { existsSync } from 'node:fs';
-import { PARAM_KEYS, PARAM_SPECS } from '../core/params.js';
-import { THEORY_NAMES } from '../core/theory.js';
-import { METRIC_NAMES, type RunParams } from '../core/types.js';
-import { EVENT_STEP_COLUMNS, readArrowFile, readOutDir, readPlan, readSummary, summaryPath, type SummaryRow } from '../io/index.js';
-import type { Plan } from '../sweep/plan.js';
+import { PARAM_KEYS, PARAM_SPECS } from '../../core/params.js';
+import { THEORY_NAMES } from '../../core/theory.js';
+import { METRIC_NAMES, type RunParams } from '../../core/types.js';
+import { EVENT_STEP_COLUMNS, readArrowFile, readOutDir, readPlan, readSummary, summaryPath, type SummaryRow } from '../../io/index.js';
+import type { Plan } from '../../sweep/plan.js';
 
 /** The analysis columns this layer adds to the summary (src/core/summarize.ts and theory.ts define them). */
 const ANALYSIS_COLUMNS = ['norm_decay_rate', 'collapsed', ...THEORY_NAMES] as const;

@@ -5,10 +5,10 @@
  * out; the report assembles them (theory-section.ts).
  */
 import type { TopLevelSpec } from 'vega-lite';
-import type { SummaryRow } from '../io/index.js';
-import { quantile } from './cells.js';
-import { fmt } from './render.js';
-import { zValue } from './sweep-data.js';
+import type { SummaryRow } from '../../io/index.js';
+import { quantile } from '../base/cells.js';
+import { fmt } from '../base/render.js';
+import { zValue } from '../base/sweep-data.js';
 
 /**
  * Axis titles are kept under ~25 characters: vega sizes a panel by estimated text widths, and a y title longer than the

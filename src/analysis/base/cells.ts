@@ -12,7 +12,7 @@
  * Pure; O(rows · log rows).
  */
 import { quantile as d3Quantile, quantileIndex } from 'd3-array';
-import type { SummaryRow } from '../io/index.js';
+import type { SummaryRow } from '../../io/index.js';
 import { isMarkerColumn, zValue, type ParamKey } from './sweep-data.js';
 
 export type CellKind = 'value' | 'diverged' | 'collapsed' | 'not_reached' | 'missing' | 'failed';

@@ -10,12 +10,12 @@
  * A point with no such value has none (NaN): its cells draw nothing and do not count as crossing. A +∞ median counts
  * as above the level when deciding where to refine, but no crossing point can be interpolated towards it.
  */
-import type { BoundaryCurve, SummaryRow } from '../io/index.js';
-import { coordinates, facetKeyOf, facetLeaves, facetPoints, valueKey, type RefineSetup } from '../sweep/refine.js';
-import type { Plan } from '../sweep/plan.js';
-import { quantile } from './cells.js';
+import type { BoundaryCurve, SummaryRow } from '../../io/index.js';
+import { coordinates, facetKeyOf, facetLeaves, facetPoints, valueKey, type RefineSetup } from '../../sweep/refine.js';
+import type { Plan } from '../../sweep/plan.js';
+import { quantile } from '../base/cells.js';
 import { crossings1d, levelCurves, type CornerCell } from './contour.js';
-import { isMarkerColumn, zValue } from './sweep-data.js';
+import { isMarkerColumn, zValue } from '../base/sweep-data.js';
 
 /** One run's value of the metric, or null where it has none. */
 export function runValue(row: SummaryRow, metric: string): number | null {

@@ -12,22 +12,12 @@
  */
 import { quantileSorted } from 'd3-array';
 import type { TopLevelSpec } from 'vega-lite';
-import type { CellLayout } from './boundary-cells.js';
-import type { Agg, Cell, CellKind } from './cells.js';
+import type { CellLayout, Overlay } from '../base/overlay.js';
+import type { Agg, Cell, CellKind } from '../base/cells.js';
 import { axisCoordinate, cellBox, positions } from './phase-axes.js';
-import { columnLabel, paramLabel, paramShort } from './labels.js';
-import { fmt } from './render.js';
-import { isMarkerColumn } from './sweep-data.js';
-
-/** A curve drawn over the cells: points in parameter values, one polyline per (facet, segment), in order. */
-export interface Overlay {
-  /** its legend entry */
-  label: string;
-  colour: string;
-  /** SVG dash pattern ([] for solid) */
-  dash: number[];
-  points: readonly { facet: number | string | null; segment: number; x: number; y: number }[];
-}
+import { columnLabel, paramLabel, paramShort } from '../base/labels.js';
+import { fmt } from '../base/render.js';
+import { isMarkerColumn } from '../base/sweep-data.js';
 
 export interface PhaseSpecInput {
   cells: readonly Cell[];

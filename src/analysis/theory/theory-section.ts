@@ -3,11 +3,11 @@
  * its sentence alone), one sentence per panel, and the sentence on theory's edge of "Phase I ends within this run"
  * (drawn as a curve over the phase diagrams, theory-edge.ts).
  */
-import type { SummaryRow } from '../io/index.js';
-import { esc, fmt, renderSvg } from './render.js';
+import type { SummaryRow } from '../../io/index.js';
+import { esc, fmt, renderSvg } from '../base/render.js';
 import { edgeAgreement, THEORY_PARAMS, type EdgeAgreement } from './theory-edge.js';
 import { hasPredictions, panelData, panelSentence, theorySpec, THEORY_PANELS } from './theory.js';
-import { varyingParams, type ParamKey } from './sweep-data.js';
+import { varyingParams, type ParamKey } from '../base/sweep-data.js';
 
 export interface TheoryAxes {
   x: ParamKey;

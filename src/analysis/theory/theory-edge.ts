@@ -3,13 +3,13 @@
  * `pred_phase1_steps` is at most the run's length against those where the runs measured it (`phase2_step_50`
  * reached), and the predicted contour pred_phase1_steps = steps as a curve over the cells.
  */
-import type { SummaryRow } from '../io/index.js';
-import { axisKind, buildCells, type AxisKind, type Cell } from './cells.js';
-import { gridCells, levelCurves } from './contour.js';
-import { paramShort } from './labels.js';
-import type { Overlay } from './phase-spec.js';
-import { fmt } from './render.js';
-import type { ParamKey } from './sweep-data.js';
+import type { SummaryRow } from '../../io/index.js';
+import { axisKind, buildCells, type AxisKind, type Cell } from '../base/cells.js';
+import { gridCells, levelCurves } from '../boundary/contour.js';
+import { paramShort } from '../base/labels.js';
+import type { Overlay } from '../base/overlay.js';
+import { fmt } from '../base/render.js';
+import type { ParamKey } from '../base/sweep-data.js';
 
 /** Parameters theory's rates and times depend on: its edge is drawn on diagrams whose two axes are among them. */
 export const THEORY_PARAMS: readonly ParamKey[] = ['sigma', 'alpha', 'width', 'lr'];

@@ -3,11 +3,11 @@
  * value) or, on one axis, the crossing values; and how many runs each refinement round added.
  */
 import type { TopLevelSpec } from 'vega-lite';
-import type { readBoundaries } from './boundary-cells.js';
-import { axisKind } from './cells.js';
-import { columnLabel, paramLabel, paramShort } from './labels.js';
-import { esc, fmt, renderSvg } from './render.js';
-import type { SweepData } from './sweep-data.js';
+import type { readBoundaries } from '../boundary/boundary-cells.js';
+import { axisKind } from '../base/cells.js';
+import { columnLabel, paramLabel, paramShort } from '../base/labels.js';
+import { esc, fmt, renderSvg } from '../base/render.js';
+import type { SweepData } from '../base/sweep-data.js';
 
 export async function boundariesSection(d: SweepData, files: ReturnType<typeof readBoundaries>): Promise<string | null> {
   const perRound = new Map<number, number>();
