@@ -19,10 +19,13 @@ export interface NeuronColumns {
 
 /** The thresholds and scale the metric row's sums over neurons need (metrics.ts, sumNeurons). */
 export interface NeuronSumConstants {
-  /** ‖Δw_i‖² ≤ lazyTol2 counts as lazy (1/m) */
+  /** ‖Δw_i‖² ≤ lazyTol2 counts as lazy (α²/m: theory.ts lazyTolerance2) */
   lazyTol2: number;
-  lr: number;
-  sqrtLr: number;
+  /** ‖Δw_i‖² ≤ ‖w_i(0)‖²·lazyRelTol2 counts as relatively lazy (1/m) */
+  lazyRelTol2: number;
+  /** a neuron is in Phase II when ‖w_i‖² ≤ phase2W2 and |a_i| ≤ phase2A (α⁴η and α²√η: theory.ts phase2Thresholds) */
+  phase2W2: number;
+  phase2A: number;
   /** ‖θ*‖ */
   starNorm: number;
 }

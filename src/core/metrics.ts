@@ -12,6 +12,7 @@
  */
 import type { Dataset } from './data.js';
 import { allocNeuronColumns, type KernelImpl, type NeuronColumns, type NeuronSumConstants } from './kernel-api.js';
+import { lazyTolerance2, phase2Thresholds } from './theory.js';
 import { METRIC_NAMES, type MetricName, type TrainParams } from './types.js';
 
 /** Column index of each metric in a row (METRIC_NAMES order). */
@@ -35,7 +36,6 @@ export class MetricComputer {
   private readonly m: number;
   private readonly d: number;
   private readonly n: number;
-  private readonly lr: number;
   private readonly starNorm: number;
   private readonly sumConstants: NeuronSumConstants;
   /** the row's sums over neurons (sumNeurons), and Σ|a_i − a_i'| from kernel.neuronSums */
@@ -53,7 +53,6 @@ export class MetricComputer {
     this.m = m;
     this.d = d;
     this.n = n;
-    this.lr = params.lr;
     this.cols = kernel.ownColumns ?? allocNeuronColumns(m);
     this.vPrev = new Float64Array(kernel.rows);
     this.theta = new Float64Array(d);
@@ -84,8 +83,15 @@ export class MetricComputer {
     let s = 0;
     for (let j = 0; j < d; j++) s += data.thetaStar[j] * data.thetaStar[j];
     this.starNorm = Math.sqrt(s);
-    // ‖Δw_i‖ ≤ 1/√m is lazy, squared
-    this.sumConstants = { lazyTol2: 1 / m, lr: this.lr, sqrtLr: Math.sqrt(this.lr), starNorm: this.starNorm };
+    // ‖Δw_i‖ ≤ α/√m is lazy, squared; Phase II at ‖w_i‖² ≤ α⁴η, |a_i| ≤ α²√η: the paper's balls in the run's units
+    const phase2 = phase2Thresholds(params);
+    this.sumConstants = {
+      lazyTol2: lazyTolerance2(params),
+      lazyRelTol2: 1 / m,
+      phase2W2: phase2.w2,
+      phase2A: phase2.a,
+      starNorm: this.starNorm,
+    };
     this.kernelFactor(this.globals().aa, this.P0);
     this.K0norm = Math.sqrt(traceOfProduct(this.P0, this.P0, d));
   }
@@ -236,13 +242,13 @@ export class MetricComputer {
 
 /**
  * The metric row's sums over neurons, into out[0..8): Σ‖w_i‖, Σ|a_i|, max|a_i|, Σ|⟨w_i,θ*⟩|, Σ|⟨w_i,θ*⟩|/(‖w_i‖‖θ*‖)
- * over ‖w_i‖ > 0, then the counts of lazy neurons (‖Δw_i‖² ≤ 1/m), relatively lazy ones (≤ ‖w_i(0)‖²/m) and those in
- * phase 2 (‖w_i‖² ≤ η and |a_i| ≤ √η). In index order: the WebAssembly pass (src/core/wasm/neurons.ts) sums in this
+ * over ‖w_i‖ > 0, then the counts of lazy neurons (‖Δw_i‖² ≤ α²/m), relatively lazy ones (≤ ‖w_i(0)‖²/m) and those in
+ * phase 2 (‖w_i‖² ≤ α⁴η and |a_i| ≤ α²√η, the paper's η and √η in the run's units: theory.ts). In index order: the WebAssembly pass (src/core/wasm/neurons.ts) sums in this
  * very order, so both give the same bits. O(m), a square root and a division per neuron.
  */
 function sumNeurons(cols: NeuronColumns, w0n2: Float64Array, c: NeuronSumConstants, out: Float64Array): void {
   const { wn2, dn2, a, ip } = cols;
-  const { lazyTol2, lr, sqrtLr, starNorm } = c;
+  const { lazyTol2, lazyRelTol2, phase2W2, phase2A, starNorm } = c;
   const m = wn2.length;
   let sumW = 0,
     sumA = 0,
@@ -262,8 +268,8 @@ function sumNeurons(cols: NeuronColumns, w0n2: Float64Array, c: NeuronSumConstan
     sumIp += absIp;
     if (wn > 0) sumCos += absIp / (wn * starNorm);
     if (dn2[i] <= lazyTol2) lazy++;
-    if (dn2[i] <= w0n2[i] * lazyTol2) lazyRel++;
-    if (wn2[i] <= lr && absA <= sqrtLr) phase2++;
+    if (dn2[i] <= w0n2[i] * lazyRelTol2) lazyRel++;
+    if (wn2[i] <= phase2W2 && absA <= phase2A) phase2++;
   }
   out[0] = sumW;
   out[1] = sumA;

@@ -51,7 +51,7 @@ interface StepsExports {
   offNDv(): number;
   offNSums(): number;
   neuronColumns(): void;
-  neuronRow(lazyTol2: number, lr: number, sqrtLr: number, starNorm: number, step: boolean): void;
+  neuronRow(lazyTol2: number, lazyRelTol2: number, phase2W2: number, phase2A: number, starNorm: number, step: boolean): void;
 }
 
 /** dist/core/wasm/steps.wasm, from this file in src/core (tests) or in dist/core (the built CLI). */
@@ -165,7 +165,7 @@ export function wasmNeuronPass(Q: Float64Array, m: number, k: number, w0n2: Floa
     sums(packed, v, p, c, dv, out) {
       load(packed, v, p);
       if (dv) dvW.set(dv);
-      w.neuronRow(c.lazyTol2, c.lr, c.sqrtLr, c.starNorm, dv !== null);
+      w.neuronRow(c.lazyTol2, c.lazyRelTol2, c.phase2W2, c.phase2A, c.starNorm, dv !== null);
       out.set(dv ? sumsW : sumsW.subarray(0, 8));
     },
   };

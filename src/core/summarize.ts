@@ -3,7 +3,8 @@
  * metric, the first logged step at which the paper's phase markers are reached, and what theory.ts needs for its
  * predictions. Pure; the run layer calls it when a run finishes and again when the summary is rebuilt from run files.
  */
-import { METRIC_NAMES, type MetricColumns, type MetricName } from './types.js';
+import { phase2Thresholds } from './theory.js';
+import { METRIC_NAMES, type MetricColumns, type MetricName, type TrainParams } from './types.js';
 
 export interface PhaseMarkers {
   /** first logged step with lazy_frac_rel = 0: every neuron has left its lazy ball (scale-free, Definition 1) */
@@ -13,7 +14,8 @@ export interface PhaseMarkers {
   phase2_step: number | null;
   /** first logged step with align_cos_mean ≥ 0.9: the neurons have aligned with θ* */
   align_step: number | null;
-  /** first logged step with w_norm2_mean ≤ √η: Lemma 4's end of Phase I, on the mean rather than every neuron */
+  /** first logged step with w_norm2_mean ≤ α³√η (√η at α = 1, theory.ts phase2Thresholds): Lemma 4's end of Phase
+   * I, on the mean rather than every neuron */
   phase2_mean_step: number | null;
   /** first logged step with phase2_frac ≥ 0.5, and ≥ 0.9 */
   phase2_step_50: number | null;
@@ -44,8 +46,6 @@ export interface RunDigest extends PhaseMarkers {
   /** −(fitted slope of ln w_norm2_mean against step) over its first e-fold (normDecayWindow), per step; null when the
    * run does not contain that window or it spans fewer than 2 rows */
   norm_decay_rate: number | null;
-  /** w_norm2_mean at step 0; null without rows */
-  w_norm2_initial: number | null;
   /** mean clean train loss over the rows of norm_decay_rate's window, or over every finite row when the run ends
    * inside it (theory.ts's L̄); null without rows */
   window_train_loss: number | null;
@@ -64,29 +64,37 @@ function firstStepWhere(m: MetricColumns, metric: MetricName, reached: (value: n
   return null;
 }
 
-/** `lr` is η: Lemma 4's Phase II scale for the mean ‖w_i‖² is √η. */
-export function digestRun(m: MetricColumns, lr: number): RunDigest {
+/**
+ * The metrics a row's weights must keep finite for its per-neuron sums to mean anything: on a row whose weights
+ * blew up, a count or a mean over neurons compares NaN (every comparison false), giving 0 rather than NaN.
+ */
+const WEIGHT_METRICS: readonly MetricName[] = ['w_norm2_mean', 'w_fro', 'balance_mean'];
+
+/** `p` gives the Phase II scale for the mean ‖w_i‖², α³√η (phase2_mean_step). */
+export function digestRun(m: MetricColumns, p: Pick<TrainParams, 'alpha' | 'lr'>): RunDigest {
   const final = {} as Record<MetricName, number | null>;
+  const last = m.rows - 1;
+  // A diverged run's last row may hold NaN or ±Inf: null keeps the summary column numeric for every reader, and a
+  // row whose weights are not finite leaves every final_* null, the counts and means over neurons included.
+  const weightsFinite = last >= 0 && WEIGHT_METRICS.every((name) => Number.isFinite(m.values[name][last]));
   for (const name of METRIC_NAMES) {
-    // A diverged run's last row may hold NaN or ±Inf: null keeps the summary column numeric for every reader.
-    const last = m.rows > 0 ? m.values[name][m.rows - 1] : NaN;
-    final[name] = Number.isFinite(last) ? last : null;
+    const value = weightsFinite ? m.values[name][last] : NaN;
+    final[name] = Number.isFinite(value) ? value : null;
   }
   const window = normDecayWindow(m);
-  const sqrtLr = Math.sqrt(lr);
+  const meanBall = phase2Thresholds(p).mean;
   return {
     final,
     lazy_escape_step: firstStepWhere(m, 'lazy_frac_rel', (v) => v <= 0),
     phase2_step: firstStepWhere(m, 'phase2_frac', (v) => v >= 1),
     align_step: firstStepWhere(m, 'align_cos_mean', (v) => v >= ALIGN_THRESHOLD),
-    phase2_mean_step: firstStepWhere(m, 'w_norm2_mean', (v) => v <= sqrtLr),
+    phase2_mean_step: firstStepWhere(m, 'w_norm2_mean', (v) => v <= meanBall),
     phase2_step_50: firstStepWhere(m, 'phase2_frac', (v) => v >= 0.5),
     phase2_step_90: firstStepWhere(m, 'phase2_frac', (v) => v >= 0.9),
     lazy_escape_step_50: firstStepWhere(m, 'lazy_frac_rel', (v) => v <= 0.5),
     align_step_50: firstStepWhere(m, 'align_cos_mean', (v) => v >= 0.5),
     norm_decay_window_end: window.contained ? m.step[window.rows - 1] : null,
     norm_decay_rate: normDecayRate(m),
-    w_norm2_initial: m.rows > 0 && Number.isFinite(m.values.w_norm2_mean[0]) ? m.values.w_norm2_mean[0] : null,
     window_train_loss: meanOf(m.values.train_loss, window.rows),
     theta_norm_bound: m.rows > 0 ? thetaNormBound(m, m.rows - 1) : null,
   };

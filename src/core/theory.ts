@@ -1,39 +1,81 @@
 /**
- * The paper's predictions for a run, as summary columns beside the measured ones (README "Summary columns"). Pure;
- * each takes the run's parameters and, where the formula needs one, a number measured on the run (RunDigest).
+ * Theory's predictions for a run, as summary columns beside the measured ones (docs/formats.md, "Summary file"). Pure;
+ * each takes the run's parameters and, where it needs one, a number measured on the run (RunDigest) or the Phase I
+ * model's integration of the run's own data and init (phase-model.ts).
  *
  * They apply to label-noise SGD on the linear model only: NaN (not null, not an error) for σ = 0 or noise `none`,
- * and for sam, gd, oscillate and real-data runs, whose dynamics the formulas do not describe. Null means "not
- * measured" (a failed run, or a run too short to contain norm_decay_rate's window for the ratio).
+ * and for sam, gd, oscillate and real-data runs, whose dynamics they do not describe. Null means "not measured" or
+ * "never" (pred_phase1_steps when the model's fraction never reaches ½).
  *
- *   σ̄²                   noise variance averaged over the schedule: σ² (±σ, or gaussian of standard deviation σ),
- *                        σ²/2 for the periodic on/off schedule (on half the steps), 0 for `none`
- *   pred_norm_decay_rate η²(σ̄² + 2·L̄)/B: Phase I's per-step decay rate of mean ‖w_i‖², from the paper's mechanism
- *                        Δ(‖w_i‖² − a_i²) = η²r²(a_i²‖x‖² − (xᵀw_i)²) with E r² = σ̄² + 2L and a_i²‖x‖² ≪ ‖w_i‖²;
- *                        L̄ is the clean train loss averaged over norm_decay_rate's window; B the batch (a batch of
- *                        B samples averages B independent noises, so their variance in the step is σ̄²/B; B = 1 in
- *                        the paper)
- *   decay_rate_ratio     norm_decay_rate / pred_norm_decay_rate
- *   pred_phase1_steps    ln(w_norm2_mean(0) / η) / pred_norm_decay_rate: when mean ‖w_i‖² would reach η at that rate
- *   t1_bound             384·√(ln m) / (σ̄²η²√m): Theorem 2's step by which every neuron has left its lazy ball
- *   pred_align_steps     ln(1/η) / (η‖θ*‖²): Lemma 6's time scale for Phase II to converge
+ * Units. (α, η, σ, θ*) → (1, ηα², σα⁻², θ*α⁻²) with W → W/α, a → a/α is an exact symmetry of the dynamics (f scales
+ * by 1/α²), so a threshold the paper writes for α = 1 reads, at init scale α: ‖w_i‖² ≤ α⁴η, |a_i| ≤ α²√η, mean
+ * ‖w_i‖² ≤ α³√η (phase2Thresholds). Every step time and fraction here is the same for both members of a pair, and
+ * every W-sized quantity scales by α² (test/core/symmetry.test.ts).
+ *
+ *   σ̄²                    noise variance averaged over the schedule: σ² (±σ, or gaussian of standard deviation σ),
+ *                         σ²/2 for the periodic on/off schedule, 0 for `none`
+ *   pred_norm_decay_rate  η²(σ̄² + 2L̄)/B: Phase I's per-step decay rate of mean ‖w_i‖² at its start, from
+ *                         Δ(‖W‖²_F − ‖a‖²) = −η²r²(‖Wx‖² − ‖a‖²‖x‖²) with E r² = σ̄² + 2L; L̄ the clean train loss over
+ *                         norm_decay_rate's window; B the batch (B samples average B noises: variance σ̄²/B)
+ *   decay_rate_ratio      norm_decay_rate / pred_norm_decay_rate
+ *   pred_w_norm2_final    √d‖θ*‖/m: mean ‖w_i‖² at the end point of label-noise SGD, the minimiser of the implicit
+ *                         regulariser ‖W‖²_F + d‖a‖² on {Wᵀa = θ*} (AM-GM: ≥ 2√d‖θ*‖, equal when balanced and aligned)
+ *   pred_a_norm2_final    ‖θ*‖/√d: ‖a‖² there
+ *   pred_phase2_frac_final F∞ = P(χ²₁ ≤ α⁴ηm/(√d‖θ*‖)): the largest fraction with ‖w_i‖² ≤ α⁴η any run reaches; at
+ *                         the end point ‖w_i‖² ∝ the squared initial projection on θ̂*, a χ²₁ law across neurons
+ *   phase2_reachable      1 when F∞ ≥ ½ (phase2_step_50 can be reached at all), else 0
+ *   rich_start            1 when σ/α² ≥ 8: the first steps leave the lazy regime at once and the Phase I picture (and
+ *                         its model) does not apply; such runs are flagged and left out of the scores
+ *   t1_bound              384·√(ln m)·B/(σ̄²η²√m): Theorem 2's step by which every neuron has left its lazy ball (an
+ *                         upper bound, loose by design: ≈ 1000x t_esc at m = 1000)
+ *   pred_lazy_escape_steps t_esc = −2·ln(1 − 1/√m)/κ₀, κ₀ = η²σ̄²(1 + ηK₀)/B, K₀ = ‖W(0)‖²_F + d‖a(0)‖²: every norm
+ *                         shrinks at κ₀/2 per step at first, and leaves the ball ‖Δw_i‖ ≤ ‖w_i(0)‖/√m then
+ *   pred_w_norm2_end, pred_phase1_steps, pred_align_steps: the Phase I model (phase-model.ts)
  */
+import { cumulativeNormal } from 'vega-statistics';
 import type { RunParams } from './types.js';
 
 export type TheoryParams = Pick<
   RunParams,
-  'experiment' | 'optimizer' | 'sigma' | 'noise' | 'noise_schedule' | 'lr' | 'width' | 'batch' | 'teacher_norm'
+  'experiment' | 'optimizer' | 'sigma' | 'noise' | 'noise_schedule' | 'lr' | 'width' | 'batch' | 'teacher_norm' | 'alpha' | 'd'
 >;
 
-export const THEORY_NAMES = ['pred_norm_decay_rate', 'decay_rate_ratio', 'pred_phase1_steps', 't1_bound', 'pred_align_steps'] as const;
+export const THEORY_NAMES = [
+  'pred_norm_decay_rate',
+  'decay_rate_ratio',
+  'pred_w_norm2_final',
+  'pred_a_norm2_final',
+  'pred_phase2_frac_final',
+  'phase2_reachable',
+  'rich_start',
+  't1_bound',
+  'pred_lazy_escape_steps',
+  'pred_w_norm2_end',
+  'pred_phase1_steps',
+  'pred_align_steps',
+] as const;
 export type TheoryName = (typeof THEORY_NAMES)[number];
 
 /** What theoryColumns needs from a run's trajectory (RunDigest's fields of these names). */
 export interface TheoryInputs {
   norm_decay_rate: number | null;
-  w_norm2_initial: number | null;
   window_train_loss: number | null;
 }
+
+/** What theoryColumns needs from the Phase I model of the run (phase-model.ts predictRun). */
+export interface ModelPrediction {
+  /** K₀ = ‖W(0)‖²_F + d‖a(0)‖² */
+  k0: number;
+  /** the model's mean ‖w_i‖² at the run's last step */
+  w_norm2_end: number;
+  /** first step where the model's fraction with ‖w_i‖² ≤ α⁴η reaches ½; null when it never does */
+  phase1_steps: number | null;
+  /** first step where the model's mean |cos(w_i, θ*)| reaches ½; null when it never does */
+  align_steps: number | null;
+}
+
+/** σ/α² from which a run counts as a rich start (rich_start). */
+export const RICH_START_SIGMA = 8;
 
 /** σ̄²: the label-noise variance per sample, averaged over the schedule. */
 export function meanNoiseVariance(p: Pick<RunParams, 'sigma' | 'noise' | 'noise_schedule'>): number {
@@ -43,40 +85,108 @@ export function meanNoiseVariance(p: Pick<RunParams, 'sigma' | 'noise' | 'noise_
 }
 
 /** True where the formulas describe the run: label-noise SGD with noise on the linear model. */
-function theoryApplies(p: TheoryParams): boolean {
+export function theoryApplies(p: Pick<TheoryParams, 'experiment' | 'optimizer' | 'sigma' | 'noise' | 'noise_schedule'>): boolean {
   return p.experiment === 'linear' && p.optimizer === 'sgd' && meanNoiseVariance(p) > 0;
 }
 
-/** Theorem 2's lazy-escape bound, 384·√(ln m)/(σ̄²η²√m); NaN where the theory does not apply. */
+/**
+ * The paper's Phase II thresholds in the run's units (module comment): `w2` on ‖w_i‖² (α⁴η), `a` on |a_i| (α²√η),
+ * `mean` on mean ‖w_i‖² (α³√η). At α = 1 they are the paper's η, √η, √η. Written as products of α so that a power of
+ * 2 for α scales them exactly.
+ */
+export function phase2Thresholds(p: Pick<RunParams, 'alpha' | 'lr'>): { w2: number; a: number; mean: number } {
+  const a2 = p.alpha * p.alpha;
+  const sqrtLr = Math.sqrt(p.lr);
+  return { w2: a2 * a2 * p.lr, a: a2 * sqrtLr, mean: a2 * p.alpha * sqrtLr };
+}
+
+/**
+ * The lazy ball ‖Δw_i‖ ≤ α/√m, squared: Definition 1's 1/√m (at α = 1, where ‖w_i(0)‖ ≈ 1) in the run's units, so
+ * lazy_frac is unit-free too.
+ */
+export const lazyTolerance2 = (p: Pick<RunParams, 'alpha' | 'width'>): number => (p.alpha * p.alpha) / p.width;
+
+/** P(χ²₁ ≤ x) = 2Φ(√x) − 1. */
+export function chiSquare1Cdf(x: number): number {
+  if (!(x > 0)) return 0;
+  return 2 * cumulativeNormal(Math.sqrt(x)) - 1;
+}
+
+/** The end point's mean ‖w_i‖², ‖a‖² and F∞ (module comment), from the parameters alone. */
+export function terminalState(p: Pick<RunParams, 'alpha' | 'lr' | 'width' | 'd' | 'teacher_norm'>): { w2: number; a2: number; phase2Frac: number } {
+  const sqrtD = Math.sqrt(p.d);
+  const w2 = (sqrtD * p.teacher_norm) / p.width;
+  return { w2, a2: p.teacher_norm / sqrtD, phase2Frac: chiSquare1Cdf(phase2Thresholds(p).w2 / w2) };
+}
+
+/**
+ * The Phase II fraction a marker asks for, where the end point decides whether it can be reached: phase2_step_50
+ * and _90 need F∞ ≥ 0.5 and 0.9; phase2_step (every neuron) needs fewer than half a neuron above the threshold,
+ * m·(1 − F∞) < ½. Null for markers the end point always reaches (alignment, lazy escape).
+ */
+function markerLevel(marker: string, width: number): number | null {
+  if (marker === 'phase2_step_50') return 0.5;
+  if (marker === 'phase2_step_90') return 0.9;
+  if (marker === 'phase2_step') return 1 - 0.5 / width;
+  return null;
+}
+
+/**
+ * True when the run can never reach `marker`, whatever its length: its end point lies outside the marker's Phase
+ * II set (F∞ below the marker's fraction; for phase2_mean_step, √d‖θ*‖/m above α³√η). False otherwise, and where
+ * theory does not describe the run.
+ */
+export function markerUnreachable(marker: string, p: TheoryParams): boolean {
+  if (!theoryApplies(p)) return false;
+  const end = terminalState(p);
+  if (marker === 'phase2_mean_step') return end.w2 > phase2Thresholds(p).mean;
+  const level = markerLevel(marker, p.width);
+  return level !== null && end.phase2Frac < level;
+}
+
+/** The Phase I noise clock's rate: η²σ̄²/B per step. */
+export const noiseRate = (p: Pick<RunParams, 'lr' | 'sigma' | 'noise' | 'noise_schedule' | 'batch'>): number =>
+  (p.lr * p.lr * meanNoiseVariance(p)) / p.batch;
+
+/** t_esc = −2·ln(1 − 1/√m)/κ₀ with κ₀ = η²σ̄²(1 + ηK₀)/B (module comment). */
+export function lazyEscapeSteps(p: Pick<RunParams, 'lr' | 'sigma' | 'noise' | 'noise_schedule' | 'batch' | 'width'>, k0: number): number {
+  const kappa0 = noiseRate(p) * (1 + p.lr * k0);
+  return (-2 * Math.log1p(-1 / Math.sqrt(p.width))) / kappa0;
+}
+
+/** Theorem 2's lazy-escape bound, 384·√(ln m)·B/(σ̄²η²√m). */
 function t1Bound(p: TheoryParams): number {
-  if (!theoryApplies(p)) return NaN;
   const m = p.width;
-  return (384 * Math.sqrt(Math.log(m))) / (meanNoiseVariance(p) * p.lr * p.lr * Math.sqrt(m));
+  return (384 * Math.sqrt(Math.log(m))) / (noiseRate(p) * Math.sqrt(m));
 }
 
-/** Lemma 6's Phase II time scale, ln(1/η)/(η‖θ*‖²); NaN where the theory does not apply. */
-function predAlignSteps(p: TheoryParams): number {
-  if (!theoryApplies(p)) return NaN;
-  return Math.log(1 / p.lr) / (p.lr * p.teacher_norm * p.teacher_norm);
-}
-
-/** η²(σ̄² + 2·L̄)/B; NaN where the theory does not apply, null when L̄ was not measured. */
+/** η²(σ̄² + 2·L̄)/B; null when L̄ was not measured. */
 function predNormDecayRate(p: TheoryParams, meanTrainLoss: number | null): number | null {
-  if (!theoryApplies(p)) return NaN;
   if (meanTrainLoss === null) return null;
   return (p.lr * p.lr * (meanNoiseVariance(p) + 2 * meanTrainLoss)) / p.batch;
 }
 
-/** Every theory column for one run; `d` null (a failed run) leaves the measured-input ones null. */
-export function theoryColumns(p: TheoryParams, d: TheoryInputs | null): Record<TheoryName, number | null> {
+/**
+ * Every theory column for one run. `d` null (a failed run) leaves the columns measured on the run null; `model`
+ * null (no model: a failed run) leaves the model's. NaN throughout where theory does not apply.
+ */
+export function theoryColumns(p: TheoryParams, d: TheoryInputs | null, model: ModelPrediction | null): Record<TheoryName, number | null> {
+  if (!theoryApplies(p)) return Object.fromEntries(THEORY_NAMES.map((name) => [name, NaN])) as Record<TheoryName, number>;
   const rate = predNormDecayRate(p, d?.window_train_loss ?? null);
-  const w0 = d?.w_norm2_initial ?? null;
   const measured = d?.norm_decay_rate ?? null;
+  const end = terminalState(p);
   return {
     pred_norm_decay_rate: rate,
-    decay_rate_ratio: rate === null || measured === null ? (Number.isNaN(rate) ? NaN : null) : measured / rate,
-    pred_phase1_steps: rate === null || w0 === null ? (Number.isNaN(rate) ? NaN : null) : Math.log(w0 / p.lr) / rate,
+    decay_rate_ratio: rate === null || measured === null ? null : measured / rate,
+    pred_w_norm2_final: end.w2,
+    pred_a_norm2_final: end.a2,
+    pred_phase2_frac_final: end.phase2Frac,
+    phase2_reachable: end.phase2Frac >= 0.5 ? 1 : 0,
+    rich_start: p.sigma >= RICH_START_SIGMA * p.alpha * p.alpha ? 1 : 0,
     t1_bound: t1Bound(p),
-    pred_align_steps: predAlignSteps(p),
+    pred_lazy_escape_steps: model ? lazyEscapeSteps(p, model.k0) : null,
+    pred_w_norm2_end: model?.w_norm2_end ?? null,
+    pred_phase1_steps: model?.phase1_steps ?? null,
+    pred_align_steps: model?.align_steps ?? null,
   };
 }

@@ -3,6 +3,7 @@
  * Returns how it ended as a value; only a bug in this function itself (or a dead worker) surfaces as a rejection.
  */
 import { train } from '../core/index.js';
+import { predictRun } from '../core/phase-model.js';
 import { digestRun } from '../core/summarize.js';
 import type { TrainHooks, TrainResult } from '../core/types.js';
 import { runSeeds } from '../sweep/seeds.js';
@@ -31,9 +32,9 @@ export async function executeRun(task: RunTask): Promise<RunOutcome> {
   let result: TrainResult;
   let realdata: RealDataColumns | undefined;
   let engine = `${run.params.engine}/${run.params.kernel}`;
+  const seeds = runSeeds(run.params, sweepSeed, run.replicate);
   try {
     injectFaultForTests(run.run_id);
-    const seeds = runSeeds(run.params, sweepSeed, run.replicate);
     if (run.params.experiment === 'realdata') {
       // loaded on first use: a native sweep never pays for importing TensorFlow.js
       const { trainRealData } = await import('../engines/realdata/train.js');
@@ -99,13 +100,26 @@ export async function executeRun(task: RunTask): Promise<RunOutcome> {
     wall_s: wallS,
     write_s: (performance.now() - tWrite) / 1000,
     engine,
-    digest: digestRun(result.metrics, run.params.lr),
+    digest: digestRun(result.metrics, run.params),
+    // here rather than in the coordinator: the model costs milliseconds per run (phase-model.ts)
+    prediction: predictRun(run.params, seeds),
   };
 }
 
 function failed(runId: string, err: unknown, engine: string, elapsedMs: number): RunOutcome {
   const error = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
-  return { type: 'result', run_id: runId, status: 'failed', error, steps_done: 0, wall_s: elapsedMs / 1000, write_s: 0, engine, digest: null };
+  return {
+    type: 'result',
+    run_id: runId,
+    status: 'failed',
+    error,
+    steps_done: 0,
+    wall_s: elapsedMs / 1000,
+    write_s: 0,
+    engine,
+    digest: null,
+    prediction: null,
+  };
 }
 
 /**

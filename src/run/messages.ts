@@ -4,6 +4,7 @@
  */
 import type { MessagePort } from 'node:worker_threads';
 import type { RunDigest } from '../core/summarize.js';
+import type { ModelPrediction } from '../core/theory.js';
 import type { PlannedRun } from '../sweep/plan.js';
 
 /** Coordinator → worker: do this one run and write its files into `outDir/runs/`. */
@@ -39,6 +40,8 @@ export interface RunOutcome {
   write_s: number;
   /** final metrics and phase markers; null for a failed run */
   digest: RunDigest | null;
+  /** the Phase I model's predictions (src/core/phase-model.ts); null for a failed run and where theory does not apply */
+  prediction: ModelPrediction | null;
 }
 
 /**
@@ -56,6 +59,7 @@ export function workerDiedOutcome(run: PlannedRun, err: Error): RunOutcome {
     write_s: 0,
     engine: `${run.params.engine}/${run.params.kernel}`,
     digest: null,
+    prediction: null,
   };
 }
 

@@ -27,8 +27,7 @@ const sameSweep = (a: { name: string; seed: number }, b: { name: string; seed: n
 
 const describeSweep = (s: { name: string; seed: number; source: string }) => `'${s.name}' (seed ${s.seed}, ${s.source})`;
 
-/** The sweep seed a run's streams derive from: its own sweep's when it was added with `--add`. */
-export const sweepSeedOf = (plan: Plan, run: PlannedRun): number => (run as StoredRun).added_sweep?.seed ?? plan.seed;
+export { sweepSeedOf } from '../sweep/plan.js';
 
 /**
  * The plan to write into `outDir` for `incoming` (a freshly expanded sweep), and the runs of it this `run` does

@@ -26,7 +26,7 @@
 import { readFileSync } from 'node:fs';
 import { estimateRunCost, resolveKernel } from '../core/kernel-choice.js';
 import { defaultParams, PARAM_KEYS } from '../core/params.js';
-import { meanNoiseVariance } from '../core/theory.js';
+import { noiseRate } from '../core/theory.js';
 import type { Engine, RunParams } from '../core/types.js';
 import { checkRun, type Origins } from './checks.js';
 import { ResultsVersionError, SweepSpecError, type SweepProblem } from './errors.js';
@@ -53,8 +53,17 @@ export interface PlannedRun {
  *   1  θ* drawn first from the data stream, which hashed n and teacher_norm
  *   2  θ* from its own stream, seeded from d and teacher_sparsity alone (src/sweep/seeds.ts); the real-data
  *      linearised baseline trained by gd on the clean labels (src/engines/realdata/model.ts)
+ *   3  the Phase II thresholds in the run's units (‖w_i‖² ≤ α⁴η, |a_i| ≤ α²√η: phase2_frac and its markers; mean
+ *      ‖w_i‖² ≤ α³√η: phase2_mean_step), a diverged row's final_* null, and the Phase I model's predictions
+ *      (src/core/theory.ts, phase-model.ts); steps_rule's noise time counts σ̄²/B
  */
-export const RESULTS_VERSION = 2;
+export const RESULTS_VERSION = 3;
+
+/** What changed at each version, for the message that refuses a folder of another one. */
+const VERSION_CHANGES: Record<number, string> = {
+  2: 'θ* has its own random stream',
+  3: "phase2_frac and the Phase II markers use thresholds in the run's units (α⁴η, α²√η, α³√η), so the metric rows differ at α ≠ 1",
+};
 
 /** plan.json */
 export interface Plan {
@@ -81,6 +90,12 @@ export interface PlanOptions {
 
 /** A sweep may not expand to more runs than this (orchestration alone would take hours). */
 const MAX_RUNS = 1_000_000;
+
+/**
+ * The sweep seed a run's streams derive from: the folder's, or its own sweep's when `run --add` put it there
+ * (`added_sweep` in plan.json, src/run/ownership.ts).
+ */
+export const sweepSeedOf = (plan: Pick<Plan, 'seed'>, run: PlannedRun & { added_sweep?: { seed: number } }): number => run.added_sweep?.seed ?? plan.seed;
 
 /** A run from its resolved parameters (kernel resolved here if still 'auto'). */
 export function planRun(params: RunParams, sweepSeed: number, replicate: number): PlannedRun {
@@ -143,21 +158,25 @@ export function checkResultsVersion(planJsonPath: string, outDir: string): void 
     return; // an unreadable plan holds no results to protect; it is rewritten
   }
   if (version === RESULTS_VERSION) return;
+  const since = Object.entries(VERSION_CHANGES)
+    .filter(([v]) => typeof version !== 'number' || Number(v) > version)
+    .map(([v, what]) => `${v}: ${what}`);
   const reason =
     `holds results of lnsweep results version ${JSON.stringify(version)}, and this lnsweep computes version ` +
-    `${RESULTS_VERSION} (θ* has its own random stream), so runs would mix; use --fresh to delete them, or another --out`;
+    `${RESULTS_VERSION} (${since.join('; ')}), so runs would mix; use --fresh to delete them, or another --out`;
   throw new ResultsVersionError(outDir, reason);
 }
 
 /**
- * steps_rule, after lr is resolved: the run lasts `noise_time` units of the Phase I time scale 1/(η²σ̄²) (σ̄² the
- * noise variance averaged over the schedule, src/core/theory.ts), so every cell of a σ × α × width sweep sees the same
+ * steps_rule, after lr is resolved: the run lasts `noise_time` units of the Phase I time scale B/(η²σ̄²) (σ̄² the
+ * noise variance averaged over the schedule, B the batch, whose B samples average B noises: src/core/theory.ts
+ * noiseRate), so every cell of a σ × α × width sweep sees the same
  * number of e-folds of its norm decay, capped at max_steps (and max_steps when σ̄² = 0). `log_rows` gives each run
  * about that many metric rows whatever its length, so short runs keep a resolved trajectory. Rounded to 12
  * significant digits before the ceiling, so that 10/(1e-3²·10) is 1e6 steps on every platform, not 1e6 + 1.
  */
-function stepsFromRule(rule: StepsRule, p: Pick<RunParams, 'lr' | 'sigma' | 'noise' | 'noise_schedule'>): number {
-  const rate = p.lr * p.lr * meanNoiseVariance(p);
+function stepsFromRule(rule: StepsRule, p: Pick<RunParams, 'lr' | 'sigma' | 'noise' | 'noise_schedule' | 'batch'>): number {
+  const rate = noiseRate(p);
   if (!(rate > 0)) return rule.max_steps;
   return Math.min(rule.max_steps, Math.max(1, Math.ceil(round12(rule.noise_time / rate))));
 }

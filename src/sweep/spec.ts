@@ -17,7 +17,7 @@
  *       - { width: [100, 1000], log_every: [10, 100] }
  *     replicates: 2                 # ≥ 1, default 1
  *     lr_rule: { eta_alpha2_width: 1.0 }   # lr = value / (alpha²·width); a list or range makes it an axis
- *     steps_rule: { noise_time: 10, max_steps: 600000, log_rows: 300 }   # steps = ⌈T/(η²σ̄²)⌉ ≤ max_steps
+ *     steps_rule: { noise_time: 10, max_steps: 600000, log_rows: 300 }   # steps = ⌈T·B/(η²σ̄²)⌉ ≤ max_steps
  *     allow_unstable: false
  *     refine: { metric: collapsed, rounds: 4, budget: 200 }   # `lnsweep run` then refines (README "Refining …")
  */
@@ -46,7 +46,7 @@ export interface SweepSpec {
   replicates: number;
   /** lr = value / (alpha²·width) for every run, one value per entry (several make an axis) */
   lrRule?: { eta_alpha2_width: number[] };
-  /** steps = ⌈noise_time/(η²σ̄²)⌉, at most max_steps (max_steps when σ̄² = 0); log_every = ⌈steps/log_rows⌉ if given */
+  /** steps = ⌈noise_time·batch/(η²σ̄²)⌉, at most max_steps (max_steps when σ̄² = 0); log_every = ⌈steps/log_rows⌉ if given */
   stepsRule?: StepsRule;
   allowUnstable: boolean;
   /** refine the grid's results after running it (`lnsweep refine`) */

@@ -18,7 +18,7 @@ describe('norm_decay_rate', () => {
     const m = trajectory(steps, { w_norm2_mean: steps.map((s) => 2 * Math.exp(-3e-4 * s)) });
     expect(normDecayRate(m)).toBeCloseTo(3e-4, 12);
     // e^{-3e-4·s} ≤ 1/e first at s ≥ 3333.3: the logged row at step 3400
-    expect(digestRun(m, 1e-3).norm_decay_window_end).toBe(3400);
+    expect(digestRun(m, { alpha: 1, lr: 1e-3 }).norm_decay_window_end).toBe(3400);
   });
 
   it('fits only the first e-fold, so rows after it (a slower decay) do not change the rate', () => {
@@ -33,7 +33,7 @@ describe('norm_decay_rate', () => {
     expect(normDecayRate(trajectory(steps, { w_norm2_mean: steps.map(() => 1) }))).toBeNull();
     const slow = steps.map((s) => Math.exp(-1e-4 * s)); // 0.49 e-folds by step 4900
     expect(normDecayRate(trajectory(steps, { w_norm2_mean: slow }))).toBeNull();
-    expect(digestRun(trajectory(steps, { w_norm2_mean: slow }), 1e-3).norm_decay_window_end).toBeNull();
+    expect(digestRun(trajectory(steps, { w_norm2_mean: slow }), { alpha: 1, lr: 1e-3 }).norm_decay_window_end).toBeNull();
     const diverged = steps.map((s, i) => (i < 5 ? Math.exp(-1e-3 * s) : NaN));
     expect(normDecayRate(trajectory(steps, { w_norm2_mean: diverged }))).toBeNull();
   });
@@ -41,10 +41,10 @@ describe('norm_decay_rate', () => {
   it("averages the clean train loss over the same window (theory.ts's L̄), or over every row when the run ends inside it", () => {
     const w2 = steps.map((s) => Math.exp(-1e-3 * s)); // window: rows at steps 0..1000, 11 rows
     const loss = steps.map((s) => (s <= 1000 ? 0.3 : 5));
-    expect(digestRun(trajectory(steps, { w_norm2_mean: w2, train_loss: loss }), 1e-3).window_train_loss).toBeCloseTo(0.3, 12);
+    expect(digestRun(trajectory(steps, { w_norm2_mean: w2, train_loss: loss }), { alpha: 1, lr: 1e-3 }).window_train_loss).toBeCloseTo(0.3, 12);
     const flat = steps.map(() => 1);
     const lossRamp = steps.map((_, i) => i); // mean of 0..49
-    expect(digestRun(trajectory(steps, { w_norm2_mean: flat, train_loss: lossRamp }), 1e-3).window_train_loss).toBe(24.5);
+    expect(digestRun(trajectory(steps, { w_norm2_mean: flat, train_loss: lossRamp }), { alpha: 1, lr: 1e-3 }).window_train_loss).toBe(24.5);
   });
 });
 
@@ -56,7 +56,7 @@ describe('the marker columns', () => {
     align_cos_mean: up,
     w_norm2_mean: steps.map((s) => Math.exp(-1e-3 * s)),
   });
-  const d = digestRun(m, 1e-4); // √η = 0.01: e^{-1e-3·s} ≤ 0.01 first at s ≥ 4605.2
+  const d = digestRun(m, { alpha: 1, lr: 1e-4 }); // √η = 0.01: e^{-1e-3·s} ≤ 0.01 first at s ≥ 4605.2
 
   it('gives the first logged step where each threshold is reached', () => {
     expect(d.phase2_step_50).toBe(2500); // 25/49 ≥ 0.5, 24/49 is not
@@ -69,14 +69,45 @@ describe('the marker columns', () => {
     expect(d.phase2_mean_step).toBe(4700);
   });
 
+  it("puts phase2_mean_step's threshold in the run's units: mean ‖wᵢ‖² ≤ α³√η", () => {
+    // α = 2: 8·0.01 = 0.08, e^{-1e-3·s} ≤ 0.08 first at s ≥ 2525.7; α = 0.5: 0.00125, first at s ≥ 6684.6 (never here)
+    expect(digestRun(m, { alpha: 2, lr: 1e-4 }).phase2_mean_step).toBe(2600);
+    expect(digestRun(m, { alpha: 0.5, lr: 1e-4 }).phase2_mean_step).toBeNull();
+  });
+
   it('is null where never reached, and phase2_step is null for a collapsed run', () => {
-    const flat = digestRun(trajectory(steps, { w_norm2_mean: steps.map(() => 1), lazy_frac_rel: steps.map(() => 1) }), 1e-3);
+    const flat = digestRun(trajectory(steps, { w_norm2_mean: steps.map(() => 1), lazy_frac_rel: steps.map(() => 1) }), { alpha: 1, lr: 1e-3 });
     for (const name of ['phase2_mean_step', 'phase2_step_50', 'phase2_step_90', 'lazy_escape_step_50', 'align_step_50'] as const) {
       expect(flat[name], name).toBeNull();
     }
     expect(summaryMarkers(d, 1).phase2_step).toBeNull();
     expect(summaryMarkers(d, 1).phase2_step_50).toBe(2500);
     expect(summaryMarkers(d, 0).phase2_step).toBe(4900);
+  });
+});
+
+describe('the final_* columns of a diverged run', () => {
+  it('are all null when the last row holds non-finite weights, the counts and means over neurons included', () => {
+    // the row a diverged run ends on: NaN weights, while the per-neuron counts compared NaN and came out 0
+    const m = trajectory([0, 100], {
+      w_norm2_mean: [1, NaN],
+      w_fro: [1, NaN],
+      align_cos_mean: [0.2, 0],
+      lazy_frac: [1, 0],
+      phase2_frac: [0, 0],
+      a_abs_max: [0.1, 0],
+      train_loss: [0.5, Infinity],
+    });
+    const d = digestRun(m, { alpha: 1, lr: 1e-3 });
+    for (const name of METRIC_NAMES) expect(d.final[name], name).toBeNull();
+  });
+
+  it('keep the finite values of a row whose weights are finite (a loss past diverge_loss)', () => {
+    const m = trajectory([0, 100], { w_norm2_mean: [1, 30], w_fro: [1, 5], train_loss: [0.5, 2e6], test_loss: [0.5, Infinity] });
+    const d = digestRun(m, { alpha: 1, lr: 1e-3 });
+    expect(d.final.train_loss).toBe(2e6);
+    expect(d.final.w_norm2_mean).toBe(30);
+    expect(d.final.test_loss).toBeNull();
   });
 });
 
@@ -126,10 +157,17 @@ zip:
       'collapsed',
       'decay_rate_ratio',
       'norm_decay_rate',
+      'phase2_reachable',
+      'pred_a_norm2_final',
       'pred_align_steps',
+      'pred_lazy_escape_steps',
       'pred_norm_decay_rate',
       'pred_phase1_steps',
+      'pred_phase2_frac_final',
+      'pred_w_norm2_end',
+      'pred_w_norm2_final',
       'refine_round',
+      'rich_start',
       't1_bound',
     ];
     for (const r of rows) expect(r.extra!.refine_round).toBe(0);

@@ -18,6 +18,7 @@ function naiveMetrics(
   d: number,
   n: number,
   lr: number,
+  alpha: number,
   aPrev: Float64Array,
 ) {
   const theta = new Float64Array(d);
@@ -69,9 +70,9 @@ function naiveMetrics(
     a_abs_max: Math.max(...Array.from(a).map(Math.abs)),
     align_ip_mean: ips.reduce((s, x) => s + Math.abs(x), 0) / m,
     align_cos_mean: ips.reduce((s, x, i) => s + Math.abs(x) / (wn[i] * norm(star)), 0) / m,
-    lazy_frac: diffs.filter((x) => x <= 1 / Math.sqrt(m)).length / m,
+    lazy_frac: diffs.filter((x) => x <= alpha / Math.sqrt(m)).length / m,
     lazy_frac_rel: diffs.filter((x, i) => x <= w0n[i] / Math.sqrt(m)).length / m,
-    phase2_frac: wn.filter((x, i) => x <= Math.sqrt(lr) && Math.abs(a[i]) <= Math.sqrt(lr)).length / m,
+    phase2_frac: wn.filter((x, i) => x <= alpha * alpha * Math.sqrt(lr) && Math.abs(a[i]) <= alpha * alpha * Math.sqrt(lr)).length / m,
     balance_mean: (fro2 - dot(a, a)) / m,
     kernel_dist: 1 - dot(K0, Kt) / (norm(K0) * norm(Kt)),
     a_step_abs_mean: Array.from(a).reduce((s, x, i) => s + Math.abs(x - aPrev[i]), 0) / m,
@@ -91,7 +92,7 @@ describe('metrics match direct computation from W and a', () => {
       core.advance(1);
       const { W, a } = core.kernel.denseWeights();
       const { X, y, thetaStar } = core.data;
-      const ref = naiveMetrics(W, a, core.init.W, core.init.a, X, y, thetaStar, p.width, p.d, p.n, p.lr, aPrev);
+      const ref = naiveMetrics(W, a, core.init.W, core.init.a, X, y, thetaStar, p.width, p.d, p.n, p.lr, p.alpha, aPrev);
       const row = new Float64Array(METRIC_NAMES.length);
       core.metrics.row(row);
       for (const name of METRIC_NAMES) {
@@ -113,14 +114,22 @@ describe('metrics match direct computation from W and a', () => {
     });
   }
 
-  it('counts phase2_frac against √lr for both ‖w_i‖ and |a_i|', () => {
-    // tiny alpha puts every neuron inside the √lr ball at init
-    const p = smallParams({ alpha: 1e-3, lr: 0.01, kernel: 'dense' });
-    const row = new Float64Array(METRIC_NAMES.length);
-    createCore(p, SEEDS).metrics.row(row);
-    expect(row[METRIC_INDEX.phase2_frac]).toBe(1);
-    expect(row[METRIC_INDEX.lazy_frac]).toBe(1);
-    expect(row[METRIC_INDEX.kernel_dist]).toBeLessThan(1e-15);
+  it("counts phase2_frac against α²√η for both ‖w_i‖ and |a_i|, the paper's √η in the run's units", () => {
+    // at init (no step taken) ‖w_i‖ ≈ α and |a_i| ≈ α/√m: inside α²√η = α·√(ηα²) for every neuron when ηα² = 100,
+    // for none when ηα² = 1e-4, whatever α (at α = 1e-3, ηα² = 1e-4 is η = 100: the paper's absolute √η = 10 would
+    // hold every neuron)
+    for (const alpha of [1e-3, 1, 8]) {
+      for (const [etaAlpha2, want] of [
+        [100, 1],
+        [1e-4, 0],
+      ]) {
+        const row = new Float64Array(METRIC_NAMES.length);
+        createCore(smallParams({ alpha, lr: etaAlpha2 / (alpha * alpha), kernel: 'dense' }), SEEDS).metrics.row(row);
+        expect(row[METRIC_INDEX.phase2_frac], `α=${alpha}, ηα²=${etaAlpha2}`).toBe(want);
+        expect(row[METRIC_INDEX.lazy_frac]).toBe(1);
+        expect(row[METRIC_INDEX.kernel_dist]).toBeLessThan(1e-15);
+      }
+    }
   });
 
   it('fills per-neuron snapshots with ‖w_i‖², ⟨w_i, θ*⟩ and a_i at the asked steps', () => {

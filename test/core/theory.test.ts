@@ -1,34 +1,65 @@
+/**
+ * theory.ts's closed forms on hand-computed cases. Values marked "python:" were worked with python3's math module
+ * (math.erf, math.log), not with the code under test: P(χ²₁ ≤ x) = erf(√(x/2)).
+ */
 import { describe, expect, it } from 'vitest';
 import { defaultParams } from '../../src/core/params.js';
-import { meanNoiseVariance, theoryColumns, type TheoryParams } from '../../src/core/theory.js';
+import { markerUnreachable, meanNoiseVariance, phase2Thresholds, theoryColumns, type ModelPrediction, type TheoryParams } from '../../src/core/theory.js';
 import type { RunParams } from '../../src/core/types.js';
 
-/** The paper's setting (m = 1000, η = 1e-3, ±σ, batch 1, ‖θ*‖ = 1) with σ = 4 unless overridden. */
+/** The paper's setting (m = 1000, η = 1e-3, ±σ, batch 1, ‖θ*‖ = 1, α = 1, d = 20) with σ = 4 unless overridden. */
 const at = (over: Partial<RunParams> = {}): TheoryParams => ({ ...defaultParams(), width: 1000, lr: 1e-3, sigma: 4, ...over });
-const measured = { norm_decay_rate: 3.4e-5, w_norm2_initial: 1, window_train_loss: 0.5 };
+const measured = { norm_decay_rate: 3.4e-5, window_train_loss: 0.5 };
+const model: ModelPrediction = { k0: 1000, w_norm2_end: 0.01, phase1_steps: null, align_steps: 4e5 };
 
 describe('the theory columns, on hand-computed cases', () => {
-  it('predicts the decay rate η²(σ̄² + 2L̄) for ±σ noise, and the ratio and Phase I time from it', () => {
-    const t = theoryColumns(at(), measured);
+  it('predicts the decay rate η²(σ̄² + 2L̄) for ±σ noise, and the ratio from it', () => {
+    const t = theoryColumns(at(), measured, model);
     expect(t.pred_norm_decay_rate).toBeCloseTo(1.7e-5, 15); // 1e-6·(16 + 2·0.5)
     expect(t.decay_rate_ratio).toBeCloseTo(2, 12); // 3.4e-5 / 1.7e-5
-    expect(t.pred_phase1_steps).toBeCloseTo(406338.5458, 3); // ln(1/1e-3) / 1.7e-5
   });
 
-  it('gives Theorem 2 and Lemma 6 time scales from the parameters alone', () => {
-    const t = theoryColumns(at(), measured);
+  it('gives the end point: mean ‖wᵢ‖² = √d‖θ*‖/m, ‖a‖² = ‖θ*‖/√d, F∞ = P(χ²₁ ≤ α⁴ηm/(√d‖θ*‖))', () => {
+    const t = theoryColumns(at(), measured, model);
+    expect(t.pred_w_norm2_final).toBeCloseTo(0.00447213595499958, 15);
+    expect(t.pred_a_norm2_final).toBeCloseTo(0.22360679774997896, 14);
+    expect(t.pred_phase2_frac_final).toBeCloseTo(0.363694644668871, 12); // python: erf(√(0.2236068/2))
+    expect(t.phase2_reachable).toBe(0);
+    // under η = 1/(α²m), α⁴ηm = α²: F∞ = P(χ²₁ ≤ α²/√20); python: 0.18690517223980466, 0.6557196057110966, 0.9414401308758474
+    const rule = (alpha: number) => theoryColumns(at({ alpha, lr: 1 / (alpha * alpha * 1000) }), measured, model);
+    expect(rule(0.5).pred_phase2_frac_final).toBeCloseTo(0.18690517223980466, 12);
+    expect(rule(2).pred_phase2_frac_final).toBeCloseTo(0.6557196057110966, 12);
+    expect(rule(4).pred_phase2_frac_final).toBeCloseTo(0.9414401308758474, 12);
+    expect([rule(0.5), rule(2), rule(4)].map((t) => t.phase2_reachable)).toEqual([0, 1, 1]);
+  });
+
+  it('gives Theorem 2 (× the batch) and t_esc = −2·ln(1 − 1/√m)/κ₀, κ₀ = η²σ̄²(1 + ηK₀)/B', () => {
+    const t = theoryColumns(at(), measured, model);
     expect(t.t1_bound).toBeCloseTo(1994709.7635, 3); // 384·√(ln 1000)/(16·1e-6·√1000)
-    expect(t.pred_align_steps).toBeCloseTo(6907.7553, 3); // ln(1000)/1e-3
-    expect(theoryColumns(at({ teacher_norm: 2 }), measured).pred_align_steps).toBeCloseTo(1726.9388, 3);
+    expect(theoryColumns(at({ batch: 4 }), measured, model).t1_bound).toBeCloseTo(7978839.054091728, 3); // python, ×4
+    expect(t.pred_lazy_escape_steps).toBeCloseTo(2008.3483764428636, 6); // python: ηK₀ = 1, κ₀ = 3.2e-5
+    expect(theoryColumns(at({ batch: 4 }), measured, model).pred_lazy_escape_steps).toBeCloseTo(4 * 2008.3483764428636, 5);
+  });
+
+  it("passes the model's predictions through, null where it gives none", () => {
+    const t = theoryColumns(at(), measured, model);
+    expect([t.pred_w_norm2_end, t.pred_phase1_steps, t.pred_align_steps]).toEqual([0.01, null, 4e5]);
+    const none = theoryColumns(at(), measured, null);
+    expect([none.pred_w_norm2_end, none.pred_phase1_steps, none.pred_align_steps, none.pred_lazy_escape_steps]).toEqual([null, null, null, null]);
+  });
+
+  it('flags a rich start at σ/α² ≥ 8', () => {
+    const rich = (sigma: number, alpha: number) => theoryColumns(at({ sigma, alpha }), measured, model).rich_start;
+    expect([rich(7.9, 1), rich(8, 1), rich(31, 2), rich(32, 2), rich(1.99, 0.5), rich(2, 0.5)]).toEqual([0, 1, 0, 1, 0, 1]);
   });
 
   it('takes σ² for gaussian noise, σ²/2 for the periodic schedule and divides by the batch', () => {
-    expect(theoryColumns(at({ noise: 'gaussian', sigma: 2 }), { ...measured, window_train_loss: 0 }).pred_norm_decay_rate).toBeCloseTo(4e-6, 15);
-    const periodic = theoryColumns(at({ noise_schedule: 'periodic' }), { ...measured, w_norm2_initial: 0.5, window_train_loss: 0.25 });
+    const noBoost = { ...measured, window_train_loss: 0 };
+    expect(theoryColumns(at({ noise: 'gaussian', sigma: 2 }), noBoost, model).pred_norm_decay_rate).toBeCloseTo(4e-6, 15);
+    const periodic = theoryColumns(at({ noise_schedule: 'periodic' }), { ...measured, window_train_loss: 0.25 }, model);
     expect(periodic.pred_norm_decay_rate).toBeCloseTo(8.5e-6, 15); // 1e-6·(8 + 0.5)
-    expect(periodic.pred_phase1_steps).toBeCloseTo(731130.3645, 3); // ln(0.5/1e-3)/8.5e-6
     expect(periodic.t1_bound).toBeCloseTo(3989419.527, 3); // σ̄² = 8
-    expect(theoryColumns(at({ sigma: 2, batch: 4 }), { ...measured, window_train_loss: 0 }).pred_norm_decay_rate).toBeCloseTo(1e-6, 15);
+    expect(theoryColumns(at({ sigma: 2, batch: 4 }), noBoost, model).pred_norm_decay_rate).toBeCloseTo(1e-6, 15);
     expect(meanNoiseVariance({ sigma: 3, noise: 'none', noise_schedule: 'constant' })).toBe(0);
   });
 
@@ -42,18 +73,42 @@ describe('the theory columns, on hand-computed cases', () => {
       { experiment: 'realdata', engine: 'tfjs' },
     ];
     for (const over of cases) {
-      const t = theoryColumns(at(over), measured);
+      const t = theoryColumns(at(over), measured, model);
       for (const [name, v] of Object.entries(t)) expect(v, `${JSON.stringify(over)} ${name}`).toBeNaN();
     }
   });
 
   it('is null where the run measured nothing: a failed run, or a window the run never completed', () => {
-    const failed = theoryColumns(at(), null);
+    const failed = theoryColumns(at(), null, null);
     expect(failed.pred_norm_decay_rate).toBeNull();
     expect(failed.decay_rate_ratio).toBeNull();
-    expect(failed.pred_phase1_steps).toBeNull();
-    const short = theoryColumns(at(), { ...measured, norm_decay_rate: null });
+    expect(failed.pred_w_norm2_final).toBeCloseTo(0.00447213595499958, 15); // from the parameters alone
+    const short = theoryColumns(at(), { ...measured, norm_decay_rate: null }, model);
     expect(short.decay_rate_ratio).toBeNull();
     expect(short.pred_norm_decay_rate).toBeCloseTo(1.7e-5, 15);
+  });
+});
+
+describe("the Phase II thresholds in the run's units", () => {
+  it('are the paper’s η, √η, √η at α = 1 and α⁴η, α²√η, α³√η otherwise', () => {
+    expect(phase2Thresholds({ alpha: 1, lr: 1e-4 })).toEqual({ w2: 1e-4, a: 0.01, mean: 0.01 });
+    const t = phase2Thresholds({ alpha: 0.5, lr: 4e-3 });
+    expect(t.w2).toBeCloseTo(2.5e-4, 18); // 0.0625·4e-3
+    expect(t.a).toBeCloseTo(0.25 * Math.sqrt(4e-3), 16);
+    expect(t.mean).toBeCloseTo(0.125 * Math.sqrt(4e-3), 16);
+  });
+
+  it('call a marker unreachable when the end point lies outside its set', () => {
+    // α = 1, m = 1000: F∞ = 0.364 < 0.5; mean floor 0.00447 ≤ √η = 0.0316
+    expect(markerUnreachable('phase2_step_50', at())).toBe(true);
+    expect(markerUnreachable('phase2_step_90', at())).toBe(true);
+    expect(markerUnreachable('phase2_mean_step', at())).toBe(false);
+    expect(markerUnreachable('align_step_50', at())).toBe(false);
+    // α = 4 under the lr rule: F∞ = 0.941 reaches 0.5 and 0.9; every neuron (m·(1 − F∞) = 58.6 ≥ ½) does not
+    const big = at({ alpha: 4, lr: 1 / 16000 });
+    expect(['phase2_step_50', 'phase2_step_90', 'phase2_step'].map((m) => markerUnreachable(m, big))).toEqual([false, false, true]);
+    // ‖θ*‖ = 50 at α = 1: floor √20·50/1000 = 0.224 > √η
+    expect(markerUnreachable('phase2_mean_step', at({ teacher_norm: 50 }))).toBe(true);
+    expect(markerUnreachable('phase2_step_50', at({ sigma: 0 }))).toBe(false);
   });
 });

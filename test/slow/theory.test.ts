@@ -6,6 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { defaultParams } from '../../src/core/params.js';
+import { predictRun } from '../../src/core/phase-model.js';
 import { digestRun } from '../../src/core/summarize.js';
 import { theoryColumns } from '../../src/core/theory.js';
 import { train } from '../../src/core/train.js';
@@ -17,8 +18,8 @@ function paperRun(sigma: number, steps: number) {
   const p: RunParams = { ...defaultParams(), n: 200, d: 20, width: 1000, lr: 1e-3, sigma, steps, log_every: 1000 };
   const res = train(p, SEEDS);
   expect(res.status).toBe('done');
-  const digest = digestRun(res.metrics, p.lr);
-  return { digest, theory: theoryColumns(p, digest) };
+  const digest = digestRun(res.metrics, p);
+  return { digest, theory: theoryColumns(p, digest, predictRun(p, SEEDS)) };
 }
 
 describe("the summary's Phase I columns at the paper's setting", () => {

@@ -53,19 +53,20 @@ export function offNSums(): usize { return nSum; }
 }
 
 export function neuronColumns(): void {
-  neuronPass(false, false, 0, 0, 0, 0);
+  neuronPass(false, false, 0, 0, 0, 0, 0);
 }
 
 /**
  * The columns and the row's sums: Σ‖w_i‖, Σ|a_i|, max|a_i|, Σ|⟨w_i,θ*⟩|, Σ|⟨w_i,θ*⟩|/(‖w_i‖‖θ*‖) over ‖w_i‖ > 0,
- * #{‖Δw_i‖² ≤ tol2}, #{‖Δw_i‖² ≤ ‖w_i(0)‖²·tol2}, #{‖w_i‖² ≤ lr and |a_i| ≤ √lr}, and with `step` Σ|q_i·dv|
+ * #{‖Δw_i‖² ≤ tol2}, #{‖Δw_i‖² ≤ ‖w_i(0)‖²·relTol2}, #{‖w_i‖² ≤ phase2W2 and |a_i| ≤ phase2A} (α⁴η and α²√η, from
+ * the host: src/core/theory.ts phase2Thresholds), and with `step` Σ|q_i·dv|
  * (= Σ|a_i − a'_i|, aStepAbsMean in kernel-subspace.ts: k more multiply-adds per neuron), stored at offNSums().
  */
-export function neuronRow(lazyTol2: f64, lr: f64, sqrtLr: f64, starNorm: f64, step: bool): void {
-  neuronPass(true, step, lazyTol2, lr, sqrtLr, starNorm);
+export function neuronRow(lazyTol2: f64, lazyRelTol2: f64, phase2W2: f64, phase2A: f64, starNorm: f64, step: bool): void {
+  neuronPass(true, step, lazyTol2, lazyRelTol2, phase2W2, phase2A, starNorm);
 }
 
-function neuronPass(sums: bool, step: bool, lazyTol2: f64, lr: f64, sqrtLr: f64, starNorm: f64): void {
+function neuronPass(sums: bool, step: bool, lazyTol2: f64, lazyRelTol2: f64, phase2W2: f64, phase2A: f64, starNorm: f64): void {
   let sumW: f64 = 0, sumA: f64 = 0, maxA: f64 = 0, sumIp: f64 = 0, sumCos: f64 = 0, lazy: f64 = 0, lazyRel: f64 = 0, phase2: f64 = 0;
   let sumStep: f64 = 0;
   const k = nk, blockStride = <usize>k << 6;
@@ -155,8 +156,8 @@ function neuronPass(sums: bool, step: bool, lazyTol2: f64, lr: f64, sqrtLr: f64,
         sumIp += absIp;
         if (wn > 0) sumCos += absIp / (wn * starNorm);
         if (dn2 <= lazyTol2) lazy += 1;
-        if (dn2 <= load<f64>(nW0 + b) * lazyTol2) lazyRel += 1;
-        if (wn2 <= lr && absA <= sqrtLr) phase2 += 1;
+        if (dn2 <= load<f64>(nW0 + b) * lazyRelTol2) lazyRel += 1;
+        if (wn2 <= phase2W2 && absA <= phase2A) phase2 += 1;
         if (step) sumStep += Math.abs(load<f64>(nX + (<usize>(u - i) << 3)));
       }
     }

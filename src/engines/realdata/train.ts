@@ -17,6 +17,7 @@
  */
 import { Xoshiro128 } from '../../core/rng.js';
 import { METRIC_INDEX } from '../../core/metrics.js';
+import { lazyTolerance2, phase2Thresholds } from '../../core/theory.js';
 import { driveRun, rowCapacity, type RunEngine } from '../../core/run-driver.js';
 import type { RunParams, RunSeeds, TrainHooks, TrainResult } from '../../core/types.js';
 import { loadTfjs, type TfjsBackend } from '../tfjs/backend.js';
@@ -72,7 +73,7 @@ export async function trainRealData(params: RunParams, seeds: RunSeeds, hooks: T
     row(out, step) {
       const ev = evaluate();
       const w = models.weights();
-      specRow(out, w.W1, w.W2, init.W1, m, d, params.lr, ev.net.trainLoss, ev.net.testLoss);
+      specRow(out, w.W1, w.W2, init.W1, m, d, { ...phase2Thresholds(params), lazy2: lazyTolerance2(params) }, ev.net.trainLoss, ev.net.testLoss);
       rdLog.pushRow(step, {
         train_loss: ev.net.trainLoss,
         test_loss: ev.net.testLoss,
@@ -126,15 +127,15 @@ function specRow(
   W1_0: Float32Array,
   m: number,
   d: number,
-  lr: number,
+  ball: { w2: number; a: number; lazy2: number },
   trainLoss: number,
   testLoss: number,
 ): void {
   out.fill(NaN);
   out[METRIC_INDEX.train_loss] = trainLoss;
   out[METRIC_INDEX.test_loss] = testLoss;
-  const lazyTol2 = 1 / m;
-  const sqrtLr = Math.sqrt(lr);
+  const lazyTol2 = ball.lazy2;
+  const relTol2 = 1 / m;
   let sumW = 0,
     sumW2 = 0,
     sumA = 0,
@@ -164,8 +165,8 @@ function specRow(
     sumW += Math.sqrt(w2);
     sumW2 += w2;
     if (dw2 <= lazyTol2) lazy++;
-    if (dw2 <= w02 * lazyTol2) lazyRel++;
-    if (w2 <= lr && Math.sqrt(a2) <= sqrtLr) phase2++;
+    if (dw2 <= w02 * relTol2) lazyRel++;
+    if (w2 <= ball.w2 && Math.sqrt(a2) <= ball.a) phase2++;
     balance += w2 - a2;
   }
   out[METRIC_INDEX.w_norm_mean] = sumW / m;

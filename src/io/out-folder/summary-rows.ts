@@ -3,9 +3,11 @@
  * outcome a worker just returned, or the run file an earlier invocation (or another shard) left on disk. Both give
  * the same row, so a summary rebuilt from files after a crash equals the one written live.
  */
+import { predictRun } from '../../core/phase-model.js';
 import { digestRun, isCollapsed, summaryMarkers, type RunDigest } from '../../core/summarize.js';
-import { theoryColumns } from '../../core/theory.js';
-import type { Plan, PlannedRun } from '../../sweep/plan.js';
+import { theoryColumns, type ModelPrediction } from '../../core/theory.js';
+import { sweepSeedOf, type Plan, type PlannedRun } from '../../sweep/plan.js';
+import { runSeeds } from '../../sweep/seeds.js';
 import { readJournal } from '../journal.js';
 import type { RunFileContents } from '../run-file.js';
 import type { SummaryRow } from '../summary.js';
@@ -33,12 +35,11 @@ const EMPTY_DIGEST: RunDigest = {
   align_step_50: null,
   norm_decay_window_end: null,
   norm_decay_rate: null,
-  w_norm2_initial: null,
   window_train_loss: null,
   theta_norm_bound: null,
 };
 
-function row(run: PlannedRun, o: Outcome, digest: RunDigest | null): SummaryRow {
+function row(run: PlannedRun, o: Outcome, digest: RunDigest | null, prediction: ModelPrediction | null): SummaryRow {
   const d = digest ?? EMPTY_DIGEST;
   const collapsed = digest ? isCollapsed(d, run.params.teacher_norm) : null;
   return {
@@ -58,19 +59,22 @@ function row(run: PlannedRun, o: Outcome, digest: RunDigest | null): SummaryRow 
     extra: {
       norm_decay_rate: d.norm_decay_rate,
       collapsed,
-      ...theoryColumns(run.params, digest),
+      ...theoryColumns(run.params, digest, prediction),
       // the `lnsweep refine` round that added the run, 0 for the sweep's own grid (src/sweep/refine.ts)
       refine_round: run.refine_round ?? 0,
     },
   };
 }
 
-export function rowFromOutcome(run: PlannedRun, outcome: Outcome & { digest: RunDigest | null }): SummaryRow {
-  return row(run, outcome, outcome.digest);
+export function rowFromOutcome(run: PlannedRun, outcome: Outcome & { digest: RunDigest | null; prediction: ModelPrediction | null }): SummaryRow {
+  return row(run, outcome, outcome.digest, outcome.prediction);
 }
 
-/** A finished run's row, from its run file's columns and schema metadata. */
-export function rowFromRunFile(run: PlannedRun, file: RunFileContents): SummaryRow {
+/**
+ * A finished run's row, from its run file's columns and schema metadata, and the Phase I model of the run, built
+ * again from its parameters and random streams (`plan` gives the sweep seed), as the worker built it.
+ */
+export function rowFromRunFile(plan: Plan, run: PlannedRun, file: RunFileContents): SummaryRow {
   const p = file.provenance;
   const status = p.status === 'diverged' ? 'diverged' : 'done';
   return row(
@@ -82,13 +86,14 @@ export function rowFromRunFile(run: PlannedRun, file: RunFileContents): SummaryR
       wall_s: Number(p.wall_s),
       engine: p.engine ?? '',
     },
-    digestRun(file.metrics, run.params.lr),
+    digestRun(file.metrics, run.params),
+    predictRun(run.params, runSeeds(run.params, sweepSeedOf(plan, run), run.replicate)),
   );
 }
 
 /** A run that failed in an earlier invocation and has not been retried yet: its last recorded error. */
 function failedRow(run: PlannedRun, error: string, engine: string): SummaryRow {
-  return row(run, { status: 'failed', error, steps_done: 0, wall_s: 0, engine }, null);
+  return row(run, { status: 'failed', error, steps_done: 0, wall_s: 0, engine }, null, null);
 }
 
 /**
@@ -119,7 +124,7 @@ export function readOutDir(outDir: string, plan: Plan, opts: { repair: boolean }
   const scan = emptyScan();
   const finished = new Map<string, SummaryRow>();
   for (const { run, file } of checkedRuns(outDir, plannedById(plan), scan, opts)) {
-    finished.set(run.run_id, rowFromRunFile(run, file));
+    finished.set(run.run_id, rowFromRunFile(plan, run, file));
   }
   return { scan, rows: summaryRows(outDir, plan, finished) };
 }

@@ -1,0 +1,250 @@
+/**
+ * Phase I of label-noise SGD, integrated neuron by neuron from the run's own data and init, with no fitted parameter
+ * (docs/formats.md, "Summary file"; theory.ts for the closed forms). What it models:
+ *
+ * 1. The noise clock. Label noise shrinks the weights through Δ(‖w_i‖² − a_i²) = η²r²(a_i²‖x‖² − ⟨w_i, x⟩²) (exact
+ *    per step; the first-order terms cancel). With E r² = σ̄² + 2L, batch B and a_i² ≪ ‖w_i‖² this is
+ *    d‖w_i‖²/dt = −(η²(σ̄² + 2L)/B)·w_iᵀΣ̂w_i, Σ̂ = XᵀX/n. In the clock s = η²σ̄²t/B the noise part is one unit per
+ *    unit; the clean-loss part 2L/σ̄² ≈ ηK/(2B) (the stationary loss of SGD on a kernel of trace K) falls as
+ *    K ∝ e^{−s} shrinks, and integrates to ½·min(ηK₀, 1)·(1 − e^{−s})/B (capped where ηK₀ nears the stability
+ *    edge). So the model's time is τ(t) = s + ½·min(ηK₀, 1)·(1 − e^{−s})/B, K₀ = ‖W(0)‖²_F + d‖a(0)‖².
+ * 2. Anisotropy. The implicit regulariser's flow is ẇ_i = −½Σ̂w_i (in τ) off the θ* direction, so the component of
+ *    w_i(0) on eigenvector u_k of Σ̂ restricted to θ̂*⊥ decays as e^{−λ_k τ/2}, its square as e^{−λ_k τ}: late Phase
+ *    I follows the smallest λ_k (≈ 0.47 at d/n = 0.1), not the mean.
+ * 3. The end point. Along θ̂* the fit Wᵀa = θ* holds the weights up: there w_i relaxes (at the mean rate, e^{−τ})
+ *    from ⟨w_i(0), θ̂*⟩² to the minimiser of ‖W‖²_F + d‖a‖² on {Wᵀa = θ*}: balanced aligned neurons with
+ *    ‖W‖²_F = √d‖θ*‖, spread over neurons in proportion to ⟨w_i(0), θ̂*⟩² (a χ²₁ law, theory.ts's F∞).
+ * So ‖w_i(τ)‖² = Σ_k c_ik² e^{−λ_k τ} + p_i²·(R + (1 − R)e^{−τ}), c_ik = ⟨u_k, w_i(0)⟩, p_i = ⟨w_i(0), θ̂*⟩,
+ * R = √d‖θ*‖/Σ_j p_j², and |cos(w_i, θ*)| = p_i·√(R + (1 − R)e^{−τ})/‖w_i(τ)‖. What it leaves out: the stationary
+ * spread of the end point (noise keeps neurons off it, so the smallest ‖w_i‖² are larger than χ²₁'s), and any start
+ * that leaves the lazy regime at once (σ/α² ≥ 8, theory.ts rich_start).
+ *
+ * Cost: one d×d eigendecomposition and m·(d−1)·d multiply-adds to build, m·(d−1) per evaluation, ~150 evaluations
+ * for the crossings: a few milliseconds at m = 1000.
+ */
+import { EigenvalueDecomposition, Matrix } from 'ml-matrix';
+import { initNetwork, makeData, type Dataset, type Network } from './data.js';
+import { noiseRate, phase2Thresholds, theoryApplies, type ModelPrediction } from './theory.js';
+import type { RunParams, RunSeeds } from './types.js';
+
+export type ModelParams = Pick<
+  RunParams,
+  | 'experiment'
+  | 'optimizer'
+  | 'n'
+  | 'd'
+  | 'width'
+  | 'alpha'
+  | 'lr'
+  | 'batch'
+  | 'sigma'
+  | 'noise'
+  | 'noise_schedule'
+  | 'teacher_norm'
+  | 'teacher_sparsity'
+  | 'steps'
+>;
+
+/** Grid points of the scan that brackets a crossing before bisection; bisection steps after it. */
+const SCAN_POINTS = 96;
+const BISECTIONS = 60;
+/** The scan goes to the τ where every transient is below e^{−40} (at most TAU_CAP: a direction with λ ≈ 0 never decays). */
+const TRANSIENT_EFOLDS = 40;
+const TAU_CAP = 1e4;
+
+export class PhaseModel {
+  readonly width: number;
+  /** K₀ = ‖W(0)‖²_F + d‖a(0)‖² */
+  readonly k0: number;
+  /** directions ⊥ θ̂*: d − 1 */
+  private readonly k: number;
+  /** eigenvalues of Σ̂ restricted to θ̂*⊥ */
+  private readonly lambda: Float64Array;
+  /** m×k: c_ik² */
+  private readonly perp2: Float64Array;
+  /** p_i² = ⟨w_i(0), θ̂*⟩² */
+  private readonly par0: Float64Array;
+  /** R: the end point's p_i²-multiple */
+  private readonly floorRatio: number;
+  /** η²σ̄²/B: s per step */
+  private readonly rate: number;
+  /** ½·min(ηK₀, 1)/B */
+  private readonly lossBoost: number;
+  private readonly decay: Float64Array;
+
+  constructor(p: ModelParams, data: Dataset, net: Network) {
+    const { d, n, width: m } = p;
+    this.width = m;
+    const { X, thetaStar } = data;
+    let star2 = 0;
+    for (let j = 0; j < d; j++) star2 += thetaStar[j] * thetaStar[j];
+    const starNorm = Math.sqrt(star2);
+    const u = Array.from(thetaStar, (v) => v / starNorm);
+    // P Σ̂ P, P = I − θ̂θ̂ᵀ: its eigenvector along θ̂ (eigenvalue 0) is dropped below
+    const sigma = new Float64Array(d * d);
+    for (let s = 0; s < n; s++) {
+      for (let j = 0; j < d; j++) {
+        const xj = X[s * d + j] / n;
+        for (let l = 0; l < d; l++) sigma[j * d + l] += xj * X[s * d + l];
+      }
+    }
+    const sigmaU = Array.from({ length: d }, (_, j) => u.reduce((acc, ul, l) => acc + sigma[j * d + l] * ul, 0));
+    const uSigmaU = u.reduce((acc, uj, j) => acc + uj * sigmaU[j], 0);
+    const rows = Array.from({ length: d }, (_, j) =>
+      Array.from({ length: d }, (_, l) => sigma[j * d + l] - u[j] * sigmaU[l] - sigmaU[j] * u[l] + u[j] * u[l] * uSigmaU),
+    );
+    const evd = new EigenvalueDecomposition(new Matrix(rows), { assumeSymmetric: true });
+    const vectors = evd.eigenvectorMatrix;
+    const values = evd.realEigenvalues;
+    let along = 0;
+    let best = -1;
+    for (let c = 0; c < d; c++) {
+      const dot = Math.abs(u.reduce((acc, uj, j) => acc + uj * vectors.get(j, c), 0));
+      if (dot > best) [best, along] = [dot, c];
+    }
+    const keep = [...Array(d).keys()].filter((c) => c !== along);
+    this.k = keep.length;
+    this.lambda = Float64Array.from(keep, (c) => Math.max(0, values[c]));
+    this.decay = new Float64Array(this.k);
+
+    const { W, a } = net;
+    this.perp2 = new Float64Array(m * this.k);
+    this.par0 = new Float64Array(m);
+    let w0 = 0;
+    let a0 = 0;
+    let par = 0;
+    for (let i = 0; i < m; i++) {
+      const row = i * d;
+      let pi = 0;
+      for (let j = 0; j < d; j++) {
+        pi += W[row + j] * u[j];
+        w0 += W[row + j] * W[row + j];
+      }
+      this.par0[i] = pi * pi;
+      par += pi * pi;
+      a0 += a[i] * a[i];
+      keep.forEach((c, kk) => {
+        let ck = 0;
+        for (let j = 0; j < d; j++) ck += W[row + j] * vectors.get(j, c);
+        this.perp2[i * this.k + kk] = ck * ck;
+      });
+    }
+    this.k0 = w0 + d * a0;
+    this.floorRatio = (Math.sqrt(d) * starNorm) / par;
+    this.rate = noiseRate(p);
+    this.lossBoost = (0.5 * Math.min(p.lr * this.k0, 1)) / p.batch;
+  }
+
+  /** τ at step t. */
+  tauAt(t: number): number {
+    const s = this.rate * t;
+    return s - this.lossBoost * Math.expm1(-s);
+  }
+
+  /** The step at which τ is reached (τ(t) is increasing and concave in s: Newton from the left converges up). */
+  stepAt(tau: number): number {
+    const b = this.lossBoost;
+    let s = tau / (1 + b);
+    for (let it = 0; it < 100; it++) {
+      const e = Math.exp(-s);
+      const next = s + (tau - (s + b * (1 - e))) / (1 + b * e);
+      if (!(next > s) || next - s <= 1e-15 * next) {
+        s = Math.max(s, next);
+        break;
+      }
+      s = next;
+    }
+    return s / this.rate;
+  }
+
+  /** Calls visit(‖w_i‖², p_i²·g) for every neuron at τ, g = R + (1 − R)e^{−τ}. */
+  private each(tau: number, visit: (w2: number, par: number) => void): void {
+    const { k, lambda, decay, perp2, par0 } = this;
+    for (let kk = 0; kk < k; kk++) decay[kk] = Math.exp(-lambda[kk] * tau);
+    const g = this.floorRatio + (1 - this.floorRatio) * Math.exp(-tau);
+    for (let i = 0, base = 0; i < this.width; i++, base += k) {
+      let perp = 0;
+      for (let kk = 0; kk < k; kk++) perp += perp2[base + kk] * decay[kk];
+      const par = par0[i] * g;
+      visit(perp + par, par);
+    }
+  }
+
+  /** Mean ‖w_i‖² at τ. */
+  meanW2(tau: number): number {
+    let sum = 0;
+    this.each(tau, (w2) => (sum += w2));
+    return sum / this.width;
+  }
+
+  /** Mean |cos(w_i, θ*)| at τ. */
+  meanAbsCos(tau: number): number {
+    let sum = 0;
+    this.each(tau, (w2, par) => {
+      if (w2 > 0) sum += Math.sqrt(par / w2);
+    });
+    return sum / this.width;
+  }
+
+  /** Fraction of neurons with ‖w_i‖² ≤ threshold at τ. */
+  fractionBelow(tau: number, threshold: number): number {
+    let count = 0;
+    this.each(tau, (w2) => {
+      if (w2 <= threshold) count++;
+    });
+    return count / this.width;
+  }
+
+  /** The τ by which every transient has died out (the scan's end). */
+  private tauEnd(): number {
+    const smallest = Math.min(1, ...this.lambda);
+    return Math.min(TAU_CAP, TRANSIENT_EFOLDS / Math.max(smallest, TRANSIENT_EFOLDS / TAU_CAP));
+  }
+
+  /**
+   * The first step at which f(τ(t)) ≥ level: a scan over τ (0, then geometric up to tauEnd) brackets the first
+   * crossing, bisection narrows it. Null when f stays below level over the whole scan.
+   */
+  firstStep(f: (tau: number) => number, level: number): number | null {
+    if (f(0) >= level) return 0;
+    const end = this.tauEnd();
+    const start = 1e-4;
+    let lo = 0;
+    let hi = NaN;
+    for (let j = 0; j < SCAN_POINTS; j++) {
+      const tau = start * Math.pow(end / start, j / (SCAN_POINTS - 1));
+      if (f(tau) >= level) {
+        hi = tau;
+        break;
+      }
+      lo = tau;
+    }
+    if (Number.isNaN(hi)) return null;
+    for (let it = 0; it < BISECTIONS && hi - lo > 1e-13 * hi; it++) {
+      const mid = 0.5 * (lo + hi);
+      if (f(mid) >= level) hi = mid;
+      else lo = mid;
+    }
+    return this.stepAt(hi);
+  }
+}
+
+/** The model of a run from its parameters and random streams (the same X, θ* and init as the run's). */
+export function buildPhaseModel(p: ModelParams, seeds: RunSeeds): PhaseModel {
+  const data = makeData(p, seeds);
+  const net = initNetwork({ ...p, optimizer: p.optimizer }, seeds.init);
+  return new PhaseModel(p, data, net);
+}
+
+/** theory.ts's model columns for a run; null where theory does not describe it (theoryColumns gives NaN there). */
+export function predictRun(p: ModelParams, seeds: RunSeeds): ModelPrediction | null {
+  if (!theoryApplies(p)) return null;
+  const model = buildPhaseModel(p, seeds);
+  const threshold = phase2Thresholds(p).w2;
+  return {
+    k0: model.k0,
+    w_norm2_end: model.meanW2(model.tauAt(p.steps)),
+    phase1_steps: model.firstStep((tau) => model.fractionBelow(tau, threshold), 0.5),
+    align_steps: model.firstStep((tau) => model.meanAbsCos(tau), 0.5),
+  };
+}
