@@ -126,10 +126,11 @@ async function main(argv: string[]): Promise<number> {
           .option('z', { type: 'string', demandOption: true, describe: 'summary column to colour by (e.g. final_test_loss)' })
           .option('facet', { type: 'string', describe: 'one panel per value of this parameter' })
           .option('agg', { choices: ['median', 'mean'] as const, default: 'median' as const, describe: 'over replicates' })
+          .option('rescaled', { type: 'boolean', default: false, describe: 'draw σ as σ/α², α and ‖θ*‖ as ‖θ*‖/α², η as ηα² (the α = 1 frame)' })
           .option('out', { type: 'string', describe: 'SVG file to write' }),
       async (a) => {
         const { phaseCommand } = await import('./commands/analysis.js');
-        set(await phaseCommand({ dir: a.dir, x: a.x, y: a.y, z: a.z, facet: a.facet, agg: a.agg, out: a.out }));
+        set(await phaseCommand({ dir: a.dir, x: a.x, y: a.y, z: a.z, facet: a.facet, agg: a.agg, out: a.out, rescaled: a.rescaled }));
       },
     )
     .command(
@@ -138,10 +139,11 @@ async function main(argv: string[]): Promise<number> {
       (y) =>
         y
           .positional('dir', { type: 'string', demandOption: true })
-          .option('out', { type: 'string', describe: 'HTML file to write (default DIR/report.html)' }),
+          .option('out', { type: 'string', describe: 'HTML file to write (default DIR/report.html)' })
+          .option('rescaled', { type: 'boolean', default: false, describe: 'phase diagrams on σ/α² and ‖θ*‖/α² (the α = 1 frame)' }),
       async (a) => {
         const { reportCommand } = await import('./commands/analysis.js');
-        set(await reportCommand({ dir: a.dir, out: a.out }));
+        set(await reportCommand({ dir: a.dir, out: a.out, rescaled: a.rescaled }));
       },
     )
     .command(

@@ -4,6 +4,8 @@
  *   failed       every run of the cell failed (an error, not a result)
  *   diverged     more than half of the finished runs diverged
  *   collapsed    more than half of the finished runs collapsed (θ → 0, summarize.ts), unless z is `collapsed` itself
+ *   unreachable  z is a Phase II marker the aggregate lies past the last step of, and most of the cell's runs can never
+ *                reach it: their end point lies outside its set (src/core/theory.ts markerUnreachable)
  *   not_reached  z is a phase marker and the aggregate lies past the last step (see below)
  *   missing      no run gave a value
  *   value        otherwise
@@ -12,10 +14,11 @@
  * Pure; O(rows · log rows).
  */
 import { quantile as d3Quantile, quantileIndex } from 'd3-array';
+import { markerUnreachable } from '../../core/theory.js';
 import type { SummaryRow } from '../../io/index.js';
 import { isMarkerColumn, zValue, type ParamKey } from './sweep-data.js';
 
-export type CellKind = 'value' | 'diverged' | 'collapsed' | 'not_reached' | 'missing' | 'failed';
+export type CellKind = 'value' | 'diverged' | 'collapsed' | 'unreachable' | 'not_reached' | 'missing' | 'failed';
 export type Agg = 'median' | 'mean';
 
 export interface Cell {
@@ -91,7 +94,10 @@ function cellOf(g: SummaryRow[], q: CellQuery): Cell {
   const value = q.agg === 'median' ? quantile(values, 0.5) : mean(values);
   const finite = values.filter(Number.isFinite);
   const spread = finite.length < 2 || finite.length < values.length ? null : q.agg === 'median' ? iqr(values) : std(values);
-  if (!Number.isFinite(value)) return { ...cell, kind: marker ? 'not_reached' : 'missing' };
+  if (!Number.isFinite(value)) {
+    const unreachable = marker && 2 * done.filter((r) => markerUnreachable(q.z, r.params)).length > done.length;
+    return { ...cell, kind: unreachable ? 'unreachable' : marker ? 'not_reached' : 'missing' };
+  }
   return { ...cell, value, spread };
 }
 

@@ -14,9 +14,21 @@ const PARAM_LABELS: Record<string, string> = {
   noise_period: 'noise period (steps)',
   teacher_norm: '‖θ*‖',
   steps: 'steps',
+  sigma_per_alpha2: 'σ/α² (noise, α = 1 frame)',
+  teacher_norm_per_alpha2: '‖θ*‖/α² (teacher, α = 1 frame)',
+  lr_alpha2: 'ηα² (step size, α = 1 frame)',
 };
 
-const SHORT_PARAM: Record<string, string> = { sigma: 'σ', alpha: 'α', width: 'm', lr: 'η', rho: 'ρ' };
+const SHORT_PARAM: Record<string, string> = {
+  sigma: 'σ',
+  alpha: 'α',
+  width: 'm',
+  lr: 'η',
+  rho: 'ρ',
+  sigma_per_alpha2: 'σ/α²',
+  teacher_norm_per_alpha2: '‖θ*‖/α²',
+  lr_alpha2: 'ηα²',
+};
 
 const COLUMN_LABELS: Record<string, string> = {
   final_test_loss: 'final test loss ½‖θ−θ*‖²',
@@ -33,14 +45,21 @@ const COLUMN_LABELS: Record<string, string> = {
   phase2_step: 'every neuron in Phase II (step)',
   phase2_step_50: 'Phase II onset, 50% of neurons (step)',
   phase2_step_90: 'Phase II, 90% of neurons (step)',
-  phase2_mean_step: 'mean ‖wᵢ‖² ≤ √η (step)',
+  phase2_mean_step: 'mean ‖wᵢ‖² ≤ α³√η (step)',
   lazy_escape_step_50: 'lazy escape, 50% of neurons (step)',
   align_step_50: 'alignment ≥ 0.5 (step)',
   decay_rate_ratio: 'decay rate, measured / predicted',
   pred_norm_decay_rate: 'predicted Phase I decay rate (1/step)',
-  pred_phase1_steps: 'predicted Phase I length (steps)',
+  pred_phase1_steps: 'Phase I model: 50% in Phase II (steps)',
   t1_bound: 'Theorem 2 lazy-escape bound T₁ (steps)',
-  pred_align_steps: 'predicted Phase II alignment time (steps)',
+  pred_align_steps: 'Phase I model: mean |cos| ≥ 0.5 (steps)',
+  pred_lazy_escape_steps: 'lazy escape estimate t_esc (steps)',
+  pred_w_norm2_end: 'Phase I model: mean ‖wᵢ‖² at the last step',
+  pred_w_norm2_final: 'end point mean ‖wᵢ‖² √d‖θ*‖/m',
+  pred_a_norm2_final: 'end point ‖a‖² = ‖θ*‖/√d',
+  pred_phase2_frac_final: 'Phase II ceiling F∞',
+  phase2_reachable: 'Phase II reachable (F∞ ≥ ½)',
+  rich_start: 'rich start (σ/α² ≥ 8)',
   align_step: 'alignment ≥ 0.9 (step)',
   norm_decay_rate: 'Phase I norm decay rate (1/step)',
   collapsed: 'fraction of runs collapsed (θ → 0)',

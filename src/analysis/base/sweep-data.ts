@@ -45,6 +45,40 @@ export function loadSweepData(dir: string): SweepData {
 
 export type ParamKey = keyof RunParams;
 
+/**
+ * The rescaled axes: a run's σ, ‖θ*‖ and η in its α = 1 frame, (σ/α², ‖θ*‖/α², ηα²). The map (α, η, σ, θ*) → (1,
+ * ηα², σ/α², θ*·α⁻²) is an exact symmetry of the dynamics, so under an lr_rule a σ × α grid is, on these axes, the
+ * grid of distinct dynamics. They are not RunParams keys: withRescaledParams adds them to the rows' params.
+ */
+export const RESCALED_KEYS = ['sigma_per_alpha2', 'teacher_norm_per_alpha2', 'lr_alpha2'] as unknown as readonly ParamKey[];
+
+/** Which rescaled axis stands for a parameter on a rescaled diagram (α itself becomes ‖θ*‖/α², its only trace). */
+const RESCALED_AXIS: Partial<Record<string, string>> = {
+  sigma: 'sigma_per_alpha2',
+  teacher_norm: 'teacher_norm_per_alpha2',
+  alpha: 'teacher_norm_per_alpha2',
+  lr: 'lr_alpha2',
+};
+
+/** The axis a parameter is drawn on with `--rescaled` (itself when it has no rescaled form: width, n, …). */
+export const rescaledAxis = (key: ParamKey): ParamKey => (RESCALED_AXIS[key] ?? key) as ParamKey;
+
+/** 12 significant digits: σ/α² of a log-spaced α (2.0000000000000004) lands on the same cell as 2. */
+const round12 = (v: number): number => Number(v.toPrecision(12));
+
+/** The rows with the rescaled parameters added (RESCALED_KEYS), for diagrams on the rescaled axes. */
+export function withRescaledParams(rows: readonly SummaryRow[]): SummaryRow[] {
+  return rows.map((r) => {
+    const a2 = r.params.alpha * r.params.alpha;
+    const rescaled = {
+      sigma_per_alpha2: round12(r.params.sigma / a2),
+      teacher_norm_per_alpha2: round12(r.params.teacher_norm / a2),
+      lr_alpha2: round12(r.params.lr * a2),
+    };
+    return { ...r, params: { ...r.params, ...rescaled } as RunParams };
+  });
+}
+
 export function isNumericParam(key: string): key is ParamKey {
   const spec = PARAM_SPECS[key as ParamKey];
   return spec !== undefined && (spec.kind.kind === 'int' || spec.kind.kind === 'float');

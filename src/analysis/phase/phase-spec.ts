@@ -37,6 +37,7 @@ export interface PhaseSpecInput {
 const KIND_STYLE: Record<Exclude<CellKind, 'value'>, { colour: string; glyph: string; label: (t: string) => string }> = {
   diverged: { colour: '#d62728', glyph: '✕', label: () => 'diverged' },
   collapsed: { colour: '#8c8c8c', glyph: 'θ→0', label: () => 'collapsed (θ → 0)' },
+  unreachable: { colour: '#c9d9ea', glyph: '∅', label: () => 'unreachable (end point outside)' },
   not_reached: { colour: '#f2f2f2', glyph: '>T', label: (t) => `not reached by ${t}` },
   failed: { colour: '#ffbb78', glyph: '!', label: () => 'failed (error)' },
   missing: { colour: '#ffffff', glyph: '–', label: () => 'no value' },

@@ -10,7 +10,7 @@ import { phaseAndSpreadSpec } from './phase-spec.js';
 import { renderSvg } from '../base/render.js';
 import { hasPredictions } from '../theory/theory.js';
 import { phase1EdgeOverlay } from '../theory/theory-edge.js';
-import { determinedBy, isNumericParam, loadSweepData, varyingParams, zColumns, type ParamKey } from '../base/sweep-data.js';
+import { determinedBy, isNumericParam, loadSweepData, varyingParams, withRescaledParams, zColumns, type ParamKey } from '../base/sweep-data.js';
 
 export interface PhaseOptions {
   x: ParamKey;
@@ -18,6 +18,8 @@ export interface PhaseOptions {
   z: string;
   facet: ParamKey | null;
   agg: Agg;
+  /** the axes are rescaled ones (sweep-data.ts RESCALED_KEYS): the rows get those parameters, boundaries are not drawn */
+  rescaled?: boolean;
 }
 
 export interface PhaseChoices {
@@ -52,7 +54,8 @@ const defaultPhasePath = (dir: string, o: Pick<PhaseOptions, 'x' | 'y' | 'z'>): 
 
 export async function writePhaseDiagram(dir: string, o: PhaseOptions, out?: string): Promise<{ path: string; pooled: string[] }> {
   const data = loadSweepData(dir);
-  const { svg, pooled } = await phaseSvg(data.rows, o, dir);
+  // a folder's measured boundaries are curves in σ and α, not in the rescaled axes
+  const { svg, pooled } = o.rescaled ? await phaseSvg(withRescaledParams(data.rows), o) : await phaseSvg(data.rows, o, dir);
   const path = out ?? defaultPhasePath(dir, o);
   writeFileAtomic(path, svg);
   return { path, pooled };

@@ -23,7 +23,18 @@ import type { Overlay } from '../base/overlay.js';
 import { phaseSpec, spreadSpec } from '../phase/phase-spec.js';
 import { esc, fmt, renderSvg } from '../base/render.js';
 import { chooseRuns, fig2Spec, onOffSpec, scatterSpec, snapshotRows, trajectoryRows } from './run-figures.js';
-import { chooseAxes, determinedBy, loadSweepData, varyingParams, zColumns as zColumnsOf, type ParamKey, type SweepData } from '../base/sweep-data.js';
+import {
+  chooseAxes,
+  determinedBy,
+  loadSweepData,
+  rescaledAxis,
+  varyingParams,
+  withRescaledParams,
+  zColumns as zColumnsOf,
+  type ParamKey,
+  type SweepData,
+} from '../base/sweep-data.js';
+import { modelCurveRows } from '../theory/model-curves.js';
 import { hasPredictions } from '../theory/theory.js';
 import { phase1EdgeOverlay } from '../theory/theory-edge.js';
 import { theorySection } from '../theory/theory-section.js';
@@ -36,6 +47,8 @@ interface ReportContext {
   axes: { x: ParamKey; y: ParamKey; facet: ParamKey | null } | null;
   /** the folder's boundary files (`lnsweep refine`), read once for every diagram and the Boundaries section */
   boundaries: ReturnType<typeof readBoundaries>;
+  /** the diagrams are drawn on the rescaled axes (`--rescaled`) */
+  rescaled: boolean;
 }
 
 type Section = (ctx: ReportContext) => Promise<string | null>;
@@ -70,15 +83,21 @@ const KEY_COLUMNS = [
   'collapsed',
 ];
 
-export async function writeReport(dir: string, out?: string): Promise<{ path: string; notes: string[] }> {
-  const data = loadSweepData(dir);
+/** `rescaled`: draw the diagrams on σ/α² and ‖θ*‖/α² (the α = 1 frame) instead of σ and α (sweep-data.ts). */
+export async function writeReport(dir: string, out?: string, opts: { rescaled?: boolean } = {}): Promise<{ path: string; notes: string[] }> {
+  const loaded = loadSweepData(dir);
   const notes: string[] = [];
-  if (data.rebuilt) notes.push('summary.arrow lacks the analysis columns; rebuilt them from the run files (`lnsweep merge` saves them)');
+  if (loaded.rebuilt) notes.push('summary.arrow lacks the analysis columns; rebuilt them from the run files (`lnsweep merge` saves them)');
+  const data = opts.rescaled ? { ...loaded, rows: withRescaledParams(loaded.rows) } : loaded;
+  const chosen = chooseAxes(data.rows.filter((r) => r.status !== 'failed'));
+  const axes = opts.rescaled && chosen ? rescaledAxes(chosen, notes) : chosen;
   const ctx: ReportContext = {
     data,
     notes,
-    axes: chooseAxes(data.rows.filter((r) => r.status !== 'failed')),
-    boundaries: readBoundaries(data.dir),
+    axes,
+    // a folder's boundaries are curves in σ and α, not in the rescaled axes
+    boundaries: opts.rescaled ? [] : readBoundaries(data.dir),
+    rescaled: opts.rescaled === true,
   };
   const sections: string[] = [];
   for (const section of SECTIONS) {
@@ -88,6 +107,18 @@ export async function writeReport(dir: string, out?: string): Promise<{ path: st
   const path = out ?? reportPath(dir);
   writeFileAtomic(path, page(`lnsweep report: ${data.plan.name}`, sections.join('\n')));
   return { path, notes };
+}
+
+/** The chosen axes on the rescaled diagram, or the chosen ones (with a note) when two of them map to one axis. */
+function rescaledAxes(axes: NonNullable<ReportContext['axes']>, notes: string[]): ReportContext['axes'] {
+  const x = rescaledAxis(axes.x);
+  const y = rescaledAxis(axes.y);
+  const facet = axes.facet ? rescaledAxis(axes.facet) : null;
+  if (x === y || facet === x || facet === y) {
+    notes.push(`--rescaled: ${axes.x} and ${axes.y}${axes.facet ? ` and ${axes.facet}` : ''} do not give two rescaled axes; drawn as they are`);
+    return axes;
+  }
+  return { x, y, facet };
 }
 
 function overview(d: SweepData): string {
@@ -165,13 +196,14 @@ async function phaseSection(ctx: ReportContext): Promise<string> {
     const details = spread ? `<details><summary>spread across replicates (IQR per cell)</summary>${await renderSvg(spread)}</details>` : '';
     figures.push(`<figure id="phase-${z}">${svg}<figcaption>${caption}</figcaption>${details}</figure>`);
   }
-  return `<section><h2>Phase diagrams</h2><p class="note">Median over replicates per cell; the spread across replicates is folded under each diagram. Hover a cell for its runs. Red ✕: diverged; grey θ→0: collapsed; light grey &gt;T: threshold not reached by the last step.${overlays.some((o) => o.points.length > 1) ? ' Curves drawn over the cells are named in each legend; the dashed black one is where theory puts the end of Phase I at the run\'s last step (Phase I ends within the run on the side of shorter predicted times: see "Theory against measurement").' : ''} Redraw any of them with <code>lnsweep phase DIR --x ${axes.x} --y ${axes.y} --z COLUMN</code>.</p>
+  return `<section><h2>Phase diagrams</h2><p class="note">Median over replicates per cell; the spread across replicates is folded under each diagram. Hover a cell for its runs. Red ✕: diverged; grey θ→0: collapsed; light grey &gt;T: threshold not reached by the last step; pale blue ∅: unreachable whatever the run's length (its end point lies outside the Phase II set).${overlays.some((o) => o.points.length > 1) ? ' Curves drawn over the cells are named in each legend; the dashed black one is where theory puts the end of Phase I at the run\'s last step (Phase I ends within the run on the side of shorter predicted times: see "Theory against measurement").' : ''} Redraw any of them with <code>lnsweep phase DIR --x ${axes.x} --y ${axes.y} --z COLUMN${ctx.rescaled ? ' --rescaled' : ''}</code>.</p>
 ${figures.join('\n')}</section>`;
 }
 
 /** Why a diagram has no value cell, from its cells' kinds ("not reached by the last step in 75 cells, diverged in 15"). */
 function noValueReason(cells: readonly Cell[]): string {
   const names: Record<string, string> = {
+    unreachable: 'unreachable (the end point lies outside the Phase II set)',
     not_reached: 'not reached by the last step',
     diverged: 'diverged',
     collapsed: 'collapsed',
@@ -187,14 +219,15 @@ const CAPTIONS: Record<string, string> = {
   final_test_loss: 'Test loss at the last step: low where the network has learned θ*.',
   norm_decay_rate:
     'Phase I: how fast mean ‖wᵢ‖² shrinks, fitted e-folds per step over its first e-fold (from step 0 until it has fallen by a factor e), so it does not depend on the run length. About η²(σ̄² + 2·train loss). “–”: the run ended (or diverged) before that first e-fold, as the noiseless control always does.',
-  final_phase2_frac: 'Fraction of neurons inside the Phase II ball (‖wᵢ‖ ≤ √η and |aᵢ| ≤ √η) at the last step.',
+  final_phase2_frac:
+    'Fraction of neurons inside the Phase II ball (‖wᵢ‖² ≤ α⁴η and |aᵢ| ≤ α²√η: the paper’s η and √η in the run’s units) at the last step. It can never exceed F∞, the fraction the end point of label-noise SGD puts there.',
   decay_rate_ratio:
     'Measured Phase I decay rate over the predicted η²(σ̄² + 2L̄): 1 (white) where theory holds, orange above, blue below. “–”: no prediction (σ = 0, SAM, GD) or no fit.',
   phase2_step_50:
-    'Phase II onset: first step at which half the neurons are inside the Phase II ball (Phase II fraction ≥ 0.5). Light grey: not within the run.',
-  phase2_mean_step: 'Lemma 4: first step at which mean ‖wᵢ‖² ≤ √η. Light grey: not within the run.',
+    'Phase II onset: first step at which half the neurons are inside the Phase II ball (Phase II fraction ≥ 0.5). Light grey: not within the run; pale blue ∅: unreachable, the end point holds fewer than half the neurons in the ball (F∞ < ½).',
+  phase2_mean_step: 'Lemma 4: first step at which mean ‖wᵢ‖² ≤ α³√η (√η at α = 1). Light grey: not within the run; pale blue ∅: unreachable.',
   phase2_step:
-    'First step at which every neuron has ‖wᵢ‖ ≤ √η and |aᵢ| ≤ √η: rarely reached while θ ≈ θ* (‖θ‖ ≤ Σ|aᵢ|‖wᵢ‖ ≤ mη). Light grey: not within the run.',
+    'First step at which every neuron has ‖wᵢ‖² ≤ α⁴η and |aᵢ| ≤ α²√η: unreachable wherever the end point leaves half a neuron or more outside the ball (m·(1 − F∞) ≥ ½). Light grey: not within the run; pale blue ∅: unreachable.',
   align_step: 'First step at which the neurons are aligned with θ* (mean |cos(wᵢ, θ*)| ≥ 0.9).',
   final_align_cos_mean: 'Alignment with θ* at the last step: near 1 once Phase II has aligned the neurons.',
   lazy_escape_step: 'First step at which every neuron has left its lazy ball (‖wᵢ(t) − wᵢ(0)‖ > ‖wᵢ(0)‖/√m).',
@@ -206,7 +239,8 @@ async function runsSection(d: SweepData, notes: string[]): Promise<string> {
   const runs = chooseRuns(d.rows);
   if (runs.length === 0) return `<section><h2>Runs</h2><p class="note">No finished run yet.</p></section>`;
   const parts: string[] = [];
-  parts.push(`<figure>${await renderSvg(fig2Spec(trajectoryRows(d.dir, runs)))}</figure>`);
+  // the Phase I model's mean ‖wᵢ‖² and |cos| beside the measured ones, dashed (theory/model-curves.ts)
+  parts.push(`<figure>${await renderSvg(fig2Spec([...trajectoryRows(d.dir, runs), ...modelCurveRows(d.plan, runs)]))}</figure>`);
   const withSnapshots = runs.filter((r) => r.row.params.snapshot_steps.length > 0).slice(0, 4);
   const points = snapshotRows(d.dir, withSnapshots);
   if (points.length > 0) parts.push(`<figure>${await renderSvg(scatterSpec(points))}</figure>`);

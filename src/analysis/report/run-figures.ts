@@ -9,6 +9,7 @@ import { neuronsFilePath, readArrowFile, readRunFile, runFilePath, type SummaryR
 import { paramShort } from '../base/labels.js';
 import { fmt } from '../base/render.js';
 import { determinedBy, varyingParams, type ParamKey } from '../base/sweep-data.js';
+import { withModelCurve } from '../theory/model-curves.js';
 
 /** Lines are thinned to about this many points per run, scatters to this many neurons per snapshot. */
 const MAX_POINTS = 300;
@@ -125,15 +126,19 @@ export function fig2Spec(rows: Record<string, unknown>[]): TopLevelSpec {
   const floor = maxLoss > 0 ? maxLoss / LOG_DECADES : undefined;
   return {
     data: { values: rows },
-    title: { text: 'Training dynamics (paper Fig. 2a-b)', subtitle: 'one line per chosen run' },
+    title: {
+      text: 'Training dynamics (paper Fig. 2a-b)',
+      subtitle: rows.some((r) => 'model_w_norm2_mean' in r) ? 'one line per chosen run; dashed: the Phase I model of the same run' : 'one line per chosen run',
+    },
     transform: [],
     hconcat: [
       {
         ...line('test_loss', 'test loss ½‖θ−θ*‖² (log)', true, true, floor),
         title: `(a) test loss${floor ? ` (below ${fmt(floor)} drawn at it)` : ''}`,
       },
-      { ...line('w_norm2_mean', 'mean ‖wᵢ‖² (log)', true, false), title: '(b) neuron norm: Phase I shrinks it' },
-      { ...line('align_cos_mean', 'mean |cos(wᵢ, θ*)|', false, false), title: '(c) alignment with θ*' },
+      // dashed: the Phase I model beside each run, where the rows carry it (theory/model-curves.ts)
+      { ...withModelCurve(line('w_norm2_mean', 'mean ‖wᵢ‖² (log)', true, false), 'w_norm2_mean', 'model_w_norm2_mean', rows), title: '(b) neuron norm: Phase I shrinks it' },
+      { ...withModelCurve(line('align_cos_mean', 'mean |cos(wᵢ, θ*)|', false, false), 'align_cos_mean', 'model_align_cos_mean', rows), title: '(c) alignment with θ*' },
     ],
   } as unknown as TopLevelSpec;
 }

@@ -1,29 +1,34 @@
 /**
- * Theory's edge of "Phase I ends within this run" on a phase diagram: the cells where the predicted Phase I time
+ * Theory's edge of "Phase I ends within this run" on a phase diagram: the cells where the Phase I model's
  * `pred_phase1_steps` is at most the run's length against those where the runs measured it (`phase2_step_50`
- * reached), and the predicted contour pred_phase1_steps = steps as a curve over the cells.
+ * reached), and the predicted contour pred_phase1_steps = steps as a curve over the cells. A null prediction (the
+ * model never puts half the neurons in the Phase II ball: the end point lies outside it) counts as "after the run";
+ * cells whose runs start rich (σ/α² ≥ 8) are flagged, not scored.
  */
 import type { SummaryRow } from '../../io/index.js';
-import { axisKind, buildCells, type AxisKind, type Cell } from '../base/cells.js';
+import { axisKind, buildCells, quantile, type AxisKind, type Cell } from '../base/cells.js';
 import { gridCells, levelCurves } from '../boundary/contour.js';
 import { paramShort } from '../base/labels.js';
 import type { Overlay } from '../base/overlay.js';
 import { fmt } from '../base/render.js';
-import type { ParamKey } from '../base/sweep-data.js';
+import { RESCALED_KEYS, type ParamKey } from '../base/sweep-data.js';
+import { isRichStart } from './theory.js';
 
 /** Parameters theory's rates and times depend on: its edge is drawn on diagrams whose two axes are among them. */
-export const THEORY_PARAMS: readonly ParamKey[] = ['sigma', 'alpha', 'width', 'lr'];
+export const THEORY_PARAMS: readonly ParamKey[] = ['sigma', 'alpha', 'width', 'lr', 'teacher_norm', ...RESCALED_KEYS];
 
 export const EDGE_LABEL = "theory: Phase I ends at the run's last step";
 
 export interface EdgeAgreement {
-  /** cells with a prediction and a finished run */
+  /** scored cells: a finished run, a prediction (or the model's "never"), not a rich start */
   cells: number;
   agree: number;
   /** predicted to end within the run, median run did not reach the 50% marker */
   earlyMiss: number;
-  /** predicted to end after the run, median run reached the 50% marker */
+  /** predicted to end after the run (or never), median run reached the 50% marker */
   lateHit: number;
+  /** cells left out because their runs start rich (σ/α² ≥ 8) */
+  rich: number;
   /** the disagreeing cell furthest (in log ratio) from the edge */
   worst: { where: string; predicted: number; steps: number } | null;
 }
@@ -34,32 +39,46 @@ interface Axes {
   facet: ParamKey | null;
 }
 
-const cellKey = (c: Cell): string => JSON.stringify([c.facet, c.x, c.y]);
+/** Censored median of a step column over a cell's finished runs: null (never) counts as +∞. */
+function censoredMedian(rows: readonly SummaryRow[], column: 'pred_phase1_steps' | 'phase2_step_50'): number {
+  const values = rows.map((r) => (column === 'phase2_step_50' ? r.phase2_step_50 : r.extra?.pred_phase1_steps) ?? Infinity);
+  return quantile(values, 0.5);
+}
 
-/** Per cell, the median prediction and whether the median run reached the 50% Phase II marker. */
+/** Per scored cell, the median prediction and whether the median run reached the 50% Phase II marker. */
 export function edgeAgreement(rows: readonly SummaryRow[], axes: Axes): EdgeAgreement {
-  const predicted = buildCells(rows, { ...axes, z: 'pred_phase1_steps', agg: 'median' });
-  const measured = new Map(buildCells(rows, { ...axes, z: 'phase2_step_50', agg: 'median' }).map((c) => [cellKey(c), c]));
-  const out: EdgeAgreement = { cells: 0, agree: 0, earlyMiss: 0, lateHit: 0, worst: null };
+  const out: EdgeAgreement = { cells: 0, agree: 0, earlyMiss: 0, lateHit: 0, rich: 0, worst: null };
+  const groups = new Map<string, SummaryRow[]>();
+  for (const r of rows) {
+    if (r.status !== 'done') continue;
+    const key = JSON.stringify([axes.facet ? r.params[axes.facet] : null, r.params[axes.x], r.params[axes.y]]);
+    groups.set(key, [...(groups.get(key) ?? []), r]);
+  }
   let worstGap = 0;
-  for (const p of predicted) {
-    const m = measured.get(cellKey(p));
-    if (p.kind !== 'value' || !m || (m.kind !== 'value' && m.kind !== 'not_reached')) continue;
+  for (const g of groups.values()) {
+    if (g.some((r) => Number.isNaN(r.extra?.pred_phase1_steps))) continue;
+    if (2 * g.filter(isRichStart).length > g.length) {
+      out.rich++;
+      continue;
+    }
     out.cells++;
-    const predictedWithin = (p.value as number) <= p.lastStep;
-    const measuredWithin = m.kind === 'value';
+    const predicted = censoredMedian(g, 'pred_phase1_steps');
+    const lastStep = Math.max(...g.map((r) => r.params.steps));
+    const predictedWithin = predicted <= lastStep;
+    const measuredWithin = Number.isFinite(censoredMedian(g, 'phase2_step_50'));
     if (predictedWithin === measuredWithin) {
       out.agree++;
       continue;
     }
     if (predictedWithin) out.earlyMiss++;
     else out.lateHit++;
-    const gap = Math.abs(Math.log((p.value as number) / p.lastStep));
+    const gap = Math.abs(Math.log(predicted / lastStep));
     if (gap > worstGap) {
       worstGap = gap;
-      const where = [`${paramShort(axes.x)} = ${fmt(p.x)}`, `${paramShort(axes.y)} = ${fmt(p.y)}`];
-      if (axes.facet) where.push(`${paramShort(axes.facet)} = ${p.facet}`);
-      out.worst = { where: where.join(', '), predicted: p.value as number, steps: p.lastStep };
+      const p = g[0].params as unknown as Record<string, number | string>;
+      const where = [`${paramShort(axes.x)} = ${fmt(Number(p[axes.x]))}`, `${paramShort(axes.y)} = ${fmt(Number(p[axes.y]))}`];
+      if (axes.facet) where.push(`${paramShort(axes.facet)} = ${p[axes.facet]}`);
+      out.worst = { where: where.join(', '), predicted, steps: lastStep };
     }
   }
   return out;
@@ -79,6 +98,20 @@ export interface EdgeGrid {
   values: (number | null)[][];
 }
 
+/** ln(pred/steps) given to a cell the model says never ends Phase I, and the most any cell gets (e⁵ ≈ 150x the run). */
+const NEVER_LEVEL = 5;
+
+/** True when one of the cell's runs has a NaN prediction (theory does not describe it). */
+function cellHasNaN(rows: readonly SummaryRow[], axes: Axes, c: Cell): boolean {
+  return rows.some(
+    (r) =>
+      (axes.facet ? r.params[axes.facet] : null) === c.facet &&
+      Number(r.params[axes.x]) === c.x &&
+      Number(r.params[axes.y]) === c.y &&
+      Number.isNaN(r.extra?.pred_phase1_steps),
+  );
+}
+
 export function edgeGrids(rows: readonly SummaryRow[], axes: Axes): EdgeGrid[] {
   const cells = buildCells(rows, { ...axes, z: 'pred_phase1_steps', agg: 'median' });
   const xs = [...new Set(cells.map((c) => c.x))].sort((a, b) => a - b);
@@ -87,8 +120,12 @@ export function edgeGrids(rows: readonly SummaryRow[], axes: Axes): EdgeGrid[] {
   return facets.map((facet) => {
     const values = ys.map(() => xs.map((): number | null => null));
     for (const c of cells) {
-      if (c.facet !== facet || c.kind !== 'value' || !((c.value as number) > 0)) continue;
-      values[ys.indexOf(c.y)][xs.indexOf(c.x)] = Math.log((c.value as number) / c.lastStep);
+      if (c.facet !== facet) continue;
+      // the model's "never" (a null prediction: no value, no NaN) lies past every run: the curve passes beside it
+      const never = c.kind === 'missing' && c.done > 0 && !cellHasNaN(rows, axes, c);
+      if (never) values[ys.indexOf(c.y)][xs.indexOf(c.x)] = NEVER_LEVEL;
+      if (c.kind !== 'value' || !((c.value as number) > 0)) continue;
+      values[ys.indexOf(c.y)][xs.indexOf(c.x)] = Math.min(NEVER_LEVEL, Math.log((c.value as number) / c.lastStep));
     }
     return { facet, xs, ys, xKind: axisKind(xs), yKind: axisKind(ys), values };
   });

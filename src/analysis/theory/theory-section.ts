@@ -1,10 +1,11 @@
 /**
  * The report's "Theory against measurement" section: the scatter panels of theory.ts (a panel with no point becomes
- * its sentence alone), one sentence per panel, and the sentence on theory's edge of "Phase I ends within this run"
- * (drawn as a curve over the phase diagrams, theory-edge.ts).
+ * its sentence alone), one sentence per panel, the end-point checks (theory-checks.ts) and the sentence on theory's
+ * edge of "Phase I ends within this run" (drawn as a curve over the phase diagrams, theory-edge.ts).
  */
 import type { SummaryRow } from '../../io/index.js';
 import { esc, fmt, renderSvg } from '../base/render.js';
+import { ceilingCheck, ceilingSentence, endPointCheck, endPointSentence } from './theory-checks.js';
 import { edgeAgreement, THEORY_PARAMS, type EdgeAgreement } from './theory-edge.js';
 import { hasPredictions, panelData, panelSentence, theorySpec, THEORY_PANELS } from './theory.js';
 import { varyingParams, type ParamKey } from '../base/sweep-data.js';
@@ -21,26 +22,31 @@ export async function theorySection(rows: readonly SummaryRow[], axes: TheoryAxe
   if (!THEORY_PARAMS.some((k) => varying.includes(k))) return null;
   const head = '<section id="theory"><h2>Theory against measurement</h2>';
   if (!hasPredictions(rows)) {
-    notes.push('summary.arrow has no predicted columns (pred_norm_decay_rate …): no theory panels; `lnsweep merge` with this version adds them');
-    return `${head}<p class="note">This folder's summary has no predicted columns (it was written by an older lnsweep): run <code>lnsweep merge DIR</code> to add them.</p></section>`;
+    notes.push('summary.arrow has no Phase I model columns (pred_w_norm2_end …): no theory panels; `lnsweep merge` with this version adds them');
+    return `${head}<p class="note">This folder's summary has no Phase I model columns (it was written by an older lnsweep): run <code>lnsweep merge DIR</code> to add them.</p></section>`;
   }
   const data = THEORY_PANELS.map((p) => panelData(rows, p));
   const drawn = data.filter((d) => d.points.length > 0);
   const figure = drawn.length > 0 ? `<figure id="theory-scatter">${await renderSvg(theorySpec(drawn))}</figure>` : '';
   const sentences = data.map((d) => `<li id="theory-${d.panel.id}">${esc(panelSentence(d))}</li>`);
+  sentences.push(`<li id="theory-ceiling">${esc(ceilingSentence(ceilingCheck(rows)))}</li>`);
+  sentences.push(`<li id="theory-endpoint">${esc(endPointSentence(endPointCheck(rows)))}</li>`);
   if (axes && THEORY_PARAMS.includes(axes.x) && THEORY_PARAMS.includes(axes.y))
     sentences.push(`<li id="theory-edge">${esc(edgeSentence(edgeAgreement(rows, axes)))}</li>`);
   return `${head}
-<p class="note">The paper's Phase I mechanism predicts mean ‖wᵢ‖² to shrink at η²(σ̄² + 2L̄) per step (σ̄² the noise variance over the schedule, L̄ the mean clean train loss over the fit window), so Phase I should end after ln(‖w(0)‖²/η) divided by that rate; Theorem 2 bounds the time by which every neuron has left its lazy ball. Each point is one finished run; the grey band is agreement within a factor 2. Hover a point for its run.</p>
+<p class="note">Label noise shrinks the weights at η²(σ̄² + 2L̄)/B per step at first (σ̄² the noise variance over the schedule, L̄ the mean clean train loss over the fit window, B the batch). The Phase I model integrates that decay neuron by neuron from each run's own data and init, with no fitted parameter: each direction of Σ̂ = XᵀX/n across θ* at its own rate, the clean-loss part fading as the kernel shrinks, towards the end point of label-noise SGD (mean ‖wᵢ‖² = √d‖θ*‖/m, balanced neurons aligned with θ*). It gives the mean ‖wᵢ‖² at the last step, the step at which half the neurons are in the Phase II ball ‖wᵢ‖² ≤ α⁴η (the paper's η in the run's units), and the step at which mean |cos(wᵢ, θ*)| reaches 0.5. The end point caps the Phase II fraction at F∞; where F∞ < ½ Phase I never ends. t_esc is when every neuron's shrinking norm has left its lazy ball; Theorem 2's T₁ bounds that time (grey ticks above each point). Runs that start rich (σ/α² ≥ 8) are drawn hollow and not scored. Each point is one finished run; the grey band is agreement within a factor 2. Hover a point for its run.</p>
 ${figure}
 <ul class="theory">${sentences.join('\n')}</ul></section>`;
 }
 
 /** The edge's sentence: in how many cells theory and measurement agree on whether Phase I ends within the run. */
 export function edgeSentence(a: EdgeAgreement): string {
-  const title = "(d) theory's edge on the phase diagrams (dashed: predicted Phase I end = the run's last step)";
-  if (a.cells === 0) return `${title}: no cell has both a prediction and a finished run, so no edge is drawn.`;
-  const parts = [`theory and measurement agree on whether Phase I ends within the run (Phase II fraction ≥ 0.5) in ${a.agree} of ${a.cells} cells`];
+  const title = "(h) theory's edge on the phase diagrams (dashed: the model's Phase I end = the run's last step)";
+  const rich = a.rich ? `; ${a.rich} cell${a.rich === 1 ? '' : 's'} with a rich start (σ/α² ≥ 8) not scored` : '';
+  if (a.cells === 0) return `${title}: no scored cell has both a prediction and a finished run${rich}.`;
+  const parts = [
+    `theory and measurement agree on whether Phase I ends within the run (Phase II fraction ≥ 0.5) in ${a.agree} of ${a.cells} scored cells (${Math.round((100 * a.agree) / a.cells)}%)${rich}`,
+  ];
   if (a.earlyMiss) parts.push(`${a.earlyMiss} predicted to end within the run did not`);
   if (a.lateHit) parts.push(`${a.lateHit} predicted to end after the run ended within it`);
   const worst = a.worst ? `; furthest apart at ${a.worst.where} (predicted ${fmt(a.worst.predicted)} steps, run length ${fmt(a.worst.steps)})` : '';

@@ -1,8 +1,10 @@
 /**
- * Theory against measurement: the paper's predicted Phase I rate and times (summary columns `pred_*`, `t1_bound`,
- * written by src/core/summarize.ts) set against what each run measured, as log-log scatter panels with the y = x line
- * and a factor-2 band, and one sentence per panel saying how far apart they are. Pure: rows in, specs and sentences
- * out; the report assembles them (theory-section.ts).
+ * Theory against measurement: the predicted Phase I rate, the Phase I model's end state and times, and the lazy-escape
+ * estimate (summary columns `pred_*`, written by src/core/theory.ts and phase-model.ts) set against what each run
+ * measured, as log-log scatter panels with the y = x line and a factor-2 band, and one sentence per panel saying how
+ * far apart they are. Runs with a rich start (σ/α² ≥ 8, `rich_start`: the Phase I picture does not apply) are drawn
+ * hollow and left out of every figure the sentences give. Pure: rows in, specs and sentences out; the report
+ * assembles them (theory-section.ts).
  */
 import type { TopLevelSpec } from 'vega-lite';
 import type { SummaryRow } from '../../io/index.js';
@@ -23,21 +25,21 @@ export interface TheoryPanel {
   predicted: string;
   measuredTitle: string;
   predictedTitle: string;
-  /** the prediction is an upper bound (the measurement should lie below it), not an estimate */
-  bound: boolean;
+  /** a column drawn above each point as the upper bound it is (Theorem 2's T₁ over t_esc), grey */
+  upper?: { column: string; name: string };
   /** why a run has no measured value */
   noMeasurement: string;
   /** why a prediction can be ≤ 0 (a log axis cannot show it) */
   nonPositivePrediction: string;
+  /** what a null prediction means (the model never reaches the event) */
+  never?: string;
   /** the measured column is a step marker: a run without it never reached it by its last step */
   marker: boolean;
 }
 
 /**
  * The panels, in the report's order. Lazy escape is measured by `lazy_escape_step` (every neuron has left its lazy
- * ball), not `lazy_escape_step_50` (half of them): Theorem 2's T₁ bounds the time by which every neuron has escaped,
- * so the all-neurons marker is the quantity the bound is about; against the median neuron a bound would look looser
- * than it is.
+ * ball): t_esc is when the shrinking norms carry every neuron out of its ball, and Theorem 2's T₁ bounds that time.
  */
 export const THEORY_PANELS: readonly TheoryPanel[] = [
   {
@@ -46,32 +48,54 @@ export const THEORY_PANELS: readonly TheoryPanel[] = [
     measured: 'norm_decay_rate',
     predicted: 'pred_norm_decay_rate',
     measuredTitle: 'measured (1/step)',
-    predictedTitle: 'predicted η²(σ̄² + 2L̄) (1/step)',
-    bound: false,
+    predictedTitle: 'predicted η²(σ̄² + 2L̄)/B (1/step)',
     noMeasurement: 'run shorter than the fit window',
     nonPositivePrediction: 'no label noise in effect',
     marker: false,
   },
   {
+    id: 'wend',
+    title: '(b) mean ‖wᵢ‖² at the last step',
+    measured: 'final_w_norm2_mean',
+    predicted: 'pred_w_norm2_end',
+    measuredTitle: 'measured',
+    predictedTitle: 'Phase I model',
+    noMeasurement: 'diverged',
+    nonPositivePrediction: 'model at zero',
+    marker: false,
+  },
+  {
     id: 'phase1',
-    title: '(b) end of Phase I',
+    title: '(c) end of Phase I: 50% in Phase II',
     measured: 'phase2_step_50',
     predicted: 'pred_phase1_steps',
-    measuredTitle: 'measured: 50% in Phase II',
-    predictedTitle: 'predicted ln(‖w(0)‖²/η) / rate (steps)',
-    bound: false,
+    measuredTitle: 'measured (step)',
+    predictedTitle: 'Phase I model (steps)',
     noMeasurement: 'Phase II fraction never reached 0.5',
-    nonPositivePrediction: 'mean ‖wᵢ(0)‖² already ≤ η',
+    nonPositivePrediction: 'half the neurons start in the Phase II ball',
+    never: 'the model never puts half the neurons below α⁴η',
+    marker: true,
+  },
+  {
+    id: 'align',
+    title: '(d) alignment: mean |cos(wᵢ, θ*)| ≥ 0.5',
+    measured: 'align_step_50',
+    predicted: 'pred_align_steps',
+    measuredTitle: 'measured (step)',
+    predictedTitle: 'Phase I model (steps)',
+    noMeasurement: 'alignment never reached 0.5',
+    nonPositivePrediction: 'aligned at the start',
+    never: 'the model never reaches 0.5',
     marker: true,
   },
   {
     id: 'lazy',
-    title: '(c) lazy escape against Theorem 2',
+    title: '(e) lazy escape: scaling check',
     measured: 'lazy_escape_step',
-    predicted: 't1_bound',
+    predicted: 'pred_lazy_escape_steps',
     measuredTitle: 'measured: all escaped',
-    predictedTitle: 'bound T₁ (steps)',
-    bound: true,
+    predictedTitle: 't_esc (steps)',
+    upper: { column: 't1_bound', name: "Theorem 2's T₁" },
     noMeasurement: 'some neuron never left its lazy ball',
     nonPositivePrediction: 'no label noise in effect',
     marker: true,
@@ -82,8 +106,12 @@ export interface TheoryPoint {
   run_id: string;
   measured: number;
   predicted: number;
+  /** the panel's upper-bound column, when it has one */
+  upper: number | null;
   sigma: number;
   width: number;
+  /** a rich start (σ/α² ≥ 8): drawn hollow, not scored */
+  rich: boolean;
   tip: string;
 }
 
@@ -91,9 +119,13 @@ export interface PanelData {
   panel: TheoryPanel;
   /** finished runs considered (status `done`) */
   considered: number;
+  /** drawn points, scored and rich */
   points: TheoryPoint[];
   /** runs left out because the prediction does not apply (NaN: σ = 0, SAM, GD, real data) */
   noPrediction: number;
+  /** runs the model says never reach the event (null prediction), and of them those that never did */
+  predictedNever: number;
+  predictedNeverAgreed: number;
   /** runs left out because the prediction is ≤ 0 */
   nonPositivePrediction: number;
   /** runs left out because the measurement is missing (null) */
@@ -102,10 +134,15 @@ export interface PanelData {
   nonPositive: number;
   /** among the marker runs without a measurement, those theory also places after the run's last step */
   missingPredictedLate: number;
+  /** runs with a rich start left out without being drawn (those with both values are hollow points) */
+  richLeftOut: number;
 }
 
-/** True when some run carries the predicted columns (folders written before they existed do not). */
-export const hasPredictions = (rows: readonly SummaryRow[]): boolean => rows.some((r) => r.extra !== undefined && 'pred_norm_decay_rate' in r.extra);
+/** True when some run carries the model's columns (folders written before they existed do not). */
+export const hasPredictions = (rows: readonly SummaryRow[]): boolean => rows.some((r) => r.extra !== undefined && 'pred_w_norm2_end' in r.extra);
+
+/** A run with a rich start (theory.ts rich_start): flagged, not scored. */
+export const isRichStart = (r: SummaryRow): boolean => r.extra?.rich_start === 1;
 
 const usable = (v: number | null): v is number => v !== null && Number.isFinite(v);
 
@@ -117,23 +154,32 @@ export function panelData(rows: readonly SummaryRow[], panel: TheoryPanel): Pane
     considered: done.length,
     points: [],
     noPrediction: 0,
+    predictedNever: 0,
+    predictedNeverAgreed: 0,
     nonPositivePrediction: 0,
     noMeasurement: 0,
     nonPositive: 0,
     missingPredictedLate: 0,
+    richLeftOut: 0,
   };
   for (const r of done) {
     const predicted = zValue(r, panel.predicted);
     const measured = zValue(r, panel.measured);
-    if (!usable(predicted)) out.noPrediction++;
+    const rich = isRichStart(r);
+    if (rich && !(usable(predicted) && predicted > 0 && usable(measured) && measured > 0)) out.richLeftOut++;
+    else if (predicted === null && panel.never) {
+      out.predictedNever++;
+      if (measured === null) out.predictedNeverAgreed++;
+    } else if (!usable(predicted)) out.noPrediction++;
     else if (predicted <= 0) out.nonPositivePrediction++;
     else if (!usable(measured)) {
       out.noMeasurement++;
       if (panel.marker && predicted > r.params.steps) out.missingPredictedLate++;
     } else if (measured <= 0) out.nonPositive++;
     else {
-      const tip = `σ = ${fmt(r.params.sigma)}, α = ${fmt(r.params.alpha)}, m = ${r.params.width}, η = ${fmt(r.params.lr)}, rep ${r.replicate} · measured ${fmt(measured)}, predicted ${fmt(predicted)}, ratio ${fmt(measured / predicted)} · ${r.run_id}`;
-      out.points.push({ run_id: r.run_id, measured, predicted, sigma: r.params.sigma, width: r.params.width, tip });
+      const upper = panel.upper ? zValue(r, panel.upper.column) : null;
+      const tip = `σ = ${fmt(r.params.sigma)}, α = ${fmt(r.params.alpha)}, m = ${r.params.width}, η = ${fmt(r.params.lr)}, rep ${r.replicate} · measured ${fmt(measured)}, predicted ${fmt(predicted)}, ratio ${fmt(measured / predicted)}${rich ? ' · rich start (σ/α² ≥ 8): not scored' : ''} · ${r.run_id}`;
+      out.points.push({ run_id: r.run_id, measured, predicted, upper, sigma: r.params.sigma, width: r.params.width, rich, tip });
     }
   }
   return out;
@@ -148,11 +194,11 @@ export interface RatioStats {
   p90: number;
   /** fraction of ratios within [1/2, 2] */
   within2: number;
-  /** fraction of ratios ≤ 1 (measured no later / no larger than predicted) */
-  atMost1: number;
+  /** fraction of ratios within [0.8, 1.25] */
+  within125: number;
 }
 
-/** Statistics of measured / predicted over a panel's points; null when it has none. */
+/** Statistics of measured / predicted over some points; null when there are none. */
 export function ratioStats(points: readonly Pick<TheoryPoint, 'measured' | 'predicted'>[]): RatioStats | null {
   if (points.length === 0) return null;
   const r = points.map((p) => p.measured / p.predicted);
@@ -163,47 +209,54 @@ export function ratioStats(points: readonly Pick<TheoryPoint, 'measured' | 'pred
     p10: quantile(r, 0.1),
     p90: quantile(r, 0.9),
     within2: share((x) => x >= 0.5 && x <= 2),
-    atMost1: share((x) => x <= 1),
+    within125: share((x) => x >= 0.8 && x <= 1.25),
   };
 }
 
 const pct = (f: number): string => `${Math.round(100 * f)}%`;
-const runs = (n: number): string => `${n} run${n === 1 ? '' : 's'}`;
+export const runs = (n: number): string => `${n} run${n === 1 ? '' : 's'}`;
 
 /**
- * The panel's sentence, computed from its data: how far measurement and theory are apart, how many runs that rests
- * on, and which runs were left out and why. With no point at all it says why the panel is not drawn.
+ * The panel's sentence, computed from its scored points: how far measurement and theory are apart, how many runs that
+ * rests on, and which runs were left out and why. With no point at all it says why the panel is not drawn.
  */
 export function panelSentence(d: PanelData): string {
-  const s = ratioStats(d.points);
+  const scored = d.points.filter((p) => !p.rich);
+  const hollow = d.points.length - scored.length;
+  const s = ratioStats(scored);
   const left: string[] = [];
+  if (hollow + d.richLeftOut) left.push(`${runs(hollow + d.richLeftOut)} with a rich start (σ/α² ≥ 8; ${hollow} drawn hollow)`);
   if (d.noPrediction) left.push(`${runs(d.noPrediction)} with no prediction (σ = 0, SAM, GD or real data)`);
+  if (d.predictedNever) left.push(`${runs(d.predictedNever)} where ${d.panel.never}, ${d.predictedNeverAgreed} of which never reached it either`);
   if (d.nonPositivePrediction) left.push(`${runs(d.nonPositivePrediction)} with a prediction ≤ 0 (${d.panel.nonPositivePrediction})`);
   if (d.noMeasurement) {
-    const late = !d.panel.marker
-      ? ''
-      : d.panel.bound
-        ? `; the bound lies beyond the run's last step for ${d.missingPredictedLate} of them`
-        : `; theory places ${d.missingPredictedLate} of them after the run's last step too`;
+    const late = d.panel.marker ? `; theory places ${d.missingPredictedLate} of them after the run's last step too` : '';
     left.push(`${runs(d.noMeasurement)} with no measurement (${d.panel.noMeasurement}${late})`);
   }
   if (d.nonPositive) left.push(`${runs(d.nonPositive)} with a measured value ≤ 0`);
-  const leftOut = left.length ? ` Left out: ${left.join('; ')}.` : '';
+  const leftOut = left.length ? ` Not scored: ${left.join('; ')}.` : '';
   if (!s) {
-    const why = d.considered === 0 ? 'no run has finished' : 'no finished run has both values';
-    return `${d.panel.title}: not drawn, ${why} (of ${d.considered} finished).${leftOut}`;
+    const why = d.considered === 0 ? 'no run has finished' : 'no finished run with a scored start has both values';
+    return `${d.panel.title}: ${d.points.length > 0 ? 'nothing to score' : 'not drawn'}, ${why} (of ${d.considered} finished).${leftOut}`;
   }
-  const spread = `middle 80% ${fmt(s.p10)}–${fmt(s.p90)}`;
-  const head = d.panel.bound
-    ? `measured below the bound in ${pct(s.atMost1)} of runs; median measured/bound ${fmt(s.median)} (${spread})`
-    : `median ratio measured/predicted ${fmt(s.median)} (${spread}); ${pct(s.within2)} of runs within 2x`;
-  return `${d.panel.title}: ${head}; n = ${runs(s.n)} with both values, of ${d.considered} finished.${leftOut}`;
+  const head = `median ratio measured/predicted ${fmt(s.median)} (middle 80% ${fmt(s.p10)}–${fmt(s.p90)}); ${pct(s.within125)} of runs within [0.8, 1.25], ${pct(s.within2)} within 2x`;
+  const upper = d.panel.upper ? upperSentence(scored, d.panel.upper.name) : '';
+  return `${d.panel.title}: ${head}; n = ${runs(s.n)} with both values, of ${d.considered} finished.${upper}${leftOut}`;
+}
+
+/** How far the upper line sits above the prediction, and whether the measurements stay below it. */
+function upperSentence(points: readonly TheoryPoint[], name: string): string {
+  const withUpper = points.filter((p) => usable(p.upper) && p.upper > 0);
+  if (withUpper.length === 0) return '';
+  const ratio = withUpper.map((p) => p.upper! / p.predicted);
+  const below = withUpper.filter((p) => p.measured <= p.upper!).length;
+  return ` ${name} (grey, above) is ${fmt(quantile(ratio, 0.5))}x t_esc (median; ${fmt(Math.min(...ratio))}–${fmt(Math.max(...ratio))}), and every measured escape lies below it in ${below} of ${withUpper.length} runs: a bound loose by design, not the time scale.`;
 }
 
 /**
- * The scatter panels side by side, one legend: colour by σ, shape by width m. Each panel is log-log over one square
- * domain (the union of its values, padded by the factor-2 band), with y = x and the band y ∈ [x/2, 2x] shaded.
- * Panels without points must be left out by the caller.
+ * The scatter panels side by side, one legend: colour by σ, shape by width m, hollow for a rich start. Each panel is
+ * log-log over one square domain (the union of its values, padded by the factor-2 band), with y = x and the band
+ * y ∈ [x/2, 2x] shaded. Panels without points must be left out by the caller.
  */
 export function theorySpec(panels: readonly PanelData[]): TopLevelSpec {
   const all = panels.flatMap((p) => p.points);
@@ -211,22 +264,36 @@ export function theorySpec(panels: readonly PanelData[]): TopLevelSpec {
   const widths = [...new Set(all.map((p) => p.width))].sort((a, b) => a - b);
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
-    title: { text: 'Measured against predicted', subtitle: 'one point per finished run; line: y = x; band: within a factor 2' },
-    hconcat: panels.map((p) => scatterPanel(p, sigmas, widths)),
+    title: {
+      text: 'Measured against predicted',
+      subtitle: 'one point per finished run (hollow: rich start σ/α² ≥ 8, not scored); line: y = x; band: within a factor 2',
+    },
+    // three a row: five panels side by side would not fit the page
+    columns: 3,
+    concat: panels.map((p) => scatterPanel(p, sigmas, widths)),
   } as unknown as TopLevelSpec;
 }
 
 function scatterPanel(d: PanelData, sigmas: number[], widths: number[]) {
-  const values = d.points.flatMap((p) => [p.measured, p.predicted]);
+  const values = d.points.flatMap((p) => [p.measured, p.predicted, ...(p.upper !== null && p.upper > 0 ? [p.upper] : [])]);
   const lo = Math.min(...values) / 2.5;
   const hi = Math.max(...values) * 2.5;
   const scale = { type: 'log', domain: [lo, hi], nice: false };
   const x = { field: 'x', type: 'quantitative', scale, title: d.panel.predictedTitle, axis: { format: '.0e', tickCount: 5, labelFlush: true } };
   const y = { field: 'y', type: 'quantitative', scale, title: d.panel.measuredTitle, axis: { format: '.0e', tickCount: 5, labelFlush: true } };
+  const point = (p: TheoryPoint) => ({ x: p.predicted, y: p.measured, sigma: p.sigma, width: p.width, tip: p.tip });
+  const encoding = {
+    x,
+    y,
+    color: { field: 'sigma', type: 'ordinal', title: 'label noise σ', scale: { domain: sigmas, scheme: { name: 'viridis', extent: [0, 0.85] } } },
+    shape: { field: 'width', type: 'ordinal', title: 'width m', scale: { domain: widths } },
+    description: { field: 'tip' },
+  };
+  const upper = d.points.filter((p) => p.upper !== null && p.upper > 0);
   return {
     title: d.panel.title,
-    width: 280,
-    height: 280,
+    width: 230,
+    height: 230,
     layer: [
       {
         data: { values: factor2Band(lo, hi) },
@@ -243,22 +310,19 @@ function scatterPanel(d: PanelData, sigmas: number[], widths: number[]) {
         mark: { type: 'line', color: '#666', strokeWidth: 1, clip: true, aria: false },
         encoding: { x, y },
       },
-      {
-        data: { values: d.points.map((p) => ({ x: p.predicted, y: p.measured, sigma: p.sigma, width: p.width, tip: p.tip })) },
-        mark: { type: 'point', filled: true, size: 40, opacity: 0.8 },
-        encoding: {
-          x,
-          y,
-          color: {
-            field: 'sigma',
-            type: 'ordinal',
-            title: 'label noise σ',
-            scale: { domain: sigmas, scheme: { name: 'viridis', extent: [0, 0.85] } },
-          },
-          shape: { field: 'width', type: 'ordinal', title: 'width m', scale: { domain: widths } },
-          description: { field: 'tip' },
-        },
-      },
+      ...(upper.length > 0
+        ? [
+            {
+              data: { values: upper.map((p) => ({ x: p.predicted, y: p.upper })) },
+              mark: { type: 'tick', color: '#999', thickness: 1.5, size: 8, aria: false },
+              encoding: { x, y },
+            },
+          ]
+        : []),
+      { data: { values: d.points.filter((p) => !p.rich).map(point) }, mark: { type: 'point', filled: true, size: 40, opacity: 0.8 }, encoding },
+      ...(d.points.some((p) => p.rich)
+        ? [{ data: { values: d.points.filter((p) => p.rich).map(point) }, mark: { type: 'point', filled: false, size: 40, opacity: 0.6 }, encoding }]
+        : []),
     ],
   };
 }

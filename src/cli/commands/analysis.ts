@@ -5,7 +5,7 @@
 import type { Agg } from '../../analysis/base/cells.js';
 import { phaseChoices, writePhaseDiagram } from '../../analysis/phase/phase.js';
 import { writeReport } from '../../analysis/report/report.js';
-import { loadSweepData, type ParamKey } from '../../analysis/base/sweep-data.js';
+import { loadSweepData, rescaledAxis, type ParamKey } from '../../analysis/base/sweep-data.js';
 import { EXIT_OK, UsageError } from '../errors.js';
 
 export interface PhaseArgs {
@@ -16,6 +16,8 @@ export interface PhaseArgs {
   facet?: string;
   agg: Agg;
   out?: string;
+  /** draw on the rescaled axes: σ → σ/α², α and ‖θ*‖ → ‖θ*‖/α², η → ηα² */
+  rescaled?: boolean;
 }
 
 export async function phaseCommand(args: PhaseArgs): Promise<number> {
@@ -40,11 +42,16 @@ export async function phaseCommand(args: PhaseArgs): Promise<number> {
     );
   }
   if (data.rows.length === 0) throw new UsageError(`${args.dir}: no finished or failed runs yet; nothing to draw`);
-  const { path, pooled } = await writePhaseDiagram(
-    args.dir,
-    { x: args.x as ParamKey, y: args.y as ParamKey, z: args.z, facet: (args.facet ?? null) as ParamKey | null, agg: args.agg },
-    args.out,
-  );
+  const axes = { x: args.x as ParamKey, y: args.y as ParamKey, facet: (args.facet ?? null) as ParamKey | null };
+  if (args.rescaled) {
+    const [x, y] = [rescaledAxis(axes.x), rescaledAxis(axes.y)];
+    if (x === y) throw new UsageError(`--rescaled: --x ${args.x} and --y ${args.y} are both drawn as ${x}; pick σ and α (or ‖θ*‖), say`);
+    if (axes.facet && [x, y].includes(rescaledAxis(axes.facet))) {
+      throw new UsageError(`--rescaled: --facet ${axes.facet} is drawn as ${rescaledAxis(axes.facet)}, an axis already`);
+    }
+    Object.assign(axes, { x, y, facet: axes.facet ? rescaledAxis(axes.facet) : null });
+  }
+  const { path, pooled } = await writePhaseDiagram(args.dir, { ...axes, z: args.z, agg: args.agg, rescaled: args.rescaled === true }, args.out);
   if (pooled.length > 0) {
     process.stderr.write(`[lnsweep] note: ${pooled.join(', ')} also vary; each cell pools them (try --facet ${pooled[0]})\n`);
   }
@@ -52,8 +59,8 @@ export async function phaseCommand(args: PhaseArgs): Promise<number> {
   return EXIT_OK;
 }
 
-export async function reportCommand(args: { dir: string; out?: string }): Promise<number> {
-  const { path, notes } = await writeReport(args.dir, args.out);
+export async function reportCommand(args: { dir: string; out?: string; rescaled?: boolean }): Promise<number> {
+  const { path, notes } = await writeReport(args.dir, args.out, { rescaled: args.rescaled === true });
   for (const note of notes) process.stderr.write(`[lnsweep] note: ${note}\n`);
   process.stdout.write(`${path}\n`);
   return EXIT_OK;
