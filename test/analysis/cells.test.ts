@@ -20,10 +20,12 @@ describe('axis kinds', () => {
 });
 
 describe('aggregation', () => {
-  const row = (sigma: number, rep: number, status: SummaryRow['status'], phase2: number | null): SummaryRow => ({
+  // lr = 0.1 at m = 1000: F∞ = P(χ²₁ ≤ 100/√20) leaves 1.6e-6 of a neuron outside the Phase II ball, so
+  // phase2_step is reachable; at lr = 1e-3 (F∞ = 0.364) it is not
+  const row = (sigma: number, rep: number, status: SummaryRow['status'], phase2: number | null, lr = 0.1): SummaryRow => ({
     run_id: `r${sigma}-${rep}`,
     replicate: rep,
-    params: { ...defaultParams(), sigma, alpha: 1, steps: 1000 },
+    params: { ...defaultParams(), sigma, alpha: 1, lr, steps: 1000 },
     status,
     error: null,
     steps_done: 1000,
@@ -51,6 +53,16 @@ describe('aggregation', () => {
       ['value', 300, 2],
       ['not_reached', null, 1],
     ]);
+  });
+
+  it('calls a cell unreachable, not "not reached", when most runs can never reach the marker (end point outside)', () => {
+    const rows = [1e-3, 1e-3, 0.1].map((lr, rep) => row(2, rep, 'done', null, lr));
+    const kind = (z: string, rs = rows) => buildCells(rs, { x: 'sigma', y: 'alpha', z, facet: null, agg: 'median' })[0].kind;
+    expect(kind('phase2_step')).toBe('unreachable');
+    expect(kind('phase2_step', [rows[0], rows[2], row(2, 3, 'done', null, 0.1)])).toBe('not_reached'); // 1 of 3
+    expect(kind('align_step')).toBe('not_reached'); // the end point is aligned: always reachable
+    // σ = 0: theory does not describe the run, so nothing is called unreachable
+    expect(kind('phase2_step', [row(0, 0, 'done', null, 1e-3)])).toBe('not_reached');
   });
 
   it('marks a cell diverged when most of its runs diverged, and gives the IQR as spread', () => {

@@ -42,6 +42,22 @@ describe("theory's edge as a level set", () => {
   });
 });
 
+describe("theory's edge where the model says never", () => {
+  it('gives a cell whose runs all have a null prediction the level 5 (past every run), and caps the others there', () => {
+    const rows = [
+      row({ params: { sigma: 1, alpha: 1, steps: 1000 }, extra: { pred_phase1_steps: null } }),
+      row({ params: { sigma: 2, alpha: 1, steps: 1000 }, extra: { pred_phase1_steps: 1e9 } }),
+      row({ params: { sigma: 1, alpha: 2, steps: 1000 }, extra: { pred_phase1_steps: 500 } }),
+      row({ params: { sigma: 2, alpha: 2, steps: 1000 }, extra: { pred_phase1_steps: NaN } }),
+    ];
+    const [g] = edgeGrids(rows, { x: 'sigma', y: 'alpha', facet: null });
+    expect(g.values).toEqual([
+      [5, 5],
+      [near(Math.log(0.5), 12), null],
+    ]);
+  });
+});
+
 describe("theory's edge as a curve", () => {
   // ln(pred / steps) = −1 at α = 0.5 and +1 at α = 1 and 2, at both σ: level 0 halfway between 0.5 and 1 in log space
   const rows = [1, 2].flatMap((sigma) =>
@@ -84,13 +100,27 @@ describe("theory's edge on the phase diagram", () => {
   const a = edgeAgreement(rows, { x: 'sigma', y: 'alpha', facet: null });
 
   it('counts agreeing and disagreeing cells and finds the furthest disagreement', () => {
-    expect(a).toEqual({ cells: 5, agree: 2, earlyMiss: 2, lateHit: 1, worst: { where: 'σ = 2, α = 2', predicted: 20000, steps: 1000 } });
+    expect(a).toEqual({ cells: 5, agree: 2, earlyMiss: 2, lateHit: 1, rich: 0, worst: { where: 'σ = 2, α = 2', predicted: 20000, steps: 1000 } });
+  });
+
+  it("counts the model's 'never' (a null prediction) as after the run, and leaves rich starts out", () => {
+    const never = (sigma: number, reached: number | null, rich = 0) =>
+      [0, 1].map((replicate) =>
+        row({
+          replicate,
+          params: { sigma, alpha: 1, steps: 1000 },
+          markers: { phase2_step_50: reached },
+          extra: { pred_phase1_steps: null, rich_start: rich },
+        }),
+      );
+    const b = edgeAgreement([...never(1, null), ...never(2, 700), ...never(8, 300, 1)], { x: 'sigma', y: 'alpha', facet: null });
+    expect(b).toEqual({ cells: 2, agree: 1, earlyMiss: 0, lateHit: 1, rich: 1, worst: { where: 'σ = 2, α = 1', predicted: Infinity, steps: 1000 } });
   });
 
   it('says so in a sentence', () => {
     expect(edgeSentence(a)).toBe(
-      "(d) theory's edge on the phase diagrams (dashed: predicted Phase I end = the run's last step): theory and measurement agree on whether Phase I ends within the run " +
-        '(Phase II fraction ≥ 0.5) in 2 of 5 cells; 2 predicted to end within the run did not; 1 predicted to end after the run ended within it; ' +
+      "(h) theory's edge on the phase diagrams (dashed: the model's Phase I end = the run's last step): theory and measurement agree on whether Phase I ends within the run " +
+        '(Phase II fraction ≥ 0.5) in 2 of 5 scored cells (40%); 2 predicted to end within the run did not; 1 predicted to end after the run ended within it; ' +
         'furthest apart at σ = 2, α = 2 (predicted 20000 steps, run length 1000).',
     );
   });

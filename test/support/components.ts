@@ -38,3 +38,6 @@ export const requirePythonReaders = () =>
     probe('python3', ['-c', 'import pyarrow, pandas, polars, duckdb']),
     'python3 -m pip install pyarrow pandas polars duckdb',
   );
+
+/** numpy, for tests that check a formula against an independent implementation (pandas brings it along). */
+export const requireNumpy = () => requireComponent('python3 with numpy', probe('python3', ['-c', 'import numpy']), 'python3 -m pip install numpy');

@@ -250,7 +250,7 @@ function upperSentence(points: readonly TheoryPoint[], name: string): string {
   if (withUpper.length === 0) return '';
   const ratio = withUpper.map((p) => p.upper! / p.predicted);
   const below = withUpper.filter((p) => p.measured <= p.upper!).length;
-  return ` ${name} (grey, above) is ${fmt(quantile(ratio, 0.5))}x t_esc (median; ${fmt(Math.min(...ratio))}–${fmt(Math.max(...ratio))}), and every measured escape lies below it in ${below} of ${withUpper.length} runs: a bound loose by design, not the time scale.`;
+  return ` ${name} (grey, above) is ${fmt(quantile(ratio, 0.5))}x t_esc (median; ${fmt(Math.min(...ratio))}–${fmt(Math.max(...ratio))}), and the measured escape lies below it in ${below} of ${withUpper.length} runs: a bound loose by design, not the time scale.`;
 }
 
 /**
