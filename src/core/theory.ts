@@ -75,7 +75,7 @@ export interface ModelPrediction {
 }
 
 /** σ/α² from which a run counts as a rich start (rich_start). */
-export const RICH_START_SIGMA = 8;
+const RICH_START_SIGMA = 8;
 
 /** σ̄²: the label-noise variance per sample, averaged over the schedule. */
 export function meanNoiseVariance(p: Pick<RunParams, 'sigma' | 'noise' | 'noise_schedule'>): number {
@@ -107,13 +107,13 @@ export function phase2Thresholds(p: Pick<RunParams, 'alpha' | 'lr'>): { w2: numb
 export const lazyTolerance2 = (p: Pick<RunParams, 'alpha' | 'width'>): number => (p.alpha * p.alpha) / p.width;
 
 /** P(χ²₁ ≤ x) = 2Φ(√x) − 1. */
-export function chiSquare1Cdf(x: number): number {
+function chiSquare1Cdf(x: number): number {
   if (!(x > 0)) return 0;
   return 2 * cumulativeNormal(Math.sqrt(x)) - 1;
 }
 
 /** The end point's mean ‖w_i‖², ‖a‖² and F∞ (module comment), from the parameters alone. */
-export function terminalState(p: Pick<RunParams, 'alpha' | 'lr' | 'width' | 'd' | 'teacher_norm'>): { w2: number; a2: number; phase2Frac: number } {
+function terminalState(p: Pick<RunParams, 'alpha' | 'lr' | 'width' | 'd' | 'teacher_norm'>): { w2: number; a2: number; phase2Frac: number } {
   const sqrtD = Math.sqrt(p.d);
   const w2 = (sqrtD * p.teacher_norm) / p.width;
   return { w2, a2: p.teacher_norm / sqrtD, phase2Frac: chiSquare1Cdf(phase2Thresholds(p).w2 / w2) };
@@ -149,7 +149,7 @@ export const noiseRate = (p: Pick<RunParams, 'lr' | 'sigma' | 'noise' | 'noise_s
   (p.lr * p.lr * meanNoiseVariance(p)) / p.batch;
 
 /** t_esc = −2·ln(1 − 1/√m)/κ₀ with κ₀ = η²σ̄²(1 + ηK₀)/B (module comment). */
-export function lazyEscapeSteps(p: Pick<RunParams, 'lr' | 'sigma' | 'noise' | 'noise_schedule' | 'batch' | 'width'>, k0: number): number {
+function lazyEscapeSteps(p: Pick<RunParams, 'lr' | 'sigma' | 'noise' | 'noise_schedule' | 'batch' | 'width'>, k0: number): number {
   const kappa0 = noiseRate(p) * (1 + p.lr * k0);
   return (-2 * Math.log1p(-1 / Math.sqrt(p.width))) / kappa0;
 }

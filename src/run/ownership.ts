@@ -16,7 +16,7 @@ import { OutDirError, planPath, readPlan, refuseForeignFolder } from '../io/inde
 import type { Plan, PlannedRun } from '../sweep/plan.js';
 
 /** A run as plan.json stores it: refine and `--add` mark the runs that did not come from the sweep's own file. */
-export type StoredRun = PlannedRun & {
+type StoredRun = PlannedRun & {
   /** set by `lnsweep refine` */
   refine_round?: number;
   /** set by `run --add`: the sweep this run came from, when it is not the folder's own */

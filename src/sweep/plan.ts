@@ -95,7 +95,8 @@ const MAX_RUNS = 1_000_000;
  * The sweep seed a run's streams derive from: the folder's, or its own sweep's when `run --add` put it there
  * (`added_sweep` in plan.json, src/run/ownership.ts).
  */
-export const sweepSeedOf = (plan: Pick<Plan, 'seed'>, run: PlannedRun & { added_sweep?: { seed: number } }): number => run.added_sweep?.seed ?? plan.seed;
+export const sweepSeedOf = (plan: Pick<Plan, 'seed'>, run: PlannedRun & { added_sweep?: { seed: number } }): number =>
+  run.added_sweep?.seed ?? plan.seed;
 
 /** A run from its resolved parameters (kernel resolved here if still 'auto'). */
 export function planRun(params: RunParams, sweepSeed: number, replicate: number): PlannedRun {

@@ -15,7 +15,18 @@ import { train } from '../../src/core/train.js';
 import { METRIC_NAMES, type MetricName, type RunParams, type RunSeeds } from '../../src/core/types.js';
 
 const SEEDS: RunSeeds = { data: [1, 2, 3, 4], teacher: [3, 1, 4, 1], init: [5, 6, 7, 8], sgd: [9, 10, 11, 12] };
-const BASE: RunParams = { ...defaultParams(), n: 60, d: 8, width: 120, alpha: 1, lr: 0.005, sigma: 1.5, teacher_norm: 0.1, steps: 200_000, log_every: 400 };
+const BASE: RunParams = {
+  ...defaultParams(),
+  n: 60,
+  d: 8,
+  width: 120,
+  alpha: 1,
+  lr: 0.005,
+  sigma: 1.5,
+  teacher_norm: 0.1,
+  steps: 200_000,
+  log_every: 400,
+};
 
 /** The power of α each final metric carries (W, a ∝ α; θ, f ∝ α²; losses ∝ α⁴). */
 const METRIC_POWER: Record<MetricName, number> = {

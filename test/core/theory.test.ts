@@ -4,7 +4,14 @@
  */
 import { describe, expect, it } from 'vitest';
 import { defaultParams } from '../../src/core/params.js';
-import { markerUnreachable, meanNoiseVariance, phase2Thresholds, theoryColumns, type ModelPrediction, type TheoryParams } from '../../src/core/theory.js';
+import {
+  markerUnreachable,
+  meanNoiseVariance,
+  phase2Thresholds,
+  theoryColumns,
+  type ModelPrediction,
+  type TheoryParams,
+} from '../../src/core/theory.js';
 import type { RunParams } from '../../src/core/types.js';
 
 /** The paper's setting (m = 1000, η = 1e-3, ±σ, batch 1, ‖θ*‖ = 1, α = 1, d = 20) with σ = 4 unless overridden. */

@@ -75,7 +75,7 @@ export function withRescaledParams(rows: readonly SummaryRow[]): SummaryRow[] {
       teacher_norm_per_alpha2: round12(r.params.teacher_norm / a2),
       lr_alpha2: round12(r.params.lr * a2),
     };
-    return { ...r, params: { ...r.params, ...rescaled } as RunParams };
+    return { ...r, params: { ...r.params, ...rescaled } };
   });
 }
 

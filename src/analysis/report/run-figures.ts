@@ -128,7 +128,9 @@ export function fig2Spec(rows: Record<string, unknown>[]): TopLevelSpec {
     data: { values: rows },
     title: {
       text: 'Training dynamics (paper Fig. 2a-b)',
-      subtitle: rows.some((r) => 'model_w_norm2_mean' in r) ? 'one line per chosen run; dashed: the Phase I model of the same run' : 'one line per chosen run',
+      subtitle: rows.some((r) => 'model_w_norm2_mean' in r)
+        ? 'one line per chosen run; dashed: the Phase I model of the same run'
+        : 'one line per chosen run',
     },
     transform: [],
     hconcat: [
@@ -137,8 +139,14 @@ export function fig2Spec(rows: Record<string, unknown>[]): TopLevelSpec {
         title: `(a) test loss${floor ? ` (below ${fmt(floor)} drawn at it)` : ''}`,
       },
       // dashed: the Phase I model beside each run, where the rows carry it (theory/model-curves.ts)
-      { ...withModelCurve(line('w_norm2_mean', 'mean ‖wᵢ‖² (log)', true, false), 'w_norm2_mean', 'model_w_norm2_mean', rows), title: '(b) neuron norm: Phase I shrinks it' },
-      { ...withModelCurve(line('align_cos_mean', 'mean |cos(wᵢ, θ*)|', false, false), 'align_cos_mean', 'model_align_cos_mean', rows), title: '(c) alignment with θ*' },
+      {
+        ...withModelCurve(line('w_norm2_mean', 'mean ‖wᵢ‖² (log)', true, false), 'w_norm2_mean', 'model_w_norm2_mean', rows),
+        title: '(b) neuron norm: Phase I shrinks it',
+      },
+      {
+        ...withModelCurve(line('align_cos_mean', 'mean |cos(wᵢ, θ*)|', false, false), 'align_cos_mean', 'model_align_cos_mean', rows),
+        title: '(c) alignment with θ*',
+      },
     ],
   } as unknown as TopLevelSpec;
 }

@@ -42,7 +42,12 @@ interface LinePanel {
  * colours. Each layer keeps its own rows, so neither line breaks where only the other has a value. Unchanged when
  * `rows` hold no model value.
  */
-export function withModelCurve<P extends LinePanel>(panel: P, measuredField: string, modelField: string, rows: readonly Record<string, unknown>[]): P | object {
+export function withModelCurve<P extends LinePanel>(
+  panel: P,
+  measuredField: string,
+  modelField: string,
+  rows: readonly Record<string, unknown>[],
+): P | object {
   if (!rows.some((r) => typeof r[modelField] === 'number')) return panel;
   const { mark, encoding, ...rest } = panel;
   return {
