@@ -90,7 +90,7 @@ const TOP = keys(
       { noise_time: present, max_steps: present, log_rows: present },
       {
         optional: ['log_rows'],
-        unknownKey: (k) => unknownKeyReason('key', k, STEPS_RULE_KEYS, '; the rule is steps = ⌈noise_time/(lr²·σ̄²)⌉ ≤ max_steps'),
+        unknownKey: (k) => unknownKeyReason('key', k, STEPS_RULE_KEYS, '; the rule is steps = ⌈noise_time·batch/(lr²·σ̄²)⌉ ≤ max_steps'),
       },
     ),
     allow_unstable: boolean,
@@ -290,7 +290,7 @@ function parseStepsRule(raw: Record<string, unknown>, where: ReadonlyMap<ParamKe
     const value = raw[key];
     const path = `steps_rule.${key}`;
     if (value === undefined) {
-      if (required) problems.push({ path, reason: 'is required (steps = ⌈noise_time/(lr²·σ̄²)⌉, at most max_steps)' });
+      if (required) problems.push({ path, reason: 'is required (steps = ⌈noise_time·batch/(lr²·σ̄²)⌉, at most max_steps)' });
       return undefined;
     }
     if (typeof value !== 'number' || !Number.isFinite(value)) {
@@ -309,7 +309,7 @@ function parseStepsRule(raw: Record<string, unknown>, where: ReadonlyMap<ParamKe
   if (stepsAt !== undefined) {
     problems.push({
       path: `${stepsAt}.steps`,
-      reason: 'steps is also set by steps_rule (steps = ⌈noise_time/(lr²·σ̄²)⌉ for every run); give one or the other',
+      reason: 'steps is also set by steps_rule (steps = ⌈noise_time·batch/(lr²·σ̄²)⌉ for every run); give one or the other',
     });
   }
   const logAt = where.get('log_every');

@@ -38,6 +38,34 @@ describe('lnsweep phase', () => {
     expect(svg).toContain('not reached by step 3,000</text>');
   });
 
+  it('draws a Phase II marker the end point can never reach as "unreachable", apart from "not reached"', () => {
+    // η = 0.002, m = 40, d = 5, ‖θ*‖ = 1: F∞ = P(χ²₁ ≤ α⁴·0.08/√5) = 0.04, 0.15, 0.55 at α = 0.5, 1, 2, so at
+    // σ = 1 phase2_step_50 is unreachable for α < 2; at σ = 0 theory does not apply, and the cells stay "not reached"
+    const r = runCli(['phase', out, '--x', 'sigma', '--y', 'alpha', '--z', 'phase2_step_50', '--out', `${out}/p2.svg`]);
+    expect(r.code, r.stderr).toBe(0);
+    const cells = titles(readFileSync(`${out}/p2.svg`, 'utf8')).filter((t) => t.startsWith('σ = '));
+    expect(cells.filter((t) => t.includes('unreachable (end point outside)')).map((t) => t.slice(0, 14))).toEqual([
+      'σ = 1, α = 0.5',
+      'σ = 1, α = 1 ·',
+    ]);
+    expect(cells.filter((t) => t.startsWith('σ = 0,')).every((t) => t.includes('not reached by step'))).toBe(true);
+    expect(cells.find((t) => t.startsWith('σ = 1, α = 2'))).not.toContain('unreachable');
+  });
+
+  it('draws σ and α as σ/α² and ‖θ*‖/α² with --rescaled: one cell per run setting, in the α = 1 frame', () => {
+    const r = runCli(['phase', out, '--x', 'sigma', '--y', 'alpha', '--z', 'final_test_loss', '--rescaled']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout.trim()).toBe(`${out}/phase-final_test_loss-sigma_per_alpha2-teacher_norm_per_alpha2.svg`);
+    const svg = readFileSync(r.stdout.trim(), 'utf8');
+    expect(svg).toContain('σ/α² (noise, α = 1 frame)');
+    expect(svg).toContain('‖θ*‖/α² (teacher, α = 1 frame)');
+    // σ ∈ {0, 1, 8} over α ∈ {0.5, 1, 2}: σ/α² and 1/α² name every (σ, α) once
+    const cells = titles(svg).filter((t) => t.startsWith('σ/α² = '));
+    expect(cells).toHaveLength(9);
+    expect(cells.some((t) => t.startsWith('σ/α² = 32, ‖θ*‖/α² = 4 ·'))).toBe(true); // σ = 8, α = 0.5
+    expect(cells.some((t) => t.startsWith('σ/α² = 0.25, ‖θ*‖/α² = 0.25 ·'))).toBe(true); // σ = 1, α = 2
+  });
+
   it('facets by a parameter', () => {
     const r = runCli(['phase', out, '--x', 'alpha', '--y', 'diverge_loss', '--z', 'norm_decay_rate', '--facet', 'sigma']);
     expect(r.code, r.stderr).toBe(0);

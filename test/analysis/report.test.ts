@@ -32,4 +32,20 @@ describe('lnsweep report', () => {
     expect(html).toContain('(d) Neurons at the snapshot steps');
     expect(html).toContain('Noise on/off');
   });
+
+  it('draws the Phase I model dashed beside the chosen noisy runs on the Fig. 2 panels', () => {
+    expect(html).toContain('dashed: the Phase I model of the same run');
+    expect(html).toMatch(/stroke-dasharray="5,3"/);
+  });
+
+  it('draws the diagrams on σ/α² and ‖θ*‖/α² with --rescaled, and says how to redraw them', () => {
+    const rr = runCli(['report', out, '--rescaled', '--out', `${out}/rescaled.html`]);
+    expect(rr.code, rr.stderr).toBe(0);
+    const rescaled = readFileSync(`${out}/rescaled.html`, 'utf8');
+    expect(rescaled).toContain('σ/α² (noise, α = 1 frame)');
+    expect(rescaled).toContain('--x sigma_per_alpha2 --y teacher_norm_per_alpha2 --z COLUMN --rescaled');
+    // and the hint works
+    const again = runCli(['phase', out, '--x', 'sigma_per_alpha2', '--y', 'teacher_norm_per_alpha2', '--z', 'final_test_loss', '--rescaled']);
+    expect(again.code, again.stderr).toBe(0);
+  });
 });

@@ -40,7 +40,17 @@ describe('an output folder of an older results version', () => {
     expect(lines).toHaveLength(1);
     expect(lines[0]).toContain(out);
     expect(lines[0]).toMatch(/results version 1\b.*--fresh.*another --out/);
+    expect(lines[0]).toContain('2: θ* has its own random stream; 3: phase2_frac and the Phase II markers');
     expect(readdirSync(join(out, 'runs')).sort()).toEqual(before);
+
+    // a version-2 folder is told only what changed since: the thresholds in the run's units
+    writeFileSync(join(out, 'plan.json'), JSON.stringify({ ...plan, results_version: 2 }));
+    const v2 = run(dir, out);
+    expect(v2.code).toBe(2);
+    expect(v2.stderr).toMatch(/results version 2\b.*\(3: phase2_frac and the Phase II markers use thresholds in the run's units \(α⁴η, α²√η, α³√η\)/);
+    expect(v2.stderr).not.toContain('θ* has its own random stream');
+    delete plan.results_version;
+    writeFileSync(join(out, 'plan.json'), JSON.stringify(plan));
     expect((JSON.parse(readFileSync(join(out, 'plan.json'), 'utf8')) as { results_version?: number }).results_version).toBeUndefined();
 
     expect(run(dir, out, '--fresh').code).toBe(0);

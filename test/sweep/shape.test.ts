@@ -102,8 +102,8 @@ describe('shape problems, all of them, in order', () => {
       [
         'steps_rule.noise_time: is required',
         'steps_rule.max_steps: is required',
-        'steps_rule.noise_time: is required (steps = ⌈noise_time/(lr²·σ̄²)⌉, at most max_steps)',
-        'steps_rule.max_steps: is required (steps = ⌈noise_time/(lr²·σ̄²)⌉, at most max_steps)',
+        'steps_rule.noise_time: is required (steps = ⌈noise_time·batch/(lr²·σ̄²)⌉, at most max_steps)',
+        'steps_rule.max_steps: is required (steps = ⌈noise_time·batch/(lr²·σ̄²)⌉, at most max_steps)',
       ],
     ],
   ])('%s', (_what, text, expected) => {

@@ -1,5 +1,5 @@
 /**
- * steps_rule: each run's steps = ⌈noise_time / (lr²·σ̄²)⌉, at most max_steps (max_steps for σ̄² = 0), and
+ * steps_rule: each run's steps = ⌈noise_time·batch / (lr²·σ̄²)⌉, at most max_steps (max_steps for σ̄² = 0), and
  * log_every = ⌈steps / log_rows⌉ when log_rows is given; resolved before the run ids, validated like the rest.
  */
 import { describe, expect, test } from 'vitest';
@@ -17,6 +17,18 @@ describe('steps_rule resolves steps and log_every per run', () => {
       [2, 600000, 6000],
       [4, 500000, 5000],
       [8, 125000, 1250],
+    ]);
+  });
+
+  test('a batch of B averages B noises: the noise time grows ×B', () => {
+    // η = 1e-3, σ = 8: 8/6.4e-5 = 125000 at B = 1, ×4 = 500000 at B = 4, ×8 = 1e6 → capped at 600000
+    const runs = planSweep(
+      sweepFile(HEAD + 'base: { lr: 0.001, sigma: 8 }\ngrid: { batch: [1, 4, 8] }\nsteps_rule: { noise_time: 8, max_steps: 600000 }\n'),
+    ).runs;
+    expect(runs.map((r) => [r.params.batch, r.params.steps])).toEqual([
+      [1, 125000],
+      [4, 500000],
+      [8, 600000],
     ]);
   });
 
@@ -78,7 +90,7 @@ const bad: [string, string, string, string[]][] = [
   ['a non-positive noise_time', 'steps_rule: { noise_time: 0, max_steps: 10 }\n', 'steps_rule.noise_time', ['must be > 0 (got 0)']],
   ['a fractional max_steps', 'steps_rule: { noise_time: 1, max_steps: 1.5 }\n', 'steps_rule.max_steps', ['must be a whole number (got 1.5)']],
   ['a zero log_rows', 'steps_rule: { noise_time: 1, max_steps: 10, log_rows: 0 }\n', 'steps_rule.log_rows', ['must be ≥ 1 (got 0)']],
-  ['an unknown key', 'steps_rule: { noise_time: 1, max_steps: 10, noise: 2 }\n', 'steps_rule.noise', ['unknown key', 'noise_time/(lr²·σ̄²)']],
+  ['an unknown key', 'steps_rule: { noise_time: 1, max_steps: 10, noise: 2 }\n', 'steps_rule.noise', ['unknown key', 'noise_time·batch/(lr²·σ̄²)']],
   ['a rule that is not a mapping', 'steps_rule: 5\n', 'steps_rule', ['']],
   [
     'snapshots past the resolved steps',

@@ -5,7 +5,7 @@
 import type { Agg } from '../../analysis/base/cells.js';
 import { phaseChoices, writePhaseDiagram } from '../../analysis/phase/phase.js';
 import { writeReport } from '../../analysis/report/report.js';
-import { loadSweepData, rescaledAxis, type ParamKey } from '../../analysis/base/sweep-data.js';
+import { loadSweepData, RESCALED_KEYS, rescaledAxis, type ParamKey } from '../../analysis/base/sweep-data.js';
 import { EXIT_OK, UsageError } from '../errors.js';
 
 export interface PhaseArgs {
@@ -29,8 +29,10 @@ export async function phaseCommand(args: PhaseArgs): Promise<number> {
       throw new UsageError(`--${flag} ${value}: not ${what} of ${args.dir}; valid: ${list}`);
     }
   };
-  check('x', args.x, choices.axes, 'a numeric parameter that varies in the sweep');
-  check('y', args.y, choices.axes, 'a numeric parameter that varies in the sweep');
+  // with --rescaled the rescaled axes may be named as they are drawn (the report's redraw hint does)
+  const axesValid = args.rescaled ? [...choices.axes, ...RESCALED_KEYS] : choices.axes;
+  check('x', args.x, axesValid, 'a numeric parameter that varies in the sweep');
+  check('y', args.y, axesValid, 'a numeric parameter that varies in the sweep');
   if (args.x === args.y) throw new UsageError(`--x and --y are both '${args.x}': pick two different parameters`);
   check('z', args.z, choices.z, 'a summary column');
   if (args.facet !== undefined) {
