@@ -24,7 +24,8 @@
  */
 import { EigenvalueDecomposition, Matrix } from 'ml-matrix';
 import { initNetwork, makeData, type Dataset, type Network } from './data.js';
-import { noiseRate, phase2Thresholds, theoryApplies, type ModelPrediction } from './theory.js';
+import { noiseRate } from './noise-variance.js';
+import { phase2Thresholds, theoryApplies, type ModelPrediction } from './theory.js';
 import type { RunParams, RunSeeds } from './types.js';
 
 export type ModelParams = Pick<

@@ -33,6 +33,7 @@
  *   pred_w_norm2_end, pred_phase1_steps, pred_align_steps: the Phase I model (phase-model.ts)
  */
 import { cumulativeNormal } from 'vega-statistics';
+import { meanNoiseVariance, noiseRate } from './noise-variance.js';
 import type { RunParams } from './types.js';
 
 export type TheoryParams = Pick<
@@ -76,13 +77,6 @@ export interface ModelPrediction {
 
 /** σ/α² from which a run counts as a rich start (rich_start). */
 const RICH_START_SIGMA = 8;
-
-/** σ̄²: the label-noise variance per sample, averaged over the schedule. */
-export function meanNoiseVariance(p: Pick<RunParams, 'sigma' | 'noise' | 'noise_schedule'>): number {
-  if (p.noise === 'none') return 0;
-  const s2 = p.sigma * p.sigma;
-  return p.noise_schedule === 'periodic' ? s2 / 2 : s2;
-}
 
 /** True where the formulas describe the run: label-noise SGD with noise on the linear model. */
 export function theoryApplies(p: Pick<TheoryParams, 'experiment' | 'optimizer' | 'sigma' | 'noise' | 'noise_schedule'>): boolean {
@@ -143,10 +137,6 @@ export function markerUnreachable(marker: string, p: TheoryParams): boolean {
   const level = markerLevel(marker, p.width);
   return level !== null && end.phase2Frac < level;
 }
-
-/** The Phase I noise clock's rate: η²σ̄²/B per step. */
-export const noiseRate = (p: Pick<RunParams, 'lr' | 'sigma' | 'noise' | 'noise_schedule' | 'batch'>): number =>
-  (p.lr * p.lr * meanNoiseVariance(p)) / p.batch;
 
 /** t_esc = −2·ln(1 − 1/√m)/κ₀ with κ₀ = η²σ̄²(1 + ηK₀)/B (module comment). */
 function lazyEscapeSteps(p: Pick<RunParams, 'lr' | 'sigma' | 'noise' | 'noise_schedule' | 'batch' | 'width'>, k0: number): number {

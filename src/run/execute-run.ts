@@ -55,6 +55,9 @@ export async function executeRun(task: RunTask): Promise<RunOutcome> {
     return failed(run.run_id, err, engine, performance.now() - t0);
   }
   const wallS = (performance.now() - t0) / 1000;
+  // here rather than in the coordinator (the model costs milliseconds per run: phase-model.ts), and before the files:
+  // the run file marks the run finished, so nothing slow comes between it and the outcome
+  const prediction = predictRun(run.params, seeds);
 
   const provenance: Record<string, string> = {
     ...task.provenance,
@@ -101,8 +104,7 @@ export async function executeRun(task: RunTask): Promise<RunOutcome> {
     write_s: (performance.now() - tWrite) / 1000,
     engine,
     digest: digestRun(result.metrics, run.params),
-    // here rather than in the coordinator: the model costs milliseconds per run (phase-model.ts)
-    prediction: predictRun(run.params, seeds),
+    prediction,
   };
 }
 

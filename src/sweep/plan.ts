@@ -26,7 +26,7 @@
 import { readFileSync } from 'node:fs';
 import { estimateRunCost, resolveKernel } from '../core/kernel-choice.js';
 import { defaultParams, PARAM_KEYS } from '../core/params.js';
-import { noiseRate } from '../core/theory.js';
+import { noiseRate } from '../core/noise-variance.js';
 import type { Engine, RunParams } from '../core/types.js';
 import { checkRun, type Origins } from './checks.js';
 import { ResultsVersionError, SweepSpecError, type SweepProblem } from './errors.js';

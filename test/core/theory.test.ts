@@ -3,15 +3,9 @@
  * (math.erf, math.log), not with the code under test: P(χ²₁ ≤ x) = erf(√(x/2)).
  */
 import { describe, expect, it } from 'vitest';
+import { meanNoiseVariance } from '../../src/core/noise-variance.js';
 import { defaultParams } from '../../src/core/params.js';
-import {
-  markerUnreachable,
-  meanNoiseVariance,
-  phase2Thresholds,
-  theoryColumns,
-  type ModelPrediction,
-  type TheoryParams,
-} from '../../src/core/theory.js';
+import { markerUnreachable, phase2Thresholds, theoryColumns, type ModelPrediction, type TheoryParams } from '../../src/core/theory.js';
 import type { RunParams } from '../../src/core/types.js';
 
 /** The paper's setting (m = 1000, η = 1e-3, ±σ, batch 1, ‖θ*‖ = 1, α = 1, d = 20) with σ = 4 unless overridden. */
