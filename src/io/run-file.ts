@@ -6,10 +6,13 @@
  *   lnsweep.run_id      the run id
  *   lnsweep.params      the resolved RunParams as canonical JSON (sorted keys)
  *   lnsweep.replicate   the replicate index, decimal
+ *   lnsweep.model       the Phase I model's predictions for the run (src/core/phase-model.ts) as JSON, or null where
+ *                       theory does not apply: computed once by the worker, so reading a folder never rebuilds the model
  *   lnsweep.provenance  the provenance record as canonical JSON
  *   lnsweep.<key>       each provenance entry on its own (lnsweep.tool_version, lnsweep.git_commit, …)
  */
 import { Float64, Int64, Schema, Table, util } from 'apache-arrow';
+import type { ModelPrediction } from '../core/theory.js';
 import { METRIC_NAMES, type MetricColumns, type NeuronSnapshots, type RunParams } from '../core/types.js';
 import { readArrowFile, writeArrowFileAtomic } from './arrow-file.js';
 import { batchOf, float64Data, int64DataFromFloat64, repeatedUtf8 } from './arrow-columns.js';
@@ -24,6 +27,8 @@ export interface RunFileInput {
   metrics: MetricColumns;
   /** collectProvenance() plus the run's own entries (engine, kernel, started_at, ended_at, …) */
   provenance: Record<string, string>;
+  /** the Phase I model's predictions; null (the default) where theory does not apply */
+  model?: ModelPrediction | null;
 }
 
 export interface RunFileContents {
@@ -32,6 +37,7 @@ export interface RunFileContents {
   replicate: number;
   provenance: Record<string, string>;
   metrics: MetricColumns;
+  model: ModelPrediction | null;
 }
 
 export interface NeuronsFileInput {
@@ -53,6 +59,7 @@ export function writeRunFile(path: string, run: RunFileInput): void {
         run_id: run.runId,
         params: canonicalJson(run.params),
         replicate: String(run.replicate),
+        model: JSON.stringify(run.model ?? null),
       }),
     );
     const columns = [
@@ -99,9 +106,11 @@ export function readRunFile(path: string): RunFileContents {
   };
   let params: RunParams;
   let provenance: Record<string, string>;
+  let model: ModelPrediction | null;
   try {
     params = JSON.parse(get('params')) as RunParams;
     provenance = JSON.parse(get('provenance')) as Record<string, string>;
+    model = modelPrediction(path, JSON.parse(get('model')));
   } catch (cause) {
     if (cause instanceof ArrowFileError) throw cause;
     throw new ArrowFileError(path, 'run file metadata is not valid JSON', { cause });
@@ -123,7 +132,24 @@ export function readRunFile(path: string): RunFileContents {
     replicate: Number(get('replicate')),
     provenance,
     metrics: { rows, step: int64ColumnAsFloat64(path, table, 'step'), values },
+    model,
   };
+}
+
+const MODEL_KEYS = ['k0', 'w_norm2_end', 'phase1_steps', 'align_steps'] as const;
+
+/** The `lnsweep.model` entry checked for its shape: read from disk, so it is not trusted to be what we wrote. */
+function modelPrediction(path: string, value: unknown): ModelPrediction | null {
+  if (value === null) return null;
+  const ok =
+    typeof value === 'object' &&
+    !Array.isArray(value) &&
+    MODEL_KEYS.every((k) => {
+      const v = (value as Record<string, unknown>)[k];
+      return v === null || typeof v === 'number';
+    });
+  if (!ok) throw new ArrowFileError(path, `the '${META_PREFIX}model' metadata is not a model prediction (keys ${MODEL_KEYS.join(', ')})`);
+  return value as ModelPrediction;
 }
 
 /** A Float64 column of `table` as one Float64Array (copied out of the file's buffer, so callers may keep it). */

@@ -88,6 +88,7 @@ export async function executeRun(task: RunTask): Promise<RunOutcome> {
       replicate: run.replicate,
       metrics: result.metrics,
       provenance,
+      model: prediction,
     });
   } catch (err) {
     // A full disk or a vanished folder: the run computed but could not be kept. It is a failed run (the error names

@@ -92,15 +92,19 @@ describe('each command loads only what it uses', () => {
     expect([...r.own].filter((f) => !f.startsWith('cli/')).sort()).toEqual([]);
   });
 
-  it('status loads Arrow (it reads run files) but no YAML, plotting, tfjs, queue, pool or Parquet', () => {
+  it('status loads Arrow (it reads run files) but no YAML, plotting, tfjs, queue, pool, Parquet or the Phase I model', () => {
     const out = join(dir, 'out');
     expect(runCli(['run', sweep, '--out', out]).code).toBe(0);
     const r = loaded(['status', out]);
     expect(r.code, r.stderr).toBe(0);
     expect(r.packages.has('apache-arrow')).toBe(true);
     expect(
-      [...r.packages].filter((p) => ['yaml', 'vega', 'vega-lite', '@tensorflow', 'bullmq', 'ioredis', 'piscina', 'parquet-wasm'].includes(p)),
+      [...r.packages].filter((p) =>
+        ['yaml', 'vega', 'vega-lite', 'ml-matrix', '@tensorflow', 'bullmq', 'ioredis', 'piscina', 'parquet-wasm'].includes(p),
+      ),
     ).toEqual([]);
+    // the model's predictions are read from the run files (lnsweep.model), never rebuilt by a folder command
+    expect(r.own.has('core/phase-model.js')).toBe(false);
   });
 });
 

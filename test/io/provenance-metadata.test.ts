@@ -43,7 +43,7 @@ describe('provenance in file metadata', () => {
     );
 
     const fixed: Record<string, string[]> = {
-      'runs/r1.arrow': ['lnsweep.run_id', 'lnsweep.params', 'lnsweep.replicate'],
+      'runs/r1.arrow': ['lnsweep.run_id', 'lnsweep.params', 'lnsweep.replicate', 'lnsweep.model'],
       'runs/r1.neurons.arrow': ['lnsweep.run_id'],
       'runs/r1.realdata.arrow': ['lnsweep.run_id'],
       'summary.arrow': [],

@@ -1,5 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { tableToIPC } from 'apache-arrow';
 import { METRIC_NAMES } from '../../src/core/types.js';
 import { readArrowFile } from '../../src/io/arrow-file.js';
 import { readRunFile, writeNeuronsFile, writeRunFile } from '../../src/io/run-file.js';
@@ -37,6 +39,20 @@ describe('run files', () => {
     expect(back.metrics.step).toEqual(metrics.step);
     for (const name of METRIC_NAMES) expect(back.metrics.values[name]).toEqual(metrics.values[name]);
     expect(Number.isNaN(back.metrics.values.kernel_dist[1])).toBe(true);
+  });
+
+  it("keeps the Phase I model's predictions bit for bit, null where none, and refuses a model entry of another shape", () => {
+    const path = join(dir, 'r4.arrow');
+    const model = { k0: 1.9374638291, w_norm2_end: 0.1 + 0.2, phase1_steps: 123457, align_steps: null };
+    writeRunFile(path, { runId: 'r4', params: sampleParams(), replicate: 0, metrics: sampleMetrics(2), provenance: PROVENANCE, model });
+    expect(readRunFile(path).model).toEqual(model);
+    writeRunFile(path, { runId: 'r4', params: sampleParams(), replicate: 0, metrics: sampleMetrics(2), provenance: PROVENANCE });
+    expect(readRunFile(path).model).toBeNull();
+
+    const table = readArrowFile(path);
+    table.schema.metadata.set('lnsweep.model', '{"k0":"1e3"}');
+    writeFileSync(path, tableToIPC(table, 'file'));
+    expect(() => readRunFile(path)).toThrow(/r4\.arrow.*lnsweep\.model.*not a model prediction/);
   });
 
   it('stores parameters and each provenance entry in the schema metadata under lnsweep. keys', () => {

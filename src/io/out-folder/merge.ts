@@ -61,7 +61,7 @@ export async function mergeOutDir(outDir: string, provenance: Record<string, str
   const finished = new Map<string, SummaryRow>();
   function* metricsRuns(): Generator<MetricsRun> {
     for (const { run, file } of checkedRuns(outDir, plannedById(plan), scan, { repair: false })) {
-      finished.set(run.run_id, rowFromRunFile(plan, run, file));
+      finished.set(run.run_id, rowFromRunFile(run, file));
       yield { runId: run.run_id, params: run.params, replicate: run.replicate, metrics: file.metrics };
     }
   }

@@ -3,11 +3,9 @@
  * outcome a worker just returned, or the run file an earlier invocation (or another shard) left on disk. Both give
  * the same row, so a summary rebuilt from files after a crash equals the one written live.
  */
-import { predictRun } from '../../core/phase-model.js';
 import { digestRun, isCollapsed, summaryMarkers, type RunDigest } from '../../core/summarize.js';
 import { theoryColumns, type ModelPrediction } from '../../core/theory.js';
-import { sweepSeedOf, type Plan, type PlannedRun } from '../../sweep/plan.js';
-import { runSeeds } from '../../sweep/seeds.js';
+import type { Plan, PlannedRun } from '../../sweep/plan.js';
 import { readJournal } from '../journal.js';
 import type { RunFileContents } from '../run-file.js';
 import type { SummaryRow } from '../summary.js';
@@ -70,11 +68,8 @@ export function rowFromOutcome(run: PlannedRun, outcome: Outcome & { digest: Run
   return row(run, outcome, outcome.digest, outcome.prediction);
 }
 
-/**
- * A finished run's row, from its run file's columns and schema metadata, and the Phase I model of the run, built
- * again from its parameters and random streams (`plan` gives the sweep seed), as the worker built it.
- */
-export function rowFromRunFile(plan: Plan, run: PlannedRun, file: RunFileContents): SummaryRow {
+/** A finished run's row, from its run file's columns and schema metadata (the Phase I model's predictions included). */
+export function rowFromRunFile(run: PlannedRun, file: RunFileContents): SummaryRow {
   const p = file.provenance;
   const status = p.status === 'diverged' ? 'diverged' : 'done';
   return row(
@@ -87,7 +82,7 @@ export function rowFromRunFile(plan: Plan, run: PlannedRun, file: RunFileContent
       engine: p.engine ?? '',
     },
     digestRun(file.metrics, run.params),
-    predictRun(run.params, runSeeds(run.params, sweepSeedOf(plan, run), run.replicate)),
+    file.model,
   );
 }
 
@@ -124,7 +119,7 @@ export function readOutDir(outDir: string, plan: Plan, opts: { repair: boolean }
   const scan = emptyScan();
   const finished = new Map<string, SummaryRow>();
   for (const { run, file } of checkedRuns(outDir, plannedById(plan), scan, opts)) {
-    finished.set(run.run_id, rowFromRunFile(plan, run, file));
+    finished.set(run.run_id, rowFromRunFile(run, file));
   }
   return { scan, rows: summaryRows(outDir, plan, finished) };
 }
