@@ -79,9 +79,9 @@ describe('refine in a sweep file', () => {
   });
 
   it('`run` does the grid, then the refinement', () => {
-    const out = runInto(withRefine('{ metric: final_w_norm2_mean, level: 0.6, rounds: 2, budget: 60 }'));
+    const out = runInto(withRefine('{ metric: final_w_norm2_mean, level: 0.6, rounds: 2, budget: 60, replicates: 1 }'));
     const plan = readPlanFile(out);
-    expect(plan.refine).toEqual({ metric: 'final_w_norm2_mean', level: 0.6, rounds: 2, budget: 60 });
+    expect(plan.refine).toEqual({ metric: 'final_w_norm2_mean', level: 0.6, rounds: 2, budget: 60, replicates: 1 });
     const rounds = plan.runs.map((r) => r.refine_round ?? 0);
     expect(new Set(rounds)).toEqual(new Set([0, 1, 2]));
     expect(rounds.filter((k) => k > 0).length).toBeLessThanOrEqual(60);

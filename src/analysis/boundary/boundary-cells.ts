@@ -19,7 +19,7 @@
 import { basename } from 'node:path';
 import { boundaryPaths, readBoundaryFile, type BoundaryFile, type SummaryRow } from '../../io/index.js';
 import { PARAM_SPECS } from '../../core/params.js';
-import { leafCells, pointKey, type RefineAxis } from '../../sweep/refine-cells.js';
+import { leafCells, pointKey, type RefineAxis } from '../../sweep/refine/cells.js';
 import { axisKind, type Cell } from '../base/cells.js';
 import type { CellLayout, Overlay } from '../base/overlay.js';
 
@@ -167,7 +167,7 @@ function boundaryOverlays(files: readonly { name: string; file: BoundaryFile }[]
     const f = facet === null ? -1 : file.facets.indexOf(facet as (typeof file.facets)[number]);
     if (facet !== null && f < 0) continue; // no facet value to put it in a panel by
     const points = file.curves.flatMap((c, segment) =>
-      c.points.map((p) => ({
+      (c.kind === 'median' ? c.points : []).map((p) => ({
         facet: f >= 0 ? (c.facetValues[f] as number | string) : null,
         segment,
         x: swap ? p.y! : p.x,

@@ -21,7 +21,8 @@ export async function boundariesSection(d: SweepData, files: ReturnType<typeof r
     .map((k) => `<tr><td>${k === 0 ? "0 (the sweep's grid)" : k}</td><td>${perRound.get(k)}</td></tr>`)
     .join('')}</table>`;
   const parts: string[] = [];
-  for (const { name, file } of files) {
+  for (const { name, file: whole } of files) {
+    const file = { ...whole, curves: whole.curves.filter((c) => c.kind === 'median') };
     const facetLabel = (values: unknown[]) => file.facets.map((k, i) => `${paramShort(k)} = ${String(values[i])}`).join(', ') || 'all';
     const title = `${columnLabel(file.metric)} = ${fmt(file.level)} over ${file.axes.map(paramShort).join(' × ')}`;
     if (file.axes.length === 1) {
