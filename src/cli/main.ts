@@ -117,6 +117,19 @@ async function main(argv: string[]): Promise<number> {
       },
     )
     .command(
+      'fit <dir>',
+      'fit log M = c + Σ β·log p over the finished runs, with bootstrap intervals; writes DIR/fit-<M>.arrow',
+      (y) =>
+        y
+          .positional('dir', { type: 'string', demandOption: true, describe: 'output folder of `lnsweep run`' })
+          .option('metric', { type: 'string', demandOption: true, describe: 'summary column, e.g. lazy_escape_step' })
+          .option('params', { type: 'string', describe: 'p,q,…: parameters to fit against (default: the varying numeric ones)' })
+          .option('where', { type: 'string', describe: "conditions on parameters, e.g. 'sigma>0,width>=100'" })
+          .option('resamples', { type: 'number', describe: 'bootstrap resamples (default 1000)' })
+          .option('seed', { type: 'number', describe: "the bootstrap's seed (default 1)" }),
+      async (a) => set(await (await import('./commands/fit.js')).fitCommand({ ...a, dir: a.dir, metric: a.metric })),
+    )
+    .command(
       'phase <dir>',
       'a phase diagram of an output folder as SVG (DIR/phase-<z>-<x>-<y>.svg)',
       (y) =>
@@ -178,7 +191,7 @@ async function main(argv: string[]): Promise<number> {
         set(await benchCommand({ quick: a.quick, out: a.out, json: a.json, only: a.only }));
       },
     )
-    .demandCommand(1, 'name a command: run, plan, status, merge, refine, phase, report, worker, bench')
+    .demandCommand(1, 'name a command: run, plan, status, merge, refine, fit, phase, report, worker, bench')
     .strict()
     .fail((msg, err) => {
       // yargs runs the command handler, bad arguments and all, after a .fail() that returns: it must throw.

@@ -14,3 +14,4 @@ export { collectProvenance } from './provenance.js';
 export { removeLiveTemps, writeFileAtomic, writeJsonAtomic } from './atomic.js';
 export { writeMetricsFile } from './metrics-file.js';
 export { readBoundaryFile, writeBoundaryFile, type BoundaryFile } from './boundary-file.js';
+export { writeFitFile } from './fit-file.js';
