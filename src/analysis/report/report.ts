@@ -4,7 +4,8 @@
  *   1. overview: runs by status, compute time, provenance (tool version, git commit, engines, Node)
  *   2. phase diagrams, one per key summary column, when ≥ 2 independent numeric parameters vary (chooseAxes), with
  *      the curves of OVERLAYS drawn over them and each spread panel folded away in a <details>
- *   3. theory against measurement, when the sweep varies σ, α, m or η (theory-section.ts)
+ *   3. theory against measurement, when the sweep varies σ, α, m or η (theory-section.ts), then the scaling fits
+ *      with their collapse panels (scaling-section.ts)
  *   4. the paper's Fig. 2 panels for a few chosen runs (chooseRuns), and the neuron scatter where snapshots exist
  *   5. the noise on/off panel when the sweep has a periodic noise schedule
  *   6. the real-data panel (network beside its linearised model) when the sweep has realdata runs
@@ -27,6 +28,7 @@ import { chooseAxes, determinedBy, loadSweepData, varyingParams, zColumns as zCo
 import { hasPredictions } from '../theory/theory.js';
 import { phase1EdgeOverlay } from '../theory/theory-edge.js';
 import { theorySection } from '../theory/theory-section.js';
+import { scalingSection } from './scaling-section.js';
 
 interface ReportContext {
   data: SweepData;
@@ -44,6 +46,7 @@ const SECTIONS: readonly Section[] = [
   (ctx) => Promise.resolve(overview(ctx.data)),
   phaseSection,
   (ctx) => theorySection(ctx.data.rows, ctx.axes, ctx.notes),
+  (ctx) => scalingSection(ctx.data),
   (ctx) => runsSection(ctx.data, ctx.notes),
   (ctx) => realdataSection(ctx.data.dir, ctx.data.rows),
   (ctx) => boundariesSection(ctx.data, ctx.boundaries),
