@@ -102,7 +102,10 @@ async function main(argv: string[]): Promise<number> {
           .option('axes', { type: 'string', describe: 'X,Y or X: numeric parameters that vary (default: as the report picks them)' })
           .option('rounds', { type: 'number', describe: 'refinement rounds in all (default 4)' })
           .option('budget', { type: 'number', describe: "runs added over all rounds, replicates included (default: the grid's run count)" })
-          .option('replicates', { type: 'number', describe: "replicates of each point refinement adds or decides on (default: the sweep's, at least 3)" })
+          .option('replicates', {
+            type: 'number',
+            describe: "replicates of each point refinement adds or decides on (default: the sweep's, at least 3)",
+          })
           .option('workers', { type: 'string', describe: 'worker threads (default: one per core; at most 4 per core)' })
           .option('plan-only', {
             type: 'boolean',

@@ -9,7 +9,7 @@ import { batchOf, dataFromValues } from './arrow-columns.js';
 import { provenanceMetadata } from './provenance.js';
 import { FIT_SCHEMA } from './schemas.js';
 
-export interface FitFileRow {
+interface FitFileRow {
   param: string;
   exponent: number;
   ci_lo: number;

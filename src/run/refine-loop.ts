@@ -64,7 +64,14 @@ export async function refineLoop(o: RefineLoopOptions): Promise<RefineOutcome> {
 }
 
 async function rounds(o: RefineLoopOptions, r: ResolvedRequest, log: (line: string) => void): Promise<RefineOutcome> {
-  const outcome: RefineOutcome = { status: 'done', stop: null, failed: false, diskFull: false, perRound: [], boundary: boundaryPath(o.dir, r.metric) };
+  const outcome: RefineOutcome = {
+    status: 'done',
+    stop: null,
+    failed: false,
+    diskFull: false,
+    perRound: [],
+    boundary: boundaryPath(o.dir, r.metric),
+  };
   let levelChecked = false;
   for (;;) {
     const plan = readPlan(o.dir);
@@ -80,13 +87,27 @@ async function rounds(o: RefineLoopOptions, r: ResolvedRequest, log: (line: stri
         );
         return { ...outcome, status: 'waiting' };
       }
-      const report = await runSweep({ plan, runs: plan.runs, outDir: o.dir, executor: o.executor(), provenance: o.provenance, progress: o.progress, control: o.control, locked: true });
+      const report = await runSweep({
+        plan,
+        runs: plan.runs,
+        outDir: o.dir,
+        executor: o.executor(),
+        provenance: o.provenance,
+        progress: o.progress,
+        control: o.control,
+        locked: true,
+      });
       outcome.failed ||= report.failed > 0;
       if (report.pending > 0 || report.diskFull) return { ...outcome, status: 'interrupted', diskFull: report.diskFull };
       continue;
     }
     const samples = runSamples(rows, r.metric);
-    if (!levelChecked) checkLevel(r, samples.map((s) => s.value), o.dir);
+    if (!levelChecked)
+      checkLevel(
+        r,
+        samples.map((s) => s.value),
+        o.dir,
+      );
     levelChecked = true;
     const values = pointValues(samples, r.setup);
     writeBoundaryFile(outcome.boundary, {
@@ -100,7 +121,15 @@ async function rounds(o: RefineLoopOptions, r: ResolvedRequest, log: (line: stri
     const done = Math.max(0, ...plan.runs.map(roundOf));
     const added = plan.runs.filter((run) => roundOf(run) > 0).length;
     if (done >= r.rounds) return { ...outcome, stop: { reason: 'rounds', message: `all ${r.rounds} round(s) done (--rounds ${r.rounds})` } };
-    const next = nextRound({ plan, setup: r.setup, values, level: r.level, budgetLeft: r.budget - added, round: done + 1, ignoreNoiseFloor: o.ignoreNoiseFloor });
+    const next = nextRound({
+      plan,
+      setup: r.setup,
+      values,
+      level: r.level,
+      budgetLeft: r.budget - added,
+      round: done + 1,
+      ignoreNoiseFloor: o.ignoreNoiseFloor,
+    });
     if (next.runs.length === 0) return { ...outcome, stop: stopReason(next, r.budget, r.budget - added) };
     log(`[lnsweep] refine round ${done + 1}: ${next.runs.length} run(s) added (${added + next.runs.length} of ${r.budget} budget)${leftWhole(next)}`);
     writeJsonAtomic(planPath(o.dir), { ...plan, runs: [...plan.runs, ...next.runs] });

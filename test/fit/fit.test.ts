@@ -79,7 +79,11 @@ describe.skipIf(missing !== null)(titled('lnsweep fit', missing), () => {
     const summary = JSON.parse(
       execFileSync(
         'python3',
-        ['-c', 'import json,sys,pyarrow.feather as f; s=f.read_table(sys.argv[1]+"/summary.arrow").to_pandas(); print(json.dumps({"nr": int(((s.status=="done") & s.lazy_escape_step.isna()).sum()), "nd": int((s.status!="done").sum())}))', dir],
+        [
+          '-c',
+          'import json,sys,pyarrow.feather as f; s=f.read_table(sys.argv[1]+"/summary.arrow").to_pandas(); print(json.dumps({"nr": int(((s.status=="done") & s.lazy_escape_step.isna()).sum()), "nd": int((s.status!="done").sum())}))',
+          dir,
+        ],
         { encoding: 'utf8' },
       ),
     ) as { nr: number; nd: number };

@@ -15,7 +15,21 @@ describe('a refined boundary against a dense grid', () => {
   const coarse = runInto(SMOOTH_5X5);
   const budget = Math.floor((N * N) / 3) - 25; // the 25 grid runs plus the refinement stay under a third of 1089
   // one replicate: the dense grid has one, and this checks the geometry of the rounds (replicates: noise-floor.test.ts)
-  const r = refine(coarse, '--metric', METRIC, '--level', String(LEVEL), '--rounds', '3', '--budget', String(budget), '--workers', '2', '--replicates', '1');
+  const r = refine(
+    coarse,
+    '--metric',
+    METRIC,
+    '--level',
+    String(LEVEL),
+    '--rounds',
+    '3',
+    '--budget',
+    String(budget),
+    '--workers',
+    '2',
+    '--replicates',
+    '1',
+  );
 
   // dense cell coordinates: σ in steps of 4/32, log α in steps of log(4)/32
   const iOf = (sigma: number) => (sigma / 4) * (N - 1);

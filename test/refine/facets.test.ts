@@ -45,7 +45,11 @@ describe('replicates and the budget', () => {
       const key = `${run.params.sigma},${run.params.alpha}`;
       byPoint.set(key, [...(byPoint.get(key) ?? []), run.replicate]);
     }
-    const gridPoints = new Set(readPlanFile(dir).runs.filter((run) => !run.refine_round).map((run) => `${run.params.sigma},${run.params.alpha}`));
+    const gridPoints = new Set(
+      readPlanFile(dir)
+        .runs.filter((run) => !run.refine_round)
+        .map((run) => `${run.params.sigma},${run.params.alpha}`),
+    );
     for (const [key, reps] of byPoint) expect(reps.sort()).toEqual(gridPoints.has(key) ? [2] : [0, 1, 2]);
     expect([...byPoint.keys()].some((key) => gridPoints.has(key))).toBe(true);
   });

@@ -29,7 +29,9 @@ const setup = refineSetup(plan, { key: 'sigma', log: false, integer: false }, { 
 /** Every replicate of a point at the same value: no spread, so the noise floor never stops a cell here. */
 const agreeing = (v: number): PointValues => ({ values: [v, v], median: v });
 const valuesOf = (f: (sigma: number, alpha: number) => number) =>
-  new Map(plan.runs.map((r) => [valueKey(facetKeyOf(setup, r.params), ...coordinates(setup, r.params)), agreeing(f(r.params.sigma, r.params.alpha))]));
+  new Map(
+    plan.runs.map((r) => [valueKey(facetKeyOf(setup, r.params), ...coordinates(setup, r.params)), agreeing(f(r.params.sigma, r.params.alpha))]),
+  );
 const nextRound = (q: RoundRequest) => roundOf(q).runs;
 
 describe('the next round', () => {
@@ -101,7 +103,10 @@ grid:
   it('treats steps and log_every as derived, not facets, and gives every new point its steps by the rule', () => {
     expect(ruledSetup.facets).toEqual([]);
     const values = new Map(
-      ruled.runs.map((r) => [valueKey(facetKeyOf(ruledSetup, r.params), ...coordinates(ruledSetup, r.params)), agreeing(r.params.sigma === 0 ? 0 : 1)]),
+      ruled.runs.map((r) => [
+        valueKey(facetKeyOf(ruledSetup, r.params), ...coordinates(ruledSetup, r.params)),
+        agreeing(r.params.sigma === 0 ? 0 : 1),
+      ]),
     );
     const runs = nextRound({ plan: ruled, setup: ruledSetup, values, level: 0.5, budgetLeft: 100, round: 1 });
     expect(runs.length).toBeGreaterThan(0);

@@ -19,7 +19,14 @@ grid:
   alpha: [1, 2, 4]
 replicates: 3
 `;
-const plan: Plan = { format: 1, results_version: RESULTS_VERSION, name: 'pure', seed: 9, source: 'pure.yaml', runs: expandSweep(parseSweep(SWEEP, 'pure.yaml')) };
+const plan: Plan = {
+  format: 1,
+  results_version: RESULTS_VERSION,
+  name: 'pure',
+  seed: 9,
+  source: 'pure.yaml',
+  runs: expandSweep(parseSweep(SWEEP, 'pure.yaml')),
+};
 const setup = refineSetup(plan, { key: 'sigma', log: false, integer: false }, { key: 'alpha', log: true, integer: false });
 /** Replicate values at each point from f(σ, α, replicate); the median is taken as the rounds take it. */
 const valuesOf = (f: (sigma: number, alpha: number, r: number) => number) => {

@@ -36,7 +36,7 @@ export function fitFolder(dir: string, q: FitRequest, whereText?: string): { pat
 }
 
 /** The printed table: one line per parameter, exponent, interval, and the theory's exponent where the paper has one. */
-export function fitTable(r: FitResult): string {
+function fitTable(r: FitResult): string {
   const head =
     `log ${r.metric} = c + Σ β·log p over ${r.nRuns} runs in ${r.cells} cells (${describe(r.excluded)}); R² = ${r.r2.toFixed(4)}; ` +
     `95% intervals from ${r.resamples} resamples of the replicates within cells, seed ${r.seed}` +
@@ -45,7 +45,10 @@ export function fitTable(r: FitResult): string {
     const [lo, hi] = r.intervals[j];
     const t = r.theory?.exponents[j];
     const eff = r.theory?.effective[j];
-    const theory = t === null || t === undefined ? '–' : `${t}${eff !== null && eff !== undefined && Math.abs(eff - t) > 5e-4 ? ` (${eff.toFixed(3)} over these runs)` : ''}`;
+    const theory =
+      t === null || t === undefined
+        ? '–'
+        : `${t}${eff !== null && eff !== undefined && Math.abs(eff - t) > 5e-4 ? ` (${eff.toFixed(3)} over these runs)` : ''}`;
     return [p, r.exponents[j].toFixed(4), `[${lo.toFixed(4)}, ${hi.toFixed(4)}]`, theory];
   });
   const table = [['param', 'exponent', '95% interval', r.theory ? `theory: ${r.theory.statement}` : 'theory'], ...rows];

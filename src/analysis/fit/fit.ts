@@ -21,8 +21,8 @@ import { leastSquares } from './least-squares.js';
 import { THEORY_LAWS } from './theory-laws.js';
 import type { Condition } from './where.js';
 
-export const DEFAULT_RESAMPLES = 1000;
-export const DEFAULT_FIT_SEED = 1;
+const DEFAULT_RESAMPLES = 1000;
+const DEFAULT_FIT_SEED = 1;
 
 /** The order default parameters are taken in: the paper's control parameters first. */
 const PREFERENCE: readonly ParamKey[] = ['sigma', 'lr', 'width', 'alpha', 'rho', 'teacher_norm', 'batch', 'n', 'd'];
@@ -35,7 +35,7 @@ export interface FitRequest {
   seed?: number;
 }
 
-export interface FitPoint {
+interface FitPoint {
   run_id: string;
   params: SummaryRow['params'];
   measured: number;
@@ -123,7 +123,7 @@ export function fitScaling(rows: readonly SummaryRow[], q: FitRequest): FitResul
   const law = THEORY_LAWS[q.metric];
   const logLaw = law ? ordered.map(({ row }) => law.logLaw(row.params)) : null;
   const lawOk = logLaw !== null && logLaw.every((v): v is number => v !== null && Number.isFinite(v));
-  const lawConstant = lawOk ? y.reduce((s, v, i) => s + v - logLaw[i]!, 0) / y.length : 0;
+  const lawConstant = lawOk ? y.reduce((s, v, i) => s + v - logLaw[i], 0) / y.length : 0;
   const fitted = ls.predict(beta);
   return {
     metric: q.metric,
@@ -150,7 +150,7 @@ export function fitScaling(rows: readonly SummaryRow[], q: FitRequest): FitResul
       params: row.params,
       measured: value,
       fitted: Math.exp(fitted[i]),
-      theory: lawOk ? Math.exp(lawConstant + logLaw[i]!) : null,
+      theory: lawOk ? Math.exp(lawConstant + logLaw[i]) : null,
     })),
   };
 }
@@ -161,7 +161,8 @@ function chooseParams(rows: readonly SummaryRow[], given: readonly string[] | un
   if (given && given.length > 0) {
     for (const p of given) {
       if (!isNumericParam(p)) throw new FitRequestError(`--params: '${p}' is not a numeric parameter`);
-      if (!varying.includes(p)) throw new FitRequestError(`--params: '${p}' does not vary among the runs to fit; varying: ${varying.join(', ') || 'none'}`);
+      if (!varying.includes(p))
+        throw new FitRequestError(`--params: '${p}' does not vary among the runs to fit; varying: ${varying.join(', ') || 'none'}`);
     }
     if (new Set(given).size !== given.length) throw new FitRequestError(`--params: a parameter is given twice`);
     return given as ParamKey[];

@@ -212,7 +212,16 @@ function overlayLayers(input: PhaseSpecInput): object[] {
 /** A band's polygons, shaded in its colour (base/overlay.ts). */
 function bandLayer(o: Overlay, point: object): object {
   return {
-    transform: [{ filter: { and: [{ field: 'row', equal: 'band' }, { field: 'overlay', equal: o.label }] } }],
+    transform: [
+      {
+        filter: {
+          and: [
+            { field: 'row', equal: 'band' },
+            { field: 'overlay', equal: o.label },
+          ],
+        },
+      },
+    ],
     mark: { type: 'line', interpolate: 'linear-closed', fill: o.colour, fillOpacity: o.shade, strokeWidth: 0, clip: true, aria: false },
     encoding: { ...point, detail: { field: 'curve', type: 'nominal' }, order: { field: 'order', type: 'quantitative' } },
   };

@@ -36,7 +36,10 @@ function exponentTable(f: FitResult): string {
     .map((p, j) => {
       const t = f.theory?.exponents[j];
       const eff = f.theory?.effective[j];
-      const theory = t === null || t === undefined ? '–' : `${fmt(t)}${eff !== null && eff !== undefined && Math.abs(eff - t) > 5e-4 ? ` (${fmt(eff)} with √ln m over these runs)` : ''}`;
+      const theory =
+        t === null || t === undefined
+          ? '–'
+          : `${fmt(t)}${eff !== null && eff !== undefined && Math.abs(eff - t) > 5e-4 ? ` (${fmt(eff)} with √ln m over these runs)` : ''}`;
       const td = (text: string) => `<td style="padding-right:16px">${text}</td>`;
       return `<tr>${td(esc(paramShort(p)))}${td(fmt(f.exponents[j]))}${td(`[${fmt(f.intervals[j][0])}, ${fmt(f.intervals[j][1])}]`)}${td(esc(theory))}</tr>`;
     })

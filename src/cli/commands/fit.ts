@@ -18,10 +18,14 @@ export async function fitCommand(a: FitArgs): Promise<number> {
   if (a.resamples !== undefined && !(Number.isInteger(a.resamples) && a.resamples >= 100 && a.resamples <= 1_000_000)) {
     throw new UsageError(`--resamples: must be a whole number from 100 to 1000000 (got ${a.resamples})`);
   }
-  if (a.seed !== undefined && !(Number.isSafeInteger(a.seed) && a.seed >= 0)) throw new UsageError(`--seed: must be a whole number ≥ 0 (got ${a.seed})`);
+  if (a.seed !== undefined && !(Number.isSafeInteger(a.seed) && a.seed >= 0))
+    throw new UsageError(`--seed: must be a whole number ≥ 0 (got ${a.seed})`);
   const { fitFolder } = await import('../../analysis/fit/fit-folder.js');
   const { parseWhere } = await import('../../analysis/fit/where.js');
-  const params = a.params?.split(',').map((s) => s.trim()).filter(Boolean);
+  const params = a.params
+    ?.split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   const where = a.where === undefined ? undefined : parseWhere(a.where);
   const { path, table } = fitFolder(a.dir, { metric: a.metric, params, where, resamples: a.resamples, seed: a.seed }, a.where);
   process.stdout.write(`${table}\n`);

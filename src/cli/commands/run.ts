@@ -112,7 +112,15 @@ export async function runCommand(args: RunArgs): Promise<number> {
         const { refineLoop } = await import('../../run/refine-loop.js');
         const { refineExit } = await import('./refine.js');
         const log = (line: string) => say(line);
-        const outcome = await refineLoop({ dir: outDir, request: plan.refine, executor: () => executor, control, provenance, progress: args.progress, log });
+        const outcome = await refineLoop({
+          dir: outDir,
+          request: plan.refine,
+          executor: () => executor,
+          control,
+          provenance,
+          progress: args.progress,
+          log,
+        });
         const code = refineExit(outcome, resume);
         if (code !== EXIT_OK || report.failed === 0) return code;
       }
