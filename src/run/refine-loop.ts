@@ -143,11 +143,11 @@ function perRound(plan: Plan): number[] {
   return Array.from(out, (n) => n ?? 0);
 }
 
-/** "; 3 cell(s) left whole at the noise floor" when a round split only some of its crossing cells. */
-function leftWhole(n: RoundResult): string {
+/** "; 3 cell(s) left whole at the noise floor" when a round split only some of its crossing cells (`but` left unsaid). */
+function leftWhole(n: RoundResult, but?: 'noise' | 'budget'): string {
   const parts = [
-    n.atNoiseFloor > 0 ? `${n.atNoiseFloor} at the noise floor` : '',
-    n.overBudget > 0 ? `${n.overBudget} over the budget` : '',
+    n.atNoiseFloor > 0 && but !== 'noise' ? `${n.atNoiseFloor} at the noise floor` : '',
+    n.overBudget > 0 && but !== 'budget' ? `${n.overBudget} over the budget` : '',
     n.unsplittable > 0 ? `${n.unsplittable} too narrow to split` : '',
   ].filter(Boolean);
   return parts.length > 0 ? `; of ${n.crossing} crossing cell(s), left whole: ${parts.join(', ')}` : '';
@@ -156,8 +156,8 @@ function leftWhole(n: RoundResult): string {
 /** Why a round added nothing, in words (README lists the reasons). */
 function stopReason(n: RoundResult, budget: number, left: number): { reason: StopReason; message: string } {
   if (n.crossing === 0) return { reason: 'no-crossing', message: 'no cell crosses the level any more' };
-  const others = leftWhole(n);
   if (n.overBudget > 0) {
+    const others = leftWhole(n, 'budget');
     return {
       reason: 'budget',
       message:
@@ -166,9 +166,10 @@ function stopReason(n: RoundResult, budget: number, left: number): { reason: Sto
     };
   }
   if (n.atNoiseFloor > 0) {
+    const others = leftWhole(n, 'noise');
     return {
       reason: 'noise-floor',
-      message: `noise floor: across each of the ${n.atNoiseFloor} cell(s) the level crosses, the median changes by no more than the replicates spread${others}`,
+      message: `noise floor: across each of the ${n.atNoiseFloor} cell(s) the level crosses, the median changes by no more than its replicates' spread${others}`,
     };
   }
   return { reason: 'unsplittable', message: `the ${n.unsplittable} cell(s) the level crosses are too narrow to split (an integer axis one apart)` };

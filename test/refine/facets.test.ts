@@ -88,3 +88,15 @@ describe('replicates and the budget', () => {
     expect(Math.min(...refined.map((c) => c.change))).toBeGreaterThanOrEqual(Math.max(...left.map((c) => c.change)));
   });
 });
+
+describe('the stop message', () => {
+  it('says the budget stopped it when cells cross but no whole cell fits the runs left', () => {
+    const dir = runInto(SMOOTH_5X5);
+    const r = refine(dir, '--metric', 'final_w_norm2_mean', '--level', '0.6', '--budget', '3', '--workers', '2');
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(
+      /refine stopped: budget: \d+ cell\(s\) cross the level but no whole cell fits the 3 run\(s\) left of --budget 3 \(the smallest needs \d+\)/,
+    );
+    expect(readPlanFile(dir).runs.filter((run) => run.refine_round)).toEqual([]);
+  });
+});
