@@ -71,7 +71,7 @@ function curvesSpec(points: object[], x: string, y: string, title: string, log: 
       {
         transform: [{ filter: 'datum.band === true' }],
         mark: { type: 'line', interpolate: 'linear-closed', fillOpacity: 0.25, strokeWidth: 0, aria: false },
-        encoding: { ...encoding, fill: { field: 'facet', type: 'nominal', legend: null } },
+        encoding: { ...encoding, fill: { field: 'facet', type: 'nominal', title: 'facet' } },
       },
       { transform: [{ filter: 'datum.band !== true' }], mark: { type: 'line', point: { size: 12 } }, encoding },
     ],
