@@ -19,7 +19,7 @@ grid:
   sigma: [0, 1, 2, 4]
   lr: { logspace: [0.004, 0.016, 3] }
   width: [20, 40, 80]
-steps_rule: { noise_time: 2, max_steps: 400000, log_rows: 400 }
+steps_rule: { noise_time: 2, max_steps: 150000, log_rows: 300 }
 replicates: 3
 `;
 
