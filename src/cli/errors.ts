@@ -63,6 +63,8 @@ const ERROR_KINDS: Readonly<Record<string, 'refused' | 'file'>> = {
   SweepSpecError: 'refused', // a sweep file (src/sweep/errors.ts)
   ShardArgError: 'refused', // --shard K/N (src/sweep/shard.ts)
   ResultsVersionError: 'refused', // a folder of results of another version (src/sweep/plan.ts)
+  RefineRequestError: 'refused', // a refine request this folder cannot answer (src/sweep/refine/resolve.ts)
+  FitRequestError: 'refused', // a fit request this folder cannot answer (src/analysis/fit/errors.ts)
   OutDirError: 'refused', // the output folder: missing, foreign, holding another sweep, or locked (src/io/out-folder/)
   QueueError: 'refused', // the Redis URL or the folder's queue (src/run/queue.ts)
   ArrowFileError: 'file', // an Arrow file (src/io/arrow-file.ts)

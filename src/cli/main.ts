@@ -102,7 +102,11 @@ async function main(argv: string[]): Promise<number> {
           .option('axes', { type: 'string', describe: 'X,Y or X: numeric parameters that vary (default: as the report picks them)' })
           .option('rounds', { type: 'number', describe: 'refinement rounds in all (default 4)' })
           .option('budget', { type: 'number', describe: "runs added over all rounds, replicates included (default: the grid's run count)" })
-          .option('workers', { type: 'number', describe: 'worker threads (default: one per core)' })
+          .option('replicates', {
+            type: 'number',
+            describe: "replicates of each point refinement adds or decides on (default: the sweep's, at least 3)",
+          })
+          .option('workers', { type: 'string', describe: 'worker threads (default: one per core; at most 4 per core)' })
           .option('plan-only', {
             type: 'boolean',
             default: false,
@@ -114,6 +118,19 @@ async function main(argv: string[]): Promise<number> {
         const axes = a.axes === undefined ? undefined : a.axes.split(',').map((s) => s.trim());
         set(await refineCommand({ ...a, dir: a.dir, metric: a.metric, axes, planOnly: a.planOnly }));
       },
+    )
+    .command(
+      'fit <dir>',
+      'fit log M = c + Σ β·log p over the finished runs, with bootstrap intervals; writes DIR/fit-<M>.arrow',
+      (y) =>
+        y
+          .positional('dir', { type: 'string', demandOption: true, describe: 'output folder of `lnsweep run`' })
+          .option('metric', { type: 'string', demandOption: true, describe: 'summary column, e.g. lazy_escape_step' })
+          .option('params', { type: 'string', describe: 'p,q,…: parameters to fit against (default: the varying numeric ones)' })
+          .option('where', { type: 'string', describe: "conditions on parameters, e.g. 'sigma>0,width>=100'" })
+          .option('resamples', { type: 'number', describe: 'bootstrap resamples (default 1000)' })
+          .option('seed', { type: 'number', describe: "the bootstrap's seed (default 1)" }),
+      async (a) => set(await (await import('./commands/fit.js')).fitCommand({ ...a, dir: a.dir, metric: a.metric })),
     )
     .command(
       'phase <dir>',
@@ -179,7 +196,7 @@ async function main(argv: string[]): Promise<number> {
         set(await benchCommand({ quick: a.quick, out: a.out, json: a.json, only: a.only }));
       },
     )
-    .demandCommand(1, 'name a command: run, plan, status, merge, refine, phase, report, worker, bench')
+    .demandCommand(1, 'name a command: run, plan, status, merge, refine, fit, phase, report, worker, bench')
     .strict()
     .fail((msg, err) => {
       // yargs runs the command handler, bad arguments and all, after a .fail() that returns: it must throw.

@@ -65,3 +65,23 @@ export function onInterrupt(handler: (signal: NodeJS.Signals) => void): () => vo
 // Installed when this module is evaluated: main.ts imports it before anything else, so a signal that arrives while
 // the other modules are still loading already exits 130 rather than killing the process (143).
 installProcessGuards();
+
+/** What a sweep's signals drive (src/run/coordinator.ts's SweepControl); structural, so this module loads nothing. */
+interface Stoppable {
+  readonly state: 'running' | 'stopping' | 'aborting';
+  stop(): void;
+  abort(): void;
+}
+
+/**
+ * The one signal path of every command that runs a sweep (`run`, `run` with a `refine:` key, `refine`): the first
+ * signal stops dispatch and lets the running runs finish, the second aborts them, a third leaves at once (their temp
+ * files never become runs). The coordinator says what each one does, through the progress display. Returns the undo.
+ */
+export function signalsToSweep(control: Stoppable): () => void {
+  return onInterrupt(() => {
+    if (control.state === 'running') control.stop();
+    else if (control.state === 'stopping') control.abort();
+    else process.exit(EXIT.interrupted);
+  });
+}

@@ -8,8 +8,10 @@ export { readArrowFile, verifyArrowFile, writeArrowFileAtomic, writeArrowFileStr
 export { EVENT_STEP_COLUMNS, MERGED_METRICS_SCHEMA } from './schemas.js';
 export { readRunFile, writeNeuronsFile, writeRunFile } from './run-file.js';
 export { readSummary, writeSummary, type SummaryRow } from './summary.js';
+export { isMarkerColumn, zValue } from './summary-value.js';
 export { openJournal, readJournal } from './journal.js';
 export { collectProvenance } from './provenance.js';
 export { removeLiveTemps, writeFileAtomic, writeJsonAtomic } from './atomic.js';
 export { writeMetricsFile } from './metrics-file.js';
-export { readBoundaryFile, writeBoundaryFile, type BoundaryCurve, type BoundaryFile } from './boundary-file.js';
+export { readBoundaryFile, writeBoundaryFile, type BoundaryFile } from './boundary-file.js';
+export { writeFitFile } from './fit-file.js';

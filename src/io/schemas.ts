@@ -13,7 +13,8 @@
  *                            phase2_mean_step, phase2_step_50, phase2_step_90, lazy_escape_step_50,
  *                            align_step_50, norm_decay_window_end, <extra…, sorted by name>
  *   metrics.arrow            run_id, <PARAM_KEYS…>, replicate, step, <METRIC_NAMES…>
- *   boundary-<metric>.arrow  <axis parameters…>, <facet parameters…>, metric, level, segment
+ *   boundary-<metric>.arrow  <axis parameters…>, <facet parameters…>, metric, level, curve, segment
+ *   fit-<metric>.arrow       param, exponent, ci_lo, ci_hi, theory_exponent
  * `engine` is a parameter (RunParams.engine: what was asked for, `native`), so the summary's `engine` column is the
  * parameter column; what really computed the run (`native/subspace`, SummaryRow.engine) is `engine_used`.
  */
@@ -95,13 +96,21 @@ export function summarySchema(extraNames: Iterable<string> = []): Schema {
 
 /**
  * `boundary-<metric>.arrow` (`lnsweep refine`): one row per point of a level curve, the axis and facet parameters
- * under their own names, then the metric's name, the level, and the polyline (`segment`) the point is on. Axis
- * columns are Float64 whatever the parameter's type: a crossing lies between grid values (width 100 → 141.4…).
+ * under their own names, then the metric's name, the level, which curve the point is on (`curve`: `median`, the
+ * band's edges `lo` and `hi`, or a `band` polygon) and its polyline (`segment`, unique across the file). Axis columns
+ * are Float64 whatever the parameter's type: a crossing lies between grid values (width 100 → 141.4…).
  */
 export function boundarySchema(axes: readonly (keyof RunParams)[], facets: readonly (keyof RunParams)[]): Schema {
   const param = (key: keyof RunParams) => new Field(key, arrowTypeForParam(PARAM_SPECS[key].kind), false);
-  return new Schema([...axes.map((key) => float64(key)), ...facets.map(param), utf8('metric'), float64('level'), int64('segment')]);
+  return new Schema([...axes.map((key) => float64(key)), ...facets.map(param), utf8('metric'), float64('level'), utf8('curve'), int64('segment')]);
 }
+
+/**
+ * `fit-<metric>.arrow` (`lnsweep fit`): one row per fitted parameter, its exponent in log M = c + Σ β·log p, the 95%
+ * bootstrap interval, and the theory's exponent where the paper gives one (null elsewhere). The fit's run count, R²,
+ * intercept, resamples and seed are in the schema metadata (`lnsweep.*`).
+ */
+export const FIT_SCHEMA = new Schema([utf8('param'), float64('exponent'), float64('ci_lo'), float64('ci_hi'), float64('theory_exponent', true)]);
 
 /** A parameter's value as stored in its column (Int64 columns take BigInt). */
 export function paramToColumnValue(key: keyof RunParams, value: unknown): bigint | number | string {

@@ -69,6 +69,8 @@ export interface SweepOptions {
    * `summary.arrow` from everything. See src/io/out-folder/paths.ts for why per-part files rather than a lock.
    */
   part?: string;
+  /** the caller holds the folder's lock already (src/run/refine-loop.ts, for all its rounds) */
+  locked?: boolean;
 }
 
 export interface SweepReport {
@@ -94,11 +96,11 @@ export async function runSweep(opts: SweepOptions): Promise<SweepReport> {
   // before anything is written: results of another RESULTS_VERSION must not mix with this one's
   if (!opts.fresh) checkResultsVersion(planPath(outDir), outDir);
   mkdirSync(outDir, { recursive: true });
-  const lock = lockFolder(outDir, opts.part);
+  const lock = opts.locked ? null : lockFolder(outDir, opts.part);
   try {
     return await runLocked(opts, log, control);
   } finally {
-    lock.release();
+    lock?.release();
   }
 }
 

@@ -2,6 +2,7 @@
  * One run, start to finish, inside whichever thread executes it: derive the run's seeds, train, write its files.
  * Returns how it ended as a value; only a bug in this function itself (or a dead worker) surfaces as a rejection.
  */
+import { existsSync } from 'node:fs';
 import { train } from '../core/index.js';
 import { predictRun } from '../core/phase-model.js';
 import { digestRun } from '../core/summarize.js';
@@ -126,8 +127,9 @@ function failed(runId: string, err: unknown, engine: string, elapsedMs: number):
 }
 
 /**
- * Test hook: LNSWEEP_FAULTS='{"<run_id>":"throw"|"exit"}' makes that run throw, or kill its worker thread, so the
- * isolation of failures can be tested end to end on real processes. Unset in normal use; read once per run.
+ * Test hook: LNSWEEP_FAULTS='{"<run_id>":"throw"|"exit"|"hold"}' makes that run throw, kill its worker thread, or
+ * wait before its first step until the file named by LNSWEEP_HOLD_RELEASE exists, so failures and signals can be
+ * tested end to end on real processes without racing a run. Unset in normal use; read once per run.
  */
 function injectFaultForTests(runId: string): void {
   const spec = process.env.LNSWEEP_FAULTS;
@@ -135,4 +137,9 @@ function injectFaultForTests(runId: string): void {
   const fault = (JSON.parse(spec) as Record<string, string>)[runId];
   if (fault === 'throw') throw new Error(`injected fault for ${runId}`);
   if (fault === 'exit') process.exit(70);
+  if (fault === 'hold') {
+    const release = process.env.LNSWEEP_HOLD_RELEASE ?? '';
+    const nap = new Int32Array(new SharedArrayBuffer(4));
+    while (!existsSync(release)) Atomics.wait(nap, 0, 0, 20); // a worker thread: blocking here blocks only this run
+  }
 }

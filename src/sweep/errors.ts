@@ -65,3 +65,11 @@ export class ResultsVersionError extends Error {
     super(formatProblem(outDir, { path: '', reason }));
   }
 }
+
+/**
+ * A refinement request that cannot be carried out in this folder (src/sweep/refine/resolve.ts): an axis that does not
+ * vary there, a level the metric never reaches. The message names the flag; bad input.
+ */
+export class RefineRequestError extends Error {
+  override readonly name = 'RefineRequestError';
+}

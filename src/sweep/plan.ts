@@ -31,7 +31,7 @@ import type { Engine, RunParams } from '../core/types.js';
 import { checkRun, type Origins } from './checks.js';
 import { ResultsVersionError, SweepSpecError, type SweepProblem } from './errors.js';
 import { runIdOf, type RunId } from './ids.js';
-import type { RefineRequest } from './refine-request.js';
+import type { RefineRequest } from './refine/request.js';
 import { parseSweepShape, type ParamLists, type StepsRule, type SweepSpec } from './spec.js';
 import { round12, type ParamKey, type ParamValue } from './values.js';
 

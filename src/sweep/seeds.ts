@@ -12,6 +12,8 @@
  *   the same three-way draws.
  * - sgd (sample indices, label noise): nothing but the seed and replicate. σ only scales the same noise draws, so σ,
  *   ρ and lr sweeps see the same sample order and noise signs.
+ * - bootstrap: no run's stream; the resamples of refinement's band and of `lnsweep fit`'s intervals, seeded from
+ *   what they resample (a point, a fit), so the same results give the same band and interval.
  *
  * Never the engine or kernel: engines are compared on identical streams.
  */
@@ -19,7 +21,7 @@ import type { RunParams, RunSeeds, StreamSeed } from '../core/types.js';
 import { canonicalJson } from './ids.js';
 import { createHash } from 'node:crypto';
 
-export type StreamName = 'data' | 'teacher' | 'init' | 'sgd';
+export type StreamName = 'data' | 'teacher' | 'init' | 'sgd' | 'bootstrap';
 
 /** Replaces the (probability 2⁻¹²⁸) all-zero state, which xoshiro128** cannot leave. */
 const NONZERO_FALLBACK: StreamSeed = [0x9e3779b9, 0x7f4a7c15, 0xf39cc060, 0x5ced8e6b];

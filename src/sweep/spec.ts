@@ -25,7 +25,7 @@ import { createRequire } from 'node:module';
 import { PARAM_KEYS, PARAM_SPECS } from '../core/params.js';
 import type { RunParams } from '../core/types.js';
 import { SweepSpecError, type SweepProblem } from './errors.js';
-import { isBinaryRefineMetric, REFINE_METRICS, type RefineRequest } from './refine-request.js';
+import { isBinaryRefineMetric, REFINE_METRICS, type RefineRequest } from './refine/request.js';
 import { boolean, describe, int, isMapping, keys, list, mapping, number, present, string, type Check } from './shape.js';
 import { checkParam, isParamKey, materialiseList, unknownKeyReason, type ParamKey, type ParamValue } from './values.js';
 
@@ -95,8 +95,15 @@ const TOP = keys(
     ),
     allow_unstable: boolean,
     refine: keys(
-      { metric: string, level: number(), rounds: int({ min: 1, max: 100 }), budget: int({ min: 1 }), axes: list(string, { min: 1, max: 2 }) },
-      { optional: ['level', 'rounds', 'budget', 'axes'] },
+      {
+        metric: string,
+        level: number(),
+        rounds: int({ min: 1, max: 100 }),
+        budget: int({ min: 1 }),
+        axes: list(string, { min: 1, max: 2 }),
+        replicates: int({ min: 1, max: 100 }),
+      },
+      { optional: ['level', 'rounds', 'budget', 'axes', 'replicates'] },
     ),
   },
   {
@@ -240,7 +247,7 @@ export function parseSweepShape(text: string, source: string): SweepSpec {
 /** A `refine:` mapping that passed TOP, with its keys in one order (plan.json shows it as written here). */
 function refineRequest(r: Record<string, unknown>): RefineRequest {
   const out: Record<string, unknown> = { metric: r.metric };
-  for (const key of ['level', 'rounds', 'budget', 'axes']) if (r[key] !== undefined) out[key] = r[key];
+  for (const key of ['level', 'rounds', 'budget', 'axes', 'replicates']) if (r[key] !== undefined) out[key] = r[key];
   return out as unknown as RefineRequest;
 }
 

@@ -14,7 +14,22 @@ describe('a refined boundary against a dense grid', () => {
   const dense = runInto(smoothSweep(`{ linspace: [0, 4, ${N}] }`, `{ logspace: [0.5, 2, ${N}] }`));
   const coarse = runInto(SMOOTH_5X5);
   const budget = Math.floor((N * N) / 3) - 25; // the 25 grid runs plus the refinement stay under a third of 1089
-  const r = refine(coarse, '--metric', METRIC, '--level', String(LEVEL), '--rounds', '3', '--budget', String(budget), '--workers', '2');
+  // one replicate: the dense grid has one, and this checks the geometry of the rounds (replicates: noise-floor.test.ts)
+  const r = refine(
+    coarse,
+    '--metric',
+    METRIC,
+    '--level',
+    String(LEVEL),
+    '--rounds',
+    '3',
+    '--budget',
+    String(budget),
+    '--workers',
+    '2',
+    '--replicates',
+    '1',
+  );
 
   // dense cell coordinates: σ in steps of 4/32, log α in steps of log(4)/32
   const iOf = (sigma: number) => (sigma / 4) * (N - 1);
@@ -44,14 +59,14 @@ describe('a refined boundary against a dense grid', () => {
   it("lies within one dense cell of the dense grid's crossing at every point", () => {
     const b = boundaryOf(coarse, METRIC);
     expect(b.axes).toEqual(['sigma', 'alpha']);
-    const points = b.curves.flatMap((c) => c.points);
+    const points = b.curves.flatMap((c) => (c.kind === 'median' ? c.points : []));
     expect(points.length).toBeGreaterThan(20);
     const far = points.filter((p) => !near(Math.floor(iOf(p.x)), Math.floor(jOf(p.y!))));
     expect(far).toEqual([]);
   });
 
   it('follows the whole dense crossing: every crossing dense cell has a boundary point within one cell', () => {
-    const points = boundaryOf(coarse, METRIC).curves.flatMap((c) => c.points);
+    const points = boundaryOf(coarse, METRIC).curves.flatMap((c) => (c.kind === 'median' ? c.points : []));
     const cells = new Set(points.map((p) => `${Math.floor(iOf(p.x))},${Math.floor(jOf(p.y!))}`));
     const missed: string[] = [];
     for (let i = 0; i < N - 1; i++) {

@@ -45,6 +45,8 @@ describe('bad refine requests', () => {
     ['no level for a numeric metric', ['--metric', 'final_w_norm2_mean'], /--level: required for --metric final_w_norm2_mean/],
     ['a 0/1 level outside (0, 1)', ['--metric', 'collapsed', '--level', '1'], /--level 1: collapsed is 0 or 1 per run/],
     ['a negative budget', ['--metric', 'diverged', '--budget', '-3'], /--budget: must be a whole number/],
+    ['--workers 1e9 (checked as run checks it)', ['--metric', 'diverged', '--workers', '1e9'], /--workers 1e9: must be a whole number ≥ 1/],
+    ['an axis named __proto__', ['--metric', 'diverged', '--axes', '__proto__'], /--axes: '__proto__' is not a parameter/],
   ])('%s: exit 2, one line, nothing written', (_name, flags, message) => {
     const r = refine(dir, ...flags);
     expect(r.code, r.stderr).toBe(2);
@@ -79,9 +81,9 @@ describe('refine in a sweep file', () => {
   });
 
   it('`run` does the grid, then the refinement', () => {
-    const out = runInto(withRefine('{ metric: final_w_norm2_mean, level: 0.6, rounds: 2, budget: 60 }'));
+    const out = runInto(withRefine('{ metric: final_w_norm2_mean, level: 0.6, rounds: 2, budget: 60, replicates: 1 }'));
     const plan = readPlanFile(out);
-    expect(plan.refine).toEqual({ metric: 'final_w_norm2_mean', level: 0.6, rounds: 2, budget: 60 });
+    expect(plan.refine).toEqual({ metric: 'final_w_norm2_mean', level: 0.6, rounds: 2, budget: 60, replicates: 1 });
     const rounds = plan.runs.map((r) => r.refine_round ?? 0);
     expect(new Set(rounds)).toEqual(new Set([0, 1, 2]));
     expect(rounds.filter((k) => k > 0).length).toBeLessThanOrEqual(60);

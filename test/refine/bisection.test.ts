@@ -18,7 +18,7 @@ allow_unstable: true
 describe('bisection of divergence over lr', () => {
   const dir = runInto(SWEEP);
   const rounds = 6;
-  const r = refine(dir, '--metric', 'diverged', '--rounds', String(rounds), '--budget', '20');
+  const r = refine(dir, '--metric', 'diverged', '--rounds', String(rounds), '--budget', '20', '--replicates', '1');
 
   it('puts the boundary between the last stable and the first diverging lr, one final cell apart', () => {
     expect(r.code, r.stderr).toBe(0);
@@ -32,7 +32,7 @@ describe('bisection of divergence over lr', () => {
     const b = rows[firstDiverged].params.lr;
     // the grid's ratio between neighbours is √10; each round halves it in log space
     expect(Math.log(b / a)).toBeCloseTo(Math.log(Math.sqrt(10)) / 2 ** rounds, 9);
-    const curves = boundaryOf(dir, 'diverged').curves;
+    const curves = boundaryOf(dir, 'diverged').curves.filter((c) => c.kind === 'median');
     expect(curves).toHaveLength(1);
     const [{ x }] = curves[0].points;
     expect(x).toBeGreaterThan(a);
@@ -56,7 +56,7 @@ describe('the boundary file as Parquet', () => {
     `merge --parquet writes it, read by pyarrow with the Arrow file's rows and types${missing ? ` (skipped: ${missing})` : ''}`,
     () => {
       const dir = runInto(SWEEP);
-      expect(refine(dir, '--metric', 'diverged', '--rounds', '2').code).toBe(0);
+      expect(refine(dir, '--metric', 'diverged', '--rounds', '2', '--replicates', '1').code).toBe(0);
       const m = runCli(['merge', dir, '--parquet']);
       expect(m.code, m.stderr).toBe(0);
       expect(m.stdout).toContain(`${dir}/boundary-diverged.parquet`);
@@ -69,10 +69,10 @@ print(json.dumps({"rows": p.num_rows, "equal": a.replace_schema_metadata(None).e
       const py = spawnSync('python3', ['-c', script], { encoding: 'utf8' });
       expect(py.status, py.stderr).toBe(0);
       expect(JSON.parse(py.stdout)).toEqual({
-        rows: 1,
+        rows: 3, // the crossing, and the band's edges lo and hi (one replicate: at the crossing too)
         equal: true,
-        names: ['lr', 'metric', 'level', 'segment'],
-        types: ['double', 'string', 'double', 'int64'],
+        names: ['lr', 'metric', 'level', 'curve', 'segment'],
+        types: ['double', 'string', 'double', 'string', 'int64'],
       });
     },
   );

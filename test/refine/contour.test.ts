@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { crossings1d, edgeCrossing, gridCells, levelCurves, type CornerCell } from '../../src/analysis/boundary/contour.js';
+import { crossings1d, edgeCrossing, gridCells, levelCurves, type CornerCell } from '../../src/sweep/refine/contour.js';
 
 const linear = { xLog: false, yLog: false };
 

@@ -11,7 +11,7 @@ import { journalPaths } from '../../src/io/index.js';
 import { exited, startCli } from '../helpers.js';
 import { readPlanFile, refine, runInto, SMOOTH_5X5 } from './helpers.js';
 
-const FLAGS = ['--metric', 'final_w_norm2_mean', '--level', '0.6', '--budget', '100'];
+const FLAGS = ['--metric', 'final_w_norm2_mean', '--level', '0.6', '--budget', '100', '--replicates', '1'];
 const boundaryBytes = (dir: string) => readFileSync(join(dir, 'boundary-final_w_norm2_mean.arrow'));
 const runIds = (dir: string) => readPlanFile(dir).runs.map((r) => [r.run_id, r.refine_round ?? 0]);
 const timesDone = (dir: string) => {

@@ -15,7 +15,21 @@ import { titled } from '../support/components.js';
 import { refine, runInto, SMOOTH_5X5, summaryOf } from './helpers.js';
 
 const dir = runInto(SMOOTH_5X5);
-const refined = refine(dir, '--metric', 'final_w_norm2_mean', '--level', '0.6', '--rounds', '2', '--budget', '200', '--workers', '2');
+const refined = refine(
+  dir,
+  '--metric',
+  'final_w_norm2_mean',
+  '--level',
+  '0.6',
+  '--rounds',
+  '2',
+  '--budget',
+  '200',
+  '--workers',
+  '2',
+  '--replicates',
+  '1',
+);
 
 describe("a refined sweep's cells", () => {
   it('tile the plane: no gap, no overlap, small cells where points were added', () => {

@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { boundaryOf, readPlanFile, refine, runInto, SMOOTH_5X5, smoothSweep, summaryOf } from './helpers.js';
 
-const FLAGS = ['--metric', 'final_w_norm2_mean', '--level', '0.6', '--rounds', '2', '--workers', '2'];
+const FLAGS = ['--metric', 'final_w_norm2_mean', '--level', '0.6', '--rounds', '2', '--workers', '2', '--replicates', '1'];
 const GRID = ['{ linspace: [0, 4, 5] }', '{ logspace: [0.5, 2, 5] }'] as const;
 
 describe('facets', () => {
@@ -35,7 +35,7 @@ describe('replicates and the budget', () => {
   const dir = runInto(SMOOTH_5X5 + 'replicates: 2\n');
   const r = refine(dir, '--metric', 'final_w_norm2_mean', '--level', '0.6', '--rounds', '1', '--budget', '40', '--workers', '2');
 
-  it('adds every replicate of each new point and stays within the budget, counting replicates', () => {
+  it("gives each new point the sweep's replicates, at least 3, tops up the points it judged, and stays within the budget", () => {
     expect(r.code, r.stderr).toBe(0);
     const added = readPlanFile(dir).runs.filter((run) => run.refine_round === 1);
     expect(added.length).toBeGreaterThan(0);
@@ -45,7 +45,13 @@ describe('replicates and the budget', () => {
       const key = `${run.params.sigma},${run.params.alpha}`;
       byPoint.set(key, [...(byPoint.get(key) ?? []), run.replicate]);
     }
-    for (const reps of byPoint.values()) expect(reps.sort()).toEqual([0, 1]);
+    const gridPoints = new Set(
+      readPlanFile(dir)
+        .runs.filter((run) => !run.refine_round)
+        .map((run) => `${run.params.sigma},${run.params.alpha}`),
+    );
+    for (const [key, reps] of byPoint) expect(reps.sort()).toEqual(gridPoints.has(key) ? [2] : [0, 1, 2]);
+    expect([...byPoint.keys()].some((key) => gridPoints.has(key))).toBe(true);
   });
 
   it('spends it on the crossing cells with the largest change of the median across them', () => {
@@ -80,5 +86,17 @@ describe('replicates and the budget', () => {
     expect(refined.length).toBeGreaterThan(0);
     expect(left.length).toBeGreaterThan(0); // the budget binds
     expect(Math.min(...refined.map((c) => c.change))).toBeGreaterThanOrEqual(Math.max(...left.map((c) => c.change)));
+  });
+});
+
+describe('the stop message', () => {
+  it('says the budget stopped it when cells cross but no whole cell fits the runs left', () => {
+    const dir = runInto(SMOOTH_5X5);
+    const r = refine(dir, '--metric', 'final_w_norm2_mean', '--level', '0.6', '--budget', '3', '--workers', '2');
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(
+      /refine stopped: budget: \d+ cell\(s\) cross the level but no whole cell fits the 3 run\(s\) left of --budget 3 \(the smallest needs \d+\)/,
+    );
+    expect(readPlanFile(dir).runs.filter((run) => run.refine_round)).toEqual([]);
   });
 });

@@ -1,11 +1,12 @@
 /**
- * One refinement round as pure code (src/sweep/refine.ts), on a plan expanded from a sweep file and made-up values.
+ * One refinement round as pure code (src/sweep/refine/round.ts), on a plan expanded from a sweep file and made-up values.
  */
 import { describe, expect, it } from 'vitest';
-import { runValue } from '../../src/analysis/boundary/boundary.js';
+import { runValue } from '../../src/run/refine-samples.js';
 import type { SummaryRow } from '../../src/io/index.js';
 import { expandSweep, parseSweep, RESULTS_VERSION, type Plan } from '../../src/sweep/plan.js';
-import { coordinates, facetKeyOf, nextRound, refineSetup, valueKey } from '../../src/sweep/refine.js';
+import type { PointValues } from '../../src/sweep/refine/points.js';
+import { coordinates, facetKeyOf, nextRound as roundOf, refineSetup, valueKey, type RoundRequest } from '../../src/sweep/refine/round.js';
 
 const SWEEP = `
 name: pure
@@ -25,8 +26,13 @@ const plan: Plan = {
   runs: expandSweep(parseSweep(SWEEP, 'pure.yaml')),
 };
 const setup = refineSetup(plan, { key: 'sigma', log: false, integer: false }, { key: 'alpha', log: true, integer: false });
+/** Every replicate of a point at the same value: no spread, so the noise floor never stops a cell here. */
+const agreeing = (v: number): PointValues => ({ values: [v, v], median: v });
 const valuesOf = (f: (sigma: number, alpha: number) => number) =>
-  new Map(plan.runs.map((r) => [valueKey(facetKeyOf(setup, r.params), ...coordinates(setup, r.params)), f(r.params.sigma, r.params.alpha)]));
+  new Map(
+    plan.runs.map((r) => [valueKey(facetKeyOf(setup, r.params), ...coordinates(setup, r.params)), agreeing(f(r.params.sigma, r.params.alpha))]),
+  );
+const nextRound = (q: RoundRequest) => roundOf(q).runs;
 
 describe('the next round', () => {
   it('splits each crossing cell at its edge midpoints and centre (geometric on a log axis), every replicate, no point twice', () => {
@@ -65,7 +71,8 @@ describe('the next round', () => {
     const row = (status: SummaryRow['status'], step: number | null) => ({ status, align_step: step, final: {}, extra: {} }) as unknown as SummaryRow;
     expect(runValue(row('done', null), 'align_step')).toBe(Infinity);
     expect(runValue(row('done', 700), 'align_step')).toBe(700);
-    expect(runValue(row('diverged', null), 'align_step')).toBeNull();
+    expect(runValue(row('diverged', null), 'align_step')).toBe(Infinity); // divergence has a side: never aligned
+    expect(runValue(row('diverged', null), 'final_w_norm2_mean')).toBeNull(); // … but no side for a norm
     expect(runValue(row('diverged', null), 'diverged')).toBe(1);
     expect(runValue(row('failed', null), 'diverged')).toBe(1);
   });
@@ -96,7 +103,10 @@ grid:
   it('treats steps and log_every as derived, not facets, and gives every new point its steps by the rule', () => {
     expect(ruledSetup.facets).toEqual([]);
     const values = new Map(
-      ruled.runs.map((r) => [valueKey(facetKeyOf(ruledSetup, r.params), ...coordinates(ruledSetup, r.params)), r.params.sigma === 0 ? 0 : 1]),
+      ruled.runs.map((r) => [
+        valueKey(facetKeyOf(ruledSetup, r.params), ...coordinates(ruledSetup, r.params)),
+        agreeing(r.params.sigma === 0 ? 0 : 1),
+      ]),
     );
     const runs = nextRound({ plan: ruled, setup: ruledSetup, values, level: 0.5, budgetLeft: 100, round: 1 });
     expect(runs.length).toBeGreaterThan(0);

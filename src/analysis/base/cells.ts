@@ -13,10 +13,13 @@
  * last step (+∞), so the median is right whenever at least half the runs reached it; the mean needs every run to.
  * Pure; O(rows · log rows).
  */
-import { quantile as d3Quantile, quantileIndex } from 'd3-array';
 import { markerUnreachable } from '../../core/theory.js';
+import { quantile } from '../../core/quantile.js';
 import type { SummaryRow } from '../../io/index.js';
 import { isMarkerColumn, zValue, type ParamKey } from './sweep-data.js';
+
+export { axisKind, type AxisKind } from '../../sweep/axes.js';
+export { quantile };
 
 export type CellKind = 'value' | 'diverged' | 'collapsed' | 'unreachable' | 'not_reached' | 'missing' | 'failed';
 export type Agg = 'median' | 'mean';
@@ -101,16 +104,6 @@ function cellOf(g: SummaryRow[], q: CellQuery): Cell {
   return { ...cell, value, spread };
 }
 
-/**
- * d3-array's linear-interpolation quantile (numpy's default), with +∞ allowed for markers never reached. d3
- * interpolates v₀ + (v₁ − v₀)·f between the values at ranks ⌊(n−1)p⌋ and the next, which is NaN when v₁ = +∞ and
- * f = 0 (or v₀ = v₁ = ±∞); the quantile is then v₀ itself, which d3's quantileIndex finds. NaN when `values` is empty.
- */
-export function quantile(values: readonly number[], p: number): number {
-  const q = d3Quantile(values, p) ?? NaN;
-  return Number.isNaN(q) && values.length > 0 ? values[quantileIndex(values, p)] : q;
-}
-
 const iqr = (v: readonly number[]): number => quantile(v, 0.75) - quantile(v, 0.25);
 const mean = (v: readonly number[]): number => v.reduce((s, x) => s + x, 0) / v.length;
 
@@ -124,22 +117,6 @@ function cmp(a: number | string | null, b: number | string | null): number {
   if (a === b) return 0;
   if (typeof a === 'number' && typeof b === 'number') return a - b;
   return String(a) < String(b) ? -1 : 1;
-}
-
-export type AxisKind = 'log' | 'linear' | 'band';
-
-/**
- * How to draw a grid's axis, from its distinct values: `log` when they are positive and geometrically spaced
- * (constant ratio, ≥ 3 values), `linear` when evenly spaced (≥ 3 values), else `band` (even columns in value order:
- * two values, or an irregular list such as σ ∈ {0, 0.5, 1, 2, 4, 8}).
- */
-export function axisKind(values: readonly number[]): AxisKind {
-  const v = [...new Set(values)].sort((a, b) => a - b);
-  if (v.length < 3) return 'band';
-  const close = (a: number, b: number) => Math.abs(a - b) <= 1e-6 * Math.max(Math.abs(a), Math.abs(b));
-  if (v[0] > 0 && v.every((x, i) => i < 2 || close(x / v[i - 1], v[1] / v[0]))) return 'log';
-  if (v.every((x, i) => i < 2 || close(x - v[i - 1], v[1] - v[0]))) return 'linear';
-  return 'band';
 }
 
 /**

@@ -6,7 +6,11 @@ import type { Cell } from './cells.js';
 
 type Rect = [number, number, number, number];
 
-/** A curve drawn over the cells: points in parameter values, one polyline per (facet, segment), in order. */
+/**
+ * A curve drawn over the cells: points in parameter values, one polyline per (facet, segment), in order. A band
+ * (`shade`) is a set of polygons instead, one per (facet, segment), shaded in its colour under the curves, with no
+ * legend entry of its own (the curve it belongs to says so in its label).
+ */
 export interface Overlay {
   /** its legend entry */
   label: string;
@@ -14,6 +18,8 @@ export interface Overlay {
   /** SVG dash pattern ([] for solid) */
   dash: number[];
   points: readonly { facet: number | string | null; segment: number; x: number; y: number }[];
+  /** a band: the fill opacity of its polygons */
+  shade?: number;
 }
 
 /** A refined sweep: cells of their true, varying sizes (boundary/boundary-cells.ts makes it). */

@@ -6,11 +6,16 @@
  * sweeps need no rerun.
  */
 import { existsSync } from 'node:fs';
-import { PARAM_KEYS, PARAM_SPECS } from '../../core/params.js';
 import { THEORY_NAMES } from '../../core/theory.js';
-import { METRIC_NAMES, type RunParams } from '../../core/types.js';
+import { METRIC_NAMES } from '../../core/types.js';
 import { EVENT_STEP_COLUMNS, readArrowFile, readOutDir, readPlan, readSummary, summaryPath, type SummaryRow } from '../../io/index.js';
 import type { Plan } from '../../sweep/plan.js';
+
+// where they live, below analysis (refinement and the fits use them too); re-exported for the rooms above
+export { chooseAxes, determinedBy, isNumericParam, varyingParams } from '../../sweep/axes.js';
+import type { ParamKey } from '../../sweep/values.js';
+export type { ParamKey };
+export { isMarkerColumn, zValue } from '../../io/index.js';
 
 /** The analysis columns this layer adds to the summary (src/core/summarize.ts and theory.ts define them). */
 const ANALYSIS_COLUMNS = ['norm_decay_rate', 'collapsed', ...THEORY_NAMES] as const;
@@ -42,8 +47,6 @@ export function loadSweepData(dir: string): SweepData {
   const { rows } = readOutDir(dir, plan, { repair: false });
   return { dir, plan, rows, provenance: { ...(plan as { provenance?: Record<string, string> }).provenance }, rebuilt: true };
 }
-
-export type ParamKey = keyof RunParams;
 
 /**
  * The rescaled axes: a run's σ, ‖θ*‖ and η in its α = 1 frame, (σ/α², ‖θ*‖/α², ηα²). The map (α, η, σ, θ*) → (1,
@@ -79,68 +82,9 @@ export function withRescaledParams(rows: readonly SummaryRow[]): SummaryRow[] {
   });
 }
 
-export function isNumericParam(key: string): key is ParamKey {
-  const spec = PARAM_SPECS[key as ParamKey];
-  return spec !== undefined && (spec.kind.kind === 'int' || spec.kind.kind === 'float');
-}
-
-/** Parameters taking more than one value across the rows, in PARAM_KEYS order. */
-export function varyingParams(rows: readonly SummaryRow[]): ParamKey[] {
-  return PARAM_KEYS.filter((key) => new Set(rows.map((r) => JSON.stringify(r.params[key]))).size > 1);
-}
-
 /** Columns a phase diagram can colour by: final metrics, phase markers, analysis columns and timing. */
 export function zColumns(rows: readonly SummaryRow[]): string[] {
   const extras = new Set<string>(ANALYSIS_COLUMNS);
   for (const r of rows) for (const k of Object.keys(r.extra ?? {})) extras.add(k);
   return [...METRIC_NAMES.map((m) => `final_${m}`), ...EVENT_STEP_COLUMNS, ...extras, 'wall_s', 'steps_per_s'];
-}
-
-/** A row's value of a z column (null where it has none). */
-export function zValue(row: SummaryRow, z: string): number | null {
-  if (z.startsWith('final_')) return row.final[z.slice(6) as keyof SummaryRow['final']] ?? null;
-  if ((EVENT_STEP_COLUMNS as readonly string[]).includes(z)) return row[z as (typeof EVENT_STEP_COLUMNS)[number]] ?? null;
-  if (z === 'wall_s' || z === 'steps_per_s') return row[z];
-  return row.extra?.[z] ?? null;
-}
-
-/** Marker columns: a null means "not reached by the last step", not "missing". */
-export function isMarkerColumn(z: string): boolean {
-  return (EVENT_STEP_COLUMNS as readonly string[]).includes(z);
-}
-
-/**
- * True when `key`'s value is a function of the `given` parameters across the rows (as `lr` is of `alpha` and `width`
- * under an lr_rule): such a parameter adds no cells and would only repeat another axis.
- */
-export function determinedBy(rows: readonly SummaryRow[], key: ParamKey, given: readonly ParamKey[]): boolean {
-  const seen = new Map<string, string>();
-  for (const r of rows) {
-    const k = JSON.stringify(given.map((g) => r.params[g]));
-    const v = JSON.stringify(r.params[key]);
-    const prev = seen.get(k);
-    if (prev !== undefined && prev !== v) return false;
-    seen.set(k, v);
-  }
-  return true;
-}
-
-/** The order in which the report picks axes: the paper's control parameters first. */
-const AXIS_PREFERENCE: readonly ParamKey[] = ['sigma', 'rho', 'alpha', 'width', 'lr', 'n', 'd', 'batch', 'noise_period'];
-
-/**
- * Axes for the report's phase diagrams: x, y and an optional facet among the varying numeric parameters, skipping
- * any determined by those already chosen. Null when fewer than two independent numeric parameters vary.
- */
-export function chooseAxes(rows: readonly SummaryRow[]): { x: ParamKey; y: ParamKey; facet: ParamKey | null } | null {
-  const varying = varyingParams(rows).filter(isNumericParam);
-  const ordered = [...AXIS_PREFERENCE.filter((k) => varying.includes(k)), ...varying.filter((k) => !AXIS_PREFERENCE.includes(k))];
-  const chosen: ParamKey[] = [];
-  for (const key of ordered) {
-    if (chosen.length === 3) break;
-    if (chosen.length > 0 && determinedBy(rows, key, chosen)) continue;
-    chosen.push(key);
-  }
-  if (chosen.length < 2) return null;
-  return { x: chosen[0], y: chosen[1], facet: chosen[2] ?? null };
 }

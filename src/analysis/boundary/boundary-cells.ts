@@ -19,7 +19,7 @@
 import { basename } from 'node:path';
 import { boundaryPaths, readBoundaryFile, type BoundaryFile, type SummaryRow } from '../../io/index.js';
 import { PARAM_SPECS } from '../../core/params.js';
-import { leafCells, pointKey, type RefineAxis } from '../../sweep/refine-cells.js';
+import { leafCells, pointKey, type RefineAxis } from '../../sweep/refine/cells.js';
 import { axisKind, type Cell } from '../base/cells.js';
 import type { CellLayout, Overlay } from '../base/overlay.js';
 
@@ -151,7 +151,8 @@ export function readBoundaries(dir: string): { name: string; file: BoundaryFile 
   return boundaryPaths(dir).map((path) => ({ name: basename(path), file: readBoundaryFile(path) }));
 }
 
-/** Measured boundaries are solid; theory's curves are dashed (theory-edge.ts). */
+/** Measured boundaries are solid; theory's curves are dashed (theory-edge.ts). Bands are shaded lightly in their curve's colour. */
+const BAND_OPACITY = 0.3;
 const BOUNDARY_COLOURS = ['#111111', '#7b3294', '#008837'];
 
 /**
@@ -166,16 +167,20 @@ function boundaryOverlays(files: readonly { name: string; file: BoundaryFile }[]
     if (!swap && !(file.axes[0] === x && file.axes[1] === y)) continue;
     const f = facet === null ? -1 : file.facets.indexOf(facet as (typeof file.facets)[number]);
     if (facet !== null && f < 0) continue; // no facet value to put it in a panel by
-    const points = file.curves.flatMap((c, segment) =>
-      c.points.map((p) => ({
-        facet: f >= 0 ? (c.facetValues[f] as number | string) : null,
-        segment,
-        x: swap ? p.y! : p.x,
-        y: swap ? p.x : p.y!,
-      })),
-    );
-    const colour = BOUNDARY_COLOURS[out.length % BOUNDARY_COLOURS.length];
-    out.push({ label: `measured boundary: ${file.metric} = ${file.level}`, colour, dash: [], points });
+    const points = (kind: string) =>
+      file.curves.flatMap((c, segment) =>
+        (c.kind === kind ? c.points : []).map((p) => ({
+          facet: f >= 0 ? (c.facetValues[f] as number | string) : null,
+          segment,
+          x: swap ? p.y! : p.x,
+          y: swap ? p.x : p.y!,
+        })),
+      );
+    const colour = BOUNDARY_COLOURS[(out.length / 2) % BOUNDARY_COLOURS.length];
+    const band = points('band');
+    const label = `measured boundary: ${file.metric} = ${file.level}${band.length > 0 ? ' ± band' : ''}`;
+    out.push({ label: `${label}, band`, colour, dash: [], points: band, shade: BAND_OPACITY });
+    out.push({ label, colour, dash: [], points: points('median') });
   }
   return out;
 }

@@ -175,13 +175,15 @@ function valueLayers(input: PhaseSpecInput): object[] {
 }
 
 function overlayLayers(input: PhaseSpecInput): object[] {
-  const drawn = (input.overlays ?? []).filter((o) => o.points.length > 1);
-  if (drawn.length === 0) return [];
   const pos = positions(input);
+  const bands = (input.overlays ?? []).filter((o) => o.shade !== undefined && o.points.length > 2).map((o) => bandLayer(o, pos.point));
+  const drawn = (input.overlays ?? []).filter((o) => o.shade === undefined && o.points.length > 1);
+  if (drawn.length === 0) return bands;
   const scale = (range: unknown[]) => ({ domain: drawn.map((o) => o.label), range });
   const path = { ...pos.point, detail: { field: 'curve', type: 'nominal' }, order: { field: 'order', type: 'quantitative' } };
   const curves = { filter: "datum.row === 'curve'" };
   return [
+    ...bands,
     // a white halo under each curve keeps it visible on dark and light cells alike
     { transform: [curves], mark: { type: 'line', stroke: 'white', strokeWidth: 4.5, opacity: 0.75, clip: true, aria: false }, encoding: path },
     {
@@ -208,7 +210,25 @@ function overlayLayers(input: PhaseSpecInput): object[] {
   ];
 }
 
-/** The rows every layer filters from: one per cell (`row: 'cell'`), one per overlay point (`row: 'curve'`). */
+/** A band's polygons, shaded in its colour (base/overlay.ts). */
+function bandLayer(o: Overlay, point: object): object {
+  return {
+    transform: [
+      {
+        filter: {
+          and: [
+            { field: 'row', equal: 'band' },
+            { field: 'overlay', equal: o.label },
+          ],
+        },
+      },
+    ],
+    mark: { type: 'line', interpolate: 'linear-closed', fill: o.colour, fillOpacity: o.shade, strokeWidth: 0, clip: true, aria: false },
+    encoding: { ...point, detail: { field: 'curve', type: 'nominal' }, order: { field: 'order', type: 'quantitative' } },
+  };
+}
+
+/** The rows every layer filters from: one per cell (`row: 'cell'`), one per overlay point (`row: 'curve'`, `'band'`). */
 function dataRows(input: PhaseSpecInput): Record<string, unknown>[] {
   const { cells } = input;
   const pos = positions(input);
@@ -240,7 +260,7 @@ function dataRows(input: PhaseSpecInput): Record<string, unknown>[] {
     if (o.points.length < 2) continue;
     o.points.forEach((p, order) =>
       rows.push({
-        row: 'curve',
+        row: o.shade === undefined ? 'curve' : 'band',
         overlay: o.label,
         curve: `${o.label}|${p.facet}|${p.segment}`,
         order,

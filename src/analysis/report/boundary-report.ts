@@ -21,43 +21,59 @@ export async function boundariesSection(d: SweepData, files: ReturnType<typeof r
     .map((k) => `<tr><td>${k === 0 ? "0 (the sweep's grid)" : k}</td><td>${perRound.get(k)}</td></tr>`)
     .join('')}</table>`;
   const parts: string[] = [];
-  for (const { name, file } of files) {
+  for (const { name, file: whole } of files) {
+    const file = { ...whole, curves: whole.curves.filter((c) => c.kind === 'median') };
+    const band = whole.curves.flatMap((c, segment) => (c.kind === 'band' ? [{ c, segment }] : []));
     const facetLabel = (values: unknown[]) => file.facets.map((k, i) => `${paramShort(k)} = ${String(values[i])}`).join(', ') || 'all';
     const title = `${columnLabel(file.metric)} = ${fmt(file.level)} over ${file.axes.map(paramShort).join(' × ')}`;
     if (file.axes.length === 1) {
       const rows = file.curves.map((c) => `<tr><td>${esc(facetLabel(c.facetValues))}</td><td>${fmt(c.points[0].x)}</td></tr>`).join('');
-      parts.push(`<h3>${esc(title)}</h3><p class="note"><code>${esc(name)}</code>: ${file.curves.length} crossing(s).</p>
+      const intervals = band.map(({ c }) => `${esc(facetLabel(c.facetValues))}: ${fmt(c.points[0].x)} … ${fmt(c.points[1].x)}`).join('; ');
+      parts.push(`<h3>${esc(title)}</h3><p class="note"><code>${esc(name)}</code>: ${file.curves.length} crossing(s).${intervals ? ` 95% band: ${intervals}.` : ''}</p>
 <table><tr><th>facet</th><th>${esc(paramShort(file.axes[0]))} at the crossing</th></tr>${rows}</table>`);
       continue;
     }
-    const points = file.curves.flatMap((c, segment) =>
-      c.points.map((p, order) => ({ x: p.x, y: p.y, segment, order, facet: facetLabel(c.facetValues) })),
-    );
+    const points = [
+      ...file.curves.flatMap((c, segment) => c.points.map((p, order) => ({ x: p.x, y: p.y, segment, order, facet: facetLabel(c.facetValues) }))),
+      ...band.flatMap(({ c, segment }) =>
+        c.points.map((p, order) => ({ x: p.x, y: p.y, segment: `band ${segment}`, order, facet: facetLabel(c.facetValues), band: true })),
+      ),
+    ];
     const counts = new Map<string, number>();
     for (const c of file.curves) counts.set(facetLabel(c.facetValues), (counts.get(facetLabel(c.facetValues)) ?? 0) + 1);
-    const summary = [...counts].map(([f, n]) => `${f}: ${n} curve(s)`).join('; ') || 'no crossing';
+    const summary =
+      ([...counts].map(([f, n]) => `${f}: ${n} curve(s)`).join('; ') || 'no crossing') +
+      (band.length > 0 ? `; shaded: the 95% band (${whole.replicates ?? '?'} replicates per point)` : '');
     const svg = points.length > 0 ? await renderSvg(curvesSpec(points, file.axes[0], file.axes[1], title, logAxis)) : '';
     parts.push(`<h3>${esc(title)}</h3><p class="note"><code>${esc(name)}</code>: ${esc(summary)}.</p>${svg ? `<figure>${svg}</figure>` : ''}`);
   }
-  return `<section><h2>Boundaries</h2><p class="note">Found by <code>lnsweep refine</code>: each round added runs only in the cells the level crosses. The phase diagrams above draw these curves in black over cells of their true size.</p>
+  return `<section><h2>Boundaries</h2><p class="note">Found by <code>lnsweep refine</code>: each round added runs only in the cells the level crosses. The phase diagrams above draw these curves in black over cells of their true size. The shaded band is where the 95% bootstrap interval of a point's median (over its replicates) contains the level: the boundary's place is uncertain by that much.</p>
 ${table}
 ${parts.join('\n')}</section>`;
 }
 
 function curvesSpec(points: object[], x: string, y: string, title: string, log: (key: string) => boolean): TopLevelSpec {
+  const encoding = {
+    x: { field: 'x', type: 'quantitative', title: paramLabel(x), scale: { type: log(x) ? 'log' : 'linear', zero: false } },
+    y: { field: 'y', type: 'quantitative', title: paramLabel(y), scale: { type: log(y) ? 'log' : 'linear', zero: false } },
+    color: { field: 'facet', type: 'nominal', title: 'facet' },
+    detail: { field: 'segment' },
+    order: { field: 'order' },
+  };
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
     title,
     width: 320,
     height: 240,
     data: { values: points },
-    mark: { type: 'line', point: { size: 12 } },
-    encoding: {
-      x: { field: 'x', type: 'quantitative', title: paramLabel(x), scale: { type: log(x) ? 'log' : 'linear', zero: false } },
-      y: { field: 'y', type: 'quantitative', title: paramLabel(y), scale: { type: log(y) ? 'log' : 'linear', zero: false } },
-      color: { field: 'facet', type: 'nominal', title: 'facet' },
-      detail: { field: 'segment' },
-      order: { field: 'order' },
-    },
+    layer: [
+      // the band: polygons filled in the facet's colour, under the curves
+      {
+        transform: [{ filter: 'datum.band === true' }],
+        mark: { type: 'line', interpolate: 'linear-closed', fillOpacity: 0.25, strokeWidth: 0, aria: false },
+        encoding: { ...encoding, fill: { field: 'facet', type: 'nominal', title: 'facet' } },
+      },
+      { transform: [{ filter: 'datum.band !== true' }], mark: { type: 'line', point: { size: 12 } }, encoding },
+    ],
   } as unknown as TopLevelSpec;
 }

@@ -4,8 +4,10 @@
  *   1. overview: runs by status, compute time, provenance (tool version, git commit, engines, Node)
  *   2. phase diagrams, one per key summary column, when ≥ 2 independent numeric parameters vary (chooseAxes), with
  *      the curves of OVERLAYS drawn over them and each spread panel folded away in a <details>
- *   3. theory against measurement, when the sweep varies σ, α, m or η (theory-section.ts)
- *   4. the paper's Fig. 2 panels for a few chosen runs (chooseRuns), and the neuron scatter where snapshots exist
+ *   3. theory against measurement, when the sweep varies σ, α, m or η (theory-section.ts), then the scaling fits
+ *      with their collapse panels (scaling-section.ts)
+ *   4. the paper's Fig. 2 panels for a few chosen runs (chooseRuns), the same in the paper's own axes (paper-fig2.ts),
+ *      and the neuron scatter where snapshots exist
  *   5. the noise on/off panel when the sweep has a periodic noise schedule
  *   6. the real-data panel (network beside its linearised model) when the sweep has realdata runs
  *   7. boundaries, when `lnsweep refine` wrote any (boundary-report.ts); the phase diagrams then draw the curves and
@@ -38,6 +40,8 @@ import { modelCurveRows } from '../theory/model-curves.js';
 import { hasPredictions } from '../theory/theory.js';
 import { phase1EdgeOverlay } from '../theory/theory-edge.js';
 import { theorySection } from '../theory/theory-section.js';
+import { scalingSection } from './scaling-section.js';
+import { paperAxesNotes, paperAxesSpec } from './paper-fig2.js';
 
 interface ReportContext {
   data: SweepData;
@@ -57,6 +61,7 @@ const SECTIONS: readonly Section[] = [
   (ctx) => Promise.resolve(overview(ctx.data)),
   phaseSection,
   (ctx) => theorySection(ctx.data.rows, ctx.axes, ctx.notes),
+  (ctx) => scalingSection(ctx.data),
   (ctx) => runsSection(ctx.data, ctx.notes),
   (ctx) => realdataSection(ctx.data.dir, ctx.data.rows),
   (ctx) => boundariesSection(ctx.data, ctx.boundaries),
@@ -239,8 +244,10 @@ async function runsSection(d: SweepData, notes: string[]): Promise<string> {
   const runs = chooseRuns(d.rows);
   if (runs.length === 0) return `<section><h2>Runs</h2><p class="note">No finished run yet.</p></section>`;
   const parts: string[] = [];
+  const trajectories = trajectoryRows(d.dir, runs);
   // the Phase I model's mean ‖wᵢ‖² and |cos| beside the measured ones, dashed (theory/model-curves.ts)
-  parts.push(`<figure>${await renderSvg(fig2Spec([...trajectoryRows(d.dir, runs), ...modelCurveRows(d.plan, runs)]))}</figure>`);
+  parts.push(`<figure>${await renderSvg(fig2Spec([...trajectories, ...modelCurveRows(d.plan, runs)]))}</figure>`);
+  parts.push(`<figure>${await renderSvg(paperAxesSpec(trajectories))}</figure>${paperAxesNotes(runs, trajectories)}`);
   const withSnapshots = runs.filter((r) => r.row.params.snapshot_steps.length > 0).slice(0, 4);
   const points = snapshotRows(d.dir, withSnapshots);
   if (points.length > 0) parts.push(`<figure>${await renderSvg(scatterSpec(points))}</figure>`);

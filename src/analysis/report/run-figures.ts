@@ -86,6 +86,9 @@ export function trajectoryRows(dir: string, runs: readonly ChosenRun[]): Record<
         test_loss: positive(v.test_loss[i]),
         w_norm2_mean: positive(v.w_norm2_mean[i]),
         align_cos_mean: finite(v.align_cos_mean[i]),
+        // the paper's own axes (paper-fig2.ts)
+        w_norm_mean: positive(v.w_norm_mean[i]),
+        align_ip_mean: finite(v.align_ip_mean[i]),
       });
     }
   }

@@ -7,7 +7,7 @@
  */
 import type { SummaryRow } from '../../io/index.js';
 import { axisKind, buildCells, quantile, type AxisKind, type Cell } from '../base/cells.js';
-import { gridCells, levelCurves } from '../boundary/contour.js';
+import { gridCells, levelCurves } from '../../sweep/refine/contour.js';
 import { paramShort } from '../base/labels.js';
 import type { Overlay } from '../base/overlay.js';
 import { fmt } from '../base/render.js';

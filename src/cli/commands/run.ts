@@ -8,7 +8,7 @@ import type { Plan } from '../../sweep/index.js';
 import { beginWork, EXIT_INTERRUPTED, EXIT_OK, EXIT_RUNS_FAILED, UsageError } from '../errors.js';
 import { workerCount } from '../options.js';
 import { prepareOutDir } from '../out-path.js';
-import { onInterrupt } from '../process.js';
+import { say, signalsToSweep } from '../process.js';
 import { resumeHint } from '../resume-hint.js';
 import { sweepProvenance } from '../provenance.js';
 
@@ -68,23 +68,18 @@ export async function runCommand(args: RunArgs): Promise<number> {
   const { runSweep, SweepControl } = await import('../../run/coordinator.js');
   const { PoolExecutor } = await import('../../run/executor.js');
   const control = new SweepControl();
-  // The coordinator says what each signal does, through the progress display (a direct write would tear the bar).
-  // A third signal, while the in-flight runs are being killed, leaves at once: their temp files never become runs.
-  const undoSignals = onInterrupt(() => {
-    if (control.state === 'running') control.stop();
-    else if (control.state === 'stopping') control.abort();
-    else process.exit(EXIT_INTERRUPTED);
-  });
+  const undoSignals = signalsToSweep(control);
   beginWork(outDir);
 
   const executor = new PoolExecutor(workers);
   try {
+    const provenance = sweepProvenance(collectProvenance(), plan);
     const report = await runSweep({
       plan,
       runs,
       outDir,
       executor,
-      provenance: sweepProvenance(collectProvenance(), plan),
+      provenance,
       fresh: args.fresh,
       retries,
       progress: args.progress,
@@ -113,8 +108,20 @@ export async function runCommand(args: RunArgs): Promise<number> {
           `[lnsweep] the sweep asks for refinement: when every shard is done, npx lnsweep refine ${outDir} --metric ${plan.refine.metric} --plan-only\n`,
         );
       } else {
-        const { refineCommand } = await import('./refine.js');
-        const code = await refineCommand({ ...plan.refine, dir: outDir, workers, planOnly: false, progress: args.progress });
+        // the same loop, pool and signals as `lnsweep refine`
+        const { refineLoop } = await import('../../run/refine-loop.js');
+        const { refineExit } = await import('./refine.js');
+        const log = (line: string) => say(line);
+        const outcome = await refineLoop({
+          dir: outDir,
+          request: plan.refine,
+          executor: () => executor,
+          control,
+          provenance,
+          progress: args.progress,
+          log,
+        });
+        const code = refineExit(outcome, resume);
         if (code !== EXIT_OK || report.failed === 0) return code;
       }
     }

@@ -5,6 +5,7 @@
 export {
   boundaryPath,
   boundaryPaths,
+  fitPath,
   isOrphanedTemp,
   isTempName,
   journalPath,

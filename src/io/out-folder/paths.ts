@@ -26,6 +26,8 @@ export const metricsPath = (outDir: string): string => join(outDir, 'metrics.arr
 export const journalPath = (outDir: string): string => join(outDir, 'journal.jsonl');
 /** `boundary-<metric>.arrow`: the level curves `lnsweep refine` found for `metric`. */
 export const boundaryPath = (outDir: string, metric: string): string => join(outDir, `boundary-${metric}.arrow`);
+/** `fit-<metric>.arrow`: the scaling exponents `lnsweep fit` found for `metric` (the metric is a checked column name). */
+export const fitPath = (outDir: string, metric: string): string => join(outDir, `fit-${metric}.arrow`);
 /** `lnsweep report DIR`'s default output. */
 export const reportPath = (outDir: string): string => join(outDir, 'report.html');
 /** `lnsweep phase DIR`'s default output: `z` over `x` × `y`. */

@@ -18,7 +18,7 @@
  * midpoint would equal an end (an integer axis one apart) is not split. One-axis sweeps use y = 0 throughout.
  * Pure; O(points · log points) per facet.
  */
-import { round12 } from './values.js';
+import { round12 } from '../values.js';
 
 export interface RefineAxis {
   key: string;

@@ -14,8 +14,11 @@
  * (a value equal to the level counts as above), at the linearly interpolated position; on a log axis the position is
  * interpolated in log space. Each piece is interpolated from its lower-coordinate end, so two cells sharing it agree.
  * Inside a cell the crossings are paired around the perimeter: the arcs on the other side from the centre value
- * (mean of the corners) are cut off, which is the usual saddle rule of marching squares. Corners that are not finite
- * (a failed run) make their cell draw nothing.
+ * (mean of the corners) are cut off, which is the usual saddle rule of marching squares. A corner with no value (NaN:
+ * a failed run) makes its cell draw nothing. An infinite value (a marker never reached, a diverged run where
+ * divergence has a side) is a side but no number: a piece from it to a value on the other side is crossed at its
+ * middle (geometric on a log axis), and the centre value takes it as the level ± twice the cell's largest finite
+ * distance from the level.
  *
  * Output is deterministic whatever the order of the cells: segments are chained into polylines, an open polyline
  * runs from its lexicographically smaller end (x, then y), a closed one starts and ends at its smallest point, and the
@@ -59,10 +62,10 @@ export function gridCells(xs: readonly number[], ys: readonly number[], value: (
  * on the direction the piece is walked.
  */
 export function edgeCrossing(a: number, va: number, b: number, vb: number, level: number, log: boolean): number | null {
-  if (!Number.isFinite(va) || !Number.isFinite(vb)) return null;
+  if (Number.isNaN(va) || Number.isNaN(vb)) return null;
   if (va >= level === vb >= level) return null;
   if (b < a) [a, va, b, vb] = [b, vb, a, va];
-  const t = (level - va) / (vb - va);
+  const t = Number.isFinite(va) && Number.isFinite(vb) ? (level - va) / (vb - va) : 0.5;
   if (!log) return a + t * (b - a);
   const la = Math.log(a);
   return Math.exp(la + t * (Math.log(b) - la));
@@ -83,7 +86,7 @@ export function levelCurves(cells: readonly CornerCell[], level: number, axes: A
   const nodes = nodeIndex(cells);
   const segments: [Point, Point][] = [];
   for (const cell of cells) {
-    if (!cell.v.every(Number.isFinite)) continue;
+    if (cell.v.some(Number.isNaN)) continue;
     segments.push(...cellSegments(cell, perimeter(cell, nodes), level, axes));
   }
   return chain(segments);
@@ -152,7 +155,7 @@ function perimeter(c: CornerCell, idx: NodeIndex): Node[] {
 }
 
 function cellSegments(c: CornerCell, ring: Node[], level: number, axes: Axes): [Point, Point][] {
-  if (ring.some((n) => !Number.isFinite(n.v))) return [];
+  if (ring.some((n) => Number.isNaN(n.v))) return [];
   // crossings in perimeter order; crossing k ends the arc that starts at ring[arcStart[k]]
   const cross: Point[] = [];
   const arcSide: boolean[] = [];
@@ -166,7 +169,7 @@ function cellSegments(c: CornerCell, ring: Node[], level: number, axes: Axes): [
     }
   }
   if (cross.length < 2) return [];
-  const centreAbove = (c.v[0] + c.v[1] + c.v[2] + c.v[3]) / 4 >= level;
+  const centreAbove = centreValue(c.v, level) >= level;
   // pair the two ends of each arc lying on the side opposite the centre: those arcs are cut off from the rest
   const out: [Point, Point][] = [];
   for (let k = 0; k < cross.length; k++) {
@@ -175,6 +178,13 @@ function cellSegments(c: CornerCell, ring: Node[], level: number, axes: Axes): [
     out.push([start, cross[k]]);
   }
   return out;
+}
+
+/** The mean of the corners, an infinite corner taken as the level ± twice the largest finite distance from it (or 1). */
+export function centreValue(v: readonly number[], level: number): number {
+  const finite = v.filter(Number.isFinite);
+  const reach = 2 * Math.max(0, ...finite.map((x) => Math.abs(x - level))) || 1;
+  return v.reduce((s, x) => s + (Number.isFinite(x) ? x : level + Math.sign(x) * reach), 0) / v.length;
 }
 
 function pt(x: number | null, y: number | null): Point | null {
