@@ -42,6 +42,7 @@ export async function workerCommand(args: WorkerArgs): Promise<number> {
   const { SweepControl } = await import('../../run/coordinator.js');
   const { PoolExecutor } = await import('../../run/executor.js');
   const { runQueueConsumer } = await import('../../run/queue-consumer.js');
+  const { redactUrl } = await import('../../run/queue.js');
   const control = new SweepControl();
   const onSignal = (signal: NodeJS.Signals) => {
     if (control.state === 'running') {
@@ -70,10 +71,11 @@ export async function workerCommand(args: WorkerArgs): Promise<number> {
     );
     process.stderr.write(
       `[lnsweep] worker ${r.worker}: ${r.done} done, ${r.diverged} diverged, ${r.alreadyDone} already finished, ` +
-        `${r.failedAttempts} failed attempt(s) here; queue ${r.queue}: ${r.queuePending} pending, ${r.queueFailed} failed for good\n`,
+        `${r.failedAttempts} failed attempt(s) here${r.refused > 0 ? `, ${r.refused} job(s) refused` : ''}; ` +
+        `queue ${r.queue}: ${r.queuePending} pending, ${r.queueFailed} failed for good\n`,
     );
     if (control.state !== 'running' && r.queuePending > 0) {
-      const again = `npx lnsweep worker --queue ${args.queue} --out ${args.out}${args.workers !== undefined ? ` --workers ${workers}` : ''}`;
+      const again = `npx lnsweep worker --queue ${redactUrl(args.queue)} --out ${args.out}${args.workers !== undefined ? ` --workers ${workers}` : ''}`;
       process.stderr.write(`[lnsweep] stopped; the queue keeps the rest. ${resumeHint(again, process.env)}\n`);
       return EXIT_INTERRUPTED;
     }
