@@ -17,6 +17,7 @@ import { PARAM_SPECS } from '../../core/params.js';
 import {
   boundaryPath,
   collectProvenance,
+  lockFolder,
   planPath,
   readOutDir,
   readPlan,
@@ -44,6 +45,7 @@ export async function refineCommand(args: RefineArgs): Promise<number> {
   if (!Number.isInteger(workers) || workers < 1) throw new UsageError(`--workers: must be a whole number ≥ 1 (got ${args.workers})`);
   const plan = readPlan(args.dir);
   const request = checkRequest(args, plan);
+  const lock = lockFolder(args.dir, args.planOnly ? 'refine' : undefined, { command: 'refine' }); // one writer of plan.json (lock.ts)
   let failed = false;
   // one pool for every round: starting worker threads costs more than a small round's runs
   let executor: PoolExecutor | null = null;
@@ -90,6 +92,7 @@ export async function refineCommand(args: RefineArgs): Promise<number> {
     }
   } finally {
     await executor?.destroy();
+    lock.release();
   }
   const final = readPlan(args.dir);
   for (let k = 1; k <= Math.max(0, ...final.runs.map(roundOf)); k++) {
