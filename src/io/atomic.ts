@@ -3,7 +3,7 @@
  * name in the same folder (tempPathFor in out-folder/paths.ts), are fsync'd, renamed over the final name, and the
  * folder is fsync'd so the rename itself survives a power cut. A reader sees the old file or the whole new one.
  */
-import { closeSync, fsyncSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, fsyncSync, lstatSync, openSync, readlinkSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { describeCause, OutputFileError, type FileError } from './errors.js';
 import { tempPathFor } from './out-folder/paths.js';
@@ -20,8 +20,44 @@ export function removeLiveTemps(): void {
   liveTemps.clear();
 }
 
+/**
+ * Every file lnsweep writes goes to a regular file or a new name, nothing else: the rename that makes a write atomic
+ * would turn a device (`/dev/null`, `/dev/full`) or a FIFO into a regular file, and replace a symbolic link itself
+ * rather than write where it points. This check refuses those, a folder, and a name whose folder is missing, with
+ * OutputFileError naming `path` (exit 2: nothing was changed). Every write below goes through it, and a command's
+ * `--out FILE` (report, phase, figure) is checked with it before any work, so a refusal costs nothing.
+ */
+export function checkOutFile(path: string): void {
+  const refuse = (what: string, cause?: unknown): never => {
+    throw new OutputFileError(path, `${what}; lnsweep writes only to a regular file or a new name, so nothing was changed`, { cause });
+  };
+  let st;
+  try {
+    st = lstatSync(path);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ENOTDIR') refuse('a part of the path is a file, not a folder', err);
+    if (code !== 'ENOENT') refuse(`cannot look at it (${describeCause(err)})`, err);
+    let folder;
+    try {
+      folder = statSync(dirname(path));
+    } catch (cause) {
+      return refuse(`its folder ${dirname(path)} does not exist`, cause);
+    }
+    if (!folder.isDirectory()) refuse(`${dirname(path)} is not a folder`);
+    return; // a new name
+  }
+  if (st.isFile()) return;
+  if (st.isSymbolicLink()) refuse(`a symbolic link (to ${readlinkSync(path)}); give the file it points to, or a new name`);
+  if (st.isDirectory()) refuse('a folder, not a file; give a file name');
+  if (st.isFIFO()) refuse('a FIFO (named pipe)');
+  if (st.isCharacterDevice() || st.isBlockDevice()) refuse('a device');
+  refuse(st.isSocket() ? 'a socket' : 'not a regular file');
+}
+
 /** Writes through `fill(fd)` to a temporary file, fsyncs, renames over `path`. Throws `errorClass` naming `path`. */
 export function writeBytesAtomic(path: string, fill: (fd: number) => void, errorClass: WriteErrorClass = OutputFileError): void {
+  checkOutFile(path);
   const tmp = tempPathFor(path);
   let fd: number | undefined;
   liveTemps.add(tmp);
@@ -48,6 +84,7 @@ export async function writeFileAtomicAsync(
   fill: (tmpPath: string) => Promise<void>,
   errorClass: WriteErrorClass = OutputFileError,
 ): Promise<void> {
+  checkOutFile(path);
   const tmp = tempPathFor(path);
   liveTemps.add(tmp);
   try {

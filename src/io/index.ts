@@ -10,6 +10,6 @@ export { readRunFile, writeNeuronsFile, writeRunFile } from './run-file.js';
 export { readSummary, writeSummary, type SummaryRow } from './summary.js';
 export { openJournal, readJournal } from './journal.js';
 export { collectProvenance } from './provenance.js';
-export { removeLiveTemps, writeFileAtomic, writeJsonAtomic } from './atomic.js';
+export { checkOutFile, removeLiveTemps, writeFileAtomic, writeJsonAtomic } from './atomic.js';
 export { writeMetricsFile } from './metrics-file.js';
 export { readBoundaryFile, writeBoundaryFile, type BoundaryCurve, type BoundaryFile } from './boundary-file.js';

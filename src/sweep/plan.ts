@@ -45,6 +45,8 @@ export interface PlannedRun {
   cost: number;
   /** the `lnsweep refine` round that added the run (src/sweep/refine.ts); absent for the sweep's own grid (round 0) */
   refine_round?: number;
+  /** set by `run --add` (src/run/ownership.ts): the sweep the run came from, when it is not the folder's own */
+  added_sweep?: { name: string; seed: number; source: string };
 }
 
 /**
@@ -72,6 +74,11 @@ export interface Plan {
   refine?: RefineRequest;
   /** the sweep file's `steps_rule`, if any: refinement gives each new point its steps by the same rule */
   steps_rule?: StepsRule;
+}
+
+/** The sweep a run of `plan` belongs to: its own sweep's name and seed when `run --add` put it there, else the plan's. */
+export function sweepOfRun(plan: Pick<Plan, 'name' | 'seed'>, run: PlannedRun): { name: string; seed: number } {
+  return run.added_sweep ? { name: run.added_sweep.name, seed: run.added_sweep.seed } : { name: plan.name, seed: plan.seed };
 }
 
 export interface PlanOptions {

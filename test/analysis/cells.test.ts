@@ -23,6 +23,8 @@ describe('aggregation', () => {
   const row = (sigma: number, rep: number, status: SummaryRow['status'], phase2: number | null): SummaryRow => ({
     run_id: `r${sigma}-${rep}`,
     replicate: rep,
+    sweep: 'cells',
+    seed: 1,
     params: { ...defaultParams(), sigma, alpha: 1, steps: 1000 },
     status,
     error: null,

@@ -3,9 +3,10 @@
  * what the folder holds; a bad one is bad input (exit 2) with the list of valid names.
  */
 import type { Agg } from '../../analysis/base/cells.js';
-import { phaseChoices, writePhaseDiagram } from '../../analysis/phase/phase.js';
+import { loadCheckedSweepData, phaseChoices, writePhaseDiagram } from '../../analysis/phase/phase.js';
 import { writeReport } from '../../analysis/report/report.js';
-import { loadSweepData, type ParamKey } from '../../analysis/base/sweep-data.js';
+import type { ParamKey } from '../../analysis/base/sweep-data.js';
+import { checkOutFile } from '../../io/index.js';
 import { EXIT_OK, UsageError } from '../errors.js';
 
 export interface PhaseArgs {
@@ -19,7 +20,10 @@ export interface PhaseArgs {
 }
 
 export async function phaseCommand(args: PhaseArgs): Promise<number> {
-  const data = loadSweepData(args.dir);
+  // a device, FIFO or link given as --out is refused before anything is computed (and nothing is changed)
+  if (args.out !== undefined) checkOutFile(args.out);
+  const data = loadCheckedSweepData(args.dir);
+  if (data.rows.length === 0) throw new UsageError(`${args.dir}: no finished or failed runs yet; nothing to draw`);
   const choices = phaseChoices(data.rows);
   const check = (flag: string, value: string, valid: readonly string[], what: string) => {
     if (!valid.includes(value)) {
@@ -39,9 +43,8 @@ export async function phaseCommand(args: PhaseArgs): Promise<number> {
       'another parameter that varies',
     );
   }
-  if (data.rows.length === 0) throw new UsageError(`${args.dir}: no finished or failed runs yet; nothing to draw`);
   const { path, pooled } = await writePhaseDiagram(
-    args.dir,
+    data,
     { x: args.x as ParamKey, y: args.y as ParamKey, z: args.z, facet: (args.facet ?? null) as ParamKey | null, agg: args.agg },
     args.out,
   );
@@ -53,6 +56,9 @@ export async function phaseCommand(args: PhaseArgs): Promise<number> {
 }
 
 export async function reportCommand(args: { dir: string; out?: string }): Promise<number> {
+  if (args.out !== undefined) checkOutFile(args.out);
+  // a summary.arrow of another sweep is refused in one line naming the run, before any figure is drawn
+  loadCheckedSweepData(args.dir);
   const { path, notes } = await writeReport(args.dir, args.out);
   for (const note of notes) process.stderr.write(`[lnsweep] note: ${note}\n`);
   process.stdout.write(`${path}\n`);
