@@ -182,6 +182,10 @@ export function withStepsRule(rule: StepsRule, p: RunParams): void {
 }
 
 function readSweepText(path: string): string {
+  // yargs hands `-` on as ''; neither names a file, and a sweep is not read from standard input
+  if (path === '' || path === '-') {
+    throw new SweepSpecError('-', [{ path: '', reason: "give the sweep file's path (a sweep is not read from standard input)" }]);
+  }
   try {
     return readFileSync(path, 'utf8');
   } catch (e) {
@@ -249,7 +253,10 @@ function resolve(spec: SweepSpec, options: PlanOptions): PlannedRun[] {
       }
     });
     if (spec.stepsRule) applyStepsRule(spec.stepsRule, draft as unknown as RunParams, origins);
-    if (options.engine) draft.engine = options.engine;
+    if (options.engine) {
+      draft.engine = options.engine;
+      origins.engine = '--engine';
+    }
 
     // a fresh object in PARAM_KEYS order, so plan.json reads the same way for every run
     const params = Object.fromEntries(PARAM_KEYS.map((k) => [k, draft[k]])) as unknown as RunParams;

@@ -10,6 +10,8 @@ import { onInterrupt } from '../process.js';
 import { sweepProvenance } from '../provenance.js';
 import { resumeHint } from '../resume-hint.js';
 
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
 export interface WorkerArgs {
   queue: string;
   out: string;
@@ -31,7 +33,10 @@ async function asUsage<T>(work: Promise<T>): Promise<T> {
 
 export async function workerCommand(args: WorkerArgs): Promise<number> {
   const workers = workerCount(args.workers, (line) => process.stderr.write(line + '\n'));
-  if (!Number.isInteger(args.lockMs) || args.lockMs < 1000) throw new UsageError(`--lock-ms: must be a whole number ≥ 1000 (got ${args.lockMs})`);
+  // Node's timers hold at most 2³¹−1 ms (24.8 days); a longer one fires after 1 ms, with a warning
+  if (!Number.isInteger(args.lockMs) || args.lockMs < 1000 || args.lockMs > MAX_TIMER_MS) {
+    throw new UsageError(`--lock-ms: must be a whole number from 1000 to ${MAX_TIMER_MS} (24.8 days) (got ${args.lockMs})`);
+  }
 
   // A worker joins a folder that `run --queue` made; it never creates one (a typo would leave an empty folder).
   if (!existsSync(args.out))
