@@ -32,7 +32,10 @@ const HOUR = 3600_000;
 /** A lock file as lnsweep writes it, held by `pid` (default: this test process, alive), `ageMs` old. */
 function holdLock(out: string, name: string, over: Record<string, unknown> = {}, ageMs = 0): string {
   const path = join(out, name);
-  writeFileSync(path, JSON.stringify({ pid: process.pid, host: hostname(), started_at: new Date().toISOString(), command: 'test holder', token: 'x', ...over }));
+  writeFileSync(
+    path,
+    JSON.stringify({ pid: process.pid, host: hostname(), started_at: new Date().toISOString(), command: 'test holder', token: 'x', ...over }),
+  );
   const when = new Date(Date.now() - ageMs);
   utimesSync(path, when, when);
   return path;
@@ -64,14 +67,19 @@ describe('commands that would do runs twice are refused beside each other', () =
   it('--shard 1/3 beside a live --shard 1/2, and a run of the whole plan beside it, are refused; --shard 2/2 goes beside it', () => {
     const { out, sweep } = finished(dir, 'shards');
     holdLock(out, 'lnsweep.shard-1-of-2.lock');
-    for (const args of [['--shard', '1/3'], ['--shard', 'all']]) {
+    for (const args of [
+      ['--shard', '1/3'],
+      ['--shard', 'all'],
+    ]) {
       const r = runCli(['run', sweep, '--out', out, ...args]);
       expect(r.code, r.stderr).toBe(2);
       oneLine(r);
       expect(r.stderr).toContain(`${out} is in use by another lnsweep command (test holder, pid ${process.pid} on ${hostname()}`);
       expect(r.stderr).toContain('so runs would be done twice');
     }
-    expect(runCli(['run', sweep, '--out', out, '--shard', '1/3']).stderr).toContain('would take its runs from shards of 3 and it takes them from shards of 2');
+    expect(runCli(['run', sweep, '--out', out, '--shard', '1/3']).stderr).toContain(
+      'would take its runs from shards of 3 and it takes them from shards of 2',
+    );
     // the refused commands left no lock of their own behind
     expect(readdirSync(out).filter((f) => f.endsWith('.lock'))).toEqual(['lnsweep.shard-1-of-2.lock']);
     const beside = runCli(['run', sweep, '--out', out, '--shard', '2/2']);

@@ -118,7 +118,9 @@ describe.skipIf(missing !== null)(titled('a queue job is an id, nothing more to 
       const line = refusals().filter((l) => l.includes(`job "run-${z.run_id}"`));
       expect(line).toHaveLength(1);
       expect(line[0]).toMatch(
-        new RegExp(`^\\[lnsweep\\] job "run-${z.run_id}" refused: .*plan\\.json gives run ${z.run_id} parameters whose id is [0-9a-f]{16}; plan\\.json was edited$`),
+        new RegExp(
+          `^\\[lnsweep\\] job "run-${z.run_id}" refused: .*plan\\.json gives run ${z.run_id} parameters whose id is [0-9a-f]{16}; plan\\.json was edited$`,
+        ),
       );
       expect(existsSync(join(out, 'runs', `${z.run_id}.arrow`))).toBe(false);
       expect(runCli(['status', out]).stdout).toContain('3 runs: 2 done, 0 diverged, 1 failed, 0 pending');

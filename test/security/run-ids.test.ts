@@ -33,7 +33,12 @@ describe('run ids of another form', () => {
     const summaryBefore = readFileSync(join(out, 'summary.arrow'));
     const before = tree(dir);
 
-    for (const args of [['status', out], ['merge', out], ['run', sweep, '--out', out], ['report', out]]) {
+    for (const args of [
+      ['status', out],
+      ['merge', out],
+      ['run', sweep, '--out', out],
+      ['report', out],
+    ]) {
       const r = runCli(args);
       expect(r.code, `${args[0]}: ${r.stderr}`).toBe(2);
       expect(r.stderr.trim().split('\n'), args[0]).toHaveLength(1);
