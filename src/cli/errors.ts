@@ -7,6 +7,8 @@
  * error after that point is judged by this phase.
  */
 
+import { existsSync } from 'node:fs';
+
 /** Every exit status lnsweep uses, by meaning. `lnsweep --help` lists this table. */
 export const EXIT = {
   /** every run done or diverged (or, for plan/status/merge/phase/report, the command did its job) */
@@ -91,8 +93,12 @@ export function beginWork(outDir: string): void {
   work = { outDir };
 }
 
-/** The sentence every output failure ends with: what is kept and how to rebuild the rest. */
+/**
+ * The sentence every output failure ends with: what is kept and how to rebuild the rest. A run makes runs/ only once
+ * its plan.json is written, so a folder without runs/ has nothing for `merge` to rebuild from.
+ */
 function keptHint(outDir: string): string {
+  if (!existsSync(`${outDir}/runs`)) return 'no run was started; once the cause is fixed, rerun the same command';
   return `every finished run is kept in ${outDir}/runs; once the cause is fixed, \`lnsweep merge ${outDir}\` rebuilds the summary (or rerun the same command to do the rest)`;
 }
 
