@@ -54,7 +54,14 @@ export const NEURONS_SCHEMA = new Schema([utf8('run_id'), int64('step'), int64('
  */
 const SWEEP_FIELDS: readonly Field[] = [utf8('sweep'), int64('seed')];
 
-export const MERGED_METRICS_SCHEMA = new Schema([utf8('run_id'), ...PARAM_FIELDS, int64('replicate'), ...SWEEP_FIELDS, int64('step'), ...METRIC_FIELDS]);
+export const MERGED_METRICS_SCHEMA = new Schema([
+  utf8('run_id'),
+  ...PARAM_FIELDS,
+  int64('replicate'),
+  ...SWEEP_FIELDS,
+  int64('step'),
+  ...METRIC_FIELDS,
+]);
 
 export const SUMMARY_STATUSES = ['done', 'diverged', 'failed'] as const;
 export type SummaryStatus = (typeof SUMMARY_STATUSES)[number];

@@ -126,7 +126,7 @@ export function queueNameOf(outDir: string, opts: { create?: { sweepName: string
     throw new OutDirError(`${path}: no queue for this folder; enqueue first with ${enqueue}`);
   }
   // BullMQ names may not contain ':' (its key separator); sweep names are checked by the sweep layer, but be safe.
-  const name = `${opts.create!.sweepName.replace(/[^A-Za-z0-9_.-]/g, '_')}.${randomBytes(4).toString('hex')}`;
+  const name = `${opts.create.sweepName.replace(/[^A-Za-z0-9_.-]/g, '_')}.${randomBytes(4).toString('hex')}`;
   mkdirSync(outDir, { recursive: true });
   const file: QueueFile = { queue: name, created: new Date().toISOString(), folder_inode: folderInode(outDir) };
   writeJsonAtomic(path, file);

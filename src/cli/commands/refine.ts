@@ -135,7 +135,8 @@ function checkRequest(args: RefineArgs, plan: Plan): CheckedRequest {
   if (args.axes && args.axes.length > 0) {
     if (args.axes.length > 2) throw new UsageError(`--axes ${args.axes.join(',')}: give one or two parameters`);
     for (const key of args.axes) {
-      if (!Object.hasOwn(PARAM_SPECS, key)) throw new UsageError(`--axes: '${key}' is not a parameter; valid: ${numeric.join(', ') || '(none vary)'}`);
+      if (!Object.hasOwn(PARAM_SPECS, key))
+        throw new UsageError(`--axes: '${key}' is not a parameter; valid: ${numeric.join(', ') || '(none vary)'}`);
       if (!isNumericParam(key))
         throw new UsageError(`--axes: '${key}' is not numeric; an axis needs numbers (valid: ${numeric.join(', ') || '(none vary)'})`);
       if (!numeric.includes(key))

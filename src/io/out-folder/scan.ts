@@ -241,7 +241,9 @@ export function readPlan(outDir: string): Plan {
   // ids become file names (runs/<id>.arrow): one of another form is refused before any path is built from it
   const bad = p.runs!.findIndex((r) => !isRunId(r.run_id));
   if (bad >= 0) {
-    throw new OutDirError(`${path}: runs[${bad}].run_id ${JSON.stringify(p.runs![bad].run_id)} is not a run id (16 lowercase hex characters); ${again}`);
+    throw new OutDirError(
+      `${path}: runs[${bad}].run_id ${JSON.stringify(p.runs![bad].run_id)} is not a run id (16 lowercase hex characters); ${again}`,
+    );
   }
   return plan as Plan;
 }
