@@ -111,11 +111,13 @@ export function describeFailure(err: unknown): { code: ExitCode; message: string
   }
   const cause = (err as { cause?: unknown })?.cause;
   const system = isSystemError(err) ? err : isSystemError(cause) ? cause : null;
-  if (work && system) {
+  // a folder or device where an output file goes (src/io/atomic.ts): the same story as a system error
+  const notAFile = (err as { notAFile?: unknown })?.notAFile === true;
+  if (work && (system || notAFile)) {
     // After the command started writing: the input was fine, the output could not be written.
     return {
       code: EXIT.failed,
-      message: `[lnsweep] could not write the output (${system.code}): ${(err as Error).message}; ${keptHint(work.outDir)}`,
+      message: `[lnsweep] could not write the output (${system?.code ?? 'not a regular file'}): ${(err as Error).message}; ${keptHint(work.outDir)}`,
     };
   }
   if (isUserFacing(err)) return { code: EXIT.badInput, message: (err as Error).message };
