@@ -19,12 +19,15 @@ zip:
   - { sigma: [0, 1, 2, 4], steps: [200, 200, 200, 200], log_every: [100, 100, 100, 100] }
 `;
 
-/** The same sweep with one more point whose run takes minutes: a `run` of it is certainly still working while we look. */
+/**
+ * The same sweep with one more point whose run takes hours (2·10⁹ steps); the test also stops the process (SIGSTOP)
+ * once it has taken its lock, so it holds the folder, at a known point, until the test kills it.
+ */
 const WITH_A_LONG_RUN = `name: locks
 seed: 2
 base: { n: 20, d: 4, width: 16, lr: 0.01 }
 zip:
-  - { sigma: [0, 1, 2, 4, 8], steps: [200, 200, 200, 200, 50000000], log_every: [100, 100, 100, 100, 10000000] }
+  - { sigma: [0, 1, 2, 4, 8], steps: [200, 200, 200, 200, 2000000000], log_every: [100, 100, 100, 100, 500000000] }
 `;
 
 const HOUR = 3600_000;
@@ -182,6 +185,7 @@ describe.skipIf(missing !== null)(titled('queue commands and the folder lock', m
     const run = startCli(['run', long, '--out', out, '--workers', '1', '--progress', 'plain']);
     try {
       await until(() => run.output().includes('1 to do'), run);
+      run.kill('SIGSTOP'); // lock taken and plan written; stopped, it can neither finish nor let go
       const plan = statSync(join(out, 'plan.json'), { bigint: true }).ino; // written aside and renamed: a new inode if rewritten
       const fresh = runCli(['run', long, '--queue', `${redis.url}/1`, '--out', out, '--fresh']);
       expect(fresh.code, fresh.stderr).toBe(2);
