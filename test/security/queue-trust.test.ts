@@ -151,6 +151,9 @@ describe.skipIf(missing !== null)(titled('a queue job is an id, nothing more to 
     expect(stolen.stderr.trim().split('\n')).toHaveLength(1);
     expect(stolen.stderr).toContain(`${join(copy, 'queue.json')} was written in another folder (${copy} is a copy of it`);
     expect(runFiles(copy)).toEqual([]);
+    const counts = runCli(['status', copy, '--queue', url]);
+    expect(counts.code, counts.stderr).toBe(2);
+    expect(counts.stderr).toContain('was written in another folder');
 
     const own = runCli(['worker', '--queue', url, '--out', out, '--workers', '1']);
     expect(own.code, own.stderr).toBe(0);
