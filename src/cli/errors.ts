@@ -7,6 +7,8 @@
  * error after that point is judged by this phase.
  */
 
+import { existsSync } from 'node:fs';
+
 /** Every exit status lnsweep uses, by meaning. `lnsweep --help` lists this table. */
 export const EXIT = {
   /** every run done or diverged (or, for plan/status/merge/phase/report, the command did its job) */
@@ -93,8 +95,12 @@ export function beginWork(outDir: string): void {
   work = { outDir };
 }
 
-/** The sentence every output failure ends with: what is kept and how to rebuild the rest. */
+/**
+ * The sentence every output failure ends with: what is kept and how to rebuild the rest. A run makes runs/ only once
+ * its plan.json is written, so a folder without runs/ has nothing for `merge` to rebuild from.
+ */
 function keptHint(outDir: string): string {
+  if (!existsSync(`${outDir}/runs`)) return 'no run was started; once the cause is fixed, rerun the same command';
   return `every finished run is kept in ${outDir}/runs; once the cause is fixed, \`lnsweep merge ${outDir}\` rebuilds the summary (or rerun the same command to do the rest)`;
 }
 
@@ -107,11 +113,13 @@ export function describeFailure(err: unknown): { code: ExitCode; message: string
   }
   const cause = (err as { cause?: unknown })?.cause;
   const system = isSystemError(err) ? err : isSystemError(cause) ? cause : null;
-  if (work && system) {
+  // a folder or device where an output file goes (src/io/atomic.ts): the same story as a system error
+  const notAFile = (err as { notAFile?: unknown })?.notAFile === true;
+  if (work && (system || notAFile)) {
     // After the command started writing: the input was fine, the output could not be written.
     return {
       code: EXIT.failed,
-      message: `[lnsweep] could not write the output (${system.code}): ${(err as Error).message}; ${keptHint(work.outDir)}`,
+      message: `[lnsweep] could not write the output (${system?.code ?? 'not a regular file'}): ${(err as Error).message}; ${keptHint(work.outDir)}`,
     };
   }
   if (isUserFacing(err)) return { code: EXIT.badInput, message: (err as Error).message };

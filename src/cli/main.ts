@@ -203,7 +203,9 @@ async function main(argv: string[]): Promise<number> {
       throw err ?? new UsageError(msg);
     })
     .epilogue(EXIT_STATUS_HELP)
-    .help();
+    .help()
+    // after --help or --version the process ends by itself, once stdout has its text or its error (process.ts)
+    .exitProcess(false);
   skipHelpCache(cli);
   await cli.parseAsync();
   return exitCode;

@@ -12,6 +12,7 @@
  * - A closed stderr (`(lnsweep run …) 2>&1 | true`) silences the messages and nothing else: the sweep finishes its
  *   runs and writes its files.
  */
+import { format } from 'node:util';
 import { EXIT } from './errors.js';
 
 const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
@@ -47,6 +48,9 @@ export function installProcessGuards(): void {
   process.stderr.on('error', () => {
     stderrOpen = false;
   });
+  // console.log, which yargs prints --help and --version with, drops write errors (`--help > /dev/full` would pass):
+  // through process.stdout they reach the handler above. main.ts keeps yargs from exiting before they arrive.
+  console.log = (...args: unknown[]) => void process.stdout.write(format(...args) + '\n');
 }
 
 /**

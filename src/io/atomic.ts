@@ -3,13 +3,13 @@
  * name in the same folder (tempPathFor in out-folder/paths.ts), are fsync'd, renamed over the final name, and the
  * folder is fsync'd so the rename itself survives a power cut. A reader sees the old file or the whole new one.
  */
-import { closeSync, fsyncSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, fsyncSync, lstatSync, openSync, readlinkSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { describeCause, OutputFileError, type FileError } from './errors.js';
 import { tempPathFor } from './out-folder/paths.js';
 
 /** The error a failed write throws: OutputFileError, or ArrowFileError for Arrow files (arrow-file.ts). */
-type WriteErrorClass = new (path: string, reason: string, options?: { cause?: unknown }) => FileError;
+type WriteErrorClass = new (path: string, reason: string, options?: { cause?: unknown; notAFile?: boolean }) => FileError;
 
 /** Temp files this process is writing now: removed by removeLiveTemps when a signal ends the process mid-write. */
 const liveTemps = new Set<string>();
@@ -20,8 +20,55 @@ export function removeLiveTemps(): void {
   liveTemps.clear();
 }
 
+/**
+ * Every file lnsweep writes goes to a regular file or a new name, nothing else: the rename that makes a write atomic
+ * would turn a device (`/dev/null`, `/dev/full`) or a FIFO into a regular file, and replace a symbolic link itself
+ * rather than write where it points. This check refuses those, a folder, and a name whose folder is missing, with
+ * OutputFileError naming `path` (exit 2: nothing was changed). Every write below goes through the same check, and a
+ * command's `--out FILE` (report, phase, figure) is checked with this before any work, so a refusal costs nothing.
+ */
+export function checkOutFile(path: string): void {
+  const problem = targetProblem(path);
+  if (problem) throw new OutputFileError(path, problem.why, { cause: problem.cause, notAFile: true });
+}
+
+/** Why `path` may not be written (checkOutFile), or null when it is a regular file or a new name in a folder. */
+function targetProblem(path: string): { why: string; cause?: unknown } | null {
+  const refuse = (what: string, cause?: unknown) => ({
+    why: `${what}; lnsweep writes only to a regular file or a new name, so nothing was changed`,
+    cause,
+  });
+  let st;
+  try {
+    st = lstatSync(path);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ENOTDIR') return refuse('a part of the path is a file, not a folder (ENOTDIR)', err);
+    if (code !== 'ENOENT') return refuse(`cannot look at it (${describeCause(err)})`, err);
+    try {
+      if (!statSync(dirname(path)).isDirectory()) return refuse(`${dirname(path)} is not a folder`);
+    } catch (cause) {
+      return refuse(`its folder ${dirname(path)} does not exist`, cause);
+    }
+    return null; // a new name
+  }
+  if (st.isFile()) return null;
+  if (st.isSymbolicLink()) return refuse(`a symbolic link (to ${readlinkSync(path)}); give the file it points to, or a new name`);
+  if (st.isDirectory()) return refuse('a folder, not a file; give a file name');
+  if (st.isFIFO()) return refuse('a FIFO (named pipe)');
+  if (st.isCharacterDevice() || st.isBlockDevice()) return refuse('a device');
+  return refuse(st.isSocket() ? 'a socket' : 'not a regular file');
+}
+
+/** Throws `errorClass` when `path` is no place to write a file (targetProblem). */
+function checkTarget(path: string, errorClass: WriteErrorClass): void {
+  const problem = targetProblem(path);
+  if (problem) throw new errorClass(path, problem.why, { cause: problem.cause, notAFile: true });
+}
+
 /** Writes through `fill(fd)` to a temporary file, fsyncs, renames over `path`. Throws `errorClass` naming `path`. */
 export function writeBytesAtomic(path: string, fill: (fd: number) => void, errorClass: WriteErrorClass = OutputFileError): void {
+  checkTarget(path, errorClass);
   const tmp = tempPathFor(path);
   let fd: number | undefined;
   liveTemps.add(tmp);
@@ -48,6 +95,7 @@ export async function writeFileAtomicAsync(
   fill: (tmpPath: string) => Promise<void>,
   errorClass: WriteErrorClass = OutputFileError,
 ): Promise<void> {
+  checkTarget(path, errorClass);
   const tmp = tempPathFor(path);
   liveTemps.add(tmp);
   try {

@@ -9,10 +9,13 @@
 export abstract class FileError extends Error {
   /** the file the operation was about */
   readonly path: string;
+  /** set when `path` is not a regular file or a new name (checkOutFile): refused before anything was written */
+  readonly notAFile: boolean;
 
-  constructor(path: string, reason: string, options?: { cause?: unknown }) {
+  constructor(path: string, reason: string, options?: { cause?: unknown; notAFile?: boolean }) {
     super(`[io] ${path}: ${reason}`, options);
     this.path = path;
+    this.notAFile = options?.notAFile ?? false;
   }
 }
 

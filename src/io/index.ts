@@ -11,7 +11,7 @@ export { readSummary, writeSummary, type SummaryRow } from './summary.js';
 export { isMarkerColumn, zValue } from './summary-value.js';
 export { openJournal, readJournal } from './journal.js';
 export { collectProvenance } from './provenance.js';
-export { removeLiveTemps, writeFileAtomic, writeJsonAtomic } from './atomic.js';
+export { checkOutFile, removeLiveTemps, writeFileAtomic, writeJsonAtomic } from './atomic.js';
 export { writeMetricsFile } from './metrics-file.js';
 export { readBoundaryFile, writeBoundaryFile, type BoundaryFile } from './boundary-file.js';
 export { writeFitFile } from './fit-file.js';

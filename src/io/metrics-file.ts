@@ -19,6 +19,9 @@ export interface MetricsRun {
   runId: string;
   params: RunParams;
   replicate: number;
+  /** the sweep the run belongs to (its own for a run added with `run --add`) and that sweep's seed */
+  sweep: string;
+  seed: number;
   metrics: MetricColumns;
 }
 
@@ -53,6 +56,8 @@ function runBatch(schema: Schema, run: MetricsRun): RecordBatch {
     repeatedUtf8(run.runId, rows),
     ...paramColumns,
     repeatedInt64(BigInt(run.replicate), rows),
+    repeatedUtf8(run.sweep, rows),
+    repeatedInt64(BigInt(run.seed), rows),
     int64DataFromFloat64(metrics.step),
     ...METRIC_NAMES.map((name) => float64Data(metrics.values[name])),
   ]);

@@ -8,11 +8,11 @@
  * Column order, by table:
  *   runs/<id>.arrow          run_id, step, <METRIC_NAMES…>
  *   runs/<id>.neurons.arrow  run_id, step, neuron, w_norm2, w_theta_ip, a
- *   summary.arrow            run_id, <PARAM_KEYS…>, replicate, status, error, steps_done, wall_s, steps_per_s,
+ *   summary.arrow            run_id, <PARAM_KEYS…>, replicate, sweep, seed, status, error, steps_done, wall_s, steps_per_s,
  *                            engine_used, final_<metric…>, lazy_escape_step, phase2_step, align_step,
  *                            phase2_mean_step, phase2_step_50, phase2_step_90, lazy_escape_step_50,
  *                            align_step_50, norm_decay_window_end, <extra…, sorted by name>
- *   metrics.arrow            run_id, <PARAM_KEYS…>, replicate, step, <METRIC_NAMES…>
+ *   metrics.arrow            run_id, <PARAM_KEYS…>, replicate, sweep, seed, step, <METRIC_NAMES…>
  *   boundary-<metric>.arrow  <axis parameters…>, <facet parameters…>, metric, level, curve, segment
  *   fit-<metric>.arrow       param, exponent, ci_lo, ci_hi, theory_exponent
  * `engine` is a parameter (RunParams.engine: what was asked for, `native`), so the summary's `engine` column is the
@@ -49,7 +49,20 @@ export const RUN_METRICS_SCHEMA = new Schema([utf8('run_id'), int64('step'), ...
 
 export const NEURONS_SCHEMA = new Schema([utf8('run_id'), int64('step'), int64('neuron'), float64('w_norm2'), float64('w_theta_ip'), float64('a')]);
 
-export const MERGED_METRICS_SCHEMA = new Schema([utf8('run_id'), ...PARAM_FIELDS, int64('replicate'), int64('step'), ...METRIC_FIELDS]);
+/**
+ * Which sweep a run belongs to, beside its replicate: its sweep's `name` and `seed` (its own sweep's for a run added
+ * with `run --add`), so that two sweeps' replicates in one folder can be told apart where the metadata is dropped.
+ */
+const SWEEP_FIELDS: readonly Field[] = [utf8('sweep'), int64('seed')];
+
+export const MERGED_METRICS_SCHEMA = new Schema([
+  utf8('run_id'),
+  ...PARAM_FIELDS,
+  int64('replicate'),
+  ...SWEEP_FIELDS,
+  int64('step'),
+  ...METRIC_FIELDS,
+]);
 
 export const SUMMARY_STATUSES = ['done', 'diverged', 'failed'] as const;
 export type SummaryStatus = (typeof SUMMARY_STATUSES)[number];
@@ -67,6 +80,7 @@ const SUMMARY_FIXED_FIELDS: readonly Field[] = [
   utf8('run_id'),
   ...PARAM_FIELDS,
   int64('replicate'),
+  ...SWEEP_FIELDS,
   utf8('status'),
   utf8('error', true),
   int64('steps_done'),

@@ -24,6 +24,9 @@ import {
 export interface SummaryRow {
   run_id: string;
   replicate: number;
+  /** the sweep the run belongs to (its own for a run added with `run --add`), and that sweep's seed */
+  sweep: string;
+  seed: number;
   params: RunParams;
   status: SummaryStatus;
   error: string | null;
@@ -75,6 +78,8 @@ function summaryTable(rows: readonly SummaryRow[], provenance: Record<string, st
   const cells: Record<string, (row: SummaryRow) => unknown> = {
     run_id: (r) => r.run_id,
     replicate: (r) => BigInt(r.replicate),
+    sweep: (r) => r.sweep,
+    seed: (r) => BigInt(r.seed),
     status: (r) => r.status,
     error: (r) => r.error,
     steps_done: (r) => BigInt(r.steps_done),
@@ -113,6 +118,9 @@ export function readSummary(path: string): SummaryRow[] {
   const runIds = column('run_id') as string[];
   const params = PARAM_KEYS.map((key) => [key, column(key)] as const);
   const replicate = column('replicate');
+  // a summary written before these columns existed has none: its rows say so with '' and NaN (`lnsweep merge` adds them)
+  const sweeps = table.getChild('sweep') ? column('sweep') : null;
+  const seeds = table.getChild('seed') ? column('seed') : null;
   const status = column('status');
   const error = column('error');
   const stepsDone = column('steps_done');
@@ -133,6 +141,8 @@ export function readSummary(path: string): SummaryRow[] {
     const row: SummaryRow = {
       run_id,
       replicate: num(replicate[i]),
+      sweep: sweeps ? String(sweeps[i]) : '',
+      seed: seeds ? num(seeds[i]) : Number.NaN,
       params: p as unknown as RunParams,
       status: status[i] as SummaryStatus,
       error: (error[i] ?? null) as string | null,

@@ -96,8 +96,12 @@ export async function runSweep(opts: SweepOptions): Promise<SweepReport> {
   // before anything is written: results of another RESULTS_VERSION must not mix with this one's
   if (!opts.fresh) checkResultsVersion(planPath(outDir), outDir);
   mkdirSync(outDir, { recursive: true });
-  const lock = opts.locked ? null : lockFolder(outDir, opts.part);
+  // --fresh deletes under an exclusive lock: no shard, worker or merge may work in the folder meanwhile. A caller that
+  // holds the folder's lock already (the refine loop) has taken it exclusively for --fresh itself.
+  const lock = opts.locked ? null : lockFolder(outDir, opts.part, opts.fresh ? { exclusive: true, command: 'run --fresh' } : {});
   try {
+    if (opts.fresh) clearResults(outDir);
+    lock?.share();
     return await runLocked(opts, log, control);
   } finally {
     lock?.release();
@@ -106,15 +110,15 @@ export async function runSweep(opts: SweepOptions): Promise<SweepReport> {
 
 async function runLocked(opts: SweepOptions, log: (line: string) => void, control: SweepControl): Promise<SweepReport> {
   const { plan, outDir, executor } = opts;
-  if (opts.fresh) clearResults(outDir);
-  mkdirSync(runsDir(outDir), { recursive: true });
+  // the plan first: a folder whose plan.json could not be written (a full disk) gets no runs/ either
   writeJsonAtomic(planPath(outDir), { ...plan, provenance: opts.provenance });
+  mkdirSync(runsDir(outDir), { recursive: true });
 
   const byId = new Map(opts.runs.map((r) => [r.run_id, r]));
   const { scan, rows } = readOutDir(outDir, plan, { repair: true });
   for (const c of scan.corrupt) log(`[lnsweep] run ${c.runId}: unreadable run file (${c.reason}); it will be redone`);
   if (scan.notInPlan.length > 0) {
-    log(`[lnsweep] ${scan.notInPlan.length} finished run(s) in ${runsDir(outDir)} are not in this plan; kept as they are`);
+    log(`[lnsweep] ${scan.notInPlan.length} file(s) in ${runsDir(outDir)} named as runs this plan does not have; kept as they are`);
   }
 
   const summary = new SummaryWriter(opts.part ? partSummaryPath(outDir, opts.part) : summaryPath(outDir), opts.provenance);
@@ -172,7 +176,7 @@ async function runLocked(opts: SweepOptions, log: (line: string) => void, contro
     report[outcome.status]++;
     report.pending--;
     costDone += run.cost;
-    summary.set(rowFromOutcome(run, outcome));
+    summary.set(rowFromOutcome(plan, run, outcome));
   };
 
   await new Promise<void>((allSettled) => {

@@ -7,6 +7,7 @@ import { train } from '../core/index.js';
 import { predictRun } from '../core/phase-model.js';
 import { digestRun } from '../core/summarize.js';
 import type { TrainHooks, TrainResult } from '../core/types.js';
+import { rehashedRunId } from '../sweep/ids.js';
 import { runSeeds } from '../sweep/seeds.js';
 import { neuronsFilePath, realDataFilePath, runFilePath, writeNeuronsFile, writeRunFile } from '../io/index.js';
 import { writeRealDataFile, type RealDataColumns } from '../io/realdata-file.js';
@@ -33,6 +34,9 @@ export async function executeRun(task: RunTask): Promise<RunOutcome> {
   let result: TrainResult;
   let realdata: RealDataColumns | undefined;
   let engine = `${run.params.engine}/${run.params.kernel}`;
+  // A run is filed under its id only if the id is its parameters' (plan.json may have been edited under it).
+  const hashed = rehashedRunId(run, sweepSeed);
+  if (hashed !== null) return failed(run.run_id, new Error(`its parameters' id is ${hashed}, not ${run.run_id}: plan.json was edited`), engine, 0);
   const seeds = runSeeds(run.params, sweepSeed, run.replicate);
   try {
     injectFaultForTests(run.run_id);

@@ -15,14 +15,6 @@ import { existsSync } from 'node:fs';
 import { OutDirError, planPath, readPlan, refuseForeignFolder } from '../io/index.js';
 import type { Plan, PlannedRun } from '../sweep/plan.js';
 
-/** A run as plan.json stores it: refine and `--add` mark the runs that did not come from the sweep's own file. */
-type StoredRun = PlannedRun & {
-  /** set by `lnsweep refine` */
-  refine_round?: number;
-  /** set by `run --add`: the sweep this run came from, when it is not the folder's own */
-  added_sweep?: { name: string; seed: number; source: string };
-};
-
 const sameSweep = (a: { name: string; seed: number }, b: { name: string; seed: number }) => a.name === b.name && a.seed === b.seed;
 
 const describeSweep = (s: { name: string; seed: number; source: string }) => `'${s.name}' (seed ${s.seed}, ${s.source})`;
@@ -41,7 +33,7 @@ export function planForFolder(outDir: string, incoming: Plan, opts: { fresh: boo
   if (opts.fresh || !existsSync(planPath(outDir))) return { plan: incoming, runs: incoming.runs };
   const existing = readPlan(outDir);
   const newIds = new Set(incoming.runs.map((r) => r.run_id));
-  const runs = existing.runs as StoredRun[];
+  const runs = existing.runs;
   if (sameSweep(existing, incoming)) {
     // the same sweep again: its new expansion, plus what refine and --add put beside it
     const kept = runs.filter((r) => !newIds.has(r.run_id) && (r.refine_round !== undefined || r.added_sweep !== undefined));
@@ -55,9 +47,14 @@ export function planForFolder(outDir: string, incoming: Plan, opts: { fresh: boo
         `Use another --out, --add to run this sweep beside it, or --fresh to replace it`,
     );
   }
-  // --add: the folder's plan stays; this sweep's earlier additions give way to its new expansion
+  // --add: the folder's plan stays; this sweep's earlier additions give way to its new expansion. A run the folder
+  // holds already (the same id is the same run: parameters, seed and replicate) keeps the label it has; only runs new
+  // to the folder are labelled as added.
   const added_sweep = { name: incoming.name, seed: incoming.seed, source: incoming.source };
-  const others = runs.filter((r) => !newIds.has(r.run_id) && !(r.added_sweep && sameSweep(r.added_sweep, incoming)));
-  const addedRuns: StoredRun[] = incoming.runs.map((r) => ({ ...r, added_sweep }));
-  return { plan: { ...existing, runs: [...others, ...addedRuns] }, runs: addedRuns };
+  const others = runs.filter((r) => !(r.added_sweep && sameSweep(r.added_sweep, incoming)));
+  const held = new Set(others.map((r) => r.run_id));
+  const addedRuns: PlannedRun[] = incoming.runs.filter((r) => !held.has(r.run_id)).map((r) => ({ ...r, added_sweep }));
+  const plan = { ...existing, runs: [...others, ...addedRuns] };
+  const byId = new Map(plan.runs.map((r) => [r.run_id, r]));
+  return { plan, runs: incoming.runs.map((r) => byId.get(r.run_id)!) };
 }

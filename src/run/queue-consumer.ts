@@ -8,6 +8,9 @@
  *   check puts its jobs back to wait, and someone does them again; a job may stall `MAX_STALLED` times before it
  *   fails for good. A job that was wrongly thought stalled may run twice at once: harmless, because a run's bytes
  *   are determined by its id and files are renamed into place whole.
+ * - A job is only a run id (queue.ts): the run is taken from plan.json by the job's id, and a job whose id is not
+ *   of the exact form, not planned, or not the hash of the planned parameters is refused: it fails for good at once
+ *   (no retry), with one line naming it, and nothing is computed or written for it.
  * - A job whose run file is already there and sound completes at once (idempotent; nothing is recomputed).
  * - A failed run throws, so BullMQ retries it with exponential backoff until its attempts are used up.
  * - Each worker process writes its own journal (`journal.worker-<host>-<pid>.jsonl`, see src/io/out-folder/paths.ts); `merge`
@@ -17,12 +20,15 @@
  */
 import { mkdirSync } from 'node:fs';
 import { hostname } from 'node:os';
-import { Queue, Worker, type Job } from 'bullmq';
-import { openJournal, partJournalPath, runFilePath, runsDir, verifyArrowFile } from '../io/index.js';
+import { Queue, UnrecoverableError, Worker, type Job } from 'bullmq';
+import { lockFolder, openJournal, partJournalPath, planPath, readPlan, runFilePath, runsDir, verifyArrowFile } from '../io/index.js';
+import { rehashedRunId } from '../sweep/ids.js';
+import type { Plan, PlannedRun } from '../sweep/plan.js';
 import type { SweepControl } from './coordinator.js';
 import type { RunExecutor } from './executor.js';
 import { outcomeEvent, workerDiedOutcome } from './messages.js';
-import { checkRedis, connectionFor, KEY_PREFIX, queueNameOf, type RunJobData, type RunJobResult } from './queue.js';
+import { sweepSeedOf } from './ownership.js';
+import { checkRedis, connectionFor, KEY_PREFIX, queueNameOf, redactUrl, runIdOfJob, type RunJobData, type RunJobResult } from './queue.js';
 
 /** Times a job may be taken back from a dead worker before it fails for good (BullMQ's default is 1). */
 const MAX_STALLED = 2;
@@ -51,6 +57,8 @@ export interface QueueConsumerReport {
   failedAttempts: number;
   /** jobs whose run file was already there */
   alreadyDone: number;
+  /** jobs refused: an id that names no run of plan.json, or a planned run whose parameters do not hash to its id */
+  refused: number;
   /** jobs of the queue that failed for good, as counted when this worker stopped */
   queueFailed: number;
   /** jobs still waiting, delayed or active when this worker stopped */
@@ -58,11 +66,22 @@ export interface QueueConsumerReport {
 }
 
 export async function runQueueConsumer(opts: QueueConsumerOptions): Promise<QueueConsumerReport> {
-  const log = opts.log ?? ((line: string) => process.stderr.write(line + '\n'));
   await checkRedis(opts.url);
-  const name = queueNameOf(opts.outDir);
-  mkdirSync(runsDir(opts.outDir), { recursive: true });
+  const { name } = queueNameOf(opts.outDir);
   const me = `${hostname().replace(/[^A-Za-z0-9_-]/g, '_')}-${process.pid}`;
+  // beside other workers and `run --queue`; never beside `--fresh`, a run of the whole plan or shards (lock.ts)
+  const lock = lockFolder(opts.outDir, `worker-${me}`, { command: 'worker' });
+  try {
+    return await consume(opts, name, me);
+  } finally {
+    lock.release();
+  }
+}
+
+async function consume(opts: QueueConsumerOptions, name: string, me: string): Promise<QueueConsumerReport> {
+  const log = opts.log ?? ((line: string) => process.stderr.write(line + '\n'));
+  const plan = new PlanView(opts.outDir);
+  mkdirSync(runsDir(opts.outDir), { recursive: true });
   const part = `worker-${me}`;
   const journal = openJournal(partJournalPath(opts.outDir, part));
   const report: QueueConsumerReport = {
@@ -72,13 +91,34 @@ export async function runQueueConsumer(opts: QueueConsumerOptions): Promise<Queu
     diverged: 0,
     failedAttempts: 0,
     alreadyDone: 0,
+    refused: 0,
     queueFailed: 0,
     queuePending: 0,
   };
   journal.append({ event: 'worker_start', queue: name, worker: me, concurrency: opts.executor.concurrency });
 
+  /** Fails the job for good (BullMQ does not retry an UnrecoverableError), in one line naming it. */
+  const refuse = (job: Job, why: string, runId?: string): never => {
+    report.refused++;
+    const line = `job ${JSON.stringify(job.id)} refused: ${why}`;
+    log(`[lnsweep] ${line}`);
+    // a planned run's refusal is its failure (status, merge); any other job's is recorded under its job id only
+    if (runId) journal.append({ event: 'run_failed', run_id: runId, status: 'failed', error: line, engine: '', worker: me });
+    else journal.append({ event: 'job_refused', job_id: String(job.id), error: line, worker: me });
+    throw new UnrecoverableError(line);
+  };
+
   const processor = async (job: Job<RunJobData, RunJobResult>): Promise<RunJobResult> => {
-    const { run, sweepSeed } = job.data;
+    // The job's id is all that is read from Redis; the run is plan.json's (queue.ts).
+    const runId = runIdOfJob(job.id);
+    if (runId === null) return refuse(job, 'its id is not run-<run id> (16 lowercase hex characters)');
+    const run = plan.run(runId);
+    if (!run) return refuse(job, `run ${runId} is not in ${planPath(opts.outDir)}`);
+    const sweepSeed = sweepSeedOf(plan.current, run);
+    const hashed = rehashedRunId(run, sweepSeed);
+    if (hashed !== null) {
+      return refuse(job, `${planPath(opts.outDir)} gives run ${runId} parameters whose id is ${hashed}; plan.json was edited`, runId);
+    }
     const path = runFilePath(opts.outDir, run.run_id);
     if (verifyArrowFile(path).ok) {
       report.alreadyDone++;
@@ -126,7 +166,8 @@ export async function runQueueConsumer(opts: QueueConsumerOptions): Promise<Queu
   worker.on('failed', (job, err) => {
     // Jobs failed by the stalled check never reached our processor's journal lines: record them here.
     if (job && /stalled/i.test(err.message)) {
-      journal.append({ event: 'run_failed', run_id: job.data.run.run_id, status: 'failed', error: err.message, engine: '', worker: me });
+      const runId = runIdOfJob(job.id);
+      if (runId) journal.append({ event: 'run_failed', run_id: runId, status: 'failed', error: err.message, engine: '', worker: me });
     }
   });
   worker.on('stalled', (jobId) => log(`[lnsweep] job ${jobId} was held by a worker that stopped answering; it goes back to the queue`));
@@ -143,7 +184,7 @@ export async function runQueueConsumer(opts: QueueConsumerOptions): Promise<Queu
     };
   };
   log(
-    `[lnsweep] worker ${me}: queue ${name} at ${opts.url}, ${opts.executor.concurrency} run(s) at a time → ${opts.outDir}` +
+    `[lnsweep] worker ${me}: queue ${name} at ${redactUrl(opts.url)}, ${opts.executor.concurrency} run(s) at a time → ${opts.outDir}` +
       (opts.wait ? ' (waiting for jobs until stopped)' : ' (until the queue is drained)'),
   );
   try {
@@ -177,6 +218,28 @@ export async function runQueueConsumer(opts: QueueConsumerOptions): Promise<Queu
 }
 
 /**
+ * The folder's plan, read at start and again when a job names a run it lacks (refine and `run --queue` of an edited
+ * sweep add runs to plan.json while workers run).
+ */
+class PlanView {
+  current: Plan;
+  #byId: Map<string, PlannedRun>;
+
+  constructor(private readonly outDir: string) {
+    this.current = readPlan(outDir);
+    this.#byId = new Map(this.current.runs.map((r) => [r.run_id, r]));
+  }
+
+  run(runId: string): PlannedRun | undefined {
+    if (!this.#byId.has(runId)) {
+      this.current = readPlan(this.outDir);
+      this.#byId = new Map(this.current.runs.map((r) => [r.run_id, r]));
+    }
+    return this.#byId.get(runId);
+  }
+}
+
+/**
  * Redis going away and coming back, one line per change: ioredis retries every few hundred milliseconds and each
  * of the worker's connections reports every failed attempt, which would bury the log under identical lines.
  */
@@ -188,12 +251,12 @@ function redisHealth(url: string, log: (line: string) => void): { lost: (err: Er
       if (!isConnectionError(err)) return log(`[lnsweep] queue: ${err.message}`);
       if (!up) return;
       up = false;
-      log(`[lnsweep] queue: lost Redis at ${url} (${err.message}); retrying until it answers; runs in progress go on`);
+      log(`[lnsweep] queue: lost Redis at ${redactUrl(url)} (${err.message}); retrying until it answers; runs in progress go on`);
     },
     ok() {
       if (up) return;
       up = true;
-      log(`[lnsweep] queue: Redis at ${url} is back`);
+      log(`[lnsweep] queue: Redis at ${redactUrl(url)} is back`);
     },
   };
 }

@@ -6,7 +6,6 @@ import { mkdirSync } from 'node:fs';
 import { Queue, type JobsOptions } from 'bullmq';
 import { runsDir } from '../io/index.js';
 import type { Plan, PlannedRun } from '../sweep/plan.js';
-import { sweepSeedOf } from './ownership.js';
 import { checkRedis, connectionFor, jobIdOf, KEY_PREFIX, queueNameOf, type RunJobData, type RunJobResult } from './queue.js';
 
 export interface EnqueueOptions {
@@ -25,6 +24,8 @@ export interface EnqueueOptions {
 
 export interface EnqueueReport {
   queue: string;
+  /** the queue a copied folder's queue.json named, which belongs to the original folder (queue.ts) */
+  replacedQueue?: string;
   added: number;
   /** jobs that had failed for good, or completed without leaving a run file, put back to wait */
   requeued: number;
@@ -35,8 +36,8 @@ export interface EnqueueReport {
 /** Enqueues `todo` (see queue.ts for what enqueueing twice does). */
 export async function enqueueRuns(opts: EnqueueOptions): Promise<EnqueueReport> {
   await checkRedis(opts.url);
-  const name = queueNameOf(opts.outDir, { create: { sweepName: opts.plan.name } });
   mkdirSync(runsDir(opts.outDir), { recursive: true });
+  const { name, replaced } = queueNameOf(opts.outDir, { create: { sweepName: opts.plan.name } });
   const jobOpts: JobsOptions = {
     attempts: opts.attempts,
     backoff: { type: 'exponential', delay: opts.backoffMs ?? 10_000 },
@@ -44,7 +45,7 @@ export async function enqueueRuns(opts: EnqueueOptions): Promise<EnqueueReport> 
     removeOnFail: false,
   };
   const queue = new Queue<RunJobData, RunJobResult>(name, { connection: connectionFor(opts.url), prefix: KEY_PREFIX });
-  const report: EnqueueReport = { queue: name, added: 0, requeued: 0, alreadyQueued: 0 };
+  const report: EnqueueReport = { queue: name, ...(replaced ? { replacedQueue: replaced } : {}), added: 0, requeued: 0, alreadyQueued: 0 };
   try {
     if (opts.fresh) await queue.obliterate({ force: true });
     const CHUNK = 500;
@@ -79,7 +80,7 @@ export async function enqueueRuns(opts: EnqueueOptions): Promise<EnqueueReport> 
       await queue.addBulk(
         toAdd.map((run) => ({
           name: 'run',
-          data: { run, sweepSeed: sweepSeedOf(opts.plan, run), outDir: opts.outDir },
+          data: { run_id: run.run_id },
           opts: { ...jobOpts, jobId: jobIdOf(run.run_id) },
         })),
       );
@@ -102,7 +103,7 @@ export interface QueueCounts {
 /** The job counts of the folder's queue. */
 export async function queueCounts(url: string, outDir: string): Promise<QueueCounts> {
   await checkRedis(url);
-  const name = queueNameOf(outDir);
+  const { name } = queueNameOf(outDir);
   const queue = new Queue(name, { connection: connectionFor(url), prefix: KEY_PREFIX });
   try {
     const c = await queue.getJobCounts('waiting', 'prioritized', 'active', 'delayed', 'completed', 'failed');

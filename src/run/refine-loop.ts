@@ -55,7 +55,8 @@ export interface RefineOutcome {
 export async function refineLoop(o: RefineLoopOptions): Promise<RefineOutcome> {
   const log = o.log ?? ((line: string) => process.stderr.write(line + '\n'));
   const request = resolveRequest(o.request, readPlan(o.dir), o.dir);
-  const lock = lockFolder(o.dir);
+  // one writer of plan.json (lock.ts); --plan-only beside the runs of a cluster, which hold their own parts
+  const lock = lockFolder(o.dir, o.planOnly ? 'refine' : undefined, { command: 'refine' });
   try {
     return await rounds(o, request, log);
   } finally {

@@ -10,6 +10,17 @@ import type { RunParams } from '../core/types.js';
 /** 16 lowercase hex characters (64 bits of sha256): collisions are negligible below ~10⁸ runs. */
 export type RunId = string & { readonly __brand?: 'RunId' };
 
+const RUN_ID_FORM = /^[0-9a-f]{16}$/;
+
+/**
+ * True when `value` has the exact form of a run id (what runIdOf returns). Every id read from outside (plan.json,
+ * journals, file names in runs/, queue jobs) is checked with this before a path is built from it: an id such as
+ * `../../x` would otherwise name a file outside the output folder.
+ */
+export function isRunId(value: unknown): value is RunId {
+  return typeof value === 'string' && RUN_ID_FORM.test(value);
+}
+
 /**
  * JSON with object keys sorted (by UTF-16 code unit, recursively), no whitespace and numbers in JavaScript's shortest
  * round-trip form (so 0.1 is "0.1" on every platform; -0 becomes "0"). Only JSON values are allowed: NaN, ±Infinity,
@@ -77,4 +88,14 @@ function sha256Hex(text: string): string {
 /** The run's id: the first 16 hex characters of sha256(canonicalJson({ params, seed, replicate })). */
 export function runIdOf(params: RunParams, sweepSeed: number, replicate: number): RunId {
   return sha256Hex(canonicalJson({ params, seed: sweepSeed, replicate })).slice(0, 16);
+}
+
+/**
+ * Null when `run.run_id` is the id of its parameters, the sweep seed and its replicate; else the id they hash to. A
+ * run read from outside (plan.json, a queue job) is done and filed under its id only when this is null, so that no
+ * file under a planned id ever holds another run's numbers.
+ */
+export function rehashedRunId(run: { run_id: string; params: RunParams; replicate: number }, sweepSeed: number): RunId | null {
+  const id = runIdOf(run.params, sweepSeed, run.replicate);
+  return id === run.run_id ? null : id;
 }

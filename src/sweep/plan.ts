@@ -45,6 +45,8 @@ export interface PlannedRun {
   cost: number;
   /** the `lnsweep refine` round that added the run (src/sweep/refine.ts); absent for the sweep's own grid (round 0) */
   refine_round?: number;
+  /** set by `run --add` (src/run/ownership.ts): the sweep the run came from, when it is not the folder's own */
+  added_sweep?: { name: string; seed: number; source: string };
 }
 
 /**
@@ -83,6 +85,11 @@ export interface Plan {
   steps_rule?: StepsRule;
 }
 
+/** The sweep a run of `plan` belongs to: its own sweep's name and seed when `run --add` put it there, else the plan's. */
+export function sweepOfRun(plan: Pick<Plan, 'name' | 'seed'>, run: PlannedRun): { name: string; seed: number } {
+  return run.added_sweep ? { name: run.added_sweep.name, seed: run.added_sweep.seed } : { name: plan.name, seed: plan.seed };
+}
+
 export interface PlanOptions {
   /** run every run on this engine instead of the file's (the CLI's --engine); the ids change with it */
   engine?: Engine;
@@ -91,12 +98,8 @@ export interface PlanOptions {
 /** A sweep may not expand to more runs than this (orchestration alone would take hours). */
 const MAX_RUNS = 1_000_000;
 
-/**
- * The sweep seed a run's streams derive from: the folder's, or its own sweep's when `run --add` put it there
- * (`added_sweep` in plan.json, src/run/ownership.ts).
- */
-export const sweepSeedOf = (plan: Pick<Plan, 'seed'>, run: PlannedRun & { added_sweep?: { seed: number } }): number =>
-  run.added_sweep?.seed ?? plan.seed;
+/** The sweep seed a run's streams derive from: its own sweep's when `run --add` put it there, else the folder's. */
+export const sweepSeedOf = (plan: Pick<Plan, 'name' | 'seed'>, run: PlannedRun): number => sweepOfRun(plan, run).seed;
 
 /** A run from its resolved parameters (kernel resolved here if still 'auto'). */
 export function planRun(params: RunParams, sweepSeed: number, replicate: number): PlannedRun {
@@ -195,6 +198,10 @@ export function withStepsRule(rule: StepsRule, p: RunParams): void {
 }
 
 function readSweepText(path: string): string {
+  // yargs hands `-` on as ''; neither names a file, and a sweep is not read from standard input
+  if (path === '' || path === '-') {
+    throw new SweepSpecError('-', [{ path: '', reason: "give the sweep file's path (a sweep is not read from standard input)" }]);
+  }
   try {
     return readFileSync(path, 'utf8');
   } catch (e) {
@@ -262,7 +269,10 @@ function resolve(spec: SweepSpec, options: PlanOptions): PlannedRun[] {
       }
     });
     if (spec.stepsRule) applyStepsRule(spec.stepsRule, draft as unknown as RunParams, origins);
-    if (options.engine) draft.engine = options.engine;
+    if (options.engine) {
+      draft.engine = options.engine;
+      origins.engine = '--engine';
+    }
 
     // a fresh object in PARAM_KEYS order, so plan.json reads the same way for every run
     const params = Object.fromEntries(PARAM_KEYS.map((k) => [k, draft[k]])) as unknown as RunParams;

@@ -24,7 +24,8 @@ export function parseShard(text: string): Shard {
   if (!m) return fail('must be K/N, e.g. 1/4 for the first of 4 shares');
   const k = Number(m[1]);
   const n = Number(m[2]);
-  if (!Number.isSafeInteger(n) || n < 1) return fail('N must be ≥ 1');
+  if (!Number.isSafeInteger(n)) return fail(`N must be at most ${Number.MAX_SAFE_INTEGER}`);
+  if (n < 1) return fail('N must be ≥ 1');
   if (!Number.isSafeInteger(k) || k < 1 || k > n) return fail(`K must be between 1 and N = ${n}`);
   return { k, n };
 }

@@ -25,6 +25,8 @@ describe('aggregation', () => {
   const row = (sigma: number, rep: number, status: SummaryRow['status'], phase2: number | null, lr = 0.1): SummaryRow => ({
     run_id: `r${sigma}-${rep}`,
     replicate: rep,
+    sweep: 'cells',
+    seed: 1,
     params: { ...defaultParams(), sigma, alpha: 1, lr, steps: 1000 },
     status,
     error: null,

@@ -28,6 +28,8 @@ export function row(spec: RowSpec): SummaryRow {
   return {
     run_id: `run${String(serial++).padStart(4, '0')}`,
     replicate: spec.replicate ?? 0,
+    sweep: 'fixture',
+    seed: 1,
     params,
     status: spec.status ?? 'done',
     error: null,

@@ -72,6 +72,8 @@ export function sampleRow(runId: string, over: Partial<SummaryRow> = {}): Summar
   return {
     run_id: runId,
     replicate: 1,
+    sweep: 'sample',
+    seed: 7,
     params: sampleParams({ snapshot_steps: [0, 500] }),
     status: 'done',
     error: null,

@@ -16,8 +16,8 @@ describe('writeMetricsFile', () => {
   afterEach(() => cleanup());
 
   const runs = [
-    { runId: 'run-b', params: sampleParams({ sigma: 0, width: 64 }), replicate: 0, rows: 3 },
-    { runId: 'run-a', params: sampleParams({ sigma: 4, snapshot_steps: [0, 10] }), replicate: 1, rows: 5 },
+    { runId: 'run-b', params: sampleParams({ sigma: 0, width: 64 }), replicate: 0, sweep: 'main', seed: 7, rows: 3 },
+    { runId: 'run-a', params: sampleParams({ sigma: 4, snapshot_steps: [0, 10] }), replicate: 1, sweep: 'beside', seed: 11, rows: 5 },
   ];
   function writeRuns(): void {
     for (const r of runs) {
@@ -34,7 +34,7 @@ describe('writeMetricsFile', () => {
     const result = await writeMetricsFile(metricsPath(), inRunIdOrder(), PROVENANCE);
     expect(result).toEqual({ rows: 8, runs: 2 });
     const table = readArrowFile(join(dir, 'metrics.arrow'));
-    expect(table.schema.fields.map((f) => f.name)).toEqual(['run_id', ...PARAM_KEYS, 'replicate', 'step', ...METRIC_NAMES]);
+    expect(table.schema.fields.map((f) => f.name)).toEqual(['run_id', ...PARAM_KEYS, 'replicate', 'sweep', 'seed', 'step', ...METRIC_NAMES]);
     expect(table.schema.fields.map((f) => String(f.type))).toEqual(MERGED_METRICS_SCHEMA.fields.map((f) => String(f.type)));
     expect(table.batches.map((b) => b.numRows)).toEqual([5, 3]);
     const col = (name: string): unknown[] => [...table.getChild(name)!];
@@ -43,6 +43,8 @@ describe('writeMetricsFile', () => {
     expect(col('width')).toEqual([...Array<bigint>(5).fill(1000n), ...Array<bigint>(3).fill(64n)]);
     expect(col('snapshot_steps')[0]).toBe('[0,10]');
     expect(col('replicate')).toEqual([1n, 1n, 1n, 1n, 1n, 0n, 0n, 0n]);
+    expect(col('sweep')).toEqual([...Array<string>(5).fill('beside'), ...Array<string>(3).fill('main')]);
+    expect(col('seed')).toEqual([...Array<bigint>(5).fill(11n), ...Array<bigint>(3).fill(7n)]);
     expect(col('step')).toEqual([0n, 10n, 20n, 30n, 40n, 0n, 10n, 20n]);
     expect(col('test_loss')[7]).toBe(1 + 2 / 8);
     expect(table.schema.metadata.get('lnsweep.tool_version')).toBe('0.1.0');

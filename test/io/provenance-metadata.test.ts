@@ -38,7 +38,7 @@ describe('provenance in file metadata', () => {
     await writeSummary(join(dir, 'summary.arrow'), [sampleRow('r1')], PROVENANCE);
     await writeMetricsFile(
       join(dir, 'metrics.arrow'),
-      [{ runId: 'r1', params: sampleParams(), replicate: 2, metrics: sampleMetrics(3) }],
+      [{ runId: 'r1', params: sampleParams(), replicate: 2, sweep: 'sample', seed: 7, metrics: sampleMetrics(3) }],
       PROVENANCE,
     );
 

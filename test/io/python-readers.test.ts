@@ -29,8 +29,8 @@ describe.skipIf(missing !== null)(titled('files read by the Python readers users
     ({ dir, cleanup } = tempDir('python'));
     mkdirSync(join(dir, 'runs'));
     const runs = [
-      { runId: 'run-a', params: sampleParams({ sigma: 4 }), replicate: 0, rows: 4 },
-      { runId: 'run-b', params: sampleParams({ sigma: 0 }), replicate: 1, rows: 3 },
+      { runId: 'run-a', params: sampleParams({ sigma: 4 }), replicate: 0, sweep: 'sample', seed: 7, rows: 4 },
+      { runId: 'run-b', params: sampleParams({ sigma: 0 }), replicate: 1, sweep: 'sample', seed: 7, rows: 3 },
     ];
     for (const r of runs) {
       writeRunFile(join(dir, 'runs', `${r.runId}.arrow`), { ...r, metrics: sampleMetrics(r.rows), provenance: PROVENANCE });

@@ -23,6 +23,8 @@ describe('summary.arrow', () => {
       ['run_id', 'Utf8'],
       ...PARAM_KEYS.map((key) => [key, TYPE_OF_KIND[PARAM_SPECS[key].kind.kind]]),
       ['replicate', 'Int64'],
+      ['sweep', 'Utf8'],
+      ['seed', 'Int64'],
       ['status', 'Utf8'],
       ['error', 'Utf8'],
       ['steps_done', 'Int64'],
@@ -41,6 +43,8 @@ describe('summary.arrow', () => {
       ['norm_decay_window_end', 'Int64'],
     ]);
     expect(table.getChild('run_id')!.toArray()).toEqual(['a', 'b']);
+    expect([...table.getChild('sweep')!]).toEqual(['sample', 'sample']);
+    expect([...table.getChild('seed')!]).toEqual([7n, 7n]);
     expect(table.getChild('snapshot_steps')!.get(0)).toBe('[0,500]');
     expect(table.getChild('steps')!.get(0)).toBe(1000n);
     expect(table.getChild('phase2_step')!.get(0)).toBeNull();

@@ -29,7 +29,7 @@ describe('editing a sweep file', () => {
     const second = runCli(['run', path, '--out', out]);
     expect(second.code, second.stderr).toBe(0);
     expect(second.stderr).toContain('2 already finished, 2 to do');
-    expect(second.stderr).toContain('2 finished run(s)');
+    expect(second.stderr).toContain(`2 file(s) in ${join(out, 'runs')} named as runs this plan does not have; kept as they are`);
     for (const [f, m] of mtimes) expect(statSync(join(out, 'runs', f)).mtimeMs).toBe(m);
     expect(runFiles(out)).toHaveLength(6);
     const rows = readSummary(join(out, 'summary.arrow'));

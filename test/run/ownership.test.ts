@@ -122,7 +122,7 @@ replicates: 2
     await waitFor(first, 'to do');
     const second = runCli(['run', slow, '--out', out, '--workers', '1']);
     expect(second.code).toBe(2);
-    expect(second.stderr).toContain(`is in use by another lnsweep run (pid ${first.pid} on ${hostname()}`);
+    expect(second.stderr).toContain(`is in use by another lnsweep command (run, pid ${first.pid} on ${hostname()}`);
     expect(second.stderr).not.toContain('to do');
     first.kill('SIGKILL');
     await exited(first);

@@ -3,14 +3,23 @@
  * (phaseChoices); this module trusts them.
  */
 import type { SummaryRow } from '../../io/index.js';
-import { phasePath, writeFileAtomic } from '../../io/index.js';
+import { foreignSummaryRow, OutDirError, phasePath, writeFileAtomic } from '../../io/index.js';
 import { readBoundaries, refinementExtras } from '../boundary/boundary-cells.js';
 import { buildCells, type Agg } from '../base/cells.js';
 import { phaseAndSpreadSpec } from './phase-spec.js';
 import { renderSvg } from '../base/render.js';
 import { hasPredictions } from '../theory/theory.js';
 import { phase1EdgeOverlay } from '../theory/theory-edge.js';
-import { determinedBy, isNumericParam, loadSweepData, varyingParams, withRescaledParams, zColumns, type ParamKey } from '../base/sweep-data.js';
+import {
+  determinedBy,
+  isNumericParam,
+  loadSweepData,
+  varyingParams,
+  withRescaledParams,
+  zColumns,
+  type ParamKey,
+  type SweepData,
+} from '../base/sweep-data.js';
 
 export interface PhaseOptions {
   x: ParamKey;
@@ -52,8 +61,19 @@ async function phaseSvg(rows: readonly SummaryRow[], o: PhaseOptions, dir?: stri
 
 const defaultPhasePath = (dir: string, o: Pick<PhaseOptions, 'x' | 'y' | 'z'>): string => phasePath(dir, o.z, o.x, o.y);
 
-export async function writePhaseDiagram(dir: string, o: PhaseOptions, out?: string): Promise<{ path: string; pooled: string[] }> {
+/**
+ * The folder's rows, refused (OutDirError, naming the run) when summary.arrow is not this folder's: a summary copied
+ * from another sweep with the same axes would otherwise be drawn as this one (foreignSummaryRow).
+ */
+export function loadCheckedSweepData(dir: string): SweepData {
   const data = loadSweepData(dir);
+  const foreign = data.rebuilt ? null : foreignSummaryRow(dir, data.plan, data.rows);
+  if (foreign) throw new OutDirError(foreign);
+  return data;
+}
+
+export async function writePhaseDiagram(data: SweepData, o: PhaseOptions, out?: string): Promise<{ path: string; pooled: string[] }> {
+  const dir = data.dir;
   // a folder's measured boundaries are curves in σ and α, not in the rescaled axes
   const { svg, pooled } = o.rescaled ? await phaseSvg(withRescaledParams(data.rows), o) : await phaseSvg(data.rows, o, dir);
   const path = out ?? defaultPhasePath(dir, o);

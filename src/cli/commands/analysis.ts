@@ -3,9 +3,10 @@
  * what the folder holds; a bad one is bad input (exit 2) with the list of valid names.
  */
 import type { Agg } from '../../analysis/base/cells.js';
-import { phaseChoices, writePhaseDiagram } from '../../analysis/phase/phase.js';
+import { loadCheckedSweepData, phaseChoices, writePhaseDiagram } from '../../analysis/phase/phase.js';
 import { writeReport } from '../../analysis/report/report.js';
-import { loadSweepData, RESCALED_KEYS, rescaledAxis, type ParamKey } from '../../analysis/base/sweep-data.js';
+import { RESCALED_KEYS, rescaledAxis, type ParamKey } from '../../analysis/base/sweep-data.js';
+import { checkOutFile } from '../../io/index.js';
 import { EXIT_OK, UsageError } from '../errors.js';
 
 export interface PhaseArgs {
@@ -21,7 +22,10 @@ export interface PhaseArgs {
 }
 
 export async function phaseCommand(args: PhaseArgs): Promise<number> {
-  const data = loadSweepData(args.dir);
+  // a device, FIFO or link given as --out is refused before anything is computed (and nothing is changed)
+  if (args.out !== undefined) checkOutFile(args.out);
+  const data = loadCheckedSweepData(args.dir);
+  if (data.rows.length === 0) throw new UsageError(`${args.dir}: no finished or failed runs yet; nothing to draw`);
   const choices = phaseChoices(data.rows);
   const check = (flag: string, value: string, valid: readonly string[], what: string) => {
     if (!valid.includes(value)) {
@@ -43,7 +47,6 @@ export async function phaseCommand(args: PhaseArgs): Promise<number> {
       'another parameter that varies',
     );
   }
-  if (data.rows.length === 0) throw new UsageError(`${args.dir}: no finished or failed runs yet; nothing to draw`);
   const axes = { x: args.x as ParamKey, y: args.y as ParamKey, facet: (args.facet ?? null) as ParamKey | null };
   if (args.rescaled) {
     const [x, y] = [rescaledAxis(axes.x), rescaledAxis(axes.y)];
@@ -53,7 +56,7 @@ export async function phaseCommand(args: PhaseArgs): Promise<number> {
     }
     Object.assign(axes, { x, y, facet: axes.facet ? rescaledAxis(axes.facet) : null });
   }
-  const { path, pooled } = await writePhaseDiagram(args.dir, { ...axes, z: args.z, agg: args.agg, rescaled: args.rescaled === true }, args.out);
+  const { path, pooled } = await writePhaseDiagram(data, { ...axes, z: args.z, agg: args.agg, rescaled: args.rescaled === true }, args.out);
   if (pooled.length > 0) {
     process.stderr.write(`[lnsweep] note: ${pooled.join(', ')} also vary; each cell pools them (try --facet ${pooled[0]})\n`);
   }
@@ -62,6 +65,9 @@ export async function phaseCommand(args: PhaseArgs): Promise<number> {
 }
 
 export async function reportCommand(args: { dir: string; out?: string; rescaled?: boolean }): Promise<number> {
+  if (args.out !== undefined) checkOutFile(args.out);
+  // a summary.arrow of another sweep is refused in one line naming the run, before any figure is drawn
+  loadCheckedSweepData(args.dir);
   const { path, notes } = await writeReport(args.dir, args.out, { rescaled: args.rescaled === true });
   for (const note of notes) process.stderr.write(`[lnsweep] note: ${note}\n`);
   process.stdout.write(`${path}\n`);

@@ -17,7 +17,8 @@ const BENCH_SECTIONS = ['wasm', 'kernels', 'orchestrator', 'tfjs'] as const;
 type Section = (typeof BENCH_SECTIONS)[number];
 
 export async function benchCommand(args: { quick: boolean; out: string; json?: boolean; only?: string }): Promise<number> {
-  const only = args.only ? args.only.split(',').map((s) => s.trim()) : [...BENCH_SECTIONS];
+  const only = args.only !== undefined ? args.only.split(',').map((s) => s.trim()) : [...BENCH_SECTIONS];
+  if (only.every((s) => s === '')) throw new UsageError(`--only '${args.only}': name at least one section (sections: ${BENCH_SECTIONS.join(', ')})`);
   const unknown = only.filter((s) => !(BENCH_SECTIONS as readonly string[]).includes(s));
   if (unknown.length > 0) throw new UsageError(`--only: unknown section '${unknown[0]}' (sections: ${BENCH_SECTIONS.join(', ')})`);
   mkdirSync(args.out, { recursive: true });

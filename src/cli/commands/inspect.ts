@@ -30,7 +30,8 @@ export async function mergeCommand(args: { dir: string; parquet?: boolean }): Pr
   } catch (err) {
     // The folder was read; writing its tables failed (a full disk, a read-only folder): not bad input.
     if (!(err instanceof FileError)) throw err;
-    say(`${(err as Error).message}; the run files are untouched: free space and merge again`);
+    const full = /ENOSPC|EDQUOT/.test((err as Error).message);
+    say(`${(err as Error).message}; the run files are untouched: ${full ? 'free space' : 'fix the cause'} and merge again`);
     return EXIT_RUNS_FAILED;
   } finally {
     undoSignals();

@@ -146,23 +146,36 @@ async function enqueueCommand(
   workers: number,
   args: RunArgs,
 ): Promise<number> {
-  const { clearResults, collectProvenance, planPath, scanOutDir, writeJsonAtomic } = await import('../../io/index.js');
+  const { clearResults, collectProvenance, lockFolder, planPath, scanOutDir, writeJsonAtomic } = await import('../../io/index.js');
   const { enqueueRuns } = await import('../../run/queue-producer.js');
+  const { redactUrl } = await import('../../run/queue.js');
   const { checkResultsVersion } = await import('../../sweep/index.js');
   if (!args.fresh) checkResultsVersion(planPath(outDir), outDir);
-  if (args.fresh) clearResults(outDir);
-  writeJsonAtomic(planPath(outDir), { ...plan, provenance: sweepProvenance(collectProvenance(), plan) });
-  const scan = scanOutDir(outDir, plan, { repair: true });
-  for (const c of scan.corrupt) process.stderr.write(`[lnsweep] run ${c.runId}: unreadable run file (${c.reason}); it will be redone\n`);
-  const todo = ownRuns.filter((r) => !scan.finished.has(r.run_id));
-  const r = await enqueueRuns({ url, plan, todo, outDir, attempts: retries + 1, fresh: args.fresh });
+  // beside queue workers, never beside a run of the whole plan or shards; with --fresh, beside nothing at all
+  const lock = lockFolder(outDir, 'enqueue', { command: args.fresh ? 'run --queue --fresh' : 'run --queue', exclusive: args.fresh });
+  const enqueue = async () => {
+    if (args.fresh) clearResults(outDir);
+    writeJsonAtomic(planPath(outDir), { ...plan, provenance: sweepProvenance(collectProvenance(), plan) });
+    const scan = scanOutDir(outDir, plan, { repair: true });
+    for (const c of scan.corrupt) process.stderr.write(`[lnsweep] run ${c.runId}: unreadable run file (${c.reason}); it will be redone\n`);
+    const todo = ownRuns.filter((run) => !scan.finished.has(run.run_id));
+    return { scan, r: await enqueueRuns({ url, plan, todo, outDir, attempts: retries + 1, fresh: args.fresh }) };
+  };
+  const { scan, r } = await enqueue().finally(() => lock.release());
   if (args.progress === 'none') return EXIT_OK;
+  if (r.replacedQueue) {
+    process.stderr.write(
+      `[lnsweep] note: ${outDir}/queue.json came from another folder (a copy); queue ${r.replacedQueue} stays that folder's, this one gets ${r.queue}\n`,
+    );
+  }
   // --workers is for the machines that do the runs: it goes into the command they are told to start.
   const workersFlag = args.workers !== undefined ? ` --workers ${workers}` : '';
+  const shown = redactUrl(url);
   process.stderr.write(
     `[lnsweep] ${plan.name}: ${plan.runs.length} runs, ${scan.finished.size} already finished; queue ${r.queue}: ` +
       `${r.added} added, ${r.requeued} put back, ${r.alreadyQueued} already queued → ${outDir}\n` +
-      `[lnsweep] start workers on any machine that sees ${outDir}:\n  npx lnsweep worker --queue ${url} --out ${outDir}${workersFlag}\n`,
+      `[lnsweep] start workers on any machine that sees ${outDir}${shown !== url ? ' (with the Redis password where *** stands)' : ''}:\n` +
+      `  npx lnsweep worker --queue ${shown} --out ${outDir}${workersFlag}\n`,
   );
   return EXIT_OK;
 }

@@ -10,6 +10,8 @@ import { onInterrupt } from '../process.js';
 import { sweepProvenance } from '../provenance.js';
 import { resumeHint } from '../resume-hint.js';
 
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
 export interface WorkerArgs {
   queue: string;
   out: string;
@@ -31,7 +33,10 @@ async function asUsage<T>(work: Promise<T>): Promise<T> {
 
 export async function workerCommand(args: WorkerArgs): Promise<number> {
   const workers = workerCount(args.workers, (line) => process.stderr.write(line + '\n'));
-  if (!Number.isInteger(args.lockMs) || args.lockMs < 1000) throw new UsageError(`--lock-ms: must be a whole number ≥ 1000 (got ${args.lockMs})`);
+  // Node's timers hold at most 2³¹−1 ms (24.8 days); a longer one fires after 1 ms, with a warning
+  if (!Number.isInteger(args.lockMs) || args.lockMs < 1000 || args.lockMs > MAX_TIMER_MS) {
+    throw new UsageError(`--lock-ms: must be a whole number from 1000 to ${MAX_TIMER_MS} (24.8 days) (got ${args.lockMs})`);
+  }
 
   // A worker joins a folder that `run --queue` made; it never creates one (a typo would leave an empty folder).
   if (!existsSync(args.out))
@@ -42,6 +47,7 @@ export async function workerCommand(args: WorkerArgs): Promise<number> {
   const { SweepControl } = await import('../../run/coordinator.js');
   const { PoolExecutor } = await import('../../run/executor.js');
   const { runQueueConsumer } = await import('../../run/queue-consumer.js');
+  const { redactUrl } = await import('../../run/queue.js');
   const control = new SweepControl();
   const onSignal = (signal: NodeJS.Signals) => {
     if (control.state === 'running') {
@@ -70,10 +76,11 @@ export async function workerCommand(args: WorkerArgs): Promise<number> {
     );
     process.stderr.write(
       `[lnsweep] worker ${r.worker}: ${r.done} done, ${r.diverged} diverged, ${r.alreadyDone} already finished, ` +
-        `${r.failedAttempts} failed attempt(s) here; queue ${r.queue}: ${r.queuePending} pending, ${r.queueFailed} failed for good\n`,
+        `${r.failedAttempts} failed attempt(s) here${r.refused > 0 ? `, ${r.refused} job(s) refused` : ''}; ` +
+        `queue ${r.queue}: ${r.queuePending} pending, ${r.queueFailed} failed for good\n`,
     );
     if (control.state !== 'running' && r.queuePending > 0) {
-      const again = `npx lnsweep worker --queue ${args.queue} --out ${args.out}${args.workers !== undefined ? ` --workers ${workers}` : ''}`;
+      const again = `npx lnsweep worker --queue ${redactUrl(args.queue)} --out ${args.out}${args.workers !== undefined ? ` --workers ${workers}` : ''}`;
       process.stderr.write(`[lnsweep] stopped; the queue keeps the rest. ${resumeHint(again, process.env)}\n`);
       return EXIT_INTERRUPTED;
     }

@@ -25,6 +25,6 @@ export {
   tempPathFor,
 } from './paths.js';
 export { clearResults, readPlan, refuseForeignFolder, scanOutDir } from './scan.js';
-export { readOutDir, rowFromOutcome } from './summary-rows.js';
+export { foreignSummaryRow, readOutDir, rowFromOutcome } from './summary-rows.js';
 export { lockFolder } from './lock.js';
 export { mergeOutDir, sweepStatus } from './merge.js';

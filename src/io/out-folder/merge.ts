@@ -5,6 +5,7 @@
 import type { Plan } from '../../sweep/plan.js';
 import { writeMetricsFile, type MetricsRun } from '../metrics-file.js';
 import { writeSummary, type SummaryRow } from '../summary.js';
+import { lockFolder } from './lock.js';
 import { boundaryPaths, metricsPath, parquetPathFor, summaryPath } from './paths.js';
 import { checkedRuns, emptyScan, plannedById, readPlan, removeStaleTemps } from './scan.js';
 import { readOutDir, rowFromRunFile, summaryRows } from './summary-rows.js';
@@ -55,14 +56,25 @@ export interface MergeReport {
  */
 export async function mergeOutDir(outDir: string, provenance: Record<string, string>, opts: { parquet?: boolean } = {}): Promise<MergeReport> {
   const plan = readPlan(outDir);
+  // beside runs, shards and workers (it reads only sound files), not beside --fresh or another merge (lock.ts)
+  const lock = lockFolder(outDir, 'merge', { command: 'merge' });
+  try {
+    return await mergeLocked(outDir, plan, provenance, opts);
+  } finally {
+    lock.release();
+  }
+}
+
+async function mergeLocked(outDir: string, plan: Plan, provenance: Record<string, string>, opts: { parquet?: boolean }): Promise<MergeReport> {
   // a merge or run killed mid-write left its temp files (of a dead pid, or old): they go before new ones appear
   removeStaleTemps(outDir);
   const scan = emptyScan();
   const finished = new Map<string, SummaryRow>();
   function* metricsRuns(): Generator<MetricsRun> {
     for (const { run, file } of checkedRuns(outDir, plannedById(plan), scan, { repair: false })) {
-      finished.set(run.run_id, rowFromRunFile(run, file));
-      yield { runId: run.run_id, params: run.params, replicate: run.replicate, metrics: file.metrics };
+      const row = rowFromRunFile(plan, run, file);
+      finished.set(run.run_id, row);
+      yield { runId: run.run_id, params: run.params, replicate: run.replicate, sweep: row.sweep, seed: row.seed, metrics: file.metrics };
     }
   }
   const metrics = await writeMetricsFile(metricsPath(outDir), metricsRuns(), provenance);

@@ -7,6 +7,8 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, readdirSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { basename, dirname, join } from 'node:path';
+import { isRunId } from '../../sweep/ids.js';
+import { OutDirError } from '../errors.js';
 
 export const RUNS_DIR = 'runs';
 const RUN_FILE_SUFFIX = '.arrow';
@@ -15,9 +17,22 @@ const NEURONS_FILE_SUFFIX = '.neurons.arrow';
 const REALDATA_FILE_SUFFIX = '.realdata.arrow';
 
 export const runsDir = (outDir: string): string => join(outDir, RUNS_DIR);
-export const runFilePath = (outDir: string, runId: string): string => join(outDir, RUNS_DIR, runId + RUN_FILE_SUFFIX);
-export const neuronsFilePath = (outDir: string, runId: string): string => join(outDir, RUNS_DIR, runId + NEURONS_FILE_SUFFIX);
-export const realDataFilePath = (outDir: string, runId: string): string => join(outDir, RUNS_DIR, runId + REALDATA_FILE_SUFFIX);
+
+/**
+ * `runs/<runId><suffix>`, only for an id of the exact form (isRunId): ids come from plan.json, journals and queue
+ * jobs, which anyone who can write the folder or the Redis server can edit, and `../../x` must never become a path.
+ * Checked here, in the one place run paths are made, so that no caller can forget.
+ */
+function runPath(outDir: string, runId: string, suffix: string): string {
+  if (!isRunId(runId)) {
+    throw new OutDirError(`run id ${JSON.stringify(runId)} is not one (16 lowercase hex characters); no file is read or written for it`);
+  }
+  return join(outDir, RUNS_DIR, runId + suffix);
+}
+
+export const runFilePath = (outDir: string, runId: string): string => runPath(outDir, runId, RUN_FILE_SUFFIX);
+export const neuronsFilePath = (outDir: string, runId: string): string => runPath(outDir, runId, NEURONS_FILE_SUFFIX);
+export const realDataFilePath = (outDir: string, runId: string): string => runPath(outDir, runId, REALDATA_FILE_SUFFIX);
 export const planPath = (outDir: string): string => join(outDir, 'plan.json');
 /** The queue's name for the folder (`run --queue` writes it once; src/run/queue.ts). */
 export const queueFilePath = (outDir: string): string => join(outDir, 'queue.json');
@@ -51,6 +66,9 @@ export const partSummaryPath = (outDir: string, part: string): string => join(ou
  */
 export const lockPath = (outDir: string, part?: string): string => join(outDir, part ? `lnsweep.${part}.lock` : 'lnsweep.lock');
 
+/** Every lock file in the folder (lock.ts), in name order. */
+export const lockPaths = (outDir: string): string[] => listed(outDir, (f) => LOCK_FILE.test(f));
+
 /** The names in `outDir` that pass `test`, in name order, as paths; none when the folder is missing. */
 function listed(outDir: string, test: (name: string) => boolean): string[] {
   if (!existsSync(outDir)) return [];
@@ -66,25 +84,31 @@ export const journalPaths = (outDir: string): string[] => listed(outDir, (f) => 
 /** The boundary files `lnsweep refine` wrote (`boundary-<metric>.arrow`), in name order. */
 export const boundaryPaths = (outDir: string): string[] => listed(outDir, (f) => /^boundary-[^/]+\.arrow$/.test(f));
 
-/** `<id>.arrow` (a name in runs/) → `<id>`; null for neurons and realdata files, temp files and strangers. */
+/** `<id>.arrow` (a name in runs/) → `<id>`; null for neurons and realdata files, temp files and any other name. */
 export function runIdOfFile(fileName: string): string | null {
-  if (!fileName.endsWith(RUN_FILE_SUFFIX) || fileName.endsWith(NEURONS_FILE_SUFFIX) || fileName.endsWith(REALDATA_FILE_SUFFIX)) return null;
-  if (fileName.startsWith('.')) return null;
-  return fileName.slice(0, -RUN_FILE_SUFFIX.length);
+  if (!fileName.endsWith(RUN_FILE_SUFFIX)) return null;
+  const id = fileName.slice(0, -RUN_FILE_SUFFIX.length);
+  return isRunId(id) ? id : null;
 }
 
 /**
  * The files lnsweep writes, by name: what `run --fresh` may delete. Anything else (a user's notes, a report they
  * edited, another tool's files) is never touched. plan.json, queue.json and the locks are ours but kept.
  */
-const RESULT_FILE = /^(summary(\.[^/]+)?\.arrow|journal(\.[^/]+)?\.jsonl|metrics\.arrow|(summary|metrics)\.parquet)$/;
-const RUN_RESULT_FILE = /^[0-9a-f]{16}(\.neurons|\.realdata)?\.arrow$/;
+const RESULT_FILE =
+  /^(summary(\.[^/]+)?\.arrow|journal(\.[^/]+)?\.jsonl|metrics\.arrow|(summary|metrics)\.parquet|boundary-[^/]+\.(arrow|parquet)|fit-[^/]+\.arrow)$/;
 const LOCK_FILE = /^lnsweep(\.[^/]+)?\.lock$/;
+
+/** `<id>.arrow`, `<id>.neurons.arrow`, `<id>.realdata.arrow`: the names a run's files take in runs/. */
+function isRunFileName(name: string): boolean {
+  const m = /^(.*?)(\.neurons|\.realdata)?\.arrow$/.exec(name);
+  return m !== null && isRunId(m[1]);
+}
 
 /** How `run --fresh` treats a name at the top of the folder (`inRuns`: a name inside runs/). */
 export function kindOfName(name: string, inRuns = false): 'result' | 'kept' | 'foreign' {
   if (isTempName(name)) return 'result';
-  if (inRuns) return RUN_RESULT_FILE.test(name) ? 'result' : 'foreign';
+  if (inRuns) return isRunFileName(name) ? 'result' : 'foreign';
   if (name === 'plan.json' || name === 'queue.json' || LOCK_FILE.test(name)) return 'kept';
   return RESULT_FILE.test(name) ? 'result' : 'foreign';
 }

@@ -6,6 +6,7 @@
  */
 import { existsSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { canonicalJson, isRunId } from '../../sweep/ids.js';
 import type { Plan, PlannedRun } from '../../sweep/plan.js';
 import { readArrowFile } from '../arrow-file.js';
 import { describeCause, OutDirError } from '../errors.js';
@@ -61,7 +62,7 @@ export function* checkedRuns(
       scan.notInPlan.push(runId);
       continue;
     }
-    const checked = checkRun(outDir, runId);
+    const checked = checkRun(outDir, run);
     if (typeof checked !== 'string') {
       scan.finished.add(runId);
       yield { run, file: checked };
@@ -161,12 +162,15 @@ export function refuseForeignFolder(outDir: string): void {
 }
 
 /**
- * Run `runId`'s file as read, or why its files cannot be trusted. The run file must read back whole and name the run
- * of its file name (in its metadata and its run_id column: a file copied under another run's name, as a botched
- * rsync leaves it, is as wrong as a truncated one); and every sidecar the run writes must read back whole and name
- * the run too: the neurons file when a snapshot step was reached, the realdata file for `experiment: realdata`.
+ * The planned run's file as read, or why its files cannot be trusted. The run file must read back whole and name the
+ * run of its file name (in its metadata and its run_id column: a file copied under another run's name, as a botched
+ * rsync leaves it, is as wrong as a truncated one); hold at least its step-0 row; and record the parameters and
+ * replicate the plan gives that id (a run computed with other parameters, by a tampered queue job, is not this run).
+ * Every sidecar the run writes must read back whole and name the run too: the neurons file when a snapshot step was
+ * reached, the realdata file for `experiment: realdata`.
  */
-function checkRun(outDir: string, runId: string): RunFileContents | string {
+function checkRun(outDir: string, run: PlannedRun): RunFileContents | string {
+  const runId = run.run_id;
   const path = runFilePath(outDir, runId);
   let file;
   try {
@@ -175,6 +179,9 @@ function checkRun(outDir: string, runId: string): RunFileContents | string {
     return describeCause(error);
   }
   if (file.runId !== runId) return `${path} holds run ${file.runId}, not ${runId}`;
+  if (file.metrics.rows === 0) return `${path} has no metric rows (every run has at least its step-0 row)`;
+  const differs = paramsDiffer(file, run);
+  if (differs) return `${path} was computed with ${differs}; it is not run ${runId} of plan.json`;
   const stepsDone = Number(file.provenance.steps_done);
   const sidecars: string[] = [];
   if ((file.params.snapshot_steps ?? []).some((s) => s <= stepsDone)) sidecars.push(neuronsFilePath(outDir, runId));
@@ -191,6 +198,24 @@ function checkRun(outDir: string, runId: string): RunFileContents | string {
     if (owner !== runId) return `${sidecar} holds run ${owner}, not ${runId}`;
   }
   return file;
+}
+
+/**
+ * `sigma 2 where plan.json has 0.5`: the first way a run's parameters or replicate, as a file records them (a run file,
+ * a summary row), differ from the plan's; null when alike.
+ */
+export function paramsDiffer(file: Pick<RunFileContents, 'params' | 'replicate'>, run: PlannedRun): string | null {
+  if (file.replicate !== run.replicate) return `replicate ${file.replicate} where plan.json has ${run.replicate}`;
+  if (canonicalJson(file.params) === canonicalJson(run.params)) return null;
+  const got = (typeof file.params === 'object' && file.params !== null ? file.params : {}) as Record<string, unknown>;
+  const want = run.params as unknown as Record<string, unknown>;
+  const shown = (v: unknown) => (v === undefined ? 'nothing' : JSON.stringify(v));
+  for (const k of [...new Set([...Object.keys(want), ...Object.keys(got)])].sort()) {
+    const a = got[k];
+    const b = want[k];
+    if (JSON.stringify(a) !== JSON.stringify(b)) return `${k} ${shown(a)} where plan.json has ${shown(b)}`;
+  }
+  return 'other parameters than plan.json';
 }
 
 /** The frozen plan of an output folder, as `run` wrote it. */
@@ -211,9 +236,14 @@ export function readPlan(outDir: string): Plan {
     typeof p.seed === 'number' &&
     Array.isArray(p.runs) &&
     p.runs.every((r) => typeof r === 'object' && r !== null && typeof r.run_id === 'string' && typeof r.params === 'object');
-  if (!sound)
+  const again = `delete it and rerun \`lnsweep run SWEEP --out ${outDir}\` to write it again (finished runs are kept)`;
+  if (!sound) throw new OutDirError(`${path}: not a plan lnsweep wrote (it needs name, seed and runs with run_id and params); ${again}`);
+  // ids become file names (runs/<id>.arrow): one of another form is refused before any path is built from it
+  const bad = p.runs!.findIndex((r) => !isRunId(r.run_id));
+  if (bad >= 0) {
     throw new OutDirError(
-      `${path}: not a plan lnsweep wrote (it needs name, seed and runs with run_id and params); rerun \`lnsweep run SWEEP --out ${outDir}\` to write it again`,
+      `${path}: runs[${bad}].run_id ${JSON.stringify(p.runs![bad].run_id)} is not a run id (16 lowercase hex characters); ${again}`,
     );
+  }
   return plan as Plan;
 }

@@ -5,12 +5,14 @@
  */
 import { digestRun, isCollapsed, summaryMarkers, type RunDigest } from '../../core/summarize.js';
 import { theoryColumns, type ModelPrediction } from '../../core/theory.js';
-import type { Plan, PlannedRun } from '../../sweep/plan.js';
+import { isRunId } from '../../sweep/ids.js';
+import { sweepOfRun, type Plan, type PlannedRun } from '../../sweep/plan.js';
 import { readJournal } from '../journal.js';
 import type { RunFileContents } from '../run-file.js';
 import type { SummaryRow } from '../summary.js';
-import { journalPaths } from './paths.js';
-import { checkedRuns, emptyScan, plannedById, removeStaleTemps, type OutDirScan } from './scan.js';
+import { existsSync } from 'node:fs';
+import { journalPaths, runFilePath, summaryPath } from './paths.js';
+import { checkedRuns, emptyScan, paramsDiffer, plannedById, removeStaleTemps, type OutDirScan } from './scan.js';
 
 /** How a run ended, as a worker reports it (src/run/messages.ts RunOutcome) or its run file records it. */
 interface Outcome {
@@ -37,12 +39,21 @@ const EMPTY_DIGEST: RunDigest = {
   theta_norm_bound: null,
 };
 
-function row(run: PlannedRun, o: Outcome, digest: RunDigest | null, prediction: ModelPrediction | null): SummaryRow {
+function row(
+  plan: Pick<Plan, 'name' | 'seed'>,
+  run: PlannedRun,
+  o: Outcome,
+  digest: RunDigest | null,
+  prediction: ModelPrediction | null,
+): SummaryRow {
   const d = digest ?? EMPTY_DIGEST;
   const collapsed = digest ? isCollapsed(d, run.params.teacher_norm) : null;
+  const sweep = sweepOfRun(plan, run);
   return {
     run_id: run.run_id,
     replicate: run.replicate,
+    sweep: sweep.name,
+    seed: sweep.seed,
     params: run.params,
     status: o.status,
     error: o.error,
@@ -64,15 +75,21 @@ function row(run: PlannedRun, o: Outcome, digest: RunDigest | null, prediction: 
   };
 }
 
-export function rowFromOutcome(run: PlannedRun, outcome: Outcome & { digest: RunDigest | null; prediction: ModelPrediction | null }): SummaryRow {
-  return row(run, outcome, outcome.digest, outcome.prediction);
+/** The row of `run` (a run of `plan`, which names its sweep) from the outcome a worker returned. */
+export function rowFromOutcome(
+  plan: Pick<Plan, 'name' | 'seed'>,
+  run: PlannedRun,
+  outcome: Outcome & { digest: RunDigest | null; prediction: ModelPrediction | null },
+): SummaryRow {
+  return row(plan, run, outcome, outcome.digest, outcome.prediction);
 }
 
 /** A finished run's row, from its run file's columns and schema metadata (the Phase I model's predictions included). */
-export function rowFromRunFile(run: PlannedRun, file: RunFileContents): SummaryRow {
+export function rowFromRunFile(plan: Pick<Plan, 'name' | 'seed'>, run: PlannedRun, file: RunFileContents): SummaryRow {
   const p = file.provenance;
   const status = p.status === 'diverged' ? 'diverged' : 'done';
   return row(
+    plan,
     run,
     {
       status,
@@ -87,8 +104,8 @@ export function rowFromRunFile(run: PlannedRun, file: RunFileContents): SummaryR
 }
 
 /** A run that failed in an earlier invocation and has not been retried yet: its last recorded error. */
-function failedRow(run: PlannedRun, error: string, engine: string): SummaryRow {
-  return row(run, { status: 'failed', error, steps_done: 0, wall_s: 0, engine }, null, null);
+function failedRow(plan: Plan, run: PlannedRun, error: string, engine: string): SummaryRow {
+  return row(plan, run, { status: 'failed', error, steps_done: 0, wall_s: 0, engine }, null, null);
 }
 
 /**
@@ -104,7 +121,7 @@ export function summaryRows(outDir: string, plan: Plan, finished: ReadonlyMap<st
     if (row) rows.push(row);
     else {
       const f = failures.get(run.run_id);
-      if (f) rows.push(failedRow(run, f.error, f.engine));
+      if (f) rows.push(failedRow(plan, run, f.error, f.engine));
     }
   }
   return rows;
@@ -119,7 +136,7 @@ export function readOutDir(outDir: string, plan: Plan, opts: { repair: boolean }
   const scan = emptyScan();
   const finished = new Map<string, SummaryRow>();
   for (const { run, file } of checkedRuns(outDir, plannedById(plan), scan, opts)) {
-    finished.set(run.run_id, rowFromRunFile(run, file));
+    finished.set(run.run_id, rowFromRunFile(plan, run, file));
   }
   return { scan, rows: summaryRows(outDir, plan, finished) };
 }
@@ -131,10 +148,36 @@ function lastFailures(paths: readonly string[]): Map<string, { error: string; en
   // A stable sort by ISO time: within one file the order is already the order of writing.
   events.sort((a, b) => (a.t < b.t ? -1 : a.t > b.t ? 1 : 0));
   for (const e of events) {
-    if (typeof e.run_id !== 'string') continue;
+    if (!isRunId(e.run_id)) continue; // a line of another form names no run of ours
     if (e.event === 'run_failed')
       out.set(e.run_id, { error: typeof e.error === 'string' ? e.error : '', engine: typeof e.engine === 'string' ? e.engine : '' });
     else if (e.event === 'run_done') out.delete(e.run_id);
   }
   return out;
+}
+
+/**
+ * Why `rows`, read from the folder's summary.arrow, are not this folder's, or null when they are: every row must be a
+ * run of plan.json with the plan's parameters and replicate, and a finished row must have its run file. A summary
+ * copied from another sweep with the same axes fails this, and must not be drawn as this sweep's.
+ */
+export function foreignSummaryRow(outDir: string, plan: Plan, rows: readonly SummaryRow[]): string | null {
+  const planned = plannedById(plan);
+  for (const row of rows) {
+    const run = planned.get(row.run_id);
+    const why = !run
+      ? 'which plan.json does not have'
+      : paramsDiffer(row, run) !== null
+        ? `with ${paramsDiffer(row, run)}`
+        : row.status !== 'failed' && !existsSync(runFilePath(outDir, row.run_id))
+          ? `as ${row.status}, but its run file is missing`
+          : null;
+    if (why) {
+      return (
+        `${summaryPath(outDir)} holds run ${JSON.stringify(row.run_id)} ${why}: it is not this folder's summary (copied from another sweep?); ` +
+        `\`lnsweep merge ${outDir}\` rebuilds it from the run files`
+      );
+    }
+  }
+  return null;
 }
