@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { paramPalette } from '../../src/analysis/base/palette.js';
 import { renderSvg } from '../../src/analysis/base/render.js';
 import { panelData, panelSentence, ratioStats, theorySpec, THEORY_PANELS } from '../../src/analysis/theory/theory.js';
 import { near, row } from './fixtures.js';
@@ -85,7 +86,8 @@ describe('a theory panel', () => {
   });
 
   it('draws log-log panels over one square domain with y = x, the factor-2 band, colour by σ and shape by width', async () => {
-    const spec = theorySpec([d]) as unknown as {
+    const sigmas = paramPalette('sigma', [1, 2, 3, 4]);
+    const spec = theorySpec([d], sigmas) as unknown as {
       hconcat: {
         layer: {
           data: { values: Record<string, number>[] };
@@ -111,7 +113,7 @@ describe('a theory panel', () => {
     expect(points.encoding.y.scale).toEqual(points.encoding.x.scale);
     expect(points.encoding.color).toMatchObject({ field: 'sigma', scale: { domain: [1, 2, 3, 4] } });
     expect(points.encoding.shape).toMatchObject({ field: 'width', scale: { domain: [100, 400] } });
-    const svg = await renderSvg(theorySpec([d]));
+    const svg = await renderSvg(theorySpec([d], sigmas));
     expect(svg.match(/<title>σ = /g)).toHaveLength(4); // one tooltip per point
     expect(svg.match(/>label noise σ</g)).toHaveLength(1); // one legend
   });

@@ -13,9 +13,11 @@
  */
 import { quantile as d3Quantile, quantileIndex } from 'd3-array';
 import type { SummaryRow } from '../../io/index.js';
+import type { NonValueKind } from './cell-kinds.js';
 import { isMarkerColumn, zValue, type ParamKey } from './sweep-data.js';
 
-export type CellKind = 'value' | 'diverged' | 'collapsed' | 'not_reached' | 'missing' | 'failed';
+/** `value`, or one of the kinds drawn in their own colours (cell-kinds.ts). */
+export type CellKind = 'value' | NonValueKind;
 export type Agg = 'median' | 'mean';
 
 export interface Cell {

@@ -1,29 +1,43 @@
 /**
  * The report's "Boundaries" section: for each boundary file `lnsweep refine` wrote, its curves (one colour per facet
- * value) or, on one axis, the crossing values; and how many runs each refinement round added.
+ * value, in that parameter's palette) or, on one axis, the crossing values; and how many runs each refinement round
+ * added. The curves take the phase diagrams' axes (σ on x there, σ on x here), whichever order refine was given.
  */
 import type { TopLevelSpec } from 'vega-lite';
 import type { readBoundaries } from '../boundary/boundary-cells.js';
 import { axisKind } from '../base/cells.js';
+import { figureHtml } from '../base/figure-html.js';
 import { columnLabel, paramLabel, paramShort } from '../base/labels.js';
-import { esc, fmt, renderSvg } from '../base/render.js';
-import type { SweepData } from '../base/sweep-data.js';
+import { paramPalette, sweepPalette } from '../base/palette.js';
+import { esc, fmt } from '../base/render.js';
+import type { ParamKey, SweepData } from '../base/sweep-data.js';
+import { niceTicks, tickProps } from '../base/ticks.js';
 
-export async function boundariesSection(d: SweepData, files: ReturnType<typeof readBoundaries>): Promise<string | null> {
+export async function boundariesSection(
+  d: SweepData,
+  files: ReturnType<typeof readBoundaries>,
+  axes: { x: ParamKey; y: ParamKey } | null,
+): Promise<string | null> {
   const perRound = new Map<number, number>();
   for (const r of d.plan.runs) perRound.set(r.refine_round ?? 0, (perRound.get(r.refine_round ?? 0) ?? 0) + 1);
   if (files.length === 0 && perRound.size <= 1) return null;
-  // log scales where the sweep's own grid is log-spaced, as in the phase diagrams
+  // the sweep's own grid: its axis kinds (log where log-spaced, as in the phase diagrams) and its extent
   const grid = d.rows.filter((r) => (r.extra?.refine_round ?? 0) === 0);
-  const logAxis = (key: string) => axisKind(grid.map((r) => Number(r.params[key as keyof (typeof r)['params']]))) === 'log';
+  const gridValues = (key: string) => grid.map((r) => Number(r.params[key as ParamKey]));
   const rounds = [...perRound.keys()].sort((a, b) => a - b);
-  const table = `<table><tr><th>round</th><th>runs</th></tr>${rounds
-    .map((k) => `<tr><td>${k === 0 ? "0 (the sweep's grid)" : k}</td><td>${perRound.get(k)}</td></tr>`)
+  let total = 0;
+  const table = `<table class="grid"><tr><th>round</th><th class="num">runs added</th><th class="num">runs in all</th></tr>${rounds
+    .map((k) => {
+      total += perRound.get(k)!;
+      return `<tr><td>${k === 0 ? "0: the sweep's grid" : `${k}: refinement`}</td><td class="num">${perRound.get(k)}</td><td class="num">${total}</td></tr>`;
+    })
     .join('')}</table>`;
   const parts: string[] = [];
-  for (const { name, file } of files) {
-    const facetLabel = (values: unknown[]) => file.facets.map((k, i) => `${paramShort(k)} = ${String(values[i])}`).join(', ') || 'all';
-    const title = `${columnLabel(file.metric)} = ${fmt(file.level)} over ${file.axes.map(paramShort).join(' × ')}`;
+  for (const [index, { name, file }] of files.entries()) {
+    const facetLabel = (values: unknown[]) => file.facets.map((k, i) => `${paramShort(k)} = ${fmtValue(values[i])}`).join(', ') || 'all';
+    const swap = file.axes.length === 2 && axes !== null && file.axes[0] === axes.y && file.axes[1] === axes.x;
+    const [xKey, yKey] = swap ? [file.axes[1], file.axes[0]] : file.axes;
+    const title = `${columnLabel(file.metric)} = ${fmt(file.level)} over ${[xKey, yKey].filter(Boolean).map(paramShort).join(' × ')}`;
     if (file.axes.length === 1) {
       const rows = file.curves.map((c) => `<tr><td>${esc(facetLabel(c.facetValues))}</td><td>${fmt(c.points[0].x)}</td></tr>`).join('');
       parts.push(`<h3>${esc(title)}</h3><p class="note"><code>${esc(name)}</code>: ${file.curves.length} crossing(s).</p>
@@ -31,31 +45,61 @@ export async function boundariesSection(d: SweepData, files: ReturnType<typeof r
       continue;
     }
     const points = file.curves.flatMap((c, segment) =>
-      c.points.map((p, order) => ({ x: p.x, y: p.y, segment, order, facet: facetLabel(c.facetValues) })),
+      c.points.map((p, order) => ({
+        x: swap ? p.y : p.x,
+        y: swap ? p.x : p.y,
+        segment,
+        order,
+        facet: facetLabel(c.facetValues),
+        facetValue: file.facets.length === 1 ? c.facetValues[0] : facetLabel(c.facetValues),
+      })),
     );
     const counts = new Map<string, number>();
     for (const c of file.curves) counts.set(facetLabel(c.facetValues), (counts.get(facetLabel(c.facetValues)) ?? 0) + 1);
     const summary = [...counts].map(([f, n]) => `${f}: ${n} curve(s)`).join('; ') || 'no crossing';
-    const svg = points.length > 0 ? await renderSvg(curvesSpec(points, file.axes[0], file.axes[1], title, logAxis)) : '';
-    parts.push(`<h3>${esc(title)}</h3><p class="note"><code>${esc(name)}</code>: ${esc(summary)}.</p>${svg ? `<figure>${svg}</figure>` : ''}`);
+    const colour =
+      file.facets.length === 1
+        ? sweepPalette(d.rows, file.facets[0]).channel('facetValue', paramLabel(file.facets[0]))
+        : paramPalette('facet', [...counts.keys()]).channel('facetValue', 'facet');
+    const spec = curvesSpec(points, { key: xKey, values: gridValues(xKey) }, { key: yKey!, values: gridValues(yKey!) }, colour);
+    const caption = `<code>${esc(name)}</code>: ${esc(summary)}.`;
+    parts.push(
+      points.length > 0
+        ? await figureHtml({ ...spec, title } as TopLevelSpec, { id: `boundary-${index}`, caption })
+        : `<h3 id="boundary-${index}">${esc(title)}</h3><p class="note">${caption}</p>`,
+    );
   }
-  return `<section><h2>Boundaries</h2><p class="note">Found by <code>lnsweep refine</code>: each round added runs only in the cells the level crosses. The phase diagrams above draw these curves in black over cells of their true size.</p>
+  return `<p class="note">Found by <code>lnsweep refine</code>: each round added runs only in the cells the level crosses. The phase diagrams above draw these curves in black over cells of their true size.</p>
 ${table}
-${parts.join('\n')}</section>`;
+${parts.join('\n')}`;
 }
 
-function curvesSpec(points: object[], x: string, y: string, title: string, log: (key: string) => boolean): TopLevelSpec {
+const fmtValue = (v: unknown): string => (typeof v === 'number' ? fmt(v) : String(v));
+
+/** One axis of the curves' plot: the grid's kind (log or linear), its extent, round ticks. */
+function curveAxis(field: string, a: { key: string; values: number[] }) {
+  const log = axisKind(a.values) === 'log';
+  const [lo, hi] = [Math.min(...a.values), Math.max(...a.values)];
+  return {
+    field,
+    type: 'quantitative',
+    title: `${paramLabel(a.key)}${log ? ' (log)' : ''}`,
+    scale: { type: log ? 'log' : 'linear', domain: [lo, hi], nice: false, zero: false },
+    axis: tickProps(niceTicks(lo, hi, log ? 'log' : 'linear')),
+  };
+}
+
+function curvesSpec(points: object[], x: { key: string; values: number[] }, y: { key: string; values: number[] }, colour: object): TopLevelSpec {
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
-    title,
     width: 320,
     height: 240,
     data: { values: points },
-    mark: { type: 'line', point: { size: 12 } },
+    mark: { type: 'line', point: { size: 12 }, clip: true },
     encoding: {
-      x: { field: 'x', type: 'quantitative', title: paramLabel(x), scale: { type: log(x) ? 'log' : 'linear', zero: false } },
-      y: { field: 'y', type: 'quantitative', title: paramLabel(y), scale: { type: log(y) ? 'log' : 'linear', zero: false } },
-      color: { field: 'facet', type: 'nominal', title: 'facet' },
+      x: curveAxis('x', x),
+      y: curveAxis('y', y),
+      color: colour,
       detail: { field: 'segment' },
       order: { field: 'order' },
     },

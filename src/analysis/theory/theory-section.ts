@@ -4,7 +4,9 @@
  * (drawn as a curve over the phase diagrams, theory-edge.ts).
  */
 import type { SummaryRow } from '../../io/index.js';
-import { esc, fmt, renderSvg } from '../base/render.js';
+import { figureHtml } from '../base/figure-html.js';
+import { sweepPalette } from '../base/palette.js';
+import { esc, fmt } from '../base/render.js';
 import { edgeAgreement, THEORY_PARAMS, type EdgeAgreement } from './theory-edge.js';
 import { hasPredictions, panelData, panelSentence, theorySpec, THEORY_PANELS } from './theory.js';
 import { varyingParams, type ParamKey } from '../base/sweep-data.js';
@@ -15,25 +17,23 @@ export interface TheoryAxes {
   facet: ParamKey | null;
 }
 
-/** The section's HTML, or null when the sweep varies none of σ, α, m, η. */
+/** The section's HTML body (the report adds its heading), or null when the sweep varies none of σ, α, m, η. */
 export async function theorySection(rows: readonly SummaryRow[], axes: TheoryAxes | null, notes: string[]): Promise<string | null> {
   const varying = varyingParams(rows);
   if (!THEORY_PARAMS.some((k) => varying.includes(k))) return null;
-  const head = '<section id="theory"><h2>Theory against measurement</h2>';
   if (!hasPredictions(rows)) {
     notes.push('summary.arrow has no predicted columns (pred_norm_decay_rate …): no theory panels; `lnsweep merge` with this version adds them');
-    return `${head}<p class="note">This folder's summary has no predicted columns (it was written by an older lnsweep): run <code>lnsweep merge DIR</code> to add them.</p></section>`;
+    return `<p class="note">This folder's summary has no predicted columns (it was written by an older lnsweep): run <code>lnsweep merge DIR</code> to add them.</p>`;
   }
   const data = THEORY_PANELS.map((p) => panelData(rows, p));
   const drawn = data.filter((d) => d.points.length > 0);
-  const figure = drawn.length > 0 ? `<figure id="theory-scatter">${await renderSvg(theorySpec(drawn))}</figure>` : '';
+  const figure = drawn.length > 0 ? await figureHtml(theorySpec(drawn, sweepPalette(rows, 'sigma')), { id: 'theory-scatter' }) : '';
   const sentences = data.map((d) => `<li id="theory-${d.panel.id}">${esc(panelSentence(d))}</li>`);
   if (axes && THEORY_PARAMS.includes(axes.x) && THEORY_PARAMS.includes(axes.y))
     sentences.push(`<li id="theory-edge">${esc(edgeSentence(edgeAgreement(rows, axes)))}</li>`);
-  return `${head}
-<p class="note">The paper's Phase I mechanism predicts mean ‖wᵢ‖² to shrink at η²(σ̄² + 2L̄) per step (σ̄² the noise variance over the schedule, L̄ the mean clean train loss over the fit window), so Phase I should end after ln(‖w(0)‖²/η) divided by that rate; Theorem 2 bounds the time by which every neuron has left its lazy ball. Each point is one finished run; the grey band is agreement within a factor 2. Hover a point for its run.</p>
+  return `<p class="note">The paper's Phase I mechanism predicts mean ‖wᵢ‖² to shrink at η²(σ̄² + 2L̄) per step (σ̄² the noise variance over the schedule, L̄ the mean clean train loss over the fit window), so Phase I should end after ln(‖w(0)‖²/η) divided by that rate; Theorem 2 bounds the time by which every neuron has left its lazy ball. Each point is one finished run; the grey band is agreement within a factor 2. Hover a point for its run.</p>
 ${figure}
-<ul class="theory">${sentences.join('\n')}</ul></section>`;
+<ul class="theory">${sentences.join('\n')}</ul>`;
 }
 
 /** The edge's sentence: in how many cells theory and measurement agree on whether Phase I ends within the run. */
