@@ -70,3 +70,28 @@ function removeEmptyDirs(from: string, upTo: string): void {
     if (p === upTo) break;
   }
 }
+
+/**
+ * An output file (`report --out`, `phase --out`, `figure --out`), checked before anything is drawn: it must be a new
+ * name or a regular file (never a folder, device, FIFO or symbolic link, which the atomic rename would replace) in a
+ * folder that exists. Bad input (exit 2) in one line naming the path.
+ */
+export function checkOutFile(path: string, flag = '--out'): void {
+  const refuse = (why: string): never => {
+    throw new UsageError(`${flag} ${path}: ${why}`);
+  };
+  let st: ReturnType<typeof lstatSync> | null = null;
+  try {
+    st = lstatSync(path);
+  } catch {
+    // a new name
+  }
+  if (st) {
+    if (st.isSymbolicLink()) refuse('a symbolic link; name the file itself');
+    if (st.isDirectory()) refuse('a folder, not a file');
+    if (!st.isFile()) refuse('not a regular file (a device, FIFO or socket)');
+  }
+  const folder = dirname(resolve(path));
+  if (!existsSync(folder)) refuse(`its folder ${folder} does not exist`);
+  if (!statSync(folder).isDirectory()) refuse(`${folder} is not a folder`);
+}

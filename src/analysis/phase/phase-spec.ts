@@ -35,6 +35,12 @@ export interface PhaseSpecInput {
   overlays?: readonly Overlay[];
   /** a refined sweep: cells of their true, varying sizes, each drawn as one or more rectangles (boundary-cells.ts) */
   layout?: CellLayout;
+  /** the value panel's size in px (default: the report's, which fits three facets and a legend on the page) */
+  panel?: PanelSize;
+  /** facet columns (default: as many as fit the page, facetColumns) */
+  columns?: number;
+  /** drawn for a file (`lnsweep figure`), where nothing can be hovered */
+  print?: boolean;
 }
 
 const PANEL_W = 260;
@@ -58,7 +64,7 @@ export function facetColumns(facets: number, panelWidth = PANEL_W): number {
 }
 
 /** The value panel's size in px: narrower when faceted, so three facets and a legend fit the page. */
-const panelSize = (input: PhaseSpecInput): PanelSize => ({ width: input.facet ? PANEL_W - 40 : PANEL_W, height: PANEL_H });
+const panelSize = (input: PhaseSpecInput): PanelSize => input.panel ?? { width: input.facet ? PANEL_W - 40 : PANEL_W, height: PANEL_H };
 
 /** The aggregate's figure: the value panel with its overlays. */
 export function phaseSpec(input: PhaseSpecInput): TopLevelSpec {
@@ -315,7 +321,7 @@ function figure(input: PhaseSpecInput, layers: object[], panelTitle: string): To
           title: null,
           header: { labelExpr: `'${paramShort(facet)} = ' + (datum.label)`, labelFontSize: 12 },
         },
-        columns: facetColumns(facets, inner.width),
+        columns: input.columns ?? facetColumns(facets, inner.width),
         spec: inner,
       }
     : inner;
@@ -324,7 +330,7 @@ function figure(input: PhaseSpecInput, layers: object[], panelTitle: string): To
     data: { values: dataRows(input) },
     title: {
       text: `${columnLabel(z)} over ${paramShort(x)} × ${paramShort(y)}${facet ? ` by ${paramLabel(facet)}` : ''}`,
-      subtitle: `${panelTitle}; hover a cell for its runs.${pooled}`,
+      subtitle: `${panelTitle}${input.print ? '.' : '; hover a cell for its runs.'}${pooled}`,
     },
     ...body,
   } as unknown as TopLevelSpec;

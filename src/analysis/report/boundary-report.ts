@@ -13,37 +13,32 @@ import { esc, fmt } from '../base/render.js';
 import type { ParamKey, SweepData } from '../base/sweep-data.js';
 import { niceTicks, tickProps } from '../base/ticks.js';
 
-export async function boundariesSection(
-  d: SweepData,
-  files: ReturnType<typeof readBoundaries>,
-  axes: { x: ParamKey; y: ParamKey } | null,
-): Promise<string | null> {
-  const perRound = new Map<number, number>();
-  for (const r of d.plan.runs) perRound.set(r.refine_round ?? 0, (perRound.get(r.refine_round ?? 0) ?? 0) + 1);
-  if (files.length === 0 && perRound.size <= 1) return null;
+export interface BoundaryFigure {
+  /** the boundary file's name and metric */
+  name: string;
+  metric: string;
+  title: string;
+  /** its curves per facet, as a sentence */
+  summary: string;
+  /** null when the file has no point */
+  spec: TopLevelSpec | null;
+}
+
+/**
+ * The curves of each two-axis boundary file, on the phase diagrams' axes (`axes`; refine may have been given them the
+ * other way round), one colour per facet value in that parameter's palette, over the sweep's own grid extent.
+ */
+export function boundaryFigures(d: SweepData, files: ReturnType<typeof readBoundaries>, axes: { x: ParamKey; y: ParamKey } | null): BoundaryFigure[] {
   // the sweep's own grid: its axis kinds (log where log-spaced, as in the phase diagrams) and its extent
   const grid = d.rows.filter((r) => (r.extra?.refine_round ?? 0) === 0);
   const gridValues = (key: string) => grid.map((r) => Number(r.params[key as ParamKey]));
-  const rounds = [...perRound.keys()].sort((a, b) => a - b);
-  let total = 0;
-  const table = `<table class="grid"><tr><th>round</th><th class="num">runs added</th><th class="num">runs in all</th></tr>${rounds
-    .map((k) => {
-      total += perRound.get(k)!;
-      return `<tr><td>${k === 0 ? "0: the sweep's grid" : `${k}: refinement`}</td><td class="num">${perRound.get(k)}</td><td class="num">${total}</td></tr>`;
-    })
-    .join('')}</table>`;
-  const parts: string[] = [];
-  for (const [index, { name, file }] of files.entries()) {
+  const out: BoundaryFigure[] = [];
+  for (const { name, file } of files) {
+    if (file.axes.length !== 2) continue;
     const facetLabel = (values: unknown[]) => file.facets.map((k, i) => `${paramShort(k)} = ${fmtValue(values[i])}`).join(', ') || 'all';
-    const swap = file.axes.length === 2 && axes !== null && file.axes[0] === axes.y && file.axes[1] === axes.x;
-    const [xKey, yKey] = swap ? [file.axes[1], file.axes[0]] : file.axes;
-    const title = `${columnLabel(file.metric)} = ${fmt(file.level)} over ${[xKey, yKey].filter(Boolean).map(paramShort).join(' × ')}`;
-    if (file.axes.length === 1) {
-      const rows = file.curves.map((c) => `<tr><td>${esc(facetLabel(c.facetValues))}</td><td>${fmt(c.points[0].x)}</td></tr>`).join('');
-      parts.push(`<h3>${esc(title)}</h3><p class="note"><code>${esc(name)}</code>: ${file.curves.length} crossing(s).</p>
-<table><tr><th>facet</th><th>${esc(paramShort(file.axes[0]))} at the crossing</th></tr>${rows}</table>`);
-      continue;
-    }
+    const swap = axes !== null && file.axes[0] === axes.y && file.axes[1] === axes.x;
+    const [xKey, yKey] = swap ? [file.axes[1], file.axes[0]] : [file.axes[0], file.axes[1]];
+    const title = `${columnLabel(file.metric)} = ${fmt(file.level)} over ${paramShort(xKey)} × ${paramShort(yKey)}`;
     const points = file.curves.flatMap((c, segment) =>
       c.points.map((p, order) => ({
         x: swap ? p.y : p.x,
@@ -61,13 +56,42 @@ export async function boundariesSection(
       file.facets.length === 1
         ? sweepPalette(d.rows, file.facets[0]).channel('facetValue', paramLabel(file.facets[0]))
         : paramPalette('facet', [...counts.keys()]).channel('facetValue', 'facet');
-    const spec = curvesSpec(points, { key: xKey, values: gridValues(xKey) }, { key: yKey!, values: gridValues(yKey!) }, colour);
-    const caption = `<code>${esc(name)}</code>: ${esc(summary)}.`;
-    parts.push(
-      points.length > 0
-        ? await figureHtml({ ...spec, title } as TopLevelSpec, { id: `boundary-${index}`, caption })
-        : `<h3 id="boundary-${index}">${esc(title)}</h3><p class="note">${caption}</p>`,
-    );
+    const spec =
+      points.length > 0 ? curvesSpec(points, { key: xKey, values: gridValues(xKey) }, { key: yKey, values: gridValues(yKey) }, colour, title) : null;
+    out.push({ name, metric: file.metric, title, summary, spec });
+  }
+  return out;
+}
+
+export async function boundariesSection(
+  d: SweepData,
+  files: ReturnType<typeof readBoundaries>,
+  axes: { x: ParamKey; y: ParamKey } | null,
+): Promise<string | null> {
+  const perRound = new Map<number, number>();
+  for (const r of d.plan.runs) perRound.set(r.refine_round ?? 0, (perRound.get(r.refine_round ?? 0) ?? 0) + 1);
+  if (files.length === 0 && perRound.size <= 1) return null;
+  const rounds = [...perRound.keys()].sort((a, b) => a - b);
+  let total = 0;
+  const table = `<table class="grid"><tr><th>round</th><th class="num">runs added</th><th class="num">runs in all</th></tr>${rounds
+    .map((k) => {
+      total += perRound.get(k)!;
+      return `<tr><td>${k === 0 ? "0: the sweep's grid" : `${k}: refinement`}</td><td class="num">${perRound.get(k)}</td><td class="num">${total}</td></tr>`;
+    })
+    .join('')}</table>`;
+  const parts: string[] = [];
+  for (const { name, file } of files) {
+    if (file.axes.length !== 1) continue;
+    const facetLabel = (values: unknown[]) => file.facets.map((k, i) => `${paramShort(k)} = ${fmtValue(values[i])}`).join(', ') || 'all';
+    const title = `${columnLabel(file.metric)} = ${fmt(file.level)} over ${paramShort(file.axes[0])}`;
+    const rows = file.curves.map((c) => `<tr><td>${esc(facetLabel(c.facetValues))}</td><td class="num">${fmt(c.points[0].x)}</td></tr>`).join('');
+    parts.push(`<h3 id="boundary-${esc(file.metric)}">${esc(title)}</h3><p class="note"><code>${esc(name)}</code>: ${file.curves.length} crossing(s).</p>
+<table class="grid"><tr><th>facet</th><th class="num">${esc(paramShort(file.axes[0]))} at the crossing</th></tr>${rows}</table>`);
+  }
+  for (const f of boundaryFigures(d, files, axes)) {
+    const caption = `<code>${esc(f.name)}</code>: ${esc(f.summary)}.`;
+    const id = `boundary-${f.metric}`;
+    parts.push(f.spec ? await figureHtml(f.spec, { id, caption }) : `<h3 id="${esc(id)}">${esc(f.title)}</h3><p class="note">${caption}</p>`);
   }
   return `<p class="note">Found by <code>lnsweep refine</code>: each round added runs only in the cells the level crosses. The phase diagrams above draw these curves in black over cells of their true size.</p>
 ${table}
@@ -89,9 +113,16 @@ function curveAxis(field: string, a: { key: string; values: number[] }) {
   };
 }
 
-function curvesSpec(points: object[], x: { key: string; values: number[] }, y: { key: string; values: number[] }, colour: object): TopLevelSpec {
+function curvesSpec(
+  points: object[],
+  x: { key: string; values: number[] },
+  y: { key: string; values: number[] },
+  colour: object,
+  title: string,
+): TopLevelSpec {
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
+    title,
     width: 320,
     height: 240,
     data: { values: points },

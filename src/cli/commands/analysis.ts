@@ -7,6 +7,7 @@ import { phaseChoices, writePhaseDiagram } from '../../analysis/phase/phase.js';
 import { writeReport } from '../../analysis/report/report.js';
 import { loadSweepData, type ParamKey } from '../../analysis/base/sweep-data.js';
 import { EXIT_OK, UsageError } from '../errors.js';
+import { checkOutFile } from '../out-path.js';
 
 export interface PhaseArgs {
   dir: string;
@@ -19,6 +20,7 @@ export interface PhaseArgs {
 }
 
 export async function phaseCommand(args: PhaseArgs): Promise<number> {
+  if (args.out !== undefined) checkOutFile(args.out);
   const data = loadSweepData(args.dir);
   const choices = phaseChoices(data.rows);
   const check = (flag: string, value: string, valid: readonly string[], what: string) => {
@@ -53,6 +55,7 @@ export async function phaseCommand(args: PhaseArgs): Promise<number> {
 }
 
 export async function reportCommand(args: { dir: string; out?: string }): Promise<number> {
+  if (args.out !== undefined) checkOutFile(args.out);
   const { path, notes } = await writeReport(args.dir, args.out);
   for (const note of notes) process.stderr.write(`[lnsweep] note: ${note}\n`);
   process.stdout.write(`${path}\n`);
