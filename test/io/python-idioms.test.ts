@@ -85,7 +85,9 @@ xlabel = ylabel = legend = title = show = savefig = _ignore
       })),
     );
     await writeMetricsFile(join(dir, 'metrics.arrow'), runs, PROVENANCE);
-    const rows = runs.map((r, i) => sampleRow(r.runId, { params: r.params, replicate: r.replicate, extra: { collapsed: i % 3 === 0 ? 1 : 0, refine_round: i % 2 } }));
+    const rows = runs.map((r, i) =>
+      sampleRow(r.runId, { params: r.params, replicate: r.replicate, extra: { collapsed: i % 3 === 0 ? 1 : 0, refine_round: i % 2 } }),
+    );
     await writeSummary(join(dir, 'summary.arrow'), rows, PROVENANCE);
   });
   afterAll(() => cleanup?.());
