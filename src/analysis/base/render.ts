@@ -26,8 +26,18 @@ function config(fontSize = 11) {
     font: FONT_FAMILY,
     view: { stroke: null },
     title: { fontSize: s(14 / 11), anchor: 'start', subtitleFontSize: s(1), subtitleColor: '#555', subtitleFontWeight: 'normal' },
-    axis: { labelFontSize: s(1), titleFontSize: s(12 / 11), gridColor: '#ededed', gridWidth: 0.8, domainColor: '#888', tickColor: '#888' },
-    legend: { labelFontSize: s(1), titleFontSize: s(12 / 11) },
+    // labels that would still touch (a panel drawn smaller than its ticks were chosen for) are hidden, every other one
+    axis: {
+      labelFontSize: s(1),
+      titleFontSize: s(12 / 11),
+      gridColor: '#ededed',
+      gridWidth: 0.8,
+      domainColor: '#888',
+      tickColor: '#888',
+      labelOverlap: 'parity',
+      labelSeparation: 3,
+    },
+    legend: { labelFontSize: s(1), titleFontSize: s(12 / 11), labelOverlap: 'parity' },
     header: { labelFontSize: s(12 / 11), titleFontSize: s(12 / 11) },
   };
 }

@@ -5,6 +5,7 @@
  * print a log scale's grid values as 0.840896415254) are never used.
  */
 import { ticks as d3Ticks } from 'd3-array';
+import { textWidth } from './fonts.js';
 
 const SUPERSCRIPT: Record<string, string> = {
   '-': '⁻',
@@ -119,11 +120,45 @@ export function labelExpr(values: readonly number[]): string {
   return expr;
 }
 
+/** The room an axis gives its labels: its length in px over its domain and scale, and whether they stand side by side. */
+export interface TickRoom {
+  length: number;
+  domain: readonly [number, number];
+  scale: 'log' | 'linear';
+  /** an x axis: labels side by side (else stacked, one line each) */
+  horizontal: boolean;
+  fontSize?: number;
+}
+
+const isDecade = (v: number): boolean => v > 0 && Math.abs(Math.log10(v) - Math.round(Math.log10(v))) < 1e-9;
+
+/**
+ * The ticks whose labels fit `room` without touching: all of them when they fit, else the decades alone (a log axis's
+ * 1-2-5 steps), else every second, third… value.
+ */
+export function fitTicks(values: readonly number[], room: TickRoom): number[] {
+  const size = room.fontSize ?? 11;
+  const f = room.scale === 'log' ? Math.log : (t: number) => t;
+  const [lo, hi] = room.domain.map(f);
+  const at = (t: number) => ((f(t) - lo) / (hi - lo)) * room.length;
+  const need = (a: number, b: number) => (room.horizontal ? (textWidth(tickLabel(a), size) + textWidth(tickLabel(b), size)) / 2 + 6 : size + 2);
+  const fits = (v: readonly number[]) => v.every((t, i) => i === 0 || Math.abs(at(t) - at(v[i - 1])) >= need(t, v[i - 1]));
+  if (fits(values)) return [...values];
+  const decades = values.filter(isDecade);
+  if (decades.length >= 2 && fits(decades)) return decades;
+  for (let k = 2; k < values.length; k++) {
+    const thinned = values.filter((_, i) => i % k === 0);
+    if (fits(thinned)) return thinned;
+  }
+  return values.slice(0, 1);
+}
+
 /**
  * An axis or legend showing `values`, labelled by tickLabel; a value whose label repeats its neighbour's (a range too
- * narrow for 4 digits to tell apart, 9750.2 and 9750.4) is left out.
+ * narrow for 4 digits to tell apart, 9750.2 and 9750.4) is left out, and with `room` those that would not fit.
  */
-export function tickProps(values: readonly number[]): { values: number[]; labelExpr: string } {
-  const kept = [...values].sort((a, b) => a - b).filter((v, i, all) => i === 0 || tickLabel(v) !== tickLabel(all[i - 1]));
+export function tickProps(values: readonly number[], room?: TickRoom): { values: number[]; labelExpr: string } {
+  const distinct = [...values].sort((a, b) => a - b).filter((v, i, all) => i === 0 || tickLabel(v) !== tickLabel(all[i - 1]));
+  const kept = room ? fitTicks(distinct, room) : distinct;
   return { values: kept, labelExpr: labelExpr(kept) };
 }

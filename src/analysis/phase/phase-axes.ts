@@ -7,7 +7,7 @@ import type { CellLayout } from '../base/overlay.js';
 import { axisKind, cellEdges, type AxisKind, type Cell } from '../base/cells.js';
 import { paramLabel } from '../base/labels.js';
 import { textWidth } from '../base/fonts.js';
-import { niceTicks, tickLabel, tickProps } from '../base/ticks.js';
+import { niceTicks, tickLabel, tickProps, type TickRoom } from '../base/ticks.js';
 
 export interface Axis {
   kind: AxisKind;
@@ -67,6 +67,13 @@ function tickValues(a: Axis): number[] {
   return niceTicks(lo, hi, a.kind === 'log' ? 'log' : 'linear');
 }
 
+const roomOf = (a: Axis, length: number, horizontal: boolean): TickRoom => ({
+  length,
+  horizontal,
+  domain: axisEnds(a),
+  scale: a.kind === 'log' ? 'log' : 'linear',
+});
+
 /**
  * The band axis's labels, every k-th when they would not fit side by side in `length` px (x axis only; on y one line
  * of text per value needs little room).
@@ -97,7 +104,9 @@ export function positions(
     const title = `${paramLabel(key)}${a.kind === 'log' ? ' (log)' : ''}`;
     const scale = { type: a.kind === 'log' ? 'log' : 'linear', domain: axisEnds(a), nice: false, zero: false };
     const axis =
-      a.kind === 'band' ? { ...bandTicks(a, length, horizontal), grid: false } : { ...tickProps(tickValues(a)), grid: false, labelFlush: false };
+      a.kind === 'band'
+        ? { ...bandTicks(a, length, horizontal), grid: false }
+        : { ...tickProps(tickValues(a), roomOf(a, length, horizontal)), grid: false, labelFlush: false };
     return { title, scale, axis };
   };
   const xe = enc(input.x, xa, size.width, true);

@@ -101,7 +101,7 @@ ${parts.join('\n')}`;
 const fmtValue = (v: unknown): string => (typeof v === 'number' ? fmt(v) : String(v));
 
 /** One axis of the curves' plot: the grid's kind (log or linear), its extent, round ticks. */
-function curveAxis(field: string, a: { key: string; values: number[] }) {
+function curveAxis(field: string, a: { key: string; values: number[] }, length: number, horizontal: boolean) {
   const log = axisKind(a.values) === 'log';
   const [lo, hi] = [Math.min(...a.values), Math.max(...a.values)];
   return {
@@ -109,7 +109,7 @@ function curveAxis(field: string, a: { key: string; values: number[] }) {
     type: 'quantitative',
     title: `${paramLabel(a.key)}${log ? ' (log)' : ''}`,
     scale: { type: log ? 'log' : 'linear', domain: [lo, hi], nice: false, zero: false },
-    axis: tickProps(niceTicks(lo, hi, log ? 'log' : 'linear')),
+    axis: tickProps(niceTicks(lo, hi, log ? 'log' : 'linear'), { length, domain: [lo, hi], scale: log ? 'log' : 'linear', horizontal }),
   };
 }
 
@@ -128,8 +128,8 @@ function curvesSpec(
     data: { values: points },
     mark: { type: 'line', point: { size: 12 }, clip: true },
     encoding: {
-      x: curveAxis('x', x),
-      y: curveAxis('y', y),
+      x: curveAxis('x', x, 320, true),
+      y: curveAxis('y', y, 240, false),
       color: colour,
       detail: { field: 'segment' },
       order: { field: 'order' },

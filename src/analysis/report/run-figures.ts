@@ -127,20 +127,22 @@ export const runColour = (runs: readonly ChosenRun[], legend: object | null) => 
   legend,
 });
 
-/** A step axis: round ticks labelled 0, 200k, 400k. */
-export function stepAxis(maxStep: number) {
+/** A step axis `length` px long: round ticks labelled 0, 200k, 400k. */
+export function stepAxis(maxStep: number, length = 300) {
+  const room = { length, domain: [0, maxStep] as const, scale: 'linear' as const, horizontal: true };
   return {
     field: 'step',
     type: 'quantitative',
     title: 'step',
     scale: { domain: [0, maxStep], nice: false },
-    axis: tickProps(niceTicks(0, maxStep, 'linear', 4)),
+    axis: tickProps(niceTicks(0, maxStep, 'linear', 4), room),
   };
 }
 
-/** A log axis over [lo, hi] with decade (or 1-2-5) ticks and light grid lines at them only. */
-export function logAxis(lo: number, hi: number) {
-  return { scale: { type: 'log', domain: [lo, hi], nice: false }, axis: tickProps(niceTicks(lo, hi, 'log')) };
+/** A log axis over [lo, hi], `length` px long: decade (or 1-2-5) ticks, light grid lines at them only. */
+export function logAxis(lo: number, hi: number, length = 200, horizontal = false) {
+  const room = { length, domain: [lo, hi] as const, scale: 'log' as const, horizontal };
+  return { scale: { type: 'log', domain: [lo, hi], nice: false }, axis: tickProps(niceTicks(lo, hi, 'log'), room) };
 }
 
 const positiveRange = (rows: readonly Record<string, unknown>[], field: string): [number, number] => {
@@ -247,7 +249,7 @@ export function scatterSpec(rows: Record<string, unknown>[]): TopLevelSpec {
       height: 240,
       mark: { type: 'point', filled: true, size: 14, opacity: 0.7 },
       encoding: {
-        x: { field: 'w_norm2', type: 'quantitative', title: '‖wᵢ‖² (log)', ...logAxis(lo, hi) },
+        x: { field: 'w_norm2', type: 'quantitative', title: '‖wᵢ‖² (log)', ...logAxis(lo, hi, 300, true) },
         y: {
           field: 'w_theta_ip',
           type: 'quantitative',

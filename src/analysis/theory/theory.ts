@@ -222,9 +222,12 @@ function scatterPanel(d: PanelData, sigmaPalette: Palette, widths: number[]) {
   const lo = Math.min(...values) / 2.5;
   const hi = Math.max(...values) * 2.5;
   const scale = { type: 'log', domain: [lo, hi], nice: false };
-  const axis = { ...tickProps(niceTicks(lo, hi, 'log')), labelFlush: true };
-  const x = { field: 'x', type: 'quantitative', scale, title: d.panel.predictedTitle, axis };
-  const y = { field: 'y', type: 'quantitative', scale, title: d.panel.measuredTitle, axis };
+  const axis = (horizontal: boolean) => ({
+    ...tickProps(niceTicks(lo, hi, 'log'), { length: 280, domain: [lo, hi], scale: 'log', horizontal }),
+    labelFlush: true,
+  });
+  const x = { field: 'x', type: 'quantitative', scale, title: d.panel.predictedTitle, axis: axis(true) };
+  const y = { field: 'y', type: 'quantitative', scale, title: d.panel.measuredTitle, axis: axis(false) };
   return {
     title: d.panel.title,
     width: 280,
