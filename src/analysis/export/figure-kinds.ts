@@ -15,9 +15,7 @@ import { boundaryFigures } from '../report/boundary-report.js';
 import { chooseRuns, fig2Spec, scatterSpec, snapshotRows, trajectoryRows } from '../report/run-figures.js';
 import { panelData, theorySpec, THEORY_PANELS } from '../theory/theory.js';
 
-/** `--kind`: the phase diagram (default), its spread, the run panels, the neuron scatter, theory, a boundary. */
-export const FIGURE_KINDS = ['phase', 'spread', 'fig2', 'neurons', 'theory', 'boundary'] as const;
-export type FigureKind = (typeof FIGURE_KINDS)[number];
+import type { FigureKind } from './kinds.js';
 
 export interface FigureChoice {
   kind: FigureKind;

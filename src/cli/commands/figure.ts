@@ -4,11 +4,9 @@
  * the file's extension.
  */
 import { extname } from 'node:path';
-import { chooseAxes, loadSweepData, type ParamKey } from '../../analysis/base/sweep-data.js';
 import type { Agg } from '../../analysis/base/cells.js';
-import { FIGURE_KINDS, type FigureKind } from '../../analysis/export/figure-kinds.js';
-import { writeFigure } from '../../analysis/export/figure.js';
-import { phaseChoices } from '../../analysis/phase/phase.js';
+import type { ParamKey } from '../../analysis/base/sweep-data.js';
+import { FIGURE_KINDS, type FigureKind } from '../../analysis/export/kinds.js';
 import { EXIT_OK, UsageError } from '../errors.js';
 import { checkOutFile } from '../out-path.js';
 
@@ -43,6 +41,10 @@ export async function figureCommand(a: FigureArgs): Promise<number> {
   const kind = a.kind as FigureKind;
   checkOutFile(a.out);
 
+  // the drawing code (vega, the font, resvg, pdfkit) loads only for arguments that passed the checks above
+  const { chooseAxes, loadSweepData } = await import('../../analysis/base/sweep-data.js');
+  const { phaseChoices } = await import('../../analysis/phase/phase.js');
+  const { writeFigure } = await import('../../analysis/export/figure.js');
   const data = loadSweepData(a.dir);
   if (data.rows.length === 0) throw new UsageError(`${a.dir}: no finished or failed runs yet; nothing to draw`);
   const choices = phaseChoices(data.rows);
