@@ -90,7 +90,7 @@ const EXTRA_TYPES: Readonly<Record<string, () => DataType>> = {
 };
 
 /** An extra summary column's field: its type from EXTRA_TYPES, else Float64; always nullable. */
-export const extraField = (name: string): Field => new Field(name, EXTRA_TYPES[name]?.() ?? new Float64(), true);
+const extraField = (name: string): Field => new Field(name, EXTRA_TYPES[name]?.() ?? new Float64(), true);
 
 /**
  * The summary schema: the fixed columns, then one nullable column per extra name (analysis results such as

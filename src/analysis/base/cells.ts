@@ -17,7 +17,7 @@ import type { NonValueKind } from './cell-kinds.js';
 import { isMarkerColumn, zValue, type ParamKey } from './sweep-data.js';
 
 /** `value`, or one of the kinds drawn in their own colours (cell-kinds.ts). */
-export type CellKind = 'value' | NonValueKind;
+type CellKind = 'value' | NonValueKind;
 export type Agg = 'median' | 'mean';
 
 export interface Cell {

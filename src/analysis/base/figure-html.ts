@@ -48,12 +48,12 @@ export async function figureHtml(spec: TopLevelSpec, o: FigureOptions): Promise<
 const textOf = (t: unknown): string => (Array.isArray(t) ? t.join(' ') : typeof t === 'string' ? t : '');
 
 /** A spec's title and subtitle, and its panels: one per facet value, per concatenated view, or itself. */
-export function splitSpec(spec: Spec, facetTitle: (value: unknown) => string): Split {
+function splitSpec(spec: Spec, facetTitle: (value: unknown) => string): Split {
   const { title, $schema, config, data, transform, ...rest } = spec;
   const t = typeof title === 'object' && title !== null && !Array.isArray(title) ? (title as Spec) : { text: title };
   const shared = { $schema, ...(config ? { config } : {}) };
   const out: Split = { title: textOf(t.text), subtitle: textOf(t.subtitle), panels: [] };
-  const rows = ((data as { values?: Spec[] } | undefined)?.values ?? []) as Spec[];
+  const rows = (data as { values?: Spec[] } | undefined)?.values ?? [];
   const pre = (transform as unknown[] | undefined)?.length ? { transform } : {};
   if (rest.facet && rest.spec) {
     const field = (rest.facet as { field: string }).field;
@@ -74,7 +74,7 @@ function ascending(a: unknown, b: unknown): number {
 
 const mergeConfig = (p: Spec, extra: Spec): Spec => {
   const config = { ...((p.config as Spec | undefined) ?? {}) };
-  for (const [k, v] of Object.entries(extra)) config[k] = { ...((config[k] as Spec | undefined) ?? {}), ...(v as Spec) };
+  for (const [k, v] of Object.entries(extra)) config[k] = { ...(config[k] ?? {}), ...(v as Spec) };
   return { ...p, config };
 };
 

@@ -61,7 +61,7 @@ let installed = false;
 export function useFontMetrics(): void {
   if (installed) return;
   installed = true;
-  const metrics = (vega as unknown as { textMetrics: { width: (item: TextItem, text: unknown) => number } }).textMetrics;
+  const metrics = (vega as unknown as { textMetrics: { width: (item: TextItem, text: string | number | null | undefined) => number } }).textMetrics;
   metrics.width = (item, text) => {
     const size = item.fontSize != null ? Number(item.fontSize) || 0 : 11;
     const s = text == null ? '' : String(text).trim();

@@ -11,7 +11,7 @@ import { axisKind } from './cells.js';
 import { tickLabel, tickProps, niceTicks } from './ticks.js';
 
 /** More distinct values than this get a continuous colour bar rather than one legend entry each. */
-export const MAX_DISCRETE = 8;
+const MAX_DISCRETE = 8;
 
 /** Sequential schemes by parameter, cut where they turn too light to read as a line on white. */
 const SCHEMES: Record<string, { name: string; extent: [number, number] }> = {
@@ -34,7 +34,7 @@ export interface Palette {
 export function paramPalette(key: string, values: readonly (number | string)[]): Palette {
   const distinct = [...new Set(values)];
   if (!distinct.every((v) => typeof v === 'number')) return categoryPalette(distinct.map(String).sort());
-  const nums = (distinct as number[]).sort((a, b) => a - b);
+  const nums = distinct.sort((a, b) => a - b);
   const scheme = SCHEMES[key] ?? DEFAULT_SCHEME;
   const interpolate = vega.scheme(scheme.name) as (t: number) => string;
   const at = (t: number) => hex(interpolate(scheme.extent[0] + t * (scheme.extent[1] - scheme.extent[0])));

@@ -49,7 +49,7 @@ function withConfig(spec: TopLevelSpec, o: RenderOptions): TopLevelSpec {
   const merged: Record<string, unknown> = { ...base };
   for (const [k, v] of Object.entries(own))
     merged[k] = typeof v === 'object' && v !== null && typeof base[k] === 'object' ? { ...(base[k] as object), ...v } : v;
-  return { ...spec, config: merged } as TopLevelSpec;
+  return { ...spec, config: merged };
 }
 
 /** A headless vega View of a vega-lite spec, run; the caller finalizes it. */

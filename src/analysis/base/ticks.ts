@@ -55,17 +55,6 @@ function exponentLabel(v: number): string {
   return mantissa === '1' ? power : `${mantissa}×${power}`;
 }
 
-/** Significant digits in a label as tickLabel writes it (the mantissa of a ×10ⁿ form; none in 10ⁿ itself). */
-export function significantDigits(label: string): number {
-  const mantissa = label
-    .replace(/^[−-]/, '')
-    .replace(/[kMG]$/, '')
-    .split('×')[0];
-  if (/^10[⁻⁰¹²³⁴⁵⁶⁷⁸⁹]+$/.test(mantissa)) return 1;
-  const digits = mantissa.replace('.', '').replace(/^0+/, '');
-  return digits.length;
-}
-
 export type TickScale = 'log' | 'linear' | 'symlog';
 
 /**
@@ -112,7 +101,7 @@ function logTicks(lo: number, hi: number): number[] {
  * A vega expression giving each tick its label: the label of the nearest listed value (a lookup by midpoints, so
  * floating-point noise in `datum.value` cannot miss).
  */
-export function labelExpr(values: readonly number[]): string {
+function labelExpr(values: readonly number[]): string {
   const v = [...values].sort((a, b) => a - b);
   if (v.length === 0) return "''";
   let expr = JSON.stringify(tickLabel(v[v.length - 1]));
@@ -136,7 +125,7 @@ const isDecade = (v: number): boolean => v > 0 && Math.abs(Math.log10(v) - Math.
  * The ticks whose labels fit `room` without touching: all of them when they fit, else the decades alone (a log axis's
  * 1-2-5 steps), else every second, third… value.
  */
-export function fitTicks(values: readonly number[], room: TickRoom): number[] {
+function fitTicks(values: readonly number[], room: TickRoom): number[] {
   const size = room.fontSize ?? 11;
   const f = room.scale === 'log' ? Math.log : (t: number) => t;
   const [lo, hi] = room.domain.map(f);
@@ -144,7 +133,7 @@ export function fitTicks(values: readonly number[], room: TickRoom): number[] {
   const need = (a: number, b: number) => (room.horizontal ? (textWidth(tickLabel(a), size) + textWidth(tickLabel(b), size)) / 2 + 6 : size + 2);
   const fits = (v: readonly number[]) => v.every((t, i) => i === 0 || Math.abs(at(t) - at(v[i - 1])) >= need(t, v[i - 1]));
   if (fits(values)) return [...values];
-  const decades = values.filter(isDecade);
+  const decades = room.scale === 'log' ? values.filter(isDecade) : [];
   if (decades.length >= 2 && fits(decades)) return decades;
   for (let k = 2; k < values.length; k++) {
     const thinned = values.filter((_, i) => i % k === 0);

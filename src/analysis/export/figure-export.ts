@@ -45,7 +45,7 @@ const svgSize = (svg: string): { width: number; height: number } => {
 };
 
 /** The figure's SVG with its panels sized so the whole comes to `size` (before the final viewBox fit). */
-export async function sizedSvg(drawing: Drawing, size: FigureSize): Promise<string> {
+async function sizedSvg(drawing: Drawing, size: FigureSize): Promise<string> {
   const render = (spec: TopLevelSpec) => renderSvg(spec, { fontSize: size.fontSize });
   let best: { columns: number; panel: { width: number; height: number }; score: number } | null = null;
   for (let columns = 1; columns <= Math.min(drawing.panels, 4); columns++) {

@@ -34,7 +34,7 @@ export interface Drawing {
 }
 
 /** The folder has nothing to draw for the asked kind: bad input (exit 2, src/cli/errors.ts), naming why. */
-export class FigureError extends Error {
+class FigureError extends Error {
   override name = 'FigureError';
 }
 
@@ -44,7 +44,7 @@ type Spec = Record<string, unknown>;
  * A spec with every panel `panel` px and its panels in `columns` columns: a facet's inner view, each view of an
  * hconcat (which becomes a wrapped `concat`), or the single view.
  */
-export function resize(spec: TopLevelSpec, panel: PanelSize, columns: number): TopLevelSpec {
+function resize(spec: TopLevelSpec, panel: PanelSize, columns: number): TopLevelSpec {
   const s = spec as unknown as Spec;
   const sized = (v: Spec): Spec => ({ ...v, width: Math.round(panel.width), height: Math.round(panel.height) });
   if (s.facet && s.spec) return { ...s, spec: sized(s.spec as Spec), columns } as unknown as TopLevelSpec;

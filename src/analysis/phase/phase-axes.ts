@@ -46,7 +46,7 @@ export function cellBox(axis: Axis, v: number): [number, number, number] {
 }
 
 /** The drawn axis's outer edges, in axis coordinates (parameter values; indices on a band axis). */
-export function axisEnds(a: Axis): [number, number] {
+function axisEnds(a: Axis): [number, number] {
   return a.domain ?? (a.edges ? [a.edges.get(a.grid[0])![0], a.edges.get(a.grid[a.grid.length - 1])![1]] : [-0.5, a.grid.length - 0.5]);
 }
 

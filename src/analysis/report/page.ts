@@ -12,7 +12,7 @@ export interface RenderedSection {
 }
 
 /** The figures of a section's HTML that want a table-of-contents entry, in page order. */
-export function figuresOf(html: string): { id: string; title: string }[] {
+function figuresOf(html: string): { id: string; title: string }[] {
   return [...html.matchAll(/<figure id="([^"]+)" data-title="([^"]*)"/g)].map((m) => ({ id: m[1], title: m[2] }));
 }
 
