@@ -52,10 +52,13 @@ export function boundaryFigures(d: SweepData, files: ReturnType<typeof readBound
     const counts = new Map<string, number>();
     for (const c of file.curves) counts.set(facetLabel(c.facetValues), (counts.get(facetLabel(c.facetValues)) ?? 0) + 1);
     const summary = [...counts].map(([f, n]) => `${f}: ${n} curve(s)`).join('; ') || 'no crossing';
+    // one curve colour per facet value; with no facet, one colour and no legend
     const colour =
-      file.facets.length === 1
-        ? sweepPalette(d.rows, file.facets[0]).channel('facetValue', paramLabel(file.facets[0]))
-        : paramPalette('facet', [...counts.keys()]).channel('facetValue', 'facet');
+      file.facets.length === 0
+        ? { value: '#222222' }
+        : file.facets.length === 1
+          ? sweepPalette(d.rows, file.facets[0]).channel('facetValue', paramLabel(file.facets[0]))
+          : paramPalette('facet', [...counts.keys()]).channel('facetValue', 'facet');
     const spec =
       points.length > 0 ? curvesSpec(points, { key: xKey, values: gridValues(xKey) }, { key: yKey, values: gridValues(yKey) }, colour, title) : null;
     out.push({ name, metric: file.metric, title, summary, spec });

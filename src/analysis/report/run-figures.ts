@@ -176,19 +176,52 @@ function cutBelow(rows: Record<string, unknown>[], field: string, floor: number)
   });
 }
 
+/** Each run's first point below `floor`, where its test-loss line leaves the panel. */
+function exitRows(rows: readonly Record<string, unknown>[], floor: number): Record<string, unknown>[] {
+  const out = new Map<string, Record<string, unknown>>();
+  for (const r of rows) {
+    const v = r.test_loss as number | null;
+    if (v !== null && v < floor && !out.has(r.run as string)) {
+      out.set(r.run as string, {
+        run: r.run,
+        step: r.step,
+        floor,
+        tip: `${String(r.run)}: test loss ${fmt(v)} at step ${String(r.step)}, below ${tickLabel(floor)}`,
+      });
+    }
+  }
+  return [...out.values()];
+}
+
 export function fig2Spec(runs: readonly ChosenRun[], rows: Record<string, unknown>[]): TopLevelSpec {
   const maxStep = Math.max(1, ...rows.map((r) => r.step as number));
   const [lossLo, lossHi] = positiveRange(rows, 'test_loss');
   const floor = Math.max(lossLo, 10 ** Math.floor(Math.log10(lossHi / LOG_DECADES)));
   const [normLo, normHi] = positiveRange(rows, 'w_norm2_mean');
   const cut = floor > lossLo;
+  const loss = line(runs, 'test_loss', 'test loss ½‖θ−θ*‖² (log)', logAxis(floor, lossHi), true, maxStep);
+  // where a line leaves through the bottom, a ▼ at the floor in its colour: the noiseless control does so within the
+  // first percent of the run, too close to the axis to see as a line
+  const exits = cut ? exitRows(rows, floor) : [];
+  const exitMark = {
+    data: { values: exits },
+    mark: { type: 'point', shape: 'triangle-down', filled: true, size: 70, opacity: 1, clip: false },
+    encoding: {
+      x: loss.encoding.x,
+      y: { ...loss.encoding.y, field: 'floor' },
+      color: { ...loss.encoding.color, legend: null },
+      description: { field: 'tip' },
+    },
+  };
+  const { mark, encoding, ...sized } = loss;
   return {
     data: { values: cut ? cutBelow(rows, 'test_loss', floor) : rows },
     title: { text: 'Training dynamics (paper Fig. 2a-b)', subtitle: 'one line per chosen run' },
     hconcat: [
       {
-        ...line(runs, 'test_loss', 'test loss ½‖θ−θ*‖² (log)', logAxis(floor, lossHi), true, maxStep),
-        title: `(a) test loss${cut ? ` (lines leave below ${tickLabel(floor)})` : ''}`,
+        ...sized,
+        layer: [{ mark, encoding }, ...(exits.length > 0 ? [exitMark] : [])],
+        title: `(a) test loss${cut ? ` (▼: the line leaves below ${tickLabel(floor)})` : ''}`,
       },
       { ...line(runs, 'w_norm2_mean', 'mean ‖wᵢ‖² (log)', logAxis(normLo, normHi), false, maxStep), title: '(b) neuron norm: Phase I shrinks it' },
       {
