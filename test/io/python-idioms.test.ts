@@ -98,23 +98,19 @@ xlabel = ylabel = legend = title = show = savefig = _ignore
     y: T.map((t) => norm(s.sigma, t, 0) * 0.5 + norm(s.sigma, t, 1) * 0.5),
   }));
 
-  it('pandas: one unbroken line per setting against step / steps, the median over replicates', () => {
-    const lines = runIdiom(dir, stub, readmeIdioms().pandas);
+  /** One line per setting with α = 1, in σ order, each from t = 0 to 1 with no gap, at the replicates' median. */
+  const expectLines = (lines: { label: string; x: number[]; y: number[] }[]) => {
     expect(lines.map((l) => l.label)).toEqual(expected.map((e) => e.label));
     lines.forEach((l, i) => {
       expect(l.x).toEqual(expected[i].x);
       l.y.forEach((v, k) => expect(v).toBeCloseTo(expected[i].y[k], 12));
     });
-  });
+  };
 
-  it('polars: the same lines', () => {
-    const lines = runIdiom(dir, stub, readmeIdioms().polars);
-    expect(lines.map((l) => l.label)).toEqual(expected.map((e) => e.label));
-    lines.forEach((l, i) => {
-      expect(l.x).toEqual(expected[i].x);
-      l.y.forEach((v, k) => expect(v).toBeCloseTo(expected[i].y[k], 12));
-    });
-  });
+  it('pandas: one unbroken line per setting against step / steps, the median over replicates', () =>
+    expectLines(runIdiom(dir, stub, readmeIdioms().pandas)));
+
+  it('polars: the same lines', () => expectLines(runIdiom(dir, stub, readmeIdioms().polars)));
 
   it('the pivot-on-step idiom the README warns against fills the table with NaN on the same data', () => {
     const out = execFileSync(
