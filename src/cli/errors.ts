@@ -69,6 +69,7 @@ const ERROR_KINDS: Readonly<Record<string, 'refused' | 'file'>> = {
   FitRequestError: 'refused', // a fit request this folder cannot answer (src/analysis/fit/errors.ts)
   OutDirError: 'refused', // the output folder: missing, foreign, holding another sweep, or locked (src/io/out-folder/)
   QueueError: 'refused', // the Redis URL or the folder's queue (src/run/queue.ts)
+  FigureError: 'refused', // `figure`: the folder has nothing to draw for the asked kind (src/analysis/export/figure-kinds.ts)
   ArrowFileError: 'file', // an Arrow file (src/io/arrow-file.ts)
   JournalError: 'file', // a journal (src/io/journal.ts)
   OutputFileError: 'file', // plan.json, queue.json, a Parquet copy, a report or diagram (src/io/atomic.ts)

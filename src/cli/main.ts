@@ -151,6 +151,32 @@ async function main(argv: string[]): Promise<number> {
       },
     )
     .command(
+      'figure <dir>',
+      'one figure alone for a paper: SVG, PNG or PDF (from --out), at --width × --height',
+      (y) =>
+        y
+          .positional('dir', { type: 'string', demandOption: true })
+          .option('out', { type: 'string', demandOption: true, describe: 'FILE.svg, FILE.png or FILE.pdf: the extension names the format' })
+          .option('kind', {
+            type: 'string',
+            default: 'phase',
+            describe: 'phase (a phase diagram), spread, fig2 (run panels), neurons, theory, boundary',
+          })
+          .option('z', { type: 'string', describe: 'summary column (phase, spread; boundary: its metric)' })
+          .option('x', { type: 'string', describe: 'parameter on the x axis (default: as the report picks)' })
+          .option('y', { type: 'string', describe: 'parameter on the y axis (default: as the report picks)' })
+          .option('facet', { type: 'string', describe: 'one panel per value of this parameter (default: as the report picks)' })
+          .option('agg', { choices: ['median', 'mean'] as const, default: 'median' as const, describe: 'over replicates' })
+          .option('width', { type: 'number', default: 720, describe: 'the whole figure: px (SVG, PNG at 96 dpi) or pt (PDF)' })
+          .option('height', { type: 'number', default: 480, describe: 'the whole figure: px (SVG, PNG at 96 dpi) or pt (PDF)' })
+          .option('font-size', { type: 'number', default: 11, describe: 'tick labels, in px or pt; titles scale with it' })
+          .option('dpi', { type: 'number', default: 96, describe: 'PNG resolution: the PNG is width·dpi/96 pixels wide' }),
+      async (a) => {
+        const { figureCommand } = await import('./commands/figure.js');
+        set(await figureCommand({ ...a, dir: a.dir, out: a.out, kind: a.kind, fontSize: a.fontSize }));
+      },
+    )
+    .command(
       'report <dir>',
       "DIR/report.html: phase diagrams and the paper's figures, one self-contained file",
       (y) =>
@@ -196,7 +222,7 @@ async function main(argv: string[]): Promise<number> {
         set(await benchCommand({ quick: a.quick, out: a.out, json: a.json, only: a.only }));
       },
     )
-    .demandCommand(1, 'name a command: run, plan, status, merge, refine, fit, phase, report, worker, bench')
+    .demandCommand(1, 'name a command: run, plan, status, merge, refine, fit, phase, figure, report, worker, bench')
     .strict()
     .fail((msg, err) => {
       // yargs runs the command handler, bad arguments and all, after a .fail() that returns: it must throw.

@@ -11,14 +11,15 @@
  *   summary.arrow            run_id, <PARAM_KEYS…>, replicate, sweep, seed, status, error, steps_done, wall_s, steps_per_s,
  *                            engine_used, final_<metric…>, lazy_escape_step, phase2_step, align_step,
  *                            phase2_mean_step, phase2_step_50, phase2_step_90, lazy_escape_step_50,
- *                            align_step_50, norm_decay_window_end, <extra…, sorted by name>
+ *                            align_step_50, norm_decay_window_end, <extra…, sorted by name: Float64, except
+ *                            collapsed (Bool) and refine_round (Int64)>
  *   metrics.arrow            run_id, <PARAM_KEYS…>, replicate, sweep, seed, step, <METRIC_NAMES…>
  *   boundary-<metric>.arrow  <axis parameters…>, <facet parameters…>, metric, level, curve, segment
  *   fit-<metric>.arrow       param, exponent, ci_lo, ci_hi, theory_exponent
  * `engine` is a parameter (RunParams.engine: what was asked for, `native`), so the summary's `engine` column is the
  * parameter column; what really computed the run (`native/subspace`, SummaryRow.engine) is `engine_used`.
  */
-import { DataType, Field, Float64, Int64, Schema, Utf8 } from 'apache-arrow';
+import { Bool, DataType, Field, Float64, Int64, Schema, Utf8 } from 'apache-arrow';
 import { PARAM_KEYS, PARAM_SPECS, type ParamKind } from '../core/params.js';
 import { MARKER_NAMES } from '../core/summarize.js';
 import { METRIC_NAMES, type RunParams } from '../core/types.js';
@@ -95,8 +96,20 @@ const SUMMARY_FIXED_FIELDS: readonly Field[] = [
 export const SUMMARY_FIXED_NAMES: ReadonlySet<string> = new Set(SUMMARY_FIXED_FIELDS.map((f) => f.name));
 
 /**
- * The summary schema: the fixed columns, then one nullable Float64 per extra name (analysis results such as
- * `norm_decay_rate`), sorted so the same rows always give the same file.
+ * Extra summary columns that are not reals, by name: what pandas, polars and DuckDB should read them as. Every other
+ * extra column is a nullable Float64. In memory (SummaryRow.extra) all are numbers: a Bool reads back as 1 or 0.
+ */
+const EXTRA_TYPES: Readonly<Record<string, () => DataType>> = {
+  collapsed: () => new Bool(), // true/false; null when the last row is not finite
+  refine_round: () => new Int64(), // 0 for the sweep's grid
+};
+
+/** An extra summary column's field: its type from EXTRA_TYPES, else Float64; always nullable. */
+const extraField = (name: string): Field => new Field(name, EXTRA_TYPES[name]?.() ?? new Float64(), true);
+
+/**
+ * The summary schema: the fixed columns, then one nullable column per extra name (analysis results such as
+ * `norm_decay_rate`; typed by extraField), sorted so the same rows always give the same file.
  */
 export function summarySchema(extraNames: Iterable<string> = []): Schema {
   const extras = [...new Set(extraNames)].sort();
@@ -105,7 +118,7 @@ export function summarySchema(extraNames: Iterable<string> = []): Schema {
       throw new Error(`bug: extra summary column '${name}' collides with a fixed column`);
     }
   }
-  return new Schema([...SUMMARY_FIXED_FIELDS, ...extras.map((name) => float64(name, true))]);
+  return new Schema([...SUMMARY_FIXED_FIELDS, ...extras.map(extraField)]);
 }
 
 /**

@@ -4,7 +4,7 @@
  * Columns: see schemas.ts; `engine_used` holds SummaryRow.engine (what really computed the run, e.g.
  * `native/subspace`), next to the `engine` parameter column (what was asked for, e.g. `native`).
  */
-import { DataType, Float64, Schema, Table, util } from 'apache-arrow';
+import { Bool, DataType, Float64, Int64, Schema, Table, util } from 'apache-arrow';
 import { PARAM_KEYS } from '../core/params.js';
 import { METRIC_NAMES, type MetricName, type RunParams } from '../core/types.js';
 import { readArrowFile, writeArrowFileAtomic } from './arrow-file.js';
@@ -94,7 +94,14 @@ function summaryTable(rows: readonly SummaryRow[], provenance: Record<string, st
       const v = r[name];
       return v == null ? null : BigInt(v);
     };
-  for (const name of extraNames) cells[name] = (r) => r.extra?.[name] ?? null;
+  for (const field of schema.fields.filter((f) => extraNames.has(f.name))) {
+    const name = field.name;
+    const as = field.type instanceof Bool ? (v: number) => v !== 0 : field.type instanceof Int64 ? (v: number) => BigInt(v) : (v: number) => v;
+    cells[name] = (r) => {
+      const v = r.extra?.[name];
+      return v === null || v === undefined ? null : as(v);
+    };
+  }
 
   const columns = schema.fields.map((field) => {
     const cell = cells[field.name];
@@ -130,7 +137,7 @@ export function readSummary(path: string): SummaryRow[] {
   const finals = METRIC_NAMES.map((name) => [name, column(`final_${name}`)] as const);
   const events = EVENT_STEP_COLUMNS.map((name) => [name, column(name)] as const);
   const extras = table.schema.fields
-    .filter((f) => !SUMMARY_FIXED_NAMES.has(f.name) && isFloat64(f.type as DataType))
+    .filter((f) => !SUMMARY_FIXED_NAMES.has(f.name) && isExtraType(f.type as DataType))
     .map((f) => [f.name, column(f.name)] as const);
 
   return runIds.map((run_id, i) => {
@@ -164,6 +171,7 @@ export function readSummary(path: string): SummaryRow[] {
   });
 }
 
-function isFloat64(type: DataType): boolean {
-  return util.compareTypes(type, new Float64());
+/** Extra columns are Float64, Int64 or Bool (schemas.ts, extraField); older files have Float64 throughout. */
+function isExtraType(type: DataType): boolean {
+  return [new Float64(), new Int64(), new Bool()].some((t) => util.compareTypes(type, t));
 }

@@ -45,6 +45,6 @@ print(json.dumps(res))
     }
     expect(res.duckdb[1]).toBe(18);
     expect(res.duckdb[2]).toBe('BIGINT');
-    expect(res.duckdb_summary).toEqual([6, 'DOUBLE', 'DOUBLE']);
+    expect(res.duckdb_summary).toEqual([6, 'BOOLEAN', 'DOUBLE']); // collapsed is a boolean (docs/formats.md)
   });
 });

@@ -18,8 +18,8 @@ describe('lnsweep phase', () => {
     expect(svg.trimEnd().endsWith('</svg>')).toBe(true);
     const cells = titles(svg).filter((t) => t.startsWith('σ = '));
     expect(cells).toHaveLength(9); // 3 σ × 3 α, replicates aggregated
-    expect(svg).toContain('init scale α (log scale)'); // α ∈ {0.5, 1, 2}: geometric
-    expect(svg).not.toContain('label noise σ (log scale)'); // σ ∈ {0, 1, 8}: neither
+    expect(svg).toContain('init scale α (log)'); // α ∈ {0.5, 1, 2}: geometric
+    expect(svg).not.toContain('label noise σ (log)'); // σ ∈ {0, 1, 8}: neither
     const diverged = cells.filter((t) => t.includes('· diverged ·'));
     expect(diverged).toHaveLength(3); // the σ = 8 column
     expect(diverged.every((t) => t.startsWith('σ = 8,'))).toBe(true);

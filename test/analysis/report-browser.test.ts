@@ -25,7 +25,7 @@ describe.skipIf(SKIP !== null)(titled('report.html in headless Chromium', SKIP),
     expect(made.code, made.stderr).toBe(0);
     const r = chromium(['--dump-dom', url]);
     expect(r.code, r.stderr).toBe(0);
-    expect(r.stdout).toContain('<h2>Overview</h2>');
+    expect(r.stdout).toContain('<section id="overview"><h2>Overview<');
     expect(r.stdout).toContain('<svg');
     expect(consoleErrors(r.stderr)).toEqual([]);
   });

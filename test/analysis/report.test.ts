@@ -23,7 +23,7 @@ describe('lnsweep report', () => {
   });
 
   it('has the overview, the phase diagrams, the Fig. 2 panels, the neuron scatter and the on/off panel', () => {
-    expect(html).toContain('<h2>Overview</h2>');
+    expect(html).toContain('<section id="overview"><h2>Overview<');
     expect(html).toMatch(/<th>diverged<\/th><td>6<\/td>/);
     expect(html).toMatch(/<th>git commit<\/th><td>[0-9a-f]{40}/);
     expect(html).toContain('id="phase-norm_decay_rate"');

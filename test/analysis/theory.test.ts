@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { paramPalette } from '../../src/analysis/base/palette.js';
 import { renderSvg } from '../../src/analysis/base/render.js';
 import { panelData, panelSentence, ratioStats, theorySpec, THEORY_PANELS } from '../../src/analysis/theory/theory.js';
 import { near, row } from './fixtures.js';
@@ -100,9 +101,9 @@ describe('a theory panel', () => {
   });
 
   it('draws log-log panels over one square domain with y = x, the factor-2 band, colour by σ, shape by width, rich hollow', async () => {
-    const spec = theorySpec([d]) as unknown as {
-      columns: number;
-      concat: {
+    const sigmas = paramPalette('sigma', [1, 2, 3, 4, 9]);
+    const spec = theorySpec([d], sigmas) as unknown as {
+      hconcat: {
         layer: {
           data: { values: Record<string, number>[] };
           mark: { filled?: boolean };
@@ -110,9 +111,8 @@ describe('a theory panel', () => {
         }[];
       }[];
     };
-    expect(spec.concat).toHaveLength(1);
-    expect(spec.columns).toBe(3);
-    const [band, diagonal, points, hollow] = spec.concat[0].layer;
+    expect(spec.hconcat).toHaveLength(1);
+    const [band, diagonal, points, hollow] = spec.hconcat[0].layer;
     // values span 0.25e-4 … 9e-4; the domain is padded by 2.5 either side
     const [lo, hi] = [0.25e-4 / 2.5, 9e-4 * 2.5];
     expect(band.data.values).toEqual([
@@ -130,7 +130,7 @@ describe('a theory panel', () => {
     expect(points.encoding.color).toMatchObject({ field: 'sigma', scale: { domain: [1, 2, 3, 4, 9] } });
     expect(points.encoding.shape).toMatchObject({ field: 'width', scale: { domain: [100, 400, 1000] } });
     expect([points.mark.filled, points.data.values.length, hollow.mark.filled, hollow.data.values.length]).toEqual([true, 4, false, 1]);
-    const svg = await renderSvg(theorySpec([d]));
+    const svg = await renderSvg(theorySpec([d], sigmas));
     expect(svg.match(/<title>σ = /g)).toHaveLength(5); // one tooltip per point
     expect(svg.match(/>label noise σ</g)).toHaveLength(1); // one legend
   });

@@ -91,6 +91,29 @@ describe('summary.arrow', () => {
     expect(back[1].extra).toEqual({ alpha_fit: null, norm_decay_rate: null });
   });
 
+  it('types collapsed as Bool and refine_round as Int64 (docs/formats.md), and reads them back as 1/0 and integers', async () => {
+    const path = join(dir, 'summary.arrow');
+    await writeSummary(
+      path,
+      [
+        sampleRow('a', { extra: { collapsed: 1, refine_round: 2, norm_decay_rate: 0.5 } }),
+        sampleRow('b', { extra: { collapsed: 0, refine_round: 0, norm_decay_rate: 0.25 } }),
+        sampleRow('c', { extra: { collapsed: null, refine_round: 1, norm_decay_rate: null } }),
+      ],
+      PROVENANCE,
+    );
+    const table = readArrowFile(path);
+    const type = (name: string) => String(table.schema.fields.find((f) => f.name === name)!.type);
+    expect([type('collapsed'), type('refine_round'), type('norm_decay_rate')]).toEqual(['Bool', 'Int64', 'Float64']);
+    expect([...table.getChild('collapsed')!]).toEqual([true, false, null]);
+    expect([...table.getChild('refine_round')!]).toEqual([2n, 0n, 1n]);
+    expect(readSummary(path).map((r) => r.extra)).toEqual([
+      { collapsed: 1, refine_round: 2, norm_decay_rate: 0.5 },
+      { collapsed: 0, refine_round: 0, norm_decay_rate: 0.25 },
+      { collapsed: null, refine_round: 1, norm_decay_rate: null },
+    ]);
+  });
+
   it('writes the same bytes for the same rows in any order', async () => {
     const a = join(dir, 'one.arrow');
     const b = join(dir, 'two.arrow');

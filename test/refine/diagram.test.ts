@@ -85,12 +85,13 @@ describe.skipIf(SKIP !== null)(titled('a refined report in headless Chromium', S
     const made = runCli(['report', dir]);
     expect(made.code, made.stderr).toBe(0);
     const html = readFileSync(join(dir, 'report.html'), 'utf8');
-    expect(html).toContain('<h2>Boundaries</h2>');
-    expect(html).toMatch(/<td>0 \(the sweep's grid\)<\/td><td>25<\/td>/);
-    expect(html).toMatch(/<td>1<\/td><td>\d+<\/td>/);
+    expect(html).toContain('<section id="boundaries"><h2>Boundaries<');
+    // round, runs added, runs in all: one cell each (the table once ran "0 (the sweep's grid)" into "25")
+    expect(html).toMatch(/<td>0: the sweep's grid<\/td><td class="num">25<\/td><td class="num">25<\/td>/);
+    expect(html).toMatch(/<td>1: refinement<\/td><td class="num">\d+<\/td><td class="num">\d+<\/td>/);
     const dom = chromium(['--dump-dom', `file://${dir}/report.html`]);
     expect(dom.code, dom.stderr).toBe(0);
-    expect(dom.stdout).toContain('<h2>Boundaries</h2>');
+    expect(dom.stdout).toContain('<section id="boundaries"><h2>Boundaries<');
     expect(consoleErrors(dom.stderr)).toEqual([]);
     const shots = mkdtempSync(join(tmpdir(), 'lnsweep-shot-'));
     try {

@@ -32,6 +32,9 @@ export function probe(cmd: string, args: string[]): string | null {
 
 export const requireRedis = () => requireComponent('redis-server', probe('redis-server', ['--version']), 'apt-get install redis-server');
 
+export const requirePoppler = () =>
+  requireComponent('poppler-utils (pdfinfo, pdffonts, pdftoppm)', probe('pdftoppm', ['-v']), 'apt-get install poppler-utils');
+
 export const requirePythonReaders = () =>
   requireComponent(
     'the Python readers (pyarrow, pandas, polars, duckdb)',

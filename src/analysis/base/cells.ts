@@ -16,12 +16,14 @@
 import { markerUnreachable } from '../../core/theory.js';
 import { quantile } from '../../core/quantile.js';
 import type { SummaryRow } from '../../io/index.js';
+import type { NonValueKind } from './cell-kinds.js';
 import { isMarkerColumn, zValue, type ParamKey } from './sweep-data.js';
 
 export { axisKind, type AxisKind } from '../../sweep/axes.js';
 export { quantile };
 
-export type CellKind = 'value' | 'diverged' | 'collapsed' | 'unreachable' | 'not_reached' | 'missing' | 'failed';
+/** `value`, or one of the kinds drawn in their own colours (cell-kinds.ts). */
+type CellKind = 'value' | NonValueKind;
 export type Agg = 'median' | 'mean';
 
 export interface Cell {

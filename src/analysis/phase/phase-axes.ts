@@ -6,7 +6,8 @@
 import type { CellLayout } from '../base/overlay.js';
 import { axisKind, cellEdges, type AxisKind, type Cell } from '../base/cells.js';
 import { paramLabel } from '../base/labels.js';
-import { fmt } from '../base/render.js';
+import { textWidth } from '../base/fonts.js';
+import { niceTicks, tickLabel, tickProps, type TickRoom } from '../base/ticks.js';
 
 export interface Axis {
   kind: AxisKind;
@@ -44,23 +45,72 @@ export function cellBox(axis: Axis, v: number): [number, number, number] {
   return [i - 0.5, i + 0.5, i];
 }
 
-export function positions(input: { cells: readonly Cell[]; x: string; y: string; layout?: CellLayout }) {
+/** The drawn axis's outer edges, in axis coordinates (parameter values; indices on a band axis). */
+function axisEnds(a: Axis): [number, number] {
+  return a.domain ?? (a.edges ? [a.edges.get(a.grid[0])![0], a.edges.get(a.grid[a.grid.length - 1])![1]] : [-0.5, a.grid.length - 0.5]);
+}
+
+/** Where `v` (axis coordinates) falls along a drawn axis of `length` px, from its low end. */
+export function pixelOf(a: Axis, v: number, length: number): number {
+  const [lo, hi] = axisEnds(a);
+  const f = a.kind === 'log' ? Math.log : (t: number) => t;
+  return ((f(v) - f(lo)) / (f(hi) - f(lo))) * length;
+}
+
+/** A grid's own values make good ticks when they are few and round (0.5, 1, 2; not 0.8409). */
+const roundGrid = (grid: readonly number[]): boolean => grid.length <= 9 && grid.every((v) => Number(v.toPrecision(3)) === v);
+
+/** Tick values for a log or linear axis: the grid's when round, else round values across the drawn range. */
+function tickValues(a: Axis): number[] {
+  if (roundGrid(a.grid)) return a.grid;
+  const [lo, hi] = axisEnds(a);
+  return niceTicks(lo, hi, a.kind === 'log' ? 'log' : 'linear');
+}
+
+const roomOf = (a: Axis, length: number, horizontal: boolean): TickRoom => ({
+  length,
+  horizontal,
+  domain: axisEnds(a),
+  scale: a.kind === 'log' ? 'log' : 'linear',
+});
+
+/**
+ * The band axis's labels, every k-th when they would not fit side by side in `length` px (x axis only; on y one line
+ * of text per value needs little room).
+ */
+function bandTicks(a: Axis, length: number, horizontal: boolean): { values: number[]; labelExpr: string } {
+  const labels = a.grid.map((v) => tickLabel(v));
+  const room = length / a.grid.length;
+  const need = horizontal ? Math.max(...labels.map((l) => textWidth(l, 11))) + 6 : 14;
+  const every = Math.max(1, Math.ceil(need / room));
+  return { values: a.grid.map((_, i) => i).filter((i) => i % every === 0), labelExpr: `${JSON.stringify(labels)}[datum.value]` };
+}
+
+/** Pixel size of the value panel, for ticks and cell glyphs. */
+export interface PanelSize {
+  width: number;
+  height: number;
+}
+
+export function positions(
+  input: { cells: readonly Cell[]; x: string; y: string; layout?: CellLayout },
+  size: PanelSize = { width: 260, height: 220 },
+) {
   const { layout } = input;
-  // a refined sweep keeps its grid's axis kind and ticks; its cells are the layout's rectangles
+  // a refined sweep keeps its grid's axis kind; its cells are the layout's rectangles
   const xa: Axis = layout ? { kind: layout.xKind, grid: layout.xTicks, edges: null, domain: layout.xDomain } : axisOf(input.cells.map((c) => c.x));
   const ya: Axis = layout ? { kind: layout.yKind, grid: layout.yTicks, edges: null, domain: layout.yDomain } : axisOf(input.cells.map((c) => c.y));
-  const enc = (ch: 'x' | 'y', key: string, a: Axis) => {
-    const title = `${paramLabel(key)}${a.kind === 'log' ? ' (log scale)' : ''}`;
-    const ends = a.domain ?? (a.edges ? [a.edges.get(a.grid[0])![0], a.edges.get(a.grid[a.grid.length - 1])![1]] : [-0.5, a.grid.length - 0.5]);
-    const scale = { type: a.kind === 'log' ? 'log' : 'linear', domain: ends, nice: false, zero: false };
+  const enc = (key: string, a: Axis, length: number, horizontal: boolean) => {
+    const title = `${paramLabel(key)}${a.kind === 'log' ? ' (log)' : ''}`;
+    const scale = { type: a.kind === 'log' ? 'log' : 'linear', domain: axisEnds(a), nice: false, zero: false };
     const axis =
       a.kind === 'band'
-        ? { values: a.grid.map((_, i) => i), labelExpr: `${JSON.stringify(a.grid.map((v) => fmt(v)))}[datum.value]`, grid: false }
-        : { values: a.grid, format: '~g', grid: false, labelFlush: false };
+        ? { ...bandTicks(a, length, horizontal), grid: false }
+        : { ...tickProps(tickValues(a), roomOf(a, length, horizontal)), grid: false, labelFlush: false };
     return { title, scale, axis };
   };
-  const xe = enc('x', input.x, xa);
-  const ye = enc('y', input.y, ya);
+  const xe = enc(input.x, xa, size.width, true);
+  const ye = enc(input.y, ya, size.height, false);
   return {
     xAxis: xa,
     yAxis: ya,

@@ -13,11 +13,14 @@
 import { quantileSorted } from 'd3-array';
 import type { TopLevelSpec } from 'vega-lite';
 import type { CellLayout, Overlay } from '../base/overlay.js';
-import type { Agg, Cell, CellKind } from '../base/cells.js';
-import { axisCoordinate, cellBox, positions } from './phase-axes.js';
+import type { Agg, Cell } from '../base/cells.js';
+import { CELL_KINDS, NON_VALUE_KINDS } from '../base/cell-kinds.js';
+import { textWidth } from '../base/fonts.js';
+import { axisCoordinate, cellBox, pixelOf, positions, type Axis, type PanelSize } from './phase-axes.js';
 import { columnLabel, paramLabel, paramShort } from '../base/labels.js';
 import { fmt } from '../base/render.js';
 import { isMarkerColumn } from '../base/sweep-data.js';
+import { niceTicks, tickProps, type TickScale } from '../base/ticks.js';
 
 export interface PhaseSpecInput {
   cells: readonly Cell[];
@@ -32,16 +35,13 @@ export interface PhaseSpecInput {
   overlays?: readonly Overlay[];
   /** a refined sweep: cells of their true, varying sizes, each drawn as one or more rectangles (boundary-cells.ts) */
   layout?: CellLayout;
+  /** the value panel's size in px (default: the report's, which fits three facets and a legend on the page) */
+  panel?: PanelSize;
+  /** facet columns (default: as many as fit the page, facetColumns) */
+  columns?: number;
+  /** drawn for a file (`lnsweep figure`), where nothing can be hovered */
+  print?: boolean;
 }
-
-const KIND_STYLE: Record<Exclude<CellKind, 'value'>, { colour: string; glyph: string; label: (t: string) => string }> = {
-  diverged: { colour: '#d62728', glyph: '✕', label: () => 'diverged' },
-  collapsed: { colour: '#8c8c8c', glyph: 'θ→0', label: () => 'collapsed (θ → 0)' },
-  unreachable: { colour: '#c9d9ea', glyph: '∅', label: () => 'unreachable (end point outside)' },
-  not_reached: { colour: '#f2f2f2', glyph: '>T', label: (t) => `not reached by ${t}` },
-  failed: { colour: '#ffbb78', glyph: '!', label: () => 'failed (error)' },
-  missing: { colour: '#ffffff', glyph: '–', label: () => 'no value' },
-};
 
 const PANEL_W = 260;
 const PANEL_H = 220;
@@ -63,6 +63,9 @@ export function facetColumns(facets: number, panelWidth = PANEL_W): number {
   return Math.ceil(facets / Math.ceil(facets / fit));
 }
 
+/** The value panel's size in px: narrower when faceted, so three facets and a legend fit the page. */
+const panelSize = (input: PhaseSpecInput): PanelSize => input.panel ?? { width: input.facet ? PANEL_W - 40 : PANEL_W, height: PANEL_H };
+
 /** The aggregate's figure: the value panel with its overlays. */
 export function phaseSpec(input: PhaseSpecInput): TopLevelSpec {
   return figure(input, [valueLayers(input), ...overlayLayers(input)].flat(), `${input.agg} over replicates`);
@@ -72,18 +75,20 @@ export function phaseSpec(input: PhaseSpecInput): TopLevelSpec {
 export function spreadSpec(input: PhaseSpecInput): TopLevelSpec | null {
   if (!input.cells.some((c) => c.spread !== null)) return null;
   const name = spreadName(input.agg);
-  const pos = positions(input);
+  const pos = positions(input, panelSize(input));
+  const spreads = input.cells.map((c) => c.spread).filter((v): v is number => v !== null && Number.isFinite(v));
+  const scale = { scheme: 'oranges', type: 'linear', domain: [Math.min(0, ...spreads), Math.max(...spreads)], nice: false, zero: false };
   const layer = {
     transform: [{ filter: "datum.row === 'cell' && isValid(datum.spread)" }],
-    mark: RECT,
+    mark: rectMark(input),
     encoding: {
       ...pos.rect,
       fill: {
         field: 'spread',
         type: 'quantitative',
         title: wrapLegend(`${name} across replicates`),
-        scale: { scheme: 'oranges' },
-        legend: legendOf('.2~g'),
+        scale,
+        legend: legendOf(scale),
       },
       description: { field: 'spreadTip' },
     },
@@ -109,9 +114,23 @@ export function phaseAndSpreadSpec(input: PhaseSpecInput): TopLevelSpec {
   } as unknown as TopLevelSpec;
 }
 
-const RECT = { type: 'rect', stroke: 'white', strokeWidth: 0.5 } as const;
+/**
+ * Cells of an even grid are parted by a thin white line; refined cells are not (a line per quarter cell turns into
+ * moiré where they are a few pixels wide): their sizes already show where refinement went.
+ */
+const rectMark = (input: PhaseSpecInput) => (input.layout ? { type: 'rect' } : { type: 'rect', stroke: 'white', strokeWidth: 0.5 });
 const spreadName = (agg: Agg): string => (agg === 'median' ? 'IQR' : 'std');
-const legendOf = (format: string) => ({ format, gradientLength: 160, titleLimit: 400, labelLimit: 300 });
+
+/** A colour bar with round ticks inside its domain (the domain is always explicit, see colourScale). */
+function legendOf(scale: Record<string, unknown>) {
+  const [lo, hi] = scale.domain as [number, number];
+  const kind = (scale.type as TickScale | undefined) ?? 'linear';
+  const ticks = niceTicks(lo, hi, kind, 4);
+  return { ...tickProps(ticks), gradientLength: 160, titleLimit: 400, labelLimit: 300 };
+}
+
+/** "(log)" or "(symlog)" after a colour bar's title when its scale is not linear. */
+const scaleNote = (scale: Record<string, unknown>): string => (scale.type === 'log' ? ' (log)' : scale.type === 'symlog' ? ' (symlog)' : '');
 
 /** The last step a "not reached" cell means: one number when every cell's runs stop there. */
 function horizon(cells: readonly Cell[]): string {
@@ -122,23 +141,24 @@ function horizon(cells: readonly Cell[]): string {
 function valueLayers(input: PhaseSpecInput): object[] {
   const { cells, z, agg } = input;
   const T = horizon(cells);
-  const pos = positions(input);
+  const pos = positions(input, panelSize(input));
   const values = cells.filter((c) => c.kind === 'value').map((c) => c.value as number);
-  const kinds = (Object.keys(KIND_STYLE) as (keyof typeof KIND_STYLE)[]).filter((k) => cells.some((c) => c.kind === k));
+  const kinds = NON_VALUE_KINDS.filter((k) => cells.some((c) => c.kind === k));
   const layers: object[] = [];
   // Layers with no data would draw an empty legend ("NaN"), so they are left out.
   if (values.length > 0) {
+    const scale = colourScale(values, z);
     layers.push({
       transform: [{ filter: "datum.row === 'cell' && datum.kind === 'value'" }],
-      mark: RECT,
+      mark: rectMark(input),
       encoding: {
         ...pos.rect,
         fill: {
           field: 'value',
           type: 'quantitative',
-          title: wrapLegend(`${agg} ${columnLabel(z)}`),
-          scale: colourScale(values, z),
-          legend: legendOf(legendFormat(values)),
+          title: wrapLegend(`${agg} ${columnLabel(z)}${scaleNote(scale)}`),
+          scale,
+          legend: legendOf(scale),
         },
         description: { field: 'tip' },
       },
@@ -148,34 +168,31 @@ function valueLayers(input: PhaseSpecInput): object[] {
     const notValue = { filter: "datum.row === 'cell' && datum.kind !== 'value'" };
     layers.push({
       transform: [notValue],
-      mark: RECT,
+      mark: rectMark(input),
       encoding: {
         ...pos.rect,
         color: {
           field: 'kindLabel',
           type: 'nominal',
           title: 'cell',
-          scale: { domain: kinds.map((k) => KIND_STYLE[k].label(T)), range: kinds.map((k) => KIND_STYLE[k].colour) },
+          scale: { domain: kinds.map((k) => CELL_KINDS[k].label(T)), range: kinds.map((k) => CELL_KINDS[k].colour) },
           legend: { symbolStrokeColor: '#999', symbolStrokeWidth: 0.5, labelLimit: 300 },
         },
         description: { field: 'tip' },
       },
     });
+    // a glyph only where its cell has room for it (the tooltip names the kind everywhere)
     layers.push({
-      transform: [notValue],
-      mark: { type: 'text', fontSize: 10, aria: false },
-      encoding: {
-        ...pos.point,
-        text: { field: 'glyph' },
-        color: { condition: { test: "datum.kind === 'diverged' || datum.kind === 'collapsed'", value: 'white' }, value: '#333' },
-      },
+      transform: [{ filter: "datum.row === 'cell' && datum.glyph !== ''" }],
+      mark: { type: 'text', fontSize: GLYPH_SIZE, aria: false },
+      encoding: { ...pos.point, text: { field: 'glyph' }, color: { field: 'glyphColour', type: 'nominal', scale: null, legend: null } },
     });
   }
   return layers;
 }
 
 function overlayLayers(input: PhaseSpecInput): object[] {
-  const pos = positions(input);
+  const pos = positions(input, panelSize(input));
   const bands = (input.overlays ?? []).filter((o) => o.shade !== undefined && o.points.length > 2).map((o) => bandLayer(o, pos.point));
   const drawn = (input.overlays ?? []).filter((o) => o.shade === undefined && o.points.length > 1);
   if (drawn.length === 0) return bands;
@@ -228,33 +245,70 @@ function bandLayer(o: Overlay, point: object): object {
   };
 }
 
-/** The rows every layer filters from: one per cell (`row: 'cell'`), one per overlay point (`row: 'curve'`, `'band'`). */
+const GLYPH_SIZE = 10;
+
+/** The largest of a cell's rectangles (x0, x1, y0, y1 in axis coordinates) and its size in px. */
+function largestRect(rects: readonly [number, number, number, number][], xa: Axis, ya: Axis, size: PanelSize) {
+  let best = { rect: rects[0], w: 0, h: 0 };
+  for (const r of rects) {
+    const w = Math.abs(pixelOf(xa, r[1], size.width) - pixelOf(xa, r[0], size.width));
+    const h = Math.abs(pixelOf(ya, r[3], size.height) - pixelOf(ya, r[2], size.height));
+    if (w * h > best.w * best.h) best = { rect: r, w, h };
+  }
+  return best;
+}
+
+/** The centre of [lo, hi] on an axis: geometric on a log axis. */
+const centre = (a: Axis, lo: number, hi: number): number => (a.kind === 'log' ? Math.sqrt(lo * hi) : (lo + hi) / 2);
+
+/**
+ * The rows every layer filters from: one per rectangle of a cell (`row: 'cell'`; a refined cell has several), one per
+ * overlay point (`row: 'curve'`, or `'band'` for a band's polygons). A cell's glyph rides on its largest rectangle, at that rectangle's centre, and only
+ * when the glyph fits inside it with a margin.
+ */
 function dataRows(input: PhaseSpecInput): Record<string, unknown>[] {
   const { cells } = input;
-  const pos = positions(input);
+  const size = panelSize(input);
+  const pos = positions(input, size);
   const T = horizon(cells);
   const name = spreadName(input.agg);
   const rows: Record<string, unknown>[] = cells.flatMap((c) => {
-    const kindLabel = c.kind === 'value' ? null : KIND_STYLE[c.kind].label(T);
+    const kindLabel = c.kind === 'value' ? null : CELL_KINDS[c.kind].label(T);
     const tip = tooltip(c, input, kindLabel, name);
     const cell = {
       row: 'cell',
       facet: c.facet,
       kind: c.kind,
       kindLabel,
-      glyph: c.kind === 'value' ? '' : KIND_STYLE[c.kind].glyph,
       value: c.value,
       spread: c.spread,
       tip,
       spreadTip: `spread: ${name} ${fmt(c.spread)} · ${tip}`,
     };
-    // a refined layout covers a cell with several rectangles: one row each, the glyph on the first only
-    if (input.layout) {
-      return input.layout.rects(c).map(([x0, x1, y0, y1], i) => ({ ...cell, x0, x1, y0, y1, xc: c.x, yc: c.y, glyph: i === 0 ? cell.glyph : '' }));
-    }
-    const [x0, x1, xc] = cellBox(pos.xAxis, c.x);
-    const [y0, y1, yc] = cellBox(pos.yAxis, c.y);
-    return [{ ...cell, x0, x1, xc, y0, y1, yc }];
+    const rects: [number, number, number, number][] = input.layout
+      ? input.layout.rects(c)
+      : (() => {
+          const [x0, x1] = cellBox(pos.xAxis, c.x);
+          const [y0, y1] = cellBox(pos.yAxis, c.y);
+          return [[x0, x1, y0, y1]];
+        })();
+    const glyph = c.kind === 'value' ? '' : CELL_KINDS[c.kind].glyph;
+    const big = largestRect(rects, pos.xAxis, pos.yAxis, size);
+    const fits = glyph !== '' && big.w >= textWidth(glyph, GLYPH_SIZE) + 4 && big.h >= GLYPH_SIZE + 3;
+    return rects.map(([x0, x1, y0, y1]) => {
+      const mine = fits && big.rect[0] === x0 && big.rect[1] === x1 && big.rect[2] === y0 && big.rect[3] === y1;
+      return {
+        ...cell,
+        x0,
+        x1,
+        y0,
+        y1,
+        xc: centre(pos.xAxis, x0, x1),
+        yc: centre(pos.yAxis, y0, y1),
+        glyph: mine ? glyph : '',
+        glyphColour: c.kind === 'value' ? null : CELL_KINDS[c.kind].glyphColour,
+      };
+    });
   });
   for (const o of input.overlays ?? []) {
     if (o.points.length < 2) continue;
@@ -277,7 +331,7 @@ function figure(input: PhaseSpecInput, layers: object[], panelTitle: string): To
   const { x, y, z, facet } = input;
   const pooled = input.pooled?.length ? ` Pooled into each cell: ${input.pooled.join(', ')}.` : '';
   const facets = new Set(input.cells.map((c) => c.facet)).size;
-  const inner = { width: facet ? PANEL_W - 40 : PANEL_W, height: PANEL_H, layer: layers };
+  const inner = { ...panelSize(input), layer: layers };
   const body = facet
     ? {
         // (datum.label) in parentheses: vega-lite pastes a conditional expression in its place in a wrapped facet
@@ -287,7 +341,7 @@ function figure(input: PhaseSpecInput, layers: object[], panelTitle: string): To
           title: null,
           header: { labelExpr: `'${paramShort(facet)} = ' + (datum.label)`, labelFontSize: 12 },
         },
-        columns: facetColumns(facets, inner.width),
+        columns: input.columns ?? facetColumns(facets, inner.width),
         spec: inner,
       }
     : inner;
@@ -296,7 +350,7 @@ function figure(input: PhaseSpecInput, layers: object[], panelTitle: string): To
     data: { values: dataRows(input) },
     title: {
       text: `${columnLabel(z)} over ${paramShort(x)} × ${paramShort(y)}${facet ? ` by ${paramLabel(facet)}` : ''}`,
-      subtitle: `${panelTitle}; hover a cell for its runs.${pooled}`,
+      subtitle: `${panelTitle}${input.print ? '.' : '; hover a cell for its runs.'}${pooled}`,
     },
     ...body,
   } as unknown as TopLevelSpec;
@@ -309,14 +363,15 @@ function figure(input: PhaseSpecInput, layers: object[], panelTitle: string): To
  * read alike.
  */
 export function colourScale(values: readonly number[], z: string): Record<string, unknown> {
-  const scheme = { scheme: 'viridis' };
-  if (values.length === 0 || z === 'collapsed') return { ...scheme, domain: z === 'collapsed' ? [0, 1] : undefined };
-  const pos = values.filter((v) => v > 0);
   const min = Math.min(...values);
   const max = Math.max(...values);
+  // the domain is always explicit: the report draws each facet and the legend apart (base/figure-html.ts)
+  const scheme = { scheme: 'viridis', nice: false, zero: false };
+  if (values.length === 0 || z === 'collapsed') return { ...scheme, type: 'linear', domain: [0, 1] };
+  const pos = values.filter((v) => v > 0);
   if (z.endsWith('_ratio') && pos.length === values.length) {
     const decades = Math.max(Math.log10(2), ...values.map((v) => Math.abs(Math.log10(v))));
-    return { scheme: 'blueorange', type: 'log', domain: [10 ** -decades, 10 ** decades], domainMid: 1 };
+    return { scheme: 'blueorange', type: 'log', domain: [10 ** -decades, 10 ** decades], domainMid: 1, nice: false };
   }
   // Log colours keep four decades below the maximum; smaller values (a noiseless control's ≈ 0 rate) take the
   // darkest colour rather than stretching the scale over ten empty decades.
@@ -329,9 +384,9 @@ export function colourScale(values: readonly number[], z: string): Record<string
     .sort((a, b) => a - b);
   if (abs.length > 1 && abs[abs.length - 1] / abs[0] >= 1e3 && !isMarkerColumn(z)) {
     // linear below the smallest tenth of the magnitudes, logarithmic above
-    return { ...scheme, type: 'symlog', constant: quantileSorted(abs, 0.1) };
+    return { ...scheme, type: 'symlog', constant: quantileSorted(abs, 0.1), domain: [min, max] };
   }
-  return scheme;
+  return { ...scheme, type: 'linear', domain: min === max ? [min - 0.5, max + 0.5] : [min, max] };
 }
 
 function tooltip(c: Cell, q: PhaseSpecInput, kindLabel: string | null, spreadName: string): string {
@@ -343,12 +398,6 @@ function tooltip(c: Cell, q: PhaseSpecInput, kindLabel: string | null, spreadNam
   if (c.failed) runs.push(`${c.failed} failed`);
   if (isMarkerColumn(q.z) && c.done > 0) runs.push(`reached in ${c.reached} of ${c.done}`);
   return `${where} · ${what} · ${runs.join(', ')}`;
-}
-
-/** Plain numbers where they read well (fractions, steps), exponents where the values span decades. */
-function legendFormat(values: readonly number[]): string {
-  const plain = values.every((v) => v === 0 || (Math.abs(v) >= 1e-3 && Math.abs(v) < 1e5));
-  return plain ? '.3~g' : '.2~e';
 }
 
 /** Legend titles are split over lines of at most 22 characters (the legend column's width). */

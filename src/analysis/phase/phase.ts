@@ -6,7 +6,7 @@ import type { SummaryRow } from '../../io/index.js';
 import { foreignSummaryRow, OutDirError, phasePath, writeFileAtomic } from '../../io/index.js';
 import { readBoundaries, refinementExtras } from '../boundary/boundary-cells.js';
 import { buildCells, type Agg } from '../base/cells.js';
-import { phaseAndSpreadSpec } from './phase-spec.js';
+import { phaseAndSpreadSpec, type PhaseSpecInput } from './phase-spec.js';
 import { renderSvg } from '../base/render.js';
 import { hasPredictions } from '../theory/theory.js';
 import { phase1EdgeOverlay } from '../theory/theory-edge.js';
@@ -45,18 +45,21 @@ export function phaseChoices(rows: readonly SummaryRow[]): PhaseChoices {
   return { axes: varying.filter(isNumericParam), facets: varying, z: zColumns(rows) };
 }
 
-/** The diagram's SVG, and the varying parameters it pools into cells (neither axis nor facet). */
-async function phaseSvg(rows: readonly SummaryRow[], o: PhaseOptions, dir?: string): Promise<{ svg: string; pooled: string[] }> {
+/**
+ * What a diagram of `dir` draws: its cells, the varying parameters it pools into them (neither axis nor facet), theory's
+ * edge of Phase I (where the sweep has predictions and both axes are parameters theory speaks of), a refined sweep's
+ * true cell sizes and the folder's measured boundaries (boundary-cells.ts).
+ */
+export function phaseInput(folderRows: readonly SummaryRow[], o: PhaseOptions, dir: string): PhaseSpecInput {
+  const rows = o.rescaled ? withRescaledParams(folderRows) : folderRows;
   // A parameter fixed by the ones in use (lr under an lr_rule) varies with the cells and is not pooled.
   const used = new Set<string>([o.x, o.y, ...(o.facet ? [o.facet] : [])]);
   const pooled = varyingParams(rows).filter((k) => !used.has(k) && !determinedBy(rows, k, [...used] as ParamKey[]));
   const cells = buildCells(rows, o);
-  // theory's edge of Phase I, where the sweep has predictions and both axes are parameters theory speaks of; a
-  // refined sweep's true cell sizes and the folder's measured boundaries (boundary-cells.ts)
-  const extras = dir ? refinementExtras(readBoundaries(dir), rows, cells, o) : { overlays: [] };
+  // a folder's measured boundaries are curves in σ and α, not in the rescaled axes
+  const extras = o.rescaled ? { overlays: [] } : refinementExtras(readBoundaries(dir), rows, cells, o);
   const overlays = [...(hasPredictions(rows) ? [phase1EdgeOverlay(rows, o)] : []), ...extras.overlays];
-  const svg = await renderSvg(phaseAndSpreadSpec({ cells, ...o, pooled, overlays, ...(extras.layout ? { layout: extras.layout } : {}) }));
-  return { svg, pooled };
+  return { cells, ...o, pooled, overlays, ...(extras.layout ? { layout: extras.layout } : {}) };
 }
 
 const defaultPhasePath = (dir: string, o: Pick<PhaseOptions, 'x' | 'y' | 'z'>): string => phasePath(dir, o.z, o.x, o.y);
@@ -74,9 +77,9 @@ export function loadCheckedSweepData(dir: string): SweepData {
 
 export async function writePhaseDiagram(data: SweepData, o: PhaseOptions, out?: string): Promise<{ path: string; pooled: string[] }> {
   const dir = data.dir;
-  // a folder's measured boundaries are curves in σ and α, not in the rescaled axes
-  const { svg, pooled } = o.rescaled ? await phaseSvg(withRescaledParams(data.rows), o) : await phaseSvg(data.rows, o, dir);
+  const input = phaseInput(data.rows, o, dir);
+  const svg = await renderSvg(phaseAndSpreadSpec(input));
   const path = out ?? defaultPhasePath(dir, o);
   writeFileAtomic(path, svg);
-  return { path, pooled };
+  return { path, pooled: [...(input.pooled ?? [])] };
 }

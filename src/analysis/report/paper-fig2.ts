@@ -7,39 +7,45 @@
  */
 import type { TopLevelSpec } from 'vega-lite';
 import { esc, fmt } from '../base/render.js';
-import type { ChosenRun } from './run-figures.js';
+import { niceTicks, tickProps } from '../base/ticks.js';
+import { logAxis, runColour, stepAxis, type ChosenRun } from './run-figures.js';
 
 /** The paper's description the sentences hold the runs against: alignment rises within about this many steps. */
 const PAPER_RISE_STEPS = 100_000;
 const steps = (n: unknown): string => Number(n).toLocaleString('en-US');
 
-const panel = (field: string, title: string, yTitle: string, log: boolean, legend: boolean) => ({
+const positiveRange = (rows: readonly Record<string, unknown>[], field: string): [number, number] => {
+  const v = rows.map((r) => r[field]).filter((x): x is number => typeof x === 'number' && x > 0);
+  return v.length ? [Math.min(...v), Math.max(...v)] : [1e-3, 1];
+};
+
+/** A panel in the look of the report's other run panels (run-figures.ts): its step axis, round ticks, run colours. */
+const panel = (runs: readonly ChosenRun[], field: string, title: string, yTitle: string, y: object, legend: boolean, maxStep: number) => ({
   width: 300,
   height: 200,
   title,
   mark: { type: 'line', strokeWidth: 1.6, clip: true },
   encoding: {
-    x: { field: 'step', type: 'quantitative', title: 'step', axis: { format: '~s', tickCount: 5 } },
-    y: { field, type: 'quantitative', title: yTitle, scale: log ? { type: 'log' } : { zero: true }, axis: { format: log ? '.0e' : '.2f' } },
-    color: {
-      field: 'run',
-      type: 'nominal',
-      title: 'run',
-      scale: { scheme: 'tableau10' },
-      legend: legend ? { orient: 'bottom', columns: 2, labelLimit: 300 } : null,
-    },
+    x: stepAxis(maxStep),
+    y: { field, type: 'quantitative', title: yTitle, ...y },
+    color: runColour(runs, legend ? { orient: 'bottom', columns: 2, labelLimit: 260 } : null),
   },
 });
 
 /** The three panels over the rows of run-figures.ts's trajectoryRows. */
-export function paperAxesSpec(rows: Record<string, unknown>[]): TopLevelSpec {
+export function paperAxesSpec(runs: readonly ChosenRun[], rows: Record<string, unknown>[]): TopLevelSpec {
+  const maxStep = Math.max(1, ...rows.map((r) => r.step as number));
+  const [normLo, normHi] = positiveRange(rows, 'w_norm_mean');
+  const ips = rows.map((r) => r.align_ip_mean).filter((v): v is number => typeof v === 'number');
+  const ipHi = ips.length ? Math.max(...ips) : 1;
+  const linear = (hi: number) => ({ scale: { domain: [0, hi], nice: false }, axis: tickProps(niceTicks(0, hi, 'linear', 4)) });
   return {
     data: { values: rows },
     title: { text: "Figure 2 in the paper's axes", subtitle: 'Avg‖wᵢ‖ and Avg|⟨wᵢ, θ*⟩| as the paper plots them, beside mean |cos(wᵢ, θ*)|' },
     hconcat: [
-      panel('w_norm_mean', '(e) Avg‖wᵢ‖', 'Avg‖wᵢ‖ (log)', true, true),
-      panel('align_ip_mean', '(f) Avg|⟨wᵢ, θ*⟩|', 'Avg|⟨wᵢ, θ*⟩|', false, false),
-      panel('align_cos_mean', '(g) mean |cos(wᵢ, θ*)|', 'mean |cos(wᵢ, θ*)|', false, false),
+      panel(runs, 'w_norm_mean', '(e) Avg‖wᵢ‖', 'Avg‖wᵢ‖ (log)', logAxis(normLo, normHi), true, maxStep),
+      panel(runs, 'align_ip_mean', '(f) Avg|⟨wᵢ, θ*⟩|', 'Avg|⟨wᵢ, θ*⟩|', linear(ipHi), false, maxStep),
+      panel(runs, 'align_cos_mean', '(g) mean |cos(wᵢ, θ*)|', 'mean |cos(wᵢ, θ*)|', linear(1), false, maxStep),
     ],
   } as unknown as TopLevelSpec;
 }

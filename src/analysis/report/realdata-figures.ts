@@ -7,12 +7,13 @@
 import type { TopLevelSpec } from 'vega-lite';
 import { realDataFilePath, type SummaryRow } from '../../io/index.js';
 import { readRealDataFile } from '../../io/realdata-file.js';
-import { esc, fmt, renderSvg } from '../base/render.js';
-import { chooseRuns } from './run-figures.js';
+import { figureHtml } from '../base/figure-html.js';
+import { esc, fmt } from '../base/render.js';
+import { chooseRuns, logAxis, runColour, stepAxis, type ChosenRun } from './run-figures.js';
 
 const MAX_POINTS = 200;
 
-/** The panel's HTML section, or null when the sweep has no finished realdata run. */
+/** The section's HTML body (the report adds its heading), or null when the sweep has no finished realdata run. */
 export async function realdataSection(dir: string, rows: readonly SummaryRow[]): Promise<string | null> {
   const runs = chooseRuns(rows.filter((r) => r.params.experiment === 'realdata' && r.status !== 'failed'));
   if (runs.length === 0) return null;
@@ -65,7 +66,7 @@ export async function realdataSection(dir: string, rows: readonly SummaryRow[]):
     table.push(`<tr><th>${esc(label)}</th>${cells.map((x) => `<td>${fmt(x)}</td>`).join('')}</tr>`);
   }
   if (points.length === 0) return null;
-  const svg = await renderSvg(realdataSpec(points));
+  const figure = await figureHtml(realdataSpec(runs, points), { id: 'realdata-curves' });
   const head = [
     'run',
     'train net',
@@ -81,31 +82,24 @@ export async function realdataSection(dir: string, rows: readonly SummaryRow[]):
     'moved lin',
     '‖f − f_lin‖',
   ];
-  return `<section><h2>Real data: network beside its linearised model (paper Figs. 3, 5)</h2>
-<p class="note">Two-layer network on a small MNIST subset, full-batch GD or SAM with label noise τ, beside its first-order expansion at init f(θ₀) + J(θ₀)(θ − θ₀) trained by the same updates on the same noisy labels. Without noise the network tracks its linearisation (lazy); label noise drives it away and shrinks ‖W₁‖_F. Losses are ½‖f(x) − y‖² averaged over examples, on clean one-hot labels; “moved” is ‖W₁ − W₁(0)‖_F / ‖W₁(0)‖_F.</p>
-<figure>${svg}</figure>
-<table class="realdata"><tr>${head.map((h) => `<th>${esc(h)}</th>`).join('')}</tr>${table.join('')}</table></section>`;
+  return `<p class="note">Two-layer network on a small MNIST subset, full-batch GD or SAM with label noise τ, beside its first-order expansion at init f(θ₀) + J(θ₀)(θ − θ₀) trained by the same updates on the same noisy labels. Without noise the network tracks its linearisation (lazy); label noise drives it away and shrinks ‖W₁‖_F. Losses are ½‖f(x) − y‖² averaged over examples, on clean one-hot labels; “moved” is ‖W₁ − W₁(0)‖_F / ‖W₁(0)‖_F.</p>
+${figure}
+<table class="realdata grid"><tr>${head.map((h) => `<th>${esc(h)}</th>`).join('')}</tr>${table.join('')}</table>`;
 }
 
 const pos = (x: number): number | null => (Number.isFinite(x) && x > 0 ? x : null);
 const fin = (x: number): number | null => (Number.isFinite(x) ? x : null);
 
-function panel(field: string, title: string, logY: boolean) {
+function panel(runs: readonly ChosenRun[], maxStep: number, field: string, title: string, logY: [number, number] | null) {
   return {
     width: 220, // four panels and their axes fit a 1400 px window
     height: 200,
     title,
     mark: { type: 'line', strokeWidth: 1.5, clip: true },
     encoding: {
-      x: { field: 'step', type: 'quantitative', title: 'step', axis: { format: '~s', tickCount: 5 } },
-      y: { field, type: 'quantitative', title: title.replace(/^\([a-d]\) /, ''), scale: logY ? { type: 'log' } : { zero: false } },
-      color: {
-        field: 'run',
-        type: 'nominal',
-        title: 'run',
-        scale: { scheme: 'tableau10' },
-        legend: { orient: 'bottom', columns: 2, labelLimit: 260 },
-      },
+      x: stepAxis(maxStep),
+      y: { field, type: 'quantitative', title: title.replace(/^\([a-d]\) /, ''), ...(logY ? logAxis(...logY) : { scale: { zero: false } }) },
+      color: runColour(runs, { orient: 'bottom', columns: 2, labelLimit: 260 }),
       strokeDash: {
         field: 'model',
         type: 'nominal',
@@ -123,16 +117,22 @@ function panel(field: string, title: string, logY: boolean) {
   };
 }
 
-function realdataSpec(points: Record<string, unknown>[]): TopLevelSpec {
+function realdataSpec(runs: readonly ChosenRun[], points: Record<string, unknown>[]): TopLevelSpec {
+  const maxStep = Math.max(1, ...points.map((p) => p.step as number));
+  const range = (field: string): [number, number] => {
+    const v = points.map((r) => r[field]).filter((x): x is number => typeof x === 'number' && x > 0);
+    return v.length ? [Math.min(...v), Math.max(...v)] : [1e-3, 1];
+  };
+  const p = (field: string, title: string, logY: boolean) => panel(runs, maxStep, field, title, logY ? range(field) : null);
   return {
     data: { values: points },
     title: { text: 'Network (solid) and linearised model (dashed)', subtitle: 'one colour per chosen run' },
     // identical legend specs on every panel: vega-lite merges them into one (shared scales), without conflicts
     hconcat: [
-      panel('train_loss', '(a) train loss (log)', true),
-      panel('test_loss', '(b) test loss (held out)', false),
-      panel('w1_fro', '(c) ‖W₁‖_F', false),
-      { ...panel('out_dist', '(d) ‖f − f_lin‖ on held-out x', false), transform: [{ filter: "datum.model === 'network'" }] },
+      p('train_loss', '(a) train loss (log)', true),
+      p('test_loss', '(b) test loss (held out)', false),
+      p('w1_fro', '(c) ‖W₁‖_F', false),
+      { ...p('out_dist', '(d) ‖f − f_lin‖ on held-out x', false), transform: [{ filter: "datum.model === 'network'" }] },
     ],
   } as unknown as TopLevelSpec;
 }

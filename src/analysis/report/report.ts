@@ -12,19 +12,24 @@
  *   6. the real-data panel (network beside its linearised model) when the sweep has realdata runs
  *   7. boundaries, when `lnsweep refine` wrote any (boundary-report.ts); the phase diagrams then draw the curves and
  *      a refined sweep's cells at their true sizes (boundary-cells.ts)
- * A section is a function of the report's context that returns its HTML, or null to be left out.
+ * A section is an entry of SECTIONS: its anchor, its heading and a function of the report's context that returns its
+ * HTML body, or null to be left out. The page (page.ts) builds the table of contents from these entries and from the
+ * figures inside them (every figure drawn by base/figure-html.ts has an anchor), so a new section is one entry here.
  */
 import { median } from 'd3-array';
 import { reportPath, writeFileAtomic } from '../../io/index.js';
 import { boundariesSection } from './boundary-report.js';
 import { readBoundaries, refinementExtras } from '../boundary/boundary-cells.js';
 import { buildCells, type Cell } from '../base/cells.js';
+import { CELL_KINDS } from '../base/cell-kinds.js';
+import { figureHtml } from '../base/figure-html.js';
 import { realdataSection } from './realdata-figures.js';
-import { columnLabel } from '../base/labels.js';
+import { columnLabel, paramShort } from '../base/labels.js';
 import type { Overlay } from '../base/overlay.js';
 import { phaseSpec, spreadSpec } from '../phase/phase-spec.js';
-import { esc, fmt, renderSvg } from '../base/render.js';
-import { chooseRuns, fig2Spec, onOffSpec, scatterSpec, snapshotRows, trajectoryRows } from './run-figures.js';
+import { esc, fmt } from '../base/render.js';
+import { page, type RenderedSection } from './page.js';
+import { runsSection } from './runs-section.js';
 import {
   chooseAxes,
   determinedBy,
@@ -36,12 +41,10 @@ import {
   type ParamKey,
   type SweepData,
 } from '../base/sweep-data.js';
-import { modelCurveRows } from '../theory/model-curves.js';
 import { hasPredictions } from '../theory/theory.js';
 import { phase1EdgeOverlay } from '../theory/theory-edge.js';
 import { theorySection } from '../theory/theory-section.js';
 import { scalingSection } from './scaling-section.js';
-import { paperAxesNotes, paperAxesSpec } from './paper-fig2.js';
 
 interface ReportContext {
   data: SweepData;
@@ -55,16 +58,27 @@ interface ReportContext {
   rescaled: boolean;
 }
 
-type Section = (ctx: ReportContext) => Promise<string | null>;
+interface Section {
+  /** the anchor (`report.html#phase`) */
+  id: string;
+  /** the heading, and its entry in the table of contents */
+  title: string;
+  /** the section's HTML body, or null to leave the section out */
+  render: (ctx: ReportContext) => Promise<string | null>;
+}
 
 const SECTIONS: readonly Section[] = [
-  (ctx) => Promise.resolve(overview(ctx.data)),
-  phaseSection,
-  (ctx) => theorySection(ctx.data.rows, ctx.axes, ctx.notes),
-  (ctx) => scalingSection(ctx.data),
-  (ctx) => runsSection(ctx.data, ctx.notes),
-  (ctx) => realdataSection(ctx.data.dir, ctx.data.rows),
-  (ctx) => boundariesSection(ctx.data, ctx.boundaries),
+  { id: 'overview', title: 'Overview', render: (ctx) => Promise.resolve(overview(ctx.data)) },
+  { id: 'phase', title: 'Phase diagrams', render: phaseSection },
+  { id: 'theory', title: 'Theory against measurement', render: (ctx) => theorySection(ctx.data.rows, ctx.axes, ctx.notes) },
+  { id: 'scaling', title: 'Scaling', render: (ctx) => scalingSection(ctx.data) },
+  { id: 'runs', title: 'Runs', render: (ctx) => runsSection(ctx.data, ctx.notes) },
+  {
+    id: 'realdata',
+    title: 'Real data: network beside its linearised model (paper Figs. 3, 5)',
+    render: (ctx) => realdataSection(ctx.data.dir, ctx.data.rows),
+  },
+  { id: 'boundaries', title: 'Boundaries', render: (ctx) => boundariesSection(ctx.data, ctx.boundaries, ctx.axes) },
 ];
 
 /** Curves drawn over every phase diagram of the report, in this order (each may give none). */
@@ -104,13 +118,13 @@ export async function writeReport(dir: string, out?: string, opts: { rescaled?: 
     boundaries: opts.rescaled ? [] : readBoundaries(data.dir),
     rescaled: opts.rescaled === true,
   };
-  const sections: string[] = [];
+  const sections: RenderedSection[] = [];
   for (const section of SECTIONS) {
-    const html = await section(ctx);
-    if (html) sections.push(html);
+    const body = await section.render(ctx);
+    if (body) sections.push({ id: section.id, title: section.title, body });
   }
   const path = out ?? reportPath(dir);
-  writeFileAtomic(path, page(`lnsweep report: ${data.plan.name}`, sections.join('\n')));
+  writeFileAtomic(path, page(`lnsweep report: ${data.plan.name}`, sections));
   return { path, notes };
 }
 
@@ -137,7 +151,7 @@ function overview(d: SweepData): string {
   const p = d.provenance;
   const varying = varyingParams(rows).filter((k) => k !== 'snapshot_steps');
   const table = (pairs: [string, string][]) => `<table>${pairs.map(([k, v]) => `<tr><th>${esc(k)}</th><td>${esc(v)}</td></tr>`).join('')}</table>`;
-  return `<section><h2>Overview</h2><div class="cols">
+  return `<div class="cols">
 ${table([
   ['runs planned', String(d.plan.runs.length)],
   ['done', String(count('done'))],
@@ -169,7 +183,7 @@ ${table([
   ['Node', p.node_version || '–'],
   ['host', `${p.host || '–'} (${p.platform || '?'}/${p.arch || '?'})`],
 ])}
-</div></section>`;
+</div>`;
 }
 
 async function phaseSection(ctx: ReportContext): Promise<string> {
@@ -177,7 +191,7 @@ async function phaseSection(ctx: ReportContext): Promise<string> {
   const axes = ctx.axes;
   if (!axes) {
     ctx.notes.push('fewer than two independent numeric parameters vary: no phase diagrams');
-    return `<section><h2>Phase diagrams</h2><p class="note">This sweep varies fewer than two independent numeric parameters, so there is no phase diagram; the run panels below show it.</p></section>`;
+    return `<p class="note">This sweep varies fewer than two independent numeric parameters, so there is no phase diagram; the run panels below show it.</p>`;
   }
   const used = [axes.x, axes.y, ...(axes.facet ? [axes.facet] : [])];
   const pooled = varyingParams(rows).filter((k) => k !== 'snapshot_steps' && !used.includes(k) && !determinedBy(rows, k, used));
@@ -196,28 +210,23 @@ async function phaseSection(ctx: ReportContext): Promise<string> {
     const extras = refinementExtras(ctx.boundaries, rows, cells, axes);
     const layout = extras.layout ? { layout: extras.layout } : {};
     const input = { cells, ...axes, z, agg: 'median' as const, pooled, overlays: [...overlays, ...extras.overlays], ...layout };
-    const svg = await renderSvg(phaseSpec(input));
+    const facetTitle = (v: unknown) => `${paramShort(axes.facet ?? '')} = ${typeof v === 'number' ? fmt(v) : String(v)}`;
     const spread = spreadSpec(input);
-    const details = spread ? `<details><summary>spread across replicates (IQR per cell)</summary>${await renderSvg(spread)}</details>` : '';
-    figures.push(`<figure id="phase-${z}">${svg}<figcaption>${caption}</figcaption>${details}</figure>`);
+    const details = spread
+      ? `<details><summary>spread across replicates (IQR per cell)</summary>${await figureHtml(spread, { id: `phase-${z}-spread`, facetTitle, toc: false })}</details>`
+      : '';
+    figures.push(await figureHtml(phaseSpec(input), { id: `phase-${z}`, caption, facetTitle, after: details }));
   }
-  return `<section><h2>Phase diagrams</h2><p class="note">Median over replicates per cell; the spread across replicates is folded under each diagram. Hover a cell for its runs. Red ✕: diverged; grey θ→0: collapsed; light grey &gt;T: threshold not reached by the last step; pale blue ∅: unreachable whatever the run's length (its end point lies outside the Phase II set).${overlays.some((o) => o.points.length > 1) ? ' Curves drawn over the cells are named in each legend; the dashed black one is where theory puts the end of Phase I at the run\'s last step (Phase I ends within the run on the side of shorter predicted times: see "Theory against measurement").' : ''} Redraw any of them with <code>lnsweep phase DIR --x ${axes.x} --y ${axes.y} --z COLUMN${ctx.rescaled ? ' --rescaled' : ''}</code>.</p>
-${figures.join('\n')}</section>`;
+  return `<p class="note">Median over replicates per cell; the spread across replicates is folded under each diagram. Hover a cell for its runs. Red ✕: diverged; grey θ→0: collapsed; light grey &gt;T: threshold not reached by the last step; pale blue ∅: unreachable whatever the run's length (its end point lies outside the Phase II set).${overlays.some((o) => o.points.length > 1) ? ' Curves drawn over the cells are named in each legend; the dashed black one is where theory puts the end of Phase I at the run\'s last step (Phase I ends within the run on the side of shorter predicted times: see "Theory against measurement").' : ''} Redraw any of them with <code>lnsweep phase DIR --x ${axes.x} --y ${axes.y} --z COLUMN${ctx.rescaled ? ' --rescaled' : ''}</code>, or export one for a paper with <code>lnsweep figure DIR --z COLUMN --out FILE.pdf</code>.</p>
+${figures.join('\n')}`;
 }
 
 /** Why a diagram has no value cell, from its cells' kinds ("not reached by the last step in 75 cells, diverged in 15"). */
 function noValueReason(cells: readonly Cell[]): string {
-  const names: Record<string, string> = {
-    unreachable: 'unreachable (the end point lies outside the Phase II set)',
-    not_reached: 'not reached by the last step',
-    diverged: 'diverged',
-    collapsed: 'collapsed',
-    failed: 'failed',
-    missing: 'no value',
-  };
   const counts = new Map<string, number>();
   for (const c of cells) counts.set(c.kind, (counts.get(c.kind) ?? 0) + 1);
-  return [...counts].map(([k, n]) => `${names[k] ?? k} in ${n} cell${n === 1 ? '' : 's'}`).join(', ');
+  const reason = (k: string) => (k in CELL_KINDS ? CELL_KINDS[k as keyof typeof CELL_KINDS].reason : k);
+  return [...counts].map(([k, n]) => `${reason(k)} in ${n} cell${n === 1 ? '' : 's'}`).join(', ');
 }
 
 const CAPTIONS: Record<string, string> = {
@@ -239,48 +248,3 @@ const CAPTIONS: Record<string, string> = {
   final_w_norm2_mean: 'Mean ‖wᵢ‖² at the last step: Phase I drives it down by orders of magnitude.',
   collapsed: 'Fraction of runs whose θ collapsed to 0 (SAM with a large radius).',
 };
-
-async function runsSection(d: SweepData, notes: string[]): Promise<string> {
-  const runs = chooseRuns(d.rows);
-  if (runs.length === 0) return `<section><h2>Runs</h2><p class="note">No finished run yet.</p></section>`;
-  const parts: string[] = [];
-  const trajectories = trajectoryRows(d.dir, runs);
-  // the Phase I model's mean ‖wᵢ‖² and |cos| beside the measured ones, dashed (theory/model-curves.ts)
-  parts.push(`<figure>${await renderSvg(fig2Spec([...trajectories, ...modelCurveRows(d.plan, runs)]))}</figure>`);
-  parts.push(`<figure>${await renderSvg(paperAxesSpec(trajectories))}</figure>${paperAxesNotes(runs, trajectories)}`);
-  const withSnapshots = runs.filter((r) => r.row.params.snapshot_steps.length > 0).slice(0, 4);
-  const points = snapshotRows(d.dir, withSnapshots);
-  if (points.length > 0) parts.push(`<figure>${await renderSvg(scatterSpec(points))}</figure>`);
-  else notes.push('no per-neuron snapshots among the chosen runs (set snapshot_steps): no scatter');
-  const periodic = d.rows.filter((r) => r.params.noise_schedule === 'periodic' && r.status !== 'failed');
-  if (periodic.length > 0) {
-    const p = periodic[0].params;
-    const companions = chooseRuns(d.rows.filter((r) => r.params.sigma === p.sigma && r.status !== 'failed'));
-    const rows = trajectoryRows(d.dir, companions.length > 0 ? companions : runs);
-    parts.push(`<figure>${await renderSvg(onOffSpec(rows, p.noise_period, p.steps))}</figure>`);
-  }
-  const list = runs.map((r) => `<li><code>${r.row.run_id}</code> ${esc(r.label)} (${r.row.status})</li>`).join('');
-  return `<section><h2>Runs</h2><p class="note">Chosen runs (replicate 0 of each setting, or the first parameter's values with the others at their middle value):</p><ul class="runs">${list}</ul>
-${parts.join('\n')}</section>`;
-}
-
-function page(title: string, body: string): string {
-  return `<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${esc(title)}</title>
-<style>
-body { font-family: Helvetica, Arial, sans-serif; margin: 24px auto; max-width: 1500px; padding: 0 16px; color: #222; }
-h1 { font-size: 22px; margin-bottom: 4px; } h2 { font-size: 18px; border-bottom: 1px solid #ddd; padding-bottom: 4px; margin-top: 32px; }
-.cols { display: flex; flex-wrap: wrap; gap: 24px; } table { border-collapse: collapse; font-size: 13px; }
-th { text-align: left; font-weight: normal; color: #555; padding: 2px 12px 2px 0; } td { padding: 2px 0; font-variant-numeric: tabular-nums; }
-figure { margin: 16px 0 28px; overflow-x: auto; } details { margin-top: 6px; font-size: 13px; } summary { cursor: pointer; color: #444; }
-ul.theory { font-size: 13px; max-width: 1100px; } ul.theory li { margin: 4px 0; } figcaption { font-size: 13px; color: #444; max-width: 900px; }
-.note { font-size: 13px; color: #444; max-width: 1000px; } code { font-size: 12px; background: #f4f4f4; padding: 1px 3px; }
-ul.runs { font-size: 13px; columns: 2; }
-</style></head>
-<body><h1>${esc(title)}</h1>
-<p class="note">Generated by <code>lnsweep report</code>. Self-contained: open it anywhere, no network needed.</p>
-${body}
-</body></html>
-`;
-}

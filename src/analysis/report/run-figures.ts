@@ -7,48 +7,69 @@
 import type { TopLevelSpec } from 'vega-lite';
 import { neuronsFilePath, readArrowFile, readRunFile, runFilePath, type SummaryRow } from '../../io/index.js';
 import { paramShort } from '../base/labels.js';
+import { paramPalette, sweepPalette } from '../base/palette.js';
 import { fmt } from '../base/render.js';
 import { determinedBy, varyingParams, type ParamKey } from '../base/sweep-data.js';
 import { withModelCurve } from '../theory/model-curves.js';
+import { niceTicks, tickLabel, tickProps } from '../base/ticks.js';
 
 /** Lines are thinned to about this many points per run, scatters to this many neurons per snapshot. */
 const MAX_POINTS = 300;
 const MAX_NEURONS = 250;
 const MAX_RUNS = 6;
-/** tableau10 has ten colours; a wider first parameter is cut here */
-const MAX_LINES = 10;
+/** at most this many lines, evenly spread over the first parameter's values */
+const MAX_LINES = 8;
 
 export interface ChosenRun {
   row: SummaryRow;
   label: string;
+  /** the line's colour: the first varying parameter's palette colour (base/palette.ts), the same as in every figure */
+  colour: string;
 }
 
 /**
  * Runs to draw: replicate 0 (the lowest present) of every combination of the varying parameters when there are at
- * most six; otherwise every value of the first varying parameter (σ or ρ first) with the others at their middle
- * grid value. Parameters fixed by others (lr under an lr_rule) do not count as varying.
+ * most six; otherwise the values of the first varying parameter (σ or ρ first; at most eight, evenly spread) with
+ * each other parameter held at the middle of the values left, so the combination exists. In a refined folder the
+ * choice is among the sweep's own grid (round 0), which spans the axes evenly, not the points refinement bunched along
+ * a boundary. Parameters fixed by others (lr under an lr_rule) do not count as varying.
  */
 export function chooseRuns(rows: readonly SummaryRow[]): ChosenRun[] {
   const ok = rows.filter((r) => r.status !== 'failed');
-  const all = varyingParams(ok).filter((k) => k !== 'snapshot_steps');
+  const grid = ok.filter((r) => (r.extra?.refine_round ?? 0) === 0);
+  const pool = grid.length > 0 ? grid : ok;
+  const all = varyingParams(pool).filter((k) => k !== 'snapshot_steps');
   const keys: ParamKey[] = [];
-  for (const k of [...all].sort((a, b) => rank(a) - rank(b))) if (!keys.length || !determinedBy(ok, k, keys)) keys.push(k);
+  for (const k of [...all].sort((a, b) => rank(a) - rank(b))) if (!keys.length || !determinedBy(pool, k, keys)) keys.push(k);
   const groups = new Map<string, SummaryRow>();
-  for (const r of ok) {
+  for (const r of pool) {
     const key = JSON.stringify(keys.map((k) => r.params[k]));
     const prev = groups.get(key);
     if (!prev || r.replicate < prev.replicate) groups.set(key, r);
   }
   let picked = [...groups.values()];
   if (picked.length > MAX_RUNS && keys.length > 1) {
-    const middle = new Map(keys.slice(1).map((k) => [k, middleValue(ok.map((r) => r.params[k]))]));
-    picked = picked.filter((r) => keys.slice(1).every((k) => JSON.stringify(r.params[k]) === middle.get(k)));
+    for (const k of keys.slice(1)) {
+      const middle = middleValue(picked.map((r) => r.params[k]));
+      picked = picked.filter((r) => JSON.stringify(r.params[k]) === middle);
+    }
   }
-  picked = picked.sort((a, b) => compareBy(keys, a, b)).slice(0, MAX_LINES);
+  picked = spread(
+    picked.sort((a, b) => compareBy(keys, a, b)),
+    MAX_LINES,
+  );
+  const palette = keys.length > 0 ? sweepPalette(rows, keys[0]) : null;
   return picked.map((row) => ({
     row,
     label: [...keys.map((k) => `${paramShort(k)}=${fmtParam(row.params[k])}`), `rep ${row.replicate}`].join(', '),
+    colour: palette ? palette.colour(row.params[keys[0]] as number | string) : '#4c78a8',
   }));
+}
+
+/** At most n of the list, evenly spaced, the first and the last kept. */
+function spread<T>(list: readonly T[], n: number): T[] {
+  if (list.length <= n) return [...list];
+  return Array.from({ length: n }, (_, i) => list[Math.round((i * (list.length - 1)) / (n - 1))]);
 }
 
 const rank = (k: string): number => {
@@ -98,56 +119,143 @@ export function trajectoryRows(dir: string, runs: readonly ChosenRun[]): Record<
 const positive = (v: number): number | null => (Number.isFinite(v) && v > 0 ? v : null);
 const finite = (v: number): number | null => (Number.isFinite(v) ? v : null);
 
-/** Log panels show this many decades below their largest value; lower values are drawn at the floor. */
-const LOG_DECADES = 1e8;
+/** Log panels show about this many decades below their largest value; a line that falls further leaves through the bottom. */
+const LOG_DECADES = 1e6;
 
-const line = (field: string, title: string, logY: boolean, legend: boolean, floor?: number) => ({
+/** The runs' colours as one scale: the legend lists the runs in their order, each in its parameter's colour. */
+export const runColour = (runs: readonly ChosenRun[], legend: object | null) => ({
+  field: 'run',
+  type: 'nominal',
+  title: 'run',
+  scale: { domain: runs.map((r) => r.label), range: runs.map((r) => r.colour) },
+  legend,
+});
+
+/** A step axis `length` px long: round ticks labelled 0, 200k, 400k. */
+export function stepAxis(maxStep: number, length = 300) {
+  const room = { length, domain: [0, maxStep] as const, scale: 'linear' as const, horizontal: true };
+  return {
+    field: 'step',
+    type: 'quantitative',
+    title: 'step',
+    scale: { domain: [0, maxStep], nice: false },
+    axis: tickProps(niceTicks(0, maxStep, 'linear', 4), room),
+  };
+}
+
+/** A log axis over [lo, hi], `length` px long: decade (or 1-2-5) ticks, light grid lines at them only. */
+export function logAxis(lo: number, hi: number, length = 200, horizontal = false) {
+  const room = { length, domain: [lo, hi] as const, scale: 'log' as const, horizontal };
+  return { scale: { type: 'log', domain: [lo, hi], nice: false }, axis: tickProps(niceTicks(lo, hi, 'log'), room) };
+}
+
+const positiveRange = (rows: readonly Record<string, unknown>[], field: string): [number, number] => {
+  const v = rows.map((r) => r[field]).filter((x): x is number => typeof x === 'number' && x > 0);
+  return v.length ? [Math.min(...v), Math.max(...v)] : [1e-3, 1];
+};
+
+const line = (runs: readonly ChosenRun[], field: string, title: string, y: object, legend: boolean, maxStep: number) => ({
   width: 300,
   height: 200,
   mark: { type: 'line', strokeWidth: 1.6, clip: true },
   encoding: {
-    x: { field: 'step', type: 'quantitative', title: 'step', axis: { format: '~s', tickCount: 5 } },
-    y: {
-      field,
-      type: 'quantitative',
-      title,
-      scale: logY ? { type: 'log', ...(floor ? { domainMin: floor, clamp: true } : {}) } : { domain: [0, 1] },
-      axis: { format: logY ? '.0e' : '.1f' },
-    },
-    color: {
-      field: 'run',
-      type: 'nominal',
-      title: 'run',
-      scale: { scheme: 'tableau10' },
-      legend: legend ? { orient: 'bottom', columns: 2, labelLimit: 260 } : null,
-    },
+    x: stepAxis(maxStep),
+    y: { field, type: 'quantitative', title, ...y },
+    color: runColour(runs, legend ? { orient: 'bottom', columns: 2, labelLimit: 260 } : null),
   },
 });
 
-export function fig2Spec(rows: Record<string, unknown>[]): TopLevelSpec {
-  const maxLoss = Math.max(...rows.map((r) => (r.test_loss as number | null) ?? 0));
-  const floor = maxLoss > 0 ? maxLoss / LOG_DECADES : undefined;
+/**
+ * Points below `floor` are left out after the first one, so a line that keeps falling (the noiseless control's test
+ * loss, down to 10⁻³⁰) runs out through the bottom of its panel instead of lying along the axis.
+ */
+function cutBelow(rows: Record<string, unknown>[], field: string, floor: number): Record<string, unknown>[] {
+  const below = new Set<string>();
+  return rows.map((r) => {
+    const v = r[field] as number | null;
+    if (v === null || v >= floor) return r;
+    if (below.has(r.run as string)) return { ...r, [field]: null };
+    below.add(r.run as string);
+    return r;
+  });
+}
+
+/** Each run's first point below `floor`, where its test-loss line leaves the panel. */
+function exitRows(rows: readonly Record<string, unknown>[], floor: number): Record<string, unknown>[] {
+  const out = new Map<string, Record<string, unknown>>();
+  for (const r of rows) {
+    const v = r.test_loss as number | null;
+    if (v !== null && v < floor && !out.has(r.run as string)) {
+      out.set(r.run as string, {
+        run: r.run,
+        step: r.step,
+        floor,
+        tip: `${String(r.run)}: test loss ${fmt(v)} at step ${String(r.step)}, below ${tickLabel(floor)}`,
+      });
+    }
+  }
+  return [...out.values()];
+}
+
+export function fig2Spec(runs: readonly ChosenRun[], rows: Record<string, unknown>[]): TopLevelSpec {
+  const maxStep = Math.max(1, ...rows.map((r) => r.step as number));
+  const [lossLo, lossHi] = positiveRange(rows, 'test_loss');
+  const floor = Math.max(lossLo, 10 ** Math.floor(Math.log10(lossHi / LOG_DECADES)));
+  const [normLo, normHi] = positiveRange(rows, 'w_norm2_mean');
+  const cut = floor > lossLo;
+  const loss = line(runs, 'test_loss', 'test loss ½‖θ−θ*‖² (log)', logAxis(floor, lossHi), true, maxStep);
+  // where a line leaves through the bottom, a ▼ at the floor in its colour: the noiseless control does so within the
+  // first percent of the run, too close to the axis to see as a line
+  const exits = cut ? exitRows(rows, floor) : [];
+  const exitMark = {
+    data: { values: exits },
+    mark: { type: 'point', shape: 'triangle-down', filled: true, size: 70, opacity: 1, clip: false },
+    encoding: {
+      x: loss.encoding.x,
+      y: { ...loss.encoding.y, field: 'floor' },
+      color: { ...loss.encoding.color, legend: null },
+      description: { field: 'tip' },
+    },
+  };
+  const { mark, encoding, ...sized } = loss;
   return {
-    data: { values: rows },
+    data: { values: cut ? cutBelow(rows, 'test_loss', floor) : rows },
     title: {
       text: 'Training dynamics (paper Fig. 2a-b)',
       subtitle: rows.some((r) => 'model_w_norm2_mean' in r)
         ? 'one line per chosen run; dashed: the Phase I model of the same run'
         : 'one line per chosen run',
     },
-    transform: [],
     hconcat: [
       {
-        ...line('test_loss', 'test loss ½‖θ−θ*‖² (log)', true, true, floor),
-        title: `(a) test loss${floor ? ` (below ${fmt(floor)} drawn at it)` : ''}`,
+        ...sized,
+        layer: [{ mark, encoding }, ...(exits.length > 0 ? [exitMark] : [])],
+        title: `(a) test loss${cut ? ` (▼: the line leaves below ${tickLabel(floor)})` : ''}`,
       },
       // dashed: the Phase I model beside each run, where the rows carry it (theory/model-curves.ts)
       {
-        ...withModelCurve(line('w_norm2_mean', 'mean ‖wᵢ‖² (log)', true, false), 'w_norm2_mean', 'model_w_norm2_mean', rows),
+        ...withModelCurve(
+          line(runs, 'w_norm2_mean', 'mean ‖wᵢ‖² (log)', logAxis(normLo, normHi), false, maxStep),
+          'w_norm2_mean',
+          'model_w_norm2_mean',
+          rows,
+        ),
         title: '(b) neuron norm: Phase I shrinks it',
       },
       {
-        ...withModelCurve(line('align_cos_mean', 'mean |cos(wᵢ, θ*)|', false, false), 'align_cos_mean', 'model_align_cos_mean', rows),
+        ...withModelCurve(
+          line(
+            runs,
+            'align_cos_mean',
+            'mean |cos(wᵢ, θ*)|',
+            { scale: { domain: [0, 1] }, axis: tickProps([0, 0.2, 0.4, 0.6, 0.8, 1]) },
+            false,
+            maxStep,
+          ),
+          'align_cos_mean',
+          'model_align_cos_mean',
+          rows,
+        ),
         title: '(c) alignment with θ*',
       },
     ],
@@ -179,6 +287,11 @@ export function snapshotRows(dir: string, runs: readonly ChosenRun[]): Record<st
 }
 
 export function scatterSpec(rows: Record<string, unknown>[]): TopLevelSpec {
+  const steps = [...new Set(rows.map((r) => r.step as number))].sort((a, b) => a - b);
+  const [lo, hi] = positiveRange(rows, 'w_norm2');
+  const ips = rows.map((r) => r.w_theta_ip as number);
+  const [ipLo, ipHi] = [Math.min(0, ...ips), Math.max(0, ...ips)];
+  const stepColours = paramPalette('steps', steps);
   return {
     data: { values: rows },
     title: {
@@ -192,9 +305,15 @@ export function scatterSpec(rows: Record<string, unknown>[]): TopLevelSpec {
       height: 240,
       mark: { type: 'point', filled: true, size: 14, opacity: 0.7 },
       encoding: {
-        x: { field: 'w_norm2', type: 'quantitative', title: '‖wᵢ‖² (log)', scale: { type: 'log' }, axis: { format: '.0e' } },
-        y: { field: 'w_theta_ip', type: 'quantitative', title: '⟨wᵢ, θ*⟩ (symlog)', scale: { type: 'symlog', constant: 0.01 } },
-        color: { field: 'step', type: 'ordinal', title: 'step', scale: { scheme: 'viridis' }, legend: { format: '~s' } },
+        x: { field: 'w_norm2', type: 'quantitative', title: '‖wᵢ‖² (log)', ...logAxis(lo, hi, 300, true) },
+        y: {
+          field: 'w_theta_ip',
+          type: 'quantitative',
+          title: '⟨wᵢ, θ*⟩ (symlog)',
+          scale: { type: 'symlog', constant: 0.01, domain: [ipLo, ipHi], nice: false },
+          axis: tickProps(niceTicks(ipLo, ipHi, 'symlog').filter((t) => t === 0 || Math.abs(t) >= 0.01)),
+        },
+        color: stepColours.channel('step', 'step'),
       },
     },
   } as unknown as TopLevelSpec;
@@ -207,7 +326,8 @@ function noiseOnWindows(period: number, steps: number): { start: number; end: nu
   return out;
 }
 
-export function onOffSpec(rows: Record<string, unknown>[], period: number, steps: number): TopLevelSpec {
+export function onOffSpec(runs: readonly ChosenRun[], rows: Record<string, unknown>[], period: number, steps: number): TopLevelSpec {
+  const [lo, hi] = positiveRange(rows, 'w_norm2_mean');
   return {
     title: {
       text: 'Noise on/off: norms shrink only while the label noise is on',
@@ -219,15 +339,15 @@ export function onOffSpec(rows: Record<string, unknown>[], period: number, steps
       {
         data: { values: noiseOnWindows(period, steps) },
         mark: { type: 'rect', color: '#fdd9a0', opacity: 0.5, aria: false },
-        encoding: { x: { field: 'start', type: 'quantitative' }, x2: { field: 'end' } },
+        encoding: { x: { ...stepAxis(steps), field: 'start' }, x2: { field: 'end' } },
       },
       {
         data: { values: rows },
         mark: { type: 'line', strokeWidth: 1.5 },
         encoding: {
-          x: { field: 'step', type: 'quantitative', title: 'step', axis: { format: '~s' } },
-          y: { field: 'w_norm2_mean', type: 'quantitative', title: 'mean ‖wᵢ‖² (log)', scale: { type: 'log' } },
-          color: { field: 'run', type: 'nominal', title: 'run', scale: { scheme: 'tableau10' }, legend: { orient: 'bottom', labelLimit: 300 } },
+          x: stepAxis(steps),
+          y: { field: 'w_norm2_mean', type: 'quantitative', title: 'mean ‖wᵢ‖² (log)', ...logAxis(lo, hi) },
+          color: runColour(runs, { orient: 'bottom', labelLimit: 300 }),
         },
       },
     ],

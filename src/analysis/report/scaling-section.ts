@@ -5,8 +5,11 @@
  * its best constant). On a law that holds, the points fall on y = x. Left out when no such metric can be fitted.
  */
 import type { TopLevelSpec } from 'vega-lite';
+import { figureHtml } from '../base/figure-html.js';
 import { columnLabel, paramShort } from '../base/labels.js';
-import { esc, fmt, renderSvg } from '../base/render.js';
+import { sweepPalette, type Palette } from '../base/palette.js';
+import { esc, fmt } from '../base/render.js';
+import { niceTicks, tickProps } from '../base/ticks.js';
 import type { SweepData } from '../base/sweep-data.js';
 import { FitRequestError } from '../fit/errors.js';
 import { describe, fitScaling, type FitResult } from '../fit/fit.js';
@@ -24,11 +27,12 @@ export async function scalingSection(d: SweepData): Promise<string | null> {
     }
     const law = THEORY_LAWS[metric];
     if (!fit.params.some((p) => law.exponents[p] !== undefined)) continue;
-    parts.push(`<h3>${esc(columnLabel(metric))}</h3>${exponentTable(fit)}<figure>${await renderSvg(collapseSpec(fit))}</figure>`);
+    const collapse = await figureHtml(collapseSpec(fit, sweepPalette(d.rows, 'sigma')), { id: `scaling-${metric}` });
+    parts.push(`<h3 id="scaling-${esc(metric)}-fit">${esc(columnLabel(metric))}</h3>${exponentTable(fit)}${collapse}`);
   }
   if (parts.length === 0) return null;
-  return `<section><h2>Scaling</h2><p class="note">Least-squares fits of log M = c + Σ β·log p over the finished runs (as <code>lnsweep fit DIR --metric M</code> does), with 95% intervals from 1000 bootstrap resamples of the replicates within each cell, set against the paper's exponents. The panels collapse the runs onto the fitted law (left) and onto the theory's law with its best constant (right): where a law holds, the points lie on the diagonal.</p>
-${parts.join('\n')}</section>`;
+  return `<p class="note">Least-squares fits of log M = c + Σ β·log p over the finished runs (as <code>lnsweep fit DIR --metric M</code> does), with 95% intervals from 1000 bootstrap resamples of the replicates within each cell, set against the paper's exponents. The panels collapse the runs onto the fitted law (left) and onto the theory's law with its best constant (right): where a law holds, the points lie on the diagonal.</p>
+${parts.join('\n')}`;
 }
 
 function exponentTable(f: FitResult): string {
@@ -48,7 +52,7 @@ function exponentTable(f: FitResult): string {
 <table><tr><th>parameter</th><th>exponent</th><th>95% interval</th><th>theory</th></tr>${rows}</table>`;
 }
 
-function collapseSpec(f: FitResult): TopLevelSpec {
+function collapseSpec(f: FitResult, sigmaPalette: Palette): TopLevelSpec {
   const points = f.points.flatMap((p) => [
     { panel: 'fitted law', law: p.fitted, measured: p.measured, sigma: p.params.sigma, width: p.params.width },
     ...(p.theory !== null ? [{ panel: "theory's law", law: p.theory, measured: p.measured, sigma: p.params.sigma, width: p.params.width }] : []),
@@ -57,7 +61,9 @@ function collapseSpec(f: FitResult): TopLevelSpec {
   const [lo, hi] = [Math.min(...all), Math.max(...all)];
   // the diagonal, as two rows per panel (a layer with its own data would not be faceted)
   const diagonal = [...new Set(points.map((p) => p.panel))].flatMap((panel) => [lo, hi].map((v) => ({ panel, law: v, measured: v, diagonal: true })));
-  const scale = { type: 'log', domain: [lo / 1.2, hi * 1.2] };
+  const domain: [number, number] = [lo / 1.2, hi * 1.2];
+  const scale = { type: 'log', domain, nice: false };
+  const axis = (horizontal: boolean) => tickProps(niceTicks(domain[0], domain[1], 'log'), { length: 300, domain, scale: 'log', horizontal });
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
     data: { values: [...points, ...diagonal] },
@@ -77,9 +83,9 @@ function collapseSpec(f: FitResult): TopLevelSpec {
           transform: [{ filter: 'datum.diagonal !== true' }],
           mark: { type: 'point', filled: true, size: 30, opacity: 0.75 },
           encoding: {
-            x: { field: 'law', type: 'quantitative', scale, title: `law (${columnLabel(f.metric)})`, axis: { format: '.1e' } },
-            y: { field: 'measured', type: 'quantitative', scale, title: 'measured', axis: { format: '.1e' } },
-            color: { field: 'sigma', type: 'ordinal', title: 'σ', scale: { scheme: 'viridis' } },
+            x: { field: 'law', type: 'quantitative', scale, title: `law (${columnLabel(f.metric)}, log)`, axis: axis(true) },
+            y: { field: 'measured', type: 'quantitative', scale, title: 'measured (log)', axis: axis(false) },
+            color: sigmaPalette.channel('sigma', 'label noise σ'),
             shape: { field: 'width', type: 'ordinal', title: 'width m' },
           },
         },

@@ -4,7 +4,9 @@
  * edge of "Phase I ends within this run" (drawn as a curve over the phase diagrams, theory-edge.ts).
  */
 import type { SummaryRow } from '../../io/index.js';
-import { esc, fmt, renderSvg } from '../base/render.js';
+import { figureHtml } from '../base/figure-html.js';
+import { sweepPalette } from '../base/palette.js';
+import { esc, fmt } from '../base/render.js';
 import { ceilingCheck, ceilingSentence, endPointCheck, endPointSentence } from './theory-checks.js';
 import { edgeAgreement, THEORY_PARAMS, type EdgeAgreement } from './theory-edge.js';
 import { hasPredictions, panelData, panelSentence, theorySpec, THEORY_PANELS } from './theory.js';
@@ -16,27 +18,25 @@ export interface TheoryAxes {
   facet: ParamKey | null;
 }
 
-/** The section's HTML, or null when the sweep varies none of σ, α, m, η. */
+/** The section's HTML body (the report adds its heading), or null when the sweep varies none of σ, α, m, η. */
 export async function theorySection(rows: readonly SummaryRow[], axes: TheoryAxes | null, notes: string[]): Promise<string | null> {
   const varying = varyingParams(rows);
   if (!THEORY_PARAMS.some((k) => varying.includes(k))) return null;
-  const head = '<section id="theory"><h2>Theory against measurement</h2>';
   if (!hasPredictions(rows)) {
     notes.push('summary.arrow has no Phase I model columns (pred_w_norm2_end …): no theory panels; `lnsweep merge` with this version adds them');
-    return `${head}<p class="note">This folder's summary has no Phase I model columns (it was written by an older lnsweep): run <code>lnsweep merge DIR</code> to add them.</p></section>`;
+    return `<p class="note">This folder's summary has no Phase I model columns (it was written by an older lnsweep): run <code>lnsweep merge DIR</code> to add them.</p>`;
   }
   const data = THEORY_PANELS.map((p) => panelData(rows, p));
   const drawn = data.filter((d) => d.points.length > 0);
-  const figure = drawn.length > 0 ? `<figure id="theory-scatter">${await renderSvg(theorySpec(drawn))}</figure>` : '';
+  const figure = drawn.length > 0 ? await figureHtml(theorySpec(drawn, sweepPalette(rows, 'sigma')), { id: 'theory-scatter' }) : '';
   const sentences = data.map((d) => `<li id="theory-${d.panel.id}">${esc(panelSentence(d))}</li>`);
   sentences.push(`<li id="theory-ceiling">${esc(ceilingSentence(ceilingCheck(rows)))}</li>`);
   sentences.push(`<li id="theory-endpoint">${esc(endPointSentence(endPointCheck(rows)))}</li>`);
   if (axes && THEORY_PARAMS.includes(axes.x) && THEORY_PARAMS.includes(axes.y))
     sentences.push(`<li id="theory-edge">${esc(edgeSentence(edgeAgreement(rows, axes)))}</li>`);
-  return `${head}
-<p class="note">Label noise shrinks the weights at η²(σ̄² + 2L̄)/B per step at first (σ̄² the noise variance over the schedule, L̄ the mean clean train loss over the fit window, B the batch). The Phase I model integrates that decay neuron by neuron from each run's own data and init, with no fitted parameter: each direction of Σ̂ = XᵀX/n across θ* at its own rate, the clean-loss part fading as the kernel shrinks, towards the end point of label-noise SGD (mean ‖wᵢ‖² = √d‖θ*‖/m, balanced neurons aligned with θ*). It gives the mean ‖wᵢ‖² at the last step, the step at which half the neurons are in the Phase II ball ‖wᵢ‖² ≤ α⁴η (the paper's η in the run's units), and the step at which mean |cos(wᵢ, θ*)| reaches 0.5. The end point caps the Phase II fraction at F∞; where F∞ < ½ Phase I never ends. t_esc is when every neuron's shrinking norm has left its lazy ball; Theorem 2's T₁ bounds that time (grey ticks above each point). Runs that start rich (σ/α² ≥ 8) are drawn hollow and not scored. Each point is one finished run; the grey band is agreement within a factor 2. Hover a point for its run.</p>
+  return `<p class="note">Label noise shrinks the weights at η²(σ̄² + 2L̄)/B per step at first (σ̄² the noise variance over the schedule, L̄ the mean clean train loss over the fit window, B the batch). The Phase I model integrates that decay neuron by neuron from each run's own data and init, with no fitted parameter: each direction of Σ̂ = XᵀX/n across θ* at its own rate, the clean-loss part fading as the kernel shrinks, towards the end point of label-noise SGD (mean ‖wᵢ‖² = √d‖θ*‖/m, balanced neurons aligned with θ*). It gives the mean ‖wᵢ‖² at the last step, the step at which half the neurons are in the Phase II ball ‖wᵢ‖² ≤ α⁴η (the paper's η in the run's units), and the step at which mean |cos(wᵢ, θ*)| reaches 0.5. The end point caps the Phase II fraction at F∞; where F∞ < ½ Phase I never ends. t_esc is when every neuron's shrinking norm has left its lazy ball; Theorem 2's T₁ bounds that time (grey ticks above each point). Runs that start rich (σ/α² ≥ 8) are drawn hollow and not scored. Each point is one finished run; the grey band is agreement within a factor 2. Hover a point for its run.</p>
 ${figure}
-<ul class="theory">${sentences.join('\n')}</ul></section>`;
+<ul class="theory">${sentences.join('\n')}</ul>`;
 }
 
 /** The edge's sentence: in how many cells theory and measurement agree on whether Phase I ends within the run. */

@@ -9,7 +9,9 @@
 import type { TopLevelSpec } from 'vega-lite';
 import type { SummaryRow } from '../../io/index.js';
 import { quantile } from '../base/cells.js';
+import type { Palette } from '../base/palette.js';
 import { fmt } from '../base/render.js';
+import { niceTicks, tickProps } from '../base/ticks.js';
 import { zValue } from '../base/sweep-data.js';
 
 /**
@@ -258,9 +260,8 @@ function upperSentence(points: readonly TheoryPoint[], name: string): string {
  * log-log over one square domain (the union of its values, padded by the factor-2 band), with y = x and the band
  * y ∈ [x/2, 2x] shaded. Panels without points must be left out by the caller.
  */
-export function theorySpec(panels: readonly PanelData[]): TopLevelSpec {
+export function theorySpec(panels: readonly PanelData[], sigmaPalette: Palette): TopLevelSpec {
   const all = panels.flatMap((p) => p.points);
-  const sigmas = [...new Set(all.map((p) => p.sigma))].sort((a, b) => a - b);
   const widths = [...new Set(all.map((p) => p.width))].sort((a, b) => a - b);
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
@@ -268,24 +269,26 @@ export function theorySpec(panels: readonly PanelData[]): TopLevelSpec {
       text: 'Measured against predicted',
       subtitle: 'one point per finished run (hollow: rich start σ/α² ≥ 8, not scored); line: y = x; band: within a factor 2',
     },
-    // three a row: five panels side by side would not fit the page
-    columns: 3,
-    concat: panels.map((p) => scatterPanel(p, sigmas, widths)),
+    hconcat: panels.map((p) => scatterPanel(p, sigmaPalette, widths)),
   } as unknown as TopLevelSpec;
 }
 
-function scatterPanel(d: PanelData, sigmas: number[], widths: number[]) {
+function scatterPanel(d: PanelData, sigmaPalette: Palette, widths: number[]) {
   const values = d.points.flatMap((p) => [p.measured, p.predicted, ...(p.upper !== null && p.upper > 0 ? [p.upper] : [])]);
   const lo = Math.min(...values) / 2.5;
   const hi = Math.max(...values) * 2.5;
   const scale = { type: 'log', domain: [lo, hi], nice: false };
-  const x = { field: 'x', type: 'quantitative', scale, title: d.panel.predictedTitle, axis: { format: '.0e', tickCount: 5, labelFlush: true } };
-  const y = { field: 'y', type: 'quantitative', scale, title: d.panel.measuredTitle, axis: { format: '.0e', tickCount: 5, labelFlush: true } };
+  const axis = (horizontal: boolean) => ({
+    ...tickProps(niceTicks(lo, hi, 'log'), { length: 230, domain: [lo, hi], scale: 'log', horizontal }),
+    labelFlush: true,
+  });
+  const x = { field: 'x', type: 'quantitative', scale, title: d.panel.predictedTitle, axis: axis(true) };
+  const y = { field: 'y', type: 'quantitative', scale, title: d.panel.measuredTitle, axis: axis(false) };
   const point = (p: TheoryPoint) => ({ x: p.predicted, y: p.measured, sigma: p.sigma, width: p.width, tip: p.tip });
   const encoding = {
     x,
     y,
-    color: { field: 'sigma', type: 'ordinal', title: 'label noise σ', scale: { domain: sigmas, scheme: { name: 'viridis', extent: [0, 0.85] } } },
+    color: sigmaPalette.channel('sigma', 'label noise σ'),
     shape: { field: 'width', type: 'ordinal', title: 'width m', scale: { domain: widths } },
     description: { field: 'tip' },
   };
