@@ -110,7 +110,7 @@ describe('the text of a refined sweep’s figures', () => {
 
   it('holds for the same diagram exported alone, small, by lnsweep figure', () => {
     const out = join(dir, 'small.svg');
-    const r = runCli(['figure', dir, '--z', 'phase2_step_50', '--out', out, '--width', '520', '--height', '300', '--font-size', '9']);
+    const r = runCli(['figure', dir, '--z', 'final_align_cos_mean', '--out', out, '--width', '520', '--height', '300', '--font-size', '9']);
     expect(r.code, r.stderr).toBe(0);
     const svg = readFileSync(out, 'utf8');
     const all = labels(svg);
