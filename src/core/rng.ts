@@ -9,7 +9,10 @@
  *   nextDouble   two words: 27 high bits of the first, 26 of the second → k / 2^53, in [0, 1)
  *   nextIndex(n) one word: Lemire's multiply-shift floor(w·n / 2^32) (exact for n ≤ 2^21, bias ≤ n / 2^32)
  *   nextGaussian Box-Muller on two doubles (four words), the second variate kept as a spare for the next call
+ * Box-Muller's log, sin and cos are the portable ones (portable-math.ts), so X, θ* and the init are the same bits on
+ * every Node release.
  */
+import { cos, log, sin } from './portable-math.js';
 import type { StreamSeed } from './types.js';
 
 const TWO_POW_M32 = 2.3283064365386963e-10; // 2^-32
@@ -69,10 +72,10 @@ export class Xoshiro128 {
     }
     const u1 = 1 - this.nextDouble(); // (0, 1]: log stays finite
     const u2 = this.nextDouble();
-    const radius = Math.sqrt(-2 * Math.log(u1));
+    const radius = Math.sqrt(-2 * log(u1));
     const angle = TWO_PI * u2;
-    this.spare = radius * Math.sin(angle);
+    this.spare = radius * sin(angle);
     this.hasSpare = true;
-    return radius * Math.cos(angle);
+    return radius * cos(angle);
   }
 }

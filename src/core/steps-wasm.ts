@@ -12,7 +12,6 @@
  * copies M, v, h, the pending sample and the generator's four words in and back out, O(rows·d) per chunk of steps.
  */
 import { readFileSync } from 'node:fs';
-import { invNormalCdf } from './normal.js';
 import type { NeuronColumns, NeuronSumConstants } from './kernel-api.js';
 import type { StepState } from './step-state.js';
 import { primeB1 } from './steps-b1.js';
@@ -101,7 +100,7 @@ export function wasmAvailable(): boolean {
 function instantiate(mod: WasmModule, bytes: number): { w: StepsExports; memory: WasmMemory } {
   const pages = Math.ceil((bytes + 65536) / 65536);
   const memory = new WA.Memory({ initial: pages, maximum: pages });
-  const inst = new WA.Instance(mod, { env: { memory, invNormalCdf } });
+  const inst = new WA.Instance(mod, { env: { memory } });
   return { w: inst.exports as StepsExports, memory };
 }
 

@@ -6,7 +6,8 @@
  * JavaScript row pass keeps four partial sums h0..h3 over j ≡ 0..3 (mod 4); here they are two f64x2 lanes
  * [h0,h1] and [h2,h3], combined the same way, h0 + h1 + (h2 + h3), with the scalar tail added to h0. The
  * xoshiro128** generator is ported word for word and consumes the same words in the same order; gaussian noise
- * goes through the JavaScript inverse CDF (imported) so it rounds exactly as the fallback does.
+ * goes through the inverse CDF and portable logarithm ported in normal.ts, so it rounds exactly as the JavaScript
+ * loops' does and never calls out of the module.
  *
  * Memory (imported, sized once by the caller, never grown), byte offsets set by `layout`:
  *   X (n·d f64), y (n), xsq (n), M (rows·d), v (rows), h (rows), scalars [idx, eps, f, hh, aa], rng (4 × i32),
@@ -14,9 +15,8 @@
  */
 export { layoutBatch, offTheta, sgdBatch, samBatch, oscillateGd } from './batch';
 export { layoutNeurons, offNQ, offNPacked, offNV, offNP, offNWn, offNDn, offNA, offNIp, offNW0, offNDv, offNSums, neuronColumns, neuronRow } from './neurons';
-
-@external("env", "invNormalCdf")
-declare function invNormalCdf(u: f64): f64;
+export { portableLog, invNormalCdf } from './normal';
+import { invNormalCdf } from './normal';
 
 const TWO_POW_M32: f64 = 2.3283064365386963e-10;
 const TWO_POW_M53: f64 = 1.1102230246251565e-16;
