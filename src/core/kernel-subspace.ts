@@ -11,6 +11,7 @@
 import type { Network } from './data.js';
 import { rowNorms2, type KernelImpl, type NeuronColumns, type NeuronSumConstants } from './kernel-api.js';
 import { wasmNeuronPass } from './steps-wasm.js';
+import type { WasmLease } from './wasm-arena.js';
 
 /** A candidate whose residual after projection is below this fraction of its norm is dropped as dependent. */
 const DEPENDENT_TOL = 1e-12;
@@ -54,11 +55,11 @@ export function spanBasis(W: Float64Array, a: Float64Array, m: number, d: number
   return { Q, k };
 }
 
-/** `wasm`: run the per-neuron pass in WebAssembly where it can (the same bits as the JavaScript pass below). */
-export function createSubspaceKernel(net: Network, m: number, d: number, wasm = false): KernelImpl {
+/** With a `lease`, the per-neuron pass runs in WebAssembly (the same bits as the JavaScript pass below). */
+export function createSubspaceKernel(net: Network, m: number, d: number, lease: WasmLease | null = null): KernelImpl {
   const { Q, k } = spanBasis(net.W, net.a, m, d);
   const w0n2 = rowNorms2(net.W, m, d);
-  const wasmPass = wasm ? wasmNeuronPass(Q, m, k, w0n2) : null;
+  const wasmPass = lease ? wasmNeuronPass(lease, Q, m, k, w0n2) : null;
   // C = QᵀW, c = Qᵀa, streaming over neurons: O(m·k·d).
   const M = new Float64Array(k * d);
   const v = new Float64Array(k);

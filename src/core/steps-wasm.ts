@@ -1,17 +1,16 @@
 /**
  * The WebAssembly step loops (src/core/wasm/*.ts, built by `npm run build` into dist/core/wasm/steps.wasm):
  * every optimiser at every batch size, f64x2 SIMD, bit-identical to the JavaScript loops (steps-b1.ts,
- * steps-batch.ts), which stay as the fallback where WebAssembly SIMD is missing and as the reference the tests
- * compare against.
+ * steps-batch.ts), which stay as the fallback where WebAssembly SIMD or its memory is missing and as the reference
+ * the tests compare against. The memory and instance come from the thread's arena (wasm-arena.ts).
  *
  * LNSWEEP_WASM=0 in the environment (or `wasm: false` to createCore) forces the JavaScript loops.
  *
- * Each run gets its own instance over a memory sized once for its data and state and never grown: growing (or
- * transferring) an ArrayBuffer detaches it, and once any buffer in the process is detached every typed-array access
- * in optimised JavaScript slows by about a quarter. The StepState stays the source of truth between calls: a call
+ * A run's data and state are laid out once in the lent memory (the subspace kernel's neuron pass first, from the
+ * module's heap base, then the step loops' arrays). The StepState stays the source of truth between calls: a call
  * copies M, v, h, the pending sample and the generator's four words in and back out, O(rows·d) per chunk of steps.
  */
-import { readFileSync } from 'node:fs';
+import { claim, type WasmLease } from './wasm-arena.js';
 import type { NeuronColumns, NeuronSumConstants } from './kernel-api.js';
 import type { StepState } from './step-state.js';
 import { primeB1 } from './steps-b1.js';
@@ -20,93 +19,20 @@ import type { TrainParams } from './types.js';
 
 type Loop = (s: StepState, t0: number, count: number) => number;
 
-interface StepsExports {
-  layout(n: number, d: number, rows: number): number;
-  offX(): number;
-  offY(): number;
-  offXsq(): number;
-  offM(): number;
-  offV(): number;
-  offH(): number;
-  offS(): number;
-  offR(): number;
-  sgdB1(t0: number, count: number, lr: number, code: number, sigma: number, period: number): number;
-  samB1(t0: number, count: number, lr: number, rho: number, code: number, sigma: number, period: number): number;
-  layoutBatch(base: number, perStep: number, fullBatch: number): number;
-  offTheta(): number;
-  sgdBatch(t0: number, count: number, lr: number, code: number, sigma: number, period: number): number;
-  samBatch(t0: number, count: number, lr: number, rho: number, code: number, sigma: number, period: number): number;
-  oscillateGd(t0: number, count: number, lr: number, q: number, code: number, sigma: number, period: number): number;
-  layoutNeurons(m: number, k: number): number;
-  offNQ(): number;
-  offNPacked(): number;
-  offNV(): number;
-  offNP(): number;
-  offNWn(): number;
-  offNDn(): number;
-  offNA(): number;
-  offNIp(): number;
-  offNW0(): number;
-  offNDv(): number;
-  offNSums(): number;
-  neuronColumns(): void;
-  neuronRow(lazyTol2: number, lr: number, sqrtLr: number, starNorm: number, step: boolean): void;
+/** Bytes of the neuron pass's layout for m neurons and rank k (layoutNeurons in src/core/wasm/neurons.ts). */
+export function neuronPassBytes(m: number, k: number): number {
+  const m8 = (m + 7) & ~7;
+  return 8 * (m8 * k + k * (k + 1) + 3 * k + 5 * m8 + 8 + 9) + 64;
 }
 
-/** dist/core/wasm/steps.wasm, from this file in src/core (tests) or in dist/core (the built CLI). */
-const WASM_URL = new URL('../../dist/core/wasm/steps.wasm', import.meta.url);
-
-/** The part of the WebAssembly JS API used here (the project's lib settings carry no WebAssembly types). */
-interface WasmModule {
-  readonly __brand: 'WebAssembly.Module';
-}
-interface WasmMemory {
-  readonly buffer: ArrayBuffer;
-}
-interface WasmApi {
-  validate(bytes: Uint8Array): boolean;
-  Module: new (bytes: Uint8Array) => WasmModule;
-  Instance: new (mod: WasmModule, imports: object) => { exports: unknown };
-  Memory: new (desc: { initial: number; maximum: number }) => WasmMemory;
-}
-const WA = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
-
-let compiled: WasmModule | null | undefined;
-
-/** The compiled module, or null where it is missing or this runtime lacks WebAssembly SIMD. Once per thread. */
-function stepsModule(): WasmModule | null {
-  if (compiled !== undefined) return compiled;
-  try {
-    const bytes = readFileSync(WASM_URL);
-    compiled = WA.validate(bytes) ? new WA.Module(bytes) : null;
-  } catch {
-    compiled = null;
-  }
-  return compiled;
-}
-
-/** Whether the WebAssembly loops are wanted: LNSWEEP_WASM=0 turns them off, an explicit option wins. */
-export function wasmWanted(option?: boolean): boolean {
-  if (option !== undefined) return option;
-  return process.env.LNSWEEP_WASM !== '0';
-}
-
-/** Whether the WebAssembly loops can run here (module built and SIMD supported). */
-export function wasmAvailable(): boolean {
-  return stepsModule() !== null;
-}
-
-/** An instance over its own memory of `bytes` plus a page for the module's static data; the memory never grows. */
-function instantiate(mod: WasmModule, bytes: number): { w: StepsExports; memory: WasmMemory } {
-  const pages = Math.ceil((bytes + 65536) / 65536);
-  const memory = new WA.Memory({ initial: pages, maximum: pages });
-  const inst = new WA.Instance(mod, { env: { memory } });
-  return { w: inst.exports as StepsExports, memory };
+/** Bytes of the step loops' layout (layout and layoutBatch in src/core/wasm/steps.ts and batch.ts), alignment included. */
+export function stepLoopBytes(n: number, d: number, rows: number, perStep: number): number {
+  return 8 * (n * d + 2 * n + rows * d + 2 * rows + 8) + 16 + 8 * (5 * d + rows + perStep) + 4 * perStep + 48;
 }
 
 /**
- * The subspace kernel's per-neuron pass in WebAssembly: `cols` are views of the instance's memory, refilled by each
- * call (valid for the run: the memory never grows); `sums` also fills the metric row's sums over neurons.
+ * The subspace kernel's per-neuron pass in WebAssembly: `cols` are views of the lent memory, refilled by each
+ * call (valid while the lease is held: the memory never grows); `sums` also fills the metric row's sums over neurons.
  */
 export interface NeuronPass {
   readonly cols: NeuronColumns;
@@ -121,17 +47,15 @@ export interface NeuronPass {
 
 /**
  * The per-neuron pass of the subspace kernel in WebAssembly (two neurons per SIMD lane pair, each in the JavaScript
- * order, so the same bits), or null when it cannot run here. Copies Q (m×k row-major) in once, in blocks of eight
- * neurons, and ‖w_i(0)‖²: the instance holds m·k + 5m doubles for the run.
+ * order, so the same bits), laid out first in the lease. Copies Q (m×k row-major) in once, in blocks of eight
+ * neurons, and ‖w_i(0)‖²: the memory holds m·k + 5m doubles for the run (neuronPassBytes).
  */
-export function wasmNeuronPass(Q: Float64Array, m: number, k: number, w0n2: Float64Array): NeuronPass | null {
-  const mod = stepsModule();
-  if (mod === null) return null;
+export function wasmNeuronPass(lease: WasmLease, Q: Float64Array, m: number, k: number, w0n2: Float64Array): NeuronPass {
+  const { w, buffer: buf } = lease;
+  // layoutNeurons starts at the module's heap base: the neuron pass is laid out first
+  if (lease.free !== w.heapBase()) throw new Error('[core] bug: the neuron pass must be laid out first in its memory');
   const m4 = (m + 7) & ~7;
-  const { w, memory } = instantiate(mod, 8 * (m4 * k + k * (k + 1) + 3 * k + 5 * m4 + 8 + 9) + 64);
-  const need = w.layoutNeurons(m, k);
-  if (need > memory.buffer.byteLength) throw new Error(`[core] bug: wasm layout needs ${need} bytes, memory has ${memory.buffer.byteLength}`);
-  const buf = memory.buffer;
+  claim(lease, w.layoutNeurons(m, k));
   const q = new Float64Array(buf, w.offNQ(), m4 * k);
   for (let i = 0; i < m; i++) {
     const block = (i >> 3) * 8 * k,
@@ -171,18 +95,13 @@ export function wasmNeuronPass(Q: Float64Array, m: number, k: number, w0n2: Floa
 }
 
 /**
- * The WebAssembly loop for these parameters (every optimiser and batch size), or null when it cannot run here.
- * Copies X, y and ‖x‖² into the instance's memory once.
+ * The WebAssembly loop for these parameters (every optimiser and batch size), laid out in the lease after whatever
+ * is there already (stepLoopBytes). Copies X, y and ‖x‖² into the memory once.
  */
-export function wasmLoopFor(p: Pick<TrainParams, 'optimizer' | 'batch'>, s: StepState): Loop | null {
-  const mod = stepsModule();
-  if (mod === null) return null;
+export function wasmLoopFor(lease: WasmLease, p: Pick<TrainParams, 'optimizer' | 'batch'>, s: StepState): Loop {
+  const { w, buffer: buf } = lease;
   const { n, d, rows, perStep } = s;
-  // Batch-1 part, batch part (with alignment slack), and one page for the module's static data below the base.
-  const { w, memory } = instantiate(mod, 8 * (n * d + 2 * n + rows * d + 2 * rows + 8) + 16 + 8 * (5 * d + rows + perStep) + 4 * perStep + 32);
-  const need = w.layoutBatch(w.layout(n, d, rows), perStep, s.fullBatch ? 1 : 0);
-  if (need > memory.buffer.byteLength) throw new Error(`[core] bug: wasm layout needs ${need} bytes, memory has ${memory.buffer.byteLength}`);
-  const buf = memory.buffer;
+  claim(lease, w.layoutBatch(w.layout(lease.free, n, d, rows), perStep, s.fullBatch ? 1 : 0));
   new Float64Array(buf, w.offX(), n * d).set(s.X);
   new Float64Array(buf, w.offY(), n).set(s.y);
   new Float64Array(buf, w.offXsq(), n).set(s.xsq);

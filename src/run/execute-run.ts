@@ -2,7 +2,7 @@
  * One run, start to finish, inside whichever thread executes it: derive the run's seeds, train, write its files.
  * Returns how it ended as a value; only a bug in this function itself (or a dead worker) surfaces as a rejection.
  */
-import { train } from '../core/index.js';
+import { nativeEngineName, train } from '../core/index.js';
 import { digestRun } from '../core/summarize.js';
 import type { TrainHooks, TrainResult } from '../core/types.js';
 import { runSeeds } from '../sweep/seeds.js';
@@ -48,7 +48,7 @@ export async function executeRun(task: RunTask): Promise<RunOutcome> {
       engine = `tfjs/${tfr.backend}`;
     } else {
       result = train(run.params, seeds, hooks);
-      engine = `native/${result.kernel}${result.wasm ? '-wasm' : ''}`;
+      engine = nativeEngineName(result);
     }
   } catch (err) {
     return failed(run.run_id, err, engine, performance.now() - t0);

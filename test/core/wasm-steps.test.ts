@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createCore, type Core } from '../../src/core/engine.js';
-import { wasmAvailable } from '../../src/core/steps-wasm.js';
+import { wasmAvailable } from '../../src/core/wasm-arena.js';
 import { train } from '../../src/core/train.js';
 import { METRIC_NAMES, type NoiseKind, type Optimizer, type TrainParams } from '../../src/core/types.js';
 import { SEEDS, smallParams } from './helpers.js';

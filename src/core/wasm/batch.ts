@@ -5,7 +5,8 @@
  *
  * Memory after the batch-1 layout: θ, θ' (the step's next θ), g, g2, wg (d each), vg (rows), ε (B), indices (B i32).
  */
-import { nextDouble, nextIndex, nextUint32, noiseFromUniform, sigmaAt, loadRng, storeRng, gn, gd, grows, pX, pY, pM, pV } from './steps';
+import { drawSample, drawUniform, drawnIdx, nextUint32, noiseFromUniform, sigmaAt, loadRng, storeRng, gn, gd, grows, pX, pY, pM, pV } from './steps';
+import { centralPair, isCentral } from './normal';
 
 let pTh: usize = 0, pNx: usize = 0, pG: usize = 0, pG2: usize = 0, pWg: usize = 0, pVg: usize = 0, pEps: usize = 0, pIdx: usize = 0;
 let gB: i32 = 0;
@@ -49,11 +50,42 @@ export function offTheta(): usize { return pTh; }
   memory.fill(p, 0, <usize>d << 3);
 }
 
+/**
+ * Step t's samples: every index and uniform first (the stream's order), then the noise from the uniforms; gaussian
+ * noise two samples at a time where both take Φ⁻¹'s central branch (≈ 95% of pairs), each lane as the scalar code.
+ */
 function drawSamples(t: f64, sigma: f64, period: f64, code: i32): void {
   const sig = sigmaAt(sigma, period, t);
-  for (let b = 0; b < gB; b++) {
-    store<i32>(pIdx + (<usize>b << 2), gFull ? b : nextIndex(gn));
-    store<f64>(pEps + (<usize>b << 3), noiseFromUniform(code, sig, nextDouble()));
+  const n = gn, B = gB, pI = pIdx, pE = pEps;
+  if (gFull) {
+    for (let b = 0; b < B; b++) {
+      store<i32>(pI + (<usize>b << 2), b);
+      store<f64>(pE + (<usize>b << 3), drawUniform());
+    }
+  } else {
+    for (let b = 0; b < B; b++) {
+      const u = drawSample(n);
+      store<i32>(pI + (<usize>b << 2), drawnIdx);
+      store<f64>(pE + (<usize>b << 3), u);
+    }
+  }
+  let b = 0;
+  if (code == 2 && sig != 0) {
+    const sv = f64x2.splat(sig);
+    for (; b + 1 < B; b += 2) {
+      const p = pE + (<usize>b << 3);
+      const u = v128.load(p);
+      if (isCentral(f64x2.extract_lane(u, 0)) && isCentral(f64x2.extract_lane(u, 1))) {
+        v128.store(p, f64x2.mul(sv, centralPair(u)));
+      } else {
+        store<f64>(p, noiseFromUniform(code, sig, load<f64>(p)));
+        store<f64>(p, noiseFromUniform(code, sig, load<f64>(p, 8)), 8);
+      }
+    }
+  }
+  for (; b < B; b++) {
+    const p = pE + (<usize>b << 3);
+    store<f64>(p, noiseFromUniform(code, sig, load<f64>(p)));
   }
 }
 
@@ -74,13 +106,13 @@ function drawSamples(t: f64, sigma: f64, period: f64, code: i32): void {
 
 /** Residuals at predictor th and out = (1/B) Σ r_b x_b; false when a residual is non-finite. */
 function batchGradient(th: usize, out: usize): bool {
-  const d = gd;
+  const d = gd, B = gB, X = pX, Y = pY, pI = pIdx, pE = pEps;
   zero(out, d);
-  const inv = 1 / <f64>gB;
-  for (let b = 0; b < gB; b++) {
-    const ib = load<i32>(pIdx + (<usize>b << 2));
-    const xo = pX + (<usize>(ib * d) << 3);
-    const r = dot(th, xo, d) - load<f64>(pY + (<usize>ib << 3)) - load<f64>(pEps + (<usize>b << 3));
+  const inv = 1 / <f64>B;
+  for (let b = 0; b < B; b++) {
+    const ib = load<i32>(pI + (<usize>b << 2));
+    const xo = X + (<usize>(ib * d) << 3);
+    const r = dot(th, xo, d) - load<f64>(Y + (<usize>ib << 3)) - load<f64>(pE + (<usize>b << 3));
     if (!(Math.abs(r) < Infinity)) return false;
     axpy(out, r * inv, xo, d);
   }
@@ -106,27 +138,86 @@ function batchGradient(th: usize, out: usize): bool {
   }
 }
 
+/** dot(r0, g) and dot(r1, g) as [mg0, mg1], sharing the loads of g; each in dot's order. */
+@inline function dot2(r0: usize, r1: usize, g: usize, d: i32): v128 {
+  let sA0 = f64x2.splat(0), sB0 = f64x2.splat(0), sA1 = f64x2.splat(0), sB1 = f64x2.splat(0);
+  const d4 = d - (d & 3);
+  let j = 0;
+  for (; j < d4; j += 4) {
+    const o = <usize>j << 3;
+    const gA = v128.load(g + o), gB = v128.load(g + o, 16);
+    sA0 = f64x2.add(sA0, f64x2.mul(v128.load(r0 + o), gA));
+    sB0 = f64x2.add(sB0, f64x2.mul(v128.load(r0 + o, 16), gB));
+    sA1 = f64x2.add(sA1, f64x2.mul(v128.load(r1 + o), gA));
+    sB1 = f64x2.add(sB1, f64x2.mul(v128.load(r1 + o, 16), gB));
+  }
+  let t0 = f64x2.extract_lane(sA0, 0), t1 = f64x2.extract_lane(sA1, 0);
+  for (; j < d; j++) {
+    const o = <usize>j << 3;
+    const gj = load<f64>(g + o);
+    t0 += load<f64>(r0 + o) * gj;
+    t1 += load<f64>(r1 + o) * gj;
+  }
+  const m0 = t0 + f64x2.extract_lane(sA0, 1) + (f64x2.extract_lane(sB0, 0) + f64x2.extract_lane(sB0, 1));
+  const m1 = t1 + f64x2.extract_lane(sA1, 1) + (f64x2.extract_lane(sB1, 0) + f64x2.extract_lane(sB1, 1));
+  return f64x2.replace_lane(f64x2.splat(m0), 1, m1);
+}
+
+/** updateRow on rows r0 then r1: θ'[j] gets row r0's term, then r1's, as two calls would, with one load and store. */
+@inline function updateRow2(r0: usize, r1: usize, gv: usize, nx: usize, ca0: f64, an0: f64, ca1: f64, an1: f64, d: i32): void {
+  const c0 = f64x2.splat(ca0), a0 = f64x2.splat(an0), c1 = f64x2.splat(ca1), a1 = f64x2.splat(an1);
+  const d2 = d & ~1;
+  let j = 0;
+  for (; j < d2; j += 2) {
+    const o = <usize>j << 3;
+    const g = v128.load(gv + o);
+    const w0 = f64x2.sub(v128.load(r0 + o), f64x2.mul(c0, g));
+    const w1 = f64x2.sub(v128.load(r1 + o), f64x2.mul(c1, g));
+    v128.store(r0 + o, w0);
+    v128.store(r1 + o, w1);
+    v128.store(nx + o, f64x2.add(f64x2.add(v128.load(nx + o), f64x2.mul(a0, w0)), f64x2.mul(a1, w1)));
+  }
+  for (; j < d; j++) {
+    const o = <usize>j << 3;
+    const g = load<f64>(gv + o);
+    const w0 = load<f64>(r0 + o) - ca0 * g;
+    const w1 = load<f64>(r1 + o) - ca1 * g;
+    store<f64>(r0 + o, w0);
+    store<f64>(r1 + o, w1);
+    store<f64>(nx + o, load<f64>(nx + o) + an0 * w0 + an1 * w1);
+  }
+}
+
 /** Ends a loop: θ is left in pTh (swapping the roles of the two buffers back by a copy when needed). */
 @inline function finish(theta: usize): void {
   if (theta != pTh) memory.copy(pTh, theta, <usize>gd << 3);
 }
 
 export function sgdBatch(t0: f64, count: i32, lr: f64, code: i32, sigma: f64, period: f64): i32 {
-  const d = gd, rows = grows, d8 = <usize>d << 3;
+  const d = gd, rows = grows, d8 = <usize>d << 3, M = pM, V = pV, G = pG;
   loadRng();
   let theta = pTh, next = pNx;
   let k = 0;
   for (; k < count; k++) {
     drawSamples(t0 + <f64>k, sigma, period, code);
-    if (!batchGradient(theta, pG)) break;
+    if (!batchGradient(theta, G)) break;
     zero(next, d);
-    let base = pM;
-    for (let i = 0; i < rows; i++, base += d8) {
-      const vp = pV + (<usize>i << 3);
+    let base = M;
+    let i = 0;
+    for (; i + 1 < rows; i += 2, base += d8 << 1) {
+      const vp = V + (<usize>i << 3);
+      const a0 = load<f64>(vp), a1 = load<f64>(vp, 8);
+      const mg = dot2(base, base + d8, G, d);
+      const an0 = a0 - lr * f64x2.extract_lane(mg, 0), an1 = a1 - lr * f64x2.extract_lane(mg, 1);
+      updateRow2(base, base + d8, G, next, lr * a0, an0, lr * a1, an1, d);
+      store<f64>(vp, an0);
+      store<f64>(vp, an1, 8);
+    }
+    if (i < rows) {
+      const vp = V + (<usize>i << 3);
       const ai = load<f64>(vp);
-      const mg = dot(base, pG, d);
-      const an = ai - lr * mg;
-      updateRow(base, pG, next, lr * ai, an, d);
+      const an = ai - lr * dot(base, G, d);
+      updateRow(base, G, next, lr * ai, an, d);
       store<f64>(vp, an);
     }
     const swap = theta;

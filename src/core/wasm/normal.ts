@@ -42,7 +42,7 @@ export function portableLog(x: f64): f64 {
   const dk = <f64>k;
   if ((0x000fffff & (2 + hx)) < 3) {
     if (f == 0) return k == 0 ? 0 : dk * LN2_HI + dk * LN2_LO;
-    const R = f * f * (0.5 - 0.33333333333333333 * f);
+    const R = f * f * (0.5 - 0.3333333333333333 * f);
     return k == 0 ? f - R : dk * LN2_HI - ((R - dk * LN2_LO) - f);
   }
   const s = f / (2.0 + f);
@@ -84,4 +84,30 @@ export function invNormalCdf(u: f64): f64 {
   }
   const q = Math.sqrt(-2 * portableLog(1 - p));
   return -(((((C1 * q + C2) * q + C3) * q + C4) * q + C5) * q + C6) / ((((D1 * q + D2) * q + D3) * q + D4) * q + 1);
+}
+
+/**
+ * The central branch of invNormalCdf for two uniforms at once, each lane in the scalar order (so the same bits as
+ * invNormalCdf for P_LOW ≤ u ≤ P_HIGH, which the caller checks for both lanes). For the batch loops, whose samples
+ * are drawn before their noise is formed.
+ */
+@inline export function centralPair(u: v128): v128 {
+  const q = f64x2.sub(u, f64x2.splat(0.5));
+  const r = f64x2.mul(q, q);
+  let num = f64x2.add(f64x2.mul(f64x2.splat(A1), r), f64x2.splat(A2));
+  num = f64x2.add(f64x2.mul(num, r), f64x2.splat(A3));
+  num = f64x2.add(f64x2.mul(num, r), f64x2.splat(A4));
+  num = f64x2.add(f64x2.mul(num, r), f64x2.splat(A5));
+  num = f64x2.mul(f64x2.add(f64x2.mul(num, r), f64x2.splat(A6)), q);
+  let den = f64x2.add(f64x2.mul(f64x2.splat(B1), r), f64x2.splat(B2));
+  den = f64x2.add(f64x2.mul(den, r), f64x2.splat(B3));
+  den = f64x2.add(f64x2.mul(den, r), f64x2.splat(B4));
+  den = f64x2.add(f64x2.mul(den, r), f64x2.splat(B5));
+  den = f64x2.add(f64x2.mul(den, r), f64x2.splat(1));
+  return f64x2.div(num, den);
+}
+
+/** Whether invNormalCdf(u) takes its central branch (no logarithm). */
+@inline export function isCentral(u: f64): bool {
+  return u >= P_LOW && u <= P_HIGH;
 }

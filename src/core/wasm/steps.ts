@@ -25,10 +25,16 @@ const TWO_POW_26: f64 = 67108864;
 export let pX: usize = 0, pY: usize = 0, pXsq: usize = 0, pM: usize = 0, pV: usize = 0, pH: usize = 0, pS: usize = 0, pR: usize = 0;
 export let gn: i32 = 0, gd: i32 = 0, grows: i32 = 0;
 
-/** Sets the layout for a run; returns the bytes it needs (the caller sizes the memory to at least this). */
-export function layout(n: i32, d: i32, rows: i32): usize {
+/** The first free byte after the module's static data: where a caller's layouts may start. */
+export function heapBase(): usize { return __heap_base; }
+
+/**
+ * Sets the layout for a run from byte `base` (≥ heapBase(); the neuron pass's layout may sit below it in the same
+ * memory); returns the end (the caller sizes the memory to at least this).
+ */
+export function layout(base: usize, n: i32, d: i32, rows: i32): usize {
   gn = n; gd = d; grows = rows;
-  pX = (__heap_base + 15) & ~<usize>15;
+  pX = (base + 15) & ~<usize>15;
   pY = pX + <usize>(n * d) * 8;
   pXsq = pY + <usize>n * 8;
   pM = pXsq + <usize>n * 8;
@@ -85,6 +91,47 @@ export let s0: u32 = 0, s1: u32 = 0, s2: u32 = 0, s3: u32 = 0;
   return period == 0 || (<i64>Math.floor(t / period) & 1) == 0 ? sigma : 0;
 }
 
+export let drawnIdx: i32 = 0;
+
+/**
+ * One batch-1 sample: an index word, then u's two words (nextIndex, nextDouble), with the generator's state in
+ * locals for the three words (globals live in memory in V8: every access is a load or a store). Returns u; the
+ * index is left in drawnIdx.
+ */
+@inline export function drawSample(n: i32): f64 {
+  let a = s0, b = s1, c = s2, e = s3;
+  let w = rotl<u32>(b * 5, 7) * 9;
+  let t = b << 9;
+  c ^= a; e ^= b; b ^= c; a ^= e; c ^= t; e = rotl<u32>(e, 11);
+  const i = <i32>Math.floor(<f64>w * <f64>n * TWO_POW_M32);
+  drawnIdx = i < n ? i : n - 1;
+  w = rotl<u32>(b * 5, 7) * 9;
+  t = b << 9;
+  c ^= a; e ^= b; b ^= c; a ^= e; c ^= t; e = rotl<u32>(e, 11);
+  const hi = <f64>(w >>> 5);
+  w = rotl<u32>(b * 5, 7) * 9;
+  t = b << 9;
+  c ^= a; e ^= b; b ^= c; a ^= e; c ^= t; e = rotl<u32>(e, 11);
+  const lo = <f64>(w >>> 6);
+  s0 = a; s1 = b; s2 = c; s3 = e;
+  return (hi * TWO_POW_26 + lo) * TWO_POW_M53;
+}
+
+/** One uniform (nextDouble's two words), the generator's state in locals as in drawSample. */
+@inline export function drawUniform(): f64 {
+  let a = s0, b = s1, c = s2, e = s3;
+  let w = rotl<u32>(b * 5, 7) * 9;
+  let t = b << 9;
+  c ^= a; e ^= b; b ^= c; a ^= e; c ^= t; e = rotl<u32>(e, 11);
+  const hi = <f64>(w >>> 5);
+  w = rotl<u32>(b * 5, 7) * 9;
+  t = b << 9;
+  c ^= a; e ^= b; b ^= c; a ^= e; c ^= t; e = rotl<u32>(e, 11);
+  const lo = <f64>(w >>> 6);
+  s0 = a; s1 = b; s2 = c; s3 = e;
+  return (hi * TWO_POW_26 + lo) * TWO_POW_M53;
+}
+
 export function loadRng(): void {
   s0 = load<u32>(pR); s1 = load<u32>(pR, 4); s2 = load<u32>(pR, 8); s3 = load<u32>(pR, 12);
 }
@@ -121,24 +168,84 @@ export function storeRng(): void {
   return h0 + f64x2.extract_lane(hA, 1) + (f64x2.extract_lane(hB, 0) + f64x2.extract_lane(hB, 1));
 }
 
+/**
+ * axpyDot on rows r0 and r1 at once, sharing the loads of the two samples; each row's sums stay in their own lanes,
+ * in axpyDot's order, so each rounds exactly as axpyDot would. Returns [h0, h1]. With the generator in locals
+ * (drawSample), this pass makes the batch-1 loop ≈ 1.15x faster than a row at a time.
+ */
+@inline function axpyDot2(r0: usize, r1: usize, d: i32, ca0: f64, ca1: f64, xo: usize, no: usize): v128 {
+  const c0 = f64x2.splat(ca0), c1 = f64x2.splat(ca1);
+  let hA0 = f64x2.splat(0), hB0 = f64x2.splat(0), hA1 = f64x2.splat(0), hB1 = f64x2.splat(0);
+  const d4 = d - (d & 3);
+  let j = 0;
+  for (; j < d4; j += 4) {
+    const o = <usize>j << 3;
+    const xA = v128.load(xo + o), xB = v128.load(xo + o, 16);
+    const nA = v128.load(no + o), nB = v128.load(no + o, 16);
+    const wA0 = f64x2.sub(v128.load(r0 + o), f64x2.mul(c0, xA));
+    const wB0 = f64x2.sub(v128.load(r0 + o, 16), f64x2.mul(c0, xB));
+    const wA1 = f64x2.sub(v128.load(r1 + o), f64x2.mul(c1, xA));
+    const wB1 = f64x2.sub(v128.load(r1 + o, 16), f64x2.mul(c1, xB));
+    v128.store(r0 + o, wA0);
+    v128.store(r0 + o, wB0, 16);
+    v128.store(r1 + o, wA1);
+    v128.store(r1 + o, wB1, 16);
+    hA0 = f64x2.add(hA0, f64x2.mul(wA0, nA));
+    hB0 = f64x2.add(hB0, f64x2.mul(wB0, nB));
+    hA1 = f64x2.add(hA1, f64x2.mul(wA1, nA));
+    hB1 = f64x2.add(hB1, f64x2.mul(wB1, nB));
+  }
+  let t0 = f64x2.extract_lane(hA0, 0), t1 = f64x2.extract_lane(hA1, 0);
+  for (; j < d; j++) {
+    const o = <usize>j << 3;
+    const x = load<f64>(xo + o), nx = load<f64>(no + o);
+    const w0 = load<f64>(r0 + o) - ca0 * x;
+    const w1 = load<f64>(r1 + o) - ca1 * x;
+    store<f64>(r0 + o, w0);
+    store<f64>(r1 + o, w1);
+    t0 += w0 * nx;
+    t1 += w1 * nx;
+  }
+  const h0 = t0 + f64x2.extract_lane(hA0, 1) + (f64x2.extract_lane(hB0, 0) + f64x2.extract_lane(hB0, 1));
+  const h1 = t1 + f64x2.extract_lane(hA1, 1) + (f64x2.extract_lane(hB1, 0) + f64x2.extract_lane(hB1, 1));
+  return f64x2.replace_lane(f64x2.splat(h0), 1, h1);
+}
+
 /** Label-noise SGD, batch 1, from a primed state; returns the steps taken (fewer: non-finite residual). */
 export function sgdB1(t0: f64, count: i32, lr: f64, code: i32, sigma: f64, period: f64): i32 {
   const n = gn, d = gd, rows = grows;
+  const X = pX, Y = pY, M = pM, V = pV, H = pH, rowBytes = <usize>d << 3;
   loadRng();
   let idx = <i32>load<f64>(pS), eps = load<f64>(pS, 8), f = load<f64>(pS, 16);
   let k = 0;
   for (; k < count; k++) {
-    const r = f - load<f64>(pY + (<usize>idx << 3)) - eps;
+    const r = f - load<f64>(Y + (<usize>idx << 3)) - eps;
     if (!(Math.abs(r) < Infinity)) break;
-    const nextIdx = nextIndex(n);
-    const nextEps = noiseFromUniform(code, sigmaAt(sigma, period, t0 + <f64>k + 1), nextDouble());
+    const u = drawSample(n);
+    const nextIdx = drawnIdx;
+    const nextEps = noiseFromUniform(code, sigmaAt(sigma, period, t0 + <f64>k + 1), u);
     const ec = lr * r;
-    const xo = pX + (<usize>(idx * d) << 3);
-    const no = pX + (<usize>(nextIdx * d) << 3);
+    const xo = X + (<usize>(idx * d) << 3);
+    const no = X + (<usize>(nextIdx * d) << 3);
     let fn: f64 = 0;
-    let base = pM;
-    for (let i = 0; i < rows; i++, base += <usize>d << 3) {
-      const vp = pV + (<usize>i << 3), hp = pH + (<usize>i << 3);
+    let base = M;
+    let i = 0;
+    for (; i + 1 < rows; i += 2, base += rowBytes << 1) {
+      const vp = V + (<usize>i << 3), hp = H + (<usize>i << 3);
+      const a0 = load<f64>(vp), a1 = load<f64>(vp, 8);
+      const hp2 = axpyDot2(base, base + rowBytes, d, ec * a0, ec * a1, xo, no);
+      const h0 = f64x2.extract_lane(hp2, 0), h1 = f64x2.extract_lane(hp2, 1);
+      const an0 = a0 - ec * load<f64>(hp);
+      const an1 = a1 - ec * load<f64>(hp, 8);
+      store<f64>(vp, an0);
+      store<f64>(hp, h0);
+      store<f64>(vp, an1, 8);
+      store<f64>(hp, h1, 8);
+      fn += an0 * h0;
+      fn += an1 * h1;
+    }
+    if (i < rows) {
+      const vp = V + (<usize>i << 3), hp = H + (<usize>i << 3);
       const ai = load<f64>(vp);
       const hn = axpyDot(base, d, ec * ai, xo, no);
       const an = ai - ec * load<f64>(hp);
@@ -155,37 +262,59 @@ export function sgdB1(t0: f64, count: i32, lr: f64, code: i32, sigma: f64, perio
   return k;
 }
 
-/** Stochastic SAM, batch 1 (see samB1 in steps-b1.ts for the algebra). */
+/** Stochastic SAM, batch 1 (see samB1 in steps-b1.ts for the algebra), rows in pairs as sgdB1. */
 export function samB1(t0: f64, count: i32, lr: f64, rho: f64, code: i32, sigma: f64, period: f64): i32 {
   const n = gn, d = gd, rows = grows;
+  const X = pX, Y = pY, Xsq = pXsq, M = pM, V = pV, H = pH, rowBytes = <usize>d << 3;
   loadRng();
   let idx = <i32>load<f64>(pS), eps = load<f64>(pS, 8), f = load<f64>(pS, 16);
   let hh = load<f64>(pS, 24), aa = load<f64>(pS, 32);
   let k = 0;
   for (; k < count; k++) {
-    const yi = load<f64>(pY + (<usize>idx << 3));
+    const yi = load<f64>(Y + (<usize>idx << 3));
     const r = f - yi - eps;
     if (!(Math.abs(r) < Infinity)) break;
-    const xx = load<f64>(pXsq + (<usize>idx << 3));
+    const xx = load<f64>(Xsq + (<usize>idx << 3));
     const gNorm = Math.abs(r) * Math.sqrt(hh + aa * xx);
     const tr = gNorm > 0 ? (rho / gNorm) * r : 0;
     const trxx = tr * xx;
     let ft: f64 = 0;
     for (let i = 0; i < rows; i++) {
-      const vi = load<f64>(pV + (<usize>i << 3)), hi = load<f64>(pH + (<usize>i << 3));
+      const vi = load<f64>(V + (<usize>i << 3)), hi = load<f64>(H + (<usize>i << 3));
       ft += (vi + tr * hi) * (hi + trxx * vi);
     }
     const rt = ft - yi - eps;
     if (!(Math.abs(rt) < Infinity)) break;
-    const nextIdx = nextIndex(n);
-    const nextEps = noiseFromUniform(code, sigmaAt(sigma, period, t0 + <f64>k + 1), nextDouble());
+    const u = drawSample(n);
+    const nextIdx = drawnIdx;
+    const nextEps = noiseFromUniform(code, sigmaAt(sigma, period, t0 + <f64>k + 1), u);
     const ec = lr * rt;
-    const xo = pX + (<usize>(idx * d) << 3);
-    const no = pX + (<usize>(nextIdx * d) << 3);
+    const xo = X + (<usize>(idx * d) << 3);
+    const no = X + (<usize>(nextIdx * d) << 3);
     let fn: f64 = 0, hn2: f64 = 0, an2: f64 = 0;
-    let base = pM;
-    for (let i = 0; i < rows; i++, base += <usize>d << 3) {
-      const vp = pV + (<usize>i << 3), hp = pH + (<usize>i << 3);
+    let base = M;
+    let i = 0;
+    for (; i + 1 < rows; i += 2, base += rowBytes << 1) {
+      const vp = V + (<usize>i << 3), hp = H + (<usize>i << 3);
+      const a0 = load<f64>(vp), a1 = load<f64>(vp, 8);
+      const g0 = load<f64>(hp), g1 = load<f64>(hp, 8);
+      const hp2 = axpyDot2(base, base + rowBytes, d, ec * (a0 + tr * g0), ec * (a1 + tr * g1), xo, no);
+      const h0 = f64x2.extract_lane(hp2, 0), h1 = f64x2.extract_lane(hp2, 1);
+      const an0 = a0 - ec * (g0 + trxx * a0);
+      const an1 = a1 - ec * (g1 + trxx * a1);
+      store<f64>(vp, an0);
+      store<f64>(hp, h0);
+      store<f64>(vp, an1, 8);
+      store<f64>(hp, h1, 8);
+      fn += an0 * h0;
+      hn2 += h0 * h0;
+      an2 += an0 * an0;
+      fn += an1 * h1;
+      hn2 += h1 * h1;
+      an2 += an1 * an1;
+    }
+    if (i < rows) {
+      const vp = V + (<usize>i << 3), hp = H + (<usize>i << 3);
       const ai = load<f64>(vp);
       const hi = load<f64>(hp);
       const hn = axpyDot(base, d, ec * (ai + tr * hi), xo, no);
