@@ -229,6 +229,7 @@ static int run(long steps, int batch, long log_every) {
   /* the driver: chunks up to the next loss check (every min(log_every, 256)) or row, a row every log_every */
   const long check_every = log_every < 256 ? log_every : 256;
   double sums[10], loss = metric_row(&s, &mt, 0, sums), rowsum = 0;
+  const double initial_loss = loss;
   long t = 0, rows = 1;
   while (t < steps) {
     long next = (t / check_every + 1) * check_every;
@@ -249,7 +250,8 @@ static int run(long steps, int batch, long log_every) {
       rows++;
     } else if (!(check_loss(&s, &mt) <= 1e6)) break;
   }
-  printf("{\"steps\": %ld, \"batch\": %d, \"log_every\": %ld, \"rows\": %ld, \"seconds\": %.6f, \"train_loss\": %.17g, \"check\": %.6g}\n",
-         t, batch, log_every, rows, seconds() - t0, loss, rowsum);
+  printf("{\"steps\": %ld, \"batch\": %d, \"log_every\": %ld, \"rows\": %ld, \"seconds\": %.6f, \"initial_loss\": %.17g, "
+         "\"train_loss\": %.17g, \"check\": %.6g}\n",
+         t, batch, log_every, rows, seconds() - t0, initial_loss, loss, rowsum);
   return 0;
 }

@@ -19,6 +19,7 @@
  *                                         seed [9,10,11,12], gaussian σ=1, η=0.01): prints the final M, v and
  *                                         generator words as hex, for test/bench/yardstick.test.ts to hold bit for
  *                                         bit against the JavaScript loops
+ *   yardstick logcheck COUNT              a sum of the bits of Φ⁻¹ over 3·COUNT uniforms, for the same test
  */
 #define _POSIX_C_SOURCE 199309L
 #include <math.h>
@@ -316,9 +317,28 @@ static int check(long steps, int batch, int n, int d, int rows) {
   return 0;
 }
 
+/* The logcheck mode: Φ⁻¹ (so fdlibm's log in both tails) of COUNT uniforms of seed [9, 8, 7, 6], and of as many in
+ * the tails (u·0.05, 1 − u·0.05): a 64-bit sum of their bit patterns, for the test to compare with src's. */
+static int logcheck(long count) {
+  Rng r = {{9, 8, 7, 6}};
+  uint64_t sum = 0;
+  for (long i = 0; i < count; i++) {
+    const double u = next_double(&r);
+    const double z[3] = {inv_normal_cdf(u), inv_normal_cdf(u * 0.05), inv_normal_cdf(1 - u * 0.05)};
+    for (int j = 0; j < 3; j++) {
+      uint64_t b;
+      memcpy(&b, &z[j], 8);
+      sum += b;
+    }
+  }
+  printf("%016llx\n", (unsigned long long)sum);
+  return 0;
+}
+
 int main(int argc, char **argv) {
   if (argc == 5 && strcmp(argv[1], "run") == 0) return run(atol(argv[2]), atoi(argv[3]), atol(argv[4]));
+  if (argc == 3 && strcmp(argv[1], "logcheck") == 0) return logcheck(atol(argv[2]));
   if (argc == 7 && strcmp(argv[1], "check") == 0) return check(atol(argv[2]), atoi(argv[3]), atoi(argv[4]), atoi(argv[5]), atoi(argv[6]));
-  fprintf(stderr, "usage: yardstick run STEPS BATCH LOG_EVERY | yardstick check STEPS BATCH N D ROWS\n");
+  fprintf(stderr, "usage: yardstick run STEPS BATCH LOG_EVERY | check STEPS BATCH N D ROWS | logcheck COUNT\n");
   return 2;
 }
