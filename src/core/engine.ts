@@ -11,6 +11,7 @@ import { MetricComputer } from './metrics.js';
 import { createStepState, type StepState } from './step-state.js';
 import { samB1, sgdB1 } from './steps-b1.js';
 import { oscillateGd, samBatch, sgdBatch } from './steps-batch.js';
+import { rowPartsBytes, wasmRowsFor } from './rows-wasm.js';
 import { neuronPassBytes, stepLoopBytes, wasmLoopFor } from './steps-wasm.js';
 import { acquireWasm, wasmWanted } from './wasm-arena.js';
 import type { RunSeeds, TrainParams } from './types.js';
@@ -64,10 +65,12 @@ export function createCore(params: TrainParams, seeds: RunSeeds, opts: CoreOptio
   const kind = resolveKernel(params);
   const acquired = wasmWanted(opts.wasm) ? acquireWasm(wasmBytes(params, kind)) : null;
   const lease = typeof acquired === 'string' ? null : acquired;
-  const kernel = kind === 'subspace' ? createSubspaceKernel(init, m, d, lease) : createDenseKernel(init, m, d);
-  const state = createStepState(params, data, kernel.M, kernel.v, kernel.rows, seeds.sgd);
-  const metrics = new MetricComputer(params, data, kernel);
+  const kernel = kind === 'subspace' ? createSubspaceKernel(init, m, d, lease) : createDenseKernel(init, m, d, lease ?? undefined);
+  const state = createStepState(params, data, kernel.M, kernel.v, kernel.rows, seeds.sgd, lease ?? undefined);
   const loop = lease ? wasmLoopFor(lease, params, state) : pickLoop(params);
+  // C(0) is M as the kernel made it, before any step
+  const rows = lease ? wasmRowsFor(lease, data, kind === 'subspace' ? Float64Array.from(kernel.M) : null) : null;
+  const metrics = new MetricComputer(params, data, kernel, rows);
   const core: Core = {
     params,
     data,
@@ -96,5 +99,7 @@ function wasmBytes(p: TrainParams, kind: 'dense' | 'subspace'): number {
   const { n, d, width: m } = p;
   const perStep = p.optimizer === 'gd' || p.optimizer === 'oscillate' ? n : p.batch;
   const rows = kind === 'subspace' ? Math.min(m, d + 1) : m;
-  return (kind === 'subspace' ? neuronPassBytes(m, rows) : 0) + stepLoopBytes(n, d, rows, perStep);
+  return (
+    (kind === 'subspace' ? neuronPassBytes(m, rows) : 0) + stepLoopBytes(n, d, rows, perStep) + rowPartsBytes(n, d, kind === 'subspace' ? rows : 0)
+  );
 }

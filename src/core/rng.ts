@@ -26,11 +26,13 @@ export class Xoshiro128 {
   private hasSpare = false;
   private spare = 0;
 
-  constructor(seed: StreamSeed) {
+  /** `storage`: four words to keep the state in (a WebAssembly loop's memory, stepped in place); default its own. */
+  constructor(seed: StreamSeed, storage: Int32Array = new Int32Array(4)) {
     if (seed.length !== 4 || (seed[0] | seed[1] | seed[2] | seed[3]) === 0) {
       throw new Error(`[core] a xoshiro128** seed is four uint32 words, not all zero: got [${seed.join(', ')}]`);
     }
-    this.s = Int32Array.of(seed[0] | 0, seed[1] | 0, seed[2] | 0, seed[3] | 0);
+    this.s = storage;
+    this.s.set([seed[0] | 0, seed[1] | 0, seed[2] | 0, seed[3] | 0]);
   }
 
   nextUint32(): number {

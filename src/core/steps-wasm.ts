@@ -6,9 +6,9 @@
  *
  * LNSWEEP_WASM=0 in the environment (or `wasm: false` to createCore) forces the JavaScript loops.
  *
- * A run's data and state are laid out once in the lent memory (the subspace kernel's neuron pass first, from the
- * module's heap base, then the step loops' arrays). The StepState stays the source of truth between calls: a call
- * copies M, v, h, the pending sample and the generator's four words in and back out, O(rows·d) per chunk of steps.
+ * A run's data and state are laid out once in the lent memory: the subspace kernel's neuron pass first, from the
+ * module's heap base, then the kernel's M and v and the step state's h, θ and generator words (the loops step them
+ * in place, so the metrics read them there and nothing is copied between chunks), then the loops' own arrays.
  */
 import { claim, type WasmLease } from './wasm-arena.js';
 import type { NeuronColumns, NeuronSumConstants } from './kernel-api.js';
@@ -25,9 +25,14 @@ export function neuronPassBytes(m: number, k: number): number {
   return 8 * (m8 * k + k * (k + 1) + 3 * k + 5 * m8 + 8 + 9) + 64;
 }
 
-/** Bytes of the step loops' layout (layout and layoutBatch in src/core/wasm/steps.ts and batch.ts), alignment included. */
+/**
+ * Bytes of the step loops' state and layout, alignment included: M, v, h, θ and the generator's words (in the lease
+ * from the kernel and createStepState, or copies made by wasmLoopFor), then layout and layoutBatch
+ * (src/core/wasm/steps.ts and batch.ts).
+ */
 export function stepLoopBytes(n: number, d: number, rows: number, perStep: number): number {
-  return 8 * (n * d + 2 * n + rows * d + 2 * rows + 8) + 16 + 8 * (5 * d + rows + perStep) + 4 * perStep + 48;
+  const state = 8 * (rows * d + 2 * rows + d) + 16 + 5 * 16;
+  return state + 8 * (n * d + 2 * n + 8) + 8 * (4 * d + rows + perStep) + 4 * perStep + 32;
 }
 
 /**
@@ -36,7 +41,8 @@ export function stepLoopBytes(n: number, d: number, rows: number, perStep: numbe
  */
 export interface NeuronPass {
   readonly cols: NeuronColumns;
-  /** fills cols from the packed forms, v and p (see neuronColumns in kernel-subspace.ts) */
+  /** fills cols from the packed forms, v and p (see neuronColumns in kernel-subspace.ts; packed and p are ignored
+   * where the memory forms them itself, lease.packedInPlace) */
   columns(packed: Float64Array, v: Float64Array, p: Float64Array): void;
   /**
    * the same, and the row's sums over neurons into `out` (sumNeurons order, see metrics.ts), then with `dv`
@@ -74,10 +80,15 @@ export function wasmNeuronPass(lease: WasmLease, Q: Float64Array, m: number, k: 
     a: new Float64Array(buf, w.offNA(), m),
     ip: new Float64Array(buf, w.offNIp(), m),
   };
+  // The packed forms and p = Cθ*: formed in the memory from the M the loops step (lease.packedInPlace, rows-wasm.ts),
+  // or copied in from the kernel's JavaScript formPacked.
   const load = (packed: Float64Array, v: Float64Array, p: Float64Array) => {
-    packedW.set(packed);
+    if (lease.packedInPlace) w.formPacked(w.offNP(), w.offNPacked());
+    else {
+      packedW.set(packed);
+      pW.set(p);
+    }
     vW.set(v);
-    pW.set(p);
   };
   return {
     cols,
@@ -96,64 +107,73 @@ export function wasmNeuronPass(lease: WasmLease, Q: Float64Array, m: number, k: 
 
 /**
  * The WebAssembly loop for these parameters (every optimiser and batch size), laid out in the lease after whatever
- * is there already (stepLoopBytes). Copies X, y and ‖x‖² into the memory once.
+ * is there already (stepLoopBytes). Copies X, y and ‖x‖² into the memory once. M, v, h, θ and the generator's words
+ * are stepped in place where the state keeps them in the lease's memory (createCore puts them there); any that are
+ * ordinary arrays (a state built elsewhere) get a copy in the memory, refreshed in and out around every call.
  */
 export function wasmLoopFor(lease: WasmLease, p: Pick<TrainParams, 'optimizer' | 'batch'>, s: StepState): Loop {
-  const { w, buffer: buf } = lease;
+  const { w } = lease;
   const { n, d, rows, perStep } = s;
-  claim(lease, w.layoutBatch(w.layout(lease.free, n, d, rows), perStep, s.fullBatch ? 1 : 0));
+  const inPlace = (a: Float64Array | Int32Array) => a.buffer === lease.buffer;
+  const M = inPlace(s.M) ? s.M : lease.f64(rows * d);
+  const v = inPlace(s.v) ? s.v : lease.f64(rows);
+  const h = inPlace(s.h) ? s.h : lease.f64(rows);
+  const R = inPlace(s.rng.s) ? s.rng.s : lease.i32(4);
+  const theta = inPlace(s.theta) ? s.theta : lease.f64(d);
+  const batchEnd = w.layout(lease.free, n, d, rows, M.byteOffset, v.byteOffset, h.byteOffset, R.byteOffset);
+  claim(lease, w.layoutBatch(batchEnd, perStep, s.fullBatch ? 1 : 0, theta.byteOffset));
+  const buf = lease.buffer;
   new Float64Array(buf, w.offX(), n * d).set(s.X);
   new Float64Array(buf, w.offY(), n).set(s.y);
   new Float64Array(buf, w.offXsq(), n).set(s.xsq);
-  const M = new Float64Array(buf, w.offM(), rows * d);
-  const v = new Float64Array(buf, w.offV(), rows);
-  const h = new Float64Array(buf, w.offH(), rows);
   const S = new Float64Array(buf, w.offS(), 5);
-  const R = new Int32Array(buf, w.offR(), 4);
+  /** Copies what is not stepped in place: in before a call, out after it. */
+  const copies: [Float64Array | Int32Array, () => Float64Array | Int32Array][] = (
+    [
+      [M, () => s.M],
+      [v, () => s.v],
+      [h, () => s.h],
+      [R, () => s.rng.s],
+      [theta, () => s.theta],
+    ] as [Float64Array | Int32Array, () => Float64Array | Int32Array][]
+  ).filter(([mine, theirs]) => mine !== theirs());
+  const copyIn = () => {
+    for (const [mine, theirs] of copies) mine.set(theirs());
+  };
+  const copyOut = () => {
+    for (const [mine, theirs] of copies) theirs().set(mine);
+  };
   const sam = p.optimizer === 'sam';
   if (p.optimizer === 'gd' || p.optimizer === 'oscillate' || p.batch > 1) {
-    const theta = new Float64Array(buf, w.offTheta(), d);
     const osc = p.optimizer === 'oscillate';
     return (st: StepState, t0: number, count: number): number => {
       if (!st.thetaFresh) refreshTheta(st);
-      M.set(st.M);
-      v.set(st.v);
-      theta.set(st.theta);
-      R.set(st.rng.s);
+      copyIn();
       const taken = osc
         ? w.oscillateGd(t0, count, st.lr, st.q, st.code, st.sigma, st.period)
         : sam
           ? w.samBatch(t0, count, st.lr, st.rho, st.code, st.sigma, st.period)
           : w.sgdBatch(t0, count, st.lr, st.code, st.sigma, st.period);
-      st.M.set(M);
-      st.v.set(v);
-      st.theta.set(theta);
-      st.rng.s.set(R);
+      copyOut();
       return taken;
     };
   }
 
   return (st: StepState, t0: number, count: number): number => {
     if (!st.primed) primeB1(st, t0);
-    M.set(st.M);
-    v.set(st.v);
-    h.set(st.h);
+    copyIn();
     S[0] = st.idx;
     S[1] = st.eps;
     S[2] = st.f;
     S[3] = st.hh;
     S[4] = st.aa;
-    R.set(st.rng.s);
     const taken = sam ? w.samB1(t0, count, st.lr, st.rho, st.code, st.sigma, st.period) : w.sgdB1(t0, count, st.lr, st.code, st.sigma, st.period);
-    st.M.set(M);
-    st.v.set(v);
-    st.h.set(h);
+    copyOut();
     st.idx = S[0];
     st.eps = S[1];
     st.f = S[2];
     st.hh = S[3];
     st.aa = S[4];
-    st.rng.s.set(R);
     return taken;
   };
 }

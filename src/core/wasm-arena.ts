@@ -76,6 +76,12 @@ export interface WasmLease {
   readonly buffer: ArrayBuffer;
   /** the first byte no layout of this lease uses yet (starts at the module's heap base) */
   free: number;
+  /** `length` doubles of the memory from the first free byte (16-aligned), for arrays the loops step in place */
+  f64(length: number): Float64Array;
+  /** `length` int32 words, likewise */
+  i32(length: number): Int32Array;
+  /** the subspace kernel's packed forms are formed in the memory (rows-wasm.ts), not copied in from JavaScript */
+  packedInPlace: boolean;
   /** Gives the memory back to the thread (idempotent); the core must not step after it. */
   release(): void;
 }
@@ -114,6 +120,8 @@ export function acquireWasm(bytes: number): WasmLease | string | null {
     if (threadArena !== null && !threadArena.busy && threadArena.memory.buffer.byteLength >= total) {
       arena = threadArena;
       arena.busy = true;
+      // as a fresh memory would be: layouts and kernels rely on zeros (sums from 0, padding neurons)
+      new Uint8Array(arena.memory.buffer, arena.w.heapBase()).fill(0);
     } else if (threadArena === null || !threadArena.busy) {
       threadArena = null; // dropped before the new reservation, so a failed one can collect it and retry
       arena = threadArena = allocate(mod, total);
@@ -130,10 +138,18 @@ export function acquireWasm(bytes: number): WasmLease | string | null {
     throw new Error(`[core] bug: the WebAssembly module's static data ends at ${heapBase}, beyond its first page`);
   }
   let released = false;
+  const take = (bytes: number): number => {
+    const at = (lease.free + 15) & ~15;
+    claim(lease, at + bytes);
+    return at;
+  };
   const lease: WasmLease = {
     w: arena.w,
     buffer: arena.memory.buffer,
     free: heapBase,
+    f64: (length) => new Float64Array(lease.buffer, take(8 * length), length),
+    i32: (length) => new Int32Array(lease.buffer, take(4 * length), length),
+    packedInPlace: false,
     release() {
       if (released) return;
       released = true;

@@ -3,7 +3,8 @@
  * batch B and oscillate, in the JavaScript loops' floating-point order (dot products as four partial sums in two
  * f64x2 lanes, the same final combine; element-wise updates lane by lane). Imported by steps.ts.
  *
- * Memory after the batch-1 layout: θ, θ' (the step's next θ), g, g2, wg (d each), vg (rows), ε (B), indices (B i32).
+ * Memory after the batch-1 layout: θ' (the step's next θ), g, g2, wg (d each), vg (rows), ε (B), indices (B i32);
+ * θ (d) wherever the caller keeps it.
  */
 import { drawSample, drawUniform, drawnIdx, nextUint32, noiseFromUniform, sigmaAt, loadRng, storeRng, gn, gd, grows, pX, pY, pM, pV } from './steps';
 import { centralPair, isCentral } from './normal';
@@ -12,13 +13,13 @@ let pTh: usize = 0, pNx: usize = 0, pG: usize = 0, pG2: usize = 0, pWg: usize = 
 let gB: i32 = 0;
 let gFull: bool = false;
 
-/** Places the batch arrays from byte `base`; returns the end. */
-export function layoutBatch(base: usize, perStep: i32, fullBatch: bool): usize {
+/** Places the batch arrays from byte `base`, θ (d) where the caller keeps it; returns the end. */
+export function layoutBatch(base: usize, perStep: i32, fullBatch: bool, theta: usize): usize {
   gB = perStep;
   gFull = fullBatch;
   const d8 = <usize>gd << 3;
-  pTh = (base + 15) & ~<usize>15;
-  pNx = pTh + d8;
+  pTh = theta;
+  pNx = (base + 15) & ~<usize>15;
   pG = pNx + d8;
   pG2 = pG + d8;
   pWg = pG2 + d8;
@@ -28,7 +29,6 @@ export function layoutBatch(base: usize, perStep: i32, fullBatch: bool): usize {
   return pIdx + (<usize>perStep << 2);
 }
 
-export function offTheta(): usize { return pTh; }
 
 /** A[0..d) · B[0..d), the JavaScript dot's four partial sums as two lanes. */
 @inline function dot(a: usize, b: usize, d: i32): f64 {

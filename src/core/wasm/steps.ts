@@ -9,11 +9,12 @@
  * goes through the inverse CDF and portable logarithm ported in normal.ts, so it rounds exactly as the JavaScript
  * loops' does and never calls out of the module.
  *
- * Memory (imported, sized once by the caller, never grown), byte offsets set by `layout`:
- *   X (n·d f64), y (n), xsq (n), M (rows·d), v (rows), h (rows), scalars [idx, eps, f, hh, aa], rng (4 × i32),
- * then the batch loops' arrays (batch.ts).
+ * Memory (imported, sized once by the caller, never grown), byte offsets set by `layout`: X (n·d f64), y (n),
+ * xsq (n), scalars [idx, eps, f, hh, aa], then the batch loops' arrays (batch.ts); M (rows·d), v, h (rows) and the
+ * generator's words (4 × i32) wherever the caller placed them.
  */
-export { layoutBatch, offTheta, sgdBatch, samBatch, oscillateGd } from './batch';
+export { layoutBatch, sgdBatch, samBatch, oscillateGd } from './batch';
+export { layoutRows, offRowS, offRowSn, offRowBn, offRowP, offRowP0, offRowTheta, offRowStar, offRowOut, offRowC0, trainLoss, checkLoss, rowGlobals, formPacked } from './rows';
 export { layoutNeurons, offNQ, offNPacked, offNV, offNP, offNWn, offNDn, offNA, offNIp, offNW0, offNDv, offNSums, neuronColumns, neuronRow } from './neurons';
 export { portableLog, invNormalCdf } from './normal';
 import { invNormalCdf } from './normal';
@@ -29,30 +30,27 @@ export let gn: i32 = 0, gd: i32 = 0, grows: i32 = 0;
 export function heapBase(): usize { return __heap_base; }
 
 /**
- * Sets the layout for a run from byte `base` (≥ heapBase(); the neuron pass's layout may sit below it in the same
- * memory); returns the end (the caller sizes the memory to at least this).
+ * Sets the layout for a run: X, y, ‖x‖² and the scalars from byte `base` (≥ heapBase(); the neuron pass's layout may
+ * sit below it in the same memory), and the stepped arrays where the caller keeps them (M rows×d, v and h rows, the
+ * generator's four words: the JavaScript side's own views, stepped in place). Returns the end of what it placed.
  */
-export function layout(base: usize, n: i32, d: i32, rows: i32): usize {
+export function layout(base: usize, n: i32, d: i32, rows: i32, m: usize, v: usize, h: usize, r: usize): usize {
   gn = n; gd = d; grows = rows;
   pX = (base + 15) & ~<usize>15;
   pY = pX + <usize>(n * d) * 8;
   pXsq = pY + <usize>n * 8;
-  pM = pXsq + <usize>n * 8;
-  pV = pM + <usize>(rows * d) * 8;
-  pH = pV + <usize>rows * 8;
-  pS = pH + <usize>rows * 8;
-  pR = pS + 8 * 8;
-  return pR + 16;
+  pS = pXsq + <usize>n * 8;
+  pM = m;
+  pV = v;
+  pH = h;
+  pR = r;
+  return pS + 8 * 8;
 }
 
 export function offX(): usize { return pX; }
 export function offY(): usize { return pY; }
 export function offXsq(): usize { return pXsq; }
-export function offM(): usize { return pM; }
-export function offV(): usize { return pV; }
-export function offH(): usize { return pH; }
 export function offS(): usize { return pS; }
-export function offR(): usize { return pR; }
 
 // xoshiro128** state, loaded from memory at the start of a loop and stored back at its end.
 export let s0: u32 = 0, s1: u32 = 0, s2: u32 = 0, s3: u32 = 0;
