@@ -8,8 +8,8 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-/** The CLI this bench runs in (dist/cli/main.js; the bench is never run from the TypeScript sources). */
-export const CLI_PATH = fileURLToPath(new URL('../cli/main.js', import.meta.url));
+/** The built CLI, dist/cli/main.js, from this file in src/bench (tests) or in dist/bench (`lnsweep bench`). */
+export const CLI_PATH = fileURLToPath(new URL('../../dist/cli/main.js', import.meta.url));
 const YARDSTICK_C = fileURLToPath(new URL('../../scripts/bench/yardstick.c', import.meta.url));
 
 export interface ProcessTime {

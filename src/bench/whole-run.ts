@@ -138,7 +138,8 @@ function benchConfig(dir: string, yardstick: string | null, batch: number, steps
 const fmtM = (x: Rates | null) => (x === null ? '-'.padStart(15) : `${(x.wall / 1e6).toFixed(2)} | ${(x.cpu / 1e6).toFixed(2)}`.padStart(15));
 const fmtR = (x: Rates | null) => (x === null ? '-'.padStart(13) : `${x.wall.toFixed(2)} | ${x.cpu.toFixed(2)}`.padStart(13));
 
-export function runWholeRunBench(opts: { quick?: boolean; log: (line: string) => void }): WholeRunReport {
+/** `steps`: every configuration at this many steps (tests); otherwise the table's, or its quick ones. */
+export function runWholeRunBench(opts: { quick?: boolean; steps?: number; log: (line: string) => void }): WholeRunReport {
   const { log } = opts;
   const quick = opts.quick ?? false;
   const repeats = quick ? 2 : 3;
@@ -148,7 +149,9 @@ export function runWholeRunBench(opts: { quick?: boolean; log: (line: string) =>
     const yardstick = 'path' in built ? built.path : null;
     const yardstickMissing = 'missing' in built ? built.missing : null;
     if (yardstickMissing !== null) log(`whole-run bench: no C yardstick (${yardstickMissing}); its ratios are left out`);
-    const rows = CONFIGS.map(([batch, steps, quickSteps, target]) => benchConfig(dir, yardstick, batch, quick ? quickSteps : steps, target, repeats));
+    const rows = CONFIGS.map(([batch, steps, quickSteps, target]) =>
+      benchConfig(dir, yardstick, batch, opts.steps ?? (quick ? quickSteps : steps), target, repeats),
+    );
     log(
       `whole runs: n=200 d=20 m=1000 sgd, gaussian σ=2, log_every=${LOG_EVERY}, 1 worker; ` +
         `in turn, medians of ${repeats}; M steps/s and ratios as wall | CPU`,
