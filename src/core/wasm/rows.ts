@@ -3,12 +3,12 @@
  * globals, kernelFactor, traceOfProduct) and the subspace kernel's packed forms (formPacked in
  * src/core/kernel-subspace.ts), in the JavaScript order: each sum accumulates in the same sequence, SIMD lanes only
  * ever hold independent sums (two samples, two columns, or G's and E's entry of one pair), so the bits are the same.
- * Reads M and v where the step loops keep them (steps.ts: pM, pV, pX, pY).
+ * Reads M and v where the step loops keep them (state.ts: pM, pV, pX, pY).
  *
  * Memory from `layoutRows`: Xᵀ (d×n: two samples' inputs in one load), S, Sn, G, P, P0 (d×d each), bn, θ, θ* (d),
  * the row's outputs (8), then for the subspace kernel C(0) and [M, M − C(0)] interleaved (2·k·d).
  */
-import { gn, gd, grows, pX, pY, pM, pV } from './steps';
+import { gn, gd, grows, pX, pY, pM, pV } from './state';
 
 let rXt: usize = 0, rS: usize = 0, rSn: usize = 0, rG: usize = 0, rP: usize = 0, rP0: usize = 0, rBn: usize = 0;
 let rTh: usize = 0, rStar: usize = 0, rOut: usize = 0, rC0: usize = 0, rMD: usize = 0;
