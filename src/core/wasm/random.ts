@@ -9,8 +9,8 @@ const TWO_POW_M32: f64 = 2.3283064365386963e-10;
 const TWO_POW_M53: f64 = 1.1102230246251565e-16;
 const TWO_POW_26: f64 = 67108864;
 
-// xoshiro128** state, loaded from memory at the start of a loop and stored back at its end.
-let s0: u32 = 0, s1: u32 = 0, s2: u32 = 0, s3: u32 = 0;
+// xoshiro128** state, loaded from memory at the start of a loop and stored back at its end (read by steps.ts).
+export let s0: u32 = 0, s1: u32 = 0, s2: u32 = 0, s3: u32 = 0;
 
 @inline export function nextUint32(): u32 {
   const m5 = s1 * 5;
@@ -84,3 +84,7 @@ export function storeRng(): void {
   store<u32>(pR, s0); store<u32>(pR, s1, 4); store<u32>(pR, s2, 8); store<u32>(pR, s3, 12);
 }
 
+/** Puts back a state read from s0..s3: words drawn ahead of their step and not used are given back. */
+export function restoreRng(a: u32, b: u32, c: u32, e: u32): void {
+  s0 = a; s1 = b; s2 = c; s3 = e;
+}

@@ -18,7 +18,8 @@ export { layoutRows, offRowS, offRowSn, offRowBn, offRowP, offRowP0, offRowTheta
 export { layoutNeurons, offNQ, offNPacked, offNV, offNP, offNWn, offNDn, offNA, offNIp, offNW0, offNDv, offNSums, neuronColumns, neuronRow } from './neurons';
 export { portableLog, invNormalCdf } from './normal';
 export { heapBase, layout, offX, offY, offXsq, offS } from './state';
-import { drawSample, drawnIdx, loadRng, noiseFromUniform, sigmaAt, storeRng } from './random';
+import { drawSample, drawnIdx, loadRng, noiseFromUniform, restoreRng, sigmaAt, storeRng, s0, s1, s2, s3 } from './random';
+import { centralPair, isCentral } from './normal';
 import { gn, gd, grows, pX, pY, pXsq, pM, pV, pH, pS } from './state';
 
 /** M[base..base+d) −= ca·X[xo..), then returns the row · X[no..): the JavaScript axpyDot's order, two lanes. */
@@ -92,19 +93,45 @@ import { gn, gd, grows, pX, pY, pXsq, pM, pV, pH, pS } from './state';
   return f64x2.replace_lane(f64x2.splat(h0), 1, h1);
 }
 
-/** Label-noise SGD, batch 1, from a primed state; returns the steps taken (fewer: non-finite residual). */
+/**
+ * Label-noise SGD, batch 1, from a primed state; returns the steps taken (fewer: non-finite residual). The samples
+ * of the next two steps are drawn together (the same words in the same order), so their gaussian noise can be formed
+ * in one SIMD pair when both take Φ⁻¹'s central branch; the words of a sample drawn ahead and not reached (the call
+ * ends, or a residual breaks) are given back, so the generator ends where one sample per step would leave it.
+ */
 export function sgdB1(t0: f64, count: i32, lr: f64, code: i32, sigma: f64, period: f64): i32 {
   const n = gn, d = gd, rows = grows;
   const X = pX, Y = pY, M = pM, V = pV, H = pH, rowBytes = <usize>d << 3;
   loadRng();
   let idx = <i32>load<f64>(pS), eps = load<f64>(pS, 8), f = load<f64>(pS, 16);
   let k = 0;
+  let havePend = false, pendIdx: i32 = 0, pendEps: f64 = 0;
+  let sv0: u32 = 0, sv1: u32 = 0, sv2: u32 = 0, sv3: u32 = 0;
   for (; k < count; k++) {
     const r = f - load<f64>(Y + (<usize>idx << 3)) - eps;
     if (!(Math.abs(r) < Infinity)) break;
-    const u = drawSample(n);
-    const nextIdx = drawnIdx;
-    const nextEps = noiseFromUniform(code, sigmaAt(sigma, period, t0 + <f64>k + 1), u);
+    let nextIdx: i32, nextEps: f64;
+    if (havePend) {
+      nextIdx = pendIdx;
+      nextEps = pendEps;
+      havePend = false;
+    } else {
+      const u1 = drawSample(n);
+      nextIdx = drawnIdx;
+      sv0 = s0; sv1 = s1; sv2 = s2; sv3 = s3;
+      const u2 = drawSample(n);
+      pendIdx = drawnIdx;
+      havePend = true;
+      const sg1 = sigmaAt(sigma, period, t0 + <f64>k + 1), sg2 = sigmaAt(sigma, period, t0 + <f64>k + 2);
+      if (code == 2 && sg1 != 0 && sg2 != 0 && isCentral(u1) && isCentral(u2)) {
+        const z = centralPair(f64x2.replace_lane(f64x2.splat(u1), 1, u2));
+        nextEps = sg1 * f64x2.extract_lane(z, 0);
+        pendEps = sg2 * f64x2.extract_lane(z, 1);
+      } else {
+        nextEps = noiseFromUniform(code, sg1, u1);
+        pendEps = noiseFromUniform(code, sg2, u2);
+      }
+    }
     const ec = lr * r;
     const xo = X + (<usize>(idx * d) << 3);
     const no = X + (<usize>(nextIdx * d) << 3);
@@ -139,6 +166,7 @@ export function sgdB1(t0: f64, count: i32, lr: f64, code: i32, sigma: f64, perio
     f = fn;
   }
   store<f64>(pS, <f64>idx); store<f64>(pS, eps, 8); store<f64>(pS, f, 16);
+  if (havePend) restoreRng(sv0, sv1, sv2, sv3);
   storeRng();
   return k;
 }
