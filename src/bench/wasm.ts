@@ -11,7 +11,7 @@
 import { median } from 'd3-array';
 import { createCore, type Core } from '../core/engine.js';
 import { defaultParams } from '../core/params.js';
-import { wasmAvailable } from '../core/steps-wasm.js';
+import { wasmAvailable } from '../core/wasm-arena.js';
 import { train } from '../core/train.js';
 import { METRIC_NAMES, type Kernel, type Optimizer, type RunSeeds, type TrainParams } from '../core/types.js';
 

@@ -216,7 +216,7 @@ async function main(argv: string[]): Promise<number> {
           .option('quick', { type: 'boolean', default: false, describe: 'fewer repeats, for a smoke test' })
           .option('out', { type: 'string', default: 'bench-results', describe: 'folder for the JSON results' })
           .option('json', { type: 'boolean', default: false, describe: 'print every figure as one JSON document on stdout (tables go to stderr)' })
-          .option('only', { type: 'string', describe: 'comma-separated sections to run: wasm, kernels, orchestrator, tfjs' }),
+          .option('only', { type: 'string', describe: 'comma-separated sections to run: wasm, whole-run, kernels, orchestrator, tfjs' }),
       async (a) => {
         const { benchCommand } = await import('./commands/bench.js');
         set(await benchCommand({ quick: a.quick, out: a.out, json: a.json, only: a.only }));

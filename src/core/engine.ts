@@ -11,7 +11,9 @@ import { MetricComputer } from './metrics.js';
 import { createStepState, type StepState } from './step-state.js';
 import { samB1, sgdB1 } from './steps-b1.js';
 import { oscillateGd, samBatch, sgdBatch } from './steps-batch.js';
-import { wasmLoopFor, wasmWanted } from './steps-wasm.js';
+import { rowPartsBytes, wasmRowsFor } from './rows-wasm.js';
+import { neuronPassBytes, stepLoopBytes, wasmLoopFor } from './steps-wasm.js';
+import { acquireWasm, wasmWanted } from './wasm-arena.js';
 import type { RunSeeds, TrainParams } from './types.js';
 
 /** A step loop: takes up to `count` steps starting at step t0; returns the steps taken (fewer: diverged). */
@@ -28,10 +30,14 @@ export interface Core {
   readonly loop: StepLoop;
   /** whether `loop` is a WebAssembly loop (steps-wasm.ts); results are the same bits either way */
   readonly wasm: boolean;
+  /** why the JavaScript loops run although WebAssembly was wanted and is available (its memory was refused) */
+  readonly wasmRefused: string | null;
   /** steps taken so far */
   step: number;
   /** Takes up to `count` steps; returns the number taken (fewer when a residual became non-finite). */
   advance(count: number): number;
+  /** Gives the WebAssembly memory back to the thread (wasm-arena.ts); the core must not be used after. */
+  release(): void;
 }
 
 function pickLoop(p: Pick<TrainParams, 'optimizer' | 'batch'>): StepLoop {
@@ -57,12 +63,14 @@ export function createCore(params: TrainParams, seeds: RunSeeds, opts: CoreOptio
   const data = makeData(params, seeds);
   const init = initNetwork(params, seeds.init);
   const kind = resolveKernel(params);
-  const wasm = wasmWanted(opts.wasm);
-  const kernel = kind === 'subspace' ? createSubspaceKernel(init, m, d, wasm) : createDenseKernel(init, m, d);
-  const state = createStepState(params, data, kernel.M, kernel.v, kernel.rows, seeds.sgd);
-  const metrics = new MetricComputer(params, data, kernel);
-  const wasmLoop = wasm ? wasmLoopFor(params, state) : null;
-  const loop = wasmLoop ?? pickLoop(params);
+  const acquired = wasmWanted(opts.wasm) ? acquireWasm(wasmBytes(params, kind)) : null;
+  const lease = typeof acquired === 'string' ? null : acquired;
+  const kernel = kind === 'subspace' ? createSubspaceKernel(init, m, d, lease) : createDenseKernel(init, m, d, lease ?? undefined);
+  const state = createStepState(params, data, kernel.M, kernel.v, kernel.rows, seeds.sgd, lease ?? undefined);
+  const loop = lease ? wasmLoopFor(lease, params, state) : pickLoop(params);
+  // C(0) is M as the kernel made it, before any step
+  const rows = lease ? wasmRowsFor(lease, data, kind === 'subspace' ? Float64Array.from(kernel.M) : null) : null;
+  const metrics = new MetricComputer(params, data, kernel, rows);
   const core: Core = {
     params,
     data,
@@ -71,13 +79,27 @@ export function createCore(params: TrainParams, seeds: RunSeeds, opts: CoreOptio
     state,
     metrics,
     loop,
-    wasm: wasmLoop !== null,
+    wasm: lease !== null,
+    wasmRefused: typeof acquired === 'string' ? acquired : null,
     step: 0,
     advance(count: number): number {
       const taken = loop(state, core.step, count);
       core.step += taken;
       return taken;
     },
+    release(): void {
+      lease?.release();
+    },
   };
   return core;
+}
+
+/** The WebAssembly memory a run needs: the subspace kernel's neuron pass (rank k ≤ d+1) and the step loops. */
+function wasmBytes(p: TrainParams, kind: 'dense' | 'subspace'): number {
+  const { n, d, width: m } = p;
+  const perStep = p.optimizer === 'gd' || p.optimizer === 'oscillate' ? n : p.batch;
+  const rows = kind === 'subspace' ? Math.min(m, d + 1) : m;
+  return (
+    (kind === 'subspace' ? neuronPassBytes(m, rows) : 0) + stepLoopBytes(n, d, rows, perStep) + rowPartsBytes(n, d, kind === 'subspace' ? rows : 0)
+  );
 }

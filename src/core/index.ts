@@ -1,5 +1,5 @@
 /** The training core's public surface: pure computation, no I/O (README.md#the-model). */
-export { train } from './train.js';
+export { train, nativeEngineName } from './train.js';
 export { resolveKernel, subspaceIsExact, estimateRunCost } from './kernel-choice.js';
 export { Xoshiro128 } from './rng.js';
 export { invNormalCdf } from './normal.js';

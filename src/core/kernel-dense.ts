@@ -1,10 +1,14 @@
 /** The dense kernel: M = W and v = a themselves; per-neuron metrics read W and W(0) row by row. */
 import type { Network } from './data.js';
 import { rowNorms2, type KernelImpl, type NeuronColumns } from './kernel-api.js';
+import type { StateArrays } from './step-state.js';
 
-export function createDenseKernel(net: Network, m: number, d: number): KernelImpl {
-  const M = Float64Array.from(net.W);
-  const v = Float64Array.from(net.a);
+/** `arrays`: where M and v live (a WebAssembly loop's memory, stepped in place; default ordinary arrays). */
+export function createDenseKernel(net: Network, m: number, d: number, arrays?: StateArrays): KernelImpl {
+  const M = arrays ? arrays.f64(m * d) : new Float64Array(m * d);
+  const v = arrays ? arrays.f64(m) : new Float64Array(m);
+  M.set(net.W);
+  v.set(net.a);
   const W0 = net.W; // W(0) is only read from here on: share it rather than hold a third m×d copy
   return {
     kind: 'dense',

@@ -11,6 +11,7 @@
 import type { Network } from './data.js';
 import { rowNorms2, type KernelImpl, type NeuronColumns, type NeuronSumConstants } from './kernel-api.js';
 import { wasmNeuronPass } from './steps-wasm.js';
+import type { WasmLease } from './wasm-arena.js';
 
 /** A candidate whose residual after projection is below this fraction of its norm is dropped as dependent. */
 const DEPENDENT_TOL = 1e-12;
@@ -54,14 +55,14 @@ export function spanBasis(W: Float64Array, a: Float64Array, m: number, d: number
   return { Q, k };
 }
 
-/** `wasm`: run the per-neuron pass in WebAssembly where it can (the same bits as the JavaScript pass below). */
-export function createSubspaceKernel(net: Network, m: number, d: number, wasm = false): KernelImpl {
+/** With a `lease`, the per-neuron pass runs in WebAssembly (the same bits as the JavaScript pass below). */
+export function createSubspaceKernel(net: Network, m: number, d: number, lease: WasmLease | null = null): KernelImpl {
   const { Q, k } = spanBasis(net.W, net.a, m, d);
   const w0n2 = rowNorms2(net.W, m, d);
-  const wasmPass = wasm ? wasmNeuronPass(Q, m, k, w0n2) : null;
-  // C = QᵀW, c = Qᵀa, streaming over neurons: O(m·k·d).
-  const M = new Float64Array(k * d);
-  const v = new Float64Array(k);
+  const wasmPass = lease ? wasmNeuronPass(lease, Q, m, k, w0n2) : null;
+  // C = QᵀW, c = Qᵀa, streaming over neurons: O(m·k·d). With a lease, in its memory: the loops step them in place.
+  const M = lease ? lease.f64(k * d) : new Float64Array(k * d);
+  const v = lease ? lease.f64(k) : new Float64Array(k);
   for (let i = 0; i < m; i++) {
     const qo = i * k,
       wo = i * d,
@@ -119,7 +120,7 @@ export function createSubspaceKernel(net: Network, m: number, d: number, wasm = 
      * k-dots: ≈ k(k+1) + 2k FMA (≈ 500 at d = 20), reading only q_i. Never forms W.
      */
     neuronColumns(thetaStar: Float64Array, out: NeuronColumns): void {
-      formPacked(thetaStar);
+      if (!lease?.packedInPlace) formPacked(thetaStar);
       if (wasmPass !== null) {
         wasmPass.columns(packed, v, p);
         if (out !== wasmPass.cols) {
@@ -189,7 +190,7 @@ export function createSubspaceKernel(net: Network, m: number, d: number, wasm = 
       : {
           ownColumns: wasmPass.cols,
           neuronSums(thetaStar: Float64Array, c: NeuronSumConstants, vPrev: Float64Array | null, out: Float64Array): void {
-            formPacked(thetaStar);
+            if (!lease?.packedInPlace) formPacked(thetaStar);
             wasmPass.sums(packed, v, p, c, vPrev ? stepOfV(vPrev) : null, out);
           },
         }),

@@ -13,6 +13,7 @@
 import type { Dataset } from './data.js';
 import { allocNeuronColumns, type KernelImpl, type NeuronColumns, type NeuronSumConstants } from './kernel-api.js';
 import { lazyTolerance2, phase2Thresholds } from './theory.js';
+import type { WasmRows } from './rows-wasm.js';
 import { METRIC_NAMES, type MetricName, type TrainParams } from './types.js';
 
 /** Column index of each metric in a row (METRIC_NAMES order). */
@@ -44,10 +45,12 @@ export class MetricComputer {
   private readonly vPrev: Float64Array;
   private hasPrev = false;
 
+  /** `wasmRows`: the row's global parts and the loss check in WebAssembly (rows-wasm.ts; the same bits) */
   constructor(
     params: TrainParams,
     private readonly data: Dataset,
     private readonly kernel: KernelImpl,
+    private readonly wasmRows: WasmRows | null = null,
   ) {
     const { d, n, width: m } = params;
     this.m = m;
@@ -94,6 +97,7 @@ export class MetricComputer {
     };
     this.kernelFactor(this.globals().aa, this.P0);
     this.K0norm = Math.sqrt(traceOfProduct(this.P0, this.P0, d));
+    wasmRows?.setup(this.S, this.Sn, this.bn, this.P0);
   }
 
   /**
@@ -102,6 +106,7 @@ export class MetricComputer {
    * metric rows use trainLoss(). Non-finite weights give a non-finite value.
    */
   checkLoss(): number {
+    if (this.wasmRows) return this.wasmRows.checkLoss(this.cn, this.theta);
     this.refreshTheta();
     const { d, theta, Sn, bn } = this;
     let quad = 0,
@@ -128,6 +133,7 @@ export class MetricComputer {
 
   /** Train loss on clean labels, refreshing θ. O(rows·d + n·d). */
   trainLoss(): number {
+    if (this.wasmRows) return this.wasmRows.trainLoss(this.theta);
     this.refreshTheta();
     const { d, n, theta } = this;
     const { X, y } = this.data;
@@ -174,13 +180,11 @@ export class MetricComputer {
     out[METRIC_INDEX.test_loss] = 0.5 * diff2;
     out[METRIC_INDEX.theta_cos] = tt > 0 ? ts / (Math.sqrt(tt) * this.starNorm) : 0;
 
-    const { aa, fro2 } = this.globals();
+    const { aa, fro2, cross, pp } = this.wasmRows ? this.wasmRows.globals() : this.globalsAndTraces();
     out[METRIC_INDEX.w_norm2_mean] = fro2 / m;
     out[METRIC_INDEX.w_fro] = Math.sqrt(fro2);
     out[METRIC_INDEX.balance_mean] = (fro2 - aa) / m;
-    this.kernelFactor(aa, this.P);
-    const cross = traceOfProduct(this.P0, this.P, d);
-    out[METRIC_INDEX.kernel_dist] = 1 - cross / (this.K0norm * Math.sqrt(traceOfProduct(this.P, this.P, d)));
+    out[METRIC_INDEX.kernel_dist] = 1 - cross / (this.K0norm * Math.sqrt(pp));
 
     const sums = this.sums;
     let stepAbsMean = NaN;
@@ -202,6 +206,13 @@ export class MetricComputer {
     out[METRIC_INDEX.phase2_frac] = sums[7] / m;
     out[METRIC_INDEX.a_step_abs_mean] = stepAbsMean;
     this.hasPrev = false;
+  }
+
+  /** ‖a‖², ‖W‖²_F, and with P = (G + ‖a‖²I) S, tr(P0 P) and tr(P P). O(rows·d²/2 + d³). */
+  private globalsAndTraces(): { aa: number; fro2: number; cross: number; pp: number } {
+    const { aa, fro2 } = this.globals();
+    this.kernelFactor(aa, this.P);
+    return { aa, fro2, cross: traceOfProduct(this.P0, this.P, this.d), pp: traceOfProduct(this.P, this.P, this.d) };
   }
 
   /** G = MᵀM (= WᵀW), ‖a‖², ‖W‖²_F. O(rows·d²/2). */

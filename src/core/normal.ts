@@ -3,7 +3,11 @@
  * label noise ε = σ·Φ⁻¹(u): one uniform per sample keeps the noise stream's consumption independent of the noise law
  * (docs/formats.md#word-consumption). Coefficients from Acklam's note "An algorithm for computing the inverse normal
  * cumulative distribution function" (2003).
+ *
+ * The tails' logarithm is the portable one (portable-math.ts), so the noise is the same bits on every Node release;
+ * src/core/wasm/normal.ts is this function again in AssemblyScript, operation for operation, for the WebAssembly loops.
  */
+import { log } from './portable-math.js';
 
 const A1 = -3.969683028665376e1,
   A2 = 2.209460984245205e2,
@@ -34,7 +38,7 @@ const U_FLOOR = 2 ** -54;
 export function invNormalCdf(u: number): number {
   const p = u > 0 ? u : U_FLOOR;
   if (p < P_LOW) {
-    const q = Math.sqrt(-2 * Math.log(p));
+    const q = Math.sqrt(-2 * log(p));
     return (((((C1 * q + C2) * q + C3) * q + C4) * q + C5) * q + C6) / ((((D1 * q + D2) * q + D3) * q + D4) * q + 1);
   }
   if (p <= P_HIGH) {
@@ -42,6 +46,6 @@ export function invNormalCdf(u: number): number {
     const r = q * q;
     return ((((((A1 * r + A2) * r + A3) * r + A4) * r + A5) * r + A6) * q) / (((((B1 * r + B2) * r + B3) * r + B4) * r + B5) * r + 1);
   }
-  const q = Math.sqrt(-2 * Math.log(1 - p));
+  const q = Math.sqrt(-2 * log(1 - p));
   return -(((((C1 * q + C2) * q + C3) * q + C4) * q + C5) * q + C6) / ((((D1 * q + D2) * q + D3) * q + D4) * q + 1);
 }

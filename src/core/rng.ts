@@ -9,7 +9,10 @@
  *   nextDouble   two words: 27 high bits of the first, 26 of the second → k / 2^53, in [0, 1)
  *   nextIndex(n) one word: Lemire's multiply-shift floor(w·n / 2^32) (exact for n ≤ 2^21, bias ≤ n / 2^32)
  *   nextGaussian Box-Muller on two doubles (four words), the second variate kept as a spare for the next call
+ * Box-Muller's log, sin and cos are the portable ones (portable-math.ts), so X, θ* and the init are the same bits on
+ * every Node release.
  */
+import { cos, log, sin } from './portable-math.js';
 import type { StreamSeed } from './types.js';
 
 const TWO_POW_M32 = 2.3283064365386963e-10; // 2^-32
@@ -23,11 +26,13 @@ export class Xoshiro128 {
   private hasSpare = false;
   private spare = 0;
 
-  constructor(seed: StreamSeed) {
+  /** `storage`: four words to keep the state in (a WebAssembly loop's memory, stepped in place); default its own. */
+  constructor(seed: StreamSeed, storage: Int32Array = new Int32Array(4)) {
     if (seed.length !== 4 || (seed[0] | seed[1] | seed[2] | seed[3]) === 0) {
       throw new Error(`[core] a xoshiro128** seed is four uint32 words, not all zero: got [${seed.join(', ')}]`);
     }
-    this.s = Int32Array.of(seed[0] | 0, seed[1] | 0, seed[2] | 0, seed[3] | 0);
+    this.s = storage;
+    this.s.set([seed[0] | 0, seed[1] | 0, seed[2] | 0, seed[3] | 0]);
   }
 
   nextUint32(): number {
@@ -69,10 +74,10 @@ export class Xoshiro128 {
     }
     const u1 = 1 - this.nextDouble(); // (0, 1]: log stays finite
     const u2 = this.nextDouble();
-    const radius = Math.sqrt(-2 * Math.log(u1));
+    const radius = Math.sqrt(-2 * log(u1));
     const angle = TWO_PI * u2;
-    this.spare = radius * Math.sin(angle);
+    this.spare = radius * sin(angle);
     this.hasSpare = true;
-    return radius * Math.cos(angle);
+    return radius * cos(angle);
   }
 }

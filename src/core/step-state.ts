@@ -59,7 +59,27 @@ export interface StepState {
   readonly vg: Float64Array;
 }
 
-export function createStepState(p: TrainParams, data: Dataset, M: Float64Array, v: Float64Array, rows: number, sgdSeed: StreamSeed): StepState {
+/** Where a state's stepped arrays live: a WebAssembly loop's memory (wasm-arena.ts), or ordinary arrays. */
+export interface StateArrays {
+  f64(length: number): Float64Array;
+  i32(length: number): Int32Array;
+}
+
+const ownArrays: StateArrays = { f64: (length) => new Float64Array(length), i32: (length) => new Int32Array(length) };
+
+/**
+ * The state for a run's step loops. `arrays`: where h, θ and the generator's words live (M and v are the kernel's);
+ * a WebAssembly loop steps the ones in its memory in place.
+ */
+export function createStepState(
+  p: TrainParams,
+  data: Dataset,
+  M: Float64Array,
+  v: Float64Array,
+  rows: number,
+  sgdSeed: StreamSeed,
+  arrays: StateArrays = ownArrays,
+): StepState {
   const { n, d } = p;
   const xsq = new Float64Array(n);
   for (let j = 0; j < n; j++) {
@@ -86,16 +106,16 @@ export function createStepState(p: TrainParams, data: Dataset, M: Float64Array, 
     perStep,
     fullBatch,
     q: Math.pow(p.lr, 0.25),
-    rng: new Xoshiro128(sgdSeed),
+    rng: new Xoshiro128(sgdSeed, arrays.i32(4)),
     primed: false,
     idx: 0,
     eps: 0,
     f: 0,
     hh: 0,
     aa: 0,
-    h: new Float64Array(rows),
+    h: arrays.f64(rows),
     thetaFresh: false,
-    theta: new Float64Array(d),
+    theta: arrays.f64(d),
     thetaNext: new Float64Array(d),
     idxs: new Int32Array(perStep),
     epss: new Float64Array(perStep),

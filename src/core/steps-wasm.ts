@@ -1,18 +1,16 @@
 /**
  * The WebAssembly step loops (src/core/wasm/*.ts, built by `npm run build` into dist/core/wasm/steps.wasm):
  * every optimiser at every batch size, f64x2 SIMD, bit-identical to the JavaScript loops (steps-b1.ts,
- * steps-batch.ts), which stay as the fallback where WebAssembly SIMD is missing and as the reference the tests
- * compare against.
+ * steps-batch.ts), which stay as the fallback where WebAssembly SIMD or its memory is missing and as the reference
+ * the tests compare against. The memory and instance come from the thread's arena (wasm-arena.ts).
  *
  * LNSWEEP_WASM=0 in the environment (or `wasm: false` to createCore) forces the JavaScript loops.
  *
- * Each run gets its own instance over a memory sized once for its data and state and never grown: growing (or
- * transferring) an ArrayBuffer detaches it, and once any buffer in the process is detached every typed-array access
- * in optimised JavaScript slows by about a quarter. The StepState stays the source of truth between calls: a call
- * copies M, v, h, the pending sample and the generator's four words in and back out, O(rows·d) per chunk of steps.
+ * A run's data and state are laid out once in the lent memory: the subspace kernel's neuron pass first, from the
+ * module's heap base, then the kernel's M and v and the step state's h, θ and generator words (the loops step them
+ * in place, so the metrics read them there and nothing is copied between chunks), then the loops' own arrays.
  */
-import { readFileSync } from 'node:fs';
-import { invNormalCdf } from './normal.js';
+import { claim, type WasmLease } from './wasm-arena.js';
 import type { NeuronColumns, NeuronSumConstants } from './kernel-api.js';
 import type { StepState } from './step-state.js';
 import { primeB1 } from './steps-b1.js';
@@ -21,97 +19,30 @@ import type { TrainParams } from './types.js';
 
 type Loop = (s: StepState, t0: number, count: number) => number;
 
-interface StepsExports {
-  layout(n: number, d: number, rows: number): number;
-  offX(): number;
-  offY(): number;
-  offXsq(): number;
-  offM(): number;
-  offV(): number;
-  offH(): number;
-  offS(): number;
-  offR(): number;
-  sgdB1(t0: number, count: number, lr: number, code: number, sigma: number, period: number): number;
-  samB1(t0: number, count: number, lr: number, rho: number, code: number, sigma: number, period: number): number;
-  layoutBatch(base: number, perStep: number, fullBatch: number): number;
-  offTheta(): number;
-  sgdBatch(t0: number, count: number, lr: number, code: number, sigma: number, period: number): number;
-  samBatch(t0: number, count: number, lr: number, rho: number, code: number, sigma: number, period: number): number;
-  oscillateGd(t0: number, count: number, lr: number, q: number, code: number, sigma: number, period: number): number;
-  layoutNeurons(m: number, k: number): number;
-  offNQ(): number;
-  offNPacked(): number;
-  offNV(): number;
-  offNP(): number;
-  offNWn(): number;
-  offNDn(): number;
-  offNA(): number;
-  offNIp(): number;
-  offNW0(): number;
-  offNDv(): number;
-  offNSums(): number;
-  neuronColumns(): void;
-  neuronRow(lazyTol2: number, lazyRelTol2: number, phase2W2: number, phase2A: number, starNorm: number, step: boolean): void;
-}
-
-/** dist/core/wasm/steps.wasm, from this file in src/core (tests) or in dist/core (the built CLI). */
-const WASM_URL = new URL('../../dist/core/wasm/steps.wasm', import.meta.url);
-
-/** The part of the WebAssembly JS API used here (the project's lib settings carry no WebAssembly types). */
-interface WasmModule {
-  readonly __brand: 'WebAssembly.Module';
-}
-interface WasmMemory {
-  readonly buffer: ArrayBuffer;
-}
-interface WasmApi {
-  validate(bytes: Uint8Array): boolean;
-  Module: new (bytes: Uint8Array) => WasmModule;
-  Instance: new (mod: WasmModule, imports: object) => { exports: unknown };
-  Memory: new (desc: { initial: number; maximum: number }) => WasmMemory;
-}
-const WA = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
-
-let compiled: WasmModule | null | undefined;
-
-/** The compiled module, or null where it is missing or this runtime lacks WebAssembly SIMD. Once per thread. */
-function stepsModule(): WasmModule | null {
-  if (compiled !== undefined) return compiled;
-  try {
-    const bytes = readFileSync(WASM_URL);
-    compiled = WA.validate(bytes) ? new WA.Module(bytes) : null;
-  } catch {
-    compiled = null;
-  }
-  return compiled;
-}
-
-/** Whether the WebAssembly loops are wanted: LNSWEEP_WASM=0 turns them off, an explicit option wins. */
-export function wasmWanted(option?: boolean): boolean {
-  if (option !== undefined) return option;
-  return process.env.LNSWEEP_WASM !== '0';
-}
-
-/** Whether the WebAssembly loops can run here (module built and SIMD supported). */
-export function wasmAvailable(): boolean {
-  return stepsModule() !== null;
-}
-
-/** An instance over its own memory of `bytes` plus a page for the module's static data; the memory never grows. */
-function instantiate(mod: WasmModule, bytes: number): { w: StepsExports; memory: WasmMemory } {
-  const pages = Math.ceil((bytes + 65536) / 65536);
-  const memory = new WA.Memory({ initial: pages, maximum: pages });
-  const inst = new WA.Instance(mod, { env: { memory, invNormalCdf } });
-  return { w: inst.exports as StepsExports, memory };
+/** Bytes of the neuron pass's layout for m neurons and rank k (layoutNeurons in src/core/wasm/neurons.ts). */
+export function neuronPassBytes(m: number, k: number): number {
+  const m8 = (m + 7) & ~7;
+  return 8 * (m8 * k + k * (k + 1) + 3 * k + 5 * m8 + 8 + 9) + 64;
 }
 
 /**
- * The subspace kernel's per-neuron pass in WebAssembly: `cols` are views of the instance's memory, refilled by each
- * call (valid for the run: the memory never grows); `sums` also fills the metric row's sums over neurons.
+ * Bytes of the step loops' state and layout, alignment included: M, v, h, θ and the generator's words (in the lease
+ * from the kernel and createStepState, or copies made by wasmLoopFor), then layout and layoutBatch
+ * (src/core/wasm/steps.ts and batch.ts).
+ */
+export function stepLoopBytes(n: number, d: number, rows: number, perStep: number): number {
+  const state = 8 * (rows * d + 2 * rows + d) + 16 + 5 * 16;
+  return state + 8 * (n * d + 2 * n + 8) + 8 * (4 * d + rows + perStep) + 4 * perStep + 32;
+}
+
+/**
+ * The subspace kernel's per-neuron pass in WebAssembly: `cols` are views of the lent memory, refilled by each
+ * call (valid while the lease is held: the memory never grows); `sums` also fills the metric row's sums over neurons.
  */
 export interface NeuronPass {
   readonly cols: NeuronColumns;
-  /** fills cols from the packed forms, v and p (see neuronColumns in kernel-subspace.ts) */
+  /** fills cols from the packed forms, v and p (see neuronColumns in kernel-subspace.ts; packed and p are ignored
+   * where the memory forms them itself, lease.packedInPlace) */
   columns(packed: Float64Array, v: Float64Array, p: Float64Array): void;
   /**
    * the same, and the row's sums over neurons into `out` (sumNeurons order, see metrics.ts), then with `dv`
@@ -122,17 +53,15 @@ export interface NeuronPass {
 
 /**
  * The per-neuron pass of the subspace kernel in WebAssembly (two neurons per SIMD lane pair, each in the JavaScript
- * order, so the same bits), or null when it cannot run here. Copies Q (m×k row-major) in once, in blocks of eight
- * neurons, and ‖w_i(0)‖²: the instance holds m·k + 5m doubles for the run.
+ * order, so the same bits), laid out first in the lease. Copies Q (m×k row-major) in once, in blocks of eight
+ * neurons, and ‖w_i(0)‖²: the memory holds m·k + 5m doubles for the run (neuronPassBytes).
  */
-export function wasmNeuronPass(Q: Float64Array, m: number, k: number, w0n2: Float64Array): NeuronPass | null {
-  const mod = stepsModule();
-  if (mod === null) return null;
+export function wasmNeuronPass(lease: WasmLease, Q: Float64Array, m: number, k: number, w0n2: Float64Array): NeuronPass {
+  const { w, buffer: buf } = lease;
+  // layoutNeurons starts at the module's heap base: the neuron pass is laid out first
+  if (lease.free !== w.heapBase()) throw new Error('[core] bug: the neuron pass must be laid out first in its memory');
   const m4 = (m + 7) & ~7;
-  const { w, memory } = instantiate(mod, 8 * (m4 * k + k * (k + 1) + 3 * k + 5 * m4 + 8 + 9) + 64);
-  const need = w.layoutNeurons(m, k);
-  if (need > memory.buffer.byteLength) throw new Error(`[core] bug: wasm layout needs ${need} bytes, memory has ${memory.buffer.byteLength}`);
-  const buf = memory.buffer;
+  claim(lease, w.layoutNeurons(m, k));
   const q = new Float64Array(buf, w.offNQ(), m4 * k);
   for (let i = 0; i < m; i++) {
     const block = (i >> 3) * 8 * k,
@@ -151,10 +80,15 @@ export function wasmNeuronPass(Q: Float64Array, m: number, k: number, w0n2: Floa
     a: new Float64Array(buf, w.offNA(), m),
     ip: new Float64Array(buf, w.offNIp(), m),
   };
+  // The packed forms and p = Cθ*: formed in the memory from the M the loops step (lease.packedInPlace, rows-wasm.ts),
+  // or copied in from the kernel's JavaScript formPacked.
   const load = (packed: Float64Array, v: Float64Array, p: Float64Array) => {
-    packedW.set(packed);
+    if (lease.packedInPlace) w.formPacked(w.offNP(), w.offNPacked());
+    else {
+      packedW.set(packed);
+      pW.set(p);
+    }
     vW.set(v);
-    pW.set(p);
   };
   return {
     cols,
@@ -172,70 +106,74 @@ export function wasmNeuronPass(Q: Float64Array, m: number, k: number, w0n2: Floa
 }
 
 /**
- * The WebAssembly loop for these parameters (every optimiser and batch size), or null when it cannot run here.
- * Copies X, y and ‖x‖² into the instance's memory once.
+ * The WebAssembly loop for these parameters (every optimiser and batch size), laid out in the lease after whatever
+ * is there already (stepLoopBytes). Copies X, y and ‖x‖² into the memory once. M, v, h, θ and the generator's words
+ * are stepped in place where the state keeps them in the lease's memory (createCore puts them there); any that are
+ * ordinary arrays (a state built elsewhere) get a copy in the memory, refreshed in and out around every call.
  */
-export function wasmLoopFor(p: Pick<TrainParams, 'optimizer' | 'batch'>, s: StepState): Loop | null {
-  const mod = stepsModule();
-  if (mod === null) return null;
+export function wasmLoopFor(lease: WasmLease, p: Pick<TrainParams, 'optimizer' | 'batch'>, s: StepState): Loop {
+  const { w } = lease;
   const { n, d, rows, perStep } = s;
-  // Batch-1 part, batch part (with alignment slack), and one page for the module's static data below the base.
-  const { w, memory } = instantiate(mod, 8 * (n * d + 2 * n + rows * d + 2 * rows + 8) + 16 + 8 * (5 * d + rows + perStep) + 4 * perStep + 32);
-  const need = w.layoutBatch(w.layout(n, d, rows), perStep, s.fullBatch ? 1 : 0);
-  if (need > memory.buffer.byteLength) throw new Error(`[core] bug: wasm layout needs ${need} bytes, memory has ${memory.buffer.byteLength}`);
-  const buf = memory.buffer;
+  const inPlace = (a: Float64Array | Int32Array) => a.buffer === lease.buffer;
+  const M = inPlace(s.M) ? s.M : lease.f64(rows * d);
+  const v = inPlace(s.v) ? s.v : lease.f64(rows);
+  const h = inPlace(s.h) ? s.h : lease.f64(rows);
+  const R = inPlace(s.rng.s) ? s.rng.s : lease.i32(4);
+  const theta = inPlace(s.theta) ? s.theta : lease.f64(d);
+  const batchEnd = w.layout(lease.free, n, d, rows, M.byteOffset, v.byteOffset, h.byteOffset, R.byteOffset);
+  claim(lease, w.layoutBatch(batchEnd, perStep, s.fullBatch ? 1 : 0, theta.byteOffset));
+  const buf = lease.buffer;
   new Float64Array(buf, w.offX(), n * d).set(s.X);
   new Float64Array(buf, w.offY(), n).set(s.y);
   new Float64Array(buf, w.offXsq(), n).set(s.xsq);
-  const M = new Float64Array(buf, w.offM(), rows * d);
-  const v = new Float64Array(buf, w.offV(), rows);
-  const h = new Float64Array(buf, w.offH(), rows);
   const S = new Float64Array(buf, w.offS(), 5);
-  const R = new Int32Array(buf, w.offR(), 4);
+  /** Copies what is not stepped in place: in before a call, out after it. */
+  const copies: [Float64Array | Int32Array, () => Float64Array | Int32Array][] = (
+    [
+      [M, () => s.M],
+      [v, () => s.v],
+      [h, () => s.h],
+      [R, () => s.rng.s],
+      [theta, () => s.theta],
+    ] as [Float64Array | Int32Array, () => Float64Array | Int32Array][]
+  ).filter(([mine, theirs]) => mine !== theirs());
+  const copyIn = () => {
+    for (const [mine, theirs] of copies) mine.set(theirs());
+  };
+  const copyOut = () => {
+    for (const [mine, theirs] of copies) theirs().set(mine);
+  };
   const sam = p.optimizer === 'sam';
   if (p.optimizer === 'gd' || p.optimizer === 'oscillate' || p.batch > 1) {
-    const theta = new Float64Array(buf, w.offTheta(), d);
     const osc = p.optimizer === 'oscillate';
     return (st: StepState, t0: number, count: number): number => {
       if (!st.thetaFresh) refreshTheta(st);
-      M.set(st.M);
-      v.set(st.v);
-      theta.set(st.theta);
-      R.set(st.rng.s);
+      copyIn();
       const taken = osc
         ? w.oscillateGd(t0, count, st.lr, st.q, st.code, st.sigma, st.period)
         : sam
           ? w.samBatch(t0, count, st.lr, st.rho, st.code, st.sigma, st.period)
           : w.sgdBatch(t0, count, st.lr, st.code, st.sigma, st.period);
-      st.M.set(M);
-      st.v.set(v);
-      st.theta.set(theta);
-      st.rng.s.set(R);
+      copyOut();
       return taken;
     };
   }
 
   return (st: StepState, t0: number, count: number): number => {
     if (!st.primed) primeB1(st, t0);
-    M.set(st.M);
-    v.set(st.v);
-    h.set(st.h);
+    copyIn();
     S[0] = st.idx;
     S[1] = st.eps;
     S[2] = st.f;
     S[3] = st.hh;
     S[4] = st.aa;
-    R.set(st.rng.s);
     const taken = sam ? w.samB1(t0, count, st.lr, st.rho, st.code, st.sigma, st.period) : w.sgdB1(t0, count, st.lr, st.code, st.sigma, st.period);
-    st.M.set(M);
-    st.v.set(v);
-    st.h.set(h);
+    copyOut();
     st.idx = S[0];
     st.eps = S[1];
     st.f = S[2];
     st.hh = S[3];
     st.aa = S[4];
-    st.rng.s.set(R);
     return taken;
   };
 }

@@ -20,8 +20,22 @@ export function train(params: TrainParams, seeds: RunSeeds, hooks: TrainHooks = 
     row: (out) => core.metrics.row(out),
     neurons: () => core.metrics.cols,
   };
-  const run = driveRun(engine, params, hooks);
-  return { ...run, kernel: core.kernel.kind, wasm: core.wasm };
+  try {
+    const run = driveRun(engine, params, hooks);
+    return { ...run, kernel: core.kernel.kind, wasm: core.wasm, ...(core.wasmRefused === null ? {} : { wasmRefused: core.wasmRefused }) };
+  } finally {
+    core.release();
+  }
+}
+
+/**
+ * What computed a native run, for engine_used: `native/<kernel>-wasm` (the WebAssembly loops), `native/<kernel>` (the
+ * JavaScript loops: LNSWEEP_WASM=0, or no WebAssembly SIMD here), or `native/<kernel>-js (WebAssembly memory
+ * refused)` when WebAssembly was wanted but its memory could not be had (an address-space limit): the same bits.
+ */
+export function nativeEngineName(r: Pick<TrainResult, 'kernel' | 'wasm' | 'wasmRefused'>): string {
+  if (r.wasm) return `native/${r.kernel}-wasm`;
+  return r.wasmRefused === undefined ? `native/${r.kernel}` : `native/${r.kernel}-js (WebAssembly memory refused)`;
 }
 
 /**

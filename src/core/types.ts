@@ -124,6 +124,8 @@ export interface TrainResult {
   kernel: Kernel;
   /** whether the step loops ran in WebAssembly (the same bits as the JavaScript ones; provenance only) */
   wasm?: boolean;
+  /** WebAssembly was wanted but its memory was refused (e.g. under `ulimit -v`): why; the JavaScript loops ran */
+  wasmRefused?: string;
   metrics: MetricColumns;
   snapshots: NeuronSnapshots;
   /** why it diverged, e.g. "train loss 3.2e6 > diverge_loss 1e6 at step 812" */

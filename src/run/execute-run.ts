@@ -3,7 +3,7 @@
  * Returns how it ended as a value; only a bug in this function itself (or a dead worker) surfaces as a rejection.
  */
 import { existsSync } from 'node:fs';
-import { train } from '../core/index.js';
+import { nativeEngineName, train } from '../core/index.js';
 import { predictRun } from '../core/phase-model.js';
 import { digestRun } from '../core/summarize.js';
 import type { TrainHooks, TrainResult } from '../core/types.js';
@@ -54,7 +54,7 @@ export async function executeRun(task: RunTask): Promise<RunOutcome> {
       engine = `tfjs/${tfr.backend}`;
     } else {
       result = train(run.params, seeds, hooks);
-      engine = `native/${result.kernel}${result.wasm ? '-wasm' : ''}`;
+      engine = nativeEngineName(result);
     }
   } catch (err) {
     return failed(run.run_id, err, engine, performance.now() - t0);

@@ -3,9 +3,10 @@
  * JavaScript loops, bit for bit: same parameters, same seeds, 10k steps in uneven chunks (so the copies in and out
  * of the instance's memory are exercised), then every stepped array, the generator's state and a metric row.
  */
+import { readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createCore, type Core } from '../../src/core/engine.js';
-import { wasmAvailable } from '../../src/core/steps-wasm.js';
+import { wasmAvailable } from '../../src/core/wasm-arena.js';
 import { train } from '../../src/core/train.js';
 import { METRIC_NAMES, type NoiseKind, type Optimizer, type TrainParams } from '../../src/core/types.js';
 import { SEEDS, smallParams } from './helpers.js';
@@ -68,6 +69,16 @@ const WIDTHS: [string, Partial<TrainParams>][] = [
 describe('WebAssembly step loops', () => {
   it('are built and runnable here (npm run build)', () => {
     expect(wasmAvailable()).toBe(true);
+  });
+
+  it('import nothing but their memory: gaussian noise is drawn inside the module, never through a call out', () => {
+    const WA = (
+      globalThis as unknown as {
+        WebAssembly: { Module: { new (b: Uint8Array): object; imports(m: object): { module: string; name: string; kind: string }[] } };
+      }
+    ).WebAssembly;
+    const mod = new WA.Module(readFileSync(new URL('../../dist/core/wasm/steps.wasm', import.meta.url)));
+    expect(WA.Module.imports(mod)).toEqual([{ module: 'env', name: 'memory', kind: 'memory' }]);
   });
 
   for (const optimizer of OPTIMIZERS) {

@@ -3,21 +3,25 @@
  * batch B and oscillate, in the JavaScript loops' floating-point order (dot products as four partial sums in two
  * f64x2 lanes, the same final combine; element-wise updates lane by lane). Imported by steps.ts.
  *
- * Memory after the batch-1 layout: θ, θ' (the step's next θ), g, g2, wg (d each), vg (rows), ε (B), indices (B i32).
+ * Memory after the batch-1 layout: θ' (the step's next θ), g, g2, wg (d each), vg (rows), ε (B), indices (B i32);
+ * θ (d) wherever the caller keeps it.
  */
-import { nextDouble, nextIndex, nextUint32, noiseFromUniform, sigmaAt, loadRng, storeRng, gn, gd, grows, pX, pY, pM, pV } from './steps';
+import { drawSample, drawUniform, drawnIdx, nextUint32, noiseFromUniform, sigmaAt, loadRng, storeRng } from './random';
+import { gn, gd, grows, pX, pY, pM, pV } from './state';
+import { centralPair, isCentral } from './normal';
+import { axpy, dot, dot2, updateRow, updateRow2, zero } from './batch-ops';
 
 let pTh: usize = 0, pNx: usize = 0, pG: usize = 0, pG2: usize = 0, pWg: usize = 0, pVg: usize = 0, pEps: usize = 0, pIdx: usize = 0;
 let gB: i32 = 0;
 let gFull: bool = false;
 
-/** Places the batch arrays from byte `base`; returns the end. */
-export function layoutBatch(base: usize, perStep: i32, fullBatch: bool): usize {
+/** Places the batch arrays from byte `base`, θ (d) where the caller keeps it; returns the end. */
+export function layoutBatch(base: usize, perStep: i32, fullBatch: bool, theta: usize): usize {
   gB = perStep;
   gFull = fullBatch;
   const d8 = <usize>gd << 3;
-  pTh = (base + 15) & ~<usize>15;
-  pNx = pTh + d8;
+  pTh = theta;
+  pNx = (base + 15) & ~<usize>15;
   pG = pNx + d8;
   pG2 = pG + d8;
   pWg = pG2 + d8;
@@ -27,83 +31,59 @@ export function layoutBatch(base: usize, perStep: i32, fullBatch: bool): usize {
   return pIdx + (<usize>perStep << 2);
 }
 
-export function offTheta(): usize { return pTh; }
 
-/** A[0..d) · B[0..d), the JavaScript dot's four partial sums as two lanes. */
-@inline function dot(a: usize, b: usize, d: i32): f64 {
-  let sA = f64x2.splat(0);
-  let sB = f64x2.splat(0);
-  const d4 = d - (d & 3);
-  let j = 0;
-  for (; j < d4; j += 4) {
-    const o = <usize>j << 3;
-    sA = f64x2.add(sA, f64x2.mul(v128.load(a + o), v128.load(b + o)));
-    sB = f64x2.add(sB, f64x2.mul(v128.load(a + o, 16), v128.load(b + o, 16)));
-  }
-  let s0 = f64x2.extract_lane(sA, 0);
-  for (; j < d; j++) s0 += load<f64>(a + (<usize>j << 3)) * load<f64>(b + (<usize>j << 3));
-  return s0 + f64x2.extract_lane(sA, 1) + (f64x2.extract_lane(sB, 0) + f64x2.extract_lane(sB, 1));
-}
-
-@inline function zero(p: usize, d: i32): void {
-  memory.fill(p, 0, <usize>d << 3);
-}
-
+/**
+ * Step t's samples: every index and uniform first (the stream's order), then the noise from the uniforms; gaussian
+ * noise two samples at a time where both take Φ⁻¹'s central branch (≈ 95% of pairs), each lane as the scalar code.
+ */
 function drawSamples(t: f64, sigma: f64, period: f64, code: i32): void {
   const sig = sigmaAt(sigma, period, t);
-  for (let b = 0; b < gB; b++) {
-    store<i32>(pIdx + (<usize>b << 2), gFull ? b : nextIndex(gn));
-    store<f64>(pEps + (<usize>b << 3), noiseFromUniform(code, sig, nextDouble()));
+  const n = gn, B = gB, pI = pIdx, pE = pEps;
+  if (gFull) {
+    for (let b = 0; b < B; b++) {
+      store<i32>(pI + (<usize>b << 2), b);
+      store<f64>(pE + (<usize>b << 3), drawUniform());
+    }
+  } else {
+    for (let b = 0; b < B; b++) {
+      const u = drawSample(n);
+      store<i32>(pI + (<usize>b << 2), drawnIdx);
+      store<f64>(pE + (<usize>b << 3), u);
+    }
   }
-}
-
-/** out[j] += c·x[j], element-wise in lanes (the same rounding as one at a time). */
-@inline function axpy(out: usize, c: f64, x: usize, d: i32): void {
-  const cv = f64x2.splat(c);
-  const d2 = d & ~1;
-  let j = 0;
-  for (; j < d2; j += 2) {
-    const o = <usize>j << 3;
-    v128.store(out + o, f64x2.add(v128.load(out + o), f64x2.mul(cv, v128.load(x + o))));
+  let b = 0;
+  if (code == 2 && sig != 0) {
+    const sv = f64x2.splat(sig);
+    for (; b + 1 < B; b += 2) {
+      const p = pE + (<usize>b << 3);
+      const u = v128.load(p);
+      if (isCentral(f64x2.extract_lane(u, 0)) && isCentral(f64x2.extract_lane(u, 1))) {
+        v128.store(p, f64x2.mul(sv, centralPair(u)));
+      } else {
+        store<f64>(p, noiseFromUniform(code, sig, load<f64>(p)));
+        store<f64>(p, noiseFromUniform(code, sig, load<f64>(p, 8)), 8);
+      }
+    }
   }
-  for (; j < d; j++) {
-    const o = <usize>j << 3;
-    store<f64>(out + o, load<f64>(out + o) + c * load<f64>(x + o));
+  for (; b < B; b++) {
+    const p = pE + (<usize>b << 3);
+    store<f64>(p, noiseFromUniform(code, sig, load<f64>(p)));
   }
 }
 
 /** Residuals at predictor th and out = (1/B) Σ r_b x_b; false when a residual is non-finite. */
 function batchGradient(th: usize, out: usize): bool {
-  const d = gd;
+  const d = gd, B = gB, X = pX, Y = pY, pI = pIdx, pE = pEps;
   zero(out, d);
-  const inv = 1 / <f64>gB;
-  for (let b = 0; b < gB; b++) {
-    const ib = load<i32>(pIdx + (<usize>b << 2));
-    const xo = pX + (<usize>(ib * d) << 3);
-    const r = dot(th, xo, d) - load<f64>(pY + (<usize>ib << 3)) - load<f64>(pEps + (<usize>b << 3));
+  const inv = 1 / <f64>B;
+  for (let b = 0; b < B; b++) {
+    const ib = load<i32>(pI + (<usize>b << 2));
+    const xo = X + (<usize>(ib * d) << 3);
+    const r = dot(th, xo, d) - load<f64>(Y + (<usize>ib << 3)) - load<f64>(pE + (<usize>b << 3));
     if (!(Math.abs(r) < Infinity)) return false;
     axpy(out, r * inv, xo, d);
   }
   return true;
-}
-
-/** M_i −= ca·gv and θ' += an·M_i (new M_i), element-wise in lanes. */
-@inline function updateRow(base: usize, gv: usize, nx: usize, ca: f64, an: f64, d: i32): void {
-  const cav = f64x2.splat(ca), anv = f64x2.splat(an);
-  const d2 = d & ~1;
-  let j = 0;
-  for (; j < d2; j += 2) {
-    const o = <usize>j << 3;
-    const w = f64x2.sub(v128.load(base + o), f64x2.mul(cav, v128.load(gv + o)));
-    v128.store(base + o, w);
-    v128.store(nx + o, f64x2.add(v128.load(nx + o), f64x2.mul(anv, w)));
-  }
-  for (; j < d; j++) {
-    const o = <usize>j << 3;
-    const w = load<f64>(base + o) - ca * load<f64>(gv + o);
-    store<f64>(base + o, w);
-    store<f64>(nx + o, load<f64>(nx + o) + an * w);
-  }
 }
 
 /** Ends a loop: θ is left in pTh (swapping the roles of the two buffers back by a copy when needed). */
@@ -112,21 +92,30 @@ function batchGradient(th: usize, out: usize): bool {
 }
 
 export function sgdBatch(t0: f64, count: i32, lr: f64, code: i32, sigma: f64, period: f64): i32 {
-  const d = gd, rows = grows, d8 = <usize>d << 3;
+  const d = gd, rows = grows, d8 = <usize>d << 3, M = pM, V = pV, G = pG;
   loadRng();
   let theta = pTh, next = pNx;
   let k = 0;
   for (; k < count; k++) {
     drawSamples(t0 + <f64>k, sigma, period, code);
-    if (!batchGradient(theta, pG)) break;
+    if (!batchGradient(theta, G)) break;
     zero(next, d);
-    let base = pM;
-    for (let i = 0; i < rows; i++, base += d8) {
-      const vp = pV + (<usize>i << 3);
+    let base = M;
+    let i = 0;
+    for (; i + 1 < rows; i += 2, base += d8 << 1) {
+      const vp = V + (<usize>i << 3);
+      const a0 = load<f64>(vp), a1 = load<f64>(vp, 8);
+      const mg = dot2(base, base + d8, G, d);
+      const an0 = a0 - lr * f64x2.extract_lane(mg, 0), an1 = a1 - lr * f64x2.extract_lane(mg, 1);
+      updateRow2(base, base + d8, G, next, lr * a0, an0, lr * a1, an1, d);
+      store<f64>(vp, an0);
+      store<f64>(vp, an1, 8);
+    }
+    if (i < rows) {
+      const vp = V + (<usize>i << 3);
       const ai = load<f64>(vp);
-      const mg = dot(base, pG, d);
-      const an = ai - lr * mg;
-      updateRow(base, pG, next, lr * ai, an, d);
+      const an = ai - lr * dot(base, G, d);
+      updateRow(base, G, next, lr * ai, an, d);
       store<f64>(vp, an);
     }
     const swap = theta;

@@ -6,92 +6,21 @@
  * JavaScript row pass keeps four partial sums h0..h3 over j ≡ 0..3 (mod 4); here they are two f64x2 lanes
  * [h0,h1] and [h2,h3], combined the same way, h0 + h1 + (h2 + h3), with the scalar tail added to h0. The
  * xoshiro128** generator is ported word for word and consumes the same words in the same order; gaussian noise
- * goes through the JavaScript inverse CDF (imported) so it rounds exactly as the fallback does.
+ * goes through the inverse CDF and portable logarithm ported in normal.ts, so it rounds exactly as the JavaScript
+ * loops' does and never calls out of the module.
  *
- * Memory (imported, sized once by the caller, never grown), byte offsets set by `layout`:
- *   X (n·d f64), y (n), xsq (n), M (rows·d), v (rows), h (rows), scalars [idx, eps, f, hh, aa], rng (4 × i32),
- * then the batch loops' arrays (batch.ts).
+ * Memory (imported, sized once by the caller, never grown), byte offsets set by `layout`: X (n·d f64), y (n),
+ * xsq (n), scalars [idx, eps, f, hh, aa], then the batch loops' arrays (batch.ts); M (rows·d), v, h (rows) and the
+ * generator's words (4 × i32) wherever the caller placed them.
  */
-export { layoutBatch, offTheta, sgdBatch, samBatch, oscillateGd } from './batch';
+export { layoutBatch, sgdBatch, samBatch, oscillateGd } from './batch';
+export { layoutRows, offRowS, offRowSn, offRowBn, offRowP, offRowP0, offRowTheta, offRowStar, offRowOut, offRowC0, trainLoss, checkLoss, rowGlobals, formPacked } from './rows';
 export { layoutNeurons, offNQ, offNPacked, offNV, offNP, offNWn, offNDn, offNA, offNIp, offNW0, offNDv, offNSums, neuronColumns, neuronRow } from './neurons';
-
-@external("env", "invNormalCdf")
-declare function invNormalCdf(u: f64): f64;
-
-const TWO_POW_M32: f64 = 2.3283064365386963e-10;
-const TWO_POW_M53: f64 = 1.1102230246251565e-16;
-const TWO_POW_26: f64 = 67108864;
-
-export let pX: usize = 0, pY: usize = 0, pXsq: usize = 0, pM: usize = 0, pV: usize = 0, pH: usize = 0, pS: usize = 0, pR: usize = 0;
-export let gn: i32 = 0, gd: i32 = 0, grows: i32 = 0;
-
-/** Sets the layout for a run; returns the bytes it needs (the caller sizes the memory to at least this). */
-export function layout(n: i32, d: i32, rows: i32): usize {
-  gn = n; gd = d; grows = rows;
-  pX = (__heap_base + 15) & ~<usize>15;
-  pY = pX + <usize>(n * d) * 8;
-  pXsq = pY + <usize>n * 8;
-  pM = pXsq + <usize>n * 8;
-  pV = pM + <usize>(rows * d) * 8;
-  pH = pV + <usize>rows * 8;
-  pS = pH + <usize>rows * 8;
-  pR = pS + 8 * 8;
-  return pR + 16;
-}
-
-export function offX(): usize { return pX; }
-export function offY(): usize { return pY; }
-export function offXsq(): usize { return pXsq; }
-export function offM(): usize { return pM; }
-export function offV(): usize { return pV; }
-export function offH(): usize { return pH; }
-export function offS(): usize { return pS; }
-export function offR(): usize { return pR; }
-
-// xoshiro128** state, loaded from memory at the start of a loop and stored back at its end.
-export let s0: u32 = 0, s1: u32 = 0, s2: u32 = 0, s3: u32 = 0;
-
-@inline export function nextUint32(): u32 {
-  const m5 = s1 * 5;
-  const result = rotl<u32>(m5, 7) * 9;
-  const t = s1 << 9;
-  s2 ^= s0;
-  s3 ^= s1;
-  s1 ^= s2;
-  s0 ^= s3;
-  s2 ^= t;
-  s3 = rotl<u32>(s3, 11);
-  return result;
-}
-
-@inline export function nextDouble(): f64 {
-  const hi = <f64>(nextUint32() >>> 5);
-  const lo = <f64>(nextUint32() >>> 6);
-  return (hi * TWO_POW_26 + lo) * TWO_POW_M53;
-}
-
-@inline export function nextIndex(n: i32): i32 {
-  const i = <i32>Math.floor(<f64>nextUint32() * <f64>n * TWO_POW_M32);
-  return i < n ? i : n - 1;
-}
-
-@inline export function noiseFromUniform(code: i32, sigmaNow: f64, u: f64): f64 {
-  if (code == 1) return u < 0.5 ? -sigmaNow : sigmaNow;
-  if (code == 2) return sigmaNow == 0 ? 0 : sigmaNow * invNormalCdf(u);
-  return 0;
-}
-
-@inline export function sigmaAt(sigma: f64, period: f64, t: f64): f64 {
-  return period == 0 || (<i64>Math.floor(t / period) & 1) == 0 ? sigma : 0;
-}
-
-export function loadRng(): void {
-  s0 = load<u32>(pR); s1 = load<u32>(pR, 4); s2 = load<u32>(pR, 8); s3 = load<u32>(pR, 12);
-}
-
-export function storeRng(): void {
-  store<u32>(pR, s0); store<u32>(pR, s1, 4); store<u32>(pR, s2, 8); store<u32>(pR, s3, 12);
-}
+export { portableLog, invNormalCdf } from './normal';
+export { heapBase, layout, offX, offY, offXsq, offS } from './state';
+import { drawSample, drawnIdx, loadRng, noiseFromUniform, restoreRng, sigmaAt, storeRng, s0, s1, s2, s3 } from './random';
+import { centralPair, isCentral } from './normal';
+import { gn, gd, grows, pX, pY, pXsq, pM, pV, pH, pS } from './state';
 
 /** M[base..base+d) −= ca·X[xo..), then returns the row · X[no..): the JavaScript axpyDot's order, two lanes. */
 @inline function axpyDot(mrow: usize, d: i32, ca: f64, xo: usize, no: usize): f64 {
@@ -121,24 +50,110 @@ export function storeRng(): void {
   return h0 + f64x2.extract_lane(hA, 1) + (f64x2.extract_lane(hB, 0) + f64x2.extract_lane(hB, 1));
 }
 
-/** Label-noise SGD, batch 1, from a primed state; returns the steps taken (fewer: non-finite residual). */
+/**
+ * axpyDot on rows r0 and r1 at once, sharing the loads of the two samples; each row's sums stay in their own lanes,
+ * in axpyDot's order, so each rounds exactly as axpyDot would. Returns [h0, h1]. With the generator in locals
+ * (drawSample), this pass makes the batch-1 loop ≈ 1.15x faster than a row at a time.
+ */
+@inline function axpyDot2(r0: usize, r1: usize, d: i32, ca0: f64, ca1: f64, xo: usize, no: usize): v128 {
+  const c0 = f64x2.splat(ca0), c1 = f64x2.splat(ca1);
+  let hA0 = f64x2.splat(0), hB0 = f64x2.splat(0), hA1 = f64x2.splat(0), hB1 = f64x2.splat(0);
+  const d4 = d - (d & 3);
+  let j = 0;
+  for (; j < d4; j += 4) {
+    const o = <usize>j << 3;
+    const xA = v128.load(xo + o), xB = v128.load(xo + o, 16);
+    const nA = v128.load(no + o), nB = v128.load(no + o, 16);
+    const wA0 = f64x2.sub(v128.load(r0 + o), f64x2.mul(c0, xA));
+    const wB0 = f64x2.sub(v128.load(r0 + o, 16), f64x2.mul(c0, xB));
+    const wA1 = f64x2.sub(v128.load(r1 + o), f64x2.mul(c1, xA));
+    const wB1 = f64x2.sub(v128.load(r1 + o, 16), f64x2.mul(c1, xB));
+    v128.store(r0 + o, wA0);
+    v128.store(r0 + o, wB0, 16);
+    v128.store(r1 + o, wA1);
+    v128.store(r1 + o, wB1, 16);
+    hA0 = f64x2.add(hA0, f64x2.mul(wA0, nA));
+    hB0 = f64x2.add(hB0, f64x2.mul(wB0, nB));
+    hA1 = f64x2.add(hA1, f64x2.mul(wA1, nA));
+    hB1 = f64x2.add(hB1, f64x2.mul(wB1, nB));
+  }
+  let t0 = f64x2.extract_lane(hA0, 0), t1 = f64x2.extract_lane(hA1, 0);
+  for (; j < d; j++) {
+    const o = <usize>j << 3;
+    const x = load<f64>(xo + o), nx = load<f64>(no + o);
+    const w0 = load<f64>(r0 + o) - ca0 * x;
+    const w1 = load<f64>(r1 + o) - ca1 * x;
+    store<f64>(r0 + o, w0);
+    store<f64>(r1 + o, w1);
+    t0 += w0 * nx;
+    t1 += w1 * nx;
+  }
+  const h0 = t0 + f64x2.extract_lane(hA0, 1) + (f64x2.extract_lane(hB0, 0) + f64x2.extract_lane(hB0, 1));
+  const h1 = t1 + f64x2.extract_lane(hA1, 1) + (f64x2.extract_lane(hB1, 0) + f64x2.extract_lane(hB1, 1));
+  return f64x2.replace_lane(f64x2.splat(h0), 1, h1);
+}
+
+/**
+ * Label-noise SGD, batch 1, from a primed state; returns the steps taken (fewer: non-finite residual). The samples
+ * of the next two steps are drawn together (the same words in the same order), so their gaussian noise can be formed
+ * in one SIMD pair when both take Φ⁻¹'s central branch; the words of a sample drawn ahead and not reached (the call
+ * ends, or a residual breaks) are given back, so the generator ends where one sample per step would leave it.
+ */
 export function sgdB1(t0: f64, count: i32, lr: f64, code: i32, sigma: f64, period: f64): i32 {
   const n = gn, d = gd, rows = grows;
+  const X = pX, Y = pY, M = pM, V = pV, H = pH, rowBytes = <usize>d << 3;
   loadRng();
   let idx = <i32>load<f64>(pS), eps = load<f64>(pS, 8), f = load<f64>(pS, 16);
   let k = 0;
+  let havePend = false, pendIdx: i32 = 0, pendEps: f64 = 0;
+  let sv0: u32 = 0, sv1: u32 = 0, sv2: u32 = 0, sv3: u32 = 0;
   for (; k < count; k++) {
-    const r = f - load<f64>(pY + (<usize>idx << 3)) - eps;
+    const r = f - load<f64>(Y + (<usize>idx << 3)) - eps;
     if (!(Math.abs(r) < Infinity)) break;
-    const nextIdx = nextIndex(n);
-    const nextEps = noiseFromUniform(code, sigmaAt(sigma, period, t0 + <f64>k + 1), nextDouble());
+    let nextIdx: i32, nextEps: f64;
+    if (havePend) {
+      nextIdx = pendIdx;
+      nextEps = pendEps;
+      havePend = false;
+    } else {
+      const u1 = drawSample(n);
+      nextIdx = drawnIdx;
+      sv0 = s0; sv1 = s1; sv2 = s2; sv3 = s3;
+      const u2 = drawSample(n);
+      pendIdx = drawnIdx;
+      havePend = true;
+      const sg1 = sigmaAt(sigma, period, t0 + <f64>k + 1), sg2 = sigmaAt(sigma, period, t0 + <f64>k + 2);
+      if (code == 2 && sg1 != 0 && sg2 != 0 && isCentral(u1) && isCentral(u2)) {
+        const z = centralPair(f64x2.replace_lane(f64x2.splat(u1), 1, u2));
+        nextEps = sg1 * f64x2.extract_lane(z, 0);
+        pendEps = sg2 * f64x2.extract_lane(z, 1);
+      } else {
+        nextEps = noiseFromUniform(code, sg1, u1);
+        pendEps = noiseFromUniform(code, sg2, u2);
+      }
+    }
     const ec = lr * r;
-    const xo = pX + (<usize>(idx * d) << 3);
-    const no = pX + (<usize>(nextIdx * d) << 3);
+    const xo = X + (<usize>(idx * d) << 3);
+    const no = X + (<usize>(nextIdx * d) << 3);
     let fn: f64 = 0;
-    let base = pM;
-    for (let i = 0; i < rows; i++, base += <usize>d << 3) {
-      const vp = pV + (<usize>i << 3), hp = pH + (<usize>i << 3);
+    let base = M;
+    let i = 0;
+    for (; i + 1 < rows; i += 2, base += rowBytes << 1) {
+      const vp = V + (<usize>i << 3), hp = H + (<usize>i << 3);
+      const a0 = load<f64>(vp), a1 = load<f64>(vp, 8);
+      const hp2 = axpyDot2(base, base + rowBytes, d, ec * a0, ec * a1, xo, no);
+      const h0 = f64x2.extract_lane(hp2, 0), h1 = f64x2.extract_lane(hp2, 1);
+      const an0 = a0 - ec * load<f64>(hp);
+      const an1 = a1 - ec * load<f64>(hp, 8);
+      store<f64>(vp, an0);
+      store<f64>(hp, h0);
+      store<f64>(vp, an1, 8);
+      store<f64>(hp, h1, 8);
+      fn += an0 * h0;
+      fn += an1 * h1;
+    }
+    if (i < rows) {
+      const vp = V + (<usize>i << 3), hp = H + (<usize>i << 3);
       const ai = load<f64>(vp);
       const hn = axpyDot(base, d, ec * ai, xo, no);
       const an = ai - ec * load<f64>(hp);
@@ -151,41 +166,64 @@ export function sgdB1(t0: f64, count: i32, lr: f64, code: i32, sigma: f64, perio
     f = fn;
   }
   store<f64>(pS, <f64>idx); store<f64>(pS, eps, 8); store<f64>(pS, f, 16);
+  if (havePend) restoreRng(sv0, sv1, sv2, sv3);
   storeRng();
   return k;
 }
 
-/** Stochastic SAM, batch 1 (see samB1 in steps-b1.ts for the algebra). */
+/** Stochastic SAM, batch 1 (see samB1 in steps-b1.ts for the algebra), rows in pairs as sgdB1. */
 export function samB1(t0: f64, count: i32, lr: f64, rho: f64, code: i32, sigma: f64, period: f64): i32 {
   const n = gn, d = gd, rows = grows;
+  const X = pX, Y = pY, Xsq = pXsq, M = pM, V = pV, H = pH, rowBytes = <usize>d << 3;
   loadRng();
   let idx = <i32>load<f64>(pS), eps = load<f64>(pS, 8), f = load<f64>(pS, 16);
   let hh = load<f64>(pS, 24), aa = load<f64>(pS, 32);
   let k = 0;
   for (; k < count; k++) {
-    const yi = load<f64>(pY + (<usize>idx << 3));
+    const yi = load<f64>(Y + (<usize>idx << 3));
     const r = f - yi - eps;
     if (!(Math.abs(r) < Infinity)) break;
-    const xx = load<f64>(pXsq + (<usize>idx << 3));
+    const xx = load<f64>(Xsq + (<usize>idx << 3));
     const gNorm = Math.abs(r) * Math.sqrt(hh + aa * xx);
     const tr = gNorm > 0 ? (rho / gNorm) * r : 0;
     const trxx = tr * xx;
     let ft: f64 = 0;
     for (let i = 0; i < rows; i++) {
-      const vi = load<f64>(pV + (<usize>i << 3)), hi = load<f64>(pH + (<usize>i << 3));
+      const vi = load<f64>(V + (<usize>i << 3)), hi = load<f64>(H + (<usize>i << 3));
       ft += (vi + tr * hi) * (hi + trxx * vi);
     }
     const rt = ft - yi - eps;
     if (!(Math.abs(rt) < Infinity)) break;
-    const nextIdx = nextIndex(n);
-    const nextEps = noiseFromUniform(code, sigmaAt(sigma, period, t0 + <f64>k + 1), nextDouble());
+    const u = drawSample(n);
+    const nextIdx = drawnIdx;
+    const nextEps = noiseFromUniform(code, sigmaAt(sigma, period, t0 + <f64>k + 1), u);
     const ec = lr * rt;
-    const xo = pX + (<usize>(idx * d) << 3);
-    const no = pX + (<usize>(nextIdx * d) << 3);
+    const xo = X + (<usize>(idx * d) << 3);
+    const no = X + (<usize>(nextIdx * d) << 3);
     let fn: f64 = 0, hn2: f64 = 0, an2: f64 = 0;
-    let base = pM;
-    for (let i = 0; i < rows; i++, base += <usize>d << 3) {
-      const vp = pV + (<usize>i << 3), hp = pH + (<usize>i << 3);
+    let base = M;
+    let i = 0;
+    for (; i + 1 < rows; i += 2, base += rowBytes << 1) {
+      const vp = V + (<usize>i << 3), hp = H + (<usize>i << 3);
+      const a0 = load<f64>(vp), a1 = load<f64>(vp, 8);
+      const g0 = load<f64>(hp), g1 = load<f64>(hp, 8);
+      const hp2 = axpyDot2(base, base + rowBytes, d, ec * (a0 + tr * g0), ec * (a1 + tr * g1), xo, no);
+      const h0 = f64x2.extract_lane(hp2, 0), h1 = f64x2.extract_lane(hp2, 1);
+      const an0 = a0 - ec * (g0 + trxx * a0);
+      const an1 = a1 - ec * (g1 + trxx * a1);
+      store<f64>(vp, an0);
+      store<f64>(hp, h0);
+      store<f64>(vp, an1, 8);
+      store<f64>(hp, h1, 8);
+      fn += an0 * h0;
+      hn2 += h0 * h0;
+      an2 += an0 * an0;
+      fn += an1 * h1;
+      hn2 += h1 * h1;
+      an2 += an1 * an1;
+    }
+    if (i < rows) {
+      const vp = V + (<usize>i << 3), hp = H + (<usize>i << 3);
       const ai = load<f64>(vp);
       const hi = load<f64>(hp);
       const hn = axpyDot(base, d, ec * (ai + tr * hi), xo, no);

@@ -1,0 +1,43 @@
+/** The exports of dist/core/wasm/steps.wasm (src/core/wasm/*.ts) that the JavaScript side calls. */
+export interface StepsExports {
+  heapBase(): number;
+  layout(base: number, n: number, d: number, rows: number, m: number, v: number, h: number, r: number): number;
+  offX(): number;
+  offY(): number;
+  offXsq(): number;
+  offS(): number;
+  sgdB1(t0: number, count: number, lr: number, code: number, sigma: number, period: number): number;
+  samB1(t0: number, count: number, lr: number, rho: number, code: number, sigma: number, period: number): number;
+  layoutBatch(base: number, perStep: number, fullBatch: number, theta: number): number;
+  sgdBatch(t0: number, count: number, lr: number, code: number, sigma: number, period: number): number;
+  samBatch(t0: number, count: number, lr: number, rho: number, code: number, sigma: number, period: number): number;
+  oscillateGd(t0: number, count: number, lr: number, q: number, code: number, sigma: number, period: number): number;
+  layoutNeurons(m: number, k: number): number;
+  offNQ(): number;
+  offNPacked(): number;
+  offNV(): number;
+  offNP(): number;
+  offNWn(): number;
+  offNDn(): number;
+  offNA(): number;
+  offNIp(): number;
+  offNW0(): number;
+  offNDv(): number;
+  offNSums(): number;
+  neuronColumns(): void;
+  neuronRow(lazyTol2: number, lazyRelTol2: number, phase2W2: number, phase2A: number, starNorm: number, step: boolean): void;
+  layoutRows(base: number, packed: boolean): number;
+  offRowS(): number;
+  offRowSn(): number;
+  offRowBn(): number;
+  offRowP(): number;
+  offRowP0(): number;
+  offRowTheta(): number;
+  offRowStar(): number;
+  offRowOut(): number;
+  offRowC0(): number;
+  trainLoss(): number;
+  checkLoss(cn: number): number;
+  rowGlobals(p: number): void;
+  formPacked(pOut: number, packed: number): void;
+}
