@@ -56,7 +56,7 @@ async function main(argv: string[]): Promise<number> {
           .option('json', { type: 'boolean', default: false, describe: 'the whole plan as JSON' }),
       async (a) => {
         const { planCommand } = await import('./commands/plan.js');
-        set(planCommand({ sweep: a.sweep, json: a.json }));
+        set(await planCommand({ sweep: a.sweep, json: a.json }));
       },
     )
     .command(

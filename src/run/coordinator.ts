@@ -19,7 +19,7 @@ import {
   rowFromOutcome,
   runsDir,
   summaryPath,
-  writeJsonAtomic,
+  writePlanFile,
 } from '../io/index.js';
 import { checkResultsVersion, type Plan, type PlannedRun } from '../sweep/plan.js';
 import type { RunExecutor } from './executor.js';
@@ -106,7 +106,7 @@ async function runLocked(opts: SweepOptions, log: (line: string) => void, contro
   const { plan, outDir, executor } = opts;
   if (opts.fresh) clearResults(outDir);
   mkdirSync(runsDir(outDir), { recursive: true });
-  writeJsonAtomic(planPath(outDir), { ...plan, provenance: opts.provenance });
+  writePlanFile(outDir, { ...plan, provenance: opts.provenance });
 
   const byId = new Map(opts.runs.map((r) => [r.run_id, r]));
   const { scan, rows } = readOutDir(outDir, plan, { repair: true });

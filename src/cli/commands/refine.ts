@@ -17,11 +17,10 @@ import { PARAM_SPECS } from '../../core/params.js';
 import {
   boundaryPath,
   collectProvenance,
-  planPath,
   readOutDir,
   readPlan,
   writeBoundaryFile,
-  writeJsonAtomic,
+  writePlanFile,
   type SummaryRow,
 } from '../../io/index.js';
 import { runSweep, SweepControl } from '../../run/coordinator.js';
@@ -85,7 +84,7 @@ export async function refineCommand(args: RefineArgs): Promise<number> {
         break;
       }
       process.stderr.write(`[lnsweep] refine round ${done + 1}: ${next.length} run(s) added (${added + next.length} of ${request.budget} budget)\n`);
-      writeJsonAtomic(planPath(args.dir), { ...current, runs: [...current.runs, ...next] });
+      writePlanFile(args.dir, { ...current, runs: [...current.runs, ...next] });
       if (args.planOnly) return EXIT_OK;
     }
   } finally {

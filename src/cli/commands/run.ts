@@ -139,12 +139,12 @@ async function enqueueCommand(
   workers: number,
   args: RunArgs,
 ): Promise<number> {
-  const { clearResults, collectProvenance, planPath, scanOutDir, writeJsonAtomic } = await import('../../io/index.js');
+  const { clearResults, collectProvenance, planPath, scanOutDir, writePlanFile } = await import('../../io/index.js');
   const { enqueueRuns } = await import('../../run/queue-producer.js');
   const { checkResultsVersion } = await import('../../sweep/index.js');
   if (!args.fresh) checkResultsVersion(planPath(outDir), outDir);
   if (args.fresh) clearResults(outDir);
-  writeJsonAtomic(planPath(outDir), { ...plan, provenance: sweepProvenance(collectProvenance(), plan) });
+  writePlanFile(outDir, { ...plan, provenance: sweepProvenance(collectProvenance(), plan) });
   const scan = scanOutDir(outDir, plan, { repair: true });
   for (const c of scan.corrupt) process.stderr.write(`[lnsweep] run ${c.runId}: unreadable run file (${c.reason}); it will be redone\n`);
   const todo = ownRuns.filter((r) => !scan.finished.has(r.run_id));
