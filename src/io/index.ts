@@ -11,5 +11,6 @@ export { readSummary, writeSummary, type SummaryRow } from './summary.js';
 export { openJournal, readJournal } from './journal.js';
 export { collectProvenance } from './provenance.js';
 export { removeLiveTemps, writeFileAtomic, writeJsonAtomic } from './atomic.js';
+export { readSmallJsonFile } from './json-file.js';
 export { writeMetricsFile } from './metrics-file.js';
 export { readBoundaryFile, writeBoundaryFile, type BoundaryCurve, type BoundaryFile } from './boundary-file.js';

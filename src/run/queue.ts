@@ -15,11 +15,14 @@
  * - Redis is checked with a PING before anything else, so a wrong URL fails in seconds with the URL in the message
  *   instead of retrying forever (ioredis's default).
  */
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
-import { OutDirError, queueFilePath, writeJsonAtomic } from '../io/index.js';
+import { OutDirError, queueFilePath, readSmallJsonFile, writeJsonAtomic } from '../io/index.js';
 import type { PlannedRun } from '../sweep/plan.js';
+
+/** queue.json holds a name and a date: a few dozen bytes. */
+const MAX_QUEUE_FILE_BYTES = 64 * 1024;
 
 /** All of lnsweep's keys in Redis start with this (BullMQ's `prefix`). */
 export const KEY_PREFIX = 'lnsweep';
@@ -53,13 +56,16 @@ export const jobIdOf = (runId: string): string => `run-${runId}`;
 export function queueNameOf(outDir: string, opts: { create?: { sweepName: string } } = {}): string {
   const path = queueFilePath(outDir);
   if (existsSync(path)) {
+    let why = 'no queue name in it';
     try {
-      const name = (JSON.parse(readFileSync(path, 'utf8')) as { queue?: unknown }).queue;
+      const name = (readSmallJsonFile(path, MAX_QUEUE_FILE_BYTES) as { queue?: unknown } | null)?.queue;
       if (typeof name === 'string' && name !== '') return name;
-    } catch {
-      // reported below
+    } catch (err) {
+      why = (err as Error).message;
     }
-    throw new OutDirError(`${path}: not a readable queue file; delete it and enqueue again with \`lnsweep run SWEEP --queue URL --out ${outDir}\``);
+    throw new OutDirError(
+      `${path}: not a readable queue file (${why}); delete it and enqueue again with \`lnsweep run SWEEP --queue URL --out ${outDir}\``,
+    );
   }
   if (!opts.create) {
     throw new OutDirError(`${path}: no queue for this folder; enqueue first with \`lnsweep run SWEEP --queue URL --out ${outDir}\``);

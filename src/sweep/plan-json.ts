@@ -19,12 +19,16 @@
  * hand) is parsed whole, as before.
  */
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { fileLines } from './file-lines.js';
 
 /**
  * The largest plan.json read: a million runs of about 450 bytes, twice over (refinement adds runs), with room for
  * long parameter lists. Refused by size before any parsing, so a stray multi-gigabyte file costs nothing.
  */
 export const MAX_PLAN_BYTES = 2 * 2 ** 30;
+
+/** No run's line is longer than this (its longest part, snapshot_steps, holds at most a million numbers). */
+const MAX_PLAN_LINE_BYTES = 64 << 20;
 
 /** Layout lines: the line that opens the runs' list, and the one that closes it. */
 const RUNS_OPEN = '  "runs": [';
@@ -83,7 +87,7 @@ export function readPlanJson(path: string, opts: { runs?: 'all' | 'head'; maxByt
     if (size > maxBytes) {
       throw new Error(`${size} bytes, more than any plan lnsweep writes (at most ${maxBytes}); not parsed`);
     }
-    const lines = linesOf(fd, size);
+    const lines = fileLines(fd, size, MAX_PLAN_LINE_BYTES);
     const layout = readLayout(lines, opts.runs === 'head');
     if (layout !== null) return layout;
     // Another layout: the whole text at once (such files were written whole, so they fit in a string).
@@ -94,50 +98,16 @@ export function readPlanJson(path: string, opts: { runs?: 'all' | 'head'; maxByt
 }
 
 /**
- * The file's lines (without their '\n'), decoded as UTF-8 one at a time, from a buffer refilled as it is used (and
- * grown for a line longer than it).
- */
-function* linesOf(fd: number, size: number): Generator<string> {
-  let buffer = Buffer.alloc(Math.min(Math.max(size, 1), 8 << 20));
-  let start = 0; // of the unread part of buffer
-  let end = 0; // of the bytes in buffer
-  let position = 0; // in the file
-  for (;;) {
-    const newline = buffer.indexOf(0x0a, start);
-    if (newline !== -1 && newline < end) {
-      yield buffer.toString('utf8', start, newline);
-      start = newline + 1;
-      continue;
-    }
-    // no whole line left in the buffer: keep the partial one, fill the rest
-    buffer.copy(buffer, 0, start, end);
-    end -= start;
-    start = 0;
-    if (end === buffer.length) {
-      const bigger = Buffer.alloc(Math.min(2 * buffer.length, Math.max(size, 1)));
-      buffer.copy(bigger, 0, 0, end);
-      buffer = bigger;
-    }
-    const got = position < size ? readSync(fd, buffer, end, buffer.length - end, position) : 0;
-    position += got;
-    if (got === 0) {
-      if (end > 0) yield buffer.toString('utf8', 0, end);
-      return;
-    }
-    end += got;
-  }
-}
-
-/**
  * The plan in plan.json's layout, or null when the lines are laid out otherwise (then the caller parses the text
  * whole). The fields around the runs are parsed as one small JSON text with an empty runs list in its place.
  */
-function readLayout(lines: Generator<string>, headOnly: boolean): Record<string, unknown> | null {
+function readLayout(lines: Generator<string | null>, headOnly: boolean): Record<string, unknown> | null {
   let head = '';
   const runs: unknown[] = [];
   let inRuns = false;
   let seenRuns = false;
   for (const line of lines) {
+    if (line === null) return null; // a line longer than any run's: not our layout
     if (!inRuns) {
       if (line === RUNS_OPEN && !seenRuns) {
         if (headOnly) return parseHead(head + '  "runs": []\n}\n', runs);

@@ -23,7 +23,7 @@
  * Checks on each resolved run (checks.ts) run during expansion; loadSweep runs them once so that a spec it returns
  * always expands.
  */
-import { readFileSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { estimateRunCost, resolveKernel } from '../core/kernel-choice.js';
 import { defaultParams } from '../core/params.js';
 import { meanNoiseVariance } from '../core/theory.js';
@@ -164,14 +164,53 @@ export function withStepsRule(rule: StepsRule, p: RunParams): void {
   if (rule.log_rows !== undefined) p.log_every = Math.ceil(p.steps / rule.log_rows);
 }
 
+/**
+ * A sweep file may be at most this large. The YAML parser holds about 200 bytes per byte of a long list (a megabyte
+ * of numbers: 0.2 GB and a second; 24 MB of them took 4.4 GB and killed `plan`), so the size is checked while reading,
+ * before any parsing; lists longer than a file this size can hold are written as ranges (linspace, logspace, range).
+ */
+export const MAX_SWEEP_FILE_BYTES = 2 ** 20;
+
+/**
+ * The sweep file's text, read up to MAX_SWEEP_FILE_BYTES + 1 bytes: a larger file is refused having read no more,
+ * and so is an endless one (`/dev/zero`, a FIFO that keeps writing), whose size stat does not tell.
+ */
 function readSweepText(path: string): string {
+  const refuse = (reason: string, cause?: unknown): never => {
+    throw new SweepSpecError(path, [{ path: '', reason }], cause === undefined ? undefined : { cause });
+  };
+  let fd: number;
   try {
-    return readFileSync(path, 'utf8');
+    fd = openSync(path, 'r');
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     const why =
       code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a directory' : code === 'EACCES' ? 'permission denied' : (e as Error).message;
-    throw new SweepSpecError(path, [{ path: '', reason: `cannot read the sweep file: ${why}${code ? ` (${code})` : ''}` }], { cause: e });
+    return refuse(`cannot read the sweep file: ${why}${code ? ` (${code})` : ''}`, e);
+  }
+  try {
+    const size = fstatSync(fd).size;
+    const tooLarge = (bytes: string) =>
+      refuse(
+        `the file is ${bytes} bytes; a sweep file may be at most ${MAX_SWEEP_FILE_BYTES} bytes (1 MiB), nothing was parsed: write long lists as ` +
+          `ranges ({ linspace: [start, stop, num] }, logspace, range), not value by value`,
+      );
+    if (size > MAX_SWEEP_FILE_BYTES) return tooLarge(String(size));
+    const buffer = Buffer.alloc(MAX_SWEEP_FILE_BYTES + 1);
+    let length = 0;
+    for (;;) {
+      const got = readSync(fd, buffer, length, buffer.length - length, null);
+      if (got === 0) break;
+      length += got;
+      if (length > MAX_SWEEP_FILE_BYTES) return tooLarge(`more than ${MAX_SWEEP_FILE_BYTES}`);
+    }
+    return buffer.toString('utf8', 0, length);
+  } catch (e) {
+    if (e instanceof SweepSpecError) throw e;
+    const code = (e as NodeJS.ErrnoException).code;
+    return refuse(`cannot read the sweep file: ${code === 'EISDIR' ? 'it is a directory' : (e as Error).message}${code ? ` (${code})` : ''}`, e);
+  } finally {
+    closeSync(fd);
   }
 }
 
