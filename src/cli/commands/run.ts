@@ -6,7 +6,7 @@ import type { Engine } from '../../core/types.js';
 import type { ProgressMode } from '../../run/progress.js';
 import type { Plan } from '../../sweep/index.js';
 import { beginWork, EXIT_INTERRUPTED, EXIT_OK, EXIT_RUNS_FAILED, UsageError } from '../errors.js';
-import { workerCount } from '../options.js';
+import { retryCount, workerCount } from '../options.js';
 import { prepareOutDir } from '../out-path.js';
 import { onInterrupt } from '../process.js';
 import { resumeHint } from '../resume-hint.js';
@@ -31,8 +31,7 @@ export interface RunArgs {
 
 export async function runCommand(args: RunArgs): Promise<number> {
   const workers = workerCount(args.workers, (line) => process.stderr.write(line + '\n'));
-  const retries = args.retries ?? (args.queue ? 2 : 0);
-  if (!Number.isInteger(retries) || retries < 0) throw new UsageError(`--retries: must be a whole number ≥ 0 (got ${args.retries})`);
+  const retries = retryCount(args.retries, args.queue !== undefined);
   // The sweep layer (and yaml) loads after the flags are checked, so a bad flag is refused at once.
   const { planSweep, shardRuns } = await import('../../sweep/index.js');
   const { chooseShard, shardPart } = await import('../shard-env.js');
