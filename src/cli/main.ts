@@ -13,6 +13,7 @@ import { describeFailure, EXIT_STATUS_HELP, UsageError } from './errors.js';
 import { joinDashValues } from './options.js';
 
 async function main(argv: string[]): Promise<number> {
+  await checkFaultsEnv(process.env.LNSWEEP_FAULTS);
   let exitCode = 0;
   const set = (code: number) => void (exitCode = code);
   const cli = yargs(joinDashValues(argv))
@@ -188,6 +189,20 @@ async function main(argv: string[]): Promise<number> {
   skipHelpCache(cli);
   await cli.parseAsync();
   return exitCode;
+}
+
+/**
+ * LNSWEEP_FAULTS, a test hook (src/run/faults.ts), is checked once here: a malformed value is one line and exit 2,
+ * rather than a failure of every run it would reach. Its module loads only when the variable is set.
+ */
+async function checkFaultsEnv(text: string | undefined): Promise<void> {
+  if (text === undefined || text === '') return;
+  const { parseFaults } = await import('../run/faults.js');
+  try {
+    parseFaults(text);
+  } catch (err) {
+    throw new UsageError(`LNSWEEP_FAULTS (a test hook): ${(err as Error).message}`, { cause: err });
+  }
 }
 
 /**

@@ -8,6 +8,7 @@ import type { TrainHooks, TrainResult } from '../core/types.js';
 import { runSeeds } from '../sweep/seeds.js';
 import { neuronsFilePath, realDataFilePath, runFilePath, writeNeuronsFile, writeRunFile } from '../io/index.js';
 import { writeRealDataFile, type RealDataColumns } from '../io/realdata-file.js';
+import { faultFor, holdingProgress, injectStartFault, type Fault } from './faults.js';
 import type { RunOutcome, RunTask } from './messages.js';
 
 /** Progress is posted at most this often: a run's updates must cost nothing next to its steps. */
@@ -18,21 +19,27 @@ export async function executeRun(task: RunTask): Promise<RunOutcome> {
   const startedAt = new Date();
   const t0 = performance.now();
   let lastPost = 0;
+  let fault: Fault | undefined;
+  let engine = `${run.params.engine}/${run.params.kernel}`;
+  try {
+    fault = faultFor(run.run_id); // a test hook (faults.ts); undefined in normal use
+  } catch (err) {
+    return failed(run.run_id, err, engine, performance.now() - t0);
+  }
   const hooks: TrainHooks = {
-    onProgress: (stepsDone) => {
+    onProgress: holdingProgress(run.run_id, fault, (stepsDone) => {
       const now = performance.now();
       if (progressPort && now - lastPost >= PROGRESS_INTERVAL_MS) {
         lastPost = now;
         progressPort.postMessage({ type: 'progress', run_id: run.run_id, steps_done: stepsDone });
       }
-    },
+    }),
   };
 
   let result: TrainResult;
   let realdata: RealDataColumns | undefined;
-  let engine = `${run.params.engine}/${run.params.kernel}`;
   try {
-    injectFaultForTests(run.run_id);
+    injectStartFault(run.run_id, fault);
     const seeds = runSeeds(run.params, sweepSeed, run.replicate);
     if (run.params.experiment === 'realdata') {
       // loaded on first use: a native sweep never pays for importing TensorFlow.js
@@ -106,16 +113,4 @@ export async function executeRun(task: RunTask): Promise<RunOutcome> {
 function failed(runId: string, err: unknown, engine: string, elapsedMs: number): RunOutcome {
   const error = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
   return { type: 'result', run_id: runId, status: 'failed', error, steps_done: 0, wall_s: elapsedMs / 1000, write_s: 0, engine, digest: null };
-}
-
-/**
- * Test hook: LNSWEEP_FAULTS='{"<run_id>":"throw"|"exit"}' makes that run throw, or kill its worker thread, so the
- * isolation of failures can be tested end to end on real processes. Unset in normal use; read once per run.
- */
-function injectFaultForTests(runId: string): void {
-  const spec = process.env.LNSWEEP_FAULTS;
-  if (!spec) return;
-  const fault = (JSON.parse(spec) as Record<string, string>)[runId];
-  if (fault === 'throw') throw new Error(`injected fault for ${runId}`);
-  if (fault === 'exit') process.exit(70);
 }

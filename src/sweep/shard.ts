@@ -25,7 +25,9 @@ export function parseShard(text: string): Shard {
   const k = Number(m[1]);
   const n = Number(m[2]);
   // 99999999999999999999 reads as 1e20, past the integers a double holds exactly: K and N would not be what was typed.
-  if (!Number.isSafeInteger(n)) return fail(`N is too large: at most ${Number.MAX_SAFE_INTEGER} shares (and a share per run at most is useful)`);
+  if (!Number.isSafeInteger(n)) {
+    return fail(`N = ${m[2]} is more shares than can be counted exactly (at most ${Number.MAX_SAFE_INTEGER}; a plan has at most 1,000,000 runs)`);
+  }
   if (n < 1) return fail('N must be ≥ 1');
   if (!Number.isSafeInteger(k) || k < 1 || k > n) return fail(`K must be between 1 and N = ${n}`);
   return { k, n };
