@@ -14,7 +14,7 @@
  * The CLI checks the variable once at start (a malformed one is one line, exit 2: checkFaults); each run reads it
  * again in its own thread (faultFor), where process.env is the process's.
  */
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync, renameSync, writeFileSync } from 'node:fs';
 
 export type Fault = 'throw' | 'exit' | { hold_at_step: number; release_file: string };
 
@@ -77,7 +77,10 @@ export function holdingProgress(runId: string, fault: Fault | undefined, next: (
   return (stepsDone) => {
     if (!held && stepsDone >= fault.hold_at_step) {
       held = true;
-      writeFileSync(`${fault.release_file}.held-${runId}`, `${stepsDone}\n`);
+      // written aside and renamed, so a test that sees the marker also sees the step in it
+      const marker = `${fault.release_file}.held-${runId}`;
+      writeFileSync(`${marker}.tmp`, `${stepsDone}\n`);
+      renameSync(`${marker}.tmp`, marker);
       while (!existsSync(fault.release_file)) Atomics.wait(nap, 0, 0, 20);
     }
     next(stepsDone);
