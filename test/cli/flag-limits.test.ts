@@ -40,12 +40,14 @@ describe('--shard N past exact integers', () => {
 });
 
 describe('LNSWEEP_FAULTS (test hook) malformed', () => {
-  const form = 'expected {"<run id>" or "*": "throw" | "exit" | {"hold_at_step": K, "release_file": PATH}}';
+  const form =
+    'expected {"<run id>" or "*": "throw" | "exit" | {"hold_at_step": K, "release_file": PATH}, "merge": {"hold_after_runs": N, "release_file": PATH}}';
   it.each([
     ['{bad', `not JSON (Expected property name or '}' in JSON at position 1); ${form}`],
     ['[1]', `not a JSON object; ${form}`],
     ['{"*":"crash"}', `"*": "crash" is no fault; ${form}`],
     ['{"*":{"hold_at_step":-1,"release_file":"/x"}}', `"*": {"hold_at_step":-1,"release_file":"/x"} is no fault; ${form}`],
+    ['{"merge":"throw"}', `"merge": "throw" is no fault; ${form}`],
   ])('%s: one line at start, exit 2, no run attempted', (value, reason) => {
     const out = join(dir, `faults-${Buffer.from(value).toString('hex').slice(0, 12)}`);
     const r = runCli(['run', sweep, '--out', out], { LNSWEEP_FAULTS: value });

@@ -53,16 +53,27 @@ export interface MergeReport {
  * summary.parquet and metrics.parquet beside them (for DuckDB without its arrow extension), and a Parquet copy of
  * each boundary file `lnsweep refine` wrote.
  */
-export async function mergeOutDir(outDir: string, provenance: Record<string, string>, opts: { parquet?: boolean } = {}): Promise<MergeReport> {
+export async function mergeOutDir(
+  outDir: string,
+  provenance: Record<string, string>,
+  opts: {
+    parquet?: boolean;
+    /** called with the count of runs written into metrics.arrow's temp file so far, after each (a test hook's seam) */
+    onRunWritten?: (runsWritten: number) => void;
+  } = {},
+): Promise<MergeReport> {
   const plan = readPlan(outDir);
   // a merge or run killed mid-write left its temp files (of a dead pid, or old): they go before new ones appear
   removeStaleTemps(outDir);
   const scan = emptyScan();
   const finished = new Map<string, SummaryRow>();
   function* metricsRuns(): Generator<MetricsRun> {
+    let written = 0;
     for (const { run, file } of checkedRuns(outDir, plannedById(plan), scan, { repair: false })) {
       finished.set(run.run_id, rowFromRunFile(run, file));
       yield { runId: run.run_id, params: run.params, replicate: run.replicate, metrics: file.metrics };
+      // asked for the next run: this one's batch is in the file
+      opts.onRunWritten?.(++written);
     }
   }
   const metrics = await writeMetricsFile(metricsPath(outDir), metricsRuns(), provenance);
