@@ -7,12 +7,17 @@
  * most of a second to load, and `--help`, `--version` or a refused flag need none of them.
  */
 import { installProcessGuards, say } from './process.js'; // first: it owns the signals from here on
-import yargs from 'yargs';
-import { hideBin } from 'yargs/helpers';
 import { describeFailure, EXIT_STATUS_HELP, UsageError } from './errors.js';
+import { checkOpenFileLimit } from './fd-limit.js';
 import { joinDashValues } from './options.js';
 
-async function main(argv: string[]): Promise<number> {
+async function main(): Promise<number> {
+  // Before yargs loads: Node reads a module graph with many files open at once, so under a low `ulimit -n` the
+  // import itself would die with an EMFILE stack. These few modules load first, then the check speaks plainly.
+  checkOpenFileLimit();
+  const { default: yargs } = await import('yargs');
+  const { hideBin } = await import('yargs/helpers');
+  const argv = hideBin(process.argv);
   await checkFaultsEnv(process.env.LNSWEEP_FAULTS);
   let exitCode = 0;
   const set = (code: number) => void (exitCode = code);
@@ -218,7 +223,7 @@ function skipHelpCache(cli: object): void {
 }
 
 installProcessGuards();
-main(hideBin(process.argv)).then(
+main().then(
   (code) => {
     process.exitCode = code;
   },
