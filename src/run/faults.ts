@@ -35,7 +35,7 @@ export function parseFaults(text: string): { runs: Map<string, Fault>; merge?: M
   try {
     value = JSON.parse(text);
   } catch (err) {
-    throw new Error(`not JSON (${(err as Error).message}); expected ${FORM}`);
+    throw new Error(`not JSON (${(err as Error).message}); expected ${FORM}`, { cause: err });
   }
   if (value === null || typeof value !== 'object' || Array.isArray(value)) throw new Error(`not a JSON object; expected ${FORM}`);
   const runs = new Map<string, Fault>();

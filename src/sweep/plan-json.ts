@@ -51,7 +51,7 @@ export function* planJsonChunks(plan: { runs: readonly unknown[] }): Generator<s
       out += `  ${JSON.stringify(key)}: ${JSON.stringify(value, null, 2).replace(/\n/g, '\n  ')}${comma}\n`;
       continue;
     }
-    const runs = value as readonly unknown[];
+    const runs = value;
     if (runs.length === 0) {
       out += `  "runs": []${comma}\n`;
       continue;

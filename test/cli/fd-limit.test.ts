@@ -39,7 +39,11 @@ describe('a low ulimit -n', () => {
 
   it('ulimit -n 256 is enough for the heaviest commands: a run on 8 worker threads, then report', () => {
     const dir = tempDir();
-    const sweep = writeSweep(dir, 'fd', 'name: fd\nseed: 1\nbase: { n: 20, d: 4, width: 16, lr: 0.01, steps: 200, log_every: 100 }\ngrid: { sigma: [0, 1, 2] }\n');
+    const sweep = writeSweep(
+      dir,
+      'fd',
+      'name: fd\nseed: 1\nbase: { n: 20, d: 4, width: 16, lr: 0.01, steps: 200, log_every: 100 }\ngrid: { sigma: [0, 1, 2] }\n',
+    );
     const out = join(dir, 'out');
     const run = underLimit(MIN_OPEN_FILES, `${CLI} run ${sweep} --out ${out} --workers 8 --progress none`);
     expect(run.code, run.stderr).toBe(0);
@@ -68,5 +72,7 @@ it('an EMFILE that happens anyway names the limit, in one line', () => {
   const err = Object.assign(new Error("EMFILE: too many open files, open '/x/y.arrow'"), { code: 'EMFILE', syscall: 'open' });
   const { code, message } = describeFailure(err);
   expect(code).toBe(2);
-  expect(message).toBe("[lnsweep] too many open files (EMFILE): EMFILE: too many open files, open '/x/y.arrow'; raise the open-file limit (`ulimit -n`) and run again");
+  expect(message).toBe(
+    "[lnsweep] too many open files (EMFILE): EMFILE: too many open files, open '/x/y.arrow'; raise the open-file limit (`ulimit -n`) and run again",
+  );
 });

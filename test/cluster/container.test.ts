@@ -10,7 +10,7 @@ import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, symlinkSync } from 'node:fs';
 import { builtinModules } from 'node:module';
 import { dirname, join, relative } from 'node:path';
-import { DockerfileParser, type Instruction } from 'dockerfile-ast';
+import { DockerfileParser } from 'dockerfile-ast';
 import { Job } from 'kubernetes-models/batch/v1/Job';
 import { PersistentVolumeClaim } from 'kubernetes-models/v1/PersistentVolumeClaim';
 import { describe, expect, it } from 'vitest';
@@ -37,7 +37,7 @@ function stagesOf(text: string): Stage[] {
   const dockerfile = DockerfileParser.parse(text);
   const defaults = new Map(dockerfile.getInitialARGs().map((a) => [a.getProperty()?.getName() ?? '', a.getProperty()?.getValue() ?? '']));
   const stages: Stage[] = [];
-  for (const instruction of dockerfile.getInstructions() as Instruction[]) {
+  for (const instruction of dockerfile.getInstructions()) {
     const keyword = instruction.getKeyword();
     const args = instruction.getArguments().map((a) => a.getValue());
     if (keyword === 'FROM') {
@@ -88,7 +88,10 @@ describe('Dockerfile', () => {
     expect(pkg.scripts.build).toContain('npm run build:wasm');
     expect(pkg.scripts['build:wasm']).toContain('-o dist/core/wasm/steps.wasm');
     for (const config of ['tsconfig.json', 'tsconfig.build.json']) {
-      expect(build.steps.some((s) => s.keyword === 'COPY' && s.args.includes(config)), config).toBe(true);
+      expect(
+        build.steps.some((s) => s.keyword === 'COPY' && s.args.includes(config)),
+        config,
+      ).toBe(true);
     }
   });
 
@@ -264,7 +267,10 @@ describe('scripts/k8s manifests against the Kubernetes API schema', () => {
           expect(c.workingDir).toBe(workdir(runtime));
           expect(c.volumeMounts.map((m) => m.mountPath)).toEqual(['/out']);
           // the files the command names are in the image (dist/ from the build, sweeps/ from the context)
-          for (const arg of c.command.join(' ').split(/\s+/).filter((a) => /^(dist|sweeps)\//.test(a))) {
+          for (const arg of c.command
+            .join(' ')
+            .split(/\s+/)
+            .filter((a) => /^(dist|sweeps)\//.test(a))) {
             expect(existsSync(join(REPO, arg)) && statSync(join(REPO, arg)).isFile(), arg).toBe(true);
           }
         }

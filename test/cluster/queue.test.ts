@@ -69,7 +69,11 @@ describe.skipIf(skip !== null)(titled('queue mode on a real Redis', skip), () =>
     await waitFor(() => heldBy().length === 1, 'worker A to hold its run', [a, b]);
     const killed = heldBy()[0].slice('never-released.held-'.length);
     expect(readFileSync(join(dir, heldBy()[0]), 'utf8')).toBe('4096\n'); // the step it holds at
-    expect(readJournal(journalOf(a.pid!)).events.filter((e) => e.event === 'run_start').map((e) => e.run_id)).toEqual([killed]);
+    expect(
+      readJournal(journalOf(a.pid!))
+        .events.filter((e) => e.event === 'run_start')
+        .map((e) => e.run_id),
+    ).toEqual([killed]);
     // B does every other run meanwhile (A's held run, as short as they are, would long be finished were it not held)
     await waitFor(() => runFiles(out).length === RUNS - 1, 'worker B to do the other runs', [a, b]);
     expect(existsSync(join(out, 'runs', `${killed}.arrow`))).toBe(false);

@@ -92,7 +92,10 @@ describe.skipIf(skip !== null)(titled('scripts/slurm/sweep.sbatch on a real sing
     expect(doneIn(journal1)).toBe(1);
     slurm.cmd('scancel', ['--signal=TERM', '--batch', `${first.array}_1`]);
     const log1Path = join(dir, `slurm-${first.array}_1.out`);
-    await until('lnsweep says it finishes the run in progress', () => existsSync(log1Path) && log(`slurm-${first.array}_1.out`).includes('finishing the runs in progress (1)'));
+    await until(
+      'lnsweep says it finishes the run in progress',
+      () => existsSync(log1Path) && log(`slurm-${first.array}_1.out`).includes('finishing the runs in progress (1)'),
+    );
     writeFileSync(release, '');
     const states1 = await waitForJobs(slurm, [first.array, first.merge]);
     const log1 = log(`slurm-${first.array}_1.out`);

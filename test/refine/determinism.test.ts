@@ -45,7 +45,9 @@ describe('refinement is deterministic', () => {
     // Round 2's runs are the same as in `one` (that is the point of the test), so the fault hook (src/run/faults.ts)
     // can hold each at step 4096 until the test lets it go: the first is let go and finishes, the second is killed
     // mid-run; the speed of the machine decides nothing.
-    const round2 = runIds(one).filter(([, k]) => k === 2).map(([id]) => String(id));
+    const round2 = runIds(one)
+      .filter(([, k]) => k === 2)
+      .map(([id]) => String(id));
     expect(round2.length).toBeGreaterThan(2);
     const release = (id: string) => join(dir, `release-${id}`);
     const faults = Object.fromEntries(round2.map((id) => [id, { hold_at_step: 1, release_file: release(id) }]));

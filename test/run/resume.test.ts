@@ -38,7 +38,11 @@ describe('a sweep killed with SIGKILL mid-way', () => {
     child.kill('SIGKILL');
     await exited(child);
     expect(runFiles(out).sort()).toEqual(order.slice(0, 3).map((id) => `${id}.arrow`));
-    expect(held().map((f) => f.slice('never-released.held-'.length)).sort()).toEqual(order.slice(3, 5));
+    expect(
+      held()
+        .map((f) => f.slice('never-released.held-'.length))
+        .sort(),
+    ).toEqual(order.slice(3, 5));
 
     const before = new Map(runFiles(out).map((f) => [f, statSync(join(out, 'runs', f)).mtimeMs]));
     expect(before.size).toBe(3);

@@ -41,7 +41,11 @@ describe('signals', () => {
     const finished = readdirSync(join(out, 'runs'))
       .filter((f) => f.endsWith('.arrow'))
       .map((f) => f.replace('.arrow', ''));
-    expect(finished.sort()).toEqual(heldRuns(dir).map((f) => f.slice('release.held-'.length)).sort());
+    expect(finished.sort()).toEqual(
+      heldRuns(dir)
+        .map((f) => f.slice('release.held-'.length))
+        .sort(),
+    );
     // The journal is written in order by the coordinator's one thread: exactly the two held runs started, and both
     // ended done; then the interruption, with the other six pending.
     const events = readJournal(join(out, 'journal.jsonl')).events;

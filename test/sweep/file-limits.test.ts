@@ -27,7 +27,10 @@ describe('a sweep file larger than 1 MiB is refused before it is parsed', () => 
     const file = join(dir, 'list.yaml');
     const text = HEAD + `grid:\n  sigma: [${Array.from({ length: 500_000 }, (_, i) => i % 1000).join(', ')}]\n`;
     writeFileSync(file, text);
-    for (const args of [['plan', file], ['run', file, '--out', join(dir, 'never')]]) {
+    for (const args of [
+      ['plan', file],
+      ['run', file, '--out', join(dir, 'never')],
+    ]) {
       const r = runCli(args);
       expect(r.code).toBe(2);
       expect(r.stderr.trim()).toBe(tooLarge(file, String(Buffer.byteLength(text))));

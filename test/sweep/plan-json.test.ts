@@ -97,7 +97,9 @@ describe('readPlanJson', () => {
     sparseFile(join(out, 'plan.json'), 3 * 2 ** 30);
     const r = runCli(['status', out]);
     expect(r.code).toBe(2);
-    expect(r.stderr.trim()).toBe(`[run] ${join(out, 'plan.json')}: not a readable plan (${3 * 2 ** 30} bytes, more than any plan lnsweep writes (at most ${MAX_PLAN_BYTES}); not parsed)`);
+    expect(r.stderr.trim()).toBe(
+      `[run] ${join(out, 'plan.json')}: not a readable plan (${3 * 2 ** 30} bytes, more than any plan lnsweep writes (at most ${MAX_PLAN_BYTES}); not parsed)`,
+    );
   });
 });
 

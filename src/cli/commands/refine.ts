@@ -14,15 +14,7 @@ import { boundaryCurves, pointValues, runValue } from '../../analysis/boundary/b
 import { axisKind } from '../../analysis/base/cells.js';
 import { chooseAxes, isNumericParam, varyingParams, type ParamKey } from '../../analysis/base/sweep-data.js';
 import { PARAM_SPECS } from '../../core/params.js';
-import {
-  boundaryPath,
-  collectProvenance,
-  readOutDir,
-  readPlan,
-  writeBoundaryFile,
-  writePlanFile,
-  type SummaryRow,
-} from '../../io/index.js';
+import { boundaryPath, collectProvenance, readOutDir, readPlan, writeBoundaryFile, writePlanFile, type SummaryRow } from '../../io/index.js';
 import { runSweep, SweepControl } from '../../run/coordinator.js';
 import { PoolExecutor } from '../../run/executor.js';
 import type { ProgressMode } from '../../run/progress.js';

@@ -62,7 +62,9 @@ export async function runCommand(args: RunArgs): Promise<number> {
   process.stderr.write(`[lnsweep] taking ${reason}\n`);
   const runs = shard ? shardRuns(ownRuns, shard.k, shard.n) : ownRuns;
   if (shard && runs.length === 0 && shard.n > ownRuns.length) {
-    process.stderr.write(`[lnsweep] note: share ${shard.k} of ${shard.n} is empty: the plan has ${ownRuns.length} runs, fewer than ${shard.n} shares\n`);
+    process.stderr.write(
+      `[lnsweep] note: share ${shard.k} of ${shard.n} is empty: the plan has ${ownRuns.length} runs, fewer than ${shard.n} shares\n`,
+    );
   }
 
   // The heavy modules (Arrow, Piscina) load only once the input is known to be good.
