@@ -28,16 +28,15 @@ const gap = (c: RealDataColumns, i: number) => c.values.w1_move[i] - c.values.li
 describe.each([0, 1])('label noise drives the network out of its linearisation (1000 steps), replicate %i', (replicate) => {
   let clean: RealDataColumns;
   let noisy: RealDataColumns;
-  beforeAll(async () => {
-    const run = async (tau: number) => {
-      const p = realParams({ tau, steps: 1000, log_every: 250 });
-      const r = await trainRealData(p, seedsOf(p, replicate));
-      expect(r.result.status).toBe('done');
-      return r.columns;
-    };
-    clean = await run(0);
-    noisy = await run(0.5);
-  });
+  const run = async (tau: number) => {
+    const p = realParams({ tau, steps: 1000, log_every: 250 });
+    const r = await trainRealData(p, seedsOf(p, replicate));
+    expect(r.result.status).toBe('done');
+    return r.columns;
+  };
+  // one run per hook: each hook's time limit covers one run (about 2 s on a quiet machine), not two
+  beforeAll(async () => void (clean = await run(0)));
+  beforeAll(async () => void (noisy = await run(0.5)));
 
   test('without noise the network fits and tracks its linearised model, in loss and in first-layer movement', () => {
     const v = clean.values;
