@@ -3,7 +3,8 @@
  * under those names, and a multi-gigabyte file must be refused by its size, not by running out of memory parsing it.
  * plan.json, which may be large, has its own reader (src/sweep/plan-json.ts).
  */
-import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { closeSync, fstatSync, openSync } from 'node:fs';
+import { fileBytes } from '../sweep/file-lines.js';
 
 /**
  * The JSON value in `path`, if the file has at most `maxBytes` bytes. Throws the system error for a file that
@@ -14,14 +15,7 @@ export function readSmallJsonFile(path: string, maxBytes: number): unknown {
   try {
     const size = fstatSync(fd).size;
     if (size > maxBytes) throw new Error(`${size} bytes, more than the ${maxBytes} such a file holds; not parsed`);
-    const bytes = Buffer.alloc(size);
-    let length = 0;
-    while (length < size) {
-      const got = readSync(fd, bytes, length, size - length, length);
-      if (got === 0) break;
-      length += got;
-    }
-    return JSON.parse(bytes.toString('utf8', 0, length));
+    return JSON.parse(fileBytes(fd, size).toString('utf8'));
   } finally {
     closeSync(fd);
   }

@@ -53,3 +53,15 @@ export function* fileLines(fd: number, size: number, maxLineBytes: number): Gene
     end += got;
   }
 }
+
+/** The first `size` bytes of the open file `fd` (fewer if it is shorter), read with positions. */
+export function fileBytes(fd: number, size: number): Buffer {
+  const bytes = Buffer.alloc(size);
+  let offset = 0;
+  while (offset < size) {
+    const got = readSync(fd, bytes, offset, size - offset, offset);
+    if (got === 0) break;
+    offset += got;
+  }
+  return bytes.subarray(0, offset);
+}

@@ -18,8 +18,8 @@
  * line on its own, never holding the file as one string. Any other layout (a plan written by an older lnsweep, or by
  * hand) is parsed whole, as before.
  */
-import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
-import { fileLines } from './file-lines.js';
+import { closeSync, fstatSync, openSync } from 'node:fs';
+import { fileBytes, fileLines } from './file-lines.js';
 
 /**
  * The largest plan.json read: a million runs of about 450 bytes, twice over (refinement adds runs), with room for
@@ -91,7 +91,7 @@ export function readPlanJson(path: string, opts: { runs?: 'all' | 'head'; maxByt
     const layout = readLayout(lines, opts.runs === 'head');
     if (layout !== null) return layout;
     // Another layout: the whole text at once (such files were written whole, so they fit in a string).
-    return JSON.parse(wholeText(fd, size));
+    return JSON.parse(fileBytes(fd, size).toString('utf8'));
   } finally {
     closeSync(fd);
   }
@@ -146,15 +146,4 @@ function parseHead(text: string, runs: unknown[]): Record<string, unknown> | nul
   if (value === null || typeof value !== 'object' || Array.isArray(value)) return null;
   (value as Record<string, unknown>).runs = runs;
   return value as Record<string, unknown>;
-}
-
-function wholeText(fd: number, size: number): string {
-  const bytes = Buffer.alloc(size);
-  let offset = 0;
-  while (offset < size) {
-    const got = readSync(fd, bytes, offset, size - offset, offset);
-    if (got === 0) break;
-    offset += got;
-  }
-  return bytes.toString('utf8', 0, offset);
 }
