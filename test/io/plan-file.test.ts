@@ -11,7 +11,9 @@ import { planSweep, type Plan } from '../../src/sweep/index.js';
 import { sweepFile, HEAD } from '../sweep/fixtures.js';
 import { tempDir } from './helpers.js';
 
-const plan: Plan = planSweep(sweepFile(HEAD + 'base: { n: 20, d: 5, width: 10, steps: 100, log_every: 10 }\ngrid: { sigma: { linspace: [0, 1, 3000] } }\n'));
+const plan: Plan = planSweep(
+  sweepFile(HEAD + 'base: { n: 20, d: 5, width: 10, steps: 100, log_every: 10 }\ngrid: { sigma: { linspace: [0, 1, 3000] } }\n'),
+);
 const from = (host: string) => ({ host, tool_version: '0.1.0' });
 
 describe('writePlanFile', () => {
