@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterAll } from 'vitest';
+import { afterAll, onTestFinished } from 'vitest';
 import { probe } from './support/components.js';
 
 export const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -41,12 +41,20 @@ export function runCli(args: string[], env: Record<string, string> = {}): CliRes
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
-/** Starts the CLI without waiting: for signal and kill tests. */
+/**
+ * Starts the CLI without waiting: for signal and kill tests. A child still running when its test ends (the test
+ * failed, or held a run with the fault hook and never let it go) is killed then, so no process outlives its test.
+ */
 export function startCli(args: string[], env: Record<string, string> = {}): ChildProcess & { output: () => string } {
   const child = spawn(process.execPath, [CLI, ...args], { env: { ...process.env, ...env, CI: 'true' } });
   let out = '';
   child.stdout.on('data', (b) => (out += b));
   child.stderr.on('data', (b) => (out += b));
+  try {
+    onTestFinished(() => void (child.exitCode === null && child.signalCode === null && child.kill('SIGKILL')));
+  } catch {
+    // started outside a test (in a hook): its caller stops it
+  }
   return Object.assign(child, { output: () => out });
 }
 

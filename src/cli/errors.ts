@@ -114,6 +114,13 @@ export function describeFailure(err: unknown): { code: ExitCode; message: string
   }
   const cause = (err as { cause?: unknown })?.cause;
   const system = isSystemError(err) ? err : isSystemError(cause) ? cause : null;
+  if (system?.code === 'EMFILE' || system?.code === 'ENFILE') {
+    // the process's (or the system's) open-file limit, not the input: say which limit, whatever the phase
+    return {
+      code: work ? EXIT.failed : EXIT.badInput,
+      message: `[lnsweep] too many open files (${system.code}): ${(err as Error).message}; raise the open-file limit (\`ulimit -n\`) and run again${work ? `; ${keptHint(work.outDir)}` : ''}`,
+    };
+  }
   // a folder or device where an output file goes (src/io/atomic.ts): the same story as a system error
   const notAFile = (err as { notAFile?: unknown })?.notAFile === true;
   if (work && (system || notAFile)) {

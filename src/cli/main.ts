@@ -7,12 +7,18 @@
  * most of a second to load, and `--help`, `--version` or a refused flag need none of them.
  */
 import { installProcessGuards, say } from './process.js'; // first: it owns the signals from here on
-import yargs from 'yargs';
-import { hideBin } from 'yargs/helpers';
 import { describeFailure, EXIT_STATUS_HELP, UsageError } from './errors.js';
+import { checkOpenFileLimit } from './fd-limit.js';
 import { joinDashValues } from './options.js';
 
-async function main(argv: string[]): Promise<number> {
+async function main(): Promise<number> {
+  // Before yargs loads: Node reads a module graph with many files open at once, so under a low `ulimit -n` the
+  // import itself would die with an EMFILE stack. These few modules load first, then the check speaks plainly.
+  checkOpenFileLimit();
+  const { default: yargs } = await import('yargs');
+  const { hideBin } = await import('yargs/helpers');
+  const argv = hideBin(process.argv);
+  await checkFaultsEnv(process.env.LNSWEEP_FAULTS);
   let exitCode = 0;
   const set = (code: number) => void (exitCode = code);
   const cli = yargs(joinDashValues(argv))
@@ -56,7 +62,7 @@ async function main(argv: string[]): Promise<number> {
           .option('json', { type: 'boolean', default: false, describe: 'the whole plan as JSON' }),
       async (a) => {
         const { planCommand } = await import('./commands/plan.js');
-        set(planCommand({ sweep: a.sweep, json: a.json }));
+        set(await planCommand({ sweep: a.sweep, json: a.json }));
       },
     )
     .command(
@@ -238,6 +244,20 @@ async function main(argv: string[]): Promise<number> {
 }
 
 /**
+ * LNSWEEP_FAULTS, a test hook (src/run/faults.ts), is checked once here: a malformed value is one line and exit 2,
+ * rather than a failure of every run it would reach. Its module loads only when the variable is set.
+ */
+async function checkFaultsEnv(text: string | undefined): Promise<void> {
+  if (text === undefined || text === '') return;
+  const { parseFaults } = await import('../run/faults.js');
+  try {
+    parseFaults(text);
+  } catch (err) {
+    throw new UsageError(`LNSWEEP_FAULTS (a test hook): ${(err as Error).message}`, { cause: err });
+  }
+}
+
+/**
  * yargs renders a command's whole help text each time the command runs, to have it ready should the handler ask for
  * help later. No handler here does (`--help` renders it anew), and that rendering, cliui wrapping every line, costs
  * about as much as loading the sweep layer, on every command. getInternalMethods is yargs' own seam between its
@@ -250,7 +270,7 @@ function skipHelpCache(cli: object): void {
 }
 
 installProcessGuards();
-main(hideBin(process.argv)).then(
+main().then(
   (code) => {
     process.exitCode = code;
   },

@@ -27,6 +27,25 @@ export function workerCount(flag: string | number | undefined, note: (line: stri
 }
 
 /**
+ * `--retries N` may ask for at most this many. Each retry waits twice as long as the one before, up to 30 s
+ * (src/run/coordinator.ts; BullMQ's backoff in queue mode), so 10 span minutes: a run that fails 11 times is not
+ * failing by chance, and unbounded retries of a deterministic failure only grow the journal.
+ */
+const MAX_RETRIES = 10;
+
+/** `--retries` as given (yargs reads it as a number; NaN for text), or its default: 0, and 2 in queue mode. */
+export function retryCount(flag: number | undefined, queue: boolean): number {
+  const retries = flag ?? (queue ? 2 : 0);
+  if (!Number.isInteger(retries) || retries < 0 || retries > MAX_RETRIES) {
+    throw new UsageError(
+      `--retries ${flag}: must be a whole number from 0 to ${MAX_RETRIES} (each retry waits twice as long as the one before, ` +
+        `up to 30 s; a run that fails ${MAX_RETRIES + 1} times is not failing by chance)`,
+    );
+  }
+  return retries;
+}
+
+/**
  * `--shard -1/2` and `--workers -1`: yargs reads a value that starts with a dash as more flags ("Unknown argument:
  * 1"). Joining such a value to its option (`--shard=-1/2`) lets the option's own check name the problem.
  */

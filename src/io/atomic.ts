@@ -158,7 +158,14 @@ function closeQuietly(fd: number): void {
   }
 }
 
-/** plan.json and other small JSON files, atomically. */
+/** A text file written a piece at a time (a plan of a million runs is more than one string can hold), atomically. */
+export function writeTextChunksAtomic(path: string, chunks: Iterable<string>): void {
+  writeBytesAtomic(path, (fd) => {
+    for (const chunk of chunks) writeAllSync(fd, Buffer.from(chunk, 'utf8'));
+  });
+}
+
+/** queue.json and other small JSON files, atomically (plan.json: writePlanFile, out-folder/plan-file.ts). */
 export function writeJsonAtomic(path: string, value: unknown): void {
   writeFileAtomic(path, JSON.stringify(value, null, 2) + '\n');
 }

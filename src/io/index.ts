@@ -12,6 +12,7 @@ export { isMarkerColumn, zValue } from './summary-value.js';
 export { openJournal, readJournal } from './journal.js';
 export { collectProvenance } from './provenance.js';
 export { checkOutFile, removeLiveTemps, writeFileAtomic, writeJsonAtomic } from './atomic.js';
+export { readSmallJsonFile } from './json-file.js';
 export { writeMetricsFile } from './metrics-file.js';
 export { readBoundaryFile, writeBoundaryFile, type BoundaryFile } from './boundary-file.js';
 export { writeFitFile } from './fit-file.js';

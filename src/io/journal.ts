@@ -9,8 +9,9 @@
  * fsync'd one by one: an fsync costs milliseconds, the run files are fsync'd anyway, and the journal only has to
  * survive the process, not the machine. Where the journals live: out-folder/paths.ts.
  */
-import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, readSync, fstatSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readSync, fstatSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { fileLines } from '../sweep/file-lines.js';
 import { describeCause, JournalError } from './errors.js';
 
 type JournalEventName = 'sweep_start' | 'sweep_end' | 'run_start' | 'run_done' | 'run_failed' | 'run_retry' | 'interrupted' | (string & {});
@@ -81,26 +82,41 @@ export function openJournal(path: string): Journal {
   };
 }
 
+/**
+ * No event is longer than this: a longer line is counted as bad without being parsed (or held: the file is read a
+ * line at a time, so a journal larger than a string can hold, or one 2 GB line, is read in bounded memory).
+ */
+const MAX_LINE_BYTES = 1 << 20;
+
 /** Reads every event; a missing file is an empty journal. Throws JournalError only when the file is unreadable. */
 export function readJournal(path: string): ReadJournalResult {
   const result: ReadJournalResult = { events: [], truncatedLine: null, badLines: [] };
   if (!existsSync(path)) return result;
-  let text: string;
+  let fd: number | undefined;
   try {
-    text = readFileSync(path, 'utf8');
+    fd = openSync(path, 'r');
+    const size = fstatSync(fd).size;
+    const last = Buffer.alloc(1);
+    const endsWithNewline = size === 0 || (readSync(fd, last, 0, 1, size - 1) === 1 && last[0] === 0x0a);
+    let number = 0;
+    let pending: { line: string | null; number: number } | null = null; // the last line is judged once known to be last
+    const judge = (line: string | null, n: number, isLast: boolean) => {
+      if (line !== null && line.trim() === '') return;
+      const event = line === null ? null : parseEvent(line);
+      if (event) result.events.push(event);
+      else if (isLast && !endsWithNewline) result.truncatedLine = line ?? '';
+      else result.badLines.push(n);
+    };
+    for (const line of fileLines(fd, size, MAX_LINE_BYTES)) {
+      if (pending) judge(pending.line, pending.number, false);
+      pending = { line, number: ++number };
+    }
+    if (pending) judge(pending.line, pending.number, true);
   } catch (cause) {
     throw new JournalError(path, `cannot read the journal: ${describeCause(cause)}`, { cause });
+  } finally {
+    if (fd !== undefined) closeSync(fd);
   }
-  const lines = text.split('\n');
-  const endsWithNewline = text.endsWith('\n');
-  if (endsWithNewline) lines.pop();
-  lines.forEach((line, i) => {
-    if (line.trim() === '') return;
-    const event = parseEvent(line);
-    if (event) result.events.push(event);
-    else if (i === lines.length - 1 && !endsWithNewline) result.truncatedLine = line;
-    else result.badLines.push(i + 1);
-  });
   return result;
 }
 

@@ -19,7 +19,7 @@ import {
   rowFromOutcome,
   runsDir,
   summaryPath,
-  writeJsonAtomic,
+  writePlanFile,
 } from '../io/index.js';
 import { checkResultsVersion, type Plan, type PlannedRun } from '../sweep/plan.js';
 import type { RunExecutor } from './executor.js';
@@ -88,6 +88,12 @@ export interface SweepReport {
   diskFull: boolean;
 }
 
+/**
+ * Before retry k (1-based) a failed run waits 2^(k−1) s, at most 30 s: 1, 2, 4, 8, 16, 30, 30, … (the CLI caps
+ * `--retries` at 10, about three minutes in all: src/cli/options.ts).
+ */
+const retryDelayMs = (retry: number): number => Math.min(1000 * 2 ** (retry - 1), 30_000);
+
 /** Runs the plan under the folder's lock (src/io/out-folder/lock.ts): a second coordinator of the same part is refused. */
 export async function runSweep(opts: SweepOptions): Promise<SweepReport> {
   const { outDir } = opts;
@@ -111,7 +117,7 @@ export async function runSweep(opts: SweepOptions): Promise<SweepReport> {
 async function runLocked(opts: SweepOptions, log: (line: string) => void, control: SweepControl): Promise<SweepReport> {
   const { plan, outDir, executor } = opts;
   // the plan first: a folder whose plan.json could not be written (a full disk) gets no runs/ either
-  writeJsonAtomic(planPath(outDir), { ...plan, provenance: opts.provenance });
+  writePlanFile(outDir, { ...plan, provenance: opts.provenance });
   mkdirSync(runsDir(outDir), { recursive: true });
 
   const byId = new Map(opts.runs.map((r) => [r.run_id, r]));
@@ -149,6 +155,9 @@ async function runLocked(opts: SweepOptions, log: (line: string) => void, contro
   let costDone = 0;
   const inFlight = new Map<string, { run: PlannedRun; stepsDone: number }>();
   const attempts = new Map<string, number>();
+  /** failed runs waiting out their retry delay, by id */
+  const backingOff = new Map<string, NodeJS.Timeout>();
+  let pumpLater = () => {};
   const progress = createProgress({ mode: opts.progress ?? 'auto', total: todo.length, totalCost });
   const counts = () => {
     let partial = 0;
@@ -166,9 +175,19 @@ async function runLocked(opts: SweepOptions, log: (line: string) => void, contro
     const tries = (attempts.get(run.run_id) ?? 0) + 1;
     attempts.set(run.run_id, tries);
     if (outcome.status === 'failed' && tries <= (opts.retries ?? 0) && control.state === 'running') {
-      journal.append({ event: 'run_retry', run_id: run.run_id, attempt: tries, error: outcome.error });
-      progress.log(`[lnsweep] run ${run.run_id} failed (${outcome.error}); retrying (${tries}/${opts.retries})`);
-      queue.unshift(run);
+      // Not at once: a failure that is not a passing glitch would fail again as fast as it can, and each attempt is
+      // a journal line. The run waits aside while the others go on; a stop drops it (it stays pending).
+      const delayMs = retryDelayMs(tries);
+      journal.append({ event: 'run_retry', run_id: run.run_id, attempt: tries, error: outcome.error, delay_s: delayMs / 1000 });
+      progress.log(`[lnsweep] run ${run.run_id} failed (${outcome.error}); retrying in ${delayMs / 1000} s (${tries}/${opts.retries})`);
+      backingOff.set(
+        run.run_id,
+        setTimeout(() => {
+          backingOff.delete(run.run_id);
+          queue.unshift(run);
+          pumpLater();
+        }, delayMs),
+      );
       return;
     }
     journal.append(outcomeEvent(outcome));
@@ -184,8 +203,9 @@ async function runLocked(opts: SweepOptions, log: (line: string) => void, contro
       while (control.state === 'running' && inFlight.size < executor.concurrency && queue.length > 0) {
         launch(queue.shift()!);
       }
-      if (inFlight.size === 0) allSettled();
+      if (inFlight.size === 0 && backingOff.size === 0) allSettled();
     };
+    pumpLater = pump;
     const launch = (run: PlannedRun) => {
       inFlight.set(run.run_id, { run, stepsDone: 0 });
       journal.append({ event: 'run_start', run_id: run.run_id });
@@ -210,6 +230,9 @@ async function runLocked(opts: SweepOptions, log: (line: string) => void, contro
         });
     };
     control.onChange(() => {
+      // runs waiting to retry are not started any more: they stay pending, for the next `run`
+      for (const timer of backingOff.values()) clearTimeout(timer);
+      backingOff.clear();
       if (control.state === 'stopping' && !report.diskFull) {
         progress.log(
           `[lnsweep] stopping: finishing the runs in progress (${inFlight.size}), starting no new ones; ` + `Ctrl-C (or SIGTERM) again aborts them`,

@@ -2,7 +2,6 @@
  * One run, start to finish, inside whichever thread executes it: derive the run's seeds, train, write its files.
  * Returns how it ended as a value; only a bug in this function itself (or a dead worker) surfaces as a rejection.
  */
-import { existsSync } from 'node:fs';
 import { nativeEngineName, train } from '../core/index.js';
 import { predictRun } from '../core/phase-model.js';
 import { digestRun } from '../core/summarize.js';
@@ -11,6 +10,7 @@ import { rehashedRunId } from '../sweep/ids.js';
 import { runSeeds } from '../sweep/seeds.js';
 import { neuronsFilePath, realDataFilePath, runFilePath, writeNeuronsFile, writeRunFile } from '../io/index.js';
 import { writeRealDataFile, type RealDataColumns } from '../io/realdata-file.js';
+import { faultFor, holdingProgress, injectStartFault, type Fault } from './faults.js';
 import type { RunOutcome, RunTask } from './messages.js';
 
 /** Progress is posted at most this often: a run's updates must cost nothing next to its steps. */
@@ -21,25 +21,31 @@ export async function executeRun(task: RunTask): Promise<RunOutcome> {
   const startedAt = new Date();
   const t0 = performance.now();
   let lastPost = 0;
+  let fault: Fault | undefined;
+  let engine = `${run.params.engine}/${run.params.kernel}`;
+  try {
+    fault = faultFor(run.run_id); // a test hook (faults.ts); undefined in normal use
+  } catch (err) {
+    return failed(run.run_id, err, engine, performance.now() - t0);
+  }
   const hooks: TrainHooks = {
-    onProgress: (stepsDone) => {
+    onProgress: holdingProgress(run.run_id, fault, (stepsDone) => {
       const now = performance.now();
       if (progressPort && now - lastPost >= PROGRESS_INTERVAL_MS) {
         lastPost = now;
         progressPort.postMessage({ type: 'progress', run_id: run.run_id, steps_done: stepsDone });
       }
-    },
+    }),
   };
 
   let result: TrainResult;
   let realdata: RealDataColumns | undefined;
-  let engine = `${run.params.engine}/${run.params.kernel}`;
   // A run is filed under its id only if the id is its parameters' (plan.json may have been edited under it).
   const hashed = rehashedRunId(run, sweepSeed);
   if (hashed !== null) return failed(run.run_id, new Error(`its parameters' id is ${hashed}, not ${run.run_id}: plan.json was edited`), engine, 0);
   const seeds = runSeeds(run.params, sweepSeed, run.replicate);
   try {
-    injectFaultForTests(run.run_id);
+    injectStartFault(run.run_id, fault);
     if (run.params.experiment === 'realdata') {
       // loaded on first use: a native sweep never pays for importing TensorFlow.js
       const { trainRealData } = await import('../engines/realdata/train.js');
@@ -128,22 +134,4 @@ function failed(runId: string, err: unknown, engine: string, elapsedMs: number):
     digest: null,
     prediction: null,
   };
-}
-
-/**
- * Test hook: LNSWEEP_FAULTS='{"<run_id>":"throw"|"exit"|"hold"}' makes that run throw, kill its worker thread, or
- * wait before its first step until the file named by LNSWEEP_HOLD_RELEASE exists, so failures and signals can be
- * tested end to end on real processes without racing a run. Unset in normal use; read once per run.
- */
-function injectFaultForTests(runId: string): void {
-  const spec = process.env.LNSWEEP_FAULTS;
-  if (!spec) return;
-  const fault = (JSON.parse(spec) as Record<string, string>)[runId];
-  if (fault === 'throw') throw new Error(`injected fault for ${runId}`);
-  if (fault === 'exit') process.exit(70);
-  if (fault === 'hold') {
-    const release = process.env.LNSWEEP_HOLD_RELEASE ?? '';
-    const nap = new Int32Array(new SharedArrayBuffer(4));
-    while (!existsSync(release)) Atomics.wait(nap, 0, 0, 20); // a worker thread: blocking here blocks only this run
-  }
 }

@@ -20,11 +20,14 @@
  * - Redis is checked with a PING before anything else, so a wrong URL fails in seconds with the URL in the message
  *   instead of retrying forever (ioredis's default).
  */
-import { existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, statSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
-import { OutDirError, queueFilePath, writeJsonAtomic } from '../io/index.js';
+import { OutDirError, queueFilePath, readSmallJsonFile, writeJsonAtomic } from '../io/index.js';
 import { isRunId, type RunId } from '../sweep/ids.js';
+
+/** queue.json holds a name and a date: a few dozen bytes. */
+const MAX_QUEUE_FILE_BYTES = 64 * 1024;
 
 /** All of lnsweep's keys in Redis start with this (BullMQ's `prefix`). */
 export const KEY_PREFIX = 'lnsweep';
@@ -87,15 +90,18 @@ interface QueueFile {
 const folderInode = (outDir: string): string => statSync(outDir, { bigint: true }).ino.toString();
 
 function readQueueFile(path: string, outDir: string): QueueFile {
+  let why = 'no queue name in it';
   try {
-    const file = JSON.parse(readFileSync(path, 'utf8')) as Partial<QueueFile> | null;
+    const file = readSmallJsonFile(path, MAX_QUEUE_FILE_BYTES) as Partial<QueueFile> | null;
     if (typeof file?.queue === 'string' && file.queue !== '' && (file.folder_inode === undefined || typeof file.folder_inode === 'string')) {
       return file as QueueFile;
     }
-  } catch {
-    // reported below
+  } catch (err) {
+    why = (err as Error).message;
   }
-  throw new OutDirError(`${path}: not a readable queue file; delete it and enqueue again with \`lnsweep run SWEEP --queue URL --out ${outDir}\``);
+  throw new OutDirError(
+    `${path}: not a readable queue file (${why}); delete it and enqueue again with \`lnsweep run SWEEP --queue URL --out ${outDir}\``,
+  );
 }
 
 /**

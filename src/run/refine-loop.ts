@@ -11,7 +11,7 @@
  * The folder's lock is taken once, here, for the whole loop (plan.json, the boundary file and every round's runs are
  * written under it); the coordinator is told so and does not take it again.
  */
-import { boundaryPath, lockFolder, planPath, readOutDir, readPlan, writeBoundaryFile, writeJsonAtomic } from '../io/index.js';
+import { boundaryPath, lockFolder, readOutDir, readPlan, writeBoundaryFile, writePlanFile } from '../io/index.js';
 import type { Plan } from '../sweep/plan.js';
 import { boundaryCurves } from '../sweep/refine/boundary.js';
 import { pointValues } from '../sweep/refine/points.js';
@@ -133,7 +133,7 @@ async function rounds(o: RefineLoopOptions, r: ResolvedRequest, log: (line: stri
     });
     if (next.runs.length === 0) return { ...outcome, stop: stopReason(next, r.budget, r.budget - added) };
     log(`[lnsweep] refine round ${done + 1}: ${next.runs.length} run(s) added (${added + next.runs.length} of ${r.budget} budget)${leftWhole(next)}`);
-    writeJsonAtomic(planPath(o.dir), { ...plan, runs: [...plan.runs, ...next.runs] });
+    writePlanFile(o.dir, { ...plan, runs: [...plan.runs, ...next.runs] });
     if (o.planOnly) return { ...outcome, status: 'planned', perRound: perRound(readPlan(o.dir)) };
   }
 }

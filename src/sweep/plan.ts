@@ -23,14 +23,15 @@
  * Checks on each resolved run (checks.ts) run during expansion; loadSweep runs them once so that a spec it returns
  * always expands.
  */
-import { readFileSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { estimateRunCost, resolveKernel } from '../core/kernel-choice.js';
-import { defaultParams, PARAM_KEYS } from '../core/params.js';
+import { defaultParams } from '../core/params.js';
 import { noiseRate } from '../core/noise-variance.js';
 import type { Engine, RunParams } from '../core/types.js';
 import { checkRun, type Origins } from './checks.js';
 import { ResultsVersionError, SweepSpecError, type SweepProblem } from './errors.js';
 import { runIdOf, type RunId } from './ids.js';
+import { readPlanJson } from './plan-json.js';
 import type { RefineRequest } from './refine/request.js';
 import { parseSweepShape, type ParamLists, type StepsRule, type SweepSpec } from './spec.js';
 import { round12, type ParamKey, type ParamValue } from './values.js';
@@ -148,18 +149,13 @@ export function planSweep(path: string, options: PlanOptions = {}): Plan {
  * caller skips the check under --fresh, which deletes the old results. Throws ResultsVersionError naming the folder.
  */
 export function checkResultsVersion(planJsonPath: string, outDir: string): void {
-  let text: string;
-  try {
-    text = readFileSync(planJsonPath, 'utf8');
-  } catch {
-    return;
-  }
   let version: unknown = 1;
   try {
-    const found = (JSON.parse(text) as { results_version?: unknown }).results_version;
+    // the plan's fields without its runs: a million of them need not be parsed to read one number
+    const found = (readPlanJson(planJsonPath, { runs: 'head' }) as { results_version?: unknown } | null)?.results_version;
     if (found !== undefined) version = found;
   } catch {
-    return; // an unreadable plan holds no results to protect; it is rewritten
+    return; // no plan, or an unreadable one: it holds no results to protect; it is rewritten
   }
   if (version === RESULTS_VERSION) return;
   const since = Object.entries(VERSION_CHANGES)
@@ -185,30 +181,63 @@ function stepsFromRule(rule: StepsRule, p: Pick<RunParams, 'lr' | 'sigma' | 'noi
   return Math.min(rule.max_steps, Math.max(1, Math.ceil(round12(rule.noise_time / rate))));
 }
 
-function applyStepsRule(rule: StepsRule, draft: RunParams, origins: Origins): void {
-  withStepsRule(rule, draft);
-  origins.steps = 'steps_rule.noise_time';
-  if (rule.log_rows !== undefined) origins.log_every = 'steps_rule.log_rows';
-}
-
 /** Sets `steps` (and `log_every` when the rule has log_rows) on `p` from the rule; for expansion and refinement alike. */
 export function withStepsRule(rule: StepsRule, p: RunParams): void {
   p.steps = stepsFromRule(rule, p);
   if (rule.log_rows !== undefined) p.log_every = Math.ceil(p.steps / rule.log_rows);
 }
 
+/**
+ * A sweep file may be at most this large. The YAML parser holds about 200 bytes per byte of a long list (a megabyte
+ * of numbers: 0.2 GB and a second; 24 MB of them took 4.4 GB and killed `plan`), so the size is checked while reading,
+ * before any parsing; lists longer than a file this size can hold are written as ranges (linspace, logspace, range).
+ */
+export const MAX_SWEEP_FILE_BYTES = 2 ** 20;
+
+/**
+ * The sweep file's text, read up to MAX_SWEEP_FILE_BYTES + 1 bytes: a larger file is refused having read no more,
+ * and so is an endless one (`/dev/zero`, a FIFO that keeps writing), whose size stat does not tell.
+ */
 function readSweepText(path: string): string {
   // yargs hands `-` on as ''; neither names a file, and a sweep is not read from standard input
   if (path === '' || path === '-') {
     throw new SweepSpecError('-', [{ path: '', reason: "give the sweep file's path (a sweep is not read from standard input)" }]);
   }
+  const refuse = (reason: string, cause?: unknown): never => {
+    throw new SweepSpecError(path, [{ path: '', reason }], cause === undefined ? undefined : { cause });
+  };
+  let fd: number;
   try {
-    return readFileSync(path, 'utf8');
+    fd = openSync(path, 'r');
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     const why =
       code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a directory' : code === 'EACCES' ? 'permission denied' : (e as Error).message;
-    throw new SweepSpecError(path, [{ path: '', reason: `cannot read the sweep file: ${why}${code ? ` (${code})` : ''}` }], { cause: e });
+    return refuse(`cannot read the sweep file: ${why}${code ? ` (${code})` : ''}`, e);
+  }
+  try {
+    const size = fstatSync(fd).size;
+    const tooLarge = (bytes: string) =>
+      refuse(
+        `the file is ${bytes} bytes; a sweep file may be at most ${MAX_SWEEP_FILE_BYTES} bytes (1 MiB), nothing was parsed: write long lists as ` +
+          `ranges ({ linspace: [start, stop, num] }, logspace, range), not value by value`,
+      );
+    if (size > MAX_SWEEP_FILE_BYTES) return tooLarge(String(size));
+    const buffer = Buffer.alloc(MAX_SWEEP_FILE_BYTES + 1);
+    let length = 0;
+    for (;;) {
+      const got = readSync(fd, buffer, length, buffer.length - length, null);
+      if (got === 0) break;
+      length += got;
+      if (length > MAX_SWEEP_FILE_BYTES) return tooLarge(`more than ${MAX_SWEEP_FILE_BYTES}`);
+    }
+    return buffer.toString('utf8', 0, length);
+  } catch (e) {
+    if (e instanceof SweepSpecError) throw e;
+    const code = (e as NodeJS.ErrnoException).code;
+    return refuse(`cannot read the sweep file: ${code === 'EISDIR' ? 'it is a directory' : (e as Error).message}${code ? ` (${code})` : ''}`, e);
+  } finally {
+    closeSync(fd);
   }
 }
 
@@ -245,9 +274,27 @@ function resolve(spec: SweepSpec, options: PlanOptions): PlannedRun[] {
     ]);
   }
 
+  // Every key of PARAM_KEYS, in that order (the defaults are built in it, and base only overwrites): each point's
+  // copy keeps the order, so plan.json reads the same way for every run.
   const start = { ...defaultParams(), ...spec.base } as Record<string, unknown>;
   const baseOrigins: Origins = {};
   for (const key of Object.keys(spec.base) as ParamKey[]) baseOrigins[key] = `base.${key}`;
+  // Where a point's values came from, for checkRun's messages only: built again for a point that has a problem
+  // (checkRun finds the same problems whatever the origins), so the million points of a clean sweep skip it.
+  const originsOf = (index: readonly number[]): Origins => {
+    const origins: Origins = { ...baseOrigins };
+    factors.forEach((f, j) => {
+      const choice = f[index[j]];
+      for (const [key, , origin] of choice.set) origins[key] = origin;
+      if (choice.rule) origins.lr = choice.rule[1];
+    });
+    if (spec.stepsRule) {
+      origins.steps = 'steps_rule.noise_time';
+      if (spec.stepsRule.log_rows !== undefined) origins.log_every = 'steps_rule.log_rows';
+    }
+    if (options.engine) origins.engine = '--engine';
+    return origins;
+  };
 
   const runs: PlannedRun[] = [];
   const seen = new Set<RunId>();
@@ -255,30 +302,19 @@ function resolve(spec: SweepSpec, options: PlanOptions): PlannedRun[] {
   const index = new Array<number>(factors.length).fill(0);
   for (let point = 0; point < points; point++) {
     const draft = { ...start };
-    const origins: Origins = { ...baseOrigins };
-    factors.forEach((f, j) => {
-      const choice = f[index[j]];
-      for (const [key, value, origin] of choice.set) {
-        draft[key] = value;
-        origins[key] = origin;
-      }
-      if (choice.rule) {
-        const [value, origin] = choice.rule;
-        draft.lr = round12(value / ((draft.alpha as number) ** 2 * (draft.width as number)));
-        origins.lr = origin;
-      }
-    });
-    if (spec.stepsRule) applyStepsRule(spec.stepsRule, draft as unknown as RunParams, origins);
-    if (options.engine) {
-      draft.engine = options.engine;
-      origins.engine = '--engine';
+    for (let j = 0; j < factors.length; j++) {
+      const choice = factors[j][index[j]];
+      for (const [key, value] of choice.set) draft[key] = value;
+      if (choice.rule) draft.lr = round12(choice.rule[0] / ((draft.alpha as number) ** 2 * (draft.width as number)));
     }
+    const params = draft as unknown as RunParams;
+    if (spec.stepsRule) withStepsRule(spec.stepsRule, params);
+    if (options.engine) params.engine = options.engine;
 
-    // a fresh object in PARAM_KEYS order, so plan.json reads the same way for every run
-    const params = Object.fromEntries(PARAM_KEYS.map((k) => [k, draft[k]])) as unknown as RunParams;
-    const found = checkRun(params, origins, spec.allowUnstable);
-    if (found.length > 0) {
-      for (const p of found) if (!problems.has(`${p.path}\n${p.reason}`)) problems.set(`${p.path}\n${p.reason}`, p);
+    if (checkRun(params, {}, spec.allowUnstable).length > 0) {
+      for (const p of checkRun(params, originsOf(index), spec.allowUnstable)) {
+        if (!problems.has(`${p.path}\n${p.reason}`)) problems.set(`${p.path}\n${p.reason}`, p);
+      }
     } else {
       for (let r = 0; r < spec.replicates; r++) {
         const run = planRun(params, spec.seed, r);

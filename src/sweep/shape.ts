@@ -19,7 +19,11 @@ export function describe(value: unknown): string {
   if (value === null) return 'an empty value';
   if (Array.isArray(value)) return 'a list';
   if (typeof value === 'object') return 'a mapping';
-  if (typeof value === 'string') return `the string ${JSON.stringify(value)}`;
+  if (typeof value === 'string') {
+    // a message quotes a value, never pages of it
+    const shown = value.length > 80 ? `${JSON.stringify(value.slice(0, 60))}… (${value.length} characters)` : JSON.stringify(value);
+    return `the string ${shown}`;
+  }
   if (typeof value === 'number' || typeof value === 'boolean') return String(value);
   return typeof value; // nothing a YAML file gives
 }
@@ -72,6 +76,14 @@ export function oneOf(values: readonly string[]): Check {
 export const string: Check = (v, path, problems) => {
   if (typeof v !== 'string') wrongType('a string', v, path, problems);
 };
+
+/** A string of at most `max` characters. */
+export function text(max: number): Check {
+  return (v, path, problems) => {
+    if (typeof v !== 'string') return wrongType('a string', v, path, problems);
+    if (v.length > max) problems.push({ path, reason: `must be at most ${max} characters (got ${v.length})` });
+  };
+}
 
 export const boolean: Check = (v, path, problems) => {
   if (typeof v !== 'boolean') wrongType('true or false', v, path, problems);

@@ -26,7 +26,7 @@ import { PARAM_KEYS, PARAM_SPECS } from '../core/params.js';
 import type { RunParams } from '../core/types.js';
 import { SweepSpecError, type SweepProblem } from './errors.js';
 import { isBinaryRefineMetric, REFINE_METRICS, type RefineRequest } from './refine/request.js';
-import { boolean, describe, int, isMapping, keys, list, mapping, number, present, string, type Check } from './shape.js';
+import { boolean, describe, int, isMapping, keys, list, mapping, number, present, string, text, type Check } from './shape.js';
 import { checkParam, isParamKey, materialiseList, unknownKeyReason, type ParamKey, type ParamValue } from './values.js';
 
 /** Per parameter, the values it takes, ranges already materialised. */
@@ -59,6 +59,9 @@ export interface StepsRule {
   log_rows?: number;
 }
 
+/** `description` is free text about the sweep, copied into plan.json: a page or two, not a data file. */
+const MAX_DESCRIPTION_CHARS = 10_000;
+
 const TOP_KEYS = ['name', 'seed', 'description', 'base', 'grid', 'zip', 'replicates', 'lr_rule', 'steps_rule', 'allow_unstable', 'refine'];
 const STEPS_RULE_KEYS = ['noise_time', 'max_steps', 'log_rows'];
 
@@ -77,7 +80,7 @@ const TOP = keys(
   {
     name: folderName,
     seed: int({ min: 0 }),
-    description: string,
+    description: text(MAX_DESCRIPTION_CHARS),
     base: mapping,
     grid: mapping,
     zip: list(mapping),

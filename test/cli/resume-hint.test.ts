@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { tableFromIPC } from 'apache-arrow';
 import { describe, expect, it } from 'vitest';
@@ -8,14 +8,14 @@ import { exited, runCli, startCli, tempDir, writeSweep } from '../helpers.js';
 const LONG = `name: hint
 seed: 2
 description: a sweep that explains itself
-base: { n: 50, d: 10, width: 200, lr: 0.004, steps: 3000000, log_every: 10000, sigma: 1 }
+base: { n: 50, d: 10, width: 200, lr: 0.004, steps: 20000, log_every: 1000, sigma: 1 }
 replicates: 4
 `;
 
-async function waitForOutput(child: { output: () => string }, text: string, timeoutMs = 60_000): Promise<void> {
-  const t0 = Date.now();
-  while (!child.output().includes(text)) {
-    if (Date.now() - t0 > timeoutMs) throw new Error(`timed out waiting for "${text}" in:\n${child.output()}`);
+/** Polls (however long it takes) until `cond` holds; fails at once if the child exits first. */
+async function until(child: { exitCode: number | null; output: () => string }, what: string, cond: () => boolean): Promise<void> {
+  while (!cond()) {
+    if (child.exitCode !== null) throw new Error(`exited (${child.exitCode}) before ${what}:\n${child.output()}`);
     await new Promise((r) => setTimeout(r, 20));
   }
 }
@@ -48,9 +48,14 @@ describe('resume hints match how the process was started', () => {
       SLURM_ARRAY_TASK_COUNT: '2',
       SLURM_JOB_ID: '778',
     };
-    const child = startCli(['run', writeSweep(dir, 'hint', LONG), '--out', out, '--workers', '1'], slurm);
-    await waitForOutput(child, 'to do');
+    // the task's first run is held at step 4096 (src/run/faults.ts) until the stop is announced: pending runs are certain
+    const release = join(dir, 'release');
+    const hold = { LNSWEEP_FAULTS: JSON.stringify({ '*': { hold_at_step: 1, release_file: release } }) };
+    const child = startCli(['run', writeSweep(dir, 'hint', LONG), '--out', out, '--workers', '1'], { ...slurm, ...hold });
+    await until(child, 'a run is held', () => readdirSync(dir).some((f) => f.startsWith('release.held-') && !f.endsWith('.tmp')));
     child.kill('SIGTERM');
+    await until(child, 'the stop is announced', () => child.output().includes('finishing the runs in progress (1)'));
+    writeFileSync(release, '');
     const { code } = await exited(child);
     expect(code, child.output()).toBe(130);
     expect(child.output()).toContain('scontrol requeue 777_1');
@@ -62,7 +67,7 @@ describe("a sweep file's description", () => {
   it('is kept in plan.json and in the provenance of every file the sweep writes', () => {
     const dir = tempDir();
     const out = join(dir, 'out');
-    const sweep = writeSweep(dir, 'desc', LONG.replace('steps: 3000000', 'steps: 200').replace('log_every: 10000', 'log_every: 100'));
+    const sweep = writeSweep(dir, 'desc', LONG.replace('steps: 20000', 'steps: 200').replace('log_every: 1000', 'log_every: 100'));
     expect(runCli(['run', sweep, '--out', out]).code).toBe(0);
     expect(runCli(['merge', out]).code).toBe(0);
     expect((JSON.parse(readFileSync(join(out, 'plan.json'), 'utf8')) as { description?: string }).description).toBe('a sweep that explains itself');

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { appendFileSync, readFileSync } from 'node:fs';
+import { appendFileSync, readFileSync, truncateSync } from 'node:fs';
 import { join } from 'node:path';
 import { journalPath, openJournal, readJournal } from '../../src/io/index.js';
 import { tempDir } from './helpers.js';
@@ -46,6 +46,29 @@ describe('journal.jsonl', () => {
 
   it('reads a missing journal as empty', () => {
     expect(readJournal(join(dir, 'nope.jsonl'))).toEqual({ events: [], truncatedLine: null, badLines: [] });
+  });
+
+  it('reads a journal a line at a time: a line over 1 MiB is a bad line, not held; events around it are kept', () => {
+    const journal = openJournal(journalPath(dir));
+    journal.append({ event: 'run_start', run_id: 'r1' });
+    journal.close();
+    appendFileSync(journal.path, `{"t":"2026-01-01T00:00:00.000Z","event":"run_done","error":"${'e'.repeat(2 ** 20)}"}\n`);
+    const again = openJournal(journalPath(dir));
+    again.append({ event: 'run_done', run_id: 'r1' });
+    again.close();
+    const r = readJournal(journal.path);
+    expect(r.events.map((e) => e.event)).toEqual(['run_start', 'run_done']);
+    expect(r.badLines).toEqual([2]);
+  });
+
+  it('reads a journal larger than a string can hold (520 MiB, sparse: one line of zero bytes after an event)', () => {
+    const journal = openJournal(journalPath(dir));
+    journal.append({ event: 'run_start', run_id: 'r1' });
+    journal.close();
+    truncateSync(journal.path, 520 * 2 ** 20); // reading it whole as text fails: more than 2^29 characters
+    const r = readJournal(journal.path);
+    expect(r.events.map((e) => e.event)).toEqual(['run_start']);
+    expect(r.truncatedLine).toBe(''); // the zeros end without a newline, so they read as a cut last line, unheld
   });
 
   it('refuses to append after close', () => {

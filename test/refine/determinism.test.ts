@@ -3,7 +3,7 @@
  * plan for any worker count, when refinement is stopped between rounds or killed mid-round and resumed, and when the
  * rounds are planned with --plan-only; and no run is ever done twice.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readJournal } from '../../src/io/index.js';
@@ -42,23 +42,30 @@ describe('refinement is deterministic', () => {
 
   it('gives the same result when killed in the middle of a round and resumed, doing no run twice', async () => {
     const dir = runInto(SMOOTH_5X5, undefined, 1);
-    const child = startCli(['refine', dir, ...FLAGS, '--rounds', '3', '--workers', '1', '--progress', 'none']);
-    // wait until round 2 is in the plan and some of its runs are done, then kill without warning
-    await new Promise<void>((res, rej) => {
-      const poll = setInterval(() => {
-        const plan = existsSync(join(dir, 'plan.json')) ? readPlanFile(dir) : null;
-        const round2 = plan?.runs.filter((r) => r.refine_round === 2) ?? [];
-        const done = round2.filter((r) => existsSync(join(dir, 'runs', `${r.run_id}.arrow`))).length;
-        if (done > 0 && done < round2.length) {
-          clearInterval(poll);
-          child.kill('SIGKILL');
-          res();
-        } else if (child.exitCode !== null) {
-          clearInterval(poll);
-          rej(new Error(`refine finished before it could be killed:\n${child.output()}`));
-        }
-      }, 5);
+    // Round 2's runs are the same as in `one` (that is the point of the test), so the fault hook (src/run/faults.ts)
+    // can hold each at step 4096 until the test lets it go: the first is let go and finishes, the second is killed
+    // mid-run; the speed of the machine decides nothing.
+    const round2 = runIds(one)
+      .filter(([, k]) => k === 2)
+      .map(([id]) => String(id));
+    expect(round2.length).toBeGreaterThan(2);
+    const release = (id: string) => join(dir, `release-${id}`);
+    const faults = Object.fromEntries(round2.map((id) => [id, { hold_at_step: 1, release_file: release(id) }]));
+    const child = startCli(['refine', dir, ...FLAGS, '--rounds', '3', '--workers', '1', '--progress', 'none'], {
+      LNSWEEP_FAULTS: JSON.stringify(faults),
     });
+    const heldIds = () => round2.filter((id) => existsSync(`${release(id)}.held-${id}`));
+    const until = async (cond: () => boolean) => {
+      while (!cond()) {
+        if (child.exitCode !== null) throw new Error(`refine ended first:\n${child.output()}`);
+        await new Promise((r) => setTimeout(r, 20));
+      }
+    };
+    await until(() => heldIds().length === 1);
+    const [first] = heldIds();
+    writeFileSync(release(first), '');
+    await until(() => existsSync(join(dir, 'runs', `${first}.arrow`)) && heldIds().length === 2);
+    child.kill('SIGKILL');
     expect((await exited(child)).signal).toBe('SIGKILL');
     const before = timesDone(dir);
     const resumed = refine(dir, ...FLAGS, '--rounds', '3', '--workers', '2');

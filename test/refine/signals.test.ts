@@ -38,13 +38,10 @@ describe('refine interrupted by a signal', () => {
         .sort()[0];
       const release = join(tempDir(), 'release');
       const child = startCli(['refine', dir, ...FLAGS, '--progress', 'none'], {
-        LNSWEEP_FAULTS: JSON.stringify({ [held]: 'hold' }),
-        LNSWEEP_HOLD_RELEASE: release,
+        LNSWEEP_FAULTS: JSON.stringify({ [held]: { hold_at_step: 0, release_file: release } }),
       });
-      const started = () =>
-        existsSync(join(dir, 'journal.jsonl')) &&
-        readJournal(join(dir, 'journal.jsonl')).events.some((e) => e.event === 'run_start' && e.run_id === held);
-      await until('the held run to start', started, child);
+      // the fault hook marks the run held (src/run/faults.ts) before it writes any file of its own
+      await until('the held run to start', () => existsSync(`${release}.held-${held}`), child);
       child.kill(signal);
       await until('the stop message', () => child.output().includes('finishing the runs in progress'), child);
       expect(existsSync(join(dir, 'runs', `${held}.arrow`))).toBe(false);

@@ -1,14 +1,15 @@
 import { spawnSync } from 'node:child_process';
-import { readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { exited, runCli, startCli, tempDir, writeSweep } from '../helpers.js';
 
-// 20 runs of 10,001 rows each: metrics.arrow is ≈ 30 MB, so its write takes long enough to be interrupted.
+// 20 runs. The merge is interrupted half-way through writing metrics.arrow by holding it there with the fault hook
+// (src/run/faults.ts: "merge" after 10 runs), not by racing the write.
 const SWEEP = `name: mergetemps
 seed: 2
-base: { n: 30, d: 6, width: 40, lr: 0.01, steps: 20000, log_every: 2, sigma: 1 }
+base: { n: 30, d: 6, width: 40, lr: 0.01, steps: 2000, log_every: 20, sigma: 1 }
 replicates: 20
 `;
 
@@ -44,25 +45,24 @@ describe('merge and temp files', () => {
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     it(`interrupted by ${signal} while writing metrics.arrow leaves no temp file and exits 130`, async () => {
       for (const t of tempsIn(out)) spawnSync('rm', ['-f', join(out, t)]);
-      const merge = startCli(['merge', out]);
-      let seen = false;
-      await new Promise<void>((res) => {
-        const poll = setInterval(() => {
-          if (readdirSync(out).some((f) => f.startsWith('.metrics.arrow.tmp-'))) {
-            seen = true;
-            merge.kill(signal);
-          }
-          if (seen || merge.exitCode !== null) {
-            clearInterval(poll);
-            res();
-          }
-        }, 2);
-      });
+      const before = statSync(join(out, 'metrics.arrow')); // the first test's merge wrote it
+      const release = join(dir, `release-${signal}`);
+      const merge = startCli(['merge', out], { LNSWEEP_FAULTS: JSON.stringify({ merge: { hold_after_runs: 10, release_file: release } }) });
+      const held = `${release}.held-merge`;
+      while (!existsSync(held)) {
+        if (merge.exitCode !== null) throw new Error(`the merge ended before holding:\n${merge.output()}`);
+        await new Promise((r) => setTimeout(r, 20));
+      }
+      // held after 10 of 20 runs: the new metrics.arrow exists only as its temp file, half written
+      expect(readdirSync(out).filter((f) => f.startsWith('.metrics.arrow.tmp-'))).toHaveLength(1);
+      merge.kill(signal); // handled as soon as the merge goes on, at its next batch
+      writeFileSync(release, '');
       const { code } = await exited(merge);
-      expect(seen, 'the merge ended before its metrics temp file was seen').toBe(true);
       expect(code, merge.output()).toBe(130);
       expect(merge.output()).toContain('merge interrupted');
       expect(tempsIn(out)).toEqual([]);
+      const after = statSync(join(out, 'metrics.arrow'));
+      expect([after.ino, after.mtimeMs]).toEqual([before.ino, before.mtimeMs]); // never replaced by the half-written one
     });
   }
 });

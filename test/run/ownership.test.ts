@@ -92,13 +92,16 @@ describe('a folder holds one sweep unless asked otherwise', () => {
   });
 });
 
-/** Resolves once the child's output contains `text`. */
+/** Resolves once the child's output contains `text`; rejects if the child exits first. */
 function waitFor(child: ReturnType<typeof startCli>, text: string): Promise<void> {
-  return new Promise((res) => {
+  return new Promise((res, rej) => {
     const poll = setInterval(() => {
       if (child.output().includes(text)) {
         clearInterval(poll);
         res();
+      } else if (child.exitCode !== null) {
+        clearInterval(poll);
+        rej(new Error(`exited (${child.exitCode}) before printing "${text}":\n${child.output()}`));
       }
     }, 50);
   });
@@ -108,17 +111,19 @@ describe('two coordinators on one folder', () => {
   it('the second is refused while the first runs, naming its pid and host; a killed holder is taken over', async () => {
     const dir = tempDir();
     const out = join(dir, 'out');
-    // runs of minutes: both coordinators are certainly alive while the test looks
+    // its runs are held mid-run by the fault hook (src/run/faults.ts) and never released: the first coordinator is
+    // certainly alive, holding the lock, while the test looks, however fast the machine
     const slow = writeSweep(
       dir,
       'slow',
       `name: slow
 seed: 1
-base: { n: 30, d: 6, width: 40, lr: 0.01, steps: 50000000, log_every: 10000000 }
+base: { n: 30, d: 6, width: 40, lr: 0.01, steps: 10000, log_every: 5000 }
 replicates: 2
 `,
     );
-    const first = startCli(['run', slow, '--out', out, '--workers', '1', '--progress', 'plain']);
+    const hold = { LNSWEEP_FAULTS: JSON.stringify({ '*': { hold_at_step: 1, release_file: join(dir, 'never-released') } }) };
+    const first = startCli(['run', slow, '--out', out, '--workers', '1', '--progress', 'plain'], hold);
     await waitFor(first, 'to do');
     const second = runCli(['run', slow, '--out', out, '--workers', '1']);
     expect(second.code).toBe(2);
@@ -128,7 +133,7 @@ replicates: 2
     await exited(first);
 
     // the holder's pid is dead on this host: its lock is stale and the next coordinator takes it
-    const third = startCli(['run', slow, '--out', out, '--workers', '1', '--progress', 'plain']);
+    const third = startCli(['run', slow, '--out', out, '--workers', '1', '--progress', 'plain'], hold);
     await waitFor(third, 'to do');
     third.kill('SIGKILL');
     await exited(third);

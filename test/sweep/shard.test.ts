@@ -96,3 +96,60 @@ describe('assignShards: longest processing time first', () => {
     expect(Object.fromEntries(assignShards(fake({ z: 5, y: 5, x: 5, w: 5 }), 3))).toEqual({ w: 1, x: 2, y: 3, z: 1 });
   });
 });
+
+describe('assignShards at scale: the same assignment as a scan of every share, in O(log N) per run', () => {
+  /** LPT written out the obvious way, for reference: every share scanned for the least load, ties to the lowest. */
+  function scanLpt(runs: readonly PlannedRun[], n: number): Map<string, number> {
+    const order = [...runs].sort((a, b) => b.cost - a.cost || (a.run_id < b.run_id ? -1 : a.run_id > b.run_id ? 1 : 0));
+    const load = new Array<number>(n).fill(0);
+    const out = new Map<string, number>();
+    for (const run of order) {
+      let best = 0;
+      for (let s = 1; s < n; s++) if (load[s] < load[best]) best = s;
+      load[best] += run.cost;
+      out.set(run.run_id, best + 1);
+    }
+    return out;
+  }
+  /** `count` runs with distinct hex ids in no particular order and costs drawn from `costs` (few values: many ties). */
+  function runsOf(count: number, costs: readonly number[], seed: number): PlannedRun[] {
+    let s = seed;
+    const next = () => {
+      s ^= s << 13;
+      s ^= s >>> 17;
+      s ^= s << 5; // xorshift32
+      return s >>> 0;
+    };
+    const hex8 = (x: number) => (x >>> 0).toString(16).padStart(8, '0');
+    return Array.from({ length: count }, (_, i) => {
+      const run_id = hex8(next()) + hex8(i); // distinct by its second half
+      return { run_id, cost: costs[next() % costs.length] } as unknown as PlannedRun;
+    });
+  }
+
+  test.each([
+    [500, [1, 2, 3], 1],
+    [500, [7], 2],
+    [2000, [1e9, 3.5e9, 1.25e10, 0.1], 3],
+    [300, [0, 1], 4],
+  ])('%i runs, costs from %j: every share count gives the scan’s partition', (count, costs, seed) => {
+    const runs = runsOf(count, costs, seed);
+    for (const n of [1, 2, 3, 7, 64, count - 1, count, count + 5]) {
+      expect(Object.fromEntries(assignShards(runs, n)), `n = ${n}`).toEqual(Object.fromEntries(scanLpt(runs, n)));
+    }
+  });
+
+  test('ids other than 16 hex digits are ordered as strings, as before', () => {
+    const runs = [...runsOf(200, [1, 2], 5), ...(['Zz', 'a', 'run-1', 'é'].map((run_id) => ({ run_id, cost: 1 })) as unknown as PlannedRun[])];
+    for (const n of [3, 10]) expect(Object.fromEntries(assignShards(runs, n))).toEqual(Object.fromEntries(scanLpt(runs, n)));
+  });
+
+  // A scan of every share per run is 200,000 × 200,000 steps here (minutes); the heap takes well under a second.
+  test('200,000 runs into 200,000 shares (--shard K/N with N as large as the plan)', () => {
+    const runs = runsOf(200_000, [1, 2, 3], 6);
+    const share = assignShards(runs, 200_000);
+    expect(share.size).toBe(200_000);
+    expect(new Set(share.values()).size).toBe(200_000); // one run per share
+    expect(shardRuns(runs, 200_000, 200_000)).toHaveLength(1);
+  });
+});

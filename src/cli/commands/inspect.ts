@@ -24,9 +24,12 @@ export async function mergeCommand(args: { dir: string; parquet?: boolean }): Pr
     say(`[lnsweep] merge interrupted; the run files are untouched: \`lnsweep merge ${args.dir}\` again`);
     process.exit(EXIT_INTERRUPTED);
   });
+  // LNSWEEP_FAULTS (a test hook, src/run/faults.ts) may hold the merge between two runs; loaded only when set
+  const faults = process.env.LNSWEEP_FAULTS;
+  const onRunWritten = faults ? (await import('../../run/faults.js')).mergeHold(faults) : undefined;
   let m;
   try {
-    m = await mergeOutDir(args.dir, sweepProvenance(collectProvenance(), readPlan(args.dir)), { parquet: args.parquet });
+    m = await mergeOutDir(args.dir, sweepProvenance(collectProvenance(), readPlan(args.dir)), { parquet: args.parquet, onRunWritten });
   } catch (err) {
     // The folder was read; writing its tables failed (a full disk, a read-only folder): not bad input.
     if (!(err instanceof FileError)) throw err;

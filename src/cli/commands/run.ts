@@ -6,7 +6,7 @@ import type { Engine } from '../../core/types.js';
 import type { ProgressMode } from '../../run/progress.js';
 import type { Plan } from '../../sweep/index.js';
 import { beginWork, EXIT_INTERRUPTED, EXIT_OK, EXIT_RUNS_FAILED, UsageError } from '../errors.js';
-import { workerCount } from '../options.js';
+import { retryCount, workerCount } from '../options.js';
 import { prepareOutDir } from '../out-path.js';
 import { say, signalsToSweep } from '../process.js';
 import { resumeHint } from '../resume-hint.js';
@@ -31,8 +31,7 @@ export interface RunArgs {
 
 export async function runCommand(args: RunArgs): Promise<number> {
   const workers = workerCount(args.workers, (line) => process.stderr.write(line + '\n'));
-  const retries = args.retries ?? (args.queue ? 2 : 0);
-  if (!Number.isInteger(retries) || retries < 0) throw new UsageError(`--retries: must be a whole number ≥ 0 (got ${args.retries})`);
+  const retries = retryCount(args.retries, args.queue !== undefined);
   // The sweep layer (and yaml) loads after the flags are checked, so a bad flag is refused at once.
   const { planSweep, shardRuns } = await import('../../sweep/index.js');
   const { chooseShard, shardPart } = await import('../shard-env.js');
@@ -62,6 +61,11 @@ export async function runCommand(args: RunArgs): Promise<number> {
   const { plan, runs: ownRuns } = planForFolder(outDir, expanded, { fresh: args.fresh, add: args.add ?? false });
   process.stderr.write(`[lnsweep] taking ${reason}\n`);
   const runs = shard ? shardRuns(ownRuns, shard.k, shard.n) : ownRuns;
+  if (shard && runs.length === 0 && shard.n > ownRuns.length) {
+    process.stderr.write(
+      `[lnsweep] note: share ${shard.k} of ${shard.n} is empty: the plan has ${ownRuns.length} runs, fewer than ${shard.n} shares\n`,
+    );
+  }
 
   // The heavy modules (Arrow, Piscina) load only once the input is known to be good.
   const { collectProvenance, summaryPath } = await import('../../io/index.js');
@@ -146,7 +150,7 @@ async function enqueueCommand(
   workers: number,
   args: RunArgs,
 ): Promise<number> {
-  const { clearResults, collectProvenance, lockFolder, planPath, scanOutDir, writeJsonAtomic } = await import('../../io/index.js');
+  const { clearResults, collectProvenance, lockFolder, planPath, scanOutDir, writePlanFile } = await import('../../io/index.js');
   const { enqueueRuns } = await import('../../run/queue-producer.js');
   const { redactUrl } = await import('../../run/queue.js');
   const { checkResultsVersion } = await import('../../sweep/index.js');
@@ -155,7 +159,7 @@ async function enqueueCommand(
   const lock = lockFolder(outDir, 'enqueue', { command: args.fresh ? 'run --queue --fresh' : 'run --queue', exclusive: args.fresh });
   const enqueue = async () => {
     if (args.fresh) clearResults(outDir);
-    writeJsonAtomic(planPath(outDir), { ...plan, provenance: sweepProvenance(collectProvenance(), plan) });
+    writePlanFile(outDir, { ...plan, provenance: sweepProvenance(collectProvenance(), plan) });
     const scan = scanOutDir(outDir, plan, { repair: true });
     for (const c of scan.corrupt) process.stderr.write(`[lnsweep] run ${c.runId}: unreadable run file (${c.reason}); it will be redone\n`);
     const todo = ownRuns.filter((run) => !scan.finished.has(run.run_id));

@@ -10,7 +10,8 @@ import { onInterrupt } from '../process.js';
 import { sweepProvenance } from '../provenance.js';
 import { resumeHint } from '../resume-hint.js';
 
-const MAX_TIMER_MS = 2 ** 31 - 1;
+/** The longest --lock-ms: a dead worker's jobs wait this long before another worker takes them back. */
+const MAX_LOCK_MS = 86_400_000;
 
 export interface WorkerArgs {
   queue: string;
@@ -33,9 +34,10 @@ async function asUsage<T>(work: Promise<T>): Promise<T> {
 
 export async function workerCommand(args: WorkerArgs): Promise<number> {
   const workers = workerCount(args.workers, (line) => process.stderr.write(line + '\n'));
-  // Node's timers hold at most 2³¹−1 ms (24.8 days); a longer one fires after 1 ms, with a warning
-  if (!Number.isInteger(args.lockMs) || args.lockMs < 1000 || args.lockMs > MAX_TIMER_MS) {
-    throw new UsageError(`--lock-ms: must be a whole number from 1000 to ${MAX_TIMER_MS} (24.8 days) (got ${args.lockMs})`);
+  // BullMQ renews a lock by timers of lockDuration/2; past 2^31−1 ms a Node timer fires after 1 ms instead (with a
+  // TimeoutOverflowWarning), so 1e10 would renew the lock in a busy loop. A day is already far longer than useful.
+  if (!Number.isInteger(args.lockMs) || args.lockMs < 1000 || args.lockMs > MAX_LOCK_MS) {
+    throw new UsageError(`--lock-ms ${args.lockMs}: must be a whole number of milliseconds from 1000 to ${MAX_LOCK_MS} (a day)`);
   }
 
   // A worker joins a folder that `run --queue` made; it never creates one (a typo would leave an empty folder).

@@ -27,4 +27,5 @@ export {
 export { clearResults, readPlan, refuseForeignFolder, scanOutDir } from './scan.js';
 export { foreignSummaryRow, readOutDir, rowFromOutcome } from './summary-rows.js';
 export { lockFolder } from './lock.js';
+export { writePlanFile } from './plan-file.js';
 export { mergeOutDir, sweepStatus } from './merge.js';

@@ -54,7 +54,15 @@ export interface MergeReport {
  * summary.parquet and metrics.parquet beside them (for DuckDB without its arrow extension), and a Parquet copy of
  * each boundary file `lnsweep refine` wrote.
  */
-export async function mergeOutDir(outDir: string, provenance: Record<string, string>, opts: { parquet?: boolean } = {}): Promise<MergeReport> {
+export async function mergeOutDir(
+  outDir: string,
+  provenance: Record<string, string>,
+  opts: {
+    parquet?: boolean;
+    /** called with the count of runs written into metrics.arrow's temp file so far, after each (a test hook's seam) */
+    onRunWritten?: (runsWritten: number) => void;
+  } = {},
+): Promise<MergeReport> {
   const plan = readPlan(outDir);
   // beside runs, shards and workers (it reads only sound files), not beside --fresh or another merge (lock.ts)
   const lock = lockFolder(outDir, 'merge', { command: 'merge' });
@@ -65,16 +73,24 @@ export async function mergeOutDir(outDir: string, provenance: Record<string, str
   }
 }
 
-async function mergeLocked(outDir: string, plan: Plan, provenance: Record<string, string>, opts: { parquet?: boolean }): Promise<MergeReport> {
+async function mergeLocked(
+  outDir: string,
+  plan: Plan,
+  provenance: Record<string, string>,
+  opts: { parquet?: boolean; onRunWritten?: (runsWritten: number) => void },
+): Promise<MergeReport> {
   // a merge or run killed mid-write left its temp files (of a dead pid, or old): they go before new ones appear
   removeStaleTemps(outDir);
   const scan = emptyScan();
   const finished = new Map<string, SummaryRow>();
   function* metricsRuns(): Generator<MetricsRun> {
+    let written = 0;
     for (const { run, file } of checkedRuns(outDir, plannedById(plan), scan, { repair: false })) {
       const row = rowFromRunFile(plan, run, file);
       finished.set(run.run_id, row);
       yield { runId: run.run_id, params: run.params, replicate: run.replicate, sweep: row.sweep, seed: row.seed, metrics: file.metrics };
+      // asked for the next run: this one's batch is in the file
+      opts.onRunWritten?.(++written);
     }
   }
   const metrics = await writeMetricsFile(metricsPath(outDir), metricsRuns(), provenance);

@@ -4,9 +4,10 @@
  * tool mid-write), and which temp files a kill left behind. Finished runs are recognised by id, never by position,
  * so an edited sweep keeps them. Each run file is read once: a check hands on what it read (checkedRuns).
  */
-import { existsSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { canonicalJson, isRunId } from '../../sweep/ids.js';
+import { readPlanJson } from '../../sweep/plan-json.js';
 import type { Plan, PlannedRun } from '../../sweep/plan.js';
 import { readArrowFile } from '../arrow-file.js';
 import { describeCause, OutDirError } from '../errors.js';
@@ -79,7 +80,11 @@ export function* checkedRuns(
 
 export const emptyScan = (): OutDirScan => ({ finished: new Set(), corrupt: [], notInPlan: [] });
 
-export const plannedById = (plan: Plan): Map<string, PlannedRun> => new Map(plan.runs.map((r) => [r.run_id, r]));
+export function plannedById(plan: Plan): Map<string, PlannedRun> {
+  const byId = new Map<string, PlannedRun>();
+  for (const run of plan.runs) byId.set(run.run_id, run); // no [id, run] pair per run: a plan may hold a million
+  return byId;
+}
 
 /** The folder's runs checked against `plan` (see checkedRuns); with `repair`, stale temp files are removed first. */
 export function scanOutDir(outDir: string, plan: Plan, opts: { repair: boolean }): OutDirScan {
@@ -224,7 +229,7 @@ export function readPlan(outDir: string): Plan {
   if (!existsSync(path)) throw new OutDirError(`${path}: no plan here; is ${outDir} the output folder of \`lnsweep run\`?`);
   let plan: unknown;
   try {
-    plan = JSON.parse(readFileSync(path, 'utf8'));
+    plan = readPlanJson(path);
   } catch (err) {
     throw new OutDirError(`${path}: not a readable plan (${(err as Error).message})`, { cause: err });
   }
