@@ -41,6 +41,11 @@ async function main(argv: string[]): Promise<number> {
             choices: ['auto', 'bar', 'plain', 'none'] as const,
             default: 'auto' as const,
             describe: 'a bar on a terminal, plain lines elsewhere; with --queue only auto or none (none: no summary lines)',
+          })
+          .option('order', {
+            choices: ['spread', 'cost'] as const,
+            default: 'spread' as const,
+            describe: 'spread: one run of every cell first, spread over the grid, then the other replicates; cost: largest first',
           }),
       async (a) => {
         const { runCommand } = await import('./commands/run.js');

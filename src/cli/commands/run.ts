@@ -4,6 +4,7 @@
 import { join } from 'node:path';
 import type { Engine } from '../../core/types.js';
 import type { ProgressMode } from '../../run/progress.js';
+import type { DispatchOrder } from '../../sweep/dispatch-order.js';
 import type { Plan } from '../../sweep/index.js';
 import { beginWork, EXIT_INTERRUPTED, EXIT_OK, EXIT_RUNS_FAILED, UsageError } from '../errors.js';
 import { workerCount } from '../options.js';
@@ -27,6 +28,8 @@ export interface RunArgs {
   progress: ProgressMode;
   /** redis://HOST:PORT: enqueue the runs for `lnsweep worker` instead of running them here */
   queue?: string;
+  /** the order runs start in: `spread` (one run of every cell first; the default) or `cost` (largest first) */
+  order?: DispatchOrder;
 }
 
 export async function runCommand(args: RunArgs): Promise<number> {
@@ -60,7 +63,8 @@ export async function runCommand(args: RunArgs): Promise<number> {
   }
   prepareOutDir(outDir);
   const { plan, runs: ownRuns } = planForFolder(outDir, expanded, { fresh: args.fresh, add: args.add ?? false });
-  process.stderr.write(`[lnsweep] taking ${reason}\n`);
+  // only a share is worth a line: a plain run takes the whole plan, as anyone would expect
+  if (shard) process.stderr.write(`[lnsweep] taking ${reason}\n`);
   const runs = shard ? shardRuns(ownRuns, shard.k, shard.n) : ownRuns;
 
   // The heavy modules (Arrow, Piscina) load only once the input is known to be good.
@@ -90,6 +94,7 @@ export async function runCommand(args: RunArgs): Promise<number> {
       progress: args.progress,
       control,
       part: shard ? shardPart(shard) : undefined,
+      order: args.order,
     });
     const resume = `npx lnsweep run ${args.sweep} --out ${outDir}${args.add ? ' --add' : ''}${shard ? ` --shard ${shard.k}/${shard.n}` : ''}`;
     process.stderr.write(
@@ -147,7 +152,12 @@ async function enqueueCommand(
   writeJsonAtomic(planPath(outDir), { ...plan, provenance: sweepProvenance(collectProvenance(), plan) });
   const scan = scanOutDir(outDir, plan, { repair: true });
   for (const c of scan.corrupt) process.stderr.write(`[lnsweep] run ${c.runId}: unreadable run file (${c.reason}); it will be redone\n`);
-  const todo = ownRuns.filter((r) => !scan.finished.has(r.run_id));
+  const { dispatchOrder } = await import('../../sweep/dispatch-order.js');
+  // workers take jobs first in, first out: in the order a local run would start them
+  const todo = dispatchOrder(
+    ownRuns.filter((r) => !scan.finished.has(r.run_id)),
+    { order: args.order ?? 'spread', workers: 1, finished: plan.runs.filter((r) => scan.finished.has(r.run_id)) },
+  );
   const r = await enqueueRuns({ url, plan, todo, outDir, attempts: retries + 1, fresh: args.fresh });
   if (args.progress === 'none') return EXIT_OK;
   // --workers is for the machines that do the runs: it goes into the command they are told to start.
