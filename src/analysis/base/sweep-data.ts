@@ -10,7 +10,7 @@ import { PARAM_KEYS, PARAM_SPECS } from '../../core/params.js';
 import { THEORY_NAMES } from '../../core/theory.js';
 import { METRIC_NAMES, type RunParams } from '../../core/types.js';
 import { EVENT_STEP_COLUMNS, readArrowFile, readOutDir, readPlan, readSummary, summaryPath, type SummaryRow } from '../../io/index.js';
-import type { Plan } from '../../sweep/plan.js';
+import type { Plan, PlannedRun } from '../../sweep/plan.js';
 
 /** The analysis columns this layer adds to the summary (src/core/summarize.ts and theory.ts define them). */
 const ANALYSIS_COLUMNS = ['norm_decay_rate', 'collapsed', ...THEORY_NAMES] as const;
@@ -45,13 +45,32 @@ export function loadSweepData(dir: string): SweepData {
 
 export type ParamKey = keyof RunParams;
 
+/** Anything with a run's parameters: summary rows, or the plan's runs (for what must not depend on which are done). */
+type WithParams = { params: RunParams };
+
+/** The plan's runs that have no outcome yet (no row: neither finished nor failed). */
+export function pendingRuns(d: Pick<SweepData, 'plan' | 'rows'>): PlannedRun[] {
+  const known = new Set(d.rows.map((r) => r.run_id));
+  return d.plan.runs.filter((r) => !known.has(r.run_id));
+}
+
+/** How much of the plan has an outcome, when not all of it: "partial: N of M runs". Null for a complete folder. */
+export function partialOf(d: Pick<SweepData, 'plan' | 'rows'>): { finished: number; total: number } | null {
+  const planned = new Set(d.plan.runs.map((r) => r.run_id));
+  const finished = d.rows.filter((r) => planned.has(r.run_id)).length;
+  return finished < d.plan.runs.length ? { finished, total: d.plan.runs.length } : null;
+}
+
+/** The banner of a partial folder's figures and pages. */
+export const partialBanner = (p: { finished: number; total: number }): string => `partial: ${p.finished} of ${p.total} runs`;
+
 export function isNumericParam(key: string): key is ParamKey {
   const spec = PARAM_SPECS[key as ParamKey];
   return spec !== undefined && (spec.kind.kind === 'int' || spec.kind.kind === 'float');
 }
 
 /** Parameters taking more than one value across the rows, in PARAM_KEYS order. */
-export function varyingParams(rows: readonly SummaryRow[]): ParamKey[] {
+export function varyingParams(rows: readonly WithParams[]): ParamKey[] {
   return PARAM_KEYS.filter((key) => new Set(rows.map((r) => JSON.stringify(r.params[key]))).size > 1);
 }
 
@@ -79,7 +98,7 @@ export function isMarkerColumn(z: string): boolean {
  * True when `key`'s value is a function of the `given` parameters across the rows (as `lr` is of `alpha` and `width`
  * under an lr_rule): such a parameter adds no cells and would only repeat another axis.
  */
-export function determinedBy(rows: readonly SummaryRow[], key: ParamKey, given: readonly ParamKey[]): boolean {
+export function determinedBy(rows: readonly WithParams[], key: ParamKey, given: readonly ParamKey[]): boolean {
   const seen = new Map<string, string>();
   for (const r of rows) {
     const k = JSON.stringify(given.map((g) => r.params[g]));
@@ -98,7 +117,7 @@ const AXIS_PREFERENCE: readonly ParamKey[] = ['sigma', 'rho', 'alpha', 'width', 
  * Axes for the report's phase diagrams: x, y and an optional facet among the varying numeric parameters, skipping
  * any determined by those already chosen. Null when fewer than two independent numeric parameters vary.
  */
-export function chooseAxes(rows: readonly SummaryRow[]): { x: ParamKey; y: ParamKey; facet: ParamKey | null } | null {
+export function chooseAxes(rows: readonly WithParams[]): { x: ParamKey; y: ParamKey; facet: ParamKey | null } | null {
   const varying = varyingParams(rows).filter(isNumericParam);
   const ordered = [...AXIS_PREFERENCE.filter((k) => varying.includes(k)), ...varying.filter((k) => !AXIS_PREFERENCE.includes(k))];
   const chosen: ParamKey[] = [];

@@ -17,7 +17,7 @@ import type { Agg, Cell, CellKind } from '../base/cells.js';
 import { axisCoordinate, cellBox, positions } from './phase-axes.js';
 import { columnLabel, paramLabel, paramShort } from '../base/labels.js';
 import { fmt } from '../base/render.js';
-import { isMarkerColumn } from '../base/sweep-data.js';
+import { isMarkerColumn, partialBanner } from '../base/sweep-data.js';
 
 export interface PhaseSpecInput {
   cells: readonly Cell[];
@@ -32,6 +32,10 @@ export interface PhaseSpecInput {
   overlays?: readonly Overlay[];
   /** a refined sweep: cells of their true, varying sizes, each drawn as one or more rectangles (boundary-cells.ts) */
   layout?: CellLayout;
+  /** a folder whose runs have not all finished: its banner opens the subtitle (sweep-data.ts partialOf) */
+  partial?: { finished: number; total: number } | null;
+  /** what the colour shows, when not the summary column `z` itself (a comparison of two sweeps) */
+  zLabel?: string;
 }
 
 const KIND_STYLE: Record<Exclude<CellKind, 'value'>, { colour: string; glyph: string; label: (t: string) => string }> = {
@@ -40,6 +44,7 @@ const KIND_STYLE: Record<Exclude<CellKind, 'value'>, { colour: string; glyph: st
   not_reached: { colour: '#f2f2f2', glyph: '>T', label: (t) => `not reached by ${t}` },
   failed: { colour: '#ffbb78', glyph: '!', label: () => 'failed (error)' },
   missing: { colour: '#ffffff', glyph: '–', label: () => 'no value' },
+  pending: { colour: '#dfe7f1', glyph: '…', label: () => 'pending (not run yet)' },
 };
 
 const PANEL_W = 260;
@@ -135,7 +140,7 @@ function valueLayers(input: PhaseSpecInput): object[] {
         fill: {
           field: 'value',
           type: 'quantitative',
-          title: wrapLegend(`${agg} ${columnLabel(z)}`),
+          title: wrapLegend(`${agg} ${input.zLabel ?? columnLabel(z)}`),
           scale: colourScale(values, z),
           legend: legendOf(legendFormat(values)),
         },
@@ -274,8 +279,8 @@ function figure(input: PhaseSpecInput, layers: object[], panelTitle: string): To
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
     data: { values: dataRows(input) },
     title: {
-      text: `${columnLabel(z)} over ${paramShort(x)} × ${paramShort(y)}${facet ? ` by ${paramLabel(facet)}` : ''}`,
-      subtitle: `${panelTitle}; hover a cell for its runs.${pooled}`,
+      text: `${input.zLabel ?? columnLabel(z)} over ${paramShort(x)} × ${paramShort(y)}${facet ? ` by ${paramLabel(facet)}` : ''}`,
+      subtitle: `${input.partial ? `${partialBanner(input.partial)}; ` : ''}${panelTitle}; hover a cell for its runs.${pooled}`,
     },
     ...body,
   } as unknown as TopLevelSpec;
@@ -293,6 +298,11 @@ export function colourScale(values: readonly number[], z: string): Record<string
   const pos = values.filter((v) => v > 0);
   const min = Math.min(...values);
   const max = Math.max(...values);
+  if (z.endsWith('_diff')) {
+    // a difference of two sweeps (compare/): diverging around 0, symmetric, so gains and losses read alike
+    const m = Math.max(...values.map(Math.abs)) || 1;
+    return { scheme: 'blueorange', domain: [-m, m], domainMid: 0 };
+  }
   if (z.endsWith('_ratio') && pos.length === values.length) {
     const decades = Math.max(Math.log10(2), ...values.map((v) => Math.abs(Math.log10(v))));
     return { scheme: 'blueorange', type: 'log', domain: [10 ** -decades, 10 ** decades], domainMid: 1 };
@@ -315,11 +325,12 @@ export function colourScale(values: readonly number[], z: string): Record<string
 
 function tooltip(c: Cell, q: PhaseSpecInput, kindLabel: string | null, spreadName: string): string {
   const where = `${paramShort(q.x)} = ${fmt(c.x)}, ${paramShort(q.y)} = ${fmt(c.y)}${q.facet ? `, ${paramShort(q.facet)} = ${c.facet}` : ''}`;
-  const what = kindLabel ?? `${q.agg} ${q.z} = ${fmt(c.value)} (${spreadName} ${fmt(c.spread)})`;
+  const what = kindLabel ?? `${q.agg} ${q.zLabel ?? q.z} = ${fmt(c.value)} (${spreadName} ${fmt(c.spread)})`;
   const runs = [`${c.runs} run(s): ${c.done} done`];
   if (c.diverged) runs.push(`${c.diverged} diverged`);
   if (c.collapsed) runs.push(`${c.collapsed} collapsed`);
   if (c.failed) runs.push(`${c.failed} failed`);
+  if (c.pending) runs.push(`${c.pending} pending`);
   if (isMarkerColumn(q.z) && c.done > 0) runs.push(`reached in ${c.reached} of ${c.done}`);
   return `${where} · ${what} · ${runs.join(', ')}`;
 }

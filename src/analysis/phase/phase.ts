@@ -2,7 +2,6 @@
  * `lnsweep phase`: one phase diagram of an output folder as an SVG file. The CLI checks the names first
  * (phaseChoices); this module trusts them.
  */
-import type { SummaryRow } from '../../io/index.js';
 import { phasePath, writeFileAtomic } from '../../io/index.js';
 import { readBoundaries, refinementExtras } from '../boundary/boundary-cells.js';
 import { buildCells, type Agg } from '../base/cells.js';
@@ -10,7 +9,17 @@ import { phaseAndSpreadSpec } from './phase-spec.js';
 import { renderSvg } from '../base/render.js';
 import { hasPredictions } from '../theory/theory.js';
 import { phase1EdgeOverlay } from '../theory/theory-edge.js';
-import { determinedBy, isNumericParam, loadSweepData, varyingParams, zColumns, type ParamKey } from '../base/sweep-data.js';
+import {
+  determinedBy,
+  isNumericParam,
+  loadSweepData,
+  partialOf,
+  pendingRuns,
+  varyingParams,
+  zColumns,
+  type ParamKey,
+  type SweepData,
+} from '../base/sweep-data.js';
 
 export interface PhaseOptions {
   x: ParamKey;
@@ -29,31 +38,38 @@ export interface PhaseChoices {
   z: string[];
 }
 
-export function phaseChoices(rows: readonly SummaryRow[]): PhaseChoices {
-  const varying = varyingParams(rows);
-  return { axes: varying.filter(isNumericParam), facets: varying, z: zColumns(rows) };
+/** Valid names for `data`'s diagrams: axes and facets from the plan (whatever is done yet), z from the rows. */
+export function phaseChoices(data: Pick<SweepData, 'plan' | 'rows'>): PhaseChoices {
+  const varying = varyingParams(data.plan.runs);
+  return { axes: varying.filter(isNumericParam), facets: varying, z: zColumns(data.rows) };
 }
 
 /** The diagram's SVG, and the varying parameters it pools into cells (neither axis nor facet). */
-async function phaseSvg(rows: readonly SummaryRow[], o: PhaseOptions, dir?: string): Promise<{ svg: string; pooled: string[] }> {
+async function phaseSvg(data: SweepData, o: PhaseOptions, dir?: string): Promise<{ svg: string; pooled: string[] }> {
+  const { rows, plan } = data;
   // A parameter fixed by the ones in use (lr under an lr_rule) varies with the cells and is not pooled.
   const used = new Set<string>([o.x, o.y, ...(o.facet ? [o.facet] : [])]);
-  const pooled = varyingParams(rows).filter((k) => !used.has(k) && !determinedBy(rows, k, [...used] as ParamKey[]));
-  const cells = buildCells(rows, o);
+  const pooled = varyingParams(plan.runs).filter((k) => !used.has(k) && !determinedBy(plan.runs, k, [...used] as ParamKey[]));
+  const cells = buildCells(rows, o, pendingRuns(data));
   // theory's edge of Phase I, where the sweep has predictions and both axes are parameters theory speaks of; a
   // refined sweep's true cell sizes and the folder's measured boundaries (boundary-cells.ts)
   const extras = dir ? refinementExtras(readBoundaries(dir), rows, cells, o) : { overlays: [] };
   const overlays = [...(hasPredictions(rows) ? [phase1EdgeOverlay(rows, o)] : []), ...extras.overlays];
-  const svg = await renderSvg(phaseAndSpreadSpec({ cells, ...o, pooled, overlays, ...(extras.layout ? { layout: extras.layout } : {}) }));
+  const layout = extras.layout ? { layout: extras.layout } : {};
+  const svg = await renderSvg(phaseAndSpreadSpec({ cells, ...o, pooled, overlays, ...layout, partial: partialOf(data) }));
   return { svg, pooled };
 }
 
 const defaultPhasePath = (dir: string, o: Pick<PhaseOptions, 'x' | 'y' | 'z'>): string => phasePath(dir, o.z, o.x, o.y);
 
-export async function writePhaseDiagram(dir: string, o: PhaseOptions, out?: string): Promise<{ path: string; pooled: string[] }> {
+export async function writePhaseDiagram(
+  dir: string,
+  o: PhaseOptions,
+  out?: string,
+): Promise<{ path: string; pooled: string[]; partial: { finished: number; total: number } | null }> {
   const data = loadSweepData(dir);
-  const { svg, pooled } = await phaseSvg(data.rows, o, dir);
+  const { svg, pooled } = await phaseSvg(data, o, dir);
   const path = out ?? defaultPhasePath(dir, o);
   writeFileAtomic(path, svg);
-  return { path, pooled };
+  return { path, pooled, partial: partialOf(data) };
 }

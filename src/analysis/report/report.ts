@@ -23,7 +23,18 @@ import type { Overlay } from '../base/overlay.js';
 import { phaseSpec, spreadSpec } from '../phase/phase-spec.js';
 import { esc, fmt, renderSvg } from '../base/render.js';
 import { chooseRuns, fig2Spec, onOffSpec, scatterSpec, snapshotRows, trajectoryRows } from './run-figures.js';
-import { chooseAxes, determinedBy, loadSweepData, varyingParams, zColumns as zColumnsOf, type ParamKey, type SweepData } from '../base/sweep-data.js';
+import {
+  chooseAxes,
+  determinedBy,
+  loadSweepData,
+  partialBanner,
+  partialOf,
+  pendingRuns,
+  varyingParams,
+  zColumns as zColumnsOf,
+  type ParamKey,
+  type SweepData,
+} from '../base/sweep-data.js';
 import { hasPredictions } from '../theory/theory.js';
 import { phase1EdgeOverlay } from '../theory/theory-edge.js';
 import { theorySection } from '../theory/theory-section.js';
@@ -77,7 +88,8 @@ export async function writeReport(dir: string, out?: string): Promise<{ path: st
   const ctx: ReportContext = {
     data,
     notes,
-    axes: chooseAxes(data.rows.filter((r) => r.status !== 'failed')),
+    // from the plan, so that axes, facets and titles do not depend on which runs happen to be done
+    axes: chooseAxes(data.plan.runs),
     boundaries: readBoundaries(data.dir),
   };
   const sections: string[] = [];
@@ -86,7 +98,12 @@ export async function writeReport(dir: string, out?: string): Promise<{ path: st
     if (html) sections.push(html);
   }
   const path = out ?? reportPath(dir);
-  writeFileAtomic(path, page(`lnsweep report: ${data.plan.name}`, sections.join('\n')));
+  const partial = partialOf(data);
+  if (partial) notes.push(`${partialBanner(partial)} have finished or failed; the report draws the others' cells as pending`);
+  const banner = partial
+    ? `<p class="banner">${esc(partialBanner(partial))} have finished or failed; the rest are pending, and their cells are drawn as pending (“…”), not as “no value”. Run <code>lnsweep report</code> again when the sweep is done.</p>\n`
+    : '';
+  writeFileAtomic(path, page(`lnsweep report: ${data.plan.name}`, banner + sections.join('\n')));
   return { path, notes };
 }
 
@@ -99,7 +116,7 @@ function overview(d: SweepData): string {
   const steps = rows.reduce((s, r) => s + r.steps_done, 0);
   const engines = [...new Set(rows.map((r) => r.engine).filter(Boolean))].join(', ') || '–';
   const p = d.provenance;
-  const varying = varyingParams(rows).filter((k) => k !== 'snapshot_steps');
+  const varying = varyingParams(d.plan.runs).filter((k) => k !== 'snapshot_steps');
   const table = (pairs: [string, string][]) => `<table>${pairs.map(([k, v]) => `<tr><th>${esc(k)}</th><td>${esc(v)}</td></tr>`).join('')}</table>`;
   return `<section><h2>Overview</h2><div class="cols">
 ${table([
@@ -137,21 +154,23 @@ ${table([
 }
 
 async function phaseSection(ctx: ReportContext): Promise<string> {
-  const { rows } = ctx.data;
+  const { rows, plan } = ctx.data;
   const axes = ctx.axes;
   if (!axes) {
     ctx.notes.push('fewer than two independent numeric parameters vary: no phase diagrams');
     return `<section><h2>Phase diagrams</h2><p class="note">This sweep varies fewer than two independent numeric parameters, so there is no phase diagram; the run panels below show it.</p></section>`;
   }
   const used = [axes.x, axes.y, ...(axes.facet ? [axes.facet] : [])];
-  const pooled = varyingParams(rows).filter((k) => k !== 'snapshot_steps' && !used.includes(k) && !determinedBy(rows, k, used));
+  const pooled = varyingParams(plan.runs).filter((k) => k !== 'snapshot_steps' && !used.includes(k) && !determinedBy(plan.runs, k, used));
+  const pending = pendingRuns(ctx.data);
+  const partial = partialOf(ctx.data);
   const overlays = OVERLAYS.flatMap((o) => o(ctx));
   const present = new Set(zColumnsOf(rows));
   const figures: string[] = [];
   for (const z of KEY_COLUMNS) {
     if (!present.has(z)) continue;
-    if (z === 'collapsed' && !rows.some((r) => r.params.optimizer === 'sam')) continue;
-    const cells = buildCells(rows, { ...axes, z, agg: 'median' });
+    if (z === 'collapsed' && !plan.runs.some((r) => r.params.optimizer === 'sam')) continue;
+    const cells = buildCells(rows, { ...axes, z, agg: 'median' }, pending);
     const caption = esc(CAPTIONS[z] ?? columnLabel(z));
     if (!cells.some((c) => c.kind === 'value')) {
       figures.push(`<p class="note" id="phase-${z}"><b>${esc(columnLabel(z))}</b>: no diagram, ${esc(noValueReason(cells))}. ${caption}</p>`);
@@ -159,7 +178,7 @@ async function phaseSection(ctx: ReportContext): Promise<string> {
     }
     const extras = refinementExtras(ctx.boundaries, rows, cells, axes);
     const layout = extras.layout ? { layout: extras.layout } : {};
-    const input = { cells, ...axes, z, agg: 'median' as const, pooled, overlays: [...overlays, ...extras.overlays], ...layout };
+    const input = { cells, ...axes, z, agg: 'median' as const, pooled, overlays: [...overlays, ...extras.overlays], ...layout, partial };
     const svg = await renderSvg(phaseSpec(input));
     const spread = spreadSpec(input);
     const details = spread ? `<details><summary>spread across replicates (IQR per cell)</summary>${await renderSvg(spread)}</details>` : '';
@@ -177,6 +196,7 @@ function noValueReason(cells: readonly Cell[]): string {
     collapsed: 'collapsed',
     failed: 'failed',
     missing: 'no value',
+    pending: 'pending',
   };
   const counts = new Map<string, number>();
   for (const c of cells) counts.set(c.kind, (counts.get(c.kind) ?? 0) + 1);
@@ -236,6 +256,7 @@ figure { margin: 16px 0 28px; overflow-x: auto; } details { margin-top: 6px; fon
 ul.theory { font-size: 13px; max-width: 1100px; } ul.theory li { margin: 4px 0; } figcaption { font-size: 13px; color: #444; max-width: 900px; }
 .note { font-size: 13px; color: #444; max-width: 1000px; } code { font-size: 12px; background: #f4f4f4; padding: 1px 3px; }
 ul.runs { font-size: 13px; columns: 2; }
+.banner { font-size: 14px; background: #fff4d6; border: 1px solid #e8c766; padding: 8px 12px; max-width: 1000px; }
 </style></head>
 <body><h1>${esc(title)}</h1>
 <p class="note">Generated by <code>lnsweep report</code>. Self-contained: open it anywhere, no network needed.</p>

@@ -20,7 +20,7 @@ export interface PhaseArgs {
 
 export async function phaseCommand(args: PhaseArgs): Promise<number> {
   const data = loadSweepData(args.dir);
-  const choices = phaseChoices(data.rows);
+  const choices = phaseChoices(data);
   const check = (flag: string, value: string, valid: readonly string[], what: string) => {
     if (!valid.includes(value)) {
       const list = valid.length > 0 ? valid.join(', ') : '(none: nothing varies in this sweep)';
@@ -40,7 +40,7 @@ export async function phaseCommand(args: PhaseArgs): Promise<number> {
     );
   }
   if (data.rows.length === 0) throw new UsageError(`${args.dir}: no finished or failed runs yet; nothing to draw`);
-  const { path, pooled } = await writePhaseDiagram(
+  const { path, pooled, partial } = await writePhaseDiagram(
     args.dir,
     { x: args.x as ParamKey, y: args.y as ParamKey, z: args.z, facet: (args.facet ?? null) as ParamKey | null, agg: args.agg },
     args.out,
@@ -48,6 +48,8 @@ export async function phaseCommand(args: PhaseArgs): Promise<number> {
   if (pooled.length > 0) {
     process.stderr.write(`[lnsweep] note: ${pooled.join(', ')} also vary; each cell pools them (try --facet ${pooled[0]})\n`);
   }
+  if (partial)
+    process.stderr.write(`[lnsweep] note: partial: ${partial.finished} of ${partial.total} runs; the others' cells are drawn as pending\n`);
   process.stdout.write(`${path}\n`);
   return EXIT_OK;
 }
