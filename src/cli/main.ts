@@ -66,14 +66,17 @@ async function main(argv: string[]): Promise<number> {
     )
     .command(
       'status <dir>',
-      'done / diverged / failed / pending counts of an output folder',
+      'done / diverged / failed / pending counts of an output folder, and its divergences and failures by reason',
       (y) =>
         y
           .positional('dir', { type: 'string', demandOption: true })
-          .option('queue', { type: 'string', describe: "redis://HOST:PORT: also the queue's job counts" }),
+          .option('queue', { type: 'string', describe: "redis://HOST:PORT: also the queue's job counts" })
+          .option('json', { type: 'boolean', default: false, describe: 'one JSON document (with --watch: one per change)' })
+          .option('watch', { type: 'boolean', default: false, describe: 'keep looking until nothing is pending (in place on a terminal)' })
+          .option('interval', { type: 'number', default: 2, describe: 'seconds between looks with --watch' }),
       async (a) => {
-        const { statusCommand } = await import('./commands/inspect.js');
-        set(statusCommand({ dir: a.dir }));
+        const { statusCommand } = await import('./commands/status.js');
+        set(await statusCommand({ dir: a.dir, json: a.json, watch: a.watch, interval: a.interval }));
         if (a.queue) {
           const { queueStatusCommand } = await import('./commands/worker.js');
           await queueStatusCommand({ dir: a.dir, queue: a.queue });

@@ -2,6 +2,7 @@
  * One run, start to finish, inside whichever thread executes it: derive the run's seeds, train, write its files.
  * Returns how it ended as a value; only a bug in this function itself (or a dead worker) surfaces as a rejection.
  */
+import { existsSync } from 'node:fs';
 import { train } from '../core/index.js';
 import { digestRun } from '../core/summarize.js';
 import type { TrainHooks, TrainResult } from '../core/types.js';
@@ -32,7 +33,7 @@ export async function executeRun(task: RunTask): Promise<RunOutcome> {
   let realdata: RealDataColumns | undefined;
   let engine = `${run.params.engine}/${run.params.kernel}`;
   try {
-    injectFaultForTests(run.run_id);
+    await injectFaultForTests(run.run_id);
     const seeds = runSeeds(run.params, sweepSeed, run.replicate);
     if (run.params.experiment === 'realdata') {
       // loaded on first use: a native sweep never pays for importing TensorFlow.js
@@ -109,13 +110,16 @@ function failed(runId: string, err: unknown, engine: string, elapsedMs: number):
 }
 
 /**
- * Test hook: LNSWEEP_FAULTS='{"<run_id>":"throw"|"exit"}' makes that run throw, or kill its worker thread, so the
- * isolation of failures can be tested end to end on real processes. Unset in normal use; read once per run.
+ * Test hook: LNSWEEP_FAULTS='{"<run_id>":"throw"|"exit"|"hold:<path>"}' makes that run throw, kill its worker
+ * thread, or wait before training until the file <path> exists, so that failures, and a sweep caught at a known
+ * point (a live page, `status --watch`), can be tested end to end on real processes without racing them. Unset in
+ * normal use; read once per run.
  */
-function injectFaultForTests(runId: string): void {
+async function injectFaultForTests(runId: string): Promise<void> {
   const spec = process.env.LNSWEEP_FAULTS;
   if (!spec) return;
   const fault = (JSON.parse(spec) as Record<string, string>)[runId];
   if (fault === 'throw') throw new Error(`injected fault for ${runId}`);
   if (fault === 'exit') process.exit(70);
+  if (fault?.startsWith('hold:')) while (!existsSync(fault.slice(5))) await new Promise((r) => setTimeout(r, 50));
 }

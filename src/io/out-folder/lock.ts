@@ -17,7 +17,7 @@ export interface FolderLock {
   release(): void;
 }
 
-interface LockRecord {
+export interface LockRecord {
   pid: number;
   host: string;
   started_at: string;
@@ -66,6 +66,11 @@ export function lockFolder(outDir: string, part?: string): FolderLock {
       if (holderOf(path)?.pid === process.pid) rmSync(path, { force: true });
     },
   };
+}
+
+/** Who holds the folder's (or a part's) lock and may still be running, or null: for `serve`'s "running where". */
+export function lockHolder(outDir: string, part?: string): LockRecord | null {
+  return liveHolder(lockPath(outDir, part));
 }
 
 function holderOf(path: string): LockRecord | null {

@@ -6,6 +6,7 @@ import type { Plan } from '../../sweep/plan.js';
 import { writeMetricsFile, type MetricsRun } from '../metrics-file.js';
 import { writeSummary, type SummaryRow } from '../summary.js';
 import { boundaryPaths, metricsPath, parquetPathFor, summaryPath } from './paths.js';
+import { groupProblems, type ProblemGroup } from './problems.js';
 import { checkedRuns, emptyScan, plannedById, readPlan, removeStaleTemps } from './scan.js';
 import { readOutDir, rowFromRunFile, summaryRows } from './summary-rows.js';
 
@@ -17,6 +18,8 @@ export interface StatusCounts {
   failed: number;
   pending: number;
   corrupt: number;
+  /** the diverged and failed runs grouped by reason (problems.ts) */
+  problems: ProblemGroup[];
 }
 
 export function sweepStatus(outDir: string): StatusCounts {
@@ -34,6 +37,7 @@ export function sweepStatus(outDir: string): StatusCounts {
     failed,
     pending: plan.runs.length - done - diverged - failed,
     corrupt: scan.corrupt.length,
+    problems: groupProblems(rows, plan),
   };
 }
 

@@ -166,7 +166,7 @@ export function refuseForeignFolder(outDir: string): void {
  * rsync leaves it, is as wrong as a truncated one); and every sidecar the run writes must read back whole and name
  * the run too: the neurons file when a snapshot step was reached, the realdata file for `experiment: realdata`.
  */
-function checkRun(outDir: string, runId: string): RunFileContents | string {
+export function checkRun(outDir: string, runId: string): RunFileContents | string {
   const path = runFilePath(outDir, runId);
   let file;
   try {

@@ -87,7 +87,7 @@ export function rowFromRunFile(run: PlannedRun, file: RunFileContents): SummaryR
 }
 
 /** A run that failed in an earlier invocation and has not been retried yet: its last recorded error. */
-function failedRow(run: PlannedRun, error: string, engine: string): SummaryRow {
+export function failedRow(run: PlannedRun, error: string, engine: string): SummaryRow {
   return row(run, { status: 'failed', error, steps_done: 0, wall_s: 0, engine }, null);
 }
 
