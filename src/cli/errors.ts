@@ -91,6 +91,9 @@ export function beginWork(outDir: string): void {
   work = { outDir };
 }
 
+/** The folder the command writes into, once it started (`--on-done` tells its hook). */
+export const workFolder = (): string | null => work?.outDir ?? null;
+
 /** The sentence every output failure ends with: what is kept and how to rebuild the rest. */
 function keptHint(outDir: string): string {
   return `every finished run is kept in ${outDir}/runs; once the cause is fixed, \`lnsweep merge ${outDir}\` rebuilds the summary (or rerun the same command to do the rest)`;

@@ -9,8 +9,11 @@
 import { installProcessGuards, say } from './process.js'; // first: it owns the signals from here on
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
-import { describeFailure, EXIT_STATUS_HELP, UsageError } from './errors.js';
+import { describeFailure, EXIT_STATUS_HELP, UsageError, workFolder } from './errors.js';
 import { joinDashValues } from './options.js';
+
+const ON_DONE =
+  'shell command to run when this command ends, with LNSWEEP_OUT, LNSWEEP_DONE, LNSWEEP_DIVERGED, LNSWEEP_FAILED, LNSWEEP_PENDING, LNSWEEP_EXIT set';
 
 async function main(argv: string[]): Promise<number> {
   let exitCode = 0;
@@ -46,10 +49,22 @@ async function main(argv: string[]): Promise<number> {
             choices: ['spread', 'cost'] as const,
             default: 'spread' as const,
             describe: 'spread: one run of every cell first, spread over the grid, then the other replicates; cost: largest first',
-          }),
+          })
+          .option('serve', {
+            type: 'string',
+            describe: 'also serve the live page of the folder (`lnsweep serve`) on port P (default: any free port)',
+          })
+          .option('on-done', { type: 'string', describe: ON_DONE }),
       async (a) => {
         const { runCommand } = await import('./commands/run.js');
-        set(await runCommand({ ...a, sweep: a.sweep }));
+        const { withOnDone } = await import('./on-done.js');
+        set(
+          await withOnDone(
+            a.onDone,
+            () => workFolder() ?? a.out ?? null,
+            () => runCommand({ ...a, sweep: a.sweep }),
+          ),
+        );
       },
     )
     .command(
@@ -116,11 +131,19 @@ async function main(argv: string[]): Promise<number> {
             default: false,
             describe: 'add the next round to plan.json and run nothing (Slurm arrays, queues)',
           })
-          .option('progress', { choices: ['auto', 'bar', 'plain', 'none'] as const, default: 'auto' as const }),
+          .option('progress', { choices: ['auto', 'bar', 'plain', 'none'] as const, default: 'auto' as const })
+          .option('on-done', { type: 'string', describe: ON_DONE }),
       async (a) => {
         const { refineCommand } = await import('./commands/refine.js');
+        const { withOnDone } = await import('./on-done.js');
         const axes = a.axes === undefined ? undefined : a.axes.split(',').map((s) => s.trim());
-        set(await refineCommand({ ...a, dir: a.dir, metric: a.metric, axes, planOnly: a.planOnly }));
+        set(
+          await withOnDone(
+            a.onDone,
+            () => a.dir,
+            () => refineCommand({ ...a, dir: a.dir, metric: a.metric, axes, planOnly: a.planOnly }),
+          ),
+        );
       },
     )
     .command(
@@ -153,6 +176,19 @@ async function main(argv: string[]): Promise<number> {
       },
     )
     .command(
+      'serve <dir>',
+      'a live page of an output folder: counts, ETA, what runs where, problems, the phase diagrams filling in',
+      (y) =>
+        y
+          .positional('dir', { type: 'string', demandOption: true })
+          .option('port', { type: 'string', default: '0', describe: 'port to listen on (0: any free port)' })
+          .option('host', { type: 'string', default: '127.0.0.1', describe: 'address to listen on (e.g. 0.0.0.0 for other machines)' }),
+      async (a) => {
+        const { serveCommand } = await import('./commands/serve.js');
+        set(await serveCommand({ dir: a.dir, port: a.port, host: a.host }));
+      },
+    )
+    .command(
       'worker',
       'take the runs enqueued by `run --queue` and do them here, until the queue is drained',
       (y) =>
@@ -165,10 +201,18 @@ async function main(argv: string[]): Promise<number> {
             type: 'number',
             default: 30_000,
             describe: "how long a dead worker's jobs stay claimed before another worker takes them",
-          }),
+          })
+          .option('on-done', { type: 'string', describe: ON_DONE }),
       async (a) => {
         const { workerCommand } = await import('./commands/worker.js');
-        set(await workerCommand({ queue: a.queue, out: a.out, workers: a.workers, wait: a.wait, lockMs: a.lockMs }));
+        const { withOnDone } = await import('./on-done.js');
+        set(
+          await withOnDone(
+            a.onDone,
+            () => a.out,
+            () => workerCommand({ queue: a.queue, out: a.out, workers: a.workers, wait: a.wait, lockMs: a.lockMs }),
+          ),
+        );
       },
     )
     .command(
@@ -185,7 +229,7 @@ async function main(argv: string[]): Promise<number> {
         set(await benchCommand({ quick: a.quick, out: a.out, json: a.json, only: a.only }));
       },
     )
-    .demandCommand(1, 'name a command: run, plan, status, merge, refine, phase, report, worker, bench')
+    .demandCommand(1, 'name a command: run, plan, status, merge, refine, phase, report, serve, worker, bench')
     .strict()
     .fail((msg, err) => {
       // yargs runs the command handler, bad arguments and all, after a .fail() that returns: it must throw.

@@ -20,11 +20,15 @@ const BASE_CONFIG = {
   header: { labelFontSize: 12, titleFontSize: 12 },
 } as const;
 
-export async function renderSvg(spec: TopLevelSpec): Promise<string> {
+/** The Vega spec of a Vega-Lite spec, with the shared look: what a browser with vega alone draws (`lnsweep serve`). */
+export function compileVega(spec: TopLevelSpec): vega.Spec {
   const withConfig = { ...spec, config: { ...BASE_CONFIG, ...(spec.config ?? {}) } } as TopLevelSpec;
   // vega-lite warns on stderr about harmless merges (e.g. "Conflicting legend property"); only errors matter here.
-  const compiled = vl.compile(withConfig, { logger: vega.logger(vega.Error) }).spec;
-  const view = new vega.View(vega.parse(compiled), { renderer: 'none', logLevel: vega.Error });
+  return vl.compile(withConfig, { logger: vega.logger(vega.Error) }).spec;
+}
+
+export async function renderSvg(spec: TopLevelSpec): Promise<string> {
+  const view = new vega.View(vega.parse(compileVega(spec)), { renderer: 'none', logLevel: vega.Error });
   try {
     return addTitles(await view.toSVG());
   } finally {

@@ -223,6 +223,9 @@ function dataRows(input: PhaseSpecInput): Record<string, unknown>[] {
     const tip = tooltip(c, input, kindLabel, name);
     const cell = {
       row: 'cell',
+      // the cell's parameter values (xc, yc are axis positions, an index on a band axis): what a click on it names
+      cellX: c.x,
+      cellY: c.y,
       facet: c.facet,
       kind: c.kind,
       kindLabel,

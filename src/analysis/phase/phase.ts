@@ -5,7 +5,7 @@
 import { phasePath, writeFileAtomic } from '../../io/index.js';
 import { readBoundaries, refinementExtras } from '../boundary/boundary-cells.js';
 import { buildCells, type Agg } from '../base/cells.js';
-import { phaseAndSpreadSpec } from './phase-spec.js';
+import { phaseAndSpreadSpec, type PhaseSpecInput } from './phase-spec.js';
 import { renderSvg } from '../base/render.js';
 import { hasPredictions } from '../theory/theory.js';
 import { phase1EdgeOverlay } from '../theory/theory-edge.js';
@@ -44,20 +44,28 @@ export function phaseChoices(data: Pick<SweepData, 'plan' | 'rows'>): PhaseChoic
   return { axes: varying.filter(isNumericParam), facets: varying, z: zColumns(data.rows) };
 }
 
-/** The diagram's SVG, and the varying parameters it pools into cells (neither axis nor facet). */
-async function phaseSvg(data: SweepData, o: PhaseOptions, dir?: string): Promise<{ svg: string; pooled: string[] }> {
+/**
+ * Everything one diagram draws: `data`'s cells (pending ones too), the parameters pooled into them (varying, neither
+ * axis nor facet, nor fixed by those: lr under an lr_rule), theory's edge of Phase I where the sweep has predictions,
+ * and a refined sweep's true cell sizes and measured boundaries from `boundaries` (boundary-cells.ts). `lnsweep phase`
+ * and `lnsweep serve` draw it.
+ */
+export function phaseInput(data: Pick<SweepData, 'plan' | 'rows'>, o: PhaseOptions, boundaries: ReturnType<typeof readBoundaries>): PhaseSpecInput {
   const { rows, plan } = data;
-  // A parameter fixed by the ones in use (lr under an lr_rule) varies with the cells and is not pooled.
   const used = new Set<string>([o.x, o.y, ...(o.facet ? [o.facet] : [])]);
-  const pooled = varyingParams(plan.runs).filter((k) => !used.has(k) && !determinedBy(plan.runs, k, [...used] as ParamKey[]));
+  const pooled = varyingParams(plan.runs).filter(
+    (k) => k !== 'snapshot_steps' && !used.has(k) && !determinedBy(plan.runs, k, [...used] as ParamKey[]),
+  );
   const cells = buildCells(rows, o, pendingRuns(data));
-  // theory's edge of Phase I, where the sweep has predictions and both axes are parameters theory speaks of; a
-  // refined sweep's true cell sizes and the folder's measured boundaries (boundary-cells.ts)
-  const extras = dir ? refinementExtras(readBoundaries(dir), rows, cells, o) : { overlays: [] };
+  const extras = refinementExtras(boundaries, rows, cells, o);
   const overlays = [...(hasPredictions(rows) ? [phase1EdgeOverlay(rows, o)] : []), ...extras.overlays];
-  const layout = extras.layout ? { layout: extras.layout } : {};
-  const svg = await renderSvg(phaseAndSpreadSpec({ cells, ...o, pooled, overlays, ...layout, partial: partialOf(data) }));
-  return { svg, pooled };
+  return { cells, ...o, pooled, overlays, ...(extras.layout ? { layout: extras.layout } : {}), partial: partialOf(data) };
+}
+
+/** The diagram's SVG, and the varying parameters it pools into cells (neither axis nor facet). */
+async function phaseSvg(data: SweepData, o: PhaseOptions, dir: string): Promise<{ svg: string; pooled: string[] }> {
+  const input = phaseInput(data, o, readBoundaries(dir));
+  return { svg: await renderSvg(phaseAndSpreadSpec(input)), pooled: [...(input.pooled ?? [])] };
 }
 
 const defaultPhasePath = (dir: string, o: Pick<PhaseOptions, 'x' | 'y' | 'z'>): string => phasePath(dir, o.z, o.x, o.y);

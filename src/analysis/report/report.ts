@@ -65,8 +65,8 @@ const OVERLAYS: readonly ((ctx: ReportContext) => Overlay[])[] = [
   (ctx) => (ctx.axes && hasPredictions(ctx.data.rows) ? [phase1EdgeOverlay(ctx.data.rows, ctx.axes)] : []),
 ];
 
-/** The summary columns drawn as phase diagrams, in this order, when present. */
-const KEY_COLUMNS = [
+/** The summary columns drawn as phase diagrams, in this order, when present (`serve` draws the same). */
+export const KEY_COLUMNS = [
   'norm_decay_rate',
   'decay_rate_ratio',
   'final_w_norm2_mean',
@@ -203,7 +203,7 @@ function noValueReason(cells: readonly Cell[]): string {
   return [...counts].map(([k, n]) => `${names[k] ?? k} in ${n} cell${n === 1 ? '' : 's'}`).join(', ');
 }
 
-const CAPTIONS: Record<string, string> = {
+export const CAPTIONS: Record<string, string> = {
   final_test_loss: 'Test loss at the last step: low where the network has learned θ*.',
   norm_decay_rate:
     'Phase I: how fast mean ‖wᵢ‖² shrinks, fitted e-folds per step over its first e-fold (from step 0 until it has fallen by a factor e), so it does not depend on the run length. About η²(σ̄² + 2·train loss). “–”: the run ended (or diverged) before that first e-fold, as the noiseless control always does.',

@@ -30,6 +30,8 @@ export interface RunArgs {
   queue?: string;
   /** the order runs start in: `spread` (one run of every cell first; the default) or `cost` (largest first) */
   order?: DispatchOrder;
+  /** serve the folder's live page on this port while the sweep runs ('' or '0': any free port) */
+  serve?: string;
 }
 
 export async function runCommand(args: RunArgs): Promise<number> {
@@ -44,6 +46,11 @@ export async function runCommand(args: RunArgs): Promise<number> {
   const { planForFolder } = await import('../../run/ownership.js');
   if (args.queue) {
     if (args.shard !== undefined) throw new UsageError('--shard and --queue: a queue hands out runs itself; drop --shard');
+    if (args.serve !== undefined) {
+      throw new UsageError(
+        `--serve and --queue: nothing runs here; serve the folder where it is, for as long as the workers run: lnsweep serve ${outDir}`,
+      );
+    }
     if (args.progress === 'bar' || args.progress === 'plain') {
       throw new UsageError(
         `--progress ${args.progress} and --queue: nothing runs here, so there is no progress to draw; each \`lnsweep worker\` logs its runs (--progress none silences the enqueue summary)`,
@@ -68,7 +75,7 @@ export async function runCommand(args: RunArgs): Promise<number> {
   const runs = shard ? shardRuns(ownRuns, shard.k, shard.n) : ownRuns;
 
   // The heavy modules (Arrow, Piscina) load only once the input is known to be good.
-  const { collectProvenance, summaryPath } = await import('../../io/index.js');
+  const { collectProvenance } = await import('../../io/index.js');
   const { runSweep, SweepControl } = await import('../../run/coordinator.js');
   const { PoolExecutor } = await import('../../run/executor.js');
   const control = new SweepControl();
@@ -81,6 +88,9 @@ export async function runCommand(args: RunArgs): Promise<number> {
   });
   beginWork(outDir);
 
+  // the page first, so that its URL is the first line on stdout; it shows the plan until the coordinator writes it
+  const { servePage } = await import('./serve.js');
+  const server = args.serve === undefined ? null : await servePage(outDir, args.serve || '0', '127.0.0.1', '--serve', plan);
   const executor = new PoolExecutor(workers);
   try {
     const report = await runSweep({
@@ -120,17 +130,21 @@ export async function runCommand(args: RunArgs): Promise<number> {
       } else {
         const { refineCommand } = await import('./refine.js');
         const code = await refineCommand({ ...plan.refine, dir: outDir, workers, planOnly: false, progress: args.progress });
-        if (code !== EXIT_OK || report.failed === 0) return code;
+        if (code !== EXIT_OK) return code;
       }
     }
     if (report.failed > 0) {
-      process.stderr.write(`[lnsweep] failures are listed in ${summaryPath(outDir)} (status, error); rerun the same command to retry them\n`);
-      return EXIT_RUNS_FAILED;
+      process.stderr.write(`[lnsweep] failures, grouped by reason: npx lnsweep status ${outDir}; rerun the same command to retry them\n`);
     }
-    return EXIT_OK;
+    if (!shard)
+      process.stderr.write(
+        `[lnsweep] look at it: npx lnsweep report ${outDir} (writes ${outDir}/report.html), or npx lnsweep serve ${outDir} (a live page)\n`,
+      );
+    return report.failed > 0 ? EXIT_RUNS_FAILED : EXIT_OK;
   } finally {
     undoSignals();
     await executor.destroy();
+    await server?.close();
   }
 }
 

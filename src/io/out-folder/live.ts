@@ -90,12 +90,15 @@ export class LiveFolder {
   /** bumped by every refresh that changed something */
   version = 0;
 
-  /** Throws OutDirError when `dir` holds no readable plan.json. */
-  constructor(dir: string) {
+  /**
+   * Throws OutDirError when `dir` holds no readable plan.json and no `plan` is given (a sweep about to start knows its
+   * plan before writing it; plan.json is read once it appears).
+   */
+  constructor(dir: string, plan?: Plan) {
     this.dir = dir;
-    this.#plan = readPlan(dir);
+    this.#plan = plan ?? readPlan(dir);
     this.#setPlan(this.#plan);
-    this.#planStamp = stampOf(planPath(dir));
+    if (!plan) this.#planStamp = stampOf(planPath(dir));
   }
 
   get plan(): Plan {
