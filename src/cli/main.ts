@@ -176,6 +176,24 @@ async function main(argv: string[]): Promise<number> {
       },
     )
     .command(
+      'compare <a> <b>',
+      'how a summary column changed from sweep A to sweep B, cell by cell, with both boundaries (SVG in B)',
+      (y) =>
+        y
+          .positional('a', { type: 'string', demandOption: true, describe: 'output folder of the first sweep' })
+          .positional('b', { type: 'string', demandOption: true, describe: 'output folder of the second sweep, over the same axes' })
+          .option('z', { type: 'string', demandOption: true, describe: 'summary column (e.g. final_test_loss): B − A, or B / A for log quantities' })
+          .option('x', { type: 'string', describe: 'x axis (default: as the report picks it)' })
+          .option('y', { type: 'string', describe: 'y axis' })
+          .option('facet', { type: 'string', describe: 'one panel per value of this parameter' })
+          .option('agg', { choices: ['median', 'mean'] as const, default: 'median' as const, describe: 'over replicates' })
+          .option('out', { type: 'string', describe: 'SVG file to write (default B/compare-<z>-<x>-<y>-vs-<A>.svg)' }),
+      async (a) => {
+        const { compareCommand } = await import('./commands/compare.js');
+        set(await compareCommand({ ...a, a: a.a, b: a.b, z: a.z }));
+      },
+    )
+    .command(
       'serve <dir>',
       'a live page of an output folder: counts, ETA, what runs where, problems, the phase diagrams filling in',
       (y) =>
@@ -229,7 +247,7 @@ async function main(argv: string[]): Promise<number> {
         set(await benchCommand({ quick: a.quick, out: a.out, json: a.json, only: a.only }));
       },
     )
-    .demandCommand(1, 'name a command: run, plan, status, merge, refine, phase, report, serve, worker, bench')
+    .demandCommand(1, 'name a command: run, plan, status, merge, refine, phase, report, compare, serve, worker, bench')
     .strict()
     .fail((msg, err) => {
       // yargs runs the command handler, bad arguments and all, after a .fail() that returns: it must throw.

@@ -69,7 +69,7 @@ describe.skipIf(SKIP !== null)(titled('the live page during a sweep', SKIP), () 
     expect(await page.locator('#banner').textContent()).toBe('partial: 7 of 9 runs');
     expect(await page.locator('#running').textContent()).toContain(held);
     // a mark on this document: a reload would lose it
-    await page.evaluate(() => ((window as unknown as { marker: number }).marker = 42));
+    await page.evaluate(() => ((globalThis as unknown as { marker: number }).marker = 42));
     const runFile = join(out, 'runs', `${held}.arrow`);
     writeFileSync(gate, '');
     const t0 = Date.now();
@@ -80,7 +80,7 @@ describe.skipIf(SKIP !== null)(titled('the live page during a sweep', SKIP), () 
     await expect.poll(() => cellLabel(page, '1', '1'), { timeout: 30_000 }).not.toContain('pending');
     expect(await cellLabel(page, '2', '2')).toContain('pending (not run yet)');
     expect(await page.locator('#banner').textContent()).toBe('partial: 8 of 9 runs');
-    expect(await page.evaluate(() => (window as unknown as { marker?: number }).marker)).toBe(42);
+    expect(await page.evaluate(() => (globalThis as unknown as { marker?: number }).marker)).toBe(42);
     expect(errors).toEqual([]);
     await page.close();
   });

@@ -36,6 +36,8 @@ export interface PhaseSpecInput {
   partial?: { finished: number; total: number } | null;
   /** what the colour shows, when not the summary column `z` itself (a comparison of two sweeps) */
   zLabel?: string;
+  /** a sentence closing the subtitle (a comparison names its two folders) */
+  note?: string;
 }
 
 const KIND_STYLE: Record<Exclude<CellKind, 'value'>, { colour: string; glyph: string; label: (t: string) => string }> = {
@@ -283,7 +285,7 @@ function figure(input: PhaseSpecInput, layers: object[], panelTitle: string): To
     data: { values: dataRows(input) },
     title: {
       text: `${input.zLabel ?? columnLabel(z)} over ${paramShort(x)} × ${paramShort(y)}${facet ? ` by ${paramLabel(facet)}` : ''}`,
-      subtitle: `${input.partial ? `${partialBanner(input.partial)}; ` : ''}${panelTitle}; hover a cell for its runs.${pooled}`,
+      subtitle: `${input.partial ? `${partialBanner(input.partial)}; ` : ''}${panelTitle}; hover a cell for its runs.${pooled}${input.note ? ` ${input.note}` : ''}`,
     },
     ...body,
   } as unknown as TopLevelSpec;

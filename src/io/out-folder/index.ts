@@ -5,6 +5,7 @@
 export {
   boundaryPath,
   boundaryPaths,
+  comparePath,
   isOrphanedTemp,
   isTempName,
   journalPath,

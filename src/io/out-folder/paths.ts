@@ -30,6 +30,9 @@ export const boundaryPath = (outDir: string, metric: string): string => join(out
 export const reportPath = (outDir: string): string => join(outDir, 'report.html');
 /** `lnsweep phase DIR`'s default output: `z` over `x` × `y`. */
 export const phasePath = (outDir: string, z: string, x: string, y: string): string => join(outDir, `phase-${z}-${x}-${y}.svg`);
+/** `lnsweep compare A B`'s default output, in B's folder: `z` over `x` × `y`, against the folder named `other` (A). */
+export const comparePath = (outDir: string, z: string, x: string, y: string, other: string): string =>
+  join(outDir, `compare-${z}-${x}-${y}-vs-${other}.svg`);
 /** The `.parquet` copy `merge --parquet` writes beside an Arrow file. */
 export const parquetPathFor = (arrowPath: string): string => arrowPath.replace(/\.arrow$/, '.parquet');
 
