@@ -9,8 +9,9 @@
 import { installProcessGuards, say } from './process.js'; // first: it owns the signals from here on
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
-import { describeFailure, EXIT_STATUS_HELP, UsageError, workFolder } from './errors.js';
+import { describeFailure, EXIT_STATUS_HELP, workFolder } from './errors.js';
 import { joinDashValues } from './options.js';
+import { explain, YargsRefusal } from './usage-failure.js';
 
 const ON_DONE =
   'shell command to run when this command ends, with LNSWEEP_OUT, LNSWEEP_DONE, LNSWEEP_DIVERGED, LNSWEEP_FAILED, LNSWEEP_PENDING, LNSWEEP_EXIT set';
@@ -249,14 +250,20 @@ async function main(argv: string[]): Promise<number> {
     )
     .demandCommand(1, 'name a command: run, plan, status, merge, refine, phase, report, compare, serve, worker, bench')
     .strict()
-    .fail((msg, err) => {
+    .recommendCommands()
+    .fail((msg, err, usage) => {
       // yargs runs the command handler, bad arguments and all, after a .fail() that returns: it must throw.
-      throw err ?? new UsageError(msg);
+      throw err ?? new YargsRefusal(msg, usage as unknown as ConstructorParameters<typeof YargsRefusal>[1], argv);
     })
     .epilogue(EXIT_STATUS_HELP)
     .help();
   skipHelpCache(cli);
-  await cli.parseAsync();
+  try {
+    await cli.parseAsync();
+  } catch (err) {
+    // a typo gets a suggestion, a missing argument the command's usage (usage-failure.ts)
+    throw err instanceof YargsRefusal ? await explain(err) : err;
+  }
   return exitCode;
 }
 

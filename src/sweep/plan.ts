@@ -23,7 +23,8 @@
  * Checks on each resolved run (checks.ts) run during expansion; loadSweep runs them once so that a spec it returns
  * always expands.
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { estimateRunCost, resolveKernel } from '../core/kernel-choice.js';
 import { defaultParams, PARAM_KEYS } from '../core/params.js';
 import { meanNoiseVariance } from '../core/theory.js';
@@ -179,10 +180,26 @@ function readSweepText(path: string): string {
     return readFileSync(path, 'utf8');
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    const why =
-      code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a directory' : code === 'EACCES' ? 'permission denied' : (e as Error).message;
+    if (code === 'EISDIR') throw new SweepSpecError(path, [{ path: '', reason: folderGivenReason(path) }], { cause: e });
+    const why = code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : (e as Error).message;
     throw new SweepSpecError(path, [{ path: '', reason: `cannot read the sweep file: ${why}${code ? ` (${code})` : ''}` }], { cause: e });
   }
+}
+
+/** A folder where a sweep file was expected: most often an output folder given to `plan` or `run` by mistake. */
+function folderGivenReason(path: string): string {
+  const planFile = join(path, 'plan.json');
+  if (!existsSync(planFile)) return 'a folder, not a sweep file (sweep files are YAML, e.g. sweeps/smoke.yaml)';
+  let source = '';
+  try {
+    source = String((JSON.parse(readFileSync(planFile, 'utf8')) as { source?: unknown }).source ?? '');
+  } catch {
+    // its sweep file is only a hint
+  }
+  return (
+    `a folder, not a sweep file: the output folder of a sweep${source ? ` (its sweep file: ${source})` : ''}; ` +
+    `\`lnsweep status ${path}\`, \`lnsweep report ${path}\` or \`lnsweep serve ${path}\` look at it`
+  );
 }
 
 /** One choice along one axis of the product: parameter values to set, or an lr_rule value. */

@@ -70,8 +70,8 @@ export async function runCommand(args: RunArgs): Promise<number> {
   }
   prepareOutDir(outDir);
   const { plan, runs: ownRuns } = planForFolder(outDir, expanded, { fresh: args.fresh, add: args.add ?? false });
-  // only a share is worth a line: a plain run takes the whole plan, as anyone would expect
-  if (shard) process.stderr.write(`[lnsweep] taking ${reason}\n`);
+  // a share (or --shard given) is worth a line; a plain run takes the whole plan, as anyone would expect
+  if (shard || args.shard !== undefined) process.stderr.write(`[lnsweep] taking ${reason}\n`);
   const runs = shard ? shardRuns(ownRuns, shard.k, shard.n) : ownRuns;
 
   // The heavy modules (Arrow, Piscina) load only once the input is known to be good.
