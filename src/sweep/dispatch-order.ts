@@ -30,7 +30,6 @@ import { canonicalJson } from './ids.js';
 import type { PlannedRun } from './plan.js';
 
 export type DispatchOrder = 'spread' | 'cost';
-export const DISPATCH_ORDERS: readonly DispatchOrder[] = ['spread', 'cost'];
 
 /** The suffix dispatched largest first holds at least this many of its largest run per worker (see 3. above). */
 const TAIL_RUNS_PER_WORKER = 2;

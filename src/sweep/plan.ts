@@ -192,7 +192,8 @@ function folderGivenReason(path: string): string {
   if (!existsSync(planFile)) return 'a folder, not a sweep file (sweep files are YAML, e.g. sweeps/smoke.yaml)';
   let source = '';
   try {
-    source = String((JSON.parse(readFileSync(planFile, 'utf8')) as { source?: unknown }).source ?? '');
+    const named = (JSON.parse(readFileSync(planFile, 'utf8')) as { source?: unknown }).source;
+    if (typeof named === 'string') source = named;
   } catch {
     // its sweep file is only a hint
   }

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { SweepData } from '../../src/analysis/base/sweep-data.js';
 import { comparison, compareAxes } from '../../src/analysis/compare/compare.js';
-import { readSummary, writeBoundaryFile } from '../../src/io/index.js';
+import { readSummary } from '../../src/io/index.js';
 import { runCli } from '../helpers.js';
 import { expectRefusal, runCliFor } from '../cli/helpers.js';
 import { row, type RowSpec } from './fixtures.js';

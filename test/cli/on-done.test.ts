@@ -14,7 +14,7 @@ function seen(file: string): Record<string, string> {
   const vars = readFileSync(file, 'utf8')
     .split('\n')
     .filter((l) => l.startsWith('LNSWEEP_'))
-    .map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]);
+    .map((l): [string, string] => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]);
   return Object.fromEntries(vars.filter(([k]) => k !== 'LNSWEEP_FAULTS'));
 }
 

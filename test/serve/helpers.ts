@@ -35,12 +35,12 @@ export function startServing(args: string[], env: Record<string, string> = {}): 
   const child = spawn(process.execPath, [CLI, ...args], { env: { ...process.env, ...env, CI: 'true' } });
   let stdout = '';
   let all = '';
-  child.stderr.on('data', (b) => (all += b));
+  child.stderr.on('data', (b: Buffer) => (all += b.toString()));
   const exited = new Promise<number | null>((res) => child.once('exit', (code) => res(code)));
   return new Promise((resolve, reject) => {
     child.stdout.on('data', (b: Buffer) => {
-      stdout += b;
-      all += b;
+      stdout += b.toString();
+      all += b.toString();
       const nl = stdout.indexOf('\n');
       if (nl >= 0) resolve({ child, url: new URL(stdout.slice(0, nl)), output: () => all, firstLine: stdout.slice(0, nl), exited });
     });

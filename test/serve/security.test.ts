@@ -20,7 +20,7 @@ function raw(host: string, port: number, request: string): Promise<{ status: num
     const socket = connect(port, host);
     let data = '';
     socket.on('connect', () => socket.write(request));
-    socket.on('data', (b) => (data += b));
+    socket.on('data', (b) => (data += b.toString()));
     socket.on('error', reject);
     socket.on('end', () => {
       const status = Number(/^HTTP\/1\.1 (\d{3})/.exec(data)?.[1] ?? 0);

@@ -54,7 +54,7 @@ function jsonOf(s: Counts & Partial<LiveStatus>): Record<string, unknown> {
 }
 
 /** The counts line, then two lines per group of problems. */
-export function statusLines(s: Counts): string[] {
+function statusLines(s: Counts): string[] {
   const lines = [
     `${s.name}: ${s.total} runs: ${s.done} done, ${s.diverged} diverged, ${s.failed} failed, ${s.pending} pending` +
       (s.corrupt > 0 ? ` (${s.corrupt} unreadable run file(s): rerun to redo them)` : ''),

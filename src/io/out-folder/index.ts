@@ -27,6 +27,6 @@ export {
 export { clearResults, readPlan, refuseForeignFolder, scanOutDir } from './scan.js';
 export { readOutDir, rowFromOutcome } from './summary-rows.js';
 export { lockFolder } from './lock.js';
-export { LiveFolder, type LiveStatus, type RunningPart } from './live.js';
-export { describeShared, groupProblems, type ProblemGroup } from './problems.js';
+export { LiveFolder, type LiveStatus } from './live.js';
+export type { ProblemGroup } from './problems.js';
 export { mergeOutDir, sweepStatus } from './merge.js';

@@ -30,7 +30,7 @@ const RUN_ID = /\b[0-9a-f]{16}\b/g;
 const NUMBER = /[-+]?(?:\d+\.?\d*|\.\d+)(?:e[-+]?\d+)?/gi;
 
 /** "train loss 1.50e+49 > diverge_loss 0.001 at step 21" → "train loss … > diverge_loss … at step …" */
-export const reasonPattern = (error: string): string => error.replace(RUN_ID, '…').replace(NUMBER, '…');
+const reasonPattern = (error: string): string => error.replace(RUN_ID, '…').replace(NUMBER, '…');
 
 /** Diverged and failed rows grouped by status and reason pattern, largest group first. O(rows · parameters). */
 export function groupProblems(rows: readonly SummaryRow[], plan: Pick<Plan, 'runs'>): ProblemGroup[] {
@@ -68,9 +68,3 @@ function varyingKeys(runs: Plan['runs']): (keyof SummaryRow['params'])[] {
   const keys = Object.keys(runs[0].params) as (keyof SummaryRow['params'])[];
   return keys.filter((k) => k !== 'snapshot_steps' && new Set(runs.map((r) => JSON.stringify(r.params[k]))).size > 1);
 }
-
-/** "sigma = 8, width = 4000" */
-export const describeShared = (shared: Record<string, string | number>): string =>
-  Object.entries(shared)
-    .map(([k, v]) => `${k} = ${v}`)
-    .join(', ');
