@@ -6,7 +6,7 @@
 import { spawn } from 'node:child_process';
 import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import { readSummary } from '../../src/io/index.js';
 import { CLI, exited, runCli, startCli, tempDir, writeSweep } from '../helpers.js';
 
@@ -122,6 +122,11 @@ describe('status --watch while a sweep runs', () => {
       // `script` gives this one a pseudo-terminal
       const tty = spawn('script', ['-qec', `${process.execPath} ${CLI} status ${s.out} --watch --interval 0.2`, '/dev/null'], { env });
       const [jsonExit, ttyExit] = [exited(json), exited(tty)];
+    onTestFinished(() => {
+      // whatever happened above, nothing held is left behind
+      writeFileSync(gate, '');
+      for (const child of [sweep, json, tty]) child.kill('SIGKILL');
+    });
       let out = '';
       let screen = '';
       json.stdout.on('data', (b) => (out += b));

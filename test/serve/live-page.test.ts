@@ -50,7 +50,7 @@ describe.skipIf(SKIP !== null)(titled('the live page during a sweep', SKIP), () 
     writeFileSync(gate, '');
     writeFileSync(lastGate, '');
     await browser?.close();
-    served?.child.kill('SIGTERM');
+    served?.child.kill('SIGKILL');
   });
 
   it('prints the URL as the first line on stdout', () => {

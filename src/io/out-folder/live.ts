@@ -6,6 +6,11 @@
  * it was rewritten (refine adds rounds). So a folder of 10,000 runs costs one listing of runs/ per refresh once read,
  * and a refresh can stop after a time budget while a large folder is first read, to keep a server answering.
  *
+ * A folder's first look takes the rows of its summaries (`summary.arrow`, the parts' `summary.<part>.arrow`) for the
+ * run files written before them, as `report` does, rather than reading thousands of run files: a summary row is built
+ * by the same function as a row read from the run file (summary-rows.ts). A summary written by an older version (a
+ * column missing) is not used; run files newer than every summary are read.
+ *
  * A run counts as running while its part (the journal that started it) has started it and not ended it, and the
  * part's process may still be alive: its lock is held (a coordinator or shard), or its pid lives on this host (a
  * queue worker named `worker-<host>-<pid>`; one on another host counts as alive until its journal says it ended).
@@ -14,9 +19,9 @@ import { closeSync, existsSync, openSync, readdirSync, readSync, statSync } from
 import { hostname } from 'node:os';
 import { basename } from 'node:path';
 import type { Plan, PlannedRun } from '../../sweep/plan.js';
-import type { SummaryRow } from '../summary.js';
 import { lockHolder } from './lock.js';
-import { journalPaths, planPath, runFilePath, runIdOfFile, runsDir } from './paths.js';
+import { readSummary, type SummaryRow } from '../summary.js';
+import { journalPaths, planPath, runFilePath, runIdOfFile, runsDir, summaryPaths } from './paths.js';
 import { groupProblems, type ProblemGroup } from './problems.js';
 import { checkRun, readPlan } from './scan.js';
 import { failedRow, rowFromRunFile } from './summary-rows.js';
@@ -89,6 +94,10 @@ export class LiveFolder {
   #ended: { t: number; runId: string }[] = [];
   /** bumped by every refresh that changed something */
   version = 0;
+  /** whether the summaries have been looked at (the first look only) */
+  #seeded = false;
+  /** what status() derives from the rows, kept until the next change */
+  #derived: { version: number; rows: SummaryRow[]; problems: ProblemGroup[] } | null = null;
 
   /**
    * Throws OutDirError when `dir` holds no readable plan.json and no `plan` is given (a sweep about to start knows its
@@ -113,6 +122,10 @@ export class LiveFolder {
     const t0 = performance.now();
     let changed = this.#refreshPlan();
     changed = this.#listRuns() || changed;
+    if (!this.#seeded) {
+      this.#seeded = true;
+      changed = this.#seedFromSummaries() || changed;
+    }
     changed = this.#readJournals() || changed;
     while (this.#unread.length > 0 && performance.now() - t0 < budgetMs) {
       const id = this.#unread.pop()!;
@@ -130,6 +143,19 @@ export class LiveFolder {
 
   /** Every planned run with an outcome, in plan order: finished ones from their files, failed ones from journals. */
   rows(): SummaryRow[] {
+    return this.#derive().rows;
+  }
+
+  /** The rows and the problems among them, computed once per version. */
+  #derive(): { rows: SummaryRow[]; problems: ProblemGroup[] } {
+    if (this.#derived?.version !== this.version) {
+      const rows = this.#rowsNow();
+      this.#derived = { version: this.version, rows, problems: groupProblems(rows, this.#plan) };
+    }
+    return this.#derived;
+  }
+
+  #rowsNow(): SummaryRow[] {
     const running = this.#runningIds();
     const rows: SummaryRow[] = [];
     for (const run of this.#plan.runs) {
@@ -144,7 +170,7 @@ export class LiveFolder {
   }
 
   status(now = Date.now()): LiveStatus {
-    const rows = this.rows();
+    const { rows, problems } = this.#derive();
     const counts = { done: 0, diverged: 0, failed: 0 };
     const cost = { total: 0, finished: 0, pending: 0 };
     const finishedIds = new Set<string>();
@@ -176,13 +202,56 @@ export class LiveFolder {
       rate,
       eta_s: rate !== null && rate > 0 ? cost.pending / rate : null,
       running,
-      problems: groupProblems(rows, this.#plan),
+      problems,
       rounds: [...rounds].sort(([a], [b]) => a - b).map(([round, r]) => ({ round, ...r })),
       loading:
         this.#unread.length > 0
           ? { read: this.#finished.size + this.#corrupt.size, of: this.#finished.size + this.#corrupt.size + this.#unread.length }
           : null,
     };
+  }
+
+  /**
+   * Takes the rows of the folder's summaries for the queued run files older than the summary (see the module comment).
+   * A summary is used only if its rows carry every column a row read now would (the reference: one run file read).
+   */
+  #seedFromSummaries(): boolean {
+    const paths = summaryPaths(this.dir);
+    if (paths.length === 0 || this.#unread.length === 0) return false;
+    const reference = this.#unread.find((id) => this.#byId.has(id));
+    if (reference === undefined || !this.#readRun(reference)) return false;
+    this.#queued.delete(reference);
+    this.#unread = this.#unread.filter((id) => id !== reference);
+    const wanted = Object.keys(this.#finished.get(reference)!.extra ?? {});
+    const queued = new Set(this.#unread);
+    let taken = 0;
+    for (const path of paths) {
+      let rows: SummaryRow[];
+      let writtenAt: number;
+      try {
+        writtenAt = statSync(path).mtimeMs;
+        rows = readSummary(path);
+      } catch {
+        continue; // an older layout, or replaced while read: its runs are read one by one
+      }
+      if (rows.length > 0 && !wanted.every((k) => k in (rows[0].extra ?? {}))) continue;
+      for (const row of rows) {
+        if (row.status === 'failed' || !queued.has(row.run_id) || !this.#byId.has(row.run_id)) continue;
+        let fileAt: number;
+        try {
+          fileAt = statSync(runFilePath(this.dir, row.run_id)).mtimeMs;
+        } catch {
+          continue;
+        }
+        if (fileAt > writtenAt) continue;
+        this.#finished.set(row.run_id, row);
+        queued.delete(row.run_id);
+        this.#queued.delete(row.run_id);
+        taken++;
+      }
+    }
+    this.#unread = this.#unread.filter((id) => queued.has(id));
+    return taken > 0;
   }
 
   #setPlan(plan: Plan): void {

@@ -64,6 +64,9 @@ function listed(outDir: string, test: (name: string) => boolean): string[] {
 /** Every journal in the folder: `journal.jsonl` and the parts' journals, in name order. */
 export const journalPaths = (outDir: string): string[] => listed(outDir, (f) => f === 'journal.jsonl' || /^journal\.[^/]+\.jsonl$/.test(f));
 
+/** Every summary in the folder: `summary.arrow` and the parts' summaries, in name order. */
+export const summaryPaths = (outDir: string): string[] => listed(outDir, (f) => /^summary(\.[^/]+)?\.arrow$/.test(f));
+
 /** The boundary files `lnsweep refine` wrote (`boundary-<metric>.arrow`), in name order. */
 export const boundaryPaths = (outDir: string): string[] => listed(outDir, (f) => /^boundary-[^/]+\.arrow$/.test(f));
 
