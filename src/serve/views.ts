@@ -132,20 +132,26 @@ export function boundaryGrowthSpec(history: readonly BoundarySnapshot[], logAxis
   if (values.length === 0) return null;
   const [x, y] = last.axes;
   const rounds = [...new Set(history.map((h) => `after round ${h.round}`))];
+  // light grey for the first round seen, black for the last (a single round is black)
+  const shade = (i: number) => {
+    const v = rounds.length === 1 ? 0 : Math.round(187 * (1 - i / (rounds.length - 1)));
+    return `rgb(${v},${v},${v})`;
+  };
+  const facets = [...new Set(last.points.map((p) => p.facet))];
   const spec = {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
     title: { text: `${columnLabel(last.metric)} = ${fmt(last.level)}: the boundary round by round`, subtitle: `${last.name}; darker: later rounds` },
     data: { values },
-    facet: { field: 'facet', type: 'nominal', title: null },
+    facet: { field: 'facet', type: 'nominal', title: null, sort: facets },
     columns: 3,
     spec: {
       width: 260,
       height: 200,
       mark: { type: 'line', point: { size: 10 }, strokeWidth: 1.6 },
       encoding: {
-        x: { field: 'x', type: 'quantitative', title: paramLabel(x), scale: { type: logAxis(x) ? 'log' : 'linear', zero: false } },
-        y: { field: 'y', type: 'quantitative', title: paramLabel(y), scale: { type: logAxis(y) ? 'log' : 'linear', zero: false } },
-        color: { field: 'round', type: 'ordinal', title: 'boundary', scale: { domain: rounds, scheme: 'greys' } },
+        x: { field: 'x', type: 'quantitative', title: paramLabel(x), scale: { type: logAxis(x) ? 'log' : 'linear', zero: false, nice: false } },
+        y: { field: 'y', type: 'quantitative', title: paramLabel(y), scale: { type: logAxis(y) ? 'log' : 'linear', zero: false, nice: false } },
+        color: { field: 'round', type: 'ordinal', title: 'boundary', scale: { domain: rounds, range: rounds.map((_, i) => shade(i)) } },
         detail: { field: 'curve' },
         order: { field: 'order' },
       },
