@@ -8,19 +8,10 @@ import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { readSummary } from '../../src/io/index.js';
-import { CLI, exited, runCli, startCli, tempDir, writeSweep } from '../helpers.js';
+import { CLI, divergingSweep, exited, runCli, startCli, tempDir, writeSweep } from '../helpers.js';
 
 // σ = 8 diverges at once (a tiny diverge_loss); two runs of σ = 1 fail by injection
-const SWEEP = `
-name: st
-seed: 4
-base: { n: 20, d: 4, width: 8, lr: 0.002, steps: 300, log_every: 100 }
-grid:
-  alpha: [0.5, 1]
-zip:
-  - { sigma: [0, 1, 8], diverge_loss: [1000000, 1000000, 0.001] }
-replicates: 2
-`;
+const SWEEP = divergingSweep('st', 2);
 
 interface Planned {
   run_id: string;
@@ -122,11 +113,11 @@ describe('status --watch while a sweep runs', () => {
       // `script` gives this one a pseudo-terminal
       const tty = spawn('script', ['-qec', `${process.execPath} ${CLI} status ${s.out} --watch --interval 0.2`, '/dev/null'], { env });
       const [jsonExit, ttyExit] = [exited(json), exited(tty)];
-    onTestFinished(() => {
-      // whatever happened above, nothing held is left behind
-      writeFileSync(gate, '');
-      for (const child of [sweep, json, tty]) child.kill('SIGKILL');
-    });
+      onTestFinished(() => {
+        // whatever happened above, nothing held is left behind
+        writeFileSync(gate, '');
+        for (const child of [sweep, json, tty]) child.kill('SIGKILL');
+      });
       let out = '';
       let screen = '';
       json.stdout.on('data', (b) => (out += b));

@@ -7,16 +7,9 @@ import { appendFileSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { LiveFolder, readOutDir, readPlan, readSummary, runFilePath, summaryPath, sweepStatus, writeSummary } from '../../src/io/index.js';
-import { runCli, tempDir, writeSweep } from '../helpers.js';
+import { divergingSweep, runCli, tempDir, writeSweep } from '../helpers.js';
 
-const SWEEP = `name: lf
-seed: 3
-base: { n: 20, d: 4, width: 8, lr: 0.002, steps: 300, log_every: 100 }
-grid:
-  alpha: [0.5, 1]
-zip:
-  - { sigma: [0, 1, 8], diverge_loss: [1000000, 1000000, 0.001] }
-`;
+const SWEEP = divergingSweep('lf');
 
 function finishedFolder(): string {
   const dir = tempDir('lnsweep-live-');

@@ -20,6 +20,7 @@ import { hostname } from 'node:os';
 import { basename } from 'node:path';
 import type { Plan, PlannedRun } from '../../sweep/plan.js';
 import { lockHolder } from './lock.js';
+import type { StatusCounts } from './merge.js';
 import { readSummary, type SummaryRow } from '../summary.js';
 import { journalPaths, planPath, runFilePath, runIdOfFile, runsDir, summaryPaths } from './paths.js';
 import { groupProblems, type ProblemGroup } from './problems.js';
@@ -39,15 +40,8 @@ export interface RunningPart {
   runs: { run_id: string; since: string }[];
 }
 
-export interface LiveStatus {
-  name: string;
-  total: number;
-  done: number;
-  diverged: number;
-  failed: number;
-  pending: number;
-  /** run files that fail the check (a damaged copy): pending until redone */
-  corrupt: number;
+/** `status`'s counts and problems (`corrupt`: run files that fail the check, pending until redone), and what runs. */
+export interface LiveStatus extends StatusCounts {
   /** estimated multiply-adds (plan.json `cost`): the whole plan, the runs with an outcome, the rest */
   cost: { total: number; finished: number; pending: number };
   /** cost finished per second over the last minutes, while something runs; null otherwise */
@@ -55,7 +49,6 @@ export interface LiveStatus {
   /** seconds left at that rate; null when nothing runs or nothing has finished lately */
   eta_s: number | null;
   running: RunningPart[];
-  problems: ProblemGroup[];
   /** refinement rounds (0: the sweep's grid): runs planned and finished in each */
   rounds: { round: number; runs: number; finished: number }[];
   /** while a large folder is first read: run files read so far of those listed */
