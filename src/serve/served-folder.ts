@@ -156,12 +156,12 @@ export class ServedFolder {
       })
       .join('|');
     if (stamp === this.#boundaryStamp) return false;
-    this.#boundaryStamp = stamp;
     try {
       this.#boundaries = readBoundaries(this.dir);
     } catch {
       return false; // replaced while read (files are renamed into place whole): next look
     }
+    this.#boundaryStamp = stamp;
     // a boundary is written when every run of the rounds so far has finished, before the next round is planned
     const rounds = this.#live.status().rounds;
     let round = -1;

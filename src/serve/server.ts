@@ -41,6 +41,7 @@ export interface RunningServer {
 
 /** Heartbeat on the event stream, so proxies and browsers keep it open. */
 const HEARTBEAT_MS = 15_000;
+const KEEP_ALIVE_MS = 60_000;
 
 const SECURITY_HEADERS = {
   'Cache-Control': 'no-store',
@@ -149,6 +150,9 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
       .pipe(res);
   };
 
+  // a page polls and listens for long: keep its connections open longer than Node's 5 s default
+  server.keepAliveTimeout = KEEP_ALIVE_MS;
+  server.headersTimeout = KEEP_ALIVE_MS + 5_000;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(opts.port, opts.host, () => {

@@ -20,17 +20,19 @@ describe('the live page of a sweep being refined', () => {
     const api = async <T>(path: string): Promise<T> => {
       const url = new URL(path, served.url);
       url.searchParams.set('token', served.url.searchParams.get('token')!);
-      return (await (await fetch(url)).json()) as T;
+      // a connection left idle while `refine` ran may have been closed by now: one retry on a fresh one
+      const get = () => fetch(url, { keepalive: false });
+      return (await (await get().catch(get)).json()) as T;
     };
     /** the page's refinement view once the server has seen `rounds` rounds and a boundary after the last */
     const after = async (rounds: number): Promise<Refinement> => {
-      for (let i = 0; i < 600; i++) {
+      for (const t0 = Date.now(); Date.now() - t0 < 90_000;) {
         const r = await api<Refinement>('/api/refinement');
         const seen = new Set(r.boundaries.flatMap((b) => b.spec?.data.flatMap((d) => (d.values ?? []).map((v) => v.round)) ?? []));
         if (r.rounds.length === rounds + 1 && seen.has(`after round ${rounds}`)) return r;
         await new Promise((res) => setTimeout(res, 100));
       }
-      throw new Error(`the page never showed round ${rounds}`);
+      throw new Error(`the page never showed round ${rounds}: ${JSON.stringify(await api('/api/refinement')).slice(0, 400)}\n${served.output()}`);
     };
     const flags = ['--metric', 'final_w_norm2_mean', '--level', '0.6', '--budget', '200', '--workers', '2'];
 

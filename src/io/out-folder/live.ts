@@ -11,34 +11,17 @@
  * by the same function as a row read from the run file (summary-rows.ts). A summary written by an older version (a
  * column missing) is not used; run files newer than every summary are read.
  *
- * A run counts as running while its part (the journal that started it) has started it and not ended it, and the
- * part's process may still be alive: its lock is held (a coordinator or shard), or its pid lives on this host (a
- * queue worker named `worker-<host>-<pid>`; one on another host counts as alive until its journal says it ended).
+ * What runs where, and what failed, come from the journals (journal-watch.ts).
  */
-import { closeSync, existsSync, openSync, readdirSync, readSync, statSync } from 'node:fs';
-import { hostname } from 'node:os';
-import { basename } from 'node:path';
+import { readdirSync, statSync } from 'node:fs';
 import type { Plan, PlannedRun } from '../../sweep/plan.js';
-import { lockHolder } from './lock.js';
-import type { StatusCounts } from './merge.js';
 import { readSummary, type SummaryRow } from '../summary.js';
-import { journalPaths, planPath, runFilePath, runIdOfFile, runsDir, summaryPaths } from './paths.js';
+import { JournalWatch, sizeOfPath, stampOf, type RunningPart } from './journal-watch.js';
+import type { StatusCounts } from './merge.js';
+import { planPath, runFilePath, runIdOfFile, runsDir, summaryPaths } from './paths.js';
 import { groupProblems, type ProblemGroup } from './problems.js';
 import { checkRun, readPlan } from './scan.js';
 import { failedRow, rowFromRunFile } from './summary-rows.js';
-
-/** The finishing rate behind the ETA is measured over the runs that ended in this window. */
-const RATE_WINDOW_MS = 10 * 60 * 1000;
-
-export interface RunningPart {
-  /** `run` (a whole-plan run), `shard-2-of-8`, `worker-node17-4242` */
-  part: string;
-  host: string;
-  pid: number | null;
-  /** when its sweep_start or worker_start was written */
-  since: string | null;
-  runs: { run_id: string; since: string }[];
-}
 
 /** `status`'s counts and problems (`corrupt`: run files that fail the check, pending until redone), and what runs. */
 export interface LiveStatus extends StatusCounts {
@@ -55,18 +38,6 @@ export interface LiveStatus extends StatusCounts {
   loading: { read: number; of: number } | null;
 }
 
-interface PartState {
-  startedAt: string | null;
-  ended: boolean;
-  /** run id → time its run_start was written */
-  running: Map<string, string>;
-}
-
-/** How far a journal has been read: up to the end of its last whole line (a line still being written waits). */
-interface JournalTail {
-  offset: number;
-}
-
 export class LiveFolder {
   readonly dir: string;
   #plan: Plan;
@@ -79,12 +50,7 @@ export class LiveFolder {
   /** ids listed in runs/ and not read yet */
   #unread: string[] = [];
   readonly #queued = new Set<string>();
-  readonly #tails = new Map<string, JournalTail>();
-  readonly #parts = new Map<string, PartState>();
-  /** a run's last failure (journals); a run file later wins */
-  readonly #failures = new Map<string, { error: string; engine: string }>();
-  /** outcomes written lately: time and run id, for the rate */
-  #ended: { t: number; runId: string }[] = [];
+  readonly #journals: JournalWatch;
   /** bumped by every refresh that changed something */
   version = 0;
   /** whether the summaries have been looked at (the first look only) */
@@ -98,6 +64,7 @@ export class LiveFolder {
    */
   constructor(dir: string, plan?: Plan) {
     this.dir = dir;
+    this.#journals = new JournalWatch(dir);
     this.#plan = plan ?? readPlan(dir);
     this.#setPlan(this.#plan);
     if (!plan) this.#planStamp = stampOf(planPath(dir));
@@ -119,7 +86,7 @@ export class LiveFolder {
       this.#seeded = true;
       changed = this.#seedFromSummaries() || changed;
     }
-    changed = this.#readJournals() || changed;
+    changed = this.#journals.refresh() || changed;
     while (this.#unread.length > 0 && performance.now() - t0 < budgetMs) {
       const id = this.#unread.pop()!;
       this.#queued.delete(id);
@@ -127,11 +94,6 @@ export class LiveFolder {
     }
     if (changed) this.version++;
     return { changed, more: this.#unread.length > 0 };
-  }
-
-  /** The planned run `id`, if the plan has it. */
-  planned(id: string): PlannedRun | undefined {
-    return this.#byId.get(id);
   }
 
   /** Every planned run with an outcome, in plan order: finished ones from their files, failed ones from journals. */
@@ -155,7 +117,7 @@ export class LiveFolder {
       const row = this.#finished.get(run.run_id);
       if (row) rows.push(row);
       else {
-        const f = this.#failures.get(run.run_id);
+        const f = this.#journals.failures.get(run.run_id);
         if (f && !running.has(run.run_id)) rows.push(failedRow(run, f.error, f.engine));
       }
     }
@@ -183,7 +145,7 @@ export class LiveFolder {
       if (done) round.finished++;
     }
     const running = this.#runningParts();
-    const rate = running.length > 0 ? this.#rate(now, running) : null;
+    const rate = running.length > 0 ? this.#journals.rate(now, running, (id) => this.#byId.get(id)?.cost ?? 0) : null;
     const total = this.#plan.runs.length;
     return {
       name: this.#plan.name,
@@ -325,84 +287,8 @@ export class LiveFolder {
     return true;
   }
 
-  #readJournals(): boolean {
-    let changed = false;
-    for (const path of journalPaths(this.dir)) {
-      const tail = this.#tails.get(path) ?? this.#tails.set(path, { offset: 0 }).get(path)!;
-      const size = sizeOfPath(path);
-      if (size < tail.offset) {
-        // rewritten from scratch (`run --fresh`): read it again
-        tail.offset = 0;
-        this.#parts.delete(partOfJournal(path));
-      }
-      if (size === tail.offset) continue;
-      const bytes = readBytes(path, tail.offset, size - tail.offset);
-      // whole lines only, decoded as whole: a line (or a character) cut by a write in progress waits for the next read
-      const end = bytes.lastIndexOf(0x0a) + 1;
-      tail.offset += end;
-      for (const line of bytes.subarray(0, end).toString('utf8').split('\n')) {
-        if (line) changed = this.#onEvent(partOfJournal(path), line) || changed;
-      }
-    }
-    return changed;
-  }
-
-  #onEvent(part: string, line: string): boolean {
-    let e: Record<string, unknown>;
-    try {
-      e = JSON.parse(line) as Record<string, unknown>;
-    } catch {
-      return false; // a line cut by a crash: readJournal reports those
-    }
-    const state = this.#parts.get(part) ?? this.#parts.set(part, { startedAt: null, ended: false, running: new Map() }).get(part)!;
-    const t = typeof e.t === 'string' ? e.t : '';
-    const runId = typeof e.run_id === 'string' ? e.run_id : null;
-    switch (e.event) {
-      case 'sweep_start':
-      case 'worker_start':
-        // a new process of this part: whatever the last one left in flight died with it
-        state.startedAt = t;
-        state.ended = false;
-        state.running.clear();
-        return true;
-      case 'sweep_end':
-      case 'worker_end':
-        state.ended = true;
-        state.running.clear();
-        return true;
-      case 'run_start':
-        if (runId) state.running.set(runId, t);
-        return true;
-      case 'run_retry':
-        if (runId) state.running.delete(runId);
-        return true;
-      case 'run_done':
-      case 'run_failed':
-        if (!runId) return false;
-        state.running.delete(runId);
-        this.#ended.push({ t: Date.parse(t), runId });
-        if (e.event === 'run_failed') {
-          this.#failures.set(runId, { error: typeof e.error === 'string' ? e.error : '', engine: typeof e.engine === 'string' ? e.engine : '' });
-        } else this.#failures.delete(runId);
-        return true;
-      default:
-        return false;
-    }
-  }
-
   #runningParts(): RunningPart[] {
-    const out: RunningPart[] = [];
-    for (const [part, state] of this.#parts) {
-      if (state.ended) continue;
-      const who = processOf(this.dir, part);
-      if (!who) continue;
-      const runs = [...state.running]
-        .filter(([id]) => !this.#finished.has(id))
-        .map(([run_id, since]) => ({ run_id, since }))
-        .sort((a, b) => (a.since < b.since ? -1 : 1));
-      out.push({ part: part || 'run', host: who.host, pid: who.pid, since: state.startedAt, runs });
-    }
-    return out.sort((a, b) => (a.part < b.part ? -1 : 1));
+    return this.#journals.running((id) => this.#finished.has(id));
   }
 
   #runningIds(): Set<string> {
@@ -410,76 +296,6 @@ export class LiveFolder {
     for (const p of this.#runningParts()) for (const r of p.runs) ids.add(r.run_id);
     return ids;
   }
-
-  /** Cost finished per second since the oldest live part started, or over the last RATE_WINDOW_MS. */
-  #rate(now: number, running: readonly RunningPart[]): number | null {
-    const starts = running.map((p) => (p.since ? Date.parse(p.since) : NaN)).filter(Number.isFinite);
-    if (starts.length === 0) return null;
-    const from = Math.max(now - RATE_WINDOW_MS, Math.min(...starts));
-    this.#ended = this.#ended.filter((e) => e.t >= now - RATE_WINDOW_MS);
-    let cost = 0;
-    for (const e of this.#ended) if (e.t >= from) cost += this.#byId.get(e.runId)?.cost ?? 0;
-    const seconds = (now - from) / 1000;
-    return seconds > 0 && cost > 0 ? cost / seconds : null;
-  }
-}
-
-/** `journal.jsonl` → '' (a whole-plan run), `journal.<part>.jsonl` → part. */
-function partOfJournal(path: string): string {
-  const name = basename(path);
-  return name === 'journal.jsonl' ? '' : name.slice('journal.'.length, -'.jsonl'.length);
-}
-
-/** The process behind a part, if it may still be running (see the module comment). */
-function processOf(dir: string, part: string): { host: string; pid: number | null } | null {
-  const worker = /^worker-(.+)-(\d+)$/.exec(part);
-  if (!worker) {
-    const holder = lockHolder(dir, part || undefined);
-    return holder ? { host: holder.host, pid: holder.pid } : null;
-  }
-  const [, host, pidText] = worker;
-  const pid = Number(pidText);
-  if (host !== hostname().replace(/[^A-Za-z0-9_-]/g, '_')) return { host, pid };
-  try {
-    process.kill(pid, 0);
-    return { host, pid };
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM' ? { host, pid } : null;
-  }
-}
-
-function stampOf(path: string): string {
-  try {
-    const s = statSync(path);
-    return `${s.mtimeMs}:${s.size}`;
-  } catch {
-    return '';
-  }
-}
-
-function sizeOfPath(path: string): number {
-  try {
-    return statSync(path).size;
-  } catch {
-    return 0;
-  }
 }
 
 const sizeOf = (dir: string, id: string): number => sizeOfPath(runFilePath(dir, id));
-
-function readBytes(path: string, offset: number, length: number): Buffer {
-  if (!existsSync(path)) return Buffer.alloc(0);
-  const fd = openSync(path, 'r');
-  try {
-    const buf = Buffer.alloc(length);
-    let got = 0;
-    while (got < length) {
-      const n = readSync(fd, buf, got, length - got, offset + got);
-      if (n === 0) break;
-      got += n;
-    }
-    return buf.subarray(0, got);
-  } finally {
-    closeSync(fd);
-  }
-}
