@@ -20,6 +20,17 @@ export function tempDir(prefix = 'lnsweep-test-'): string {
   return dir;
 }
 
+/** A tiny sweep with problems: σ = 8 diverges at once (a tiny diverge_loss); 6 runs per replicate. */
+export const divergingSweep = (name: string, replicates = 1): string => `name: ${name}
+seed: 4
+base: { n: 20, d: 4, width: 8, lr: 0.002, steps: 300, log_every: 100 }
+grid:
+  alpha: [0.5, 1]
+zip:
+  - { sigma: [0, 1, 8], diverge_loss: [1000000, 1000000, 0.001] }
+replicates: ${replicates}
+`;
+
 export function writeSweep(dir: string, name: string, yaml: string): string {
   const path = join(dir, `${name}.yaml`);
   writeFileSync(path, yaml);

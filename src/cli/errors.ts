@@ -96,6 +96,9 @@ export function beginWork(outDir: string): void {
   work = { outDir };
 }
 
+/** The folder the command writes into, once it started (`--on-done` tells its hook). */
+export const workFolder = (): string | null => work?.outDir ?? null;
+
 /**
  * The sentence every output failure ends with: what is kept and how to rebuild the rest. A run makes runs/ only once
  * its plan.json is written, so a folder without runs/ has nothing for `merge` to rebuild from.

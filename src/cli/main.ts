@@ -7,9 +7,13 @@
  * most of a second to load, and `--help`, `--version` or a refused flag need none of them.
  */
 import { installProcessGuards, say } from './process.js'; // first: it owns the signals from here on
-import { describeFailure, EXIT_STATUS_HELP, UsageError } from './errors.js';
+import { describeFailure, EXIT_STATUS_HELP, UsageError, workFolder } from './errors.js';
 import { checkOpenFileLimit } from './fd-limit.js';
 import { joinDashValues } from './options.js';
+import { explain, YargsRefusal } from './usage-failure.js';
+
+const ON_DONE =
+  'shell command to run when this command ends, with LNSWEEP_OUT, LNSWEEP_DONE, LNSWEEP_DIVERGED, LNSWEEP_FAILED, LNSWEEP_PENDING, LNSWEEP_EXIT set';
 
 async function main(): Promise<number> {
   // Before yargs loads: Node reads a module graph with many files open at once, so under a low `ulimit -n` the
@@ -47,10 +51,27 @@ async function main(): Promise<number> {
             choices: ['auto', 'bar', 'plain', 'none'] as const,
             default: 'auto' as const,
             describe: 'a bar on a terminal, plain lines elsewhere; with --queue only auto or none (none: no summary lines)',
-          }),
+          })
+          .option('order', {
+            choices: ['spread', 'cost'] as const,
+            default: 'spread' as const,
+            describe: 'spread: one run of every cell first, spread over the grid, then the other replicates; cost: largest first',
+          })
+          .option('serve', {
+            type: 'string',
+            describe: 'also serve the live page of the folder (`lnsweep serve`) on port P (default: any free port)',
+          })
+          .option('on-done', { type: 'string', describe: ON_DONE }),
       async (a) => {
         const { runCommand } = await import('./commands/run.js');
-        set(await runCommand({ ...a, sweep: a.sweep }));
+        const { withOnDone } = await import('./on-done.js');
+        set(
+          await withOnDone(
+            a.onDone,
+            () => workFolder() ?? a.out ?? null,
+            () => runCommand({ ...a, sweep: a.sweep }),
+          ),
+        );
       },
     )
     .command(
@@ -67,14 +88,17 @@ async function main(): Promise<number> {
     )
     .command(
       'status <dir>',
-      'done / diverged / failed / pending counts of an output folder',
+      'done / diverged / failed / pending counts of an output folder, and its divergences and failures by reason',
       (y) =>
         y
           .positional('dir', { type: 'string', demandOption: true })
-          .option('queue', { type: 'string', describe: "redis://HOST:PORT: also the queue's job counts" }),
+          .option('queue', { type: 'string', describe: "redis://HOST:PORT: also the queue's job counts" })
+          .option('json', { type: 'boolean', default: false, describe: 'one JSON document (with --watch: one per change)' })
+          .option('watch', { type: 'boolean', default: false, describe: 'keep looking until nothing is pending (in place on a terminal)' })
+          .option('interval', { type: 'number', default: 2, describe: 'seconds between looks with --watch' }),
       async (a) => {
-        const { statusCommand } = await import('./commands/inspect.js');
-        set(statusCommand({ dir: a.dir }));
+        const { statusCommand } = await import('./commands/status.js');
+        set(await statusCommand({ dir: a.dir, json: a.json, watch: a.watch, interval: a.interval }));
         if (a.queue) {
           const { queueStatusCommand } = await import('./commands/worker.js');
           await queueStatusCommand({ dir: a.dir, queue: a.queue });
@@ -118,11 +142,19 @@ async function main(): Promise<number> {
             default: false,
             describe: 'add the next round to plan.json and run nothing (Slurm arrays, queues)',
           })
-          .option('progress', { choices: ['auto', 'bar', 'plain', 'none'] as const, default: 'auto' as const }),
+          .option('progress', { choices: ['auto', 'bar', 'plain', 'none'] as const, default: 'auto' as const })
+          .option('on-done', { type: 'string', describe: ON_DONE }),
       async (a) => {
         const { refineCommand } = await import('./commands/refine.js');
+        const { withOnDone } = await import('./on-done.js');
         const axes = a.axes === undefined ? undefined : a.axes.split(',').map((s) => s.trim());
-        set(await refineCommand({ ...a, dir: a.dir, metric: a.metric, axes, planOnly: a.planOnly }));
+        set(
+          await withOnDone(
+            a.onDone,
+            () => a.dir,
+            () => refineCommand({ ...a, dir: a.dir, metric: a.metric, axes, planOnly: a.planOnly }),
+          ),
+        );
       },
     )
     .command(
@@ -196,6 +228,37 @@ async function main(): Promise<number> {
       },
     )
     .command(
+      'compare <a> <b>',
+      'how a summary column changed from sweep A to sweep B, cell by cell, with both boundaries (SVG in B)',
+      (y) =>
+        y
+          .positional('a', { type: 'string', demandOption: true, describe: 'output folder of the first sweep' })
+          .positional('b', { type: 'string', demandOption: true, describe: 'output folder of the second sweep, over the same axes' })
+          .option('z', { type: 'string', demandOption: true, describe: 'summary column (e.g. final_test_loss): B − A, or B / A for log quantities' })
+          .option('x', { type: 'string', describe: 'x axis (default: as the report picks it)' })
+          .option('y', { type: 'string', describe: 'y axis' })
+          .option('facet', { type: 'string', describe: 'one panel per value of this parameter' })
+          .option('agg', { choices: ['median', 'mean'] as const, default: 'median' as const, describe: 'over replicates' })
+          .option('out', { type: 'string', describe: 'SVG file to write (default B/compare-<z>-<x>-<y>-vs-<A>.svg)' }),
+      async (a) => {
+        const { compareCommand } = await import('./commands/compare.js');
+        set(await compareCommand({ ...a, a: a.a, b: a.b, z: a.z }));
+      },
+    )
+    .command(
+      'serve <dir>',
+      'a live page of an output folder: counts, ETA, what runs where, problems, the phase diagrams filling in',
+      (y) =>
+        y
+          .positional('dir', { type: 'string', demandOption: true })
+          .option('port', { type: 'string', default: '0', describe: 'port to listen on (0: any free port)' })
+          .option('host', { type: 'string', default: '127.0.0.1', describe: 'address to listen on (e.g. 0.0.0.0 for other machines)' }),
+      async (a) => {
+        const { serveCommand } = await import('./commands/serve.js');
+        set(await serveCommand({ dir: a.dir, port: a.port, host: a.host }));
+      },
+    )
+    .command(
       'worker',
       'take the runs enqueued by `run --queue` and do them here, until the queue is drained',
       (y) =>
@@ -208,10 +271,18 @@ async function main(): Promise<number> {
             type: 'number',
             default: 30_000,
             describe: "how long a dead worker's jobs stay claimed before another worker takes them",
-          }),
+          })
+          .option('on-done', { type: 'string', describe: ON_DONE }),
       async (a) => {
         const { workerCommand } = await import('./commands/worker.js');
-        set(await workerCommand({ queue: a.queue, out: a.out, workers: a.workers, wait: a.wait, lockMs: a.lockMs }));
+        const { withOnDone } = await import('./on-done.js');
+        set(
+          await withOnDone(
+            a.onDone,
+            () => a.out,
+            () => workerCommand({ queue: a.queue, out: a.out, workers: a.workers, wait: a.wait, lockMs: a.lockMs }),
+          ),
+        );
       },
     )
     .command(
@@ -228,18 +299,24 @@ async function main(): Promise<number> {
         set(await benchCommand({ quick: a.quick, out: a.out, json: a.json, only: a.only }));
       },
     )
-    .demandCommand(1, 'name a command: run, plan, status, merge, refine, fit, phase, figure, report, worker, bench')
+    .demandCommand(1, 'name a command: run, plan, status, merge, refine, fit, phase, figure, report, compare, serve, worker, bench')
     .strict()
-    .fail((msg, err) => {
+    .recommendCommands()
+    .fail((msg, err, usage) => {
       // yargs runs the command handler, bad arguments and all, after a .fail() that returns: it must throw.
-      throw err ?? new UsageError(msg);
+      throw err ?? new YargsRefusal(msg, usage as unknown as ConstructorParameters<typeof YargsRefusal>[1], argv);
     })
     .epilogue(EXIT_STATUS_HELP)
     .help()
     // after --help or --version the process ends by itself, once stdout has its text or its error (process.ts)
     .exitProcess(false);
   skipHelpCache(cli);
-  await cli.parseAsync();
+  try {
+    await cli.parseAsync();
+  } catch (err) {
+    // a typo gets a suggestion, a missing argument the command's usage (usage-failure.ts)
+    throw err instanceof YargsRefusal ? await explain(err) : err;
+  }
   return exitCode;
 }
 

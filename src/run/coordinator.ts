@@ -21,6 +21,7 @@ import {
   summaryPath,
   writePlanFile,
 } from '../io/index.js';
+import { dispatchOrder, type DispatchOrder } from '../sweep/dispatch-order.js';
 import { checkResultsVersion, type Plan, type PlannedRun } from '../sweep/plan.js';
 import type { RunExecutor } from './executor.js';
 import { outcomeEvent, workerDiedOutcome, type RunOutcome } from './messages.js';
@@ -71,6 +72,8 @@ export interface SweepOptions {
   part?: string;
   /** the caller holds the folder's lock already (src/run/refine-loop.ts, for all its rounds) */
   locked?: boolean;
+  /** the order runs start in (src/sweep/dispatch-order.ts): `spread` (default) or `cost` */
+  order?: DispatchOrder;
 }
 
 export interface SweepReport {
@@ -149,8 +152,9 @@ async function runLocked(opts: SweepOptions, log: (line: string) => void, contro
     pending: todo.length,
     diskFull: false,
   };
-  // Largest first: the long runs start early, so no worker sits alone on one at the end (LPT scheduling).
-  const queue = [...todo].sort((a, b) => b.cost - a.cost || (a.run_id < b.run_id ? -1 : 1));
+  // One run of every cell first, spread over the grid, then the rest; the tail largest first (dispatch-order.ts).
+  const finished = plan.runs.filter((r) => scan.finished.has(r.run_id));
+  const queue = dispatchOrder(todo, { order: opts.order ?? 'spread', workers: executor.concurrency, finished });
   const totalCost = todo.reduce((s, r) => s + r.cost, 0);
   let costDone = 0;
   const inFlight = new Map<string, { run: PlannedRun; stepsDone: number }>();

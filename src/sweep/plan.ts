@@ -23,7 +23,8 @@
  * Checks on each resolved run (checks.ts) run during expansion; loadSweep runs them once so that a spec it returns
  * always expands.
  */
-import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { closeSync, existsSync, fstatSync, openSync, readSync } from 'node:fs';
+import { join } from 'node:path';
 import { estimateRunCost, resolveKernel } from '../core/kernel-choice.js';
 import { defaultParams } from '../core/params.js';
 import { noiseRate } from '../core/noise-variance.js';
@@ -211,8 +212,8 @@ function readSweepText(path: string): string {
     fd = openSync(path, 'r');
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    const why =
-      code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a directory' : code === 'EACCES' ? 'permission denied' : (e as Error).message;
+    if (code === 'EISDIR') return refuse(folderGivenReason(path), e);
+    const why = code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : (e as Error).message;
     return refuse(`cannot read the sweep file: ${why}${code ? ` (${code})` : ''}`, e);
   }
   try {
@@ -235,10 +236,29 @@ function readSweepText(path: string): string {
   } catch (e) {
     if (e instanceof SweepSpecError) throw e;
     const code = (e as NodeJS.ErrnoException).code;
-    return refuse(`cannot read the sweep file: ${code === 'EISDIR' ? 'it is a directory' : (e as Error).message}${code ? ` (${code})` : ''}`, e);
+    if (code === 'EISDIR') return refuse(folderGivenReason(path), e);
+    return refuse(`cannot read the sweep file: ${(e as Error).message}${code ? ` (${code})` : ''}`, e);
   } finally {
     closeSync(fd);
   }
+}
+
+/** A folder where a sweep file was expected: most often an output folder given to `plan` or `run` by mistake. */
+function folderGivenReason(path: string): string {
+  const planFile = join(path, 'plan.json');
+  if (!existsSync(planFile)) return 'a folder, not a sweep file (sweep files are YAML, e.g. sweeps/smoke.yaml)';
+  let source = '';
+  try {
+    // the head alone: a plan of a million runs is hundreds of megabytes
+    const named = (readPlanJson(planFile, { runs: 'head' }) as { source?: unknown }).source;
+    if (typeof named === 'string') source = named;
+  } catch {
+    // its sweep file is only a hint
+  }
+  return (
+    `a folder, not a sweep file: the output folder of a sweep${source ? ` (its sweep file: ${source})` : ''}; ` +
+    `\`lnsweep status ${path}\`, \`lnsweep report ${path}\` or \`lnsweep serve ${path}\` look at it`
+  );
 }
 
 /** One choice along one axis of the product: parameter values to set, or an lr_rule value. */

@@ -53,7 +53,7 @@ export function checkParam(key: ParamKey, value: unknown, path: string): { ok: t
 // ---- messages -----------------------------------------------------------------------------------------------------
 
 /** The closest candidate within a small edit distance (transpositions count 1), for "did you mean 'width'?". */
-function didYouMean(word: string, candidates: readonly string[]): string | undefined {
+export function didYouMean(word: string, candidates: readonly string[]): string | undefined {
   const limit = word.length <= 3 ? 1 : 2;
   let best: string | undefined;
   let bestDist = limit + 1;

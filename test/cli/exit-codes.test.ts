@@ -85,7 +85,8 @@ describe('exit statuses by what happened', () => {
 
   it('a signal while the sweep file is still being read exits 130', async () => {
     const dir = tempDir();
-    const child = startCli(['run', writeSweep(dir, 'long', LONG), '--out', join(dir, 'out'), '--workers', '1'], held(dir));
+    // --shard all: the line "taking the whole plan (--shard all)" marks the moment the plan is read
+    const child = startCli(['run', writeSweep(dir, 'long', LONG), '--out', join(dir, 'out'), '--workers', '1', '--shard', 'all'], held(dir));
     await until(child, 'the plan is read', () => child.output().includes('taking'));
     child.kill('SIGTERM');
     child.kill('SIGTERM');

@@ -139,7 +139,7 @@ describe('how problems are reported', () => {
   });
 
   test('a directory is not a sweep file', () => {
-    expect(() => loadSweep(sweepFile(HEAD).replace(/[^/]+$/, ''))).toThrow(/cannot read the sweep file: it is a directory/);
+    expect(() => loadSweep(sweepFile(HEAD).replace(/[^/]+$/, ''))).toThrow(/a folder, not a sweep file/);
   });
 
   test('all problems of a file come together, one per line', () => {

@@ -32,7 +32,7 @@ describe('an output folder of an older results version', () => {
     const before = readdirSync(join(out, 'runs')).sort();
     const refused = run(dir, out);
     expect(refused.code).toBe(2);
-    // beside the usual "[lnsweep] taking the whole plan", one line says what is wrong
+    // one line says what is wrong (a shard would add its "[lnsweep] taking …" line)
     const lines = refused.stderr
       .trim()
       .split('\n')

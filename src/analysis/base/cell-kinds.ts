@@ -21,6 +21,7 @@ export const CELL_KINDS = {
     reason: 'not reached by the last step',
   },
   failed: { colour: '#ffbb78', glyph: '!', glyphColour: '#333333', label: () => 'failed (error)', reason: 'failed' },
+  pending: { colour: '#f3efe0', glyph: '…', glyphColour: '#555555', label: () => 'pending (not run yet)', reason: 'pending' },
   missing: { colour: '#ffffff', glyph: '–', glyphColour: '#555555', label: () => 'no value', reason: 'no value' },
 } as const satisfies Record<string, KindStyle>;
 

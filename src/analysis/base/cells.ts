@@ -1,6 +1,7 @@
 /**
  * A phase diagram's cells: the summary rows grouped by (facet, x, y), their replicates aggregated with a spread, and
  * each cell's kind. Kinds, in the order they are decided:
+ *   pending      no run of the cell has finished or failed yet (a partial folder: the sweep is still running)
  *   failed       every run of the cell failed (an error, not a result)
  *   diverged     more than half of the finished runs diverged
  *   collapsed    more than half of the finished runs collapsed (θ → 0, summarize.ts), unless z is `collapsed` itself
@@ -15,6 +16,7 @@
  */
 import { markerUnreachable } from '../../core/theory.js';
 import { quantile } from '../../core/quantile.js';
+import type { RunParams } from '../../core/types.js';
 import type { SummaryRow } from '../../io/index.js';
 import type { NonValueKind } from './cell-kinds.js';
 import { isMarkerColumn, zValue, type ParamKey } from './sweep-data.js';
@@ -39,6 +41,8 @@ export interface Cell {
   done: number;
   diverged: number;
   failed: number;
+  /** planned runs of the cell with no outcome yet (not counted in `runs`) */
+  pending: number;
   collapsed: number;
   /** runs that reached a marker (marker columns only) */
   reached: number;
@@ -54,20 +58,24 @@ export interface CellQuery {
   agg: Agg;
 }
 
-export function buildCells(rows: readonly SummaryRow[], q: CellQuery): Cell[] {
-  const groups = new Map<string, SummaryRow[]>();
-  for (const r of rows) {
-    const key = JSON.stringify([q.facet ? r.params[q.facet] : null, r.params[q.x], r.params[q.y]]);
-    const g = groups.get(key);
-    if (g) g.push(r);
-    else groups.set(key, [r]);
-  }
-  const cells = [...groups.values()].map((g) => cellOf(g, q));
+/**
+ * The cells of `rows`, and of `pending`: planned runs with no outcome yet (sweep-data.ts pendingRuns), so that a
+ * partial folder draws the cells still to come as pending rather than leaving them out.
+ */
+export function buildCells(rows: readonly SummaryRow[], q: CellQuery, pending: readonly { params: RunParams }[] = []): Cell[] {
+  const groups = new Map<string, { rows: SummaryRow[]; pending: RunParams[] }>();
+  const groupOf = (p: RunParams) => {
+    const key = JSON.stringify([q.facet ? p[q.facet] : null, p[q.x], p[q.y]]);
+    return groups.get(key) ?? groups.set(key, { rows: [], pending: [] }).get(key)!;
+  };
+  for (const r of rows) groupOf(r.params).rows.push(r);
+  for (const r of pending) groupOf(r.params).pending.push(r.params);
+  const cells = [...groups.values()].map((g) => cellOf(g.rows, g.pending, q));
   return cells.sort((a, b) => cmp(a.facet, b.facet) || a.x - b.x || a.y - b.y);
 }
 
-function cellOf(g: SummaryRow[], q: CellQuery): Cell {
-  const first = g[0].params;
+function cellOf(g: SummaryRow[], pending: RunParams[], q: CellQuery): Cell {
+  const first = g[0]?.params ?? pending[0];
   const count = (pred: (r: SummaryRow) => boolean) => g.filter(pred).length;
   const finished = g.filter((r) => r.status !== 'failed');
   const done = finished.filter((r) => r.status === 'done');
@@ -83,11 +91,12 @@ function cellOf(g: SummaryRow[], q: CellQuery): Cell {
     done: done.length,
     diverged: count((r) => r.status === 'diverged'),
     failed: count((r) => r.status === 'failed'),
+    pending: pending.length,
     collapsed: collapsedRuns.length,
     reached: 0,
-    lastStep: Math.max(...g.map((r) => r.params.steps)),
+    lastStep: Math.max(...g.map((r) => r.params.steps), ...pending.map((p) => p.steps)),
   };
-  if (finished.length === 0) return { ...cell, kind: 'failed' };
+  if (finished.length === 0) return { ...cell, kind: pending.length > 0 ? 'pending' : 'failed' };
   if (2 * cell.diverged > finished.length) return { ...cell, kind: 'diverged' };
   if (q.z !== 'collapsed' && 2 * cell.collapsed > done.length) return { ...cell, kind: 'collapsed' };
 

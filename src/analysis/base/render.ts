@@ -52,12 +52,16 @@ function withConfig(spec: TopLevelSpec, o: RenderOptions): TopLevelSpec {
   return { ...spec, config: merged };
 }
 
+/** The Vega spec of a Vega-Lite spec, with the shared look: what a browser with vega alone draws (`lnsweep serve`). */
+export function compileVega(spec: TopLevelSpec, o: RenderOptions = {}): vega.Spec {
+  // vega-lite warns on stderr about harmless merges (e.g. "Conflicting legend property"); only errors matter here.
+  return vl.compile(withConfig(spec, o), { logger: vega.logger(vega.Error) }).spec;
+}
+
 /** A headless vega View of a vega-lite spec, run; the caller finalizes it. */
 async function viewOf(spec: TopLevelSpec, o: RenderOptions): Promise<vega.View> {
   useFontMetrics();
-  // vega-lite warns on stderr about harmless merges (e.g. "Conflicting legend property"); only errors matter here.
-  const compiled = vl.compile(withConfig(spec, o), { logger: vega.logger(vega.Error) }).spec;
-  const view = new vega.View(vega.parse(compiled), { renderer: 'none', logLevel: vega.Error });
+  const view = new vega.View(vega.parse(compileVega(spec, o)), { renderer: 'none', logLevel: vega.Error });
   await view.runAsync();
   return view;
 }

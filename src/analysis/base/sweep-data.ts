@@ -9,11 +9,12 @@ import { existsSync } from 'node:fs';
 import { THEORY_NAMES } from '../../core/theory.js';
 import { METRIC_NAMES } from '../../core/types.js';
 import { EVENT_STEP_COLUMNS, readArrowFile, readOutDir, readPlan, readSummary, summaryPath, type SummaryRow } from '../../io/index.js';
-import type { Plan } from '../../sweep/plan.js';
+import type { Plan, PlannedRun } from '../../sweep/plan.js';
 
 // where they live, below analysis (refinement and the fits use them too); re-exported for the rooms above
 export { chooseAxes, determinedBy, isNumericParam, varyingParams } from '../../sweep/axes.js';
 import type { ParamKey } from '../../sweep/values.js';
+import type { RunParams } from '../../core/types.js';
 export type { ParamKey };
 export { isMarkerColumn, zValue } from '../../io/index.js';
 
@@ -70,7 +71,7 @@ export const rescaledAxis = (key: ParamKey): ParamKey => (RESCALED_AXIS[key] ?? 
 const round12 = (v: number): number => Number(v.toPrecision(12));
 
 /** The rows with the rescaled parameters added (RESCALED_KEYS), for diagrams on the rescaled axes. */
-export function withRescaledParams(rows: readonly SummaryRow[]): SummaryRow[] {
+export function withRescaledParams<T extends { params: RunParams }>(rows: readonly T[]): T[] {
   return rows.map((r) => {
     const a2 = r.params.alpha * r.params.alpha;
     const rescaled = {
@@ -81,6 +82,22 @@ export function withRescaledParams(rows: readonly SummaryRow[]): SummaryRow[] {
     return { ...r, params: { ...r.params, ...rescaled } };
   });
 }
+
+/** The plan's runs that have no outcome yet (no row: neither finished nor failed). */
+export function pendingRuns(d: Pick<SweepData, 'plan' | 'rows'>): PlannedRun[] {
+  const known = new Set(d.rows.map((r) => r.run_id));
+  return d.plan.runs.filter((r) => !known.has(r.run_id));
+}
+
+/** How much of the plan has an outcome, when not all of it: "partial: N of M runs". Null for a complete folder. */
+export function partialOf(d: Pick<SweepData, 'plan' | 'rows'>): { finished: number; total: number } | null {
+  const planned = new Set(d.plan.runs.map((r) => r.run_id));
+  const finished = d.rows.filter((r) => planned.has(r.run_id)).length;
+  return finished < d.plan.runs.length ? { finished, total: d.plan.runs.length } : null;
+}
+
+/** The banner of a partial folder's figures and pages. */
+export const partialBanner = (p: { finished: number; total: number }): string => `partial: ${p.finished} of ${p.total} runs`;
 
 /** Columns a phase diagram can colour by: final metrics, phase markers, analysis columns and timing. */
 export function zColumns(rows: readonly SummaryRow[]): string[] {

@@ -59,7 +59,7 @@ export function drawingOf(d: SweepData, c: FigureChoice): Drawing {
   switch (c.kind) {
     case 'phase':
     case 'spread': {
-      const input = phaseInput(d.rows, { x: c.x, y: c.y, z: c.z!, facet: c.facet, agg: c.agg }, d.dir);
+      const input = phaseInput(d, { x: c.x, y: c.y, z: c.z!, facet: c.facet, agg: c.agg }, readBoundaries(d.dir));
       const facets = new Set(input.cells.map((cell) => cell.facet)).size;
       if (c.kind === 'spread' && !spreadSpec(input))
         throw new FigureError(`${d.dir}: no cell of ${c.z} has two finite replicate values: no spread to draw`);

@@ -19,7 +19,7 @@ import { textWidth } from '../base/fonts.js';
 import { axisCoordinate, cellBox, pixelOf, positions, type Axis, type PanelSize } from './phase-axes.js';
 import { columnLabel, paramLabel, paramShort } from '../base/labels.js';
 import { fmt } from '../base/render.js';
-import { isMarkerColumn } from '../base/sweep-data.js';
+import { isMarkerColumn, partialBanner } from '../base/sweep-data.js';
 import { niceTicks, tickProps, type TickScale } from '../base/ticks.js';
 
 export interface PhaseSpecInput {
@@ -41,6 +41,12 @@ export interface PhaseSpecInput {
   columns?: number;
   /** drawn for a file (`lnsweep figure`), where nothing can be hovered */
   print?: boolean;
+  /** a folder whose runs have not all finished: its banner opens the subtitle (sweep-data.ts partialOf) */
+  partial?: { finished: number; total: number } | null;
+  /** what the colour shows, when not the summary column `z` itself (a comparison of two sweeps) */
+  zLabel?: string;
+  /** a sentence closing the subtitle (a comparison names its two folders) */
+  note?: string;
 }
 
 const PANEL_W = 260;
@@ -156,7 +162,7 @@ function valueLayers(input: PhaseSpecInput): object[] {
         fill: {
           field: 'value',
           type: 'quantitative',
-          title: wrapLegend(`${agg} ${columnLabel(z)}${scaleNote(scale)}`),
+          title: wrapLegend(`${agg} ${input.zLabel ?? columnLabel(z)}${scaleNote(scale)}`),
           scale,
           legend: legendOf(scale),
         },
@@ -277,6 +283,9 @@ function dataRows(input: PhaseSpecInput): Record<string, unknown>[] {
     const tip = tooltip(c, input, kindLabel, name);
     const cell = {
       row: 'cell',
+      // the cell's parameter values (xc, yc are axis positions, an index on a band axis): what a click on it names
+      cellX: c.x,
+      cellY: c.y,
       facet: c.facet,
       kind: c.kind,
       kindLabel,
@@ -349,8 +358,8 @@ function figure(input: PhaseSpecInput, layers: object[], panelTitle: string): To
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
     data: { values: dataRows(input) },
     title: {
-      text: `${columnLabel(z)} over ${paramShort(x)} × ${paramShort(y)}${facet ? ` by ${paramLabel(facet)}` : ''}`,
-      subtitle: `${panelTitle}${input.print ? '.' : '; hover a cell for its runs.'}${pooled}`,
+      text: `${input.zLabel ?? columnLabel(z)} over ${paramShort(x)} × ${paramShort(y)}${facet ? ` by ${paramLabel(facet)}` : ''}`,
+      subtitle: `${input.partial ? `${partialBanner(input.partial)}; ` : ''}${panelTitle}${input.print ? '.' : '; hover a cell for its runs.'}${pooled}${input.note ? ` ${input.note}` : ''}`,
     },
     ...body,
   } as unknown as TopLevelSpec;
@@ -367,6 +376,11 @@ export function colourScale(values: readonly number[], z: string): Record<string
   const max = Math.max(...values);
   // the domain is always explicit: the report draws each facet and the legend apart (base/figure-html.ts)
   const scheme = { scheme: 'viridis', nice: false, zero: false };
+  if (z.endsWith('_diff')) {
+    // a difference of two sweeps (compare/): diverging around 0, symmetric, so gains and losses read alike
+    const m = Math.max(...values.map(Math.abs)) || 1;
+    return { scheme: 'blueorange', type: 'linear', domain: [-m, m], domainMid: 0, nice: false, zero: false };
+  }
   if (values.length === 0 || z === 'collapsed') return { ...scheme, type: 'linear', domain: [0, 1] };
   const pos = values.filter((v) => v > 0);
   if (z.endsWith('_ratio') && pos.length === values.length) {
@@ -391,11 +405,12 @@ export function colourScale(values: readonly number[], z: string): Record<string
 
 function tooltip(c: Cell, q: PhaseSpecInput, kindLabel: string | null, spreadName: string): string {
   const where = `${paramShort(q.x)} = ${fmt(c.x)}, ${paramShort(q.y)} = ${fmt(c.y)}${q.facet ? `, ${paramShort(q.facet)} = ${c.facet}` : ''}`;
-  const what = kindLabel ?? `${q.agg} ${q.z} = ${fmt(c.value)} (${spreadName} ${fmt(c.spread)})`;
+  const what = kindLabel ?? `${q.agg} ${q.zLabel ?? q.z} = ${fmt(c.value)} (${spreadName} ${fmt(c.spread)})`;
   const runs = [`${c.runs} run(s): ${c.done} done`];
   if (c.diverged) runs.push(`${c.diverged} diverged`);
   if (c.collapsed) runs.push(`${c.collapsed} collapsed`);
   if (c.failed) runs.push(`${c.failed} failed`);
+  if (c.pending) runs.push(`${c.pending} pending`);
   if (isMarkerColumn(q.z) && c.done > 0) runs.push(`reached in ${c.reached} of ${c.done}`);
   return `${where} · ${what} · ${runs.join(', ')}`;
 }

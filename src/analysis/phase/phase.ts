@@ -2,7 +2,6 @@
  * `lnsweep phase`: one phase diagram of an output folder as an SVG file. The CLI checks the names first
  * (phaseChoices); this module trusts them.
  */
-import type { SummaryRow } from '../../io/index.js';
 import { foreignSummaryRow, OutDirError, phasePath, writeFileAtomic } from '../../io/index.js';
 import { readBoundaries, refinementExtras } from '../boundary/boundary-cells.js';
 import { buildCells, type Agg } from '../base/cells.js';
@@ -14,6 +13,8 @@ import {
   determinedBy,
   isNumericParam,
   loadSweepData,
+  partialOf,
+  pendingRuns,
   varyingParams,
   withRescaledParams,
   zColumns,
@@ -40,26 +41,29 @@ export interface PhaseChoices {
   z: string[];
 }
 
-export function phaseChoices(rows: readonly SummaryRow[]): PhaseChoices {
-  const varying = varyingParams(rows);
-  return { axes: varying.filter(isNumericParam), facets: varying, z: zColumns(rows) };
+/** Valid names for `data`'s diagrams: axes and facets from the plan (whatever is done yet), z from the rows. */
+export function phaseChoices(data: Pick<SweepData, 'plan' | 'rows'>): PhaseChoices {
+  const varying = varyingParams(data.plan.runs);
+  return { axes: varying.filter(isNumericParam), facets: varying, z: zColumns(data.rows) };
 }
 
 /**
- * What a diagram of `dir` draws: its cells, the varying parameters it pools into them (neither axis nor facet), theory's
- * edge of Phase I (where the sweep has predictions and both axes are parameters theory speaks of), a refined sweep's
- * true cell sizes and the folder's measured boundaries (boundary-cells.ts).
+ * Everything one diagram draws: `data`'s cells (pending ones too), the parameters pooled into them (varying, neither
+ * axis nor facet, nor fixed by those: lr under an lr_rule), theory's edge of Phase I where the sweep has predictions,
+ * and a refined sweep's true cell sizes and measured boundaries from `boundaries` (boundary-cells.ts). With
+ * `o.rescaled` the rows and the plan's runs are drawn on the rescaled axes, without the boundaries (curves in σ and
+ * α). `lnsweep phase`, `lnsweep figure` and `lnsweep serve` draw it.
  */
-export function phaseInput(folderRows: readonly SummaryRow[], o: PhaseOptions, dir: string): PhaseSpecInput {
-  const rows = o.rescaled ? withRescaledParams(folderRows) : folderRows;
+export function phaseInput(data: Pick<SweepData, 'plan' | 'rows'>, o: PhaseOptions, boundaries: ReturnType<typeof readBoundaries>): PhaseSpecInput {
+  const rows = o.rescaled ? withRescaledParams(data.rows) : data.rows;
+  const planned = o.rescaled ? withRescaledParams(data.plan.runs) : data.plan.runs;
   // A parameter fixed by the ones in use (lr under an lr_rule) varies with the cells and is not pooled.
   const used = new Set<string>([o.x, o.y, ...(o.facet ? [o.facet] : [])]);
-  const pooled = varyingParams(rows).filter((k) => !used.has(k) && !determinedBy(rows, k, [...used] as ParamKey[]));
-  const cells = buildCells(rows, o);
-  // a folder's measured boundaries are curves in σ and α, not in the rescaled axes
-  const extras = o.rescaled ? { overlays: [] } : refinementExtras(readBoundaries(dir), rows, cells, o);
+  const pooled = varyingParams(planned).filter((k) => k !== 'snapshot_steps' && !used.has(k) && !determinedBy(planned, k, [...used] as ParamKey[]));
+  const cells = buildCells(rows, o, pendingRuns({ plan: { ...data.plan, runs: planned }, rows }));
+  const extras = o.rescaled ? { overlays: [] } : refinementExtras(boundaries, rows, cells, o);
   const overlays = [...(hasPredictions(rows) ? [phase1EdgeOverlay(rows, o)] : []), ...extras.overlays];
-  return { cells, ...o, pooled, overlays, ...(extras.layout ? { layout: extras.layout } : {}) };
+  return { cells, ...o, pooled, overlays, ...(extras.layout ? { layout: extras.layout } : {}), partial: partialOf(data) };
 }
 
 const defaultPhasePath = (dir: string, o: Pick<PhaseOptions, 'x' | 'y' | 'z'>): string => phasePath(dir, o.z, o.x, o.y);
@@ -75,11 +79,14 @@ export function loadCheckedSweepData(dir: string): SweepData {
   return data;
 }
 
-export async function writePhaseDiagram(data: SweepData, o: PhaseOptions, out?: string): Promise<{ path: string; pooled: string[] }> {
-  const dir = data.dir;
-  const input = phaseInput(data.rows, o, dir);
+export async function writePhaseDiagram(
+  data: SweepData,
+  o: PhaseOptions,
+  out?: string,
+): Promise<{ path: string; pooled: string[]; partial: { finished: number; total: number } | null }> {
+  const input = phaseInput(data, o, readBoundaries(data.dir));
   const svg = await renderSvg(phaseAndSpreadSpec(input));
-  const path = out ?? defaultPhasePath(dir, o);
+  const path = out ?? defaultPhasePath(data.dir, o);
   writeFileAtomic(path, svg);
-  return { path, pooled: [...(input.pooled ?? [])] };
+  return { path, pooled: [...(input.pooled ?? [])], partial: input.partial ?? null };
 }

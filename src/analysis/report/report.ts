@@ -34,6 +34,9 @@ import {
   chooseAxes,
   determinedBy,
   loadSweepData,
+  partialBanner,
+  partialOf,
+  pendingRuns,
   rescaledAxis,
   varyingParams,
   withRescaledParams,
@@ -86,8 +89,8 @@ const OVERLAYS: readonly ((ctx: ReportContext) => Overlay[])[] = [
   (ctx) => (ctx.axes && hasPredictions(ctx.data.rows) ? [phase1EdgeOverlay(ctx.data.rows, ctx.axes)] : []),
 ];
 
-/** The summary columns drawn as phase diagrams, in this order, when present. */
-const KEY_COLUMNS = [
+/** The summary columns drawn as phase diagrams, in this order, when present (`serve` draws the same). */
+export const KEY_COLUMNS = [
   'norm_decay_rate',
   'decay_rate_ratio',
   'final_w_norm2_mean',
@@ -107,8 +110,11 @@ export async function writeReport(dir: string, out?: string, opts: { rescaled?: 
   const loaded = loadSweepData(dir);
   const notes: string[] = [];
   if (loaded.rebuilt) notes.push('summary.arrow lacks the analysis columns; rebuilt them from the run files (`lnsweep merge` saves them)');
-  const data = opts.rescaled ? { ...loaded, rows: withRescaledParams(loaded.rows) } : loaded;
-  const chosen = chooseAxes(data.rows.filter((r) => r.status !== 'failed'));
+  const data = opts.rescaled
+    ? { ...loaded, rows: withRescaledParams(loaded.rows), plan: { ...loaded.plan, runs: withRescaledParams(loaded.plan.runs) } }
+    : loaded;
+  // from the plan, so that axes, facets and titles do not depend on which runs happen to be done
+  const chosen = chooseAxes(data.plan.runs);
   const axes = opts.rescaled && chosen ? rescaledAxes(chosen, notes) : chosen;
   const ctx: ReportContext = {
     data,
@@ -124,7 +130,12 @@ export async function writeReport(dir: string, out?: string, opts: { rescaled?: 
     if (body) sections.push({ id: section.id, title: section.title, body });
   }
   const path = out ?? reportPath(dir);
-  writeFileAtomic(path, page(`lnsweep report: ${data.plan.name}`, sections));
+  const partial = partialOf(data);
+  if (partial) notes.push(`${partialBanner(partial)} have finished or failed; the report draws the others' cells as pending`);
+  const banner = partial
+    ? `${partialBanner(partial)} have finished or failed; the rest are pending, and their cells are drawn as pending (“…”), not as “no value”. Run <code>lnsweep report</code> again when the sweep is done.`
+    : null;
+  writeFileAtomic(path, page(`lnsweep report: ${data.plan.name}`, sections, banner));
   return { path, notes };
 }
 
@@ -149,7 +160,7 @@ function overview(d: SweepData): string {
   const steps = rows.reduce((s, r) => s + r.steps_done, 0);
   const engines = [...new Set(rows.map((r) => r.engine).filter(Boolean))].join(', ') || '–';
   const p = d.provenance;
-  const varying = varyingParams(rows).filter((k) => k !== 'snapshot_steps');
+  const varying = varyingParams(d.plan.runs).filter((k) => k !== 'snapshot_steps');
   const table = (pairs: [string, string][]) => `<table>${pairs.map(([k, v]) => `<tr><th>${esc(k)}</th><td>${esc(v)}</td></tr>`).join('')}</table>`;
   return `<div class="cols">
 ${table([
@@ -187,21 +198,23 @@ ${table([
 }
 
 async function phaseSection(ctx: ReportContext): Promise<string> {
-  const { rows } = ctx.data;
+  const { rows, plan } = ctx.data;
   const axes = ctx.axes;
   if (!axes) {
     ctx.notes.push('fewer than two independent numeric parameters vary: no phase diagrams');
     return `<p class="note">This sweep varies fewer than two independent numeric parameters, so there is no phase diagram; the run panels below show it.</p>`;
   }
   const used = [axes.x, axes.y, ...(axes.facet ? [axes.facet] : [])];
-  const pooled = varyingParams(rows).filter((k) => k !== 'snapshot_steps' && !used.includes(k) && !determinedBy(rows, k, used));
+  const pooled = varyingParams(plan.runs).filter((k) => k !== 'snapshot_steps' && !used.includes(k) && !determinedBy(plan.runs, k, used));
+  const pending = pendingRuns(ctx.data);
+  const partial = partialOf(ctx.data);
   const overlays = OVERLAYS.flatMap((o) => o(ctx));
   const present = new Set(zColumnsOf(rows));
   const figures: string[] = [];
   for (const z of KEY_COLUMNS) {
     if (!present.has(z)) continue;
-    if (z === 'collapsed' && !rows.some((r) => r.params.optimizer === 'sam')) continue;
-    const cells = buildCells(rows, { ...axes, z, agg: 'median' });
+    if (z === 'collapsed' && !plan.runs.some((r) => r.params.optimizer === 'sam')) continue;
+    const cells = buildCells(rows, { ...axes, z, agg: 'median' }, pending);
     const caption = esc(CAPTIONS[z] ?? columnLabel(z));
     if (!cells.some((c) => c.kind === 'value')) {
       figures.push(`<p class="note" id="phase-${z}"><b>${esc(columnLabel(z))}</b>: no diagram, ${esc(noValueReason(cells))}. ${caption}</p>`);
@@ -209,7 +222,7 @@ async function phaseSection(ctx: ReportContext): Promise<string> {
     }
     const extras = refinementExtras(ctx.boundaries, rows, cells, axes);
     const layout = extras.layout ? { layout: extras.layout } : {};
-    const input = { cells, ...axes, z, agg: 'median' as const, pooled, overlays: [...overlays, ...extras.overlays], ...layout };
+    const input = { cells, ...axes, z, agg: 'median' as const, pooled, overlays: [...overlays, ...extras.overlays], ...layout, partial };
     const facetTitle = (v: unknown) => `${paramShort(axes.facet ?? '')} = ${typeof v === 'number' ? fmt(v) : String(v)}`;
     const spread = spreadSpec(input);
     const details = spread
@@ -217,7 +230,7 @@ async function phaseSection(ctx: ReportContext): Promise<string> {
       : '';
     figures.push(await figureHtml(phaseSpec(input), { id: `phase-${z}`, caption, facetTitle, after: details }));
   }
-  return `<p class="note">Median over replicates per cell; the spread across replicates is folded under each diagram. Hover a cell for its runs. Red ✕: diverged; grey θ→0: collapsed; light grey &gt;T: threshold not reached by the last step; pale blue ∅: unreachable whatever the run's length (its end point lies outside the Phase II set).${overlays.some((o) => o.points.length > 1) ? ' Curves drawn over the cells are named in each legend; the dashed black one is where theory puts the end of Phase I at the run\'s last step (Phase I ends within the run on the side of shorter predicted times: see "Theory against measurement").' : ''} Redraw any of them with <code>lnsweep phase DIR --x ${axes.x} --y ${axes.y} --z COLUMN${ctx.rescaled ? ' --rescaled' : ''}</code>, or export one for a paper with <code>lnsweep figure DIR --z COLUMN --out FILE.pdf</code>.</p>
+  return `<p class="note">Median over replicates per cell; the spread across replicates is folded under each diagram. Hover a cell for its runs. Red ✕: diverged; grey θ→0: collapsed; light grey &gt;T: threshold not reached by the last step; pale blue ∅: unreachable whatever the run's length (its end point lies outside the Phase II set).${partial ? ' Cream …: pending, not run yet.' : ''}${overlays.some((o) => o.points.length > 1) ? ' Curves drawn over the cells are named in each legend; the dashed black one is where theory puts the end of Phase I at the run\'s last step (Phase I ends within the run on the side of shorter predicted times: see "Theory against measurement").' : ''} Redraw any of them with <code>lnsweep phase DIR --x ${axes.x} --y ${axes.y} --z COLUMN${ctx.rescaled ? ' --rescaled' : ''}</code>, or export one for a paper with <code>lnsweep figure DIR --z COLUMN --out FILE.pdf</code>.</p>
 ${figures.join('\n')}`;
 }
 
@@ -229,7 +242,7 @@ function noValueReason(cells: readonly Cell[]): string {
   return [...counts].map(([k, n]) => `${reason(k)} in ${n} cell${n === 1 ? '' : 's'}`).join(', ');
 }
 
-const CAPTIONS: Record<string, string> = {
+export const CAPTIONS: Record<string, string> = {
   final_test_loss: 'Test loss at the last step: low where the network has learned θ*.',
   norm_decay_rate:
     'Phase I: how fast mean ‖wᵢ‖² shrinks, fitted e-folds per step over its first e-fold (from step 0 until it has fallen by a factor e), so it does not depend on the run length. About η²(σ̄² + 2·train loss). “–”: the run ended (or diverged) before that first e-fold, as the noiseless control always does.',

@@ -26,7 +26,7 @@ export async function phaseCommand(args: PhaseArgs): Promise<number> {
   if (args.out !== undefined) checkOutFile(args.out);
   const data = loadCheckedSweepData(args.dir);
   if (data.rows.length === 0) throw new UsageError(`${args.dir}: no finished or failed runs yet; nothing to draw`);
-  const choices = phaseChoices(data.rows);
+  const choices = phaseChoices(data);
   const check = (flag: string, value: string, valid: readonly string[], what: string) => {
     if (!valid.includes(value)) {
       const list = valid.length > 0 ? valid.join(', ') : '(none: nothing varies in this sweep)';
@@ -56,10 +56,12 @@ export async function phaseCommand(args: PhaseArgs): Promise<number> {
     }
     Object.assign(axes, { x, y, facet: axes.facet ? rescaledAxis(axes.facet) : null });
   }
-  const { path, pooled } = await writePhaseDiagram(data, { ...axes, z: args.z, agg: args.agg, rescaled: args.rescaled === true }, args.out);
+  const { path, pooled, partial } = await writePhaseDiagram(data, { ...axes, z: args.z, agg: args.agg, rescaled: args.rescaled === true }, args.out);
   if (pooled.length > 0) {
     process.stderr.write(`[lnsweep] note: ${pooled.join(', ')} also vary; each cell pools them (try --facet ${pooled[0]})\n`);
   }
+  if (partial)
+    process.stderr.write(`[lnsweep] note: partial: ${partial.finished} of ${partial.total} runs; the others' cells are drawn as pending\n`);
   process.stdout.write(`${path}\n`);
   return EXIT_OK;
 }

@@ -42,16 +42,17 @@ export async function figureCommand(a: FigureArgs): Promise<number> {
   checkOutFile(a.out);
 
   // the drawing code (vega, the font, resvg, pdfkit) loads only for arguments that passed the checks above
-  const { chooseAxes, loadSweepData } = await import('../../analysis/base/sweep-data.js');
-  const { phaseChoices } = await import('../../analysis/phase/phase.js');
+  const { chooseAxes } = await import('../../analysis/base/sweep-data.js');
+  const { loadCheckedSweepData, phaseChoices } = await import('../../analysis/phase/phase.js');
   const { writeFigure } = await import('../../analysis/export/figure.js');
-  const data = loadSweepData(a.dir);
+  const data = loadCheckedSweepData(a.dir);
   if (data.rows.length === 0) throw new UsageError(`${a.dir}: no finished or failed runs yet; nothing to draw`);
-  const choices = phaseChoices(data.rows);
+  const choices = phaseChoices(data);
   const check = (flag: string, value: string, valid: readonly string[], what: string) => {
     if (!valid.includes(value)) throw new UsageError(`--${flag} ${value}: not ${what} of ${a.dir}; valid: ${valid.join(', ') || '(none)'}`);
   };
-  const auto = chooseAxes(data.rows.filter((r) => r.status !== 'failed'));
+  // from the plan, as the report chooses them: the axes do not depend on which runs are done
+  const auto = chooseAxes(data.plan.runs);
   const x = a.x ?? auto?.x;
   const y = a.y ?? auto?.y;
   const diagram = kind === 'phase' || kind === 'spread';

@@ -1,20 +1,10 @@
 /**
- * `lnsweep status`, `lnsweep merge`: look at a sweep before and after it runs.
+ * `lnsweep merge`: fold a folder's run files and journals into summary.arrow and metrics.arrow (`status`: status.ts).
  */
-import { collectProvenance, FileError, mergeOutDir, metricsPath, readPlan, removeLiveTemps, summaryPath, sweepStatus } from '../../io/index.js';
+import { collectProvenance, FileError, mergeOutDir, metricsPath, readPlan, removeLiveTemps, summaryPath } from '../../io/index.js';
 import { beginWork, EXIT_INTERRUPTED, EXIT_OK, EXIT_RUNS_FAILED } from '../errors.js';
 import { onInterrupt, say } from '../process.js';
 import { sweepProvenance } from '../provenance.js';
-
-export function statusCommand(args: { dir: string }): number {
-  const s = sweepStatus(args.dir);
-  process.stdout.write(
-    `${s.name}: ${s.total} runs: ${s.done} done, ${s.diverged} diverged, ${s.failed} failed, ${s.pending} pending` +
-      (s.corrupt > 0 ? ` (${s.corrupt} unreadable run file(s): rerun to redo them)` : '') +
-      '\n',
-  );
-  return EXIT_OK;
-}
 
 export async function mergeCommand(args: { dir: string; parquet?: boolean }): Promise<number> {
   beginWork(args.dir);

@@ -4,6 +4,7 @@
 import { join } from 'node:path';
 import type { Engine } from '../../core/types.js';
 import type { ProgressMode } from '../../run/progress.js';
+import type { DispatchOrder } from '../../sweep/dispatch-order.js';
 import type { Plan } from '../../sweep/index.js';
 import { beginWork, EXIT_INTERRUPTED, EXIT_OK, EXIT_RUNS_FAILED, UsageError } from '../errors.js';
 import { retryCount, workerCount } from '../options.js';
@@ -27,6 +28,10 @@ export interface RunArgs {
   progress: ProgressMode;
   /** redis://HOST:PORT: enqueue the runs for `lnsweep worker` instead of running them here */
   queue?: string;
+  /** the order runs start in: `spread` (one run of every cell first; the default) or `cost` (largest first) */
+  order?: DispatchOrder;
+  /** serve the folder's live page on this port while the sweep runs ('' or '0': any free port) */
+  serve?: string;
 }
 
 export async function runCommand(args: RunArgs): Promise<number> {
@@ -40,6 +45,11 @@ export async function runCommand(args: RunArgs): Promise<number> {
   const { planForFolder } = await import('../../run/ownership.js');
   if (args.queue) {
     if (args.shard !== undefined) throw new UsageError('--shard and --queue: a queue hands out runs itself; drop --shard');
+    if (args.serve !== undefined) {
+      throw new UsageError(
+        `--serve and --queue: nothing runs here; serve the folder where it is, for as long as the workers run: lnsweep serve ${outDir}`,
+      );
+    }
     if (args.progress === 'bar' || args.progress === 'plain') {
       throw new UsageError(
         `--progress ${args.progress} and --queue: nothing runs here, so there is no progress to draw; each \`lnsweep worker\` logs its runs (--progress none silences the enqueue summary)`,
@@ -59,7 +69,8 @@ export async function runCommand(args: RunArgs): Promise<number> {
   }
   prepareOutDir(outDir);
   const { plan, runs: ownRuns } = planForFolder(outDir, expanded, { fresh: args.fresh, add: args.add ?? false });
-  process.stderr.write(`[lnsweep] taking ${reason}\n`);
+  // a share (or --shard given) is worth a line; a plain run takes the whole plan, as anyone would expect
+  if (shard || args.shard !== undefined) process.stderr.write(`[lnsweep] taking ${reason}\n`);
   const runs = shard ? shardRuns(ownRuns, shard.k, shard.n) : ownRuns;
   if (shard && runs.length === 0 && shard.n > ownRuns.length) {
     process.stderr.write(
@@ -68,13 +79,16 @@ export async function runCommand(args: RunArgs): Promise<number> {
   }
 
   // The heavy modules (Arrow, Piscina) load only once the input is known to be good.
-  const { collectProvenance, summaryPath } = await import('../../io/index.js');
+  const { collectProvenance } = await import('../../io/index.js');
   const { runSweep, SweepControl } = await import('../../run/coordinator.js');
   const { PoolExecutor } = await import('../../run/executor.js');
   const control = new SweepControl();
   const undoSignals = signalsToSweep(control);
   beginWork(outDir);
 
+  // the page first, so that its URL is the first line on stdout; it shows the plan until the coordinator writes it
+  const { servePage } = await import('./serve.js');
+  const server = args.serve === undefined ? null : await servePage(outDir, args.serve || '0', '127.0.0.1', '--serve', plan);
   const executor = new PoolExecutor(workers);
   try {
     const provenance = sweepProvenance(collectProvenance(), plan);
@@ -89,6 +103,7 @@ export async function runCommand(args: RunArgs): Promise<number> {
       progress: args.progress,
       control,
       part: shard ? shardPart(shard) : undefined,
+      order: args.order,
     });
     const resume = `npx lnsweep run ${args.sweep} --out ${outDir}${args.add ? ' --add' : ''}${shard ? ` --shard ${shard.k}/${shard.n}` : ''}`;
     process.stderr.write(
@@ -130,13 +145,17 @@ export async function runCommand(args: RunArgs): Promise<number> {
       }
     }
     if (report.failed > 0) {
-      process.stderr.write(`[lnsweep] failures are listed in ${summaryPath(outDir)} (status, error); rerun the same command to retry them\n`);
-      return EXIT_RUNS_FAILED;
+      process.stderr.write(`[lnsweep] failures, grouped by reason: npx lnsweep status ${outDir}; rerun the same command to retry them\n`);
     }
-    return EXIT_OK;
+    if (!shard)
+      process.stderr.write(
+        `[lnsweep] look at it: npx lnsweep report ${outDir} (writes ${outDir}/report.html), or npx lnsweep serve ${outDir} (a live page)\n`,
+      );
+    return report.failed > 0 ? EXIT_RUNS_FAILED : EXIT_OK;
   } finally {
     undoSignals();
     await executor.destroy();
+    await server?.close();
   }
 }
 
@@ -162,7 +181,12 @@ async function enqueueCommand(
     writePlanFile(outDir, { ...plan, provenance: sweepProvenance(collectProvenance(), plan) });
     const scan = scanOutDir(outDir, plan, { repair: true });
     for (const c of scan.corrupt) process.stderr.write(`[lnsweep] run ${c.runId}: unreadable run file (${c.reason}); it will be redone\n`);
-    const todo = ownRuns.filter((run) => !scan.finished.has(run.run_id));
+    const { dispatchOrder } = await import('../../sweep/dispatch-order.js');
+    // workers take jobs first in, first out: in the order a local run would start them
+    const todo = dispatchOrder(
+      ownRuns.filter((run) => !scan.finished.has(run.run_id)),
+      { order: args.order ?? 'spread', workers: 1, finished: plan.runs.filter((run) => scan.finished.has(run.run_id)) },
+    );
     return { scan, r: await enqueueRuns({ url, plan, todo, outDir, attempts: retries + 1, fresh: args.fresh }) };
   };
   const { scan, r } = await enqueue().finally(() => lock.release());

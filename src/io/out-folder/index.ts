@@ -5,6 +5,7 @@
 export {
   boundaryPath,
   boundaryPaths,
+  comparePath,
   fitPath,
   isOrphanedTemp,
   isTempName,
@@ -28,4 +29,6 @@ export { clearResults, readPlan, refuseForeignFolder, scanOutDir } from './scan.
 export { foreignSummaryRow, readOutDir, rowFromOutcome } from './summary-rows.js';
 export { lockFolder } from './lock.js';
 export { writePlanFile } from './plan-file.js';
+export { LiveFolder, type LiveStatus } from './live.js';
+export type { ProblemGroup } from './problems.js';
 export { mergeOutDir, sweepStatus } from './merge.js';

@@ -45,7 +45,7 @@ export interface LockOptions {
   exclusive?: boolean;
 }
 
-interface LockRecord {
+export interface LockRecord {
   pid: number;
   host: string;
   started_at: string;
@@ -131,6 +131,12 @@ function handle(key: string): FolderLock {
       if (readRecord(key)?.token === entry.record.token) rmSync(key, { force: true });
     },
   };
+}
+
+/** Who holds the folder's (or a part's) lock and may still be running, or null: for `serve`'s "running where". */
+export function lockHolder(outDir: string, part?: string): LockRecord | null {
+  const state = lockState(lockPath(outDir, part));
+  return state.kind === 'live' ? state.holder : null;
 }
 
 /** Writes `record` at `path` whole, unless something is there already (false). */

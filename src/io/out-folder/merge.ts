@@ -7,6 +7,7 @@ import { writeMetricsFile, type MetricsRun } from '../metrics-file.js';
 import { writeSummary, type SummaryRow } from '../summary.js';
 import { lockFolder } from './lock.js';
 import { boundaryPaths, metricsPath, parquetPathFor, summaryPath } from './paths.js';
+import { groupProblems, type ProblemGroup } from './problems.js';
 import { checkedRuns, emptyScan, plannedById, readPlan, removeStaleTemps } from './scan.js';
 import { readOutDir, rowFromRunFile, summaryRows } from './summary-rows.js';
 
@@ -18,6 +19,8 @@ export interface StatusCounts {
   failed: number;
   pending: number;
   corrupt: number;
+  /** the diverged and failed runs grouped by reason (problems.ts) */
+  problems: ProblemGroup[];
 }
 
 export function sweepStatus(outDir: string): StatusCounts {
@@ -35,6 +38,7 @@ export function sweepStatus(outDir: string): StatusCounts {
     failed,
     pending: plan.runs.length - done - diverged - failed,
     corrupt: scan.corrupt.length,
+    problems: groupProblems(rows, plan),
   };
 }
 

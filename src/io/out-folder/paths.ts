@@ -47,6 +47,9 @@ export const fitPath = (outDir: string, metric: string): string => join(outDir, 
 export const reportPath = (outDir: string): string => join(outDir, 'report.html');
 /** `lnsweep phase DIR`'s default output: `z` over `x` × `y`. */
 export const phasePath = (outDir: string, z: string, x: string, y: string): string => join(outDir, `phase-${z}-${x}-${y}.svg`);
+/** `lnsweep compare A B`'s default output, in B's folder: `z` over `x` × `y`, against the folder named `other` (A). */
+export const comparePath = (outDir: string, z: string, x: string, y: string, other: string): string =>
+  join(outDir, `compare-${z}-${x}-${y}-vs-${other}.svg`);
 /** The `.parquet` copy `merge --parquet` writes beside an Arrow file. */
 export const parquetPathFor = (arrowPath: string): string => arrowPath.replace(/\.arrow$/, '.parquet');
 
@@ -80,6 +83,9 @@ function listed(outDir: string, test: (name: string) => boolean): string[] {
 
 /** Every journal in the folder: `journal.jsonl` and the parts' journals, in name order. */
 export const journalPaths = (outDir: string): string[] => listed(outDir, (f) => f === 'journal.jsonl' || /^journal\.[^/]+\.jsonl$/.test(f));
+
+/** Every summary in the folder: `summary.arrow` and the parts' summaries, in name order. */
+export const summaryPaths = (outDir: string): string[] => listed(outDir, (f) => /^summary(\.[^/]+)?\.arrow$/.test(f));
 
 /** The boundary files `lnsweep refine` wrote (`boundary-<metric>.arrow`), in name order. */
 export const boundaryPaths = (outDir: string): string[] => listed(outDir, (f) => /^boundary-[^/]+\.arrow$/.test(f));

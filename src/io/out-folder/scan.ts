@@ -174,7 +174,7 @@ export function refuseForeignFolder(outDir: string): void {
  * Every sidecar the run writes must read back whole and name the run too: the neurons file when a snapshot step was
  * reached, the realdata file for `experiment: realdata`.
  */
-function checkRun(outDir: string, run: PlannedRun): RunFileContents | string {
+export function checkRun(outDir: string, run: PlannedRun): RunFileContents | string {
   const runId = run.run_id;
   const path = runFilePath(outDir, runId);
   let file;

@@ -104,7 +104,7 @@ export function rowFromRunFile(plan: Pick<Plan, 'name' | 'seed'>, run: PlannedRu
 }
 
 /** A run that failed in an earlier invocation and has not been retried yet: its last recorded error. */
-function failedRow(plan: Plan, run: PlannedRun, error: string, engine: string): SummaryRow {
+export function failedRow(plan: Plan, run: PlannedRun, error: string, engine: string): SummaryRow {
   return row(plan, run, { status: 'failed', error, steps_done: 0, wall_s: 0, engine }, null, null);
 }
 

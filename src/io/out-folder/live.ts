@@ -1,0 +1,303 @@
+/**
+ * An output folder watched while others write into it (`serve`, `status --watch`): whoever writes it, this process,
+ * shards, Slurm tasks or queue workers, the folder itself says what is done (run files), what failed (journals) and
+ * what is running where (journals and locks). Each refresh reads only what changed since the last: new names in
+ * runs/ (each run file read and checked once, as `run` checks it), the bytes appended to each journal, plan.json when
+ * it was rewritten (refine adds rounds). So a folder of 10,000 runs costs one listing of runs/ per refresh once read,
+ * and a refresh can stop after a time budget while a large folder is first read, to keep a server answering.
+ *
+ * A folder's first look takes the rows of its summaries (`summary.arrow`, the parts' `summary.<part>.arrow`) for the
+ * run files written before them, as `report` does, rather than reading thousands of run files: a summary row is built
+ * by the same function as a row read from the run file (summary-rows.ts). A summary written by an older version (a
+ * column missing) is not used; run files newer than every summary are read.
+ *
+ * What runs where, and what failed, come from the journals (journal-watch.ts).
+ */
+import { readdirSync, statSync } from 'node:fs';
+import type { Plan, PlannedRun } from '../../sweep/plan.js';
+import { readSummary, type SummaryRow } from '../summary.js';
+import { JournalWatch, sizeOfPath, stampOf, type RunningPart } from './journal-watch.js';
+import type { StatusCounts } from './merge.js';
+import { planPath, runFilePath, runIdOfFile, runsDir, summaryPaths } from './paths.js';
+import { groupProblems, type ProblemGroup } from './problems.js';
+import { checkRun, paramsDiffer, readPlan } from './scan.js';
+import { failedRow, rowFromRunFile } from './summary-rows.js';
+
+/** `status`'s counts and problems (`corrupt`: run files that fail the check, pending until redone), and what runs. */
+export interface LiveStatus extends StatusCounts {
+  /** estimated multiply-adds (plan.json `cost`): the whole plan, the runs with an outcome, the rest */
+  cost: { total: number; finished: number; pending: number };
+  /** cost finished per second over the last minutes, while something runs; null otherwise */
+  rate: number | null;
+  /** seconds left at that rate; null when nothing runs or nothing has finished lately */
+  eta_s: number | null;
+  running: RunningPart[];
+  /** refinement rounds (0: the sweep's grid): runs planned and finished in each */
+  rounds: { round: number; runs: number; finished: number }[];
+  /** while a large folder is first read: run files read so far of those listed */
+  loading: { read: number; of: number } | null;
+}
+
+export class LiveFolder {
+  readonly dir: string;
+  #plan: Plan;
+  #planStamp = '';
+  #byId = new Map<string, PlannedRun>();
+  /** finished runs' rows, from their run files */
+  readonly #finished = new Map<string, SummaryRow>();
+  /** run files that failed the check, with the size they had (checked again when it changes) */
+  readonly #corrupt = new Map<string, number>();
+  /** ids listed in runs/ and not read yet */
+  #unread: string[] = [];
+  readonly #queued = new Set<string>();
+  readonly #journals: JournalWatch;
+  /** bumped by every refresh that changed something */
+  version = 0;
+  /** whether the summaries have been looked at (the first look only) */
+  #seeded = false;
+  /** what status() derives from the rows, kept until the next change */
+  #derived: { version: number; rows: SummaryRow[]; problems: ProblemGroup[] } | null = null;
+
+  /**
+   * Throws OutDirError when `dir` holds no readable plan.json and no `plan` is given (a sweep about to start knows its
+   * plan before writing it; plan.json is read once it appears).
+   */
+  constructor(dir: string, plan?: Plan) {
+    this.dir = dir;
+    this.#journals = new JournalWatch(dir);
+    this.#plan = plan ?? readPlan(dir);
+    this.#setPlan(this.#plan);
+    if (!plan) this.#planStamp = stampOf(planPath(dir));
+  }
+
+  get plan(): Plan {
+    return this.#plan;
+  }
+
+  /**
+   * Reads what changed. With a budget, stops reading run files after `budgetMs` and says there is `more`; call
+   * again. Returns whether anything changed.
+   */
+  refresh(budgetMs = Infinity): { changed: boolean; more: boolean } {
+    const t0 = performance.now();
+    let changed = this.#refreshPlan();
+    changed = this.#listRuns() || changed;
+    if (!this.#seeded) {
+      this.#seeded = true;
+      changed = this.#seedFromSummaries() || changed;
+    }
+    changed = this.#journals.refresh() || changed;
+    while (this.#unread.length > 0 && performance.now() - t0 < budgetMs) {
+      const id = this.#unread.pop()!;
+      this.#queued.delete(id);
+      changed = this.#readRun(id) || changed;
+    }
+    if (changed) this.version++;
+    return { changed, more: this.#unread.length > 0 };
+  }
+
+  /** Every planned run with an outcome, in plan order: finished ones from their files, failed ones from journals. */
+  rows(): SummaryRow[] {
+    return this.#derive().rows;
+  }
+
+  /** The rows and the problems among them, computed once per version. */
+  #derive(): { rows: SummaryRow[]; problems: ProblemGroup[] } {
+    if (this.#derived?.version !== this.version) {
+      const rows = this.#rowsNow();
+      this.#derived = { version: this.version, rows, problems: groupProblems(rows, this.#plan) };
+    }
+    return this.#derived;
+  }
+
+  #rowsNow(): SummaryRow[] {
+    const running = this.#runningIds();
+    const rows: SummaryRow[] = [];
+    for (const run of this.#plan.runs) {
+      const row = this.#finished.get(run.run_id);
+      if (row) rows.push(row);
+      else {
+        const f = this.#journals.failures.get(run.run_id);
+        if (f && !running.has(run.run_id)) rows.push(failedRow(this.#plan, run, f.error, f.engine));
+      }
+    }
+    return rows;
+  }
+
+  status(now = Date.now()): LiveStatus {
+    const { rows, problems } = this.#derive();
+    const counts = { done: 0, diverged: 0, failed: 0 };
+    const cost = { total: 0, finished: 0, pending: 0 };
+    const finishedIds = new Set<string>();
+    for (const r of rows) {
+      counts[r.status]++;
+      finishedIds.add(r.run_id);
+    }
+    const rounds = new Map<number, { runs: number; finished: number }>();
+    for (const run of this.#plan.runs) {
+      const done = finishedIds.has(run.run_id);
+      cost.total += run.cost;
+      if (done) cost.finished += run.cost;
+      else cost.pending += run.cost;
+      const k = run.refine_round ?? 0;
+      const round = rounds.get(k) ?? rounds.set(k, { runs: 0, finished: 0 }).get(k)!;
+      round.runs++;
+      if (done) round.finished++;
+    }
+    const running = this.#runningParts();
+    const rate = running.length > 0 ? this.#journals.rate(now, running, (id) => this.#byId.get(id)?.cost ?? 0) : null;
+    const total = this.#plan.runs.length;
+    return {
+      name: this.#plan.name,
+      total,
+      ...counts,
+      pending: total - counts.done - counts.diverged - counts.failed,
+      corrupt: [...this.#corrupt.keys()].filter((id) => this.#byId.has(id)).length,
+      cost,
+      rate,
+      eta_s: rate !== null && rate > 0 ? cost.pending / rate : null,
+      running,
+      problems,
+      rounds: [...rounds].sort(([a], [b]) => a - b).map(([round, r]) => ({ round, ...r })),
+      loading:
+        this.#unread.length > 0
+          ? { read: this.#finished.size + this.#corrupt.size, of: this.#finished.size + this.#corrupt.size + this.#unread.length }
+          : null,
+    };
+  }
+
+  /**
+   * Takes the rows of the folder's summaries for the queued run files older than the summary (see the module comment).
+   * A summary is used only if its rows carry every column a row read now would (the reference: one run file read).
+   */
+  #seedFromSummaries(): boolean {
+    const paths = summaryPaths(this.dir);
+    if (paths.length === 0 || this.#unread.length === 0) return false;
+    const reference = this.#unread.find((id) => this.#byId.has(id));
+    if (reference === undefined || !this.#readRun(reference)) return false;
+    this.#queued.delete(reference);
+    this.#unread = this.#unread.filter((id) => id !== reference);
+    const wanted = Object.keys(this.#finished.get(reference)!.extra ?? {});
+    const queued = new Set(this.#unread);
+    let taken = 0;
+    for (const path of paths) {
+      let rows: SummaryRow[];
+      let writtenAt: number;
+      try {
+        writtenAt = statSync(path).mtimeMs;
+        rows = readSummary(path);
+      } catch {
+        continue; // an older layout, or replaced while read: its runs are read one by one
+      }
+      if (rows.length > 0 && !wanted.every((k) => k in (rows[0].extra ?? {}))) continue;
+      for (const row of rows) {
+        const run = this.#byId.get(row.run_id);
+        // a row of another sweep's summary (copied in) is not this run's: its file is read instead (foreignSummaryRow)
+        if (row.status === 'failed' || !queued.has(row.run_id) || !run || paramsDiffer(row, run) !== null) continue;
+        let fileAt: number;
+        try {
+          fileAt = statSync(runFilePath(this.dir, row.run_id)).mtimeMs;
+        } catch {
+          continue;
+        }
+        if (fileAt > writtenAt) continue;
+        this.#finished.set(row.run_id, row);
+        queued.delete(row.run_id);
+        this.#queued.delete(row.run_id);
+        taken++;
+      }
+    }
+    this.#unread = this.#unread.filter((id) => queued.has(id));
+    return taken > 0;
+  }
+
+  #setPlan(plan: Plan): void {
+    this.#plan = plan;
+    this.#byId = new Map(plan.runs.map((r) => [r.run_id, r]));
+  }
+
+  #refreshPlan(): boolean {
+    const stamp = stampOf(planPath(this.dir));
+    if (stamp === this.#planStamp || stamp === '') return false;
+    let plan: Plan;
+    try {
+      plan = readPlan(this.dir);
+    } catch {
+      return false; // being rewritten (it is renamed into place whole, so this is rare): next time
+    }
+    this.#planStamp = stamp;
+    this.#setPlan(plan);
+    // run files read before their runs were planned (refine appends rounds) are read again
+    for (const id of this.#strangers) this.#queue(id);
+    this.#strangers.clear();
+    return true;
+  }
+
+  /** ids on disk that the plan did not have when they were read */
+  readonly #strangers = new Set<string>();
+
+  #queue(id: string): void {
+    if (this.#queued.has(id)) return;
+    this.#queued.add(id);
+    this.#unread.push(id);
+  }
+
+  #listRuns(): boolean {
+    let names: string[];
+    try {
+      names = readdirSync(runsDir(this.dir));
+    } catch {
+      names = [];
+    }
+    const onDisk = new Set<string>();
+    for (const name of names) {
+      const id = runIdOfFile(name);
+      if (id !== null) onDisk.add(id);
+    }
+    let changed = false;
+    // gone: `run --fresh`, or a corrupt file removed by a run that will redo it
+    for (const id of [...this.#finished.keys()]) {
+      if (!onDisk.has(id)) {
+        this.#finished.delete(id);
+        changed = true;
+      }
+    }
+    for (const id of [...this.#corrupt.keys()]) if (!onDisk.has(id)) this.#corrupt.delete(id);
+    for (const id of onDisk) {
+      if (this.#finished.has(id) || this.#strangers.has(id)) continue;
+      const size = this.#corrupt.get(id);
+      if (size !== undefined && size === sizeOf(this.dir, id)) continue;
+      this.#queue(id);
+    }
+    return changed;
+  }
+
+  /** Reads and checks one run file; true when it added a finished run. */
+  #readRun(id: string): boolean {
+    const run = this.#byId.get(id);
+    if (!run) {
+      this.#strangers.add(id);
+      return false;
+    }
+    const checked = checkRun(this.dir, run);
+    if (typeof checked === 'string') {
+      this.#corrupt.set(id, sizeOf(this.dir, id));
+      return false;
+    }
+    this.#corrupt.delete(id);
+    this.#finished.set(id, rowFromRunFile(this.#plan, run, checked));
+    return true;
+  }
+
+  #runningParts(): RunningPart[] {
+    return this.#journals.running((id) => this.#finished.has(id));
+  }
+
+  #runningIds(): Set<string> {
+    const ids = new Set<string>();
+    for (const p of this.#runningParts()) for (const r of p.runs) ids.add(r.run_id);
+    return ids;
+  }
+}
+
+const sizeOf = (dir: string, id: string): number => sizeOfPath(runFilePath(dir, id));
