@@ -149,10 +149,17 @@ export function logAxis(lo: number, hi: number, length = 200, horizontal = false
   return { scale: { type: 'log', domain: [lo, hi], nice: false }, axis: tickProps(niceTicks(lo, hi, 'log'), room) };
 }
 
-const positiveRange = (rows: readonly Record<string, unknown>[], field: string): [number, number] => {
-  const v = rows.map((r) => r[field]).filter((x): x is number => typeof x === 'number' && x > 0);
+/**
+ * The range of `field`'s positive values over the rows of the chosen runs that did not diverge (of all, when every one
+ * did): a diverged run's loss reaches 1e40 and more, and a scale stretched to it would flatten every other line. Its
+ * line leaves through the top (the marks are clipped).
+ */
+export function positiveRange(runs: readonly ChosenRun[], rows: readonly Record<string, unknown>[], field: string): [number, number] {
+  const diverged = new Set(runs.filter((r) => r.row.status === 'diverged').map((r) => r.label));
+  const kept = rows.filter((r) => !diverged.has(r.run as string));
+  const v = (kept.length > 0 ? kept : rows).map((r) => r[field]).filter((x): x is number => typeof x === 'number' && x > 0 && Number.isFinite(x));
   return v.length ? [Math.min(...v), Math.max(...v)] : [1e-3, 1];
-};
+}
 
 const line = (runs: readonly ChosenRun[], field: string, title: string, y: object, legend: boolean, maxStep: number) => ({
   width: 300,
@@ -199,9 +206,9 @@ function exitRows(rows: readonly Record<string, unknown>[], floor: number): Reco
 
 export function fig2Spec(runs: readonly ChosenRun[], rows: Record<string, unknown>[]): TopLevelSpec {
   const maxStep = Math.max(1, ...rows.map((r) => r.step as number));
-  const [lossLo, lossHi] = positiveRange(rows, 'test_loss');
+  const [lossLo, lossHi] = positiveRange(runs, rows, 'test_loss');
   const floor = Math.max(lossLo, 10 ** Math.floor(Math.log10(lossHi / LOG_DECADES)));
-  const [normLo, normHi] = positiveRange(rows, 'w_norm2_mean');
+  const [normLo, normHi] = positiveRange(runs, rows, 'w_norm2_mean');
   const cut = floor > lossLo;
   const loss = line(runs, 'test_loss', 'test loss ½‖θ−θ*‖² (log)', logAxis(floor, lossHi), true, maxStep);
   // where a line leaves through the bottom, a ▼ at the floor in its colour: the noiseless control does so within the
@@ -229,7 +236,8 @@ export function fig2Spec(runs: readonly ChosenRun[], rows: Record<string, unknow
     hconcat: [
       {
         ...sized,
-        layer: [{ mark, encoding }, ...(exits.length > 0 ? [exitMark] : [])],
+        // the rows also hold the model's points (no test loss): without the filter each would break the line
+        layer: [{ transform: [{ filter: "isValid(datum['test_loss'])" }], mark, encoding }, ...(exits.length > 0 ? [exitMark] : [])],
         title: `(a) test loss${cut ? ` (▼: the line leaves below ${tickLabel(floor)})` : ''}`,
       },
       // dashed: the Phase I model beside each run, where the rows carry it (theory/model-curves.ts)
@@ -288,7 +296,7 @@ export function snapshotRows(dir: string, runs: readonly ChosenRun[]): Record<st
 
 export function scatterSpec(rows: Record<string, unknown>[]): TopLevelSpec {
   const steps = [...new Set(rows.map((r) => r.step as number))].sort((a, b) => a - b);
-  const [lo, hi] = positiveRange(rows, 'w_norm2');
+  const [lo, hi] = positiveRange([], rows, 'w_norm2');
   const ips = rows.map((r) => r.w_theta_ip as number);
   const [ipLo, ipHi] = [Math.min(0, ...ips), Math.max(0, ...ips)];
   const stepColours = paramPalette('steps', steps);
@@ -327,7 +335,7 @@ function noiseOnWindows(period: number, steps: number): { start: number; end: nu
 }
 
 export function onOffSpec(runs: readonly ChosenRun[], rows: Record<string, unknown>[], period: number, steps: number): TopLevelSpec {
-  const [lo, hi] = positiveRange(rows, 'w_norm2_mean');
+  const [lo, hi] = positiveRange(runs, rows, 'w_norm2_mean');
   return {
     title: {
       text: 'Noise on/off: norms shrink only while the label noise is on',

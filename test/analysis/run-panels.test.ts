@@ -1,0 +1,63 @@
+/**
+ * The report's run panels with a diverged run among the chosen ones (as in phase-diagram.yaml, where σ = 64 and 128
+ * diverge at α = 1): the scales are those of the runs that did not diverge, the test-loss line is not broken by the
+ * model's rows that share its data, and the paper-axes sentences do not read a blow-up as the paper's rise.
+ */
+import { describe, expect, it } from 'vitest';
+import { paperAxesNotes, paperAxesSpec } from '../../src/analysis/report/paper-fig2.js';
+import { fig2Spec, type ChosenRun } from '../../src/analysis/report/run-figures.js';
+
+const chosen = (label: string, sigma: number, status: 'done' | 'diverged'): ChosenRun =>
+  ({ label, colour: '#000000', row: { run_id: label, status, params: { sigma, teacher_norm: 1 } } }) as unknown as ChosenRun;
+
+const runs = [chosen('calm', 1, 'done'), chosen('blown', 64, 'diverged')];
+// the calm run: losses 2 … 0.02, norms 1 … 0.1, alignment 0.2 → 0.25 → 0.6; the diverged one grows to 1e40
+const rows: Record<string, unknown>[] = [
+  ...[0, 1000, 2000, 3000].map((step, i) => ({
+    run: 'calm',
+    step,
+    test_loss: 2 / 10 ** i,
+    w_norm2_mean: 1 / 2 ** i,
+    w_norm_mean: 1 / 2 ** i,
+    align_ip_mean: [0.2, 0.18, 0.25, 0.6][i],
+    align_cos_mean: [0.2, 0.18, 0.25, 0.6][i],
+  })),
+  ...[0, 10, 20].map((step, i) => ({
+    run: 'blown',
+    step,
+    test_loss: 10 ** (20 * i),
+    w_norm2_mean: 10 ** (10 * i),
+    w_norm_mean: 10 ** (5 * i),
+    align_ip_mean: 0.2 + 10 * i,
+    align_cos_mean: 0.2,
+  })),
+  // the Phase I model's rows, which carry no test loss
+  ...[500, 1500].map((step) => ({ run: 'calm', step, model_w_norm2_mean: 0.7, model_align_cos_mean: 0.2 })),
+];
+
+type Panel = { layer?: { transform?: { filter: string }[]; encoding: { y: { field: string; scale?: { domain: number[] } } } }[] };
+
+describe('run panels with a diverged run among the chosen', () => {
+  it('scale test loss, mean ‖wᵢ‖², Avg‖wᵢ‖ and Avg|⟨wᵢ, θ*⟩| to the run that did not diverge', () => {
+    const [loss, norm] = (fig2Spec(runs, rows) as unknown as { hconcat: Panel[] }).hconcat;
+    expect(loss.layer![0].encoding.y.scale!.domain).toEqual([0.002, 2]);
+    expect(norm.layer![0].encoding.y.scale!.domain).toEqual([0.125, 1]);
+    const [avgNorm, avgIp] = (paperAxesSpec(runs, rows) as unknown as { hconcat: { encoding: { y: { scale: { domain: number[] } } } }[] }).hconcat;
+    expect(avgNorm.encoding.y.scale.domain).toEqual([0.125, 1]);
+    expect(avgIp.encoding.y.scale.domain).toEqual([0, 0.6]);
+  });
+
+  it('draws the test loss only through rows that have one (the model rows between them would break the line)', () => {
+    const [loss] = (fig2Spec(runs, rows) as unknown as { hconcat: Panel[] }).hconcat;
+    expect(loss.layer![0].encoding.y.field).toBe('test_loss');
+    expect(loss.layer![0].transform).toEqual([{ filter: "isValid(datum['test_loss'])" }]);
+  });
+
+  it("says the diverged run is not compared with the paper, and reads the calm run's rise", () => {
+    const notes = paperAxesNotes(runs, rows);
+    expect(notes).toContain('<li>Not compared (diverged): blown.</li>');
+    expect(notes).not.toContain('<b>blown</b>');
+    expect(notes).toContain('<b>calm</b>');
+    expect(notes).toContain('rises as the paper describes (to 0.6 by step 3,000)');
+  });
+});
