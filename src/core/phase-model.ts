@@ -204,6 +204,16 @@ export class PhaseModel {
     return count / this.width;
   }
 
+  /**
+   * Fraction of neurons with ‖w_i‖² ≤ threshold at the end point itself (τ → ∞: ‖w_i‖² = p_i²R): this run's own F∞,
+   * whose mean over inits is P(χ²₁ ≤ threshold·m/W∞). No τ reaches more, since ‖w_i(τ)‖² ≥ p_i²R where R ≤ 1.
+   */
+  endFraction(threshold: number): number {
+    let count = 0;
+    for (const p2 of this.par0) if (p2 * this.floorRatio <= threshold) count++;
+    return count / this.width;
+  }
+
   /** The τ by which every transient has died out (the scan's end). */
   private tauEnd(): number {
     const smallest = Math.min(1, ...this.lambda);
@@ -257,5 +267,6 @@ export function predictRun(p: ModelParams, seeds: RunSeeds): ModelPrediction | n
     align_steps: model.firstStep((tau) => model.meanAbsCos(tau), 0.5),
     sigma_trace: model.sigmaTrace,
     sigma_along: model.sigmaAlong,
+    phase2_frac_final: model.endFraction(threshold),
   };
 }

@@ -21,8 +21,10 @@
  *   pred_w_norm2_final    W∞/m: mean ‖w_i‖² at the end point of label-noise SGD (endPoint below), on the run's own
  *                         Σ̂ = XᵀX/n when the model gave its spectrum, on Σ̂ = I (the population's) otherwise
  *   pred_a_norm2_final    ‖a‖² there
- *   pred_phase2_frac_final F∞ = P(χ²₁ ≤ α⁴η·m/W∞): the largest fraction with ‖w_i‖² ≤ α⁴η any run reaches; at the
- *                         end point ‖w_i‖² ∝ the squared initial projection on θ̂*, a χ²₁ law across neurons
+ *   pred_phase2_frac_final F∞: the fraction of the run's neurons with ‖w_i‖² ≤ α⁴η at the end point, the most the run
+ *                         can hold there. At the end point ‖w_i‖² = p_i²·W∞/Σ_j p_j², p_i = ⟨w_i(0), θ̂*⟩, so F∞ is
+ *                         known from the run's init (phase-model.ts); over inits it is P(χ²₁ ≤ α⁴η·m/W∞), the value
+ *                         without a model entry and in markerUnreachable
  *   phase2_reachable      1 when F∞ ≥ ½ (phase2_step_50 can be reached at all), else 0
  *   noise_ratio           x = (d − 1)ησ̄²/(2B·√d‖θ*‖): the noise's stationary share ησ̄²/(2B) in each of the d − 1
  *                         stiff directions across θ*, against the end point's ‖W‖²_F. Where the model applies: the
@@ -82,6 +84,8 @@ export interface ModelPrediction {
   sigma_trace: number;
   /** θ̂*ᵀΣ̂θ̂*, for the end point */
   sigma_along: number;
+  /** this run's own F∞: the fraction of its neurons the end point puts at ‖w_i‖² ≤ α⁴η (their p_i² are known) */
+  phase2_frac_final: number;
 }
 
 /** What the end point needs of Σ̂: its trace and its value along θ̂* (both d·1 and 1 for the population's Σ = I). */
@@ -208,13 +212,14 @@ export function theoryColumns(p: TheoryParams, d: TheoryInputs | null, model: Mo
   const rate = predNormDecayRate(p, d?.window_train_loss ?? null);
   const measured = d?.norm_decay_rate ?? null;
   const end = endPoint(p, model ? { trace: model.sigma_trace, along: model.sigma_along } : undefined);
+  const ceiling = model?.phase2_frac_final ?? end.phase2Frac;
   return {
     pred_norm_decay_rate: rate,
     decay_rate_ratio: rate === null || measured === null ? null : measured / rate,
     pred_w_norm2_final: end.w2,
     pred_a_norm2_final: end.a2,
-    pred_phase2_frac_final: end.phase2Frac,
-    phase2_reachable: end.phase2Frac >= 0.5 ? 1 : 0,
+    pred_phase2_frac_final: ceiling,
+    phase2_reachable: ceiling >= 0.5 ? 1 : 0,
     noise_ratio: noiseRatio(p),
     rich_start: p.sigma >= RICH_START_SIGMA * p.alpha * p.alpha ? 1 : 0,
     t1_bound: t1Bound(p),

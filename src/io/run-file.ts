@@ -137,7 +137,7 @@ export function readRunFile(path: string): RunFileContents {
 }
 
 /** The model entry's fields: numbers, except the step times, which are null where the model says "never". */
-const MODEL_NUMBERS = ['k0', 'w_norm2_end', 'sigma_trace', 'sigma_along'] as const;
+const MODEL_NUMBERS = ['k0', 'w_norm2_end', 'sigma_trace', 'sigma_along', 'phase2_frac_final'] as const;
 const MODEL_STEPS = ['phase1_steps', 'align_steps'] as const;
 
 /** The `lnsweep.model` entry checked for its shape: read from disk, so it is not trusted to be what we wrote. */

@@ -82,6 +82,7 @@ print(json.dumps({
   'align': None if t2 is None else step_at(t2),
   'end': float(norms(tau_at(a['steps']))[0].mean()),
   'winf': float(Winf),
+  'end_frac': float(np.mean(p2 * R <= a['thr'])),
 }))
 `;
 
@@ -119,6 +120,7 @@ describe('the Phase I model', () => {
       align: number | null;
       end: number;
       winf: number;
+      end_frac: number;
     };
     const rel = (a: number, b: number) => Math.abs(a - b) / Math.abs(b);
     expect(rel(model.k0, ref.k0)).toBeLessThan(1e-12);
@@ -134,6 +136,8 @@ describe('the Phase I model', () => {
     expect(rel(pred.align_steps!, ref.align!)).toBeLessThan(1e-8);
     expect(rel(pred.w_norm2_end, ref.end)).toBeLessThan(1e-10);
     expect(rel(model.meanW2(2000), ref.winf / P.width), 'the end point').toBeLessThan(1e-12); // every transient gone
+    expect(pred.phase2_frac_final).toBe(ref.end_frac);
+    expect(model.fractionBelow(2000, thr)).toBe(ref.end_frac);
   });
 
   it('starts at the measured mean ‖wᵢ(0)‖², ends near √d‖θ*‖/m, and inverts its own clock', () => {

@@ -13,7 +13,7 @@ import type { RunParams } from '../../src/core/types.js';
 /** The paper's setting (m = 1000, η = 1e-3, ±σ, batch 1, ‖θ*‖ = 1, α = 1, d = 20) with σ = 4 unless overridden. */
 const at = (over: Partial<RunParams> = {}): TheoryParams => ({ ...defaultParams(), width: 1000, lr: 1e-3, sigma: 4, ...over });
 const measured = { norm_decay_rate: 3.4e-5, window_train_loss: 0.5 };
-const model: ModelPrediction = { k0: 1000, w_norm2_end: 0.01, phase1_steps: null, align_steps: 4e5, sigma_trace: 20, sigma_along: 1 };
+const model: ModelPrediction = { k0: 1000, w_norm2_end: 0.01, phase1_steps: null, align_steps: 4e5, sigma_trace: 20, sigma_along: 1, phase2_frac_final: 0.52 };
 
 describe('the theory columns, on hand-computed cases', () => {
   it('predicts the decay rate η²(σ̄² + 2L̄) for ±σ noise, and the ratio from it', () => {
@@ -23,22 +23,23 @@ describe('the theory columns, on hand-computed cases', () => {
   });
 
   it('gives the end point: mean ‖wᵢ‖² ≈ √d‖θ*‖/m less its finite-step and noise shifts, ‖a‖² ≈ ‖θ*‖/√d, F∞ = P(χ²₁ ≤ α⁴ηm/W∞)', () => {
-    const t = theoryColumns(at(), measured, model); // Σ̂ = I: tr 20, ρ = 1
+    const t = theoryColumns(at(), measured, null); // no model: the population's Σ = I (tr 20, ρ = 1) and χ²₁ law
     expect(t.pred_w_norm2_final).toBeCloseTo(0.004447397859761485, 15); // python; √20/1000 = 0.004472 less 0.55%
     expect(t.pred_a_norm2_final).toBeCloseTo(0.2233198929880742, 14); // python
     expect(t.pred_phase2_frac_final).toBeCloseTo(0.3646313858172494, 12); // python: erf(√(1e-3/0.0044474/2))
     expect(t.phase2_reachable).toBe(0);
+    // with the model: its tr Σ̂ and ρ (here those of Σ = I) and the run's own end-point fraction, passed through
+    const withModel = theoryColumns(at(), measured, model);
+    expect(withModel.pred_w_norm2_final).toBeCloseTo(0.004447397859761485, 15);
+    expect([withModel.pred_phase2_frac_final, withModel.phase2_reachable]).toEqual([0.52, 1]);
     // the run's own Σ̂ (tr 19, ρ = 1.2): W₀ = √(19/1.2) = 3.98 instead of √20 = 4.47
     const own = theoryColumns(at(), measured, { ...model, sigma_trace: 19, sigma_along: 1.2 });
     expect(own.pred_w_norm2_final).toBeCloseTo(0.003954374033533012, 15); // python
     expect(own.pred_a_norm2_final).toBeCloseTo(0.25115044021311256, 14); // python
-    expect(own.pred_phase2_frac_final).toBeCloseTo(0.3849487216429909, 12); // python
     // batch 4: ε and the noise shift both shrink
     expect(theoryColumns(at({ batch: 4 }), measured, model).pred_w_norm2_final).toBeCloseTo(0.004462388931190056, 15); // python
-    // no model (a failed run): the population's Σ = I
-    expect(theoryColumns(at(), measured, null).pred_w_norm2_final).toBeCloseTo(0.004447397859761485, 15);
     // under η = 1/(α²m) (σ = 4 throughout); python: 0.18896836129005726, 0.6560534682569107, 0.941483735499734
-    const rule = (alpha: number) => theoryColumns(at({ alpha, lr: 1 / (alpha * alpha * 1000) }), measured, model);
+    const rule = (alpha: number) => theoryColumns(at({ alpha, lr: 1 / (alpha * alpha * 1000) }), measured, null);
     expect(rule(0.5).pred_phase2_frac_final).toBeCloseTo(0.18896836129005726, 12);
     expect(rule(2).pred_phase2_frac_final).toBeCloseTo(0.6560534682569107, 12);
     expect(rule(4).pred_phase2_frac_final).toBeCloseTo(0.941483735499734, 12);
