@@ -45,7 +45,19 @@ for (const x of xs) {
   const scales = [];
   for (let k = 0; k < seeds; k++) {
     const runSeeds = { data: [11 + k, 2, 3, 4], teacher: [3, 1, 4, 1 + k], init: [5, 6, 7, 8 + k], sgd: [9, 10, 11, 12 + k] };
-    const p = { ...defaultParams(), n, d, width: d + 1, alpha: 1, lr: eta, sigma, batch, teacher_norm: teacher, steps, log_every: Math.max(1, Math.round(steps / 1500)) };
+    const p = {
+      ...defaultParams(),
+      n,
+      d,
+      width: d + 1,
+      alpha: 1,
+      lr: eta,
+      sigma,
+      batch,
+      teacher_norm: teacher,
+      steps,
+      log_every: Math.max(1, Math.round(steps / 1500)),
+    };
     const res = train(p, runSeeds);
     if (res.status !== 'done') throw new Error(`x = ${x}, seed set ${k}: run ${res.status}`);
     const m = res.metrics;
@@ -73,7 +85,20 @@ function spreadDof(sigma, steps) {
   const at = Array.from({ length: 20 }, (_, j) => Math.round(steps / 3 + ((j + 1) * (2 * steps)) / 60));
   // α chosen so that K₀ = α²(m + d) is the width-(d + 1) runs' 2d + 1: the same distance from the stability edge
   const alpha = Math.sqrt((2 * d + 1) / (spreadWidth + d));
-  const p = { ...defaultParams(), n, d, width: spreadWidth, alpha, lr: eta, sigma, batch, teacher_norm: teacher, steps, log_every: steps, snapshot_steps: at };
+  const p = {
+    ...defaultParams(),
+    n,
+    d,
+    width: spreadWidth,
+    alpha,
+    lr: eta,
+    sigma,
+    batch,
+    teacher_norm: teacher,
+    steps,
+    log_every: steps,
+    snapshot_steps: at,
+  };
   const { status, snapshots: s } = train(p, runSeeds);
   if (status !== 'done') return NaN;
   let dof = 0;

@@ -3,7 +3,7 @@
 // the noise ratio x = (d − 1)ησ²/(2√d‖θ*‖): the measurements behind docs/theory.md, "Where the end point holds".
 //
 //   npm run build && node scripts/theory/tangent.mjs [--d 20] [--n 200] [--eta 0.004] [--x 0.0005,0.002,0.0085,0.034,0.077,0.136,0.3]
-//        [--units 300] [--seeds 2]
+//        [--units 150] [--seeds 2]
 //
 // Every neuron u = (w, a) is moved by the same matrix I − ηr·B_x per step (batch 1), so the end point, where all
 // neurons are one balanced neuron u₁ = (w₁, a₁) along θ* (scaled), is carried by a single neuron, and a perturbation
@@ -27,7 +27,7 @@ const d = Number(flag('--d', 20));
 const n = Number(flag('--n', 200));
 const eta = Number(flag('--eta', 0.004));
 const xs = flag('--x', '0.0005,0.002,0.0085,0.034,0.077,0.136,0.3').split(',').map(Number);
-const units = Number(flag('--units', 300));
+const units = Number(flag('--units', 150));
 const seeds = Number(flag('--seeds', 2));
 
 console.log(`d = ${d}, n = ${n}, η = ${eta}, ‖θ*‖ = 1, ${units} noise units per run`);
@@ -43,7 +43,12 @@ for (const x of xs) {
     rates.push(growth(data, sigma, new Xoshiro128(runSeeds.sgd)));
     if (k === 0) lambdaMin = smallestAcross(data);
   }
-  console.log(`${x.toFixed(4).padEnd(8)} ${rates.map((r) => r.toFixed(3)).join(', ').padEnd(45)} ${(-lambdaMin).toFixed(3)}`);
+  console.log(
+    `${x.toFixed(4).padEnd(8)} ${rates
+      .map((r) => r.toFixed(3))
+      .join(', ')
+      .padEnd(45)} ${(-lambdaMin).toFixed(3)}`,
+  );
 }
 
 function growth({ X, y, thetaStar }, sigma, rng) {
@@ -79,6 +84,16 @@ function growth({ X, y, thetaStar }, sigma, rng) {
     a -= e * wx;
     za -= e * fx;
     if (t % 64 === 0) {
+      // F does not change when a multiple of u₁ is added to z: take u₁'s part out, or z would turn towards u₁ (the
+      // direction that neither grows nor shrinks) until F is lost below the rounding of z
+      let zu = za * a;
+      let uu = a * a;
+      for (let j = 0; j < d; j++) {
+        zu += f[j] * w[j];
+        uu += w[j] * w[j];
+      }
+      for (let j = 0; j < d; j++) f[j] -= (zu / uu) * w[j];
+      za -= (zu / uu) * a;
       // z is linear: rescale it now and then and keep the log of the scale
       let zz = za * za;
       for (let j = 0; j < d; j++) zz += f[j] * f[j];

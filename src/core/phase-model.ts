@@ -16,9 +16,9 @@
  *    neurons with ‖W‖²_F = W∞ (≈ √d‖θ*‖), spread over neurons in proportion to ⟨w_i(0), θ̂*⟩² (a χ²₁ law, F∞).
  * So ‖w_i(τ)‖² = Σ_k c_ik² e^{−λ_k τ} + p_i²·(R + (1 − R)e^{−τ}), c_ik = ⟨u_k, w_i(0)⟩, p_i = ⟨w_i(0), θ̂*⟩,
  * R = W∞/Σ_j p_j², and |cos(w_i, θ*)| = p_i·√(R + (1 − R)e^{−τ})/‖w_i(τ)‖. What it leaves out: the noise-sustained
- * state that replaces the end point where it is unstable (x = (d − 1)ησ̄²/(2B√d‖θ*‖) above ≈ 0.07 at d = 20, where the
- * directions across θ* also stop decaying at λ_k; docs/theory.md), and any start that leaves the lazy regime at once
- * (σ/α² ≥ 8, theory.ts rich_start).
+ * state that replaces the end point where it is unstable (x = (d − 1)ησ̄²/(2B√d‖θ*‖) above ≈ 0.055 at d = 20,
+ * n = 200), the slower decay across θ* below that (the slowest direction's rate falls from λ_min as x grows, to half of
+ * it by x ≈ 0.03; docs/theory.md), and any start that leaves the lazy regime at once (σ/α² ≥ 8, rich_start).
  *
  * Cost: one d×d eigendecomposition and m·(d−1)·d multiply-adds to build, m·(d−1) per evaluation, ~150 evaluations
  * for the crossings: a few milliseconds at m = 1000.

@@ -150,7 +150,10 @@ function modelPrediction(path: string, value: unknown): ModelPrediction | null {
       : (MODEL_NUMBERS.find((k) => typeof entry[k] !== 'number') ?? MODEL_STEPS.find((k) => entry[k] !== null && typeof entry[k] !== 'number'));
   if (bad !== undefined) {
     const field = entry === null ? bad : `field '${bad}' is ${JSON.stringify(entry[bad]) ?? 'missing'}`;
-    throw new ArrowFileError(path, `the '${META_PREFIX}model' metadata is not a model prediction (${field}; numbers ${MODEL_NUMBERS.join(', ')}, and ${MODEL_STEPS.join(', ')} a number or null)`);
+    throw new ArrowFileError(
+      path,
+      `the '${META_PREFIX}model' metadata is not a model prediction (${field}; numbers ${MODEL_NUMBERS.join(', ')}, and ${MODEL_STEPS.join(', ')} a number or null)`,
+    );
   }
   return value as ModelPrediction;
 }
