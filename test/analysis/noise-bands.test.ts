@@ -21,16 +21,17 @@ describe('the model against measurement, band by band of the noise ratio x', () 
 
   it('gives per band the scored runs and their median ratio, for the final mean ‖wᵢ‖² and the end of Phase I', () => {
     expect(noiseBands(rows)).toEqual([
-      { label: 'x < 0.01', end: { n: 2, median: 1.01 }, phase1: { n: 0, median: null } },
-      { label: '0.03 ≤ x < 0.1', end: { n: 1, median: 1.2 }, phase1: { n: 1, median: 1.3 } },
-      { label: 'x ≥ 0.3', end: { n: 1, median: 3 }, phase1: { n: 0, median: null } },
+      { label: 'x < 0.01', end: { n: 2, median: 1.01, within125: 1 }, phase1: { n: 0, median: null, within125: null } },
+      { label: '0.03 ≤ x < 0.1', end: { n: 1, median: 1.2, within125: 1 }, phase1: { n: 1, median: 1.3, within125: 0 } },
+      { label: 'x ≥ 0.3', end: { n: 1, median: 3, within125: 0 }, phase1: { n: 0, median: null, within125: null } },
     ]);
   });
 
   it('says so in one sentence', () => {
     expect(noiseBandSentence(noiseBands(rows))).toBe(
       '(i) by noise ratio x = (d − 1)ησ̄²/(2B√d‖θ*‖), where the end point is stable for small x only: median measured/predicted ' +
-        '(b) 1.01 over 2 runs with x < 0.01, 1.2 over 1 run with 0.03 ≤ x < 0.1, 3 over 1 run with x ≥ 0.3; (c) 1.3 over 1 run with 0.03 ≤ x < 0.1.',
+        '(b) 1.01 over 2 runs with x < 0.01 (100% within [0.8, 1.25]), 1.2 over 1 run with 0.03 ≤ x < 0.1 (100% within [0.8, 1.25]), ' +
+        '3 over 1 run with x ≥ 0.3 (0% within [0.8, 1.25]); (c) 1.3 over 1 run with 0.03 ≤ x < 0.1 (0% within [0.8, 1.25]).',
     );
     expect(noiseBandSentence([])).toMatch(/: no scored run\.$/);
   });
