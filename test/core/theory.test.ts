@@ -13,7 +13,15 @@ import type { RunParams } from '../../src/core/types.js';
 /** The paper's setting (m = 1000, η = 1e-3, ±σ, batch 1, ‖θ*‖ = 1, α = 1, d = 20) with σ = 4 unless overridden. */
 const at = (over: Partial<RunParams> = {}): TheoryParams => ({ ...defaultParams(), width: 1000, lr: 1e-3, sigma: 4, ...over });
 const measured = { norm_decay_rate: 3.4e-5, window_train_loss: 0.5 };
-const model: ModelPrediction = { k0: 1000, w_norm2_end: 0.01, phase1_steps: null, align_steps: 4e5, sigma_trace: 20, sigma_along: 1, phase2_frac_final: 0.52 };
+const model: ModelPrediction = {
+  k0: 1000,
+  w_norm2_end: 0.01,
+  phase1_steps: null,
+  align_steps: 4e5,
+  sigma_trace: 20,
+  sigma_along: 1,
+  phase2_frac_final: 0.52,
+};
 
 describe('the theory columns, on hand-computed cases', () => {
   it('predicts the decay rate η²(σ̄² + 2L̄) for ±σ noise, and the ratio from it', () => {
@@ -62,9 +70,9 @@ describe('the theory columns, on hand-computed cases', () => {
   });
 
   it('gives the noise ratio x = (d − 1)ησ̄²/(2B√d‖θ*‖)', () => {
-    expect(theoryColumns(at(), measured, model).noise_ratio).toBeCloseTo(0.0339882332580, 11); // 19·1e-3·16/(2·√20)
-    expect(theoryColumns(at({ batch: 4, teacher_norm: 0.5 }), measured, model).noise_ratio).toBeCloseTo(0.0169941166290, 11);
-    expect(theoryColumns(at({ noise_schedule: 'periodic' }), measured, model).noise_ratio).toBeCloseTo(0.0169941166290, 11);
+    expect(theoryColumns(at(), measured, model).noise_ratio).toBeCloseTo(0.033988233258, 11); // 19·1e-3·16/(2·√20)
+    expect(theoryColumns(at({ batch: 4, teacher_norm: 0.5 }), measured, model).noise_ratio).toBeCloseTo(0.016994116629, 11);
+    expect(theoryColumns(at({ noise_schedule: 'periodic' }), measured, model).noise_ratio).toBeCloseTo(0.016994116629, 11);
   });
 
   it('flags a rich start at σ/α² ≥ 8', () => {

@@ -43,7 +43,15 @@ describe('run files', () => {
 
   it("keeps the Phase I model's predictions bit for bit, null where none, and refuses a model entry of another shape", () => {
     const path = join(dir, 'r4.arrow');
-    const model = { k0: 1.9374638291, w_norm2_end: 0.1 + 0.2, phase1_steps: 123457, align_steps: null, sigma_trace: 19.7, sigma_along: 1.0625, phase2_frac_final: 0.375 };
+    const model = {
+      k0: 1.9374638291,
+      w_norm2_end: 0.1 + 0.2,
+      phase1_steps: 123457,
+      align_steps: null,
+      sigma_trace: 19.7,
+      sigma_along: 1.0625,
+      phase2_frac_final: 0.375,
+    };
     writeRunFile(path, { runId: 'r4', params: sampleParams(), replicate: 0, metrics: sampleMetrics(2), provenance: PROVENANCE, model });
     expect(readRunFile(path).model).toEqual(model);
     writeRunFile(path, { runId: 'r4', params: sampleParams(), replicate: 0, metrics: sampleMetrics(2), provenance: PROVENANCE });

@@ -21,7 +21,19 @@ const D = 20;
 function stationary(lr: number, batch: number, x: number): { ratio: number; population: number; noiseRatio: number } {
   const sigma = Math.sqrt((x * batch * 2 * Math.sqrt(D)) / ((D - 1) * lr)); // x = (d − 1)ησ²/(2B√d‖θ*‖)
   const steps = Math.round(150 / ((lr * lr * sigma * sigma) / batch));
-  const p: RunParams = { ...defaultParams(), n: 200, d: D, width: D + 1, alpha: 1, lr, sigma, batch, teacher_norm: 1, steps, log_every: Math.round(steps / 1000) };
+  const p: RunParams = {
+    ...defaultParams(),
+    n: 200,
+    d: D,
+    width: D + 1,
+    alpha: 1,
+    lr,
+    sigma,
+    batch,
+    teacher_norm: 1,
+    steps,
+    log_every: Math.round(steps / 1000),
+  };
   const res = train(p, SEEDS);
   expect(res.status).toBe('done');
   const m = res.metrics;
