@@ -28,6 +28,10 @@ export async function theorySection(rows: readonly SummaryRow[], axes: TheoryAxe
     notes.push('summary.arrow has no Phase I model columns (pred_w_norm2_end …): no theory panels; `lnsweep merge` with this version adds them');
     return `<p class="note">This folder's summary has no Phase I model columns (it was written by an older lnsweep): run <code>lnsweep merge DIR</code> to add them.</p>`;
   }
+  // NaN where the paper's formulas do not apply (SAM, GD, σ = 0, real data): a sweep of only such runs gets one line
+  if (!rows.some((r) => Number.isFinite(r.extra?.pred_norm_decay_rate))) {
+    return `<p class="note">The paper's theory is that of label-noise SGD (σ > 0); no run of this sweep is one (SAM, GD, σ = 0 or real data), so there is no prediction to set beside the measurements.</p>`;
+  }
   const data = THEORY_PANELS.map((p) => panelData(rows, p));
   const drawn = data.filter((d) => d.points.length > 0);
   const figure = drawn.length > 0 ? await figureHtml(theorySpec(drawn, sweepPalette(rows, 'sigma')), { id: 'theory-scatter' }) : '';
