@@ -5,7 +5,10 @@
  */
 import { describe, expect, it } from 'vitest';
 import { paperAxesNotes, paperAxesSpec } from '../../src/analysis/report/paper-fig2.js';
-import { fig2Spec, type ChosenRun } from '../../src/analysis/report/run-figures.js';
+import { sweepPalette } from '../../src/analysis/base/palette.js';
+import { chooseRuns, fig2Spec, type ChosenRun } from '../../src/analysis/report/run-figures.js';
+import { defaultParams } from '../../src/core/params.js';
+import type { SummaryRow } from '../../src/io/index.js';
 
 const chosen = (label: string, sigma: number, status: 'done' | 'diverged'): ChosenRun =>
   ({ label, colour: '#000000', row: { run_id: label, status, params: { sigma, teacher_norm: 1 } } }) as unknown as ChosenRun;
@@ -59,5 +62,44 @@ describe('run panels with a diverged run among the chosen', () => {
     expect(notes).not.toContain('<b>blown</b>');
     expect(notes).toContain('<b>calm</b>');
     expect(notes).toContain('rises as the paper describes (to 0.6 by step 3,000)');
+  });
+});
+
+describe('the chosen runs of a 2 × 2 sweep (paper-fig2: σ × ‖θ*‖)', () => {
+  it("draw each run in its own colour: σ's colour, a shade darker for the second ‖θ*‖", () => {
+    const rows = [0, 4].flatMap((sigma) =>
+      [0.1778, 1].map(
+        (teacher_norm) =>
+          ({
+            run_id: `${sigma}-${teacher_norm}`,
+            replicate: 0,
+            status: 'done',
+            params: { ...defaultParams(), sigma, teacher_norm },
+            final: {},
+            extra: {},
+          }) as unknown as SummaryRow,
+      ),
+    );
+    const chosen = chooseRuns(rows);
+    expect(chosen.map((c) => c.label)).toEqual([
+      'σ=0, teacher_norm=0.1778, rep 0',
+      'σ=0, teacher_norm=1, rep 0',
+      'σ=4, teacher_norm=0.1778, rep 0',
+      'σ=4, teacher_norm=1, rep 0',
+    ]);
+    const palette = sweepPalette(rows, 'sigma');
+    const [s0, s4] = [palette.colour(0), palette.colour(4)];
+    // #rrggbb scaled by 0.7 per channel, worked by hand from the palette's colour
+    const shade = (hex: string) =>
+      '#' +
+      [1, 3, 5]
+        .map((i) =>
+          Math.round(parseInt(hex.slice(i, i + 2), 16) * 0.7)
+            .toString(16)
+            .padStart(2, '0'),
+        )
+        .join('');
+    expect(chosen.map((c) => c.colour)).toEqual([s0, shade(s0), s4, shade(s4)]);
+    expect(new Set(chosen.map((c) => c.colour)).size).toBe(4);
   });
 });

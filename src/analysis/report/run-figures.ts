@@ -7,7 +7,7 @@
 import type { TopLevelSpec } from 'vega-lite';
 import { neuronsFilePath, readArrowFile, readRunFile, runFilePath, type SummaryRow } from '../../io/index.js';
 import { paramShort } from '../base/labels.js';
-import { paramPalette, sweepPalette } from '../base/palette.js';
+import { darker, paramPalette, sweepPalette } from '../base/palette.js';
 import { fmt } from '../base/render.js';
 import { determinedBy, varyingParams, type ParamKey } from '../base/sweep-data.js';
 import { withModelCurve } from '../theory/model-curves.js';
@@ -59,12 +59,22 @@ export function chooseRuns(rows: readonly SummaryRow[]): ChosenRun[] {
     MAX_LINES,
   );
   const palette = keys.length > 0 ? sweepPalette(rows, keys[0]) : null;
-  return picked.map((row) => ({
-    row,
-    label: [...keys.map((k) => `${paramShort(k)}=${fmtParam(row.params[k])}`), `rep ${row.replicate}`].join(', '),
-    colour: palette ? palette.colour(row.params[keys[0]] as number | string) : '#4c78a8',
-  }));
+  // runs that share the first parameter's value share its colour: the later ones a shade darker each, to tell apart
+  const seen = new Map<string, number>();
+  return picked.map((row) => {
+    const base = palette ? palette.colour(row.params[keys[0]] as number | string) : '#4c78a8';
+    const k = seen.get(base) ?? 0;
+    seen.set(base, k + 1);
+    return {
+      row,
+      label: [...keys.map((key) => `${paramShort(key)}=${fmtParam(row.params[key])}`), `rep ${row.replicate}`].join(', '),
+      colour: darker(base, Math.min(0.6, SHADE_STEP * k)),
+    };
+  });
 }
+
+/** How much darker each further run of one colour is drawn (palette.ts's `darker`). */
+const SHADE_STEP = 0.3;
 
 /** At most n of the list, evenly spaced, the first and the last kept. */
 function spread<T>(list: readonly T[], n: number): T[] {
