@@ -103,3 +103,38 @@ describe('the chosen runs of a 2 × 2 sweep (paper-fig2: σ × ‖θ*‖)', () =
     expect(new Set(chosen.map((c) => c.colour)).size).toBe(4);
   });
 });
+
+describe('the step axis under a steps_rule', () => {
+  it("ends at the longest noisy run, not at the noiseless control's max_steps", () => {
+    const control = chosen('control', 0, 'done');
+    const noisy = chosen('noisy', 1, 'done');
+    const rows = [
+      ...[0, 1e6, 2e6].map((step) => ({
+        run: 'control',
+        step,
+        test_loss: 1,
+        w_norm2_mean: 1,
+        w_norm_mean: 1,
+        align_ip_mean: 0.2,
+        align_cos_mean: 0.2,
+      })),
+      ...[0, 1500, 3000].map((step) => ({
+        run: 'noisy',
+        step,
+        test_loss: 1,
+        w_norm2_mean: 1,
+        w_norm_mean: 1,
+        align_ip_mean: 0.2,
+        align_cos_mean: 0.2,
+      })),
+    ];
+    type XPanel = { layer?: { encoding: { x: { scale: { domain: number[] } } } }[]; encoding?: { x: { scale: { domain: number[] } } } };
+    const x = (p: XPanel) => (p.layer ? p.layer[0].encoding.x : p.encoding!.x).scale.domain;
+    for (const spec of [fig2Spec([control, noisy], rows), paperAxesSpec([control, noisy], rows)]) {
+      for (const panel of (spec as unknown as { hconcat: XPanel[] }).hconcat) expect(x(panel)).toEqual([0, 3000]);
+    }
+    // only noiseless runs: their own length
+    const [loss] = (fig2Spec([control], rows.slice(0, 3)) as unknown as { hconcat: XPanel[] }).hconcat;
+    expect(x(loss)).toEqual([0, 2e6]);
+  });
+});

@@ -8,7 +8,7 @@
 import type { TopLevelSpec } from 'vega-lite';
 import { esc, fmt } from '../base/render.js';
 import { niceTicks, tickProps } from '../base/ticks.js';
-import { logAxis, positiveRange, runColour, stepAxis, type ChosenRun } from './run-figures.js';
+import { logAxis, positiveRange, runColour, stepAxis, stepExtent, type ChosenRun } from './run-figures.js';
 
 /** The paper's description the sentences hold the runs against: alignment rises within about this many steps. */
 const PAPER_RISE_STEPS = 100_000;
@@ -29,7 +29,7 @@ const panel = (runs: readonly ChosenRun[], field: string, title: string, yTitle:
 
 /** The three panels over the rows of run-figures.ts's trajectoryRows. */
 export function paperAxesSpec(runs: readonly ChosenRun[], rows: Record<string, unknown>[]): TopLevelSpec {
-  const maxStep = Math.max(1, ...rows.map((r) => r.step as number));
+  const maxStep = stepExtent(runs, rows);
   const [normLo, normHi] = positiveRange(runs, rows, 'w_norm_mean');
   const [, ipHi] = positiveRange(runs, rows, 'align_ip_mean');
   const linear = (hi: number) => ({ scale: { domain: [0, hi], nice: false }, axis: tickProps(niceTicks(0, hi, 'linear', 4)) });

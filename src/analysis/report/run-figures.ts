@@ -160,6 +160,17 @@ export function logAxis(lo: number, hi: number, length = 200, horizontal = false
 }
 
 /**
+ * The step axis's end: the longest run with label noise. Under a steps_rule the noiseless control runs to max_steps
+ * (its noise time never comes), often 10x the others, which would squeeze every other line against the axis; it is
+ * flat by then, and its line is clipped at the end.
+ */
+export function stepExtent(runs: readonly ChosenRun[], rows: readonly Record<string, unknown>[]): number {
+  const noisy = new Set(runs.filter((r) => r.row.params.sigma > 0).map((r) => r.label));
+  const kept = rows.filter((r) => noisy.has(r.run as string));
+  return Math.max(1, ...(kept.length > 0 ? kept : rows).map((r) => r.step as number));
+}
+
+/**
  * The range of `field`'s positive values over the rows of the chosen runs that did not diverge (of all, when every one
  * did): a diverged run's loss reaches 1e40 and more, and a scale stretched to it would flatten every other line. Its
  * line leaves through the top (the marks are clipped).
@@ -215,7 +226,7 @@ function exitRows(rows: readonly Record<string, unknown>[], floor: number): Reco
 }
 
 export function fig2Spec(runs: readonly ChosenRun[], rows: Record<string, unknown>[]): TopLevelSpec {
-  const maxStep = Math.max(1, ...rows.map((r) => r.step as number));
+  const maxStep = stepExtent(runs, rows);
   const [lossLo, lossHi] = positiveRange(runs, rows, 'test_loss');
   const floor = Math.max(lossLo, 10 ** Math.floor(Math.log10(lossHi / LOG_DECADES)));
   const [normLo, normHi] = positiveRange(runs, rows, 'w_norm2_mean');
