@@ -86,7 +86,9 @@ describe('a sweep stopped as soon as 90 of its 270 runs are finished', () => {
   it('with --order cost (largest first) covers at most a third of the cells: one width only', { timeout: 120_000 }, async () => {
     const r = await stoppedSweep('cost');
     expect(r.files).toBeGreaterThanOrEqual(STOP_AT);
-    // 30 cells of width 16 × 3 replicates, and any run killed just after its file landed
-    expect(r.covered).toBeLessThanOrEqual(30 + (r.files - STOP_AT));
+    // 30 cells of width 16 × 3 replicates, and any run killed just after its file landed; and while the other worker
+    // still runs one of the last width-16 runs (in flight at the stop), one run of the next width may finish first
+    expect(r.inFlight).toBeLessThanOrEqual(WORKERS - 1);
+    expect(r.covered).toBeLessThanOrEqual(30 + r.inFlight + (r.files - STOP_AT));
   });
 });
