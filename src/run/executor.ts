@@ -3,7 +3,6 @@
  * the queue consumer see only `RunExecutor`, so they do not depend on how runs are executed.
  */
 import { existsSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { MessageChannel } from 'node:worker_threads';
 import { Piscina } from 'piscina';
@@ -19,13 +18,13 @@ export interface RunExecutor {
 }
 
 /**
- * The compiled pool-thread entry (pool-thread.ts). Under vitest this module is TypeScript source in src/, and worker threads cannot load
- * .ts files, so it points at the build in dist/ (`npm test` builds first).
+ * The built pool-thread entry, dist/run/pool-thread.js (pool-thread.ts, bundled: scripts/bundle.mjs). This module is
+ * one folder below dist/ in the bundle (dist/chunks/) as it is below src/ in the sources, so one relative path finds
+ * it from both; under vitest worker threads cannot load .ts files, so the sources use the build too (`npm test`
+ * builds first).
  */
 function workerEntryPath(): string {
-  const here = fileURLToPath(import.meta.url);
-  if (here.endsWith('.js')) return join(dirname(here), 'pool-thread.js');
-  const built = resolve(dirname(here), '../../dist/run/pool-thread.js');
+  const built = fileURLToPath(new URL('../../dist/run/pool-thread.js', import.meta.url));
   if (!existsSync(built)) throw new Error(`[run] ${built} is missing: run \`npm run build\` first`);
   return built;
 }
