@@ -12,6 +12,7 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
 import { median } from 'd3-array';
 import { collectProvenance, journalPath, readJournal } from '../io/index.js';
@@ -70,18 +71,13 @@ async function timeSweep(yaml: string, workers: number): Promise<SweepTiming> {
 
 /** Seconds for `processes` independent node processes to each train `runs` runs of `steps` steps, at once. */
 async function rawTrainingSeconds(processes: number, runs: number, steps: number): Promise<number> {
-  const core = new URL('../core/index.js', import.meta.url).href;
-  const seeds = new URL('../sweep/seeds.js', import.meta.url).href;
-  const code = `
-    const { train, defaultParams } = await import(${JSON.stringify(core)});
-    const { runSeeds } = await import(${JSON.stringify(seeds)});
-    const p = { ...defaultParams(), steps: ${steps}, sigma: 4, kernel: 'subspace' };
-    for (let r = 0; r < ${runs}; r++) train(p, runSeeds(p, 1, r));`;
+  // the built child (dist/bench/train-child.js), from dist/chunks/ (the bundle) or src/bench/ (tests) alike
+  const child = fileURLToPath(new URL('../../dist/bench/train-child.js', import.meta.url));
   const t0 = performance.now();
   await Promise.all(
     Array.from({ length: processes }, () => {
-      const child = spawn(process.execPath, ['--input-type=module', '-e', code], { stdio: 'inherit' });
-      return new Promise<void>((ok, fail) => child.on('exit', (c) => (c === 0 ? ok() : fail(new Error(`bench child exited ${c}`)))));
+      const c = spawn(process.execPath, [child, String(runs), String(steps)], { stdio: 'inherit' });
+      return new Promise<void>((ok, fail) => c.on('exit', (code) => (code === 0 ? ok() : fail(new Error(`bench child exited ${code}`)))));
     }),
   );
   return (performance.now() - t0) / 1000;

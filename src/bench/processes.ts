@@ -17,6 +17,30 @@ export interface ProcessTime {
   /** user + system seconds of the process and its children */
   cpuS: number;
   stdout: string;
+  /** the process's peak resident memory in KiB (GNU time's %M), or null where /usr/bin/time is missing */
+  maxRssKb?: number | null;
+}
+
+const GNU_TIME = '/usr/bin/time';
+
+/**
+ * timeProcess through GNU time when the machine has it, which also gives the process's peak resident memory (the
+ * issue's ≤ 1 GB for folder commands); without it, timeProcess's figures and no memory.
+ */
+export function timeProcessWithMemory(argv: string[]): ProcessTime {
+  if (!existsSync(GNU_TIME)) return { ...timeProcess(argv), maxRssKb: null };
+  const t0 = performance.now();
+  const r = spawnSync(GNU_TIME, ['-f', 'lnsweep-bench %U %S %M', ...argv], { encoding: 'utf8', maxBuffer: 1 << 26 });
+  const wallS = (performance.now() - t0) / 1000;
+  if (r.error) throw r.error;
+  if (r.status !== 0) throw new Error(`[bench] ${argv.join(' ')} exited ${r.status}: ${r.stderr.trim().split('\n').slice(-3).join(' | ')}`);
+  const line = r.stderr
+    .trim()
+    .split('\n')
+    .filter((l) => l.startsWith('lnsweep-bench '))
+    .pop();
+  const [user, system, rss] = (line ?? '').split(' ').slice(1).map(Number);
+  return { wallS, cpuS: user + system, stdout: r.stdout, maxRssKb: Number.isFinite(rss) ? rss : null };
 }
 
 /** "0m1.234s" → 1.234 */

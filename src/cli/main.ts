@@ -11,6 +11,7 @@ import { describeFailure, EXIT_STATUS_HELP, UsageError, workFolder } from './err
 import { checkOpenFileLimit } from './fd-limit.js';
 import { joinDashValues } from './options.js';
 import { explain, YargsRefusal } from './usage-failure.js';
+import { toolVersion } from './version.js';
 
 const ON_DONE =
   'shell command to run when this command ends, with LNSWEEP_OUT, LNSWEEP_DONE, LNSWEEP_DIVERGED, LNSWEEP_FAILED, LNSWEEP_PENDING, LNSWEEP_EXIT set';
@@ -307,6 +308,7 @@ async function main(): Promise<number> {
       throw err ?? new YargsRefusal(msg, usage as unknown as ConstructorParameters<typeof YargsRefusal>[1], argv);
     })
     .epilogue(EXIT_STATUS_HELP)
+    .version(toolVersion())
     .help()
     // after --help or --version the process ends by itself, once stdout has its text or its error (process.ts)
     .exitProcess(false);

@@ -12,8 +12,8 @@
  */
 import { closeSync, openSync, readFileSync } from 'node:fs';
 import { RecordBatch, RecordBatchFileWriter, RecordBatchReader, Schema, Table, util } from 'apache-arrow';
-import { writeAllSync, writeBytesAtomic, writeFileAtomicAsync } from './atomic.js';
-import { ArrowFileError, describeCause } from './errors.js';
+import { commitAside, writeAllSync, writeBytesAside, writeBytesAtomic, writeFileAtomicAsync, type PendingWrite } from './atomic.js';
+import { ArrowFileError, describeCause, type FileError } from './errors.js';
 
 const MAGIC = Buffer.from('ARROW1', 'latin1');
 /** magic + 2 padding bytes at the start; footer length + magic at the end */
@@ -27,15 +27,33 @@ const TAIL_BYTES = 10;
  * removing the temporary file.
  */
 export function writeArrowFileAtomic(path: string, data: Table | readonly RecordBatch[]): void {
+  const bytes = encode(path, data);
+  writeBytesAtomic(path, (fd) => writeAllSync(fd, bytes), ArrowFileError);
+}
+
+function encode(path: string, data: Table | readonly RecordBatch[]): Uint8Array {
   const table = toTable(path, data);
-  let bytes: Uint8Array;
   try {
-    bytes = RecordBatchFileWriter.writeAll(table).toUint8Array(true);
+    return RecordBatchFileWriter.writeAll(table).toUint8Array(true);
   } catch (cause) {
     throw new ArrowFileError(path, `could not encode the Arrow file: ${describeCause(cause)}`, { cause });
   }
-  writeBytesAtomic(path, (fd) => writeAllSync(fd, bytes), ArrowFileError);
 }
+
+/**
+ * writeArrowFileAtomic's first half (atomic.ts, writeBytesAside): the file is written aside, not yet durable nor named;
+ * commitArrowFiles finishes it. Throws ArrowFileError naming `path`, with nothing left behind.
+ */
+export function writeArrowFileAside(path: string, data: Table | readonly RecordBatch[]): PendingWrite {
+  const bytes = encode(path, data);
+  return writeBytesAside(path, (fd) => writeAllSync(fd, bytes), ArrowFileError);
+}
+
+/** Makes Arrow files written aside durable under their names, one group of files per run (atomic.ts, commitAside). */
+export const commitArrowFiles = (groups: readonly (readonly PendingWrite[])[]): Promise<(FileError | null)[]> => commitAside(groups, ArrowFileError);
+
+/** How a run's Arrow file is written: atomically (the default), or aside for a group commit (src/run/execute-run.ts). */
+export type ArrowWrite = (path: string, table: Table) => void;
 
 /**
  * Streams record batches into an Arrow IPC file at `path`, atomically, holding about one batch in memory (for

@@ -4,6 +4,7 @@
  * folder is fsync'd so the rename itself survives a power cut. A reader sees the old file or the whole new one.
  */
 import { closeSync, fsyncSync, lstatSync, openSync, readlinkSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
+import { open } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { describeCause, OutputFileError, type FileError } from './errors.js';
 import { tempPathFor } from './out-folder/paths.js';
@@ -87,6 +88,99 @@ export function writeBytesAtomic(path: string, fill: (fd: number) => void, error
     liveTemps.delete(tmp);
   }
   fsyncFolder(dirname(path));
+}
+
+/**
+ * A file written aside (writeBytesAside): its bytes are in a temporary file beside `path`, not yet fsync'd nor named.
+ * commitAside finishes it.
+ */
+export interface PendingWrite {
+  path: string;
+  tmp: string;
+}
+
+/**
+ * The first half of writeBytesAtomic: `fill(fd)` writes the bytes to a temporary file beside `path`, with no fsync and
+ * no rename, so that a worker thread can go on to its next run while the file is made durable together with other
+ * runs' files (commitAside, on the coordinator's thread). Throws `errorClass` naming `path`, with nothing left behind.
+ */
+export function writeBytesAside(path: string, fill: (fd: number) => void, errorClass: WriteErrorClass = OutputFileError): PendingWrite {
+  checkTarget(path, errorClass);
+  const tmp = tempPathFor(path);
+  let fd: number | undefined;
+  try {
+    fd = openSync(tmp, 'wx');
+    fill(fd);
+    closeSync(fd);
+  } catch (cause) {
+    if (fd !== undefined) closeQuietly(fd);
+    removeQuietly(tmp);
+    throw new errorClass(path, `could not write: ${describeCause(cause)}`, { cause });
+  }
+  return { path, tmp };
+}
+
+/** Removes what writeBytesAside left, for a writer that gives up before the commit; never throws. */
+export function discardAside(writes: readonly PendingWrite[]): void {
+  for (const w of writes) removeQuietly(w.tmp);
+}
+
+/**
+ * The second half of writeBytesAtomic, for many groups of files at once (a group commit: one group per run). Every
+ * temporary file is fsync'd at once (the file system commits concurrent fsyncs together, so n files cost about one),
+ * then the files of each group are renamed into place in two waves — every file but the last of each group, then the
+ * last (a run's run file, which marks the run finished, after its sidecars) — each wave followed by an fsync of the
+ * folders it renamed into. So when this resolves every file named is durable under its name, and a crash at any
+ * moment leaves no run file whose sidecars are not in place. Resolves to one entry per group: null, or the error
+ * naming the file that could not be made durable; none of a failed group's files is renamed, and its temps are gone.
+ */
+export async function commitAside(
+  groups: readonly (readonly PendingWrite[])[],
+  errorClass: WriteErrorClass = OutputFileError,
+): Promise<(FileError | null)[]> {
+  const failed: (FileError | null)[] = groups.map(() => null);
+  const fail = (i: number, w: PendingWrite, cause: unknown) => {
+    failed[i] ??= new errorClass(w.path, `could not write: ${describeCause(cause)}`, { cause });
+  };
+  for (const g of groups) for (const w of g) liveTemps.add(w.tmp);
+  try {
+    await Promise.all(groups.flatMap((g, i) => g.map((w) => fsyncPath(w.tmp).catch((cause: unknown) => fail(i, w, cause)))));
+    const renameWave = async (pick: (g: readonly PendingWrite[]) => readonly PendingWrite[]) => {
+      const folders = new Set<string>();
+      groups.forEach((g, i) => {
+        for (const w of failed[i] ? [] : pick(g)) {
+          try {
+            renameSync(w.tmp, w.path);
+            folders.add(dirname(w.path));
+          } catch (cause) {
+            fail(i, w, cause);
+          }
+        }
+      });
+      // as fsyncFolder: best effort, the files themselves are complete and fsync'd
+      await Promise.all([...folders].map((folder) => fsyncPath(folder, 'r').catch(() => undefined)));
+    };
+    await renameWave((g) => g.slice(0, -1));
+    await renameWave((g) => g.slice(-1));
+  } finally {
+    groups.forEach((g, i) => {
+      for (const w of g) {
+        liveTemps.delete(w.tmp);
+        if (failed[i]) removeQuietly(w.tmp);
+      }
+    });
+  }
+  return failed;
+}
+
+/** fsync of a file (opened r+) or a folder (opened r) without blocking the thread. */
+async function fsyncPath(path: string, flags = 'r+'): Promise<void> {
+  const handle = await open(path, flags);
+  try {
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
 }
 
 /** The asynchronous twin of writeBytesAtomic, for streamed outputs: `fill` writes the whole file at `tmpPath`. */

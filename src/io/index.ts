@@ -4,14 +4,22 @@
  */
 export { ArrowFileError, FileError, JournalError, OutDirError, OutputFileError } from './errors.js';
 export * from './out-folder/index.js';
-export { readArrowFile, verifyArrowFile, writeArrowFileAtomic, writeArrowFileStreamAtomic } from './arrow-file.js';
+export {
+  commitArrowFiles,
+  readArrowFile,
+  verifyArrowFile,
+  writeArrowFileAside,
+  writeArrowFileAtomic,
+  writeArrowFileStreamAtomic,
+  type ArrowWrite,
+} from './arrow-file.js';
 export { EVENT_STEP_COLUMNS, MERGED_METRICS_SCHEMA } from './schemas.js';
 export { readRunFile, writeNeuronsFile, writeRunFile } from './run-file.js';
 export { readSummary, writeSummary, type SummaryRow } from './summary.js';
 export { isMarkerColumn, zValue } from './summary-value.js';
 export { openJournal, readJournal } from './journal.js';
 export { collectProvenance } from './provenance.js';
-export { checkOutFile, removeLiveTemps, writeFileAtomic, writeJsonAtomic } from './atomic.js';
+export { checkOutFile, discardAside, removeLiveTemps, writeFileAtomic, writeJsonAtomic, type PendingWrite } from './atomic.js';
 export { readSmallJsonFile } from './json-file.js';
 export { writeMetricsFile } from './metrics-file.js';
 export { readBoundaryFile, writeBoundaryFile, type BoundaryFile } from './boundary-file.js';

@@ -14,7 +14,7 @@
 import { Float64, Int64, Schema, Table, util } from 'apache-arrow';
 import type { ModelPrediction } from '../core/theory.js';
 import { METRIC_NAMES, type MetricColumns, type NeuronSnapshots, type RunParams } from '../core/types.js';
-import { readArrowFile, writeArrowFileAtomic } from './arrow-file.js';
+import { readArrowFile, writeArrowFileAtomic, type ArrowWrite } from './arrow-file.js';
 import { batchOf, float64Data, int64DataFromFloat64, repeatedUtf8 } from './arrow-columns.js';
 import { ArrowFileError, describeCause } from './errors.js';
 import { provenanceMetadata } from './provenance.js';
@@ -49,7 +49,7 @@ export interface NeuronsFileInput {
 const META_PREFIX = 'lnsweep.';
 
 /** Writes `runs/<run_id>.arrow` atomically: one batch of `rows` rows. Throws ArrowFileError. */
-export function writeRunFile(path: string, run: RunFileInput): void {
+export function writeRunFile(path: string, run: RunFileInput, write: ArrowWrite = writeArrowFileAtomic): void {
   const { metrics } = run;
   let batch;
   try {
@@ -71,11 +71,11 @@ export function writeRunFile(path: string, run: RunFileInput): void {
   } catch (cause) {
     throw new ArrowFileError(path, describeCause(cause), { cause });
   }
-  writeArrowFileAtomic(path, new Table(batch.schema, [batch]));
+  write(path, new Table(batch.schema, [batch]));
 }
 
 /** Writes `runs/<run_id>.neurons.arrow` atomically: one row per (snapshot step, neuron). Throws ArrowFileError. */
-export function writeNeuronsFile(path: string, run: NeuronsFileInput): void {
+export function writeNeuronsFile(path: string, run: NeuronsFileInput, write: ArrowWrite = writeArrowFileAtomic): void {
   const { snapshots: s } = run;
   const rows = s.step.length;
   let batch;
@@ -92,7 +92,7 @@ export function writeNeuronsFile(path: string, run: NeuronsFileInput): void {
   } catch (cause) {
     throw new ArrowFileError(path, describeCause(cause), { cause });
   }
-  writeArrowFileAtomic(path, new Table(batch.schema, [batch]));
+  write(path, new Table(batch.schema, [batch]));
 }
 
 /** Reads a run file back: the inverse of writeRunFile (metrics as fresh Float64Arrays). Throws ArrowFileError. */

@@ -202,9 +202,12 @@ async function runLocked(opts: SweepOptions, log: (line: string) => void, contro
     summary.set(rowFromOutcome(plan, run, outcome));
   };
 
+  // the runs whose thread is still computing them; the others in flight are computed and wait for their group commit
+  // (the executor's), during which their threads already compute the next runs
+  const computing = new Set<string>();
   await new Promise<void>((allSettled) => {
     const pump = () => {
-      while (control.state === 'running' && inFlight.size < executor.concurrency && queue.length > 0) {
+      while (control.state === 'running' && computing.size < executor.concurrency && queue.length > 0) {
         launch(queue.shift()!);
       }
       if (inFlight.size === 0 && backingOff.size === 0) allSettled();
@@ -212,13 +215,22 @@ async function runLocked(opts: SweepOptions, log: (line: string) => void, contro
     pumpLater = pump;
     const launch = (run: PlannedRun) => {
       inFlight.set(run.run_id, { run, stepsDone: 0 });
+      computing.add(run.run_id);
       journal.append({ event: 'run_start', run_id: run.run_id });
+      const computed = () => {
+        computing.delete(run.run_id);
+        pump();
+      };
       executor
-        .run({ type: 'run', run, sweepSeed: sweepSeedOf(plan, run), outDir, provenance: opts.provenance }, (p) => {
-          const f = inFlight.get(p.run_id);
-          if (f) f.stepsDone = p.steps_done;
-          progress.update(counts());
-        })
+        .run(
+          { type: 'run', run, sweepSeed: sweepSeedOf(plan, run), outDir, provenance: opts.provenance },
+          (p) => {
+            const f = inFlight.get(p.run_id);
+            if (f) f.stepsDone = p.steps_done;
+            progress.update(counts());
+          },
+          computed,
+        )
         .then(
           (outcome) => record(run, outcome),
           (err: Error) => {
@@ -229,6 +241,7 @@ async function runLocked(opts: SweepOptions, log: (line: string) => void, contro
         )
         .finally(() => {
           inFlight.delete(run.run_id);
+          computing.delete(run.run_id);
           progress.update(counts());
           pump();
         });

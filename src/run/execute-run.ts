@@ -8,16 +8,30 @@ import { digestRun } from '../core/summarize.js';
 import type { TrainHooks, TrainResult } from '../core/types.js';
 import { rehashedRunId } from '../sweep/ids.js';
 import { runSeeds } from '../sweep/seeds.js';
-import { neuronsFilePath, realDataFilePath, runFilePath, writeNeuronsFile, writeRunFile } from '../io/index.js';
+import {
+  discardAside,
+  neuronsFilePath,
+  realDataFilePath,
+  runFilePath,
+  writeArrowFileAside,
+  writeNeuronsFile,
+  writeRunFile,
+  type ArrowWrite,
+  type PendingWrite,
+} from '../io/index.js';
 import { writeRealDataFile, type RealDataColumns } from '../io/realdata-file.js';
 import { faultFor, holdingProgress, injectStartFault, type Fault } from './faults.js';
-import type { RunOutcome, RunTask } from './messages.js';
+import type { RunOutcome, RunProgress, RunTask } from './messages.js';
 
 /** Progress is posted at most this often: a run's updates must cost nothing next to its steps. */
 const PROGRESS_INTERVAL_MS = 500;
 
-export async function executeRun(task: RunTask): Promise<RunOutcome> {
-  const { run, sweepSeed, outDir, progressPort } = task;
+/**
+ * The run's files are written aside and returned in the outcome's `pending`, not yet durable nor named: the executor
+ * commits them with other runs' (group-commit.ts) before it reports the run.
+ */
+export async function executeRun(task: RunTask, postProgress?: (p: RunProgress) => void): Promise<RunOutcome> {
+  const { run, sweepSeed, outDir } = task;
   const startedAt = new Date();
   const t0 = performance.now();
   let lastPost = 0;
@@ -31,9 +45,9 @@ export async function executeRun(task: RunTask): Promise<RunOutcome> {
   const hooks: TrainHooks = {
     onProgress: holdingProgress(run.run_id, fault, (stepsDone) => {
       const now = performance.now();
-      if (progressPort && now - lastPost >= PROGRESS_INTERVAL_MS) {
+      if (postProgress && now - lastPost >= PROGRESS_INTERVAL_MS) {
         lastPost = now;
-        progressPort.postMessage({ type: 'progress', run_id: run.run_id, steps_done: stepsDone });
+        postProgress({ type: 'progress', run_id: run.run_id, steps_done: stepsDone });
       }
     }),
   };
@@ -81,29 +95,26 @@ export async function executeRun(task: RunTask): Promise<RunOutcome> {
     finished_at: new Date().toISOString(),
   };
   const tWrite = performance.now();
+  const pending: PendingWrite[] = [];
+  const aside: ArrowWrite = (path, table) => void pending.push(writeArrowFileAside(path, table));
   try {
-    // The neurons and realdata files go first: the run file marks a run finished, so it is the last thing written.
+    // The neurons and realdata files go first: the run file marks a run finished, so it is the last of the group (the
+    // commit names it after the others).
     if (realdata) {
-      writeRealDataFile(realDataFilePath(outDir, run.run_id), { runId: run.run_id, columns: realdata, provenance });
+      writeRealDataFile(realDataFilePath(outDir, run.run_id), { runId: run.run_id, columns: realdata, provenance }, aside);
     }
     if (result.snapshots.step.length > 0) {
-      writeNeuronsFile(neuronsFilePath(outDir, run.run_id), {
-        runId: run.run_id,
-        snapshots: result.snapshots,
-        provenance,
-      });
+      writeNeuronsFile(neuronsFilePath(outDir, run.run_id), { runId: run.run_id, snapshots: result.snapshots, provenance }, aside);
     }
-    writeRunFile(runFilePath(outDir, run.run_id), {
-      runId: run.run_id,
-      params: run.params,
-      replicate: run.replicate,
-      metrics: result.metrics,
-      provenance,
-      model: prediction,
-    });
+    writeRunFile(
+      runFilePath(outDir, run.run_id),
+      { runId: run.run_id, params: run.params, replicate: run.replicate, metrics: result.metrics, provenance, model: prediction },
+      aside,
+    );
   } catch (err) {
     // A full disk or a vanished folder: the run computed but could not be kept. It is a failed run (the error names
-    // the file), not a dead worker; nothing partial stays behind (writes go aside, then rename).
+    // the file), not a dead worker; nothing partial stays behind (what was written aside is removed).
+    discardAside(pending);
     return failed(run.run_id, err, engine, performance.now() - t0);
   }
   return {
@@ -117,6 +128,7 @@ export async function executeRun(task: RunTask): Promise<RunOutcome> {
     engine,
     digest: digestRun(result.metrics, run.params),
     prediction,
+    pending,
   };
 }
 

@@ -3,29 +3,32 @@
  * the queue consumer see only `RunExecutor`, so they do not depend on how runs are executed.
  */
 import { existsSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { MessageChannel } from 'node:worker_threads';
 import { Piscina } from 'piscina';
-import { loadedThreadId, type RunOutcome, type RunProgress, type RunTask } from './messages.js';
+import { GroupCommitter } from './group-commit.js';
+import { loadedThreadId, progressOf, type RunOutcome, type RunProgress, type RunTask } from './messages.js';
 
 export interface RunExecutor {
   /** number of runs that can execute at once */
   readonly concurrency: number;
-  /** resolves with the run's outcome; rejects only if the executing thread died or was destroyed */
-  run(task: Omit<RunTask, 'progressPort'>, onProgress?: (p: RunProgress) => void): Promise<RunOutcome>;
+  /**
+   * Resolves with the run's outcome once its files are durable under their names (a group commit: group-commit.ts);
+   * rejects only if the executing thread died or was destroyed. `onComputed` is called as soon as the run's thread is
+   * free, before its files are committed, so that the next run can start there meanwhile.
+   */
+  run(task: RunTask, onProgress?: (p: RunProgress) => void, onComputed?: () => void): Promise<RunOutcome>;
   /** waits for nothing: terminates whatever still runs (the coordinator drains before calling it) */
   destroy(): Promise<void>;
 }
 
 /**
- * The compiled pool-thread entry (pool-thread.ts). Under vitest this module is TypeScript source in src/, and worker threads cannot load
- * .ts files, so it points at the build in dist/ (`npm test` builds first).
+ * The built pool-thread entry, dist/run/pool-thread.js (pool-thread.ts, bundled: scripts/bundle.mjs). This module is
+ * one folder below dist/ in the bundle (dist/chunks/) as it is below src/ in the sources, so one relative path finds
+ * it from both; under vitest worker threads cannot load .ts files, so the sources use the build too (`npm test`
+ * builds first).
  */
 function workerEntryPath(): string {
-  const here = fileURLToPath(import.meta.url);
-  if (here.endsWith('.js')) return join(dirname(here), 'pool-thread.js');
-  const built = resolve(dirname(here), '../../dist/run/pool-thread.js');
+  const built = fileURLToPath(new URL('../../dist/run/pool-thread.js', import.meta.url));
   if (!existsSync(built)) throw new Error(`[run] ${built} is missing: run \`npm run build\` first`);
   return built;
 }
@@ -36,6 +39,9 @@ const LOAD_WAIT_MS = 15_000;
 export class PoolExecutor implements RunExecutor {
   readonly concurrency: number;
   readonly #pool: Piscina<RunTask, RunOutcome>;
+  readonly #commits = new GroupCommitter();
+  /** the progress callbacks of the runs in flight, by run id: every thread posts progress on its one port */
+  readonly #progress = new Map<string, (p: RunProgress) => void>();
   /** ids of the threads that have finished loading their modules (pool-thread.ts posts threadLoaded) */
   readonly #loaded = new Set<number>();
   #onLoaded: (() => void) | null = null;
@@ -52,6 +58,8 @@ export class PoolExecutor implements RunExecutor {
       concurrentTasksPerWorker: 1,
     });
     this.#pool.on('message', (message: unknown) => {
+      const progress = progressOf(message);
+      if (progress) return this.#progress.get(progress.run_id)?.(progress);
       const id = loadedThreadId(message);
       if (id === null) return;
       this.#loaded.add(id);
@@ -59,12 +67,20 @@ export class PoolExecutor implements RunExecutor {
     });
   }
 
-  run(task: Omit<RunTask, 'progressPort'>, onProgress?: (p: RunProgress) => void): Promise<RunOutcome> {
-    if (!onProgress) return this.#pool.run(task);
-    const { port1, port2 } = new MessageChannel();
-    port1.on('message', onProgress);
-    port1.unref();
-    return this.#pool.run({ ...task, progressPort: port2 }, { transferList: [port2] }).finally(() => port1.close());
+  async run(task: RunTask, onProgress?: (p: RunProgress) => void, onComputed?: () => void): Promise<RunOutcome> {
+    const id = task.run.run_id;
+    if (onProgress) this.#progress.set(id, onProgress);
+    try {
+      const outcome = await this.#pool.run(task);
+      this.#progress.delete(id);
+      // a run with nothing to commit (a failure) is reported at once, before its thread takes another run: a full
+      // disk stops dispatch at the first run that could not write (coordinator.ts)
+      if (!outcome.pending?.length) return outcome;
+      onComputed?.();
+      return await this.#commits.commit(outcome);
+    } finally {
+      this.#progress.delete(id);
+    }
   }
 
   /**

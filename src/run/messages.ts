@@ -2,9 +2,9 @@
  * Everything that crosses the thread boundary between the coordinator and a worker: plain, structured-cloneable data.
  * One file so that the protocol can be read in one place (docs/design.md, "Threads and messages").
  */
-import type { MessagePort } from 'node:worker_threads';
 import type { RunDigest } from '../core/summarize.js';
 import type { ModelPrediction } from '../core/theory.js';
+import type { PendingWrite } from '../io/index.js';
 import type { PlannedRun } from '../sweep/plan.js';
 
 /** Coordinator → worker: do this one run and write its files into `outDir/runs/`. */
@@ -15,11 +15,12 @@ export interface RunTask {
   outDir: string;
   /** tool version, git commit, node version, host: collected once by the coordinator */
   provenance: Record<string, string>;
-  /** where the worker posts `RunProgress` messages; listed in the task's transferList */
-  progressPort?: MessagePort;
 }
 
-/** Worker → coordinator, through `progressPort`, a few times a second at most. */
+/**
+ * Worker → executor, on the thread's own port (one per thread, not a channel per run: pool-thread.ts), a few times a
+ * second at most; the executor hands it to the run's progress callback by `run_id`.
+ */
 export interface RunProgress {
   type: 'progress';
   run_id: string;
@@ -42,6 +43,12 @@ export interface RunOutcome {
   digest: RunDigest | null;
   /** the Phase I model's predictions (src/core/phase-model.ts); null for a failed run and where theory does not apply */
   prediction: ModelPrediction | null;
+  /**
+   * Worker → executor only: the run's files, written aside (sidecars first, the run file last) for the executor to
+   * make durable and name together with other runs' (a group commit: group-commit.ts). The executor takes it off: an
+   * outcome reaches the coordinator only once its files are durable under their names.
+   */
+  pending?: PendingWrite[];
 }
 
 /**
@@ -74,6 +81,13 @@ export function outcomeEvent(outcome: RunOutcome): Record<string, unknown> & { e
     wall_s: outcome.wall_s,
     write_s: outcome.write_s,
   };
+}
+
+/** A RunProgress posted on a pool thread's port, or null for any other message. */
+export function progressOf(message: unknown): RunProgress | null {
+  const m = message as Partial<RunProgress> | null;
+  const ok = typeof m === 'object' && m !== null && m.type === 'progress' && typeof m.run_id === 'string' && typeof m.steps_done === 'number';
+  return ok ? (m as RunProgress) : null;
 }
 
 /** Posted by a pool thread once its modules are loaded (pool-thread.ts); the executor waits for it before destroying. */

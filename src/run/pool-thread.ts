@@ -1,21 +1,19 @@
 /**
  * The entry of each thread of the local pool (Piscina loads it by file name: executor.ts): one task is one run.
- * Everything it does is in executeRun; this file only adapts it to the pool's calling convention.
+ * Everything it does is in executeRun; this file only adapts it to the pool's calling convention. Progress goes out
+ * on the thread's own port (one per thread, not a channel per run); the outcome is the task's one result message.
  */
-import { parentPort, threadId } from 'node:worker_threads';
-import { isWorkerThread } from 'piscina';
+import { isMainThread, parentPort, threadId } from 'node:worker_threads';
 import { executeRun } from './execute-run.js';
-import { threadLoaded, type RunOutcome, type RunTask } from './messages.js';
+import { threadLoaded, type RunOutcome, type RunProgress, type RunTask } from './messages.js';
 
-export default async function runTask(task: RunTask): Promise<RunOutcome> {
-  try {
-    return await executeRun(task);
-  } finally {
-    task.progressPort?.close();
-  }
+const postProgress = (p: RunProgress) => parentPort?.postMessage(p);
+
+export default function runTask(task: RunTask): Promise<RunOutcome> {
+  return executeRun(task, postProgress);
 }
 
 // Reached once every module this thread needs has been loaded and evaluated. Terminating a worker thread while Node
 // is still loading its ES modules aborts the whole process (a V8 fatal error, not an exception), so the pool waits for
 // this message before it terminates its threads (executor.ts).
-if (isWorkerThread) parentPort?.postMessage(threadLoaded(threadId));
+if (!isMainThread) parentPort?.postMessage(threadLoaded(threadId));

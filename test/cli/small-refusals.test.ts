@@ -58,7 +58,7 @@ describe('small refusals', () => {
   it("bench --only '' is refused instead of running every section", () => {
     const r = runCli(['bench', '--only', '', '--out', join(dir, 'bench')]);
     expect(r.code).toBe(2);
-    expect(r.stderr.trim()).toBe("--only '': name at least one section (sections: wasm, whole-run, kernels, orchestrator, tfjs)");
+    expect(r.stderr.trim()).toBe("--only '': name at least one section (sections: wasm, whole-run, per-run, folder, kernels, orchestrator, tfjs)");
   });
 
   it('refine --axes __proto__ (or constructor) is one line naming the flag, not a stack trace', () => {

@@ -12,14 +12,31 @@ interface Loaded {
   stderr: string;
   /** packages under node_modules, @tensorflow/* as one */
   packages: Set<string>;
-  /** lnsweep's own modules, as paths under dist/ (`sweep/spec.js`) */
+  /** lnsweep's own modules, as source paths under src/ with .js (`sweep/spec.js`) */
   own: Set<string>;
+  /** files of dist/ that were loaded and are not part of the bundle (tsc's module files) */
+  unbundled: string[];
 }
 
-/** What a command loads, ES modules and CommonJS files alike, recorded by test/cli/record-imports.mjs. */
+/** dist/bundle-meta.json (scripts/bundle.mjs): each bundle file, relative to dist/, → the source modules and packages it holds. */
+const bundleMeta = (): Record<string, string[]> =>
+  JSON.parse(readFileSync(join(REPO, 'dist', 'bundle-meta.json'), 'utf8')) as Record<string, string[]>;
+
+/** The package of a path under node_modules (`node_modules/yargs/index.mjs` → yargs), @tensorflow/* as one; else null. */
+function packageOf(path: string): string | null {
+  const m = /node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(path);
+  return m ? (m[1].startsWith('@tensorflow') ? '@tensorflow' : m[1]) : null;
+}
+
+/**
+ * What a command loads, ES modules and CommonJS files alike, recorded by test/cli/record-imports.mjs. The CLI is a
+ * bundle: a bundle file that was loaded counts as loading every source module and package it holds (from the
+ * bundle's metafile), so what is pinned here is still which of lnsweep's modules and which packages a command reads.
+ */
 function loaded(args: string[]): Loaded {
   const dir = mkdtempSync(join(tmpdir(), 'lnsweep-imports-'));
   const file = join(dir, 'imports.txt');
+  const meta = bundleMeta();
   try {
     const r = spawnSync(process.execPath, ['--import', join(REPO, 'test', 'cli', 'record-imports.mjs'), CLI, ...args], {
       encoding: 'utf8',
@@ -29,13 +46,26 @@ function loaded(args: string[]): Loaded {
     const urls = readFileSync(file, 'utf8').split('\n');
     const packages = new Set<string>();
     const own = new Set<string>();
+    const unbundled: string[] = [];
+    const add = (path: string) => {
+      const p = packageOf(path);
+      if (p) packages.add(p);
+      const s = /^src\/(.+)\.ts$/.exec(path);
+      if (s) own.add(`${s[1]}.js`);
+    };
     for (const u of urls) {
-      const m = /node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(u);
-      if (m) packages.add(m[1].startsWith('@tensorflow') ? '@tensorflow' : m[1]);
+      const p = packageOf(u);
+      if (p) packages.add(p);
       const d = /\/dist\/(.+\.js)$/.exec(u);
-      if (!m && d) own.add(d[1]);
+      if (p || !d) continue;
+      const inputs = meta[d[1]];
+      if (inputs) inputs.forEach(add);
+      else {
+        own.add(d[1]);
+        unbundled.push(d[1]);
+      }
     }
-    return { code: r.status, packages, own, stderr: r.stderr };
+    return { code: r.status, packages, own, unbundled, stderr: r.stderr };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -58,6 +88,7 @@ describe('each command loads only what it uses', () => {
     it(`${what} loads none of ${forbidden.join(', ')}`, () => {
       const r = loaded(args);
       expect(r.packages.has('yargs'), 'the hook saw the CLI load').toBe(true);
+      expect(r.unbundled, 'the CLI runs from its bundle').toEqual([]);
       expect([...r.packages].filter((p) => forbidden.includes(p))).toEqual([]);
     });
   }
