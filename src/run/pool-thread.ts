@@ -13,7 +13,10 @@ export default function runTask(task: RunTask): Promise<RunOutcome> {
   return executeRun(task, postProgress);
 }
 
-// Reached once every module this thread needs has been loaded and evaluated. Terminating a worker thread while Node
-// is still loading its ES modules aborts the whole process (a V8 fatal error, not an exception), so the pool waits for
-// this message before it terminates its threads (executor.ts).
-if (!isMainThread) parentPort?.postMessage(threadLoaded(threadId));
+// Said once Node has finished loading this module. Terminating a worker thread while Node is still loading its ES
+// modules aborts the whole process (a V8 fatal error, not an exception), so the pool waits for this message before it
+// terminates its threads (executor.ts). Not from the module's body: Piscina loads it with require() (Node ≥ 20.19
+// loads an ES module that way) and, after the body has run, still builds the module's CommonJS facade inside that
+// require(); a thread terminated then aborts the process too ("CreateRequiredModuleFacade … IsJust()", seen about
+// once in 50 refused runs on a loaded machine). setImmediate runs only after the synchronous require() has returned.
+if (!isMainThread) setImmediate(() => parentPort?.postMessage(threadLoaded(threadId)));
