@@ -12,12 +12,13 @@
  *    w_i(0) on eigenvector u_k of Σ̂ restricted to θ̂*⊥ decays as e^{−λ_k τ/2}, its square as e^{−λ_k τ}: late Phase
  *    I follows the smallest λ_k (≈ 0.47 at d/n = 0.1), not the mean.
  * 3. The end point. Along θ̂* the fit Wᵀa = θ* holds the weights up: there w_i relaxes (at the mean rate, e^{−τ})
- *    from ⟨w_i(0), θ̂*⟩² to the minimiser of ‖W‖²_F + d‖a‖² on {Wᵀa = θ*}: balanced aligned neurons with
- *    ‖W‖²_F = √d‖θ*‖, spread over neurons in proportion to ⟨w_i(0), θ̂*⟩² (a χ²₁ law, theory.ts's F∞).
+ *    from ⟨w_i(0), θ̂*⟩² to the end point of label-noise SGD (theory.ts endPoint, on this run's Σ̂): balanced aligned
+ *    neurons with ‖W‖²_F = W∞ (≈ √d‖θ*‖), spread over neurons in proportion to ⟨w_i(0), θ̂*⟩² (a χ²₁ law, F∞).
  * So ‖w_i(τ)‖² = Σ_k c_ik² e^{−λ_k τ} + p_i²·(R + (1 − R)e^{−τ}), c_ik = ⟨u_k, w_i(0)⟩, p_i = ⟨w_i(0), θ̂*⟩,
- * R = √d‖θ*‖/Σ_j p_j², and |cos(w_i, θ*)| = p_i·√(R + (1 − R)e^{−τ})/‖w_i(τ)‖. What it leaves out: the stationary
- * spread of the end point (noise keeps neurons off it, so the smallest ‖w_i‖² are larger than χ²₁'s), and any start
- * that leaves the lazy regime at once (σ/α² ≥ 8, theory.ts rich_start).
+ * R = W∞/Σ_j p_j², and |cos(w_i, θ*)| = p_i·√(R + (1 − R)e^{−τ})/‖w_i(τ)‖. What it leaves out: the noise-sustained
+ * state that replaces the end point where it is unstable (x = (d − 1)ησ̄²/(2B√d‖θ*‖) above ≈ 0.055 at d = 20,
+ * n = 200), the slower decay across θ* below that (the slowest direction's rate falls from λ_min as x grows, to half of
+ * it by x ≈ 0.03; docs/theory.md), and any start that leaves the lazy regime at once (σ/α² ≥ 8, rich_start).
  *
  * Cost: one d×d eigendecomposition and m·(d−1)·d multiply-adds to build, m·(d−1) per evaluation, ~150 evaluations
  * for the crossings: a few milliseconds at m = 1000.
@@ -25,7 +26,7 @@
 import { EigenvalueDecomposition, Matrix } from 'ml-matrix';
 import { initNetwork, makeData, type Dataset, type Network } from './data.js';
 import { noiseRate } from './noise-variance.js';
-import { phase2Thresholds, theoryApplies, type ModelPrediction } from './theory.js';
+import { endPoint, phase2Thresholds, theoryApplies, type ModelPrediction } from './theory.js';
 import type { RunParams, RunSeeds } from './types.js';
 
 export type ModelParams = Pick<
@@ -67,6 +68,9 @@ export class PhaseModel {
   private readonly par0: Float64Array;
   /** R: the end point's p_i²-multiple */
   private readonly floorRatio: number;
+  /** tr Σ̂ and θ̂*ᵀΣ̂θ̂*: what the end point needs of the data */
+  readonly sigmaTrace: number;
+  readonly sigmaAlong: number;
   /** η²σ̄²/B: s per step */
   private readonly rate: number;
   /** ½·min(ηK₀, 1)/B */
@@ -131,7 +135,11 @@ export class PhaseModel {
       });
     }
     this.k0 = w0 + d * a0;
-    this.floorRatio = (Math.sqrt(d) * starNorm) / par;
+    let trace = 0;
+    for (let j = 0; j < d; j++) trace += sigma[j * d + j];
+    this.sigmaTrace = trace;
+    this.sigmaAlong = uSigmaU;
+    this.floorRatio = (m * endPoint(p, { trace, along: uSigmaU }).w2) / par;
     this.rate = noiseRate(p);
     this.lossBoost = (0.5 * Math.min(p.lr * this.k0, 1)) / p.batch;
   }
@@ -196,6 +204,16 @@ export class PhaseModel {
     return count / this.width;
   }
 
+  /**
+   * Fraction of neurons with ‖w_i‖² ≤ threshold at the end point itself (τ → ∞: ‖w_i‖² = p_i²R): this run's own F∞,
+   * whose mean over inits is P(χ²₁ ≤ threshold·m/W∞). No τ reaches more, since ‖w_i(τ)‖² ≥ p_i²R where R ≤ 1.
+   */
+  endFraction(threshold: number): number {
+    let count = 0;
+    for (const p2 of this.par0) if (p2 * this.floorRatio <= threshold) count++;
+    return count / this.width;
+  }
+
   /** The τ by which every transient has died out (the scan's end). */
   private tauEnd(): number {
     const smallest = Math.min(1, ...this.lambda);
@@ -247,5 +265,8 @@ export function predictRun(p: ModelParams, seeds: RunSeeds): ModelPrediction | n
     w_norm2_end: model.meanW2(model.tauAt(p.steps)),
     phase1_steps: model.firstStep((tau) => model.fractionBelow(tau, threshold), 0.5),
     align_steps: model.firstStep((tau) => model.meanAbsCos(tau), 0.5),
+    sigma_trace: model.sigmaTrace,
+    sigma_along: model.sigmaAlong,
+    phase2_frac_final: model.endFraction(threshold),
   };
 }

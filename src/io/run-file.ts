@@ -136,19 +136,25 @@ export function readRunFile(path: string): RunFileContents {
   };
 }
 
-const MODEL_KEYS = ['k0', 'w_norm2_end', 'phase1_steps', 'align_steps'] as const;
+/** The model entry's fields: numbers, except the step times, which are null where the model says "never". */
+const MODEL_NUMBERS = ['k0', 'w_norm2_end', 'sigma_trace', 'sigma_along', 'phase2_frac_final'] as const;
+const MODEL_STEPS = ['phase1_steps', 'align_steps'] as const;
 
 /** The `lnsweep.model` entry checked for its shape: read from disk, so it is not trusted to be what we wrote. */
 function modelPrediction(path: string, value: unknown): ModelPrediction | null {
   if (value === null) return null;
-  const ok =
-    typeof value === 'object' &&
-    !Array.isArray(value) &&
-    MODEL_KEYS.every((k) => {
-      const v = (value as Record<string, unknown>)[k];
-      return v === null || typeof v === 'number';
-    });
-  if (!ok) throw new ArrowFileError(path, `the '${META_PREFIX}model' metadata is not a model prediction (keys ${MODEL_KEYS.join(', ')})`);
+  const entry = typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : null;
+  const bad =
+    entry === null
+      ? 'not an object'
+      : (MODEL_NUMBERS.find((k) => typeof entry[k] !== 'number') ?? MODEL_STEPS.find((k) => entry[k] !== null && typeof entry[k] !== 'number'));
+  if (bad !== undefined) {
+    const field = entry === null ? bad : `field '${bad}' is ${JSON.stringify(entry[bad]) ?? 'missing'}`;
+    throw new ArrowFileError(
+      path,
+      `the '${META_PREFIX}model' metadata is not a model prediction (${field}; numbers ${MODEL_NUMBERS.join(', ')}, and ${MODEL_STEPS.join(', ')} a number or null)`,
+    );
+  }
   return value as ModelPrediction;
 }
 

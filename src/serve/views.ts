@@ -107,7 +107,7 @@ export interface BoundarySnapshot {
   points: { x: number; y: number; segment: number; facet: string }[];
 }
 
-/** The snapshot of each two-axis boundary file, tagged with the round it reflects. */
+/** The snapshot of each two-axis boundary file (its median curves), tagged with the round it reflects. */
 export function boundarySnapshots(boundaries: FolderView['boundaries'], round: number): BoundarySnapshot[] {
   return boundaries
     .filter(({ file }) => file.axes.length === 2)
@@ -118,8 +118,9 @@ export function boundarySnapshots(boundaries: FolderView['boundaries'], round: n
       axes: file.axes,
       facets: file.facets,
       round,
+      // the median curve only: lo, hi and the band's polygons drawn as lines would mesh into a lattice
       points: file.curves.flatMap((c, segment) =>
-        c.points.map((p) => ({
+        (c.kind === 'median' ? c.points : []).map((p) => ({
           x: p.x,
           y: p.y!,
           segment,

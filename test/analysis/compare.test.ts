@@ -65,31 +65,28 @@ describe('comparison', () => {
     expect(c.input.partial).toEqual({ finished: 4, total: 5 });
   });
 
-  it("draws both folders' boundaries: A solid, B dashed", () => {
-    const curve = (y: number) => ({
-      metric: 'collapsed',
-      level: 0.5,
-      axes: ['sigma', 'alpha'],
-      facets: [],
-      curves: [
-        {
-          facetValues: [],
-          points: [
-            { x: 1, y },
-            { x: 2, y },
-          ],
-        },
+  it("draws both folders' boundaries: A solid, B dashed, B's band shaded in B's colour and A without one drawing none", () => {
+    const line = (kind: string, y: number) => ({
+      kind,
+      facetValues: [],
+      points: [
+        { x: 1, y },
+        { x: 2, y },
       ],
     });
+    const file = (curves: object[]) => ({ metric: 'collapsed', level: 0.5, axes: ['sigma', 'alpha'], facets: [], curves });
     const a = folder('A', [at(1, 1, 0.2), at(2, 2, 0.3)]);
     const b = folder('B', [at(1, 1, 0.1), at(2, 2, 0.3)]);
-    const files = (y: number) => [{ name: 'boundary-collapsed.arrow', file: curve(y) as never }];
-    const c = comparison(a, b, q, { a: files(1.2), b: files(1.8) });
-    expect(c.input.overlays!.map((o) => [o.label, o.colour, o.dash])).toEqual([
-      ['A: boundary collapsed = 0.5', '#111111', []],
-      ['B: boundary collapsed = 0.5', '#d95f02', [6, 3]],
+    const files = (curves: object[]) => [{ name: 'boundary-collapsed.arrow', file: file(curves) as never }];
+    const bandB = { kind: 'band', facetValues: [], points: [1.6, 1.7, 2.0, 1.9].map((y, i) => ({ x: i < 2 ? 1 + i : 4 - i, y })) };
+    const c = comparison(a, b, q, { a: files([line('median', 1.2)]), b: files([line('median', 1.8), bandB]) });
+    expect(c.input.overlays!.map((o) => [o.label, o.colour, o.dash, o.shade !== undefined])).toEqual([
+      ['A: boundary collapsed = 0.5', '#111111', [], false],
+      ['B: boundary collapsed = 0.5 ± band, band', '#d95f02', [], true],
+      ['B: boundary collapsed = 0.5 ± band', '#d95f02', [6, 3], false],
     ]);
-    expect(c.input.overlays![1].points.map((p) => p.y)).toEqual([1.8, 1.8]);
+    expect(c.input.overlays![2].points.map((p) => p.y)).toEqual([1.8, 1.8]);
+    expect(c.input.overlays![1].points.map((p) => p.y)).toEqual([1.6, 1.7, 2.0, 1.9]);
   });
 
   it('refuses axes that do not match, naming them', () => {

@@ -114,7 +114,7 @@ describe.skipIf(SKIP !== null)(titled('report layout in headless Chromium at 140
     expect(layout.scroll).toBeLessThanOrEqual(layout.page);
   });
 
-  it('lists every section and every figure in its table of contents, each linking to its anchor', () => {
+  it('lists every section and every figure in its table of contents, each linking to its anchor, long lists in columns', () => {
     const toc = /<nav class="toc"[^>]*>(.*?)<\/nav>/s.exec(html)![1];
     const links = new Set([...toc.matchAll(/href="#([^"]+)"/g)].map((m) => m[1]));
     const sections = [...html.matchAll(/<section id="([^"]+)"/g)].map((m) => m[1]);
@@ -129,6 +129,14 @@ describe.skipIf(SKIP !== null)(titled('report layout in headless Chromium at 140
       untitled.join(', '),
     ).toBe(true);
     expect(html.match(/<figure(?! id=)/g)).toBeNull();
+    // a long list of figures flows into columns, a short one stays in one column under its section's name
+    const subLists = [...toc.matchAll(/<\/a><ol( class="cols")?>(.*?)<\/ol>/gs)].map((m) => ({
+      cols: m[1] !== undefined,
+      n: (m[2].match(/<li>/g) ?? []).length,
+    }));
+    expect(subLists.filter((l) => l.n > 4).every((l) => l.cols)).toBe(true);
+    expect(subLists.filter((l) => l.n <= 4).every((l) => !l.cols)).toBe(true);
+    expect(subLists.some((l) => l.n > 4) && subLists.some((l) => l.n <= 4)).toBe(true);
   });
 
   it('renders with no console error and a screenshot that is not blank', () => {

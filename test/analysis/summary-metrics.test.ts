@@ -156,6 +156,7 @@ zip:
     const names = [
       'collapsed',
       'decay_rate_ratio',
+      'noise_ratio',
       'norm_decay_rate',
       'phase2_reachable',
       'pred_a_norm2_final',

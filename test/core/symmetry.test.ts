@@ -56,6 +56,7 @@ const THEORY_POWER: Record<TheoryName, number> = {
   pred_a_norm2_final: 2,
   pred_phase2_frac_final: 0,
   phase2_reachable: 0,
+  noise_ratio: 0,
   rich_start: 0,
   t1_bound: 0,
   pred_lazy_escape_steps: 0,

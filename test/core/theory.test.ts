@@ -1,6 +1,8 @@
 /**
  * theory.ts's closed forms on hand-computed cases. Values marked "python:" were worked with python3's math module
- * (math.erf, math.log), not with the code under test: P(χ²₁ ≤ x) = erf(√(x/2)).
+ * (math.erf, math.log, math.sqrt), not with the code under test: P(χ²₁ ≤ x) = erf(√(x/2)); the end point
+ * (docs/theory.md) W∞ = ‖θ*‖√(tr/ρ)(1 − ε/2) − (d/(d+1))ησ̄²/B, ε = η(d − 1)(1 + 1/B)a₀²/2, a₀² = ‖θ*‖√(ρ/tr),
+ * ‖a‖² = a₀²(1 + ε/2) − ησ̄²/((d+1)B), mean ‖wᵢ‖² = W∞/m.
  */
 import { describe, expect, it } from 'vitest';
 import { meanNoiseVariance } from '../../src/core/noise-variance.js';
@@ -11,7 +13,15 @@ import type { RunParams } from '../../src/core/types.js';
 /** The paper's setting (m = 1000, η = 1e-3, ±σ, batch 1, ‖θ*‖ = 1, α = 1, d = 20) with σ = 4 unless overridden. */
 const at = (over: Partial<RunParams> = {}): TheoryParams => ({ ...defaultParams(), width: 1000, lr: 1e-3, sigma: 4, ...over });
 const measured = { norm_decay_rate: 3.4e-5, window_train_loss: 0.5 };
-const model: ModelPrediction = { k0: 1000, w_norm2_end: 0.01, phase1_steps: null, align_steps: 4e5 };
+const model: ModelPrediction = {
+  k0: 1000,
+  w_norm2_end: 0.01,
+  phase1_steps: null,
+  align_steps: 4e5,
+  sigma_trace: 20,
+  sigma_along: 1,
+  phase2_frac_final: 0.52,
+};
 
 describe('the theory columns, on hand-computed cases', () => {
   it('predicts the decay rate η²(σ̄² + 2L̄) for ±σ noise, and the ratio from it', () => {
@@ -20,17 +30,27 @@ describe('the theory columns, on hand-computed cases', () => {
     expect(t.decay_rate_ratio).toBeCloseTo(2, 12); // 3.4e-5 / 1.7e-5
   });
 
-  it('gives the end point: mean ‖wᵢ‖² = √d‖θ*‖/m, ‖a‖² = ‖θ*‖/√d, F∞ = P(χ²₁ ≤ α⁴ηm/(√d‖θ*‖))', () => {
-    const t = theoryColumns(at(), measured, model);
-    expect(t.pred_w_norm2_final).toBeCloseTo(0.00447213595499958, 15);
-    expect(t.pred_a_norm2_final).toBeCloseTo(0.22360679774997896, 14);
-    expect(t.pred_phase2_frac_final).toBeCloseTo(0.363694644668871, 12); // python: erf(√(0.2236068/2))
+  it('gives the end point: mean ‖wᵢ‖² ≈ √d‖θ*‖/m less its finite-step and noise shifts, ‖a‖² ≈ ‖θ*‖/√d, F∞ = P(χ²₁ ≤ α⁴ηm/W∞)', () => {
+    const t = theoryColumns(at(), measured, null); // no model: the population's Σ = I (tr 20, ρ = 1) and χ²₁ law
+    expect(t.pred_w_norm2_final).toBeCloseTo(0.004447397859761485, 15); // python; √20/1000 = 0.004472 less 0.55%
+    expect(t.pred_a_norm2_final).toBeCloseTo(0.2233198929880742, 14); // python
+    expect(t.pred_phase2_frac_final).toBeCloseTo(0.3646313858172494, 12); // python: erf(√(1e-3/0.0044474/2))
     expect(t.phase2_reachable).toBe(0);
-    // under η = 1/(α²m), α⁴ηm = α²: F∞ = P(χ²₁ ≤ α²/√20); python: 0.18690517223980466, 0.6557196057110966, 0.9414401308758474
-    const rule = (alpha: number) => theoryColumns(at({ alpha, lr: 1 / (alpha * alpha * 1000) }), measured, model);
-    expect(rule(0.5).pred_phase2_frac_final).toBeCloseTo(0.18690517223980466, 12);
-    expect(rule(2).pred_phase2_frac_final).toBeCloseTo(0.6557196057110966, 12);
-    expect(rule(4).pred_phase2_frac_final).toBeCloseTo(0.9414401308758474, 12);
+    // with the model: its tr Σ̂ and ρ (here those of Σ = I) and the run's own end-point fraction, passed through
+    const withModel = theoryColumns(at(), measured, model);
+    expect(withModel.pred_w_norm2_final).toBeCloseTo(0.004447397859761485, 15);
+    expect([withModel.pred_phase2_frac_final, withModel.phase2_reachable]).toEqual([0.52, 1]);
+    // the run's own Σ̂ (tr 19, ρ = 1.2): W₀ = √(19/1.2) = 3.98 instead of √20 = 4.47
+    const own = theoryColumns(at(), measured, { ...model, sigma_trace: 19, sigma_along: 1.2 });
+    expect(own.pred_w_norm2_final).toBeCloseTo(0.003954374033533012, 15); // python
+    expect(own.pred_a_norm2_final).toBeCloseTo(0.25115044021311256, 14); // python
+    // batch 4: ε and the noise shift both shrink
+    expect(theoryColumns(at({ batch: 4 }), measured, model).pred_w_norm2_final).toBeCloseTo(0.004462388931190056, 15); // python
+    // under η = 1/(α²m) (σ = 4 throughout); python: 0.18896836129005726, 0.6560534682569107, 0.941483735499734
+    const rule = (alpha: number) => theoryColumns(at({ alpha, lr: 1 / (alpha * alpha * 1000) }), measured, null);
+    expect(rule(0.5).pred_phase2_frac_final).toBeCloseTo(0.18896836129005726, 12);
+    expect(rule(2).pred_phase2_frac_final).toBeCloseTo(0.6560534682569107, 12);
+    expect(rule(4).pred_phase2_frac_final).toBeCloseTo(0.941483735499734, 12);
     expect([rule(0.5), rule(2), rule(4)].map((t) => t.phase2_reachable)).toEqual([0, 1, 1]);
   });
 
@@ -47,6 +67,12 @@ describe('the theory columns, on hand-computed cases', () => {
     expect([t.pred_w_norm2_end, t.pred_phase1_steps, t.pred_align_steps]).toEqual([0.01, null, 4e5]);
     const none = theoryColumns(at(), measured, null);
     expect([none.pred_w_norm2_end, none.pred_phase1_steps, none.pred_align_steps, none.pred_lazy_escape_steps]).toEqual([null, null, null, null]);
+  });
+
+  it('gives the noise ratio x = (d − 1)ησ̄²/(2B√d‖θ*‖)', () => {
+    expect(theoryColumns(at(), measured, model).noise_ratio).toBeCloseTo(0.033988233258, 11); // 19·1e-3·16/(2·√20)
+    expect(theoryColumns(at({ batch: 4, teacher_norm: 0.5 }), measured, model).noise_ratio).toBeCloseTo(0.016994116629, 11);
+    expect(theoryColumns(at({ noise_schedule: 'periodic' }), measured, model).noise_ratio).toBeCloseTo(0.016994116629, 11);
   });
 
   it('flags a rich start at σ/α² ≥ 8', () => {
@@ -83,7 +109,7 @@ describe('the theory columns, on hand-computed cases', () => {
     const failed = theoryColumns(at(), null, null);
     expect(failed.pred_norm_decay_rate).toBeNull();
     expect(failed.decay_rate_ratio).toBeNull();
-    expect(failed.pred_w_norm2_final).toBeCloseTo(0.00447213595499958, 15); // from the parameters alone
+    expect(failed.pred_w_norm2_final).toBeCloseTo(0.004447397859761485, 15); // from the parameters alone (Σ = I)
     const short = theoryColumns(at(), { ...measured, norm_decay_rate: null }, model);
     expect(short.decay_rate_ratio).toBeNull();
     expect(short.pred_norm_decay_rate).toBeCloseTo(1.7e-5, 15);
@@ -100,7 +126,7 @@ describe("the Phase II thresholds in the run's units", () => {
   });
 
   it('call a marker unreachable when the end point lies outside its set', () => {
-    // α = 1, m = 1000: F∞ = 0.364 < 0.5; mean floor 0.00447 ≤ √η = 0.0316
+    // α = 1, m = 1000: F∞ = 0.365 < 0.5; mean floor 0.00445 ≤ √η = 0.0316
     expect(markerUnreachable('phase2_step_50', at())).toBe(true);
     expect(markerUnreachable('phase2_step_90', at())).toBe(true);
     expect(markerUnreachable('phase2_mean_step', at())).toBe(false);

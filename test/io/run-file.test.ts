@@ -43,7 +43,15 @@ describe('run files', () => {
 
   it("keeps the Phase I model's predictions bit for bit, null where none, and refuses a model entry of another shape", () => {
     const path = join(dir, 'r4.arrow');
-    const model = { k0: 1.9374638291, w_norm2_end: 0.1 + 0.2, phase1_steps: 123457, align_steps: null };
+    const model = {
+      k0: 1.9374638291,
+      w_norm2_end: 0.1 + 0.2,
+      phase1_steps: 123457,
+      align_steps: null,
+      sigma_trace: 19.7,
+      sigma_along: 1.0625,
+      phase2_frac_final: 0.375,
+    };
     writeRunFile(path, { runId: 'r4', params: sampleParams(), replicate: 0, metrics: sampleMetrics(2), provenance: PROVENANCE, model });
     expect(readRunFile(path).model).toEqual(model);
     writeRunFile(path, { runId: 'r4', params: sampleParams(), replicate: 0, metrics: sampleMetrics(2), provenance: PROVENANCE });
@@ -52,7 +60,15 @@ describe('run files', () => {
     const table = readArrowFile(path);
     table.schema.metadata.set('lnsweep.model', '{"k0":"1e3"}');
     writeFileSync(path, tableToIPC(table, 'file'));
-    expect(() => readRunFile(path)).toThrow(/r4\.arrow.*lnsweep\.model.*not a model prediction/);
+    expect(() => readRunFile(path)).toThrow(/r4\.arrow.*lnsweep\.model.*not a model prediction \(field 'k0' is "1e3"/);
+    // a model entry written before the end point took the run's own Σ̂: the field it lacks is named
+    const { sigma_trace: _, ...older } = model;
+    table.schema.metadata.set('lnsweep.model', JSON.stringify(older));
+    writeFileSync(path, tableToIPC(table, 'file'));
+    expect(() => readRunFile(path)).toThrow(/r4\.arrow.*field 'sigma_trace' is missing/);
+    table.schema.metadata.set('lnsweep.model', JSON.stringify({ ...model, sigma_along: null }));
+    writeFileSync(path, tableToIPC(table, 'file'));
+    expect(() => readRunFile(path)).toThrow(/field 'sigma_along' is null/);
   });
 
   it('stores parameters and each provenance entry in the schema metadata under lnsweep. keys', () => {

@@ -2,10 +2,13 @@ import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readJournal, readSummary } from '../../src/io/index.js';
+import { dispatchOrder } from '../../src/sweep/dispatch-order.js';
+import { planSweep } from '../../src/sweep/index.js';
 import { exited, runCli, startCli, tempDir, writeSweep } from '../helpers.js';
 
-// 12 short runs of one cost, so the coordinator starts them in run-id order. The kill comes when the first three
-// are finished and the next two are held mid-run by the fault hook (src/run/faults.ts), whatever the machine's speed.
+// 12 short runs, started in the coordinator's dispatch order (src/sweep/dispatch-order.ts). The kill comes when the
+// first three are finished and the next two are held mid-run by the fault hook (src/run/faults.ts), whatever the
+// machine's speed.
 const SWEEP = `name: resume
 seed: 3
 base: { n: 50, d: 10, width: 200, lr: 0.004, steps: 20000, log_every: 1000 }
@@ -27,9 +30,7 @@ describe('a sweep killed with SIGKILL mid-way', () => {
     const dir = tempDir();
     const sweep = writeSweep(dir, 'resume', SWEEP);
     const out = join(dir, 'out');
-    const plan = JSON.parse(runCli(['plan', sweep, '--json']).stdout) as { runs: { run_id: string; cost: number }[] };
-    expect(new Set(plan.runs.map((r) => r.cost)).size).toBe(1);
-    const order = plan.runs.map((r) => r.run_id).sort();
+    const order = dispatchOrder(planSweep(sweep).runs, { order: 'spread', workers: 2 }).map((r) => r.run_id);
     const release = join(dir, 'never-released');
     const faults = Object.fromEntries(order.slice(3).map((id) => [id, { hold_at_step: 1, release_file: release }]));
     const child = startCli(['run', sweep, '--out', out, '--workers', '2'], { LNSWEEP_FAULTS: JSON.stringify(faults) });
@@ -37,12 +38,17 @@ describe('a sweep killed with SIGKILL mid-way', () => {
     await waitFor(() => existsSync(join(out, 'runs')) && runFiles(out).length === 3 && held().length === 2, child);
     child.kill('SIGKILL');
     await exited(child);
-    expect(runFiles(out).sort()).toEqual(order.slice(0, 3).map((id) => `${id}.arrow`));
+    expect(runFiles(out).sort()).toEqual(
+      order
+        .slice(0, 3)
+        .map((id) => `${id}.arrow`)
+        .sort(),
+    );
     expect(
       held()
         .map((f) => f.slice('never-released.held-'.length))
         .sort(),
-    ).toEqual(order.slice(3, 5));
+    ).toEqual(order.slice(3, 5).sort());
 
     const before = new Map(runFiles(out).map((f) => [f, statSync(join(out, 'runs', f)).mtimeMs]));
     expect(before.size).toBe(3);

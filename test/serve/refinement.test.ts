@@ -52,9 +52,11 @@ describe('the live page of a sweep being refined', () => {
     expect(count('after round 0')).toBeGreaterThan(1);
     expect(count('after round 1')).toBeGreaterThan(count('after round 0'));
 
-    // the diagram draws the measured boundary over the refined cells
+    // the diagram draws the measured boundary over the refined cells, with its band
     const diagram = await api<{ spec: { data: { values?: { row?: string; overlay?: string }[] }[] } }>('/api/diagram?z=final_w_norm2_mean');
     const rows = diagram.spec.data.flatMap((d) => d.values ?? []);
-    expect(rows.some((v) => v.row === 'curve' && v.overlay === 'measured boundary: final_w_norm2_mean = 0.6')).toBe(true);
+    expect([...new Set(rows.filter((v) => v.row === 'curve').map((v) => v.overlay))]).toEqual(['measured boundary: final_w_norm2_mean = 0.6 ± band']);
+    // and its replicate band, shaded (refine runs 3 replicates per new point)
+    expect(rows.some((v) => v.row === 'band')).toBe(true);
   });
 });

@@ -93,3 +93,19 @@ function hex(colour: string): string {
   if (!m) return colour;
   return `#${[m[1], m[2], m[3]].map((c) => Number(c).toString(16).padStart(2, '0')).join('')}`;
 }
+
+/**
+ * `#rrggbb` moved towards black by `t` ∈ [0, 1]: the same hue a shade darker, for lines that share a parameter's
+ * colour (two runs of one σ and different ‖θ*‖) and must still be told apart.
+ */
+export function darker(colour: string, t: number): string {
+  const m = /^#([0-9a-f]{2})([0-9a-f]{2})([0-9a-f]{2})$/i.exec(colour);
+  if (!m) return colour;
+  return `#${[m[1], m[2], m[3]]
+    .map((c) =>
+      Math.round(parseInt(c, 16) * (1 - t))
+        .toString(16)
+        .padStart(2, '0'),
+    )
+    .join('')}`;
+}

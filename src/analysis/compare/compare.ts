@@ -141,7 +141,7 @@ export function comparison(
   };
 }
 
-/** A folder's boundaries over these axes, labelled with the folder's letter: A solid black, B dashed orange. */
+/** A folder's boundaries over these axes (their bands shaded), labelled with the folder's letter: A solid black, B dashed orange. */
 function tagged(
   which: 'A' | 'B',
   files: ReturnType<typeof readBoundaries>,
@@ -149,12 +149,14 @@ function tagged(
   cells: readonly Cell[],
   o: CompareAxes,
 ): Overlay[] {
-  return refinementExtras(files, rows, cells, o).overlays.map((ov) => ({
-    ...ov,
-    label: `${which}: ${ov.label.replace('measured boundary: ', 'boundary ')}`,
-    colour: which === 'A' ? '#111111' : '#d95f02',
-    dash: which === 'A' ? [] : [6, 3],
-  }));
+  return refinementExtras(files, rows, cells, o)
+    .overlays.filter((ov) => ov.shade === undefined || ov.points.length > 0) // a boundary without a band has none to shade
+    .map((ov) => ({
+      ...ov,
+      label: `${which}: ${ov.label.replace('measured boundary: ', 'boundary ')}`,
+      colour: which === 'A' ? '#111111' : '#d95f02',
+      dash: which === 'A' || ov.shade !== undefined ? [] : [6, 3],
+    }));
 }
 
 /** Writes the comparison as SVG and says what it did. */

@@ -138,13 +138,15 @@ export function fitScaling(rows: readonly SummaryRow[], q: FitRequest): FitResul
     resamples,
     seed,
     excluded,
-    theory: law
-      ? {
-          statement: law.statement,
-          exponents: params.map((p) => law.exponents[p] ?? null),
-          effective: lawOk ? ls.solve(logLaw).slice(1) : params.map(() => null),
-        }
-      : null,
+    // a law that says nothing about any of these runs (SAM, GD, no noise) has no exponents to set beside the fit
+    theory:
+      law && logLaw!.some((v) => v !== null)
+        ? {
+            statement: law.statement,
+            exponents: params.map((p) => law.exponents[p] ?? null),
+            effective: lawOk ? ls.solve(logLaw).slice(1) : params.map(() => null),
+          }
+        : null,
     points: ordered.map(({ row, value }, i) => ({
       run_id: row.run_id,
       params: row.params,

@@ -16,11 +16,16 @@ function figuresOf(html: string): { id: string; title: string }[] {
   return [...html.matchAll(/<figure id="([^"]+)" data-title="([^"]*)"/g)].map((m) => ({ id: m[1], title: m[2] }));
 }
 
+/** A section's list of figures in the contents flows into columns when it has more than this many entries. */
+const COLUMN_ITEMS = 4;
+
 /** The table of contents: one entry per section, its figures under it. Titles are already escaped in the figures. */
 function toc(sections: readonly RenderedSection[]): string {
   const items = sections.map((s) => {
     const figures = figuresOf(s.body);
-    const sub = figures.length ? `<ol>${figures.map((f) => `<li><a href="#${f.id}">${f.title}</a></li>`).join('')}</ol>` : '';
+    // a long list (the phase diagrams) flows into columns; a short one stays under its section, where it is read
+    const cls = figures.length > COLUMN_ITEMS ? ' class="cols"' : '';
+    const sub = figures.length ? `<ol${cls}>${figures.map((f) => `<li><a href="#${f.id}">${f.title}</a></li>`).join('')}</ol>` : '';
     return `<li><a href="#${esc(s.id)}">${esc(s.title)}</a>${sub}</li>`;
   });
   return `<nav class="toc" id="contents" aria-label="Contents"><h2>Contents</h2><ol>${items.join('')}</ol></nav>`;
@@ -54,7 +59,7 @@ ul.runs { font-size: 13px; columns: 2; }
 nav.toc { font-size: 13px; background: #fafafa; border: 1px solid #e4e4e4; padding: 4px 16px 10px; margin: 16px 0; }
 nav.toc h2 { font-size: 15px; border: none; margin: 8px 0 4px; }
 nav.toc > ol { margin: 0; padding-left: 20px; }
-nav.toc li { margin: 2px 0; } nav.toc ol ol { columns: 3 300px; column-gap: 24px; } nav.toc ol ol li { break-inside: avoid; } nav.toc ol ol { padding-left: 16px; color: #555; }
+nav.toc li { margin: 2px 0; } nav.toc ol ol.cols { columns: 3 300px; column-gap: 24px; } nav.toc ol ol li { break-inside: avoid; } nav.toc ol ol { padding-left: 16px; color: #555; }
 nav.toc a { color: #1a56a0; text-decoration: none; } nav.toc a:hover { text-decoration: underline; }
 @media (max-width: 720px) {
   body { padding: 0 10px; margin: 12px auto; }

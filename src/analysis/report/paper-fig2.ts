@@ -8,16 +8,11 @@
 import type { TopLevelSpec } from 'vega-lite';
 import { esc, fmt } from '../base/render.js';
 import { niceTicks, tickProps } from '../base/ticks.js';
-import { logAxis, runColour, stepAxis, type ChosenRun } from './run-figures.js';
+import { logAxis, positiveRange, runColour, stepAxis, stepExtent, type ChosenRun } from './run-figures.js';
 
 /** The paper's description the sentences hold the runs against: alignment rises within about this many steps. */
 const PAPER_RISE_STEPS = 100_000;
 const steps = (n: unknown): string => Number(n).toLocaleString('en-US');
-
-const positiveRange = (rows: readonly Record<string, unknown>[], field: string): [number, number] => {
-  const v = rows.map((r) => r[field]).filter((x): x is number => typeof x === 'number' && x > 0);
-  return v.length ? [Math.min(...v), Math.max(...v)] : [1e-3, 1];
-};
 
 /** A panel in the look of the report's other run panels (run-figures.ts): its step axis, round ticks, run colours. */
 const panel = (runs: readonly ChosenRun[], field: string, title: string, yTitle: string, y: object, legend: boolean, maxStep: number) => ({
@@ -34,10 +29,9 @@ const panel = (runs: readonly ChosenRun[], field: string, title: string, yTitle:
 
 /** The three panels over the rows of run-figures.ts's trajectoryRows. */
 export function paperAxesSpec(runs: readonly ChosenRun[], rows: Record<string, unknown>[]): TopLevelSpec {
-  const maxStep = Math.max(1, ...rows.map((r) => r.step as number));
-  const [normLo, normHi] = positiveRange(rows, 'w_norm_mean');
-  const ips = rows.map((r) => r.align_ip_mean).filter((v): v is number => typeof v === 'number');
-  const ipHi = ips.length ? Math.max(...ips) : 1;
+  const maxStep = stepExtent(runs, rows);
+  const [normLo, normHi] = positiveRange(runs, rows, 'w_norm_mean');
+  const [, ipHi] = positiveRange(runs, rows, 'align_ip_mean');
   const linear = (hi: number) => ({ scale: { domain: [0, hi], nice: false }, axis: tickProps(niceTicks(0, hi, 'linear', 4)) });
   return {
     data: { values: rows },
@@ -56,8 +50,13 @@ export function paperAxesSpec(runs: readonly ChosenRun[], rows: Record<string, u
  */
 export function paperAxesNotes(runs: readonly ChosenRun[], rows: readonly Record<string, unknown>[]): string {
   const notes: string[] = [];
+  const diverged: string[] = [];
   for (const { row, label } of runs) {
     if (!(row.params.sigma > 0)) continue;
+    if (row.status === 'diverged') {
+      diverged.push(esc(label));
+      continue;
+    }
     const own = rows.filter((r) => r.run === label && r.align_ip_mean !== null);
     if (own.length < 2) continue;
     const at = (i: number, f: string) => own[i][f] as number;
@@ -78,6 +77,8 @@ export function paperAxesNotes(runs: readonly ChosenRun[], rows: readonly Record
         `${fmt(byRise.align_cos_mean as number)} at step ${steps(byRise.step)}; Avg‖wᵢ‖ from ${fmt(at(0, 'w_norm_mean'))} to ${fmt(at(own.length - 1, 'w_norm_mean'))}.</li>`,
     );
   }
+  // a diverged run's curves are the blow-up, not the dynamics the paper describes
+  if (diverged.length > 0) notes.push(`<li>Not compared (diverged): ${diverged.join('; ')}.</li>`);
   if (notes.length === 0) return '';
   return `<p class="note">Where the measured curves differ from the paper's description (norms shrink, then the neurons align with θ* within about ${steps(PAPER_RISE_STEPS)} steps; the paper's θ* is unstated):</p><ul class="theory">${notes.join('')}</ul>`;
 }

@@ -7,7 +7,7 @@
 import type { TopLevelSpec } from 'vega-lite';
 import { neuronsFilePath, readArrowFile, readRunFile, runFilePath, type SummaryRow } from '../../io/index.js';
 import { paramShort } from '../base/labels.js';
-import { paramPalette, sweepPalette } from '../base/palette.js';
+import { darker, paramPalette, sweepPalette } from '../base/palette.js';
 import { fmt } from '../base/render.js';
 import { determinedBy, varyingParams, type ParamKey } from '../base/sweep-data.js';
 import { withModelCurve } from '../theory/model-curves.js';
@@ -59,12 +59,22 @@ export function chooseRuns(rows: readonly SummaryRow[]): ChosenRun[] {
     MAX_LINES,
   );
   const palette = keys.length > 0 ? sweepPalette(rows, keys[0]) : null;
-  return picked.map((row) => ({
-    row,
-    label: [...keys.map((k) => `${paramShort(k)}=${fmtParam(row.params[k])}`), `rep ${row.replicate}`].join(', '),
-    colour: palette ? palette.colour(row.params[keys[0]] as number | string) : '#4c78a8',
-  }));
+  // runs that share the first parameter's value share its colour: the later ones a shade darker each, to tell apart
+  const seen = new Map<string, number>();
+  return picked.map((row) => {
+    const base = palette ? palette.colour(row.params[keys[0]] as number | string) : '#4c78a8';
+    const k = seen.get(base) ?? 0;
+    seen.set(base, k + 1);
+    return {
+      row,
+      label: [...keys.map((key) => `${paramShort(key)}=${fmtParam(row.params[key])}`), `rep ${row.replicate}`].join(', '),
+      colour: darker(base, Math.min(0.6, SHADE_STEP * k)),
+    };
+  });
 }
+
+/** How much darker each further run of one colour is drawn (palette.ts's `darker`). */
+const SHADE_STEP = 0.3;
 
 /** At most n of the list, evenly spaced, the first and the last kept. */
 function spread<T>(list: readonly T[], n: number): T[] {
@@ -149,10 +159,28 @@ export function logAxis(lo: number, hi: number, length = 200, horizontal = false
   return { scale: { type: 'log', domain: [lo, hi], nice: false }, axis: tickProps(niceTicks(lo, hi, 'log'), room) };
 }
 
-const positiveRange = (rows: readonly Record<string, unknown>[], field: string): [number, number] => {
-  const v = rows.map((r) => r[field]).filter((x): x is number => typeof x === 'number' && x > 0);
+/**
+ * The step axis's end: the longest run with label noise. Under a steps_rule the noiseless control runs to max_steps
+ * (its noise time never comes), often 10x the others, which would squeeze every other line against the axis; it is
+ * flat by then, and its line is clipped at the end.
+ */
+export function stepExtent(runs: readonly ChosenRun[], rows: readonly Record<string, unknown>[]): number {
+  const noisy = new Set(runs.filter((r) => r.row.params.sigma > 0).map((r) => r.label));
+  const kept = rows.filter((r) => noisy.has(r.run as string));
+  return Math.max(1, ...(kept.length > 0 ? kept : rows).map((r) => r.step as number));
+}
+
+/**
+ * The range of `field`'s positive values over the rows of the chosen runs that did not diverge (of all, when every one
+ * did): a diverged run's loss reaches 1e40 and more, and a scale stretched to it would flatten every other line. Its
+ * line leaves through the top (the marks are clipped).
+ */
+export function positiveRange(runs: readonly ChosenRun[], rows: readonly Record<string, unknown>[], field: string): [number, number] {
+  const diverged = new Set(runs.filter((r) => r.row.status === 'diverged').map((r) => r.label));
+  const kept = rows.filter((r) => !diverged.has(r.run as string));
+  const v = (kept.length > 0 ? kept : rows).map((r) => r[field]).filter((x): x is number => typeof x === 'number' && x > 0 && Number.isFinite(x));
   return v.length ? [Math.min(...v), Math.max(...v)] : [1e-3, 1];
-};
+}
 
 const line = (runs: readonly ChosenRun[], field: string, title: string, y: object, legend: boolean, maxStep: number) => ({
   width: 300,
@@ -198,10 +226,10 @@ function exitRows(rows: readonly Record<string, unknown>[], floor: number): Reco
 }
 
 export function fig2Spec(runs: readonly ChosenRun[], rows: Record<string, unknown>[]): TopLevelSpec {
-  const maxStep = Math.max(1, ...rows.map((r) => r.step as number));
-  const [lossLo, lossHi] = positiveRange(rows, 'test_loss');
+  const maxStep = stepExtent(runs, rows);
+  const [lossLo, lossHi] = positiveRange(runs, rows, 'test_loss');
   const floor = Math.max(lossLo, 10 ** Math.floor(Math.log10(lossHi / LOG_DECADES)));
-  const [normLo, normHi] = positiveRange(rows, 'w_norm2_mean');
+  const [normLo, normHi] = positiveRange(runs, rows, 'w_norm2_mean');
   const cut = floor > lossLo;
   const loss = line(runs, 'test_loss', 'test loss ½‖θ−θ*‖² (log)', logAxis(floor, lossHi), true, maxStep);
   // where a line leaves through the bottom, a ▼ at the floor in its colour: the noiseless control does so within the
@@ -229,7 +257,8 @@ export function fig2Spec(runs: readonly ChosenRun[], rows: Record<string, unknow
     hconcat: [
       {
         ...sized,
-        layer: [{ mark, encoding }, ...(exits.length > 0 ? [exitMark] : [])],
+        // the rows also hold the model's points (no test loss): without the filter each would break the line
+        layer: [{ transform: [{ filter: "isValid(datum['test_loss'])" }], mark, encoding }, ...(exits.length > 0 ? [exitMark] : [])],
         title: `(a) test loss${cut ? ` (▼: the line leaves below ${tickLabel(floor)})` : ''}`,
       },
       // dashed: the Phase I model beside each run, where the rows carry it (theory/model-curves.ts)
@@ -288,7 +317,7 @@ export function snapshotRows(dir: string, runs: readonly ChosenRun[]): Record<st
 
 export function scatterSpec(rows: Record<string, unknown>[]): TopLevelSpec {
   const steps = [...new Set(rows.map((r) => r.step as number))].sort((a, b) => a - b);
-  const [lo, hi] = positiveRange(rows, 'w_norm2');
+  const [lo, hi] = positiveRange([], rows, 'w_norm2');
   const ips = rows.map((r) => r.w_theta_ip as number);
   const [ipLo, ipHi] = [Math.min(0, ...ips), Math.max(0, ...ips)];
   const stepColours = paramPalette('steps', steps);
@@ -327,7 +356,7 @@ function noiseOnWindows(period: number, steps: number): { start: number; end: nu
 }
 
 export function onOffSpec(runs: readonly ChosenRun[], rows: Record<string, unknown>[], period: number, steps: number): TopLevelSpec {
-  const [lo, hi] = positiveRange(rows, 'w_norm2_mean');
+  const [lo, hi] = positiveRange(runs, rows, 'w_norm2_mean');
   return {
     title: {
       text: 'Noise on/off: norms shrink only while the label noise is on',

@@ -1,10 +1,11 @@
 /**
  * Two checks of the end point theory predicts (src/core/theory.ts), as sentences computed from the summary rows:
  * - the ceiling: no run can hold more of its neurons in the Phase II ball than F∞ = pred_phase2_frac_final, the
- *   fraction the end point puts there; checked as final_phase2_frac ≤ F∞ + 0.05 (0.05: the m = 250 sampling spread
- *   of a fraction, √(F(1 − F)/m) ≤ 0.032, and the noise around the end point);
+ *   fraction of its own neurons the end point puts there; checked as final_phase2_frac ≤ F∞ + 0.05 (the noise
+ *   around the end point);
  * - the end point itself: where the Phase I model has converged by the last step (its mean ‖wᵢ‖² within 1% of
- *   pred_w_norm2_final = √d‖θ*‖/m), the measured final mean ‖wᵢ‖² should be within 5% of √d‖θ*‖/m.
+ *   pred_w_norm2_final = W∞/m, ≈ √d‖θ*‖/m), the measured final mean ‖wᵢ‖² should be within 5% of W∞/m: where the end
+ *   point is stable (small noise ratio x; noise-bands.ts).
  * Both over the scored runs: finished, a prediction, not a rich start.
  */
 import type { SummaryRow } from '../../io/index.js';
@@ -40,9 +41,9 @@ export function ceilingCheck(rows: readonly SummaryRow[]): CeilingCheck {
 export interface EndPointCheck {
   /** scored runs the model calls converged by their last step */
   converged: number;
-  /** of them, measured within 5% of √d‖θ*‖/m */
+  /** of them, measured within 5% of W∞/m */
   within5: number;
-  /** median of measured / √d‖θ*‖/m over them */
+  /** median of measured / (W∞/m) over them */
   median: number | null;
 }
 
@@ -66,14 +67,14 @@ export function endPointCheck(rows: readonly SummaryRow[]): EndPointCheck {
 const where = (r: SummaryRow): string => `σ = ${fmt(r.params.sigma)}, α = ${fmt(r.params.alpha)}, m = ${r.params.width}, rep ${r.replicate}`;
 
 export function ceilingSentence(c: CeilingCheck): string {
-  const title = '(f) the ceiling F∞ = P(χ²₁ ≤ α⁴ηm/(√d‖θ*‖)) on the final Phase II fraction';
+  const title = "(f) the ceiling F∞ on the final Phase II fraction (the share of the run's neurons its end point puts in the ball)";
   if (c.runs === 0) return `${title}: no scored run to check.`;
   const worst = c.worst ? `; largest final fraction − F∞: ${fmt(c.worst.excess)} (${c.worst.where})` : '';
   return `${title}: final_phase2_frac ≤ F∞ + 0.05 in ${c.below} of ${runs(c.runs)}${worst}.`;
 }
 
 export function endPointSentence(e: EndPointCheck): string {
-  const title = '(g) the end point, mean ‖wᵢ‖² → √d‖θ*‖/m';
+  const title = '(g) the end point, mean ‖wᵢ‖² → W∞/m';
   if (e.converged === 0) return `${title}: no scored run in which the model has converged by the last step.`;
-  return `${title}: in the ${runs(e.converged)} where the model has converged by the last step (within 1% of it), the measured final mean ‖wᵢ‖² is within 5% of √d‖θ*‖/m in ${e.within5}; median measured/predicted ${fmt(e.median)}.`;
+  return `${title}: in the ${runs(e.converged)} where the model has converged by the last step (within 1% of it), the measured final mean ‖wᵢ‖² is within 5% of W∞/m in ${e.within5}; median measured/predicted ${fmt(e.median)}.`;
 }
