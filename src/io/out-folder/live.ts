@@ -7,20 +7,23 @@
  * and a refresh can stop after a time budget while a large folder is first read, to keep a server answering.
  *
  * A folder's first look takes the rows of its summaries (`summary.arrow`, the parts' `summary.<part>.arrow`) for the
- * run files written before them, as `report` does, rather than reading thousands of run files: a summary row is built
- * by the same function as a row read from the run file (summary-rows.ts). A summary written by an older version (a
- * column missing) is not used; run files newer than every summary are read.
+ * runs whose files still have the stamp the summary recorded when it built the row from them (stamps.ts), rather
+ * than reading thousands of run files: a summary row is built by the same function as a row read from the run file
+ * (summary-rows.ts). Every other run file (new, changed, or unknown to the summaries) is read and checked as `run`
+ * checks it. A summary written by an older version (a column missing, no stamps) is not used. The one-shot commands
+ * (`status`, `run`, `merge`) take their view of the folder from here too (read-out-dir.ts).
  *
  * What runs where, and what failed, come from the journals (journal-watch.ts).
  */
-import { readdirSync, statSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import type { Plan, PlannedRun } from '../../sweep/plan.js';
-import { readSummary, type SummaryRow } from '../summary.js';
-import { JournalWatch, sizeOfPath, stampOf, type RunningPart } from './journal-watch.js';
+import { readSummaryVerified, type SummaryRow } from '../summary.js';
+import { JournalWatch, stampOf, type RunningPart } from './journal-watch.js';
 import type { StatusCounts } from './merge.js';
-import { planPath, runFilePath, runIdOfFile, runsDir, summaryPaths } from './paths.js';
+import { planPath, runIdOfFile, runsDir, summaryPaths } from './paths.js';
 import { groupProblems, type ProblemGroup } from './problems.js';
-import { checkRun, paramsDiffer, readPlan } from './scan.js';
+import { checkRun, paramsDiffer, readPlan, type OutDirScan } from './scan.js';
+import { runStamp } from './stamps.js';
 import { failedRow, rowFromRunFile } from './summary-rows.js';
 
 /** `status`'s counts and problems (`corrupt`: run files that fail the check, pending until redone), and what runs. */
@@ -43,10 +46,20 @@ export class LiveFolder {
   #plan: Plan;
   #planStamp = '';
   #byId = new Map<string, PlannedRun>();
-  /** finished runs' rows, from their run files */
+  /** finished runs' rows, from their run files (read here, or by whoever wrote a summary with their stamps) */
   readonly #finished = new Map<string, SummaryRow>();
-  /** run files that failed the check, with the size they had (checked again when it changes) */
-  readonly #corrupt = new Map<string, number>();
+  /** the stamp (stamps.ts) of each finished run's files when they were verified */
+  readonly #stamps = new Map<string, string>();
+  /** run files that failed the check, with their stamp then and why (checked again when the stamp changes) */
+  readonly #corrupt = new Map<string, { stamp: string; reason: string }>();
+  /** the names in runs/ at the last listing (which sidecars exist: stamps look only at those) */
+  #listed: ReadonlySet<string> = new Set();
+  /** a one-shot view (read-out-dir.ts): its plan is the one given, and it reads the journals itself */
+  readonly #once: boolean;
+  /** where each finished run's row came from when it was a summary's: that summary's path */
+  readonly #takenFrom = new Map<string, string>();
+  /** each summary used: how many rows it held, and its failed rows' `error\nengine` by run id */
+  readonly #summaries = new Map<string, { count: number; failed: Map<string, string> }>();
   /** ids listed in runs/ and not read yet */
   #unread: string[] = [];
   readonly #queued = new Set<string>();
@@ -62,12 +75,13 @@ export class LiveFolder {
    * Throws OutDirError when `dir` holds no readable plan.json and no `plan` is given (a sweep about to start knows its
    * plan before writing it; plan.json is read once it appears).
    */
-  constructor(dir: string, plan?: Plan) {
+  constructor(dir: string, plan?: Plan, opts: { once?: boolean } = {}) {
     this.dir = dir;
+    this.#once = opts.once ?? false;
     this.#journals = new JournalWatch(dir);
     this.#plan = plan ?? readPlan(dir);
     this.#setPlan(this.#plan);
-    if (!plan) this.#planStamp = stampOf(planPath(dir));
+    if (!plan || this.#once) this.#planStamp = stampOf(planPath(dir));
   }
 
   get plan(): Plan {
@@ -80,13 +94,13 @@ export class LiveFolder {
    */
   refresh(budgetMs = Infinity): { changed: boolean; more: boolean } {
     const t0 = performance.now();
-    let changed = this.#refreshPlan();
+    let changed = this.#once ? false : this.#refreshPlan();
     changed = this.#listRuns() || changed;
     if (!this.#seeded) {
       this.#seeded = true;
       changed = this.#seedFromSummaries() || changed;
     }
-    changed = this.#journals.refresh() || changed;
+    if (!this.#once) changed = this.#journals.refresh() || changed;
     while (this.#unread.length > 0 && performance.now() - t0 < budgetMs) {
       const id = this.#unread.pop()!;
       this.#queued.delete(id);
@@ -94,6 +108,43 @@ export class LiveFolder {
     }
     if (changed) this.version++;
     return { changed, more: this.#unread.length > 0 };
+  }
+
+  /**
+   * What `run` and `status` need of the folder once every run file is read (refresh() said no `more`): the finished
+   * runs, the corrupt ones (why, in run-id order) and the files not in the plan (run-id order).
+   */
+  scan(): OutDirScan {
+    const byId = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+    return {
+      finished: new Set(this.#finished.keys()),
+      corrupt: [...this.#corrupt.keys()]
+        .filter((id) => this.#byId.has(id))
+        .sort(byId)
+        .map((runId) => ({ runId, reason: this.#corrupt.get(runId)!.reason })),
+      notInPlan: [...this.#strangers].sort(byId),
+    };
+  }
+
+  /** The finished runs' rows, by run id, and the stamps of their files when verified (for a summary's metadata). */
+  get finished(): ReadonlyMap<string, SummaryRow> {
+    return this.#finished;
+  }
+
+  get stamps(): ReadonlyMap<string, string> {
+    return this.#stamps;
+  }
+
+  /**
+   * Whether the summary at `path` holds exactly `rows` (and their stamps): every finished row was taken from it, every
+   * failed row it has with the same error, and nothing else. Then rewriting it would change nothing but provenance.
+   */
+  summaryHolds(path: string, rows: readonly SummaryRow[]): boolean {
+    const held = this.#summaries.get(path);
+    if (!held || held.count !== rows.length) return false;
+    return rows.every((r) =>
+      r.status === 'failed' ? held.failed.get(r.run_id) === `${r.error}\n${r.engine}` : this.#takenFrom.get(r.run_id) === path,
+    );
   }
 
   /** Every planned run with an outcome, in plan order: finished ones from their files, failed ones from journals. */
@@ -167,41 +218,38 @@ export class LiveFolder {
   }
 
   /**
-   * Takes the rows of the folder's summaries for the queued run files older than the summary (see the module comment).
-   * A summary is used only if its rows carry every column a row read now would (the reference: one run file read).
+   * Takes the rows of the folder's summaries for the queued runs whose files still have the stamp the summary recorded
+   * (see the module comment). A summary is used only if its rows carry every analysis column a row read now would.
    */
   #seedFromSummaries(): boolean {
     const paths = summaryPaths(this.dir);
-    if (paths.length === 0 || this.#unread.length === 0) return false;
-    const reference = this.#unread.find((id) => this.#byId.has(id));
-    if (reference === undefined || !this.#readRun(reference)) return false;
-    this.#queued.delete(reference);
-    this.#unread = this.#unread.filter((id) => id !== reference);
-    const wanted = Object.keys(this.#finished.get(reference)!.extra ?? {});
+    const first = this.#unread.find((id) => this.#byId.has(id));
+    if (paths.length === 0 || first === undefined) return false;
+    // a row built now has every key of a failed run's row (they are built by one function, summary-rows.ts)
+    const wanted = Object.keys(failedRow(this.#plan, this.#byId.get(first)!, '', '').extra ?? {});
     const queued = new Set(this.#unread);
     let taken = 0;
     for (const path of paths) {
-      let rows: SummaryRow[];
-      let writtenAt: number;
+      let read: { rows: SummaryRow[]; stamps: Map<string, string> };
       try {
-        writtenAt = statSync(path).mtimeMs;
-        rows = readSummary(path);
+        read = readSummaryVerified(path);
       } catch {
         continue; // an older layout, or replaced while read: its runs are read one by one
       }
-      if (rows.length > 0 && !wanted.every((k) => k in (rows[0].extra ?? {}))) continue;
+      const { rows, stamps } = read;
+      if (stamps.size === 0 || (rows.length > 0 && !wanted.every((k) => k in (rows[0].extra ?? {})))) continue;
+      const failed = new Map<string, string>();
+      this.#summaries.set(path, { count: rows.length, failed });
       for (const row of rows) {
+        if (row.status === 'failed') failed.set(row.run_id, `${row.error}\n${row.engine}`);
         const run = this.#byId.get(row.run_id);
+        const stamp = stamps.get(row.run_id);
         // a row of another sweep's summary (copied in) is not this run's: its file is read instead (foreignSummaryRow)
         if (row.status === 'failed' || !queued.has(row.run_id) || !run || paramsDiffer(row, run) !== null) continue;
-        let fileAt: number;
-        try {
-          fileAt = statSync(runFilePath(this.dir, row.run_id)).mtimeMs;
-        } catch {
-          continue;
-        }
-        if (fileAt > writtenAt) continue;
+        if (stamp === undefined || stamp !== runStamp(this.dir, row.run_id, this.#listed)) continue;
         this.#finished.set(row.run_id, row);
+        this.#stamps.set(row.run_id, stamp);
+        this.#takenFrom.set(row.run_id, path);
         queued.delete(row.run_id);
         this.#queued.delete(row.run_id);
         taken++;
@@ -249,6 +297,7 @@ export class LiveFolder {
     } catch {
       names = [];
     }
+    this.#listed = new Set(names);
     const onDisk = new Set<string>();
     for (const name of names) {
       const id = runIdOfFile(name);
@@ -259,14 +308,16 @@ export class LiveFolder {
     for (const id of [...this.#finished.keys()]) {
       if (!onDisk.has(id)) {
         this.#finished.delete(id);
+        this.#stamps.delete(id);
+        this.#takenFrom.delete(id);
         changed = true;
       }
     }
     for (const id of [...this.#corrupt.keys()]) if (!onDisk.has(id)) this.#corrupt.delete(id);
     for (const id of onDisk) {
       if (this.#finished.has(id) || this.#strangers.has(id)) continue;
-      const size = this.#corrupt.get(id);
-      if (size !== undefined && size === sizeOf(this.dir, id)) continue;
+      const corrupt = this.#corrupt.get(id);
+      if (corrupt !== undefined && corrupt.stamp === runStamp(this.dir, id, this.#listed)) continue;
       this.#queue(id);
     }
     return changed;
@@ -279,13 +330,17 @@ export class LiveFolder {
       this.#strangers.add(id);
       return false;
     }
+    // stamped before it is read: a write while it is read changes the stamp, and it is read again next time
+    const stamp = runStamp(this.dir, id, this.#listed);
     const checked = checkRun(this.dir, run);
     if (typeof checked === 'string') {
-      this.#corrupt.set(id, sizeOf(this.dir, id));
+      this.#corrupt.set(id, { stamp, reason: checked });
       return false;
     }
     this.#corrupt.delete(id);
     this.#finished.set(id, rowFromRunFile(this.#plan, run, checked));
+    this.#stamps.set(id, stamp);
+    this.#takenFrom.delete(id);
     return true;
   }
 
@@ -299,5 +354,3 @@ export class LiveFolder {
     return ids;
   }
 }
-
-const sizeOf = (dir: string, id: string): number => sizeOfPath(runFilePath(dir, id));
