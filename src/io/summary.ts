@@ -91,7 +91,9 @@ function summaryTable(rows: readonly SummaryRow[], provenance: Record<string, st
     const stamp = stamps.get(row.run_id);
     if (stamp && row.status !== 'failed') verified[row.run_id] = stamp;
   }
-  const schema = new Schema(summarySchema(extraNames).fields, provenanceMetadata(provenance, { [VERIFIED_KEY]: JSON.stringify(verified) }));
+  // no entry at all when no row has a stamp (a summary of failed runs only, or written without them)
+  const own: Record<string, string> = Object.keys(verified).length > 0 ? { [VERIFIED_KEY]: JSON.stringify(verified) } : {};
+  const schema = new Schema(summarySchema(extraNames).fields, provenanceMetadata(provenance, own));
 
   const cells: Record<string, (row: SummaryRow) => unknown> = {
     run_id: (r) => r.run_id,

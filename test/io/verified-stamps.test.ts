@@ -5,10 +5,21 @@
  * and mtime (same bytes count, `touch -r`), whether by a rename (another inode) or in place (another ctime).
  */
 import { execFileSync } from 'node:child_process';
-import { readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
-import { readOutDir, readPlan, readSummaryVerified, runFilePath, runStamp, summaryPath, sweepStatus } from '../../src/io/index.js';
+import {
+  mergeOutDir,
+  metricsPath,
+  readArrowFile,
+  readOutDir,
+  readPlan,
+  readSummaryVerified,
+  runFilePath,
+  runStamp,
+  summaryPath,
+  sweepStatus,
+} from '../../src/io/index.js';
 import { divergingSweep, runCli, tempDir, writeSweep } from '../helpers.js';
 
 /** Every file of runs/ the code under test reads or opens, by path. */
@@ -113,5 +124,53 @@ describe('verified stamps', () => {
     expect(rerun.stderr).toContain(`run ${id}: unreadable run file`);
     expect(rerun.stderr).toContain('1 to do');
     expect(readSummaryVerified(summaryPath(out)).stamps.get(id)).toBe(runStamp(out, id));
+  });
+
+  it('merge again reads no unchanged run file and writes the same metrics.arrow; a changed or redone file is read, a broken one left out', async () => {
+    const { sweep, out } = finishedFolder();
+    // every column's values, run by run
+    const metrics = () => {
+      const t = readArrowFile(metricsPath(out));
+      return t.schema.fields.map((f) => [f.name, [...t.getChild(f.name)!]]);
+    };
+    await mergeOutDir(out, {});
+    const first = metrics();
+    expect(first.find(([name]) => name === 'run_id')![1]).not.toHaveLength(0);
+
+    opened.clear();
+    expect((await mergeOutDir(out, {})).skipped).toEqual([]);
+    expect([...opened.keys()]).toEqual([]);
+    expect(metrics()).toEqual(first);
+
+    const ids = readSummaryVerified(summaryPath(out))
+      .rows.filter((r) => r.status === 'done')
+      .map((r) => r.run_id);
+    const touched = runFilePath(out, ids[0]);
+    execFileSync('touch', [touched]);
+    opened.clear();
+    expect((await mergeOutDir(out, {})).skipped).toEqual([]);
+    expect([...opened.keys()]).toEqual([touched]);
+    expect(metrics()).toEqual(first);
+
+    // done again by `run` (deleted first): the summary has its new stamp, metrics.arrow the old one; its file is read
+    const redone = runFilePath(out, ids[2]);
+    rmSync(redone);
+    expect(runCli(['run', sweep, '--out', out, '--progress', 'none']).stderr).toContain('1 to do');
+    opened.clear();
+    expect((await mergeOutDir(out, {})).skipped).toEqual([]);
+    expect([...opened.keys()]).toEqual([redone]);
+    expect(metrics()).toEqual(first);
+
+    // rewritten in place, size and mtime put back: read again, found broken, left out of both tables
+    const path = runFilePath(out, ids[1]);
+    const reference = `${path}.times`;
+    writeFileSync(reference, '');
+    execFileSync('touch', ['-r', path, reference]);
+    writeFileSync(path, broken(path));
+    execFileSync('touch', ['-r', reference, path]);
+    const merged = await mergeOutDir(out, {});
+    expect(merged.skipped.map((s) => s.runId)).toEqual([ids[1]]);
+    expect(readArrowFile(metricsPath(out)).getChild('run_id')!.toArray()).not.toContain(ids[1]);
+    expect(readSummaryVerified(summaryPath(out)).rows.map((r) => r.run_id)).not.toContain(ids[1]);
   });
 });
