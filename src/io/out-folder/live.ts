@@ -17,14 +17,15 @@
  */
 import { readdirSync } from 'node:fs';
 import type { Plan, PlannedRun } from '../../sweep/plan.js';
-import { readSummaryVerified, type SummaryRow } from '../summary.js';
+import type { SummaryRow } from '../summary.js';
 import { JournalWatch, stampOf, type RunningPart } from './journal-watch.js';
 import type { StatusCounts } from './merge.js';
-import { planPath, runIdOfFile, runsDir, summaryPaths } from './paths.js';
+import { planPath, runIdOfFile, runsDir } from './paths.js';
 import { groupProblems, type ProblemGroup } from './problems.js';
-import { checkRun, paramsDiffer, readPlan, type OutDirScan } from './scan.js';
+import { checkRun, readPlan, type OutDirScan } from './scan.js';
 import { runStamp } from './stamps.js';
 import { failedRow, rowFromRunFile } from './summary-rows.js';
+import { SummarySeed } from './summary-seed.js';
 
 /** `status`'s counts and problems (`corrupt`: run files that fail the check, pending until redone), and what runs. */
 export interface LiveStatus extends StatusCounts {
@@ -56,10 +57,8 @@ export class LiveFolder {
   #listed: ReadonlySet<string> = new Set();
   /** a one-shot view (read-out-dir.ts): its plan is the one given, and it reads the journals itself */
   readonly #once: boolean;
-  /** where each finished run's row came from when it was a summary's: that summary's path */
-  readonly #takenFrom = new Map<string, string>();
-  /** each summary used: how many rows it held, and its failed rows' `error\nengine` by run id */
-  readonly #summaries = new Map<string, { count: number; failed: Map<string, string> }>();
+  /** the rows the summaries vouch for, taken on the first look */
+  readonly #seed = new SummarySeed();
   /** ids listed in runs/ and not read yet */
   #unread: string[] = [];
   readonly #queued = new Set<string>();
@@ -135,16 +134,9 @@ export class LiveFolder {
     return this.#stamps;
   }
 
-  /**
-   * Whether the summary at `path` holds exactly `rows` (and their stamps): every finished row was taken from it, every
-   * failed row it has with the same error, and nothing else. Then rewriting it would change nothing but provenance.
-   */
+  /** Whether the summary at `path` holds exactly `rows` already (SummarySeed.holds). */
   summaryHolds(path: string, rows: readonly SummaryRow[]): boolean {
-    const held = this.#summaries.get(path);
-    if (!held || held.count !== rows.length) return false;
-    return rows.every((r) =>
-      r.status === 'failed' ? held.failed.get(r.run_id) === `${r.error}\n${r.engine}` : this.#takenFrom.get(r.run_id) === path,
-    );
+    return this.#seed.holds(path, rows);
   }
 
   /** Every planned run with an outcome, in plan order: finished ones from their files, failed ones from journals. */
@@ -217,46 +209,16 @@ export class LiveFolder {
     };
   }
 
-  /**
-   * Takes the rows of the folder's summaries for the queued runs whose files still have the stamp the summary recorded
-   * (see the module comment). A summary is used only if its rows carry every analysis column a row read now would.
-   */
+  /** Takes the rows the summaries vouch for, for the runs listed and not read yet (see the module comment). */
   #seedFromSummaries(): boolean {
-    const paths = summaryPaths(this.dir);
-    const first = this.#unread.find((id) => this.#byId.has(id));
-    if (paths.length === 0 || first === undefined) return false;
-    // a row built now has every key of a failed run's row (they are built by one function, summary-rows.ts)
-    const wanted = Object.keys(failedRow(this.#plan, this.#byId.get(first)!, '', '').extra ?? {});
-    const queued = new Set(this.#unread);
-    let taken = 0;
-    for (const path of paths) {
-      let read: { rows: SummaryRow[]; stamps: Map<string, string> };
-      try {
-        read = readSummaryVerified(path);
-      } catch {
-        continue; // an older layout, or replaced while read: its runs are read one by one
-      }
-      const { rows, stamps } = read;
-      if (stamps.size === 0 || (rows.length > 0 && !wanted.every((k) => k in (rows[0].extra ?? {})))) continue;
-      const failed = new Map<string, string>();
-      this.#summaries.set(path, { count: rows.length, failed });
-      for (const row of rows) {
-        if (row.status === 'failed') failed.set(row.run_id, `${row.error}\n${row.engine}`);
-        const run = this.#byId.get(row.run_id);
-        const stamp = stamps.get(row.run_id);
-        // a row of another sweep's summary (copied in) is not this run's: its file is read instead (foreignSummaryRow)
-        if (row.status === 'failed' || !queued.has(row.run_id) || !run || paramsDiffer(row, run) !== null) continue;
-        if (stamp === undefined || stamp !== runStamp(this.dir, row.run_id, this.#listed)) continue;
-        this.#finished.set(row.run_id, row);
-        this.#stamps.set(row.run_id, stamp);
-        this.#takenFrom.set(row.run_id, path);
-        queued.delete(row.run_id);
-        this.#queued.delete(row.run_id);
-        taken++;
-      }
+    const taken = this.#seed.take(this.dir, this.#plan, this.#byId, this.#queued, this.#listed);
+    for (const { row, stamp } of taken) {
+      this.#finished.set(row.run_id, row);
+      this.#stamps.set(row.run_id, stamp);
+      this.#queued.delete(row.run_id);
     }
-    this.#unread = this.#unread.filter((id) => queued.has(id));
-    return taken > 0;
+    if (taken.length > 0) this.#unread = this.#unread.filter((id) => this.#queued.has(id));
+    return taken.length > 0;
   }
 
   #setPlan(plan: Plan): void {
@@ -309,7 +271,7 @@ export class LiveFolder {
       if (!onDisk.has(id)) {
         this.#finished.delete(id);
         this.#stamps.delete(id);
-        this.#takenFrom.delete(id);
+        this.#seed.takenFrom.delete(id);
         changed = true;
       }
     }
@@ -340,7 +302,7 @@ export class LiveFolder {
     this.#corrupt.delete(id);
     this.#finished.set(id, rowFromRunFile(this.#plan, run, checked));
     this.#stamps.set(id, stamp);
-    this.#takenFrom.delete(id);
+    this.#seed.takenFrom.delete(id);
     return true;
   }
 

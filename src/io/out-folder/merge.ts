@@ -3,14 +3,12 @@
  * on disk (run files and the journals), so they are right after shards, crashes and kills.
  */
 import type { Plan } from '../../sweep/plan.js';
-import { readMetricsVerified, writeMetricsFile, type KeptBatch, type MetricsRun } from '../metrics-file.js';
+import { writeMetricsFile, type MetricsRun } from '../metrics-file.js';
 import { writeSummary, type SummaryRow } from '../summary.js';
 import { lockFolder } from './lock.js';
 import { boundaryPaths, metricsPath, parquetPathFor, summaryPath } from './paths.js';
 import { groupProblems, type ProblemGroup } from './problems.js';
-import { LiveFolder } from './live.js';
-import { checkRun, emptyScan, plannedById, readPlan, removeStaleTemps, runIdsOnDisk } from './scan.js';
-import { runStamp } from './stamps.js';
+import { checkedRuns, emptyScan, plannedById, readPlan, removeStaleTemps } from './scan.js';
 import { readOutDir } from './read-out-dir.js';
 import { rowFromRunFile, summaryRows } from './summary-rows.js';
 
@@ -57,8 +55,7 @@ export interface MergeReport {
 
 /**
  * Writes metrics.arrow and refreshes summary.arrow from every run file (after shards, in queue mode), reading each run
- * file that changed since it was verified once (its check, its summary row and its metric rows come from the same
- * read), and none that did not. With `parquet`, also writes
+ * file once: its check, its summary row and its metric rows come from the same read. With `parquet`, also writes
  * summary.parquet and metrics.parquet beside them (for DuckDB without its arrow extension), and a Parquet copy of
  * each boundary file `lnsweep refine` wrote.
  */
@@ -90,51 +87,22 @@ async function mergeLocked(
   // a merge or run killed mid-write left its temp files (of a dead pid, or old): they go before new ones appear
   removeStaleTemps(outDir);
   const scan = emptyScan();
-  const planned = plannedById(plan);
-  // What has not changed is not read again (stamps.ts): the summary's rows of runs whose files keep the stamp it
-  // recorded, and the last metrics.arrow's batches of runs whose files keep the stamp it recorded. Every other run
-  // file is read once, its check, its row and its metric rows from the same read.
-  const live = new LiveFolder(outDir, plan, { once: true });
-  live.refresh(0);
-  const kept = readMetricsVerified(metricsPath(outDir));
-  const { ids, listed } = runIdsOnDisk(outDir);
-  // every stamp before any file is read (they go first into metrics.arrow): a file changed meanwhile is read next time
-  const stamps = new Map<string, string>();
-  for (const id of ids) if (planned.has(id)) stamps.set(id, live.stamps.get(id) ?? runStamp(outDir, id, listed));
   const finished = new Map<string, SummaryRow>();
-  function* metricsRuns(): Generator<MetricsRun | KeptBatch> {
+  const stamps = new Map<string, string>();
+  function* metricsRuns(): Generator<MetricsRun> {
     let written = 0;
-    for (const runId of ids) {
-      const run = planned.get(runId);
-      if (!run) {
-        scan.notInPlan.push(runId);
-        continue;
-      }
-      const cached = live.finished.get(runId);
-      const batch = kept?.stamps.get(runId) === stamps.get(runId) ? kept?.batches.get(runId) : undefined;
-      if (cached && batch) {
-        finished.set(runId, cached);
-        yield { runId, batch };
-      } else {
-        const file = checkRun(outDir, run);
-        if (typeof file === 'string') {
-          scan.corrupt.push({ runId, reason: file });
-          stamps.delete(runId);
-          continue;
-        }
-        const row = rowFromRunFile(plan, run, file);
-        finished.set(runId, row);
-        yield { runId, params: run.params, replicate: run.replicate, sweep: row.sweep, seed: row.seed, metrics: file.metrics };
-      }
-      scan.finished.add(runId);
+    for (const { run, file, stamp } of checkedRuns(outDir, plannedById(plan), scan, { repair: false })) {
+      const row = rowFromRunFile(plan, run, file);
+      finished.set(run.run_id, row);
+      stamps.set(run.run_id, stamp);
+      yield { runId: run.run_id, params: run.params, replicate: run.replicate, sweep: row.sweep, seed: row.seed, metrics: file.metrics };
       // asked for the next run: this one's batch is in the file
       opts.onRunWritten?.(++written);
     }
   }
-  const metrics = await writeMetricsFile(metricsPath(outDir), metricsRuns(), provenance, stamps);
+  const metrics = await writeMetricsFile(metricsPath(outDir), metricsRuns(), provenance);
   const rows = summaryRows(outDir, plan, finished);
-  // a summary that holds these very rows already is left as it is
-  if (scan.corrupt.length > 0 || !live.summaryHolds(summaryPath(outDir), rows)) await writeSummary(summaryPath(outDir), rows, provenance, stamps);
+  await writeSummary(summaryPath(outDir), rows, provenance, stamps);
   const parquet: string[] = [];
   if (opts.parquet) {
     // parquet-wasm is loaded only here, so `status` and a plain merge do not pay for it

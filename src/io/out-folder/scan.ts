@@ -2,8 +2,7 @@
  * What an output folder already holds, checked before a sweep (re)starts and by `status`, `merge` and the analysis
  * commands: which planned runs have sound files, which files are corrupt or truncated (a full disk, a kill by another
  * tool mid-write), and which temp files a kill left behind. Finished runs are recognised by id, never by position,
- * so an edited sweep keeps them. A check hands on what it read (checkRun), so a run file is read once per command; which
- * files need a check at all is live.ts's and stamps.ts's concern.
+ * so an edited sweep keeps them. Each run file is read once: a check hands on what it read (checkedRuns).
  */
 import { existsSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
@@ -25,6 +24,7 @@ import {
   runIdOfFile,
   runsDir,
 } from './paths.js';
+import { runStamp } from './stamps.js';
 
 export interface OutDirScan {
   /** run ids with a sound `runs/<id>.arrow` */
@@ -35,15 +35,52 @@ export interface OutDirScan {
   notInPlan: string[];
 }
 
-/** The run ids of the run files in runs/, in run-id order, and every name listed there (sidecars included). */
-export function runIdsOnDisk(outDir: string): { ids: string[]; listed: Set<string> } {
+/** A planned run with a sound run file, the file as read while checking it, and its files' stamp (stamps.ts) before. */
+interface CheckedRun {
+  run: PlannedRun;
+  file: RunFileContents;
+  stamp: string;
+}
+
+/**
+ * Checks every run file in runs/, in run-id order, recording the outcome in `scan`, and yields each planned run
+ * whose files are sound together with its run file's contents, so a caller that needs them (merge, the summary rows)
+ * reads nothing twice. With `repair`, a corrupt run's files are removed so the run is done again.
+ */
+export function* checkedRuns(
+  outDir: string,
+  planned: ReadonlyMap<string, PlannedRun>,
+  scan: OutDirScan,
+  opts: { repair: boolean },
+): Generator<CheckedRun> {
   const dir = runsDir(outDir);
-  const names = existsSync(dir) ? readdirSync(dir) : [];
+  if (!existsSync(dir)) return;
+  const names = readdirSync(dir);
+  const listed = new Set(names);
   const ids = names
     .map(runIdOfFile)
     .filter((id): id is string => id !== null)
     .sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
-  return { ids, listed: new Set(names) };
+  for (const runId of ids) {
+    const run = planned.get(runId);
+    if (!run) {
+      scan.notInPlan.push(runId);
+      continue;
+    }
+    const stamp = runStamp(outDir, runId, listed);
+    const checked = checkRun(outDir, run);
+    if (typeof checked !== 'string') {
+      scan.finished.add(runId);
+      yield { run, file: checked, stamp };
+      continue;
+    }
+    scan.corrupt.push({ runId, reason: checked });
+    if (opts.repair) {
+      rmSync(runFilePath(outDir, runId), { force: true });
+      rmSync(neuronsFilePath(outDir, runId), { force: true });
+      rmSync(realDataFilePath(outDir, runId), { force: true });
+    }
+  }
 }
 
 export const emptyScan = (): OutDirScan => ({ finished: new Set(), corrupt: [], notInPlan: [] });
