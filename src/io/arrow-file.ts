@@ -55,11 +55,8 @@ export const commitArrowFiles = (groups: readonly (readonly PendingWrite[])[]): 
 /** How a run's Arrow file is written: atomically (the default), or aside for a group commit (src/run/execute-run.ts). */
 export type ArrowWrite = (path: string, table: Table) => void;
 
-/** Bytes gathered before one write call when a file is streamed (see writeArrowFileStreamAtomic). */
-const WRITE_CHUNK_BYTES = 1 << 20;
-
 /**
- * Streams record batches into an Arrow IPC file at `path`, atomically, holding about one batch (and at most a MiB of bytes not yet written) in memory (for
+ * Streams record batches into an Arrow IPC file at `path`, atomically, holding about one batch in memory (for
  * `metrics.arrow`, which can outgrow memory). Every batch must be built from `schema` (the same object or an equal
  * one). Resolves to the rows and batches written; rejects with ArrowFileError after removing the temporary file.
  */
@@ -81,22 +78,8 @@ export async function writeArrowFileStreamAtomic(
         // one macrotask after each batch (setImmediate below) drains the queue completely: memory stays at one batch.
         // A failed write (a full disk) is kept here and thrown by the loop, not left as an unhandled rejection.
         let writeError: { cause: unknown } | null = null;
-        // Chunks (a batch is a dozen or more small ones) are written a MiB at a time: one write call per chunk made a
-        // metrics.arrow of 20,000 tiny runs spend seconds in system calls.
         const pump = (async () => {
-          const pending: Uint8Array[] = [];
-          let size = 0;
-          const flush = () => {
-            if (size > 0) writeAllSync(fd, pending.length === 1 ? pending[0] : Buffer.concat(pending, size));
-            pending.length = 0;
-            size = 0;
-          };
-          for await (const chunk of writer) {
-            pending.push(chunk as Uint8Array);
-            size += (chunk as Uint8Array).byteLength;
-            if (size >= WRITE_CHUNK_BYTES) flush();
-          }
-          flush();
+          for await (const chunk of writer) writeAllSync(fd, chunk as Uint8Array);
         })().catch((cause: unknown) => {
           writeError = { cause };
         });
