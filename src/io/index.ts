@@ -15,7 +15,7 @@ export {
 } from './arrow-file.js';
 export { EVENT_STEP_COLUMNS, MERGED_METRICS_SCHEMA } from './schemas.js';
 export { readRunFile, writeNeuronsFile, writeRunFile } from './run-file.js';
-export { readSummary, writeSummary, type SummaryRow } from './summary.js';
+export { readSummary, readSummaryVerified, writeSummary, type SummaryRow } from './summary.js';
 export { isMarkerColumn, zValue } from './summary-value.js';
 export { openJournal, readJournal } from './journal.js';
 export { collectProvenance } from './provenance.js';

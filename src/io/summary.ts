@@ -51,12 +51,24 @@ export interface SummaryRow {
   extra?: Record<string, number | null>;
 }
 
-/** Writes the summary atomically: one record batch, rows sorted by run_id. Rejects with ArrowFileError. */
+/** The schema metadata key of the verified stamps (docs/formats.md, "Verified stamps"; src/io/out-folder/stamps.ts). */
+const VERIFIED_KEY = 'verified';
+
+/**
+ * Writes the summary atomically: one record batch, rows sorted by run_id. `stamps` (run id → stamp of its files when
+ * the row was built from them) go into the metadata, so that a later command need not read those files again while
+ * their stamps hold. Rejects with ArrowFileError.
+ */
 // eslint-disable-next-line @typescript-eslint/require-await -- the write is synchronous; async so that every failure rejects
-export async function writeSummary(path: string, rows: readonly SummaryRow[], provenance: Record<string, string>): Promise<void> {
+export async function writeSummary(
+  path: string,
+  rows: readonly SummaryRow[],
+  provenance: Record<string, string>,
+  stamps: ReadonlyMap<string, string> = new Map(),
+): Promise<void> {
   let table: Table;
   try {
-    table = summaryTable(rows, provenance);
+    table = summaryTable(rows, provenance, stamps);
   } catch (cause) {
     throw new ArrowFileError(path, `cannot build the summary: ${describeCause(cause)}`, { cause });
   }
@@ -64,7 +76,7 @@ export async function writeSummary(path: string, rows: readonly SummaryRow[], pr
 }
 
 /** The summary as a Table (exported for tests and for callers that write it elsewhere). */
-function summaryTable(rows: readonly SummaryRow[], provenance: Record<string, string>): Table {
+function summaryTable(rows: readonly SummaryRow[], provenance: Record<string, string>, stamps: ReadonlyMap<string, string>): Table {
   const sorted = [...rows].sort((a, b) => (a.run_id < b.run_id ? -1 : a.run_id > b.run_id ? 1 : 0));
   const extraNames = new Set<string>();
   for (const row of sorted) {
@@ -73,7 +85,15 @@ function summaryTable(rows: readonly SummaryRow[], provenance: Record<string, st
     }
     for (const name of Object.keys(row.extra ?? {})) extraNames.add(name);
   }
-  const schema = new Schema(summarySchema(extraNames).fields, provenanceMetadata(provenance));
+  // only the stamps of rows written (a failed run has none), in run-id order: the same runs give the same bytes
+  const verified: Record<string, string> = {};
+  for (const row of sorted) {
+    const stamp = stamps.get(row.run_id);
+    if (stamp && row.status !== 'failed') verified[row.run_id] = stamp;
+  }
+  // no entry at all when no row has a stamp (a summary of failed runs only, or written without them)
+  const own: Record<string, string> = Object.keys(verified).length > 0 ? { [VERIFIED_KEY]: JSON.stringify(verified) } : {};
+  const schema = new Schema(summarySchema(extraNames).fields, provenanceMetadata(provenance, own));
 
   const cells: Record<string, (row: SummaryRow) => unknown> = {
     run_id: (r) => r.run_id,
@@ -113,11 +133,36 @@ function summaryTable(rows: readonly SummaryRow[], provenance: Record<string, st
 
 /** Reads `summary.arrow` back into rows (the inverse of writeSummary). Throws ArrowFileError. */
 export function readSummary(path: string): SummaryRow[] {
+  return rowsOf(path, readArrowFile(path));
+}
+
+/**
+ * The summary's rows and its verified stamps (run id → stamp; empty for a summary written before they existed, or
+ * whose metadata is not a JSON object of strings). Throws ArrowFileError.
+ */
+export function readSummaryVerified(path: string): { rows: SummaryRow[]; stamps: Map<string, string> } {
   const table = readArrowFile(path);
-  const column = (name: string): unknown[] => {
+  const stamps = new Map<string, string>();
+  try {
+    const raw = JSON.parse(table.schema.metadata.get(`lnsweep.${VERIFIED_KEY}`) ?? '{}') as unknown;
+    if (typeof raw === 'object' && raw !== null && !Array.isArray(raw)) {
+      for (const [id, stamp] of Object.entries(raw)) if (typeof stamp === 'string') stamps.set(id, stamp);
+    }
+  } catch {
+    // not JSON: no stamp is believed, every run file is read
+  }
+  return { rows: rowsOf(path, table), stamps };
+}
+
+function rowsOf(path: string, table: Table): SummaryRow[] {
+  const column = (name: string): ArrayLike<unknown> => {
     const vector = table.getChild(name);
     if (!vector) throw new ArrowFileError(path, `not a summary file: no column '${name}'`);
-    return [...vector] as unknown[];
+    // numbers come as one typed array (iterating a vector of 20,000 rows value by value is most of a summary's read),
+    // which holds 0 where a value is null: those are put back as null
+    const values = vector.toArray() as ArrayLike<unknown>;
+    if (Array.isArray(values) || vector.nullCount === 0) return values;
+    return Array.from(values, (v, i) => (vector.isValid(i) ? v : null));
   };
   const num = (v: unknown): number => Number(v);
   const numOrNull = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));

@@ -18,6 +18,7 @@ import {
   readOutDir,
   rowFromOutcome,
   runsDir,
+  runStamp,
   summaryPath,
   writePlanFile,
 } from '../io/index.js';
@@ -124,14 +125,18 @@ async function runLocked(opts: SweepOptions, log: (line: string) => void, contro
   mkdirSync(runsDir(outDir), { recursive: true });
 
   const byId = new Map(opts.runs.map((r) => [r.run_id, r]));
-  const { scan, rows } = readOutDir(outDir, plan, { repair: true });
+  const { scan, rows, stamps, summaryHolds } = readOutDir(outDir, plan, { repair: true });
   for (const c of scan.corrupt) log(`[lnsweep] run ${c.runId}: unreadable run file (${c.reason}); it will be redone`);
   if (scan.notInPlan.length > 0) {
     log(`[lnsweep] ${scan.notInPlan.length} file(s) in ${runsDir(outDir)} named as runs this plan does not have; kept as they are`);
   }
 
-  const summary = new SummaryWriter(opts.part ? partSummaryPath(outDir, opts.part) : summaryPath(outDir), opts.provenance);
-  for (const row of rows) if (byId.has(row.run_id)) summary.set(row);
+  const ownSummary = opts.part ? partSummaryPath(outDir, opts.part) : summaryPath(outDir);
+  const summary = new SummaryWriter(ownSummary, opts.provenance);
+  const ownRows = rows.filter((row) => byId.has(row.run_id));
+  for (const row of ownRows) summary.set(row, stamps.get(row.run_id));
+  // a resumed sweep whose summary is current (nothing finished or failed since, nothing corrupt) does not rewrite it
+  if (summaryHolds(ownSummary, ownRows)) summary.markWritten();
 
   const todo = opts.runs.filter((r) => !scan.finished.has(r.run_id));
   const skipped = opts.runs.length - todo.length;
@@ -199,7 +204,8 @@ async function runLocked(opts: SweepOptions, log: (line: string) => void, contro
     report[outcome.status]++;
     report.pending--;
     costDone += run.cost;
-    summary.set(rowFromOutcome(plan, run, outcome));
+    // reported only once its files are durable under their names (the executor's group commit): stamped as written
+    summary.set(rowFromOutcome(plan, run, outcome), outcome.status === 'failed' ? undefined : runStamp(outDir, run.run_id));
   };
 
   // the runs whose thread is still computing them; the others in flight are computed and wait for their group commit

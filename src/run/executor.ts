@@ -38,7 +38,8 @@ const LOAD_WAIT_MS = 15_000;
 
 export class PoolExecutor implements RunExecutor {
   readonly concurrency: number;
-  readonly #pool: Piscina<RunTask, RunOutcome>;
+  /** made at the first run: a resumed sweep with nothing left to do starts no thread (each loads every module) */
+  #pool: Piscina<RunTask, RunOutcome> | null = null;
   readonly #commits = new GroupCommitter();
   /** the progress callbacks of the runs in flight, by run id: every thread posts progress on its one port */
   readonly #progress = new Map<string, (p: RunProgress) => void>();
@@ -48,16 +49,21 @@ export class PoolExecutor implements RunExecutor {
 
   constructor(workers: number) {
     this.concurrency = workers;
+    workerEntryPath(); // a missing build is said at once, not at the first run
+  }
+
+  #threads(): Piscina<RunTask, RunOutcome> {
+    if (this.#pool) return this.#pool;
     // piscina's defaults oversubscribe (1.5 × cores) and retire idle threads at once. Runs are CPU-bound,
     // so exactly one thread per requested worker, kept alive between runs.
-    this.#pool = new Piscina<RunTask, RunOutcome>({
+    const pool = new Piscina<RunTask, RunOutcome>({
       filename: workerEntryPath(),
-      minThreads: workers,
-      maxThreads: workers,
+      minThreads: this.concurrency,
+      maxThreads: this.concurrency,
       idleTimeout: 60_000,
       concurrentTasksPerWorker: 1,
     });
-    this.#pool.on('message', (message: unknown) => {
+    pool.on('message', (message: unknown) => {
       const progress = progressOf(message);
       if (progress) return this.#progress.get(progress.run_id)?.(progress);
       const id = loadedThreadId(message);
@@ -65,13 +71,15 @@ export class PoolExecutor implements RunExecutor {
       this.#loaded.add(id);
       this.#onLoaded?.();
     });
+    this.#pool = pool;
+    return pool;
   }
 
   async run(task: RunTask, onProgress?: (p: RunProgress) => void, onComputed?: () => void): Promise<RunOutcome> {
     const id = task.run.run_id;
     if (onProgress) this.#progress.set(id, onProgress);
     try {
-      const outcome = await this.#pool.run(task);
+      const outcome = await this.#threads().run(task);
       this.#progress.delete(id);
       // a run with nothing to commit (a failure) is reported at once, before its thread takes another run: a full
       // disk stops dispatch at the first run that could not write (coordinator.ts)
@@ -89,7 +97,9 @@ export class PoolExecutor implements RunExecutor {
    * or fewer runs than threads, would otherwise hit. A thread that never loads (a broken build) is given LOAD_WAIT_MS.
    */
   async destroy(): Promise<void> {
-    const all = () => this.#pool.threads.every((t) => this.#loaded.has(t.threadId));
+    const pool = this.#pool;
+    if (!pool) return;
+    const all = () => pool.threads.every((t) => this.#loaded.has(t.threadId));
     if (!all()) {
       await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, LOAD_WAIT_MS);
@@ -101,6 +111,6 @@ export class PoolExecutor implements RunExecutor {
       });
       this.#onLoaded = null;
     }
-    return this.#pool.destroy();
+    return pool.destroy();
   }
 }

@@ -7,6 +7,8 @@ import { writeSummary, type SummaryRow } from '../io/index.js';
 
 export class SummaryWriter {
   readonly rows = new Map<string, SummaryRow>();
+  /** the stamps of the rows' files when verified or written (src/io/out-folder/stamps.ts), kept in the metadata */
+  readonly #stamps = new Map<string, string>();
   #dirty = false;
   #writing: Promise<void> | null = null;
   #timer: NodeJS.Timeout | null = null;
@@ -17,8 +19,11 @@ export class SummaryWriter {
     private readonly intervalMs = 2000,
   ) {}
 
-  set(row: SummaryRow): void {
+  /** `stamp`: of the run's files when the row was built from them (none for a failed run) */
+  set(row: SummaryRow, stamp?: string): void {
     this.rows.set(row.run_id, row);
+    if (stamp) this.#stamps.set(row.run_id, stamp);
+    else this.#stamps.delete(row.run_id);
     this.#dirty = true;
     if (!this.#timer) {
       this.#timer = setTimeout(() => {
@@ -31,6 +36,15 @@ export class SummaryWriter {
     }
   }
 
+  /** The rows set so far are those on disk already (read back from this very file): nothing to write for them. */
+  markWritten(): void {
+    this.#dirty = false;
+    if (this.#timer) {
+      clearTimeout(this.#timer);
+      this.#timer = null;
+    }
+  }
+
   /** Writes now if anything changed; resolves when the file on disk holds every row set so far. */
   async flush(): Promise<void> {
     if (this.#timer) {
@@ -40,7 +54,7 @@ export class SummaryWriter {
     while (this.#writing) await this.#writing;
     if (!this.#dirty) return;
     this.#dirty = false;
-    this.#writing = writeSummary(this.path, [...this.rows.values()], this.provenance).finally(() => {
+    this.#writing = writeSummary(this.path, [...this.rows.values()], this.provenance, this.#stamps).finally(() => {
       this.#writing = null;
     });
     try {

@@ -47,6 +47,7 @@ const byCost = (a: PlannedRun, b: PlannedRun): number => b.cost - a.cost || (a.r
 /** `todo` in the order to start them (a new array). */
 export function dispatchOrder(todo: readonly PlannedRun[], opts: DispatchOptions): PlannedRun[] {
   if (opts.order === 'cost') return [...todo].sort(byCost);
+  if (todo.length === 0) return []; // a resumed sweep with nothing left: the finished runs' cells need no ranking
   const finished = opts.finished ?? [];
   const cellOf = new Map<PlannedRun, string>();
   for (const r of [...todo, ...finished]) cellOf.set(r, canonicalJson(r.params));

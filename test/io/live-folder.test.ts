@@ -1,12 +1,13 @@
 /**
  * LiveFolder (src/io/out-folder/live.ts): a folder read as it changes gives the same rows and counts as reading it
- * whole; its first look takes the summary's rows for run files older than the summary, and reads newer ones; journal
+ * whole; its first look takes the summary's rows for runs whose files keep the stamp the summary recorded, and reads
+ * the others; journal
  * lines count once whole, a line still being written waits.
  */
 import { appendFileSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { LiveFolder, readOutDir, readPlan, readSummary, runFilePath, summaryPath, sweepStatus, writeSummary } from '../../src/io/index.js';
+import { LiveFolder, readOutDir, readPlan, readSummaryVerified, runFilePath, summaryPath, sweepStatus, writeSummary } from '../../src/io/index.js';
 import { divergingSweep, runCli, tempDir, writeSweep } from '../helpers.js';
 
 const SWEEP = divergingSweep('lf');
@@ -43,29 +44,37 @@ describe('LiveFolder', () => {
     expect(live.refresh()).toEqual({ changed: false, more: false });
   });
 
-  it("takes the summary's row for a run file older than the summary, and reads a newer run file itself", async () => {
+  it("takes the summary's row for a run whose files keep the stamp it recorded, and reads a changed run file itself", async () => {
     const out = finishedFolder();
-    const rows = readSummary(summaryPath(out));
-    // a summary whose rows all say 0.123: the live folder believes it for run files older than it
+    const { rows, stamps } = readSummaryVerified(summaryPath(out));
+    // a summary whose rows all say 0.123, with the stamps of the files as they are: the live folder believes it
+    await writeSummary(
+      summaryPath(out),
+      rows.map((r) => ({ ...r, final: { ...r.final, test_loss: 0.123 } })),
+      {},
+      stamps,
+    );
+    const changed = rows.find((r) => r.status === 'done')!;
+    // a later mtime changes the stamp (so does any write): that file is read again
+    const later = Date.now() / 1000 + 60;
+    utimesSync(runFilePath(out, changed.run_id), later, later);
+    const live = new LiveFolder(out);
+    live.refresh();
+    const seen = live.rows();
+    expect(seen).toHaveLength(rows.length);
+    expect(seen.find((r) => r.run_id === changed.run_id)!.final.test_loss).toBe(changed.final.test_loss);
+    expect(changed.final.test_loss).not.toBe(0.123);
+    // every other row from the summary: no run file is read to check its columns
+    expect(seen.filter((r) => r.final.test_loss === 0.123).length).toBe(rows.length - 1);
+    // a summary without stamps (written by an older version) is not believed at all
     await writeSummary(
       summaryPath(out),
       rows.map((r) => ({ ...r, final: { ...r.final, test_loss: 0.123 } })),
       {},
     );
-    const newer = rows.find((r) => r.status === 'done')!;
-    const later = Date.now() / 1000 + 60;
-    utimesSync(runFilePath(out, newer.run_id), later, later);
-    const live = new LiveFolder(out);
-    live.refresh();
-    const seen = live.rows();
-    expect(seen).toHaveLength(rows.length);
-    expect(seen.find((r) => r.run_id === newer.run_id)!.final.test_loss).toBe(newer.final.test_loss);
-    expect(newer.final.test_loss).not.toBe(0.123);
-    // every other row from the summary, but the one run file read in full to check the summary's columns against
-    // (which may be that newer one)
-    const fromSummary = seen.filter((r) => r.final.test_loss === 0.123).length;
-    expect(fromSummary).toBeGreaterThanOrEqual(rows.length - 2);
-    expect(fromSummary).toBeLessThanOrEqual(rows.length - 1);
+    const again = new LiveFolder(out);
+    again.refresh();
+    expect(again.rows().filter((r) => r.final.test_loss === 0.123)).toEqual([]);
   });
 
   it('counts a journal line once it is whole, and reads plan.json again when it changes', () => {

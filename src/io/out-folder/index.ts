@@ -25,8 +25,10 @@ export {
   summaryPath,
   tempPathFor,
 } from './paths.js';
-export { clearResults, readPlan, refuseForeignFolder, scanOutDir } from './scan.js';
-export { foreignSummaryRow, readOutDir, rowFromOutcome } from './summary-rows.js';
+export { clearResults, readPlan, refuseForeignFolder } from './scan.js';
+export { readOutDir, scanOutDir } from './read-out-dir.js';
+export { runStamp } from './stamps.js';
+export { foreignSummaryRow, rowFromOutcome } from './summary-rows.js';
 export { lockFolder } from './lock.js';
 export { writePlanFile } from './plan-file.js';
 export { LiveFolder, type LiveStatus } from './live.js';

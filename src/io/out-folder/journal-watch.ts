@@ -176,7 +176,7 @@ export function stampOf(path: string): string {
   }
 }
 
-export function sizeOfPath(path: string): number {
+function sizeOfPath(path: string): number {
   try {
     return statSync(path).size;
   } catch {

@@ -7,21 +7,25 @@
  * and a refresh can stop after a time budget while a large folder is first read, to keep a server answering.
  *
  * A folder's first look takes the rows of its summaries (`summary.arrow`, the parts' `summary.<part>.arrow`) for the
- * run files written before them, as `report` does, rather than reading thousands of run files: a summary row is built
- * by the same function as a row read from the run file (summary-rows.ts). A summary written by an older version (a
- * column missing) is not used; run files newer than every summary are read.
+ * runs whose files still have the stamp the summary recorded when it built the row from them (stamps.ts), rather
+ * than reading thousands of run files: a summary row is built by the same function as a row read from the run file
+ * (summary-rows.ts). Every other run file (new, changed, or unknown to the summaries) is read and checked as `run`
+ * checks it. A summary written by an older version (a column missing, no stamps) is not used. The one-shot commands
+ * (`status`, `run`, `merge`) take their view of the folder from here too (read-out-dir.ts).
  *
  * What runs where, and what failed, come from the journals (journal-watch.ts).
  */
-import { readdirSync, statSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import type { Plan, PlannedRun } from '../../sweep/plan.js';
-import { readSummary, type SummaryRow } from '../summary.js';
-import { JournalWatch, sizeOfPath, stampOf, type RunningPart } from './journal-watch.js';
+import type { SummaryRow } from '../summary.js';
+import { JournalWatch, stampOf, type RunningPart } from './journal-watch.js';
 import type { StatusCounts } from './merge.js';
-import { planPath, runFilePath, runIdOfFile, runsDir, summaryPaths } from './paths.js';
+import { planPath, runIdOfFile, runsDir } from './paths.js';
 import { groupProblems, type ProblemGroup } from './problems.js';
-import { checkRun, paramsDiffer, readPlan } from './scan.js';
+import { checkRun, readPlan, type OutDirScan } from './scan.js';
+import { runStamp } from './stamps.js';
 import { failedRow, rowFromRunFile } from './summary-rows.js';
+import { SummarySeed } from './summary-seed.js';
 
 /** `status`'s counts and problems (`corrupt`: run files that fail the check, pending until redone), and what runs. */
 export interface LiveStatus extends StatusCounts {
@@ -43,10 +47,18 @@ export class LiveFolder {
   #plan: Plan;
   #planStamp = '';
   #byId = new Map<string, PlannedRun>();
-  /** finished runs' rows, from their run files */
+  /** finished runs' rows, from their run files (read here, or by whoever wrote a summary with their stamps) */
   readonly #finished = new Map<string, SummaryRow>();
-  /** run files that failed the check, with the size they had (checked again when it changes) */
-  readonly #corrupt = new Map<string, number>();
+  /** the stamp (stamps.ts) of each finished run's files when they were verified */
+  readonly #stamps = new Map<string, string>();
+  /** run files that failed the check, with their stamp then and why (checked again when the stamp changes) */
+  readonly #corrupt = new Map<string, { stamp: string; reason: string }>();
+  /** the names in runs/ at the last listing (which sidecars exist: stamps look only at those) */
+  #listed: ReadonlySet<string> = new Set();
+  /** a one-shot view (read-out-dir.ts): its plan is the one given, and it reads the journals itself */
+  readonly #once: boolean;
+  /** the rows the summaries vouch for, taken on the first look */
+  readonly #seed = new SummarySeed();
   /** ids listed in runs/ and not read yet */
   #unread: string[] = [];
   readonly #queued = new Set<string>();
@@ -62,12 +74,13 @@ export class LiveFolder {
    * Throws OutDirError when `dir` holds no readable plan.json and no `plan` is given (a sweep about to start knows its
    * plan before writing it; plan.json is read once it appears).
    */
-  constructor(dir: string, plan?: Plan) {
+  constructor(dir: string, plan?: Plan, opts: { once?: boolean } = {}) {
     this.dir = dir;
+    this.#once = opts.once ?? false;
     this.#journals = new JournalWatch(dir);
     this.#plan = plan ?? readPlan(dir);
     this.#setPlan(this.#plan);
-    if (!plan) this.#planStamp = stampOf(planPath(dir));
+    if (!plan || this.#once) this.#planStamp = stampOf(planPath(dir));
   }
 
   get plan(): Plan {
@@ -80,13 +93,13 @@ export class LiveFolder {
    */
   refresh(budgetMs = Infinity): { changed: boolean; more: boolean } {
     const t0 = performance.now();
-    let changed = this.#refreshPlan();
+    let changed = this.#once ? false : this.#refreshPlan();
     changed = this.#listRuns() || changed;
     if (!this.#seeded) {
       this.#seeded = true;
       changed = this.#seedFromSummaries() || changed;
     }
-    changed = this.#journals.refresh() || changed;
+    if (!this.#once) changed = this.#journals.refresh() || changed;
     while (this.#unread.length > 0 && performance.now() - t0 < budgetMs) {
       const id = this.#unread.pop()!;
       this.#queued.delete(id);
@@ -94,6 +107,36 @@ export class LiveFolder {
     }
     if (changed) this.version++;
     return { changed, more: this.#unread.length > 0 };
+  }
+
+  /**
+   * What `run` and `status` need of the folder once every run file is read (refresh() said no `more`): the finished
+   * runs, the corrupt ones (why, in run-id order) and the files not in the plan (run-id order).
+   */
+  scan(): OutDirScan {
+    const byId = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+    return {
+      finished: new Set(this.#finished.keys()),
+      corrupt: [...this.#corrupt.keys()]
+        .filter((id) => this.#byId.has(id))
+        .sort(byId)
+        .map((runId) => ({ runId, reason: this.#corrupt.get(runId)!.reason })),
+      notInPlan: [...this.#strangers].sort(byId),
+    };
+  }
+
+  /** The finished runs' rows, by run id, and the stamps of their files when verified (for a summary's metadata). */
+  get finished(): ReadonlyMap<string, SummaryRow> {
+    return this.#finished;
+  }
+
+  get stamps(): ReadonlyMap<string, string> {
+    return this.#stamps;
+  }
+
+  /** Whether the summary at `path` holds exactly `rows` already (SummarySeed.holds). */
+  summaryHolds(path: string, rows: readonly SummaryRow[]): boolean {
+    return this.#seed.holds(path, rows);
   }
 
   /** Every planned run with an outcome, in plan order: finished ones from their files, failed ones from journals. */
@@ -166,49 +209,16 @@ export class LiveFolder {
     };
   }
 
-  /**
-   * Takes the rows of the folder's summaries for the queued run files older than the summary (see the module comment).
-   * A summary is used only if its rows carry every column a row read now would (the reference: one run file read).
-   */
+  /** Takes the rows the summaries vouch for, for the runs listed and not read yet (see the module comment). */
   #seedFromSummaries(): boolean {
-    const paths = summaryPaths(this.dir);
-    if (paths.length === 0 || this.#unread.length === 0) return false;
-    const reference = this.#unread.find((id) => this.#byId.has(id));
-    if (reference === undefined || !this.#readRun(reference)) return false;
-    this.#queued.delete(reference);
-    this.#unread = this.#unread.filter((id) => id !== reference);
-    const wanted = Object.keys(this.#finished.get(reference)!.extra ?? {});
-    const queued = new Set(this.#unread);
-    let taken = 0;
-    for (const path of paths) {
-      let rows: SummaryRow[];
-      let writtenAt: number;
-      try {
-        writtenAt = statSync(path).mtimeMs;
-        rows = readSummary(path);
-      } catch {
-        continue; // an older layout, or replaced while read: its runs are read one by one
-      }
-      if (rows.length > 0 && !wanted.every((k) => k in (rows[0].extra ?? {}))) continue;
-      for (const row of rows) {
-        const run = this.#byId.get(row.run_id);
-        // a row of another sweep's summary (copied in) is not this run's: its file is read instead (foreignSummaryRow)
-        if (row.status === 'failed' || !queued.has(row.run_id) || !run || paramsDiffer(row, run) !== null) continue;
-        let fileAt: number;
-        try {
-          fileAt = statSync(runFilePath(this.dir, row.run_id)).mtimeMs;
-        } catch {
-          continue;
-        }
-        if (fileAt > writtenAt) continue;
-        this.#finished.set(row.run_id, row);
-        queued.delete(row.run_id);
-        this.#queued.delete(row.run_id);
-        taken++;
-      }
+    const taken = this.#seed.take(this.dir, this.#plan, this.#byId, this.#queued, this.#listed);
+    for (const { row, stamp } of taken) {
+      this.#finished.set(row.run_id, row);
+      this.#stamps.set(row.run_id, stamp);
+      this.#queued.delete(row.run_id);
     }
-    this.#unread = this.#unread.filter((id) => queued.has(id));
-    return taken > 0;
+    if (taken.length > 0) this.#unread = this.#unread.filter((id) => this.#queued.has(id));
+    return taken.length > 0;
   }
 
   #setPlan(plan: Plan): void {
@@ -249,6 +259,7 @@ export class LiveFolder {
     } catch {
       names = [];
     }
+    this.#listed = new Set(names);
     const onDisk = new Set<string>();
     for (const name of names) {
       const id = runIdOfFile(name);
@@ -259,14 +270,16 @@ export class LiveFolder {
     for (const id of [...this.#finished.keys()]) {
       if (!onDisk.has(id)) {
         this.#finished.delete(id);
+        this.#stamps.delete(id);
+        this.#seed.takenFrom.delete(id);
         changed = true;
       }
     }
     for (const id of [...this.#corrupt.keys()]) if (!onDisk.has(id)) this.#corrupt.delete(id);
     for (const id of onDisk) {
       if (this.#finished.has(id) || this.#strangers.has(id)) continue;
-      const size = this.#corrupt.get(id);
-      if (size !== undefined && size === sizeOf(this.dir, id)) continue;
+      const corrupt = this.#corrupt.get(id);
+      if (corrupt !== undefined && corrupt.stamp === runStamp(this.dir, id, this.#listed)) continue;
       this.#queue(id);
     }
     return changed;
@@ -279,13 +292,17 @@ export class LiveFolder {
       this.#strangers.add(id);
       return false;
     }
+    // stamped before it is read: a write while it is read changes the stamp, and it is read again next time
+    const stamp = runStamp(this.dir, id, this.#listed);
     const checked = checkRun(this.dir, run);
     if (typeof checked === 'string') {
-      this.#corrupt.set(id, sizeOf(this.dir, id));
+      this.#corrupt.set(id, { stamp, reason: checked });
       return false;
     }
     this.#corrupt.delete(id);
     this.#finished.set(id, rowFromRunFile(this.#plan, run, checked));
+    this.#stamps.set(id, stamp);
+    this.#seed.takenFrom.delete(id);
     return true;
   }
 
@@ -299,5 +316,3 @@ export class LiveFolder {
     return ids;
   }
 }
-
-const sizeOf = (dir: string, id: string): number => sizeOfPath(runFilePath(dir, id));

@@ -9,7 +9,8 @@ import { lockFolder } from './lock.js';
 import { boundaryPaths, metricsPath, parquetPathFor, summaryPath } from './paths.js';
 import { groupProblems, type ProblemGroup } from './problems.js';
 import { checkedRuns, emptyScan, plannedById, readPlan, removeStaleTemps } from './scan.js';
-import { readOutDir, rowFromRunFile, summaryRows } from './summary-rows.js';
+import { readOutDir } from './read-out-dir.js';
+import { rowFromRunFile, summaryRows } from './summary-rows.js';
 
 export interface StatusCounts {
   name: string;
@@ -87,11 +88,13 @@ async function mergeLocked(
   removeStaleTemps(outDir);
   const scan = emptyScan();
   const finished = new Map<string, SummaryRow>();
+  const stamps = new Map<string, string>();
   function* metricsRuns(): Generator<MetricsRun> {
     let written = 0;
-    for (const { run, file } of checkedRuns(outDir, plannedById(plan), scan, { repair: false })) {
+    for (const { run, file, stamp } of checkedRuns(outDir, plannedById(plan), scan, { repair: false })) {
       const row = rowFromRunFile(plan, run, file);
       finished.set(run.run_id, row);
+      stamps.set(run.run_id, stamp);
       yield { runId: run.run_id, params: run.params, replicate: run.replicate, sweep: row.sweep, seed: row.seed, metrics: file.metrics };
       // asked for the next run: this one's batch is in the file
       opts.onRunWritten?.(++written);
@@ -99,7 +102,7 @@ async function mergeLocked(
   }
   const metrics = await writeMetricsFile(metricsPath(outDir), metricsRuns(), provenance);
   const rows = summaryRows(outDir, plan, finished);
-  await writeSummary(summaryPath(outDir), rows, provenance);
+  await writeSummary(summaryPath(outDir), rows, provenance, stamps);
   const parquet: string[] = [];
   if (opts.parquet) {
     // parquet-wasm is loaded only here, so `status` and a plain merge do not pay for it

@@ -24,6 +24,7 @@ import {
   runIdOfFile,
   runsDir,
 } from './paths.js';
+import { runStamp } from './stamps.js';
 
 export interface OutDirScan {
   /** run ids with a sound `runs/<id>.arrow` */
@@ -34,10 +35,11 @@ export interface OutDirScan {
   notInPlan: string[];
 }
 
-/** A planned run with a sound run file, and the file as read while checking it. */
+/** A planned run with a sound run file, the file as read while checking it, and its files' stamp (stamps.ts) before. */
 interface CheckedRun {
   run: PlannedRun;
   file: RunFileContents;
+  stamp: string;
 }
 
 /**
@@ -53,7 +55,9 @@ export function* checkedRuns(
 ): Generator<CheckedRun> {
   const dir = runsDir(outDir);
   if (!existsSync(dir)) return;
-  const ids = readdirSync(dir)
+  const names = readdirSync(dir);
+  const listed = new Set(names);
+  const ids = names
     .map(runIdOfFile)
     .filter((id): id is string => id !== null)
     .sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
@@ -63,10 +67,11 @@ export function* checkedRuns(
       scan.notInPlan.push(runId);
       continue;
     }
+    const stamp = runStamp(outDir, runId, listed);
     const checked = checkRun(outDir, run);
     if (typeof checked !== 'string') {
       scan.finished.add(runId);
-      yield { run, file: checked };
+      yield { run, file: checked, stamp };
       continue;
     }
     scan.corrupt.push({ runId, reason: checked });
@@ -84,17 +89,6 @@ export function plannedById(plan: Plan): Map<string, PlannedRun> {
   const byId = new Map<string, PlannedRun>();
   for (const run of plan.runs) byId.set(run.run_id, run); // no [id, run] pair per run: a plan may hold a million
   return byId;
-}
-
-/** The folder's runs checked against `plan` (see checkedRuns); with `repair`, stale temp files are removed first. */
-export function scanOutDir(outDir: string, plan: Plan, opts: { repair: boolean }): OutDirScan {
-  if (opts.repair) removeStaleTemps(outDir);
-  const scan = emptyScan();
-  const runs = checkedRuns(outDir, plannedById(plan), scan, opts);
-  for (let next = runs.next(); !next.done; next = runs.next()) {
-    // the contents are not needed here; checking them is the point
-  }
-  return scan;
 }
 
 /**
@@ -211,7 +205,7 @@ export function checkRun(outDir: string, run: PlannedRun): RunFileContents | str
  */
 export function paramsDiffer(file: Pick<RunFileContents, 'params' | 'replicate'>, run: PlannedRun): string | null {
   if (file.replicate !== run.replicate) return `replicate ${file.replicate} where plan.json has ${run.replicate}`;
-  if (canonicalJson(file.params) === canonicalJson(run.params)) return null;
+  if (sameValues(file.params, run.params) || canonicalJson(file.params) === canonicalJson(run.params)) return null;
   const got = (typeof file.params === 'object' && file.params !== null ? file.params : {}) as Record<string, unknown>;
   const want = run.params as unknown as Record<string, unknown>;
   const shown = (v: unknown) => (v === undefined ? 'nothing' : JSON.stringify(v));
@@ -221,6 +215,26 @@ export function paramsDiffer(file: Pick<RunFileContents, 'params' | 'replicate'>
     if (JSON.stringify(a) !== JSON.stringify(b)) return `${k} ${shown(a)} where plan.json has ${shown(b)}`;
   }
   return 'other parameters than plan.json';
+}
+
+/**
+ * Whether two parameter objects have the same keys and each the same value (===, arrays element by element): the
+ * common case of paramsDiffer without serialising both, once per run of a large folder. False means "compare them
+ * canonically" (a NaN, -0, a nested object), not "they differ".
+ */
+function sameValues(a: unknown, b: object): boolean {
+  if (typeof a !== 'object' || a === null) return false;
+  const x = a as Record<string, unknown>;
+  const y = b as Record<string, unknown>;
+  const keys = Object.keys(y);
+  if (Object.keys(x).length !== keys.length) return false;
+  for (const k of keys) {
+    const u = x[k];
+    const v = y[k];
+    if (u === v && (u !== undefined || k in x)) continue;
+    if (!Array.isArray(u) || !Array.isArray(v) || u.length !== v.length || u.some((e, i) => e !== v[i])) return false;
+  }
+  return true;
 }
 
 /** The frozen plan of an output folder, as `run` wrote it. */

@@ -12,7 +12,7 @@ import type { RunFileContents } from '../run-file.js';
 import type { SummaryRow } from '../summary.js';
 import { existsSync } from 'node:fs';
 import { journalPaths, runFilePath, summaryPath } from './paths.js';
-import { checkedRuns, emptyScan, paramsDiffer, plannedById, removeStaleTemps, type OutDirScan } from './scan.js';
+import { paramsDiffer, plannedById } from './scan.js';
 
 /** How a run ended, as a worker reports it (src/run/messages.ts RunOutcome) or its run file records it. */
 interface Outcome {
@@ -125,20 +125,6 @@ export function summaryRows(outDir: string, plan: Plan, finished: ReadonlyMap<st
     }
   }
   return rows;
-}
-
-/**
- * The folder checked against `plan` (scan.ts) and its summary rows, each run file read once. With `repair` (a run
- * about to start), corrupt run files and stale temp files are removed.
- */
-export function readOutDir(outDir: string, plan: Plan, opts: { repair: boolean }): { scan: OutDirScan; rows: SummaryRow[] } {
-  if (opts.repair) removeStaleTemps(outDir);
-  const scan = emptyScan();
-  const finished = new Map<string, SummaryRow>();
-  for (const { run, file } of checkedRuns(outDir, plannedById(plan), scan, opts)) {
-    finished.set(run.run_id, rowFromRunFile(plan, run, file));
-  }
-  return { scan, rows: summaryRows(outDir, plan, finished) };
 }
 
 /** Reads every journal (shards and queue workers write their own), events in time order across files. */

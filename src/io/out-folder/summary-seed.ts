@@ -1,0 +1,74 @@
+/**
+ * What a folder's summaries vouch for (live.ts's first look): the rows of `summary.arrow` and the part summaries for
+ * planned runs whose files still have the stamp the summary recorded beside the row (stamps.ts, docs/formats.md
+ * "Verified stamps"), and whether a summary already holds exactly the rows a writer would write (so it need not).
+ */
+import type { Plan, PlannedRun } from '../../sweep/plan.js';
+import { readSummaryVerified, type SummaryRow } from '../summary.js';
+import { summaryPaths } from './paths.js';
+import { paramsDiffer } from './scan.js';
+import { runStamp, type ListedNames } from './stamps.js';
+import { failedRow } from './summary-rows.js';
+
+export class SummarySeed {
+  /** where each row taken came from: its summary's path (dropped by the folder when it reads the file itself) */
+  readonly takenFrom = new Map<string, string>();
+  /** each summary used: how many rows it held, and its failed rows' `error\nengine` by run id */
+  readonly #summaries = new Map<string, { count: number; failed: Map<string, string> }>();
+
+  /**
+   * The rows, with their stamps, of the runs in `wanted` (planned, not read yet) that a summary of `dir` vouches for.
+   * A summary is used only if it has stamps and its rows carry every analysis column a row built now would.
+   */
+  take(
+    dir: string,
+    plan: Plan,
+    byId: ReadonlyMap<string, PlannedRun>,
+    wanted: ReadonlySet<string>,
+    listed: ListedNames,
+  ): { row: SummaryRow; stamp: string }[] {
+    const paths = summaryPaths(dir);
+    const first = [...wanted].find((id) => byId.has(id));
+    if (paths.length === 0 || first === undefined) return [];
+    // a row built now has every key of a failed run's row (they are built by one function, summary-rows.ts)
+    const columns = Object.keys(failedRow(plan, byId.get(first)!, '', '').extra ?? {});
+    const taken: { row: SummaryRow; stamp: string }[] = [];
+    const open = new Set(wanted);
+    for (const path of paths) {
+      let read: { rows: SummaryRow[]; stamps: Map<string, string> };
+      try {
+        read = readSummaryVerified(path);
+      } catch {
+        continue; // an older layout, or replaced while read: its runs are read one by one
+      }
+      const { rows, stamps } = read;
+      if (stamps.size === 0 || (rows.length > 0 && !columns.every((k) => k in (rows[0].extra ?? {})))) continue;
+      const failed = new Map<string, string>();
+      this.#summaries.set(path, { count: rows.length, failed });
+      for (const row of rows) {
+        if (row.status === 'failed') failed.set(row.run_id, `${row.error}\n${row.engine}`);
+        const run = byId.get(row.run_id);
+        const stamp = stamps.get(row.run_id);
+        // a row of another sweep's summary (copied in) is not this run's: its file is read instead (foreignSummaryRow)
+        if (row.status === 'failed' || !open.has(row.run_id) || !run || paramsDiffer(row, run) !== null) continue;
+        if (stamp === undefined || stamp !== runStamp(dir, row.run_id, listed)) continue;
+        taken.push({ row, stamp });
+        this.takenFrom.set(row.run_id, path);
+        open.delete(row.run_id);
+      }
+    }
+    return taken;
+  }
+
+  /**
+   * Whether the summary at `path` holds exactly `rows` (and their stamps): every finished row was taken from it, every
+   * failed row it has with the same error, and nothing else. Then rewriting it would change nothing but provenance.
+   */
+  holds(path: string, rows: readonly SummaryRow[]): boolean {
+    const held = this.#summaries.get(path);
+    if (!held || held.count !== rows.length) return false;
+    return rows.every((r) =>
+      r.status === 'failed' ? held.failed.get(r.run_id) === `${r.error}\n${r.engine}` : this.takenFrom.get(r.run_id) === path,
+    );
+  }
+}
