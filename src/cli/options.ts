@@ -14,11 +14,15 @@ const WORKERS_PER_CORE = 4;
 export function workerCount(flag: string | number | undefined, note: (line: string) => void, cores = availableParallelism()): number {
   if (flag === undefined) return cores;
   const text = String(flag).trim();
+  const cap = cores * WORKERS_PER_CORE;
   if (!/^[0-9]+$/.test(text) || Number(text) < 1) {
-    throw new UsageError(`--workers ${text}: must be a whole number ≥ 1, e.g. --workers ${cores}`);
+    // `1e9` is a whole number too: say that digits are wanted, and that a large count is capped rather than refused
+    throw new UsageError(
+      `--workers ${text}: must be a whole number ≥ 1 written in digits, e.g. --workers ${cores} ` +
+        `(a count above ${cap}, ${WORKERS_PER_CORE} per core here, is capped at ${cap})`,
+    );
   }
   const wanted = Number(text);
-  const cap = cores * WORKERS_PER_CORE;
   if (wanted > cap) {
     note(`[lnsweep] note: --workers ${text} is more than ${WORKERS_PER_CORE} per core (${cores} cores here); using ${cap}`);
     return cap;

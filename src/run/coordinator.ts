@@ -75,6 +75,8 @@ export interface SweepOptions {
   locked?: boolean;
   /** the order runs start in (src/sweep/dispatch-order.ts): `spread` (default) or `cost` */
   order?: DispatchOrder;
+  /** the sweep `runs` are of, for the opening line: under `run --add`, the added sweep rather than the folder's (plan.name) */
+  sweepName?: string;
 }
 
 export interface SweepReport {
@@ -143,7 +145,7 @@ async function runLocked(opts: SweepOptions, log: (line: string) => void, contro
   const journal = openJournal(opts.part ? partJournalPath(outDir, opts.part) : journalPath(outDir));
   journal.append({ event: 'sweep_start', name: plan.name, runs: opts.runs.length, skipped, todo: todo.length });
   log(
-    `[lnsweep] ${plan.name}: ${opts.runs.length} runs, ${skipped} already finished, ${todo.length} to do, ` +
+    `[lnsweep] ${opts.sweepName ?? plan.name}: ${opts.runs.length} runs, ${skipped} already finished, ${todo.length} to do, ` +
       `${executor.concurrency} worker(s) → ${outDir}`,
   );
 

@@ -50,10 +50,16 @@ export class ServedFolder {
   readonly #listeners = new Set<(version: number) => void>();
   #timer: NodeJS.Timeout | null = null;
 
-  /** Throws OutDirError when `dir` has no plan.json (not an output folder of `lnsweep run`) and no `plan` is given. */
-  constructor(dir: string, plan?: Plan) {
+  readonly #readBudgetMs: number;
+
+  /**
+   * Throws OutDirError when `dir` has no plan.json (not an output folder of `lnsweep run`) and no `plan` is given.
+   * `readBudgetMs`: how long one refresh reads run files (a test gives 0: one file per refresh).
+   */
+  constructor(dir: string, plan?: Plan, readBudgetMs = READ_BUDGET_MS) {
     this.dir = dir;
     this.#live = new LiveFolder(dir, plan);
+    this.#readBudgetMs = readBudgetMs;
   }
 
   /** Starts looking at the folder; `onChange` is told each new version. */
@@ -82,8 +88,13 @@ export class ServedFolder {
 
   /** One look at the folder; true while a large folder is still being read. */
   refresh(): boolean {
-    const { changed, more } = this.#live.refresh(READ_BUDGET_MS);
-    const boundariesChanged = this.#refreshBoundaries();
+    // The boundary files are looked at before the run files are listed, and taken only once every run file listed
+    // is read: a boundary is written after its round's runs, so the round it is tagged with is then the one it
+    // reflects. Taken while a round's run files were still being read, it was tagged with the round before and never
+    // again (issue 22's loaded suite: the page never showed "after round 1").
+    const boundaryStamp = this.#boundaryStampNow();
+    const { changed, more } = this.#live.refresh(this.#readBudgetMs);
+    const boundariesChanged = !more && this.#refreshBoundaries(boundaryStamp);
     if (changed || boundariesChanged || this.#liveVersion < 0) {
       this.#liveVersion = this.#live.version;
       this.version++;
@@ -142,10 +153,9 @@ export class ServedFolder {
     return value;
   }
 
-  /** Reads the boundary files again when one changed, and keeps a snapshot of each per refinement round. */
-  #refreshBoundaries(): boolean {
-    const paths = boundaryPaths(this.dir);
-    const stamp = paths
+  /** The boundary files' names, times and sizes: changes when one is written. */
+  #boundaryStampNow(): string {
+    return boundaryPaths(this.dir)
       .map((p) => {
         try {
           const s = statSync(p);
@@ -155,6 +165,10 @@ export class ServedFolder {
         }
       })
       .join('|');
+  }
+
+  /** Reads the boundary files again when `stamp` (taken before the run files were read) is new, and keeps a snapshot of each per refinement round. */
+  #refreshBoundaries(stamp: string): boolean {
     if (stamp === this.#boundaryStamp) return false;
     try {
       this.#boundaries = readBoundaries(this.dir);

@@ -42,6 +42,13 @@ describe('--workers', () => {
     expect(workerCount(undefined, (l) => notes.push(l), 3)).toBe(3);
     expect(notes).toHaveLength(1);
   });
+
+  it('1e9 is refused as not written in digits, and the refusal says that a large count would be capped', () => {
+    // issue 22, item 9: `refine --workers 1e9` used to hang; "must be a whole number" alone is untrue of 1e9
+    expect(() => workerCount('1e9', () => undefined, 2)).toThrow(
+      '--workers 1e9: must be a whole number ≥ 1 written in digits, e.g. --workers 2 (a count above 8, 4 per core here, is capped at 8)',
+    );
+  });
 });
 
 describe('--shard with a value that starts with a dash', () => {

@@ -42,7 +42,8 @@ describe('run --add beside the folder’s own sweep', () => {
     const beside = writeSweep(dir, 'beside', sweep('beside', 1, [1, 2]));
     const added = runCli(['run', beside, '--out', out, '--add', '--progress', 'plain']);
     expect(added.code, added.stderr).toBe(0);
-    expect(added.stderr).toContain('4 runs, 2 already finished, 2 to do');
+    // the line names the sweep being added, whose runs these are, not the folder's
+    expect(added.stderr).toContain('[lnsweep] beside: 4 runs, 2 already finished, 2 to do');
     const runs = planRuns(out);
     expect(runs).toHaveLength(6);
     for (const r of runs) {

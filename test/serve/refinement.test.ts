@@ -3,7 +3,11 @@
  * nothing is raced), the page's refinement view counts each round's runs and keeps each boundary as it was after
  * every round, and the phase diagram draws the boundary and the refined cells.
  */
+import { copyFileSync, cpSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it, onTestFinished } from 'vitest';
+import { ServedFolder } from '../../src/serve/served-folder.js';
+import { tempDir } from '../helpers.js';
 import { refine, runInto, SMOOTH_5X5 } from '../refine/helpers.js';
 import { startServing } from './helpers.js';
 
@@ -58,5 +62,40 @@ describe('the live page of a sweep being refined', () => {
     expect([...new Set(rows.filter((v) => v.row === 'curve').map((v) => v.overlay))]).toEqual(['measured boundary: final_w_norm2_mean = 0.6 ± band']);
     // and its replicate band, shaded (refine runs 3 replicates per new point)
     expect(rows.some((v) => v.row === 'band')).toBe(true);
+  });
+
+  it("tags a boundary with the round it reflects when that round's run files take the server many looks to read", () => {
+    // issue 22's loaded suite: the boundary after round 1 was taken while round 1's runs were still being read, tagged
+    // "after round 0", and never tagged again. Here each look reads one run file (a read budget of 0 ms), so the
+    // boundary lands while round 1 is unread for certain, whatever the machine's speed.
+    const flags = ['--metric', 'final_w_norm2_mean', '--level', '0.6', '--budget', '200', '--workers', '2'];
+    const grid = runInto(SMOOTH_5X5);
+    expect(refine(grid, ...flags, '--rounds', '0').code).toBe(0);
+    const later = join(tempDir(), 'out');
+    cpSync(grid, later, { recursive: true });
+    expect(refine(later, ...flags, '--rounds', '1').code).toBe(0);
+
+    const folder = new ServedFolder(grid, undefined, 0);
+    const looks = () => {
+      let n = 1;
+      while (folder.refresh()) n++;
+      return n;
+    };
+    const rounds = () =>
+      new Set(
+        folder
+          .refinement()
+          .boundaries.flatMap((b) => (b.spec as { data: { values?: { round: string }[] }[] }).data.flatMap((d) => d.values ?? []))
+          .map((v) => v.round),
+      );
+    looks();
+    expect(rounds()).toEqual(new Set(['after round 0']));
+    // round 1 lands as refine leaves it: plan.json and the run files first, then the boundary
+    copyFileSync(join(later, 'plan.json'), join(grid, 'plan.json'));
+    for (const f of readdirSync(join(later, 'runs'))) copyFileSync(join(later, 'runs', f), join(grid, 'runs', f));
+    copyFileSync(join(later, 'boundary-final_w_norm2_mean.arrow'), join(grid, 'boundary-final_w_norm2_mean.arrow'));
+    expect(looks()).toBeGreaterThan(25); // round 1's run files, one a look
+    expect(folder.refinement().rounds.map((r) => r.finished === r.runs)).toEqual([true, true]);
+    expect(rounds()).toEqual(new Set(['after round 0', 'after round 1']));
   });
 });

@@ -104,6 +104,7 @@ export async function runCommand(args: RunArgs): Promise<number> {
       control,
       part: shard ? shardPart(shard) : undefined,
       order: args.order,
+      sweepName: expanded.name,
     });
     const resume = `npx lnsweep run ${args.sweep} --out ${outDir}${args.add ? ' --add' : ''}${shard ? ` --shard ${shard.k}/${shard.n}` : ''}`;
     process.stderr.write(

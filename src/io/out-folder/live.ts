@@ -88,8 +88,8 @@ export class LiveFolder {
   }
 
   /**
-   * Reads what changed. With a budget, stops reading run files after `budgetMs` and says there is `more`; call
-   * again. Returns whether anything changed.
+   * Reads what changed. With a budget, stops reading run files after `budgetMs` (one file at least) and says there
+   * is `more`; call again. Returns whether anything changed.
    */
   refresh(budgetMs = Infinity): { changed: boolean; more: boolean } {
     const t0 = performance.now();
@@ -100,7 +100,8 @@ export class LiveFolder {
       changed = this.#seedFromSummaries() || changed;
     }
     if (!this.#once) changed = this.#journals.refresh() || changed;
-    while (this.#unread.length > 0 && performance.now() - t0 < budgetMs) {
+    // at least one run file a call, whatever the budget, so that calls in a row always get through the folder
+    for (let first = true; this.#unread.length > 0 && (first || performance.now() - t0 < budgetMs); first = false) {
       const id = this.#unread.pop()!;
       this.#queued.delete(id);
       changed = this.#readRun(id) || changed;

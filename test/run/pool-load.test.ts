@@ -1,0 +1,42 @@
+/**
+ * A pool thread says it has loaded (src/run/pool-thread.ts) only once the require() by which piscina loads it has
+ * returned: the pool terminates a thread only after that message (src/run/executor.ts), and Node aborts the process
+ * when a thread is terminated inside require() of an ES module, even after the module's own last line ran (the
+ * assertion in CreateRequiredModuleFacade that once ended a run on a full disk in a loaded suite, exit status null).
+ * The thread is loaded here as piscina loads it, in a worker marked as piscina's, from dist/ (npm run build).
+ */
+import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import { expect, it } from 'vitest';
+import { threadLoaded } from '../../src/run/messages.js';
+
+const require = createRequire(import.meta.url);
+const paths = {
+  // piscina's shared state, by file (its package exports only its entry); the same module its entry loads
+  common: require.resolve('piscina').replace(/main\.js$/, 'common.js'),
+  thread: fileURLToPath(new URL('../../dist/run/pool-thread.js', import.meta.url)),
+};
+
+const LOADER = `
+const { parentPort, workerData } = require('node:worker_threads');
+require(workerData.common).commonState.isWorkerThread = true;
+let returned = false;
+const post = parentPort.postMessage.bind(parentPort);
+parentPort.postMessage = (message) => post({ message, returned });
+require(workerData.thread);
+returned = true;
+`;
+
+it('a pool thread says it has loaded only after the require() that loads it has returned', async () => {
+  const worker = new Worker(LOADER, { eval: true, workerData: paths });
+  try {
+    const first = await new Promise((resolve, reject) => {
+      worker.once('message', resolve);
+      worker.once('error', reject);
+    });
+    expect(first).toEqual({ message: threadLoaded(worker.threadId), returned: true });
+  } finally {
+    await worker.terminate();
+  }
+});
