@@ -62,6 +62,11 @@ export class PoolExecutor implements RunExecutor {
       maxThreads: this.concurrency,
       idleTimeout: 60_000,
       concurrentTasksPerWorker: 1,
+      // With atomics on (piscina's default) an idle thread blocks in Atomics.wait and one that runs tiny runs back to
+      // back never yields to its event loop, so the threadLoaded message (sent by setImmediate: pool-thread.ts) would
+      // never go out and destroy() would wait LOAD_WAIT_MS at the end of every sweep. Tasks come as port messages
+      // instead: a few µs per run, against runs of milliseconds at the least.
+      atomics: 'disabled',
     });
     pool.on('message', (message: unknown) => {
       const progress = progressOf(message);
@@ -99,18 +104,22 @@ export class PoolExecutor implements RunExecutor {
   async destroy(): Promise<void> {
     const pool = this.#pool;
     if (!pool) return;
-    const all = () => pool.threads.every((t) => this.#loaded.has(t.threadId));
-    if (!all()) {
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, LOAD_WAIT_MS);
-        this.#onLoaded = () => {
-          if (!all()) return;
-          clearTimeout(timer);
-          resolve();
-        };
-      });
-      this.#onLoaded = null;
-    }
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([this.threadsLoaded(), new Promise<void>((resolve) => (timer = setTimeout(resolve, LOAD_WAIT_MS)))]);
+    clearTimeout(timer);
+    this.#onLoaded = null;
     return pool.destroy();
+  }
+
+  /** Resolves once every thread of the pool has loaded its modules (at once when no run has started the pool). */
+  threadsLoaded(): Promise<void> {
+    const pool = this.#pool;
+    const all = () => !pool || pool.threads.every((t) => this.#loaded.has(t.threadId));
+    if (all()) return Promise.resolve();
+    return new Promise<void>((resolve) => {
+      this.#onLoaded = () => {
+        if (all()) resolve();
+      };
+    });
   }
 }

@@ -6,10 +6,16 @@
  * The thread is loaded here as piscina loads it, in a worker marked as piscina's, from dist/ (npm run build).
  */
 import { createRequire } from 'node:module';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { expect, it } from 'vitest';
+import { collectProvenance } from '../../src/io/index.js';
+import { runSweep } from '../../src/run/coordinator.js';
+import { PoolExecutor } from '../../src/run/executor.js';
 import { threadLoaded } from '../../src/run/messages.js';
+import { planSweep } from '../../src/sweep/index.js';
+import { divergingSweep, tempDir, writeSweep } from '../helpers.js';
 
 const require = createRequire(import.meta.url);
 const paths = {
@@ -40,3 +46,36 @@ it('a pool thread says it has loaded only after the require() that loads it has 
     await worker.terminate();
   }
 });
+
+// The pool as `run` uses it: a thread that did its runs back to back, and one left idle, must both get to send that
+// message (piscina's default Atomics.wait kept both from ever reaching setImmediate, and every sweep then ended by
+// waiting out destroy()'s LOAD_WAIT_MS). threadsLoaded() has no time limit of its own: without the message this test
+// fails by its timeout.
+it.each([
+  ['a sweep of 6 runs', 6],
+  ['a sweep of 1 run, one thread left idle', 1],
+])(
+  'every thread of a 2-thread pool says it has loaded after %s',
+  async (_title, runs) => {
+    const dir = tempDir();
+    const plan = planSweep(writeSweep(dir, 'tiny', divergingSweep('tiny')));
+    const executor = new PoolExecutor(2);
+    try {
+      const outDir = join(dir, 'out');
+      const summary = await runSweep({
+        plan,
+        runs: plan.runs.slice(0, runs),
+        outDir,
+        executor,
+        provenance: collectProvenance(),
+        progress: 'none',
+        log: () => {},
+      });
+      expect(summary.done + summary.diverged).toBe(runs);
+      await executor.threadsLoaded();
+    } finally {
+      await executor.destroy();
+    }
+  },
+  60_000,
+);
