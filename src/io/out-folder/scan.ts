@@ -97,6 +97,9 @@ export function plannedById(plan: Plan): Map<string, PlannedRun> {
  */
 const STALE_TEMP_AGE_MS = 10 * 60 * 1000;
 
+/** Whether the file was last changed before `time`; false once it is gone (a shard renamed its temp file meanwhile). */
+const olderThan = (path: string, time: number): boolean => (statSync(path, { throwIfNoEntry: false })?.mtimeMs ?? Infinity) < time;
+
 /**
  * Removes the temp files of interrupted writes anywhere in the folder (runs/, the summaries, metrics.arrow, a report)
  * that no live process owns: the writer's pid is gone on this host, or the file is older than any write takes.
@@ -113,7 +116,7 @@ export function removeStaleTemps(outDir: string): void {
     for (const e of entries) {
       const path = join(dir, e.name);
       if (e.isDirectory()) walk(path);
-      else if (isTempName(e.name) && (isOrphanedTemp(e.name) || now - statSync(path).mtimeMs > STALE_TEMP_AGE_MS)) {
+      else if (isTempName(e.name) && (isOrphanedTemp(e.name) || olderThan(path, now - STALE_TEMP_AGE_MS))) {
         rmSync(path, { force: true });
       }
     }
