@@ -87,7 +87,8 @@ describe.skipIf(skip !== null)(titled('scripts/slurm/sweep.sbatch on a real sing
       while (!cond()) await new Promise((r) => setTimeout(r, 20));
       return what;
     };
-    await until('task 1 holds its second run', () => existsSync(`${release}.held-${share1[1]}`));
+    // its first run is journaled by the group commit, which may come after the second run is already held
+    await until('task 1 holds its second run, its first journaled', () => existsSync(`${release}.held-${share1[1]}`) && doneIn(journal1) >= 1);
     expect(doneIn(journal1)).toBe(1);
     slurm.cmd('scancel', ['--signal=TERM', '--batch', `${first.array}_1`]);
     const log1Path = join(dir, `slurm-${first.array}_1.out`);
