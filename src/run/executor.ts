@@ -47,6 +47,11 @@ export class PoolExecutor implements RunExecutor {
   readonly #loaded = new Set<number>();
   #onLoaded: (() => void) | null = null;
 
+  /** how many of the pool's threads have said they loaded their modules */
+  get loadedThreads(): number {
+    return this.#loaded.size;
+  }
+
   constructor(workers: number) {
     this.concurrency = workers;
     workerEntryPath(); // a missing build is said at once, not at the first run

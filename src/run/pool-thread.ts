@@ -18,5 +18,8 @@ export default function runTask(task: RunTask): Promise<RunOutcome> {
 // terminates its threads (executor.ts). Not from the module's body: Piscina loads it with require() (Node ≥ 20.19
 // loads an ES module that way) and, after the body has run, still builds the module's CommonJS facade inside that
 // require(); a thread terminated then aborts the process too ("CreateRequiredModuleFacade … IsJust()", seen about
-// once in 50 refused runs on a loaded machine). setImmediate runs only after the synchronous require() has returned.
-if (!isMainThread) setImmediate(() => parentPort?.postMessage(threadLoaded(threadId)));
+// once in 50 refused runs on a loaded machine). A microtask runs once the require() has returned (piscina calls it
+// inside a promise callback) and before piscina says the thread is ready. Not setImmediate: an idle piscina thread
+// blocks in Atomics.wait and its event loop never turns, so the message never came and every command that ran a
+// run waited out LOAD_WAIT_MS (15 s) before it could exit.
+if (!isMainThread) queueMicrotask(() => parentPort?.postMessage(threadLoaded(threadId)));
