@@ -17,6 +17,8 @@ COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json ./
 COPY src ./src
+# the build's own steps: the bundler (CLI, pool thread) and the bin's open-file-limit launcher
+COPY scripts/bundle.mjs scripts/bin-launcher.mjs ./scripts/
 RUN npm run build
 
 FROM ${NODE_IMAGE} AS runtime

@@ -10,8 +10,10 @@ import type { ParamKey } from './values.js';
 type WithParams = { readonly params: RunParams };
 
 export function isNumericParam(key: string): key is ParamKey {
-  const spec = PARAM_SPECS[key as ParamKey];
-  return spec !== undefined && (spec.kind.kind === 'int' || spec.kind.kind === 'float');
+  // an own key only: a user's `__proto__` or `constructor` would otherwise find Object.prototype's
+  if (!Object.hasOwn(PARAM_SPECS, key)) return false;
+  const kind = PARAM_SPECS[key as ParamKey].kind.kind;
+  return kind === 'int' || kind === 'float';
 }
 
 /** Parameters taking more than one value across the rows, in PARAM_KEYS order. */

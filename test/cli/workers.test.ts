@@ -35,6 +35,37 @@ describe('--workers', () => {
     expect(r.stderr).toContain('3 done');
   });
 
+  it('refine caps --workers as run does: 200 runs its round on cores × 4 threads, with the same note (issue 22, item 9)', () => {
+    const cap = availableParallelism() * 4;
+    const folder = join(dir, 'refine');
+    const grid = `name: refineworkers\nseed: 3\nbase: { n: 20, d: 5, width: 16, steps: 300, log_every: 50, lr: 0.02 }\ngrid: { sigma: [0, 2, 4], alpha: [0.5, 1, 2] }\n`;
+    expect(runCliFor(['run', writeSweep(dir, 'refineworkers', grid), '--out', folder, '--progress', 'none']).code).toBe(0);
+    const r = runCliFor(
+      [
+        'refine',
+        folder,
+        '--metric',
+        'final_w_norm2_mean',
+        '--level',
+        '0.9',
+        '--rounds',
+        '1',
+        '--budget',
+        '200',
+        '--workers',
+        '200',
+        '--progress',
+        'none',
+      ],
+      {
+        timeoutMs: 60_000,
+      },
+    );
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toContain(`note: --workers 200 is more than 4 per core (${availableParallelism()} cores here); using ${cap}`);
+    expect(r.stderr).toMatch(new RegExp(`refine round 1: \\d+ run\\(s\\) added[^]*, ${cap} worker\\(s\\)`));
+  });
+
   it('the cap is cores × 4, and a count at or below it is kept', () => {
     const notes: string[] = [];
     expect(workerCount('8', (l) => notes.push(l), 2)).toBe(8);

@@ -58,15 +58,31 @@ const [build, runtime] = stages;
 const runs = (stage: Stage) => stage.steps.filter((s) => s.keyword === 'RUN').map((s) => s.args.join(' '));
 const workdir = (stage: Stage) => stage.steps.filter((s) => s.keyword === 'WORKDIR').at(-1)!.args[0];
 
-/** .dockerignore's patterns as predicates on context paths (the forms it uses: names, `*.ext`, folders). */
+/**
+ * Whether .dockerignore leaves a context path out: its patterns (the forms it uses: names, `*.ext`, folders, and `!`
+ * exceptions), the last one that matches deciding, as Docker reads them.
+ */
 function ignoredByDockerignore(path: string): boolean {
   const patterns = readFileSync(join(REPO, '.dockerignore'), 'utf8')
     .split('\n')
     .map((l) => l.trim())
     .filter((l) => l !== '' && !l.startsWith('#'));
-  return patterns.some((p) => {
+  let ignored = false;
+  for (const line of patterns) {
+    const p = line.startsWith('!') ? line.slice(1) : line;
     const re = new RegExp(`^${p.replace(/[.+^$()|[\]\\]/g, '\\$&').replace(/\*/g, '[^/]*')}(/.*)?$`);
-    return re.test(path);
+    if (re.test(path)) ignored = !line.startsWith('!');
+  }
+  return ignored;
+}
+
+/** The repository files `npm run <script>` names, in its own words and those of the npm scripts it runs (dist/ aside: outputs). */
+function filesNamedBy(script: string): string[] {
+  const words = pkg.scripts[script].split(/\s+/);
+  return words.flatMap((word, i) => {
+    if (words[i - 2] === 'npm' && words[i - 1] === 'run') return filesNamedBy(word);
+    const isFile = !word.startsWith('dist/') && existsSync(join(REPO, word)) && statSync(join(REPO, word)).isFile();
+    return isFile ? [word] : [];
   });
 }
 
@@ -92,6 +108,22 @@ describe('Dockerfile', () => {
         build.steps.some((s) => s.keyword === 'COPY' && s.args.includes(config)),
         config,
       ).toBe(true);
+    }
+  });
+
+  it('the build stage has every file `npm run build` reads: each is copied into it and not left out by .dockerignore', () => {
+    const named = filesNamedBy('build');
+    // tsc's project, the bundler, the WebAssembly sources and the bin's launcher
+    expect(named).toEqual(
+      expect.arrayContaining(['tsconfig.build.json', 'scripts/bundle.mjs', 'src/core/wasm/steps.ts', 'scripts/bin-launcher.mjs']),
+    );
+    const copied = build.steps.filter((s) => s.keyword === 'COPY' && s.from === undefined).flatMap((s) => s.args.slice(0, -1));
+    for (const file of named) {
+      expect(
+        copied.some((source) => file === source || file.startsWith(`${source}/`)),
+        `${file} is copied into the build stage`,
+      ).toBe(true);
+      expect(ignoredByDockerignore(file), `${file} is in .dockerignore`).toBe(false);
     }
   });
 

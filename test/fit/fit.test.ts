@@ -107,6 +107,16 @@ describe.skipIf(missing !== null)(titled('lnsweep fit', missing), () => {
   it.each([
     ['an unknown metric', ['--metric', 'nope'], /--metric nope: not a summary column/],
     ['a parameter that does not vary', ['--metric', 'lazy_escape_step', '--params', 'sigma,alpha'], /--params: 'alpha' does not vary/],
+    [
+      "Object.prototype's __proto__ as a parameter",
+      ['--metric', 'lazy_escape_step', '--params', '__proto__'],
+      /--params: '__proto__' is not a numeric parameter/,
+    ],
+    [
+      "Object.prototype's constructor as a parameter",
+      ['--metric', 'lazy_escape_step', '--params', 'sigma,constructor'],
+      /--params: 'constructor' is not a numeric/,
+    ],
     ['a bad --where', ['--metric', 'lazy_escape_step', '--where', 'sigma~1'], /--where 'sigma~1': not KEY OP VALUE/],
     ['too few resamples', ['--metric', 'lazy_escape_step', '--resamples', '5'], /--resamples: must be a whole number from 100/],
   ])('refuses %s: exit 2, one line', (_name, flags, message) => {

@@ -1,7 +1,8 @@
 /**
  * phase and report draw only this folder's runs (issue 22, item 6: a summary.arrow copied from another sweep with
  * the same axes was drawn by phase, every cell "diverged" while status said 4 done; report failed on a missing run
- * file). And phase on a folder with no results says so (the minor list: it said "nothing varies").
+ * file). And phase on a folder with no results says so (the minor list: it said "nothing varies"), and report says
+ * it has no summary (it said the summary lacked columns).
  */
 import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -72,5 +73,10 @@ describe("a summary.arrow that is not the folder's own", () => {
     const r = runCli(['phase', out, ...PHASE]);
     expect(r.code, r.stderr).toBe(2);
     expect(r.stderr.trim()).toBe(`${out}: no finished or failed runs yet; nothing to draw`);
+    // report draws every cell as pending, and says there is no summary rather than that it lacks columns
+    const report = runCli(['report', out]);
+    expect(report.code, report.stderr).toBe(0);
+    expect(report.stderr).toContain('[lnsweep] note: no summary.arrow yet; read the run files (`lnsweep merge` writes it)');
+    expect(report.stderr).not.toContain('lacks the analysis columns');
   });
 });

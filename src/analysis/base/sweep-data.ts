@@ -27,8 +27,8 @@ export interface SweepData {
   rows: SummaryRow[];
   /** provenance of the summary (or of the plan when the summary was rebuilt here) */
   provenance: Record<string, string>;
-  /** true when the rows were rebuilt from run files rather than read from summary.arrow */
-  rebuilt: boolean;
+  /** why the rows were rebuilt from the run files rather than read from summary.arrow (false: they were read) */
+  rebuilt: false | 'missing' | 'outdated';
 }
 
 export function loadSweepData(dir: string): SweepData {
@@ -46,7 +46,8 @@ export function loadSweepData(dir: string): SweepData {
     }
   }
   const { rows } = readOutDir(dir, plan, { repair: false });
-  return { dir, plan, rows, provenance: { ...(plan as { provenance?: Record<string, string> }).provenance }, rebuilt: true };
+  const rebuilt = existsSync(path) ? 'outdated' : 'missing';
+  return { dir, plan, rows, provenance: { ...(plan as { provenance?: Record<string, string> }).provenance }, rebuilt };
 }
 
 /**

@@ -109,7 +109,10 @@ export const KEY_COLUMNS = [
 export async function writeReport(dir: string, out?: string, opts: { rescaled?: boolean } = {}): Promise<{ path: string; notes: string[] }> {
   const loaded = loadSweepData(dir);
   const notes: string[] = [];
-  if (loaded.rebuilt) notes.push('summary.arrow lacks the analysis columns; rebuilt them from the run files (`lnsweep merge` saves them)');
+  if (loaded.rebuilt === 'outdated')
+    notes.push('summary.arrow lacks the analysis columns; rebuilt them from the run files (`lnsweep merge` saves them)');
+  // a folder whose runs are done by shards or queue workers has none until `merge`
+  if (loaded.rebuilt === 'missing') notes.push('no summary.arrow yet; read the run files (`lnsweep merge` writes it)');
   const data = opts.rescaled
     ? { ...loaded, rows: withRescaledParams(loaded.rows), plan: { ...loaded.plan, runs: withRescaledParams(loaded.plan.runs) } }
     : loaded;
