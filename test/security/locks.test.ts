@@ -3,7 +3,7 @@
  * are played here by lock files naming this test's own pid, which is alive, on this host; the issue's own case
  * (`run --queue --fresh` while a `run` works) is played with a real run held by a run of minutes.
  */
-import { existsSync, mkdirSync, readdirSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
@@ -116,6 +116,25 @@ describe('commands that would do runs twice are refused beside each other', () =
     oneLine(merge);
     expect(merge.stderr).toContain('one merge at a time in a folder');
     expect(existsSync(run)).toBe(true);
+  });
+
+  it('merge and refine never go beside each other: refine adds rounds to plan.json that a merge meanwhile would miss', () => {
+    const { out } = finished(dir, 'refining');
+    const refining = holdLock(out, 'lnsweep.lock', { command: 'refine' });
+    const merge = runCli(['merge', out]);
+    expect(merge.code, merge.stderr).toBe(2);
+    oneLine(merge);
+    expect(merge.stderr).toContain('is in use by another lnsweep command (refine, pid');
+    expect(merge.stderr).toContain('a merge meanwhile would summarise an older plan');
+    rmSync(refining);
+    const merging = holdLock(out, 'lnsweep.merge.lock', { command: 'merge' });
+    const before = readFileSync(join(out, 'plan.json'));
+    const refine = runCli(['refine', out, '--metric', 'final_test_loss', '--level', '0.1', '--axes', 'sigma']);
+    expect(refine.code, refine.stderr).toBe(2);
+    oneLine(refine);
+    expect(refine.stderr).toContain('is in use by another lnsweep command (merge, pid');
+    expect(readFileSync(join(out, 'plan.json'))).toEqual(before);
+    expect(existsSync(merging)).toBe(true);
   });
 });
 

@@ -241,6 +241,10 @@ function conflictingHolder(outDir: string, own: string, part: string | undefined
     const { holder } = state;
     if (record.exclusive) return inUse(outDir, other, holder, `--fresh deletes the folder's results, so nothing else may work in it meanwhile`);
     if (holder.exclusive) return inUse(outDir, other, holder, `it is deleting the folder's results (--fresh)`);
+    const pair = [record.command, holder.command].sort().join(' ');
+    if (pair === 'merge refine') {
+      return inUse(outDir, other, holder, `refine adds rounds to plan.json, so a merge meanwhile would summarise an older plan over the newer one`);
+    }
     const mineSplit = splitOf(part);
     const theirs = splitOf(partOfLock(other));
     if (mineSplit && theirs && mineSplit !== theirs) {
