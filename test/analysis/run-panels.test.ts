@@ -108,26 +108,16 @@ describe('the step axis under a steps_rule', () => {
   it("ends at the longest noisy run, not at the noiseless control's max_steps", () => {
     const control = chosen('control', 0, 'done');
     const noisy = chosen('noisy', 1, 'done');
-    const rows = [
-      ...[0, 1e6, 2e6].map((step) => ({
-        run: 'control',
-        step,
-        test_loss: 1,
-        w_norm2_mean: 1,
-        w_norm_mean: 1,
-        align_ip_mean: 0.2,
-        align_cos_mean: 0.2,
-      })),
-      ...[0, 1500, 3000].map((step) => ({
-        run: 'noisy',
-        step,
-        test_loss: 1,
-        w_norm2_mean: 1,
-        w_norm_mean: 1,
-        align_ip_mean: 0.2,
-        align_cos_mean: 0.2,
-      })),
-    ];
+    const row = (run: string, step: number) => ({
+      run,
+      step,
+      test_loss: 1,
+      w_norm2_mean: 1,
+      w_norm_mean: 1,
+      align_ip_mean: 0.2,
+      align_cos_mean: 0.2,
+    });
+    const rows = [...[0, 1e6, 2e6].map((step) => row('control', step)), ...[0, 1500, 3000].map((step) => row('noisy', step))];
     type XPanel = { layer?: { encoding: { x: { scale: { domain: number[] } } } }[]; encoding?: { x: { scale: { domain: number[] } } } };
     const x = (p: XPanel) => (p.layer ? p.layer[0].encoding.x : p.encoding!.x).scale.domain;
     for (const spec of [fig2Spec([control, noisy], rows), paperAxesSpec([control, noisy], rows)]) {
