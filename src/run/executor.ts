@@ -111,7 +111,10 @@ export class PoolExecutor implements RunExecutor {
     return pool.destroy();
   }
 
-  /** Resolves once every thread of the pool has loaded its modules (at once when no run has started the pool). */
+  /**
+   * Resolves once every thread of the pool has loaded its modules (at once when no run has started the pool). One
+   * waiter at a time: a later call takes the place of an earlier one still waiting (destroy() is the one caller).
+   */
   threadsLoaded(): Promise<void> {
     const pool = this.#pool;
     const all = () => !pool || pool.threads.every((t) => this.#loaded.has(t.threadId));
