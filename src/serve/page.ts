@@ -68,6 +68,8 @@ function el(tag, attrs, children) {
   return e;
 }
 function clear(e) { while (e.firstChild) e.removeChild(e.firstChild); return e; }
+// a narrow screen gets one facet per row, so no panel hides behind a sideways scroll
+function facetColumns() { return window.innerWidth < 720 ? '&columns=1' : ''; }
 function getJSON(url) {
   return fetch(url, { cache: 'no-store' }).then(function (r) { if (!r.ok) throw new Error(url + ': ' + r.status); return r.json(); });
 }
@@ -191,14 +193,14 @@ function update() {
   }).then(function (list) {
     renderList(list);
     if (!state.z || state.drawn === s.version) return null;
-    return getJSON('api/diagram?z=' + encodeURIComponent(state.z)).then(function (d) {
+    return getJSON('api/diagram?z=' + encodeURIComponent(state.z) + facetColumns()).then(function (d) {
       return drawVega($('diagram'), d.spec, 'diagram').then(function () { state.drawn = s.version; $('diagram').setAttribute('data-version', String(s.version)); });
     });
   }).then(function () {
     return state.cell ? openCell(state.cell) : null;
   }).then(function () {
     if (state.refineDrawn === s.version) return null;
-    return getJSON('api/refinement').then(renderRefinement).then(function () { state.refineDrawn = s.version; });
+    return getJSON('api/refinement?' + facetColumns().slice(1)).then(renderRefinement).then(function () { state.refineDrawn = s.version; });
   }).then(function () {
     document.body.setAttribute('data-version', String(s.version));
     $('live').className = ''; $('live').textContent = 'live, updated ' + new Date().toLocaleTimeString();
@@ -211,6 +213,12 @@ function update() {
 }
 
 $('z').addEventListener('change', function () { state.z = $('z').value; state.drawn = -1; update(); });
+// a phone turned sideways, or a window made narrow: the facets are laid out again
+var laidOut = facetColumns();
+window.addEventListener('resize', function () {
+  if (facetColumns() === laidOut) return;
+  laidOut = facetColumns(); state.drawn = -1; state.refineDrawn = -1; update();
+});
 var events = new EventSource('api/events');
 events.addEventListener('change', update);
 events.onopen = function () { update(); };

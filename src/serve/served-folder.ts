@@ -126,8 +126,9 @@ export class ServedFolder {
     return this.#cached('diagrams', () => diagramList(this.view()));
   }
 
-  diagram(z: string): object | null {
-    return this.#cached(`diagram:${z}`, () => diagramSpec(this.view(), z));
+  /** `columns`: facets side by side (undefined: as many as fit a wide page) */
+  diagram(z: string, columns?: number): object | null {
+    return this.#cached(`diagram:${z}:${columns ?? ''}`, () => diagramSpec(this.view(), z, columns));
   }
 
   cell(q: CellQuery): CellRuns | null {
@@ -135,12 +136,12 @@ export class ServedFolder {
   }
 
   /** Refinement: runs per round, and each boundary as it grew. */
-  refinement(): { rounds: LiveStatus['rounds']; boundaries: { name: string; spec: object | null }[] } {
-    return this.#cached('refinement', () => {
+  refinement(columns?: number): { rounds: LiveStatus['rounds']; boundaries: { name: string; spec: object | null }[] } {
+    return this.#cached(`refinement:${columns ?? ''}`, () => {
       const log = gridIsLog(this.#live.plan);
       return {
         rounds: this.#live.status().rounds,
-        boundaries: [...this.#history].map(([name, history]) => ({ name, spec: boundaryGrowthSpec(history, log) })),
+        boundaries: [...this.#history].map(([name, history]) => ({ name, spec: boundaryGrowthSpec(history, log, columns) })),
       };
     });
   }

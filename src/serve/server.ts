@@ -101,7 +101,7 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
       case '/api/diagram': {
         const z = query.get('z') ?? '';
         if (!folder.diagrams().columns.some((c) => c.z === z)) return send(res, 404, 'text/plain; charset=utf-8', `404: no diagram of '${z}'\n`);
-        return json({ z, version: folder.version, spec: folder.diagram(z) });
+        return json({ z, version: folder.version, spec: folder.diagram(z, facetColumnsOf(query)) });
       }
       case '/api/cell': {
         const x = Number(query.get('x'));
@@ -110,7 +110,7 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
         return cell ? json(cell) : send(res, 404, 'text/plain; charset=utf-8', '404: no such cell\n');
       }
       case '/api/refinement':
-        return json(folder.refinement());
+        return json(folder.refinement(facetColumnsOf(query)));
       case '/api/events':
         return events(res);
       case '/favicon.ico':
@@ -174,6 +174,15 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
         server.closeAllConnections();
       }),
   };
+}
+
+/**
+ * Facets side by side, as the page asks (`columns=1` on a narrow screen): a digit 1-6, anything else the wide default.
+ * The cache keeps one spec per value, so only these six are accepted.
+ */
+function facetColumnsOf(query: URLSearchParams): number | undefined {
+  const v = query.get('columns');
+  return v !== null && /^[1-6]$/.test(v) ? Number(v) : undefined;
 }
 
 function send(res: ServerResponse, status: number, type: string, body: string | Buffer, headers: Record<string, string> = {}): void {

@@ -12,7 +12,7 @@ import { compileVega, fmt } from '../analysis/base/render.js';
 import { paramPalette } from '../analysis/base/palette.js';
 import { chooseAxes, zColumns, type ParamKey } from '../analysis/base/sweep-data.js';
 import { phaseInput } from '../analysis/phase/phase.js';
-import { phaseSpec } from '../analysis/phase/phase-spec.js';
+import { phaseSpec, wrapLegend } from '../analysis/phase/phase-spec.js';
 import { CAPTIONS, KEY_COLUMNS } from '../analysis/report/report.js';
 import { fig2Spec, trajectoryRows } from '../analysis/report/run-figures.js';
 import type { SummaryRow } from '../io/index.js';
@@ -39,11 +39,28 @@ export function diagramList(v: FolderView): DiagramList {
   return { axes, columns: axes ? columns.map((z) => ({ z, label: columnLabel(z), caption: CAPTIONS[z] ?? '' })) : [] };
 }
 
-/** The diagram of `z` as a Vega spec, or null when the folder has no axes for one. */
-export function diagramSpec(v: FolderView, z: string): object | null {
+/**
+ * The diagram of `z` as a Vega spec, or null when the folder has no axes for one. `columns` sets how many facets stand
+ * side by side (the page asks for one on a narrow screen, so no facet hides behind a sideways scroll).
+ */
+export function diagramSpec(v: FolderView, z: string, columns?: number): object | null {
   const axes = chooseAxes(v.plan.runs);
   if (!axes) return null;
-  return compileVega(phaseSpec(phaseInput(v, { ...axes, z, agg: 'median' }, v.boundaries)));
+  const spec = phaseSpec({ ...phaseInput(v, { ...axes, z, agg: 'median' }, v.boundaries), ...(columns ? { columns } : {}) });
+  return compileVega(columns === 1 ? narrow(spec) : spec);
+}
+
+/** Characters in a title line that a phone-width screen holds (bold 13 px text, or 11 px with 10 more, in about 370 px). */
+const NARROW_TITLE = 40;
+
+/** A figure for a phone-width screen: its title and subtitle over several lines, its legends below the panels. */
+function narrow(spec: TopLevelSpec): TopLevelSpec {
+  const s = spec as unknown as { title: { text: string; subtitle: string }; config?: Record<string, object> };
+  return {
+    ...spec,
+    title: { ...s.title, text: wrapLegend(s.title.text, NARROW_TITLE), subtitle: wrapLegend(s.title.subtitle, NARROW_TITLE + 10) },
+    config: { ...s.config, legend: { ...s.config?.legend, orient: 'bottom', direction: 'vertical' } },
+  } as unknown as TopLevelSpec;
 }
 
 export interface CellQuery {
@@ -134,7 +151,7 @@ export function boundarySnapshots(boundaries: FolderView['boundaries'], round: n
  * The boundaries of one file as they grew: one curve per refinement round seen (lighter for earlier rounds), one
  * panel per facet value; null when there is nothing to draw.
  */
-export function boundaryGrowthSpec(history: readonly BoundarySnapshot[], logAxis: (key: string) => boolean): object | null {
+export function boundaryGrowthSpec(history: readonly BoundarySnapshot[], logAxis: (key: string) => boolean, columns = 3): object | null {
   const last = history.at(-1);
   if (!last) return null;
   const values = history.flatMap((h) =>
@@ -154,7 +171,7 @@ export function boundaryGrowthSpec(history: readonly BoundarySnapshot[], logAxis
     title: { text: `${columnLabel(last.metric)} = ${fmt(last.level)}: the boundary round by round`, subtitle: `${last.name}; darker: later rounds` },
     data: { values },
     facet: { field: 'facet', type: 'nominal', title: null, sort: facets },
-    columns: 3,
+    columns,
     spec: {
       width: 260,
       height: 200,
@@ -168,7 +185,7 @@ export function boundaryGrowthSpec(history: readonly BoundarySnapshot[], logAxis
       },
     },
   } as unknown as TopLevelSpec;
-  return compileVega(spec);
+  return compileVega(columns === 1 ? narrow(spec) : spec);
 }
 
 /** Log axes where the plan's grid (round 0) is log-spaced, as in the phase diagrams. */
