@@ -80,7 +80,8 @@ function state(p, seeds, x) {
 
 const median = (v) => {
   const s = [...v].sort((a, b) => a - b);
-  return s.length ? s[Math.floor((s.length - 1) / 2)] : NaN;
+  const mid = s.length / 2;
+  return s.length ? (s.length % 2 ? s[Math.floor(mid)] : (s[mid - 1] + s[mid]) / 2) : NaN;
 };
 const scored = rows.filter((r) => r.status === 'done' && r.sigma > 0 && Number.isFinite(r.pred_phase2_frac_final) && r.rich_start === 0);
 const out = [];

@@ -13,87 +13,19 @@
  * (x = 1.6) off.
  * About 8 s on a loaded 2-core machine.
  */
-import { EigenvalueDecomposition, Matrix } from 'ml-matrix';
 import { describe, expect, it } from 'vitest';
-import { makeData } from '../../src/core/data.js';
-import { solveNoiseState, type LimitProblem } from '../../src/core/noise-state.js';
-import { defaultParams } from '../../src/core/params.js';
-import { train } from '../../src/core/train.js';
-import type { RunParams, RunSeeds } from '../../src/core/types.js';
+import { solveNoiseState } from '../../src/core/noise-state.js';
+import { endPointOf, engineState, problemOf, seedSet, type Setting } from './noise-state-runs.js';
 
 const D = 5;
-const N = 50;
-const ETA = 0.001;
-
-const seedSet = (k: number): RunSeeds => ({ data: [11 + k, 2, 3, 4], teacher: [3, 1, 4, 1 + k], init: [5, 6, 7, 8], sgd: [9, 10, 11, 12] });
-
-/** σ of ±σ noise for noise ratio x at ‖θ*‖ = 1, B = 1: x = (d − 1)ησ²/(2√d). */
-const sigmaFor = (x: number): number => Math.sqrt((2 * Math.sqrt(D) * x) / ((D - 1) * ETA));
-
-/** Σ̂ = XᵀX/n's eigenvalues and θ̂* in its eigenbasis, worked here from the run's own X and θ*. */
-function problemOf(seeds: RunSeeds, x: number): LimitProblem {
-  const { X, thetaStar } = makeData({ ...defaultParams(), n: N, d: D }, seeds);
-  const cov = Array.from({ length: D }, (_, j) =>
-    Array.from({ length: D }, (_, l) => {
-      let s = 0;
-      for (let i = 0; i < N; i++) s += X[i * D + j] * X[i * D + l];
-      return s / N;
-    }),
-  );
-  const evd = new EigenvalueDecomposition(new Matrix(cov), { assumeSymmetric: true });
-  const V = evd.eigenvectorMatrix;
-  const norm = Math.hypot(...thetaStar);
-  const dir = Array.from({ length: D }, (_, c) => thetaStar.reduce((acc, t, j) => acc + t * V.get(j, c), 0) / norm);
-  return { lambda: Float64Array.from(evd.realEigenvalues), dir, x };
-}
-
-/** The engine's ‖W‖²_F/ν, ν = ησ², averaged over the logged rows of the last two thirds of `units` noise units. */
-function engineState(seeds: RunSeeds, x: number, units: number): number {
-  const sigma = sigmaFor(x);
-  const nu = ETA * sigma * sigma;
-  const steps = Math.round(units / (ETA * nu));
-  const p: RunParams = {
-    ...defaultParams(),
-    n: N,
-    d: D,
-    width: D + 1,
-    alpha: 1,
-    lr: ETA,
-    sigma,
-    teacher_norm: 1,
-    steps,
-    log_every: Math.max(1, Math.round(steps / 1500)),
-  };
-  const res = train(p, seeds);
-  expect(res.status).toBe('done');
-  const m = res.metrics;
-  let sum = 0;
-  let rows = 0;
-  for (let r = 0; r < m.rows; r++) {
-    if (m.step[r] < steps / 3) continue;
-    sum += m.values.w_norm2_mean[r];
-    rows++;
-  }
-  return ((sum / rows) * (D + 1)) / nu;
-}
-
-/** The end point's ‖W‖²_F/ν as η → 0 on the run's Σ̂ (docs/theory.md, "The end point"), worked by hand. */
-function endPointOf({ lambda, dir, x }: LimitProblem): number {
-  let trace = 0;
-  let along = 0;
-  for (let j = 0; j < D; j++) {
-    trace += lambda[j];
-    along += dir[j] * dir[j] * lambda[j];
-  }
-  return Math.sqrt(trace / along) * ((D - 1) / (2 * Math.sqrt(D) * x)) - D / (D + 1);
-}
+const AT: Setting = { d: D, n: 50, eta: 0.001 };
 
 describe('the noise-sustained state of the limit equation against the engine (d = 5, n = 50, two data sets)', () => {
   for (const k of [0, 1]) {
     it(`data set ${k}: above the onset (x = 0.8, 1.6) the engine settles where the limit equation does, not at the end point`, () => {
       for (const x of [0.8, 1.6]) {
-        const problem = problemOf(seedSet(k), x);
-        const engine = engineState(seedSet(k), x, 1000);
+        const problem = problemOf(AT, seedSet(k), x);
+        const engine = engineState(AT, seedSet(k), x, 1000);
         const limit = solveNoiseState(problem, { units: 1000, stepScale: 0.1, seed: [40 + k, 1, 2, 3] }).w;
         expect(Math.abs(limit / engine - 1), `x = ${x}: limit ${limit}, engine ${engine}`).toBeLessThan(0.15);
         expect(engine / endPointOf(problem), `x = ${x}: the end point is not the state`).toBeGreaterThan(1.3);
@@ -101,8 +33,8 @@ describe('the noise-sustained state of the limit equation against the engine (d 
     });
 
     it(`data set ${k}: below the onset (x = 0.1) both sit at the end point`, () => {
-      const problem = problemOf(seedSet(k), 0.1);
-      const engine = engineState(seedSet(k), 0.1, 150);
+      const problem = problemOf(AT, seedSet(k), 0.1);
+      const engine = engineState(AT, seedSet(k), 0.1, 150);
       const limit = solveNoiseState(problem, { units: 150, stepScale: 0.1, seed: [50 + k, 1, 2, 3] }).w;
       expect(Math.abs(limit / engine - 1), `limit ${limit}, engine ${engine}`).toBeLessThan(0.04);
       expect(Math.abs(engine / endPointOf(problem) - 1)).toBeLessThan(0.04);
