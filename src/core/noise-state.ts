@@ -113,9 +113,6 @@ class Copy {
   }
 }
 
-/** ‖W‖²_F/ν at the end point on Σ̂ = I in the limit: √d‖θ̃*‖ − d/(d + 1) (theory.ts endPoint with η → 0). */
-export const limitEndPoint = (d: number, x: number): number => (d - 1) / (2 * x) - d / (d + 1);
-
 /**
  * The stationary E‖W‖²_F/ν, E‖a‖²/ν and spread k of the limit equation for one (Σ̂, θ̂*, x) (module comment).
  * Cost: about 3·(d + 1)²·units/h_fine multiply-adds.
