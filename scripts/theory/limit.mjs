@@ -2,7 +2,7 @@
 // The noise-sustained state from the limit equation (src/core/noise-state.ts) against the engine's long runs
 // (stationary.mjs): G = E‖W‖²_F/W∞ over x, with the same Σ̂ and θ̂* as stationary.mjs's seed sets.
 //
-//   npm run build && node scripts/theory/limit.mjs [--d 20] [--n 200] [--x 0.1,0.2,0.4,0.8] [--scale 0.05]
+//   npm run build && node scripts/theory/limit.mjs [--d 20] [--n 200] [--x 0.1,0.2,0.4,0.8] [--scale 0.1]
 //        [--units 150] [--seeds 3] [--iso]
 //
 // Per x: G on each seed set (its own Σ̂, θ̂* and an independent stream), k = (tr M)²/tr M², the fine copy's G before
@@ -15,35 +15,22 @@ import { fileURLToPath } from 'node:url';
 const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const { makeData } = await import(join(REPO, 'dist', 'core', 'data.js'));
 const { defaultParams } = await import(join(REPO, 'dist', 'core', 'params.js'));
-const { solveNoiseState } = await import(join(REPO, 'dist', 'core', 'noise-state.js'));
-const { EigenvalueDecomposition, Matrix } = await import('ml-matrix');
+const { limitProblem, solveNoiseState } = await import(join(REPO, 'dist', 'core', 'noise-state.js'));
 
 const argv = process.argv.slice(2);
 const flag = (name, fallback) => (argv.includes(name) ? argv[argv.indexOf(name) + 1] : fallback);
 const d = Number(flag('--d', 20));
 const n = Number(flag('--n', 200));
 const xs = flag('--x', '0.1,0.2,0.4,0.8').split(',').map(Number);
-const scales = flag('--scale', '0.05').split(',').map(Number);
+const scales = flag('--scale', '0.1').split(',').map(Number);
 const units = Number(flag('--units', 150));
 const seeds = Number(flag('--seeds', 3));
 const iso = argv.includes('--iso');
 
 function problem(k) {
   const runSeeds = { data: [11 + k, 2, 3, 4], teacher: [3, 1, 4, 1 + k], init: [5, 6, 7, 8 + k], sgd: [9, 10, 11, 12 + k] };
-  const { X, thetaStar } = makeData({ ...defaultParams(), n, d, width: d + 1, steps: 1 }, runSeeds);
-  const norm = Math.hypot(...thetaStar);
-  if (iso) return { lambda: new Float64Array(d).fill(1), dir: Array.from(thetaStar, (t) => t / norm) };
-  const rows = Array.from({ length: d }, (_, j) =>
-    Array.from({ length: d }, (_, l) => {
-      let s = 0;
-      for (let i = 0; i < n; i++) s += X[i * d + j] * X[i * d + l];
-      return s / n;
-    }),
-  );
-  const evd = new EigenvalueDecomposition(new Matrix(rows), { assumeSymmetric: true });
-  const V = evd.eigenvectorMatrix;
-  const dir = Array.from({ length: d }, (_, c) => thetaStar.reduce((acc, t, j) => acc + t * V.get(j, c), 0) / norm);
-  return { lambda: Float64Array.from(evd.realEigenvalues), dir };
+  const { lambda, dir } = limitProblem(makeData({ ...defaultParams(), n, d, width: d + 1, steps: 1 }, runSeeds), 1);
+  return iso ? { lambda: new Float64Array(d).fill(1), dir } : { lambda, dir };
 }
 
 console.log(`limit equation, d = ${d}${iso ? ', Σ̂ = I' : `, n = ${n}`}, ${units} units, ${seeds} seed sets`);

@@ -15,7 +15,6 @@ import { performance } from 'node:perf_hooks';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { tableFromIPC } from 'apache-arrow';
-import { EigenvalueDecomposition, Matrix } from 'ml-matrix';
 
 const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const load = (p) => import(join(REPO, 'dist', p));
@@ -23,7 +22,7 @@ const { makeData } = await load('core/data.js');
 const { buildPhaseModel } = await load('core/phase-model.js');
 const { phase2Thresholds } = await load('core/theory.js');
 const { meanNoiseVariance } = await load('core/noise-variance.js');
-const { solveNoiseState } = await load('core/noise-state.js');
+const { limitProblem, solveNoiseState } = await load('core/noise-state.js');
 const { runSeeds } = await load('sweep/seeds.js');
 
 const argv = process.argv.slice(2);
@@ -56,22 +55,10 @@ const cache = new Map();
 function state(p, seeds, x) {
   const key = JSON.stringify([seeds.data, seeds.teacher, p.n, p.d, x]);
   if (cache.has(key)) return cache.get(key);
-  const { X, thetaStar } = makeData(p, seeds);
-  const { n, d } = p;
-  const cov = Array.from({ length: d }, (_, j) =>
-    Array.from({ length: d }, (_, l) => {
-      let s = 0;
-      for (let i = 0; i < n; i++) s += X[i * d + j] * X[i * d + l];
-      return s / n;
-    }),
-  );
-  const evd = new EigenvalueDecomposition(new Matrix(cov), { assumeSymmetric: true });
-  const V = evd.eigenvectorMatrix;
-  const norm = Math.hypot(...thetaStar);
-  const dir = Array.from({ length: d }, (_, c) => thetaStar.reduce((a, t, j) => a + t * V.get(j, c), 0) / norm);
+  const problem = limitProblem(makeData(p, seeds), x);
   const t0 = performance.now();
   const out = {
-    ...solveNoiseState({ lambda: Float64Array.from(evd.realEigenvalues), dir, x }, { units, stepScale, seed: [1, 2, 3, 4] }),
+    ...solveNoiseState(problem, { units, stepScale, seed: [1, 2, 3, 4] }),
     ms: performance.now() - t0,
   };
   cache.set(key, out);

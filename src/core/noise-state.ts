@@ -15,6 +15,8 @@
  * 2·fine − coarse: the coupling makes the difference nearly noise-free), time-averaged over the last two thirds of
  * `units` of τ after starting from the end point plus a full-rank part.
  */
+import { EigenvalueDecomposition, Matrix } from 'ml-matrix';
+import type { Dataset } from './data.js';
 import { Xoshiro128 } from './rng.js';
 import type { StreamSeed } from './types.js';
 
@@ -46,6 +48,24 @@ export interface NoiseState {
   fine: number;
   /** std/mean of ‖W‖²_F over time in the state: how far one snapshot (a run's final value) strays from the mean */
   cv: number;
+}
+
+/** The limit equation's parameters for a run's data at noise ratio x: Σ̂ = XᵀX/n's eigenvalues and θ̂* in its eigenbasis. */
+export function limitProblem({ X, thetaStar }: Pick<Dataset, 'X' | 'thetaStar'>, x: number): LimitProblem {
+  const d = thetaStar.length;
+  const n = X.length / d;
+  const cov = Array.from({ length: d }, (_, j) =>
+    Array.from({ length: d }, (_, l) => {
+      let s = 0;
+      for (let i = 0; i < n; i++) s += X[i * d + j] * X[i * d + l];
+      return s / n;
+    }),
+  );
+  const evd = new EigenvalueDecomposition(new Matrix(cov), { assumeSymmetric: true });
+  const V = evd.eigenvectorMatrix;
+  const norm = Math.hypot(...thetaStar);
+  const dir = Array.from({ length: d }, (_, c) => thetaStar.reduce((acc, t, j) => acc + t * V.get(j, c), 0) / norm);
+  return { lambda: Float64Array.from(evd.realEigenvalues), dir, x };
 }
 
 /** One copy of the reduced process: W is d×m (column i is w_i), m = d + 1. */

@@ -1,12 +1,11 @@
 /**
  * Both sides of the limit-equation checks (test/core/noise-state.test.ts, test/slow/noise-state.test.ts): the problem
- * (Σ̂'s eigenvalues and θ̂* in its eigenbasis, worked here from the run's own X and θ*), the engine's time-averaged
+ * (Σ̂'s eigenvalues and θ̂* in its eigenbasis from the run's own X and θ*: the solver's input), the engine's time-averaged
  * ‖W‖²_F/ν at width d + 1, and the η → 0 end point worked by hand (docs/theory.md, "The end point").
  */
-import { EigenvalueDecomposition, Matrix } from 'ml-matrix';
 import { expect } from 'vitest';
 import { makeData } from '../../src/core/data.js';
-import type { LimitProblem } from '../../src/core/noise-state.js';
+import { limitProblem, type LimitProblem } from '../../src/core/noise-state.js';
 import { defaultParams } from '../../src/core/params.js';
 import { train } from '../../src/core/train.js';
 import type { RunParams, RunSeeds } from '../../src/core/types.js';
@@ -23,21 +22,8 @@ export const seedSet = (k: number): RunSeeds => ({ data: [11 + k, 2, 3, 4], teac
 /** σ of ±σ noise for noise ratio x at ‖θ*‖ = 1, B = 1: x = (d − 1)ησ²/(2√d). */
 const sigmaFor = ({ d, eta }: Setting, x: number): number => Math.sqrt((2 * Math.sqrt(d) * x) / ((d - 1) * eta));
 
-export function problemOf({ d, n }: Setting, seeds: RunSeeds, x: number): LimitProblem {
-  const { X, thetaStar } = makeData({ ...defaultParams(), n, d }, seeds);
-  const cov = Array.from({ length: d }, (_, j) =>
-    Array.from({ length: d }, (_, l) => {
-      let s = 0;
-      for (let i = 0; i < n; i++) s += X[i * d + j] * X[i * d + l];
-      return s / n;
-    }),
-  );
-  const evd = new EigenvalueDecomposition(new Matrix(cov), { assumeSymmetric: true });
-  const V = evd.eigenvectorMatrix;
-  const norm = Math.hypot(...thetaStar);
-  const dir = Array.from({ length: d }, (_, c) => thetaStar.reduce((acc, t, j) => acc + t * V.get(j, c), 0) / norm);
-  return { lambda: Float64Array.from(evd.realEigenvalues), dir, x };
-}
+export const problemOf = ({ d, n }: Setting, seeds: RunSeeds, x: number): LimitProblem =>
+  limitProblem(makeData({ ...defaultParams(), n, d }, seeds), x);
 
 /** The engine's ‖W‖²_F/ν, ν = ησ², averaged over the logged rows of the last two thirds of `units` noise units. */
 export function engineState(setting: Setting, seeds: RunSeeds, x: number, units: number): number {
