@@ -22,6 +22,7 @@ const { defaultParams } = await load('params.js');
 const { predictRun } = await load('phase-model.js');
 const { theoryColumns } = await load('theory.js');
 const { train } = await load('train.js');
+const { meanFrom } = await load('metric-log.js');
 
 const argv = process.argv.slice(2);
 const flag = (name, fallback) => (argv.includes(name) ? argv[argv.indexOf(name) + 1] : fallback);
@@ -60,15 +61,8 @@ for (const x of xs) {
     };
     const res = train(p, runSeeds);
     if (res.status !== 'done') throw new Error(`x = ${x}, seed set ${k}: run ${res.status}`);
-    const m = res.metrics;
-    let sum = 0;
-    let rows = 0;
-    for (let r = 0; r < m.rows; r++) {
-      if (m.step[r] < steps / 3) continue;
-      sum += m.values.w_norm2_mean[r];
-      rows++;
-    }
-    const fro = (sum / rows) * p.width;
+    const tail = meanFrom(res.metrics, 'w_norm2_mean', steps / 3);
+    const fro = tail * p.width;
     const theory = theoryColumns(p, null, predictRun(p, runSeeds));
     ratios.push(fro / (theory.pred_w_norm2_final * p.width));
     scales.push(fro / ((eta * sigma * sigma) / batch));

@@ -98,3 +98,19 @@ export class SnapshotLog {
     };
   }
 }
+
+/**
+ * A metric's time average over the rows logged at or after `fromStep`: a stationary state's mean, which one row (a
+ * snapshot) misses by the state's own fluctuation. NaN when no row is that late.
+ */
+export function meanFrom(metrics: MetricColumns, name: MetricName, fromStep: number): number {
+  let sum = 0;
+  let rows = 0;
+  const values = metrics.values[name];
+  for (let r = 0; r < metrics.rows; r++) {
+    if (metrics.step[r] < fromStep) continue;
+    sum += values[r];
+    rows++;
+  }
+  return rows > 0 ? sum / rows : NaN;
+}

@@ -11,6 +11,7 @@ import { makeData } from '../../src/core/data.js';
 import { defaultParams } from '../../src/core/params.js';
 import { predictRun } from '../../src/core/phase-model.js';
 import { theoryColumns } from '../../src/core/theory.js';
+import { meanFrom } from '../../src/core/metric-log.js';
 import { train } from '../../src/core/train.js';
 import type { RunParams } from '../../src/core/types.js';
 import { SEEDS } from './helpers.js';
@@ -50,15 +51,8 @@ describe('the end point of label-noise SGD', () => {
   it('is the stationary mean ‖wᵢ‖² of a long run within 0.6%, where √d‖θ*‖/m misses by 4.8% and the minimiser alone by 1.2%', () => {
     const res = train(P, SEEDS);
     expect(res.status).toBe('done');
-    const m = res.metrics;
-    let sum = 0;
-    let rows = 0;
-    for (let r = 0; r < m.rows; r++) {
-      if (m.step[r] < 400_000) continue;
-      sum += m.values.w_norm2_mean[r];
-      rows++;
-    }
-    const measured = sum / rows;
+    const tail = meanFrom(res.metrics, 'w_norm2_mean', 400_000);
+    const measured = tail;
     const theory = theoryColumns(P, null, predictRun(P, SEEDS));
     expect(theory.noise_ratio!).toBeLessThan(0.02);
     const off = (pred: number) => Math.abs(measured / pred - 1);

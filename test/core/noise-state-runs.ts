@@ -7,6 +7,7 @@ import { expect } from 'vitest';
 import { makeData } from '../../src/core/data.js';
 import { limitProblem, type LimitProblem } from '../../src/core/noise-state.js';
 import { defaultParams } from '../../src/core/params.js';
+import { meanFrom } from '../../src/core/metric-log.js';
 import { train } from '../../src/core/train.js';
 import type { RunParams, RunSeeds } from '../../src/core/types.js';
 
@@ -45,15 +46,8 @@ export function engineState(setting: Setting, seeds: RunSeeds, x: number, units:
   };
   const res = train(p, seeds);
   expect(res.status).toBe('done');
-  const m = res.metrics;
-  let sum = 0;
-  let rows = 0;
-  for (let r = 0; r < m.rows; r++) {
-    if (m.step[r] < steps / 3) continue;
-    sum += m.values.w_norm2_mean[r];
-    rows++;
-  }
-  return ((sum / rows) * (d + 1)) / nu;
+  const tail = meanFrom(res.metrics, 'w_norm2_mean', steps / 3);
+  return (tail * (d + 1)) / nu;
 }
 
 /** The end point's ‖W‖²_F/ν as η → 0 on the run's Σ̂: √(tr Σ̂/ρ)·√d‖θ̃*‖ − d/(d + 1), ‖θ̃*‖ = (d − 1)/(2√d·x). */

@@ -11,6 +11,7 @@ import { describe, expect, it } from 'vitest';
 import { defaultParams } from '../../src/core/params.js';
 import { predictRun } from '../../src/core/phase-model.js';
 import { theoryColumns } from '../../src/core/theory.js';
+import { meanFrom } from '../../src/core/metric-log.js';
 import { train } from '../../src/core/train.js';
 import type { RunParams, RunSeeds } from '../../src/core/types.js';
 
@@ -36,16 +37,9 @@ function stationary(lr: number, batch: number, x: number): { ratio: number; popu
   };
   const res = train(p, SEEDS);
   expect(res.status).toBe('done');
-  const m = res.metrics;
-  let sum = 0;
-  let rows = 0;
-  for (let r = 0; r < m.rows; r++) {
-    if (m.step[r] < steps / 3) continue;
-    sum += m.values.w_norm2_mean[r];
-    rows++;
-  }
+  const tail = meanFrom(res.metrics, 'w_norm2_mean', steps / 3);
   const theory = theoryColumns(p, null, predictRun(p, SEEDS));
-  const measured = sum / rows;
+  const measured = tail;
   return { ratio: measured / theory.pred_w_norm2_final!, population: measured / (Math.sqrt(D) / p.width), noiseRatio: theory.noise_ratio! };
 }
 
