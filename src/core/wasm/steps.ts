@@ -105,7 +105,19 @@ function sgdRows(M: usize, V: usize, H: usize, rows: i32, d: i32, ec: f64, xo: u
   let fn: f64 = 0;
   let base = M;
   let i = 0;
-  for (; i + 1 < rows; i += 2, base += rowBytes << 1) {
+  if (rows & 1) {
+    // an odd row first, on its own: its chain of additions then overlaps the pairs that follow instead of ending
+    // the step (the sum over rows keeps its order: row 0 first)
+    const ai = load<f64>(V);
+    const hn = axpyDot(base, d, ec * ai, xo, no);
+    const an = ai - ec * load<f64>(H);
+    store<f64>(V, an);
+    store<f64>(H, hn);
+    fn += an * hn;
+    i = 1;
+    base += rowBytes;
+  }
+  for (; i < rows; i += 2, base += rowBytes << 1) {
     const vp = V + (<usize>i << 3), hp = H + (<usize>i << 3);
     const a0 = load<f64>(vp), a1 = load<f64>(vp, 8);
     const hp2 = axpyDot2(base, base + rowBytes, d, ec * a0, ec * a1, xo, no);
@@ -118,15 +130,6 @@ function sgdRows(M: usize, V: usize, H: usize, rows: i32, d: i32, ec: f64, xo: u
     store<f64>(hp, h1, 8);
     fn += an0 * h0;
     fn += an1 * h1;
-  }
-  if (i < rows) {
-    const vp = V + (<usize>i << 3), hp = H + (<usize>i << 3);
-    const ai = load<f64>(vp);
-    const hn = axpyDot(base, d, ec * ai, xo, no);
-    const an = ai - ec * load<f64>(hp);
-    store<f64>(vp, an);
-    store<f64>(hp, hn);
-    fn += an * hn;
   }
   return fn;
 }
