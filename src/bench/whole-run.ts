@@ -6,7 +6,9 @@
  *   - the same run's training in this process (`train`: steps and metric rows, no process, thread or file);
  *   - the C yardstick (scripts/bench/yardstick.c: the same algorithm at -O3, set-up, steps and rows) as a process.
  * Steps/s by wall clock and by CPU time (user + system: the steadier one on a shared machine), and per repeat the
- * ratios whole run / in process ("whole run vs kernel loop") and whole run / C, medians over the repeats.
+ * ratios whole run / in process ("whole run vs kernel loop") and whole run / C, medians over the repeats. Each repeat
+ * also times a run of FIXED_STEPS steps both ways (`lnsweep run` and C): the CPU a process costs whatever its length
+ * (start, modules, set-up, plan, files), and the run's CPU beyond it against C's beyond its own: the training's rate.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -19,6 +21,8 @@ import { buildYardstick, CLI_PATH, timeProcess, type ProcessTime } from './proce
 
 const SEEDS: RunSeeds = { data: [1, 2, 3, 4], teacher: [3, 1, 4, 1], init: [5, 6, 7, 8], sgd: [9, 10, 11, 12] };
 const LOG_EVERY = 1000;
+/** steps of the short run that gives a process's fixed cost (one logged row after t = 0) */
+const FIXED_STEPS = 1000;
 /** [batch, steps, quick steps, the issue's target for whole run / C] */
 const CONFIGS: [number, number, number, number][] = [
   [1, 20_000_000, 2_000_000, 0.9],
@@ -42,6 +46,10 @@ export interface WholeRunRow {
   runOverInProcess: Rates;
   runOverYardstick: Rates | null;
   inProcessOverYardstick: Rates | null;
+  /** CPU seconds of a FIXED_STEPS-step run as a whole process, medians: what a run costs whatever its length */
+  fixedCpuS: { run: number; yardstick: number | null };
+  /** C's CPU beyond its fixed cost over the run's beyond its own (medians of the per-repeat ratios): the training's rate */
+  beyondFixedRunOverYardstick: number | null;
   target: number;
 }
 
@@ -84,8 +92,10 @@ const med = (xs: Rates[]): Rates => ({ wall: median(xs.map((x) => x.wall)) ?? Na
 const over = (a: Rates, b: Rates): Rates => ({ wall: a.wall / b.wall, cpu: a.cpu / b.cpu });
 
 function benchConfig(dir: string, yardstick: string | null, batch: number, steps: number, target: number, repeats: number): WholeRunRow {
-  const sweep = join(dir, `whole-b${batch}.yaml`);
+  const sweep = join(dir, `whole-b${batch}.yaml`),
+    fixedSweep = join(dir, `fixed-b${batch}.yaml`);
   writeFileSync(sweep, sweepYaml(batch, steps));
+  writeFileSync(fixedSweep, sweepYaml(batch, FIXED_STEPS));
   const p = paperParams(batch, steps);
   const runs: Rates[] = [],
     inProc: Rates[] = [],
@@ -93,15 +103,24 @@ function benchConfig(dir: string, yardstick: string | null, batch: number, steps
   const runOverIn: Rates[] = [],
     runOverC: Rates[] = [],
     inOverC: Rates[] = [];
+  const fixedRun: number[] = [],
+    fixedC: number[] = [],
+    beyondFixed: number[] = [];
+  const lnsweepRun = (file: string, out: string) =>
+    timeProcess([process.execPath, CLI_PATH, 'run', file, '--out', out, '--workers', '1', '--progress', 'none']);
+  const cRun = (n: number) => (yardstick === null ? null : timeProcess([yardstick, 'run', String(n), String(batch), String(LOG_EVERY)]));
   for (let r = 0; r < repeats; r++) {
-    const out = join(dir, `out-b${batch}-${r}`);
+    const out = join(dir, `out-b${batch}-${r}`),
+      fixedOut = join(dir, `fixed-b${batch}-${r}`);
     const measure = {
-      run: () => rate(steps, timeProcess([process.execPath, CLI_PATH, 'run', sweep, '--out', out, '--workers', '1', '--progress', 'none'])),
-      inProcess: () => rate(steps, timeInProcess(p)),
-      c: () => (yardstick === null ? null : rate(steps, timeProcess([yardstick, 'run', String(steps), String(batch), String(LOG_EVERY)]))),
+      run: () => lnsweepRun(sweep, out),
+      inProcess: () => timeInProcess(p),
+      c: () => cRun(steps),
+      fixed: () => ({ run: lnsweepRun(fixedSweep, fixedOut), c: cRun(FIXED_STEPS) }),
     };
-    let run: Rates, inP: Rates, c: Rates | null;
+    let run: ProcessTime, inP: ProcessTime, c: ProcessTime | null, fixed: { run: ProcessTime; c: ProcessTime | null };
     if (r % 2 === 0) {
+      fixed = measure.fixed();
       c = measure.c();
       run = measure.run();
       inP = measure.inProcess();
@@ -109,15 +128,21 @@ function benchConfig(dir: string, yardstick: string | null, batch: number, steps
       inP = measure.inProcess();
       run = measure.run();
       c = measure.c();
+      fixed = measure.fixed();
     }
     rmSync(out, { recursive: true, force: true });
-    runs.push(run);
-    inProc.push(inP);
-    runOverIn.push(over(run, inP));
-    if (c !== null) {
-      cs.push(c);
-      runOverC.push(over(run, c));
-      inOverC.push(over(inP, c));
+    rmSync(fixedOut, { recursive: true, force: true });
+    runs.push(rate(steps, run));
+    inProc.push(rate(steps, inP));
+    runOverIn.push(over(rate(steps, run), rate(steps, inP)));
+    fixedRun.push(fixed.run.cpuS);
+    if (c !== null && fixed.c !== null) {
+      cs.push(rate(steps, c));
+      runOverC.push(over(rate(steps, run), rate(steps, c)));
+      inOverC.push(over(rate(steps, inP), rate(steps, c)));
+      fixedC.push(fixed.c.cpuS);
+      // at a few thousand steps (tests) the difference can be lost in the noise of the fixed cost: no ratio then
+      if (run.cpuS > fixed.run.cpuS) beyondFixed.push((c.cpuS - fixed.c.cpuS) / (run.cpuS - fixed.run.cpuS));
     }
   }
   const hasC = cs.length > 0;
@@ -131,6 +156,8 @@ function benchConfig(dir: string, yardstick: string | null, batch: number, steps
     runOverInProcess: med(runOverIn),
     runOverYardstick: hasC ? med(runOverC) : null,
     inProcessOverYardstick: hasC ? med(inOverC) : null,
+    fixedCpuS: { run: median(fixedRun) ?? NaN, yardstick: hasC ? (median(fixedC) ?? NaN) : null },
+    beyondFixedRunOverYardstick: hasC ? (median(beyondFixed) ?? NaN) : null,
     target,
   };
 }
@@ -162,6 +189,13 @@ export function runWholeRunBench(opts: { quick?: boolean; steps?: number; log: (
         `${String(r.batch).padStart(5)}${String(r.steps).padStart(10)}${fmtM(r.lnsweepRun)}${fmtM(r.inProcess)}${fmtM(r.yardstick)}` +
           `${fmtR(r.runOverInProcess)}${fmtR(r.runOverYardstick)}${fmtR(r.inProcessOverYardstick)}${`≥ ${r.target}`.padStart(14)}`,
       );
+    }
+    log(`fixed cost: CPU s of a ${FIXED_STEPS}-step run as a whole process; beyond it: C's CPU past its fixed cost / the run's`);
+    log('batch  lnsweep run fixed  C fixed  run/C beyond fixed (CPU)');
+    for (const r of rows) {
+      const cFixed = r.fixedCpuS.yardstick === null ? '-' : r.fixedCpuS.yardstick.toFixed(3);
+      const beyond = r.beyondFixedRunOverYardstick === null ? '-' : r.beyondFixedRunOverYardstick.toFixed(2);
+      log(`${String(r.batch).padStart(5)}${r.fixedCpuS.run.toFixed(3).padStart(19)}${cFixed.padStart(9)}${beyond.padStart(27)}`);
     }
     return { repeats, yardstickMissing, rows };
   } finally {

@@ -1,7 +1,7 @@
 /**
  * The whole-run bench section (src/bench/whole-run.ts) at a few thousand steps: it runs `lnsweep run` (the built CLI),
  * the same training in process and the C yardstick in turn, and reports every rate and ratio as a positive number,
- * the C ones too when gcc is there. Speeds are not asserted (no timed tests).
+ * the C ones too when gcc is there, and each one's fixed cost (a 1,000-step run). Speeds are not asserted (no timed tests).
  */
 import { describe, expect, it } from 'vitest';
 import { runWholeRunBench } from '../../src/bench/whole-run.js';
@@ -23,7 +23,12 @@ describe.skipIf(skip !== null)(titled('the whole-run bench', skip), () => {
         expect(x).not.toBeNull();
         expect(Number.isFinite(x!.wall) && x!.wall > 0 && Number.isFinite(x!.cpu) && x!.cpu > 0, JSON.stringify(x)).toBe(true);
       }
+      // a process's fixed cost: a 1,000-step run of each, by CPU (C's can round to 0 in bash's times)
+      expect(r.fixedCpuS.run).toBeGreaterThan(0);
+      expect(r.fixedCpuS.yardstick).toBeGreaterThanOrEqual(0);
+      expect(r.beyondFixedRunOverYardstick).not.toBeNull();
     }
     expect(lines.join('\n')).toMatch(/run\/C/);
+    expect(lines.join('\n')).toMatch(/run\/C beyond fixed/);
   });
 });

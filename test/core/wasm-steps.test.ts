@@ -113,6 +113,18 @@ describe('WebAssembly step loops', () => {
     }
   });
 
+  // The batch-1 row pass takes an odd row on its own first, then pairs, each over whole lane pairs of four components
+  // and a tail of one to three: d = 3, 6, 7, 13 give k = d+1 = 4, 7, 8, 14 rows and tails of 3, 2, 3, 1 (the widths
+  // above give 6 and 21 rows, tails of 1 and 0).
+  for (const d of [3, 6, 7, 13]) {
+    it(`sgd and sam gaussian batch 1 at d = ${d} (${d + 1} rows, a tail of ${d & 3}): same bits as JavaScript`, () => {
+      for (const optimizer of ['sgd', 'sam'] as const) {
+        const p = smallParams({ n: 40, d, width: 60, optimizer, noise: 'gaussian', rho: 0.05, steps: STEPS });
+        expect(expectSameBits(p).wasm).toBe(true);
+      }
+    });
+  }
+
   it('a diverging run stops at the same step either way', () => {
     const p = smallParams({ lr: 0.5, sigma: 3, steps: STEPS });
     const js = createCore(p, SEEDS, { wasm: false });

@@ -3,6 +3,9 @@
  * one neuron per lane: each neuron's sums run in exactly the JavaScript order, so the columns are bit-identical.
  * Eight neurons per iteration (four lane pairs) share every load of the packed forms and give eight independent
  * add chains per form (≈1.15x faster than four at k = 21). Per neuron: k(k+1) + 2k multiply-adds, as in JavaScript, at two neurons per instruction.
+ * The quadratic forms, the linear forms (a_i, ⟨w_i, θ*⟩) and Σ|q_i·dv| each take a pass of their own over a block's
+ * components, every sum still in j order: with fewer sums live across the inner loop V8 keeps them in registers
+ * (the pass ≈ 10% faster than one loop over j carrying all twenty).
  * `neuronRow` also sums the metric row's per-neuron terms (sumNeurons in src/core/metrics.ts) as each block of
  * eight is stored, neuron by neuron in index order, so the sums are bit-identical too and the columns are read
  * back from L1 rather than in a second pass over 4m doubles.
@@ -72,39 +75,16 @@ function neuronPass(sums: bool, step: bool, lazyTol2: f64, lazyRelTol2: f64, pha
   const k = nk, blockStride = <usize>k << 6;
   for (let i = 0; i < nm4; i += 8) {
     const qa = nQ + (<usize>(i >> 3)) * blockStride;
+    // the quadratic forms: ‖w_i‖² = Σ_j q_ij·g_ij with g_ij = Σ_{l≥j} G_jl·q_il, and ‖Δw_i‖² the same with E
     let sA = f64x2.splat(0), sB = f64x2.splat(0), eA = f64x2.splat(0), eB = f64x2.splat(0);
     let sC = f64x2.splat(0), sD = f64x2.splat(0), eC = f64x2.splat(0), eD = f64x2.splat(0);
-    let aA = f64x2.splat(0), aB = f64x2.splat(0), pA = f64x2.splat(0), pB = f64x2.splat(0);
-    let aC = f64x2.splat(0), aD = f64x2.splat(0), pC = f64x2.splat(0), pD = f64x2.splat(0);
-    let xA = f64x2.splat(0), xB = f64x2.splat(0), xC = f64x2.splat(0), xD = f64x2.splat(0);
     let at = nPk;
     for (let j = 0; j < k; j++) {
-      const jo = <usize>j << 4;
-      const qj = qa + (jo << 2);
-      const qjA = v128.load(qj), qjB = v128.load(qj, 16), qjC = v128.load(qj, 32), qjD = v128.load(qj, 48);
-      const vj = f64x2.splat(load<f64>(nV + (<usize>j << 3)));
-      const pj = f64x2.splat(load<f64>(nP + (<usize>j << 3)));
-      aA = f64x2.add(aA, f64x2.mul(vj, qjA));
-      aB = f64x2.add(aB, f64x2.mul(vj, qjB));
-      aC = f64x2.add(aC, f64x2.mul(vj, qjC));
-      aD = f64x2.add(aD, f64x2.mul(vj, qjD));
-      pA = f64x2.add(pA, f64x2.mul(pj, qjA));
-      pB = f64x2.add(pB, f64x2.mul(pj, qjB));
-      pC = f64x2.add(pC, f64x2.mul(pj, qjC));
-      pD = f64x2.add(pD, f64x2.mul(pj, qjD));
-      if (step) {
-        const dvj = f64x2.splat(load<f64>(nDv + (<usize>j << 3)));
-        xA = f64x2.add(xA, f64x2.mul(qjA, dvj));
-        xB = f64x2.add(xB, f64x2.mul(qjB, dvj));
-        xC = f64x2.add(xC, f64x2.mul(qjC, dvj));
-        xD = f64x2.add(xD, f64x2.mul(qjD, dvj));
-      }
+      const qj = qa + (<usize>j << 6);
       let gA = f64x2.splat(0), gB = f64x2.splat(0), fA = f64x2.splat(0), fB = f64x2.splat(0);
       let gC = f64x2.splat(0), gD = f64x2.splat(0), fC = f64x2.splat(0), fD = f64x2.splat(0);
-      for (let l = j; l < k; l++) {
+      for (let ql = qj, end = qa + blockStride; ql < end; ql += 64, at += 16) {
         const g = v128.load64_splat(at), e = v128.load64_splat(at, 8);
-        const lo = <usize>l << 4;
-        const ql = qa + (lo << 2);
         const lA = v128.load(ql), lB = v128.load(ql, 16), lC = v128.load(ql, 32), lD = v128.load(ql, 48);
         gA = f64x2.add(gA, f64x2.mul(g, lA));
         gB = f64x2.add(gB, f64x2.mul(g, lB));
@@ -114,8 +94,8 @@ function neuronPass(sums: bool, step: bool, lazyTol2: f64, lazyRelTol2: f64, pha
         fB = f64x2.add(fB, f64x2.mul(e, lB));
         fC = f64x2.add(fC, f64x2.mul(e, lC));
         fD = f64x2.add(fD, f64x2.mul(e, lD));
-        at += 16;
       }
+      const qjA = v128.load(qj), qjB = v128.load(qj, 16), qjC = v128.load(qj, 32), qjD = v128.load(qj, 48);
       sA = f64x2.add(sA, f64x2.mul(qjA, gA));
       sB = f64x2.add(sB, f64x2.mul(qjB, gB));
       sC = f64x2.add(sC, f64x2.mul(qjC, gC));
@@ -124,6 +104,34 @@ function neuronPass(sums: bool, step: bool, lazyTol2: f64, lazyRelTol2: f64, pha
       eB = f64x2.add(eB, f64x2.mul(qjB, fB));
       eC = f64x2.add(eC, f64x2.mul(qjC, fC));
       eD = f64x2.add(eD, f64x2.mul(qjD, fD));
+    }
+    // the linear forms, each in j order as before, in a pass of their own (fewer sums live across the loop above)
+    let aA = f64x2.splat(0), aB = f64x2.splat(0), pA = f64x2.splat(0), pB = f64x2.splat(0);
+    let aC = f64x2.splat(0), aD = f64x2.splat(0), pC = f64x2.splat(0), pD = f64x2.splat(0);
+    for (let j = 0; j < k; j++) {
+      const qj = qa + (<usize>j << 6);
+      const qjA = v128.load(qj), qjB = v128.load(qj, 16), qjC = v128.load(qj, 32), qjD = v128.load(qj, 48);
+      const vj = v128.load64_splat(nV + (<usize>j << 3));
+      const pj = v128.load64_splat(nP + (<usize>j << 3));
+      aA = f64x2.add(aA, f64x2.mul(vj, qjA));
+      aB = f64x2.add(aB, f64x2.mul(vj, qjB));
+      aC = f64x2.add(aC, f64x2.mul(vj, qjC));
+      aD = f64x2.add(aD, f64x2.mul(vj, qjD));
+      pA = f64x2.add(pA, f64x2.mul(pj, qjA));
+      pB = f64x2.add(pB, f64x2.mul(pj, qjB));
+      pC = f64x2.add(pC, f64x2.mul(pj, qjC));
+      pD = f64x2.add(pD, f64x2.mul(pj, qjD));
+    }
+    let xA = f64x2.splat(0), xB = f64x2.splat(0), xC = f64x2.splat(0), xD = f64x2.splat(0);
+    if (step) {
+      for (let j = 0; j < k; j++) {
+        const qj = qa + (<usize>j << 6);
+        const dvj = v128.load64_splat(nDv + (<usize>j << 3));
+        xA = f64x2.add(xA, f64x2.mul(v128.load(qj), dvj));
+        xB = f64x2.add(xB, f64x2.mul(v128.load(qj, 16), dvj));
+        xC = f64x2.add(xC, f64x2.mul(v128.load(qj, 32), dvj));
+        xD = f64x2.add(xD, f64x2.mul(v128.load(qj, 48), dvj));
+      }
     }
     const o = <usize>i << 3;
     storePair(nWn + o, sA, sB, sC, sD, nDn + o, eA, eB, eC, eD);
