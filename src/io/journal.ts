@@ -88,8 +88,14 @@ export function openJournal(path: string): Journal {
  */
 const MAX_LINE_BYTES = 1 << 20;
 
-/** Reads every event; a missing file is an empty journal. Throws JournalError only when the file is unreadable. */
-export function readJournal(path: string): ReadJournalResult {
+/**
+ * Reads every event; a missing file is an empty journal. Throws JournalError only when the file is unreadable. With
+ * `only` (event names), a line that does not contain one of the names is skipped before it is parsed (a folder's
+ * failures are a few lines among two per run), and so is not judged either: `badLines` and `truncatedLine` then speak
+ * only of lines that contain a name.
+ */
+export function readJournal(path: string, opts: { only?: readonly JournalEventName[] } = {}): ReadJournalResult {
+  const only = opts.only;
   const result: ReadJournalResult = { events: [], truncatedLine: null, badLines: [] };
   if (!existsSync(path)) return result;
   let fd: number | undefined;
@@ -102,6 +108,7 @@ export function readJournal(path: string): ReadJournalResult {
     let pending: { line: string | null; number: number } | null = null; // the last line is judged once known to be last
     const judge = (line: string | null, n: number, isLast: boolean) => {
       if (line !== null && line.trim() === '') return;
+      if (only && line !== null && !only.some((name) => line.includes(name))) return;
       const event = line === null ? null : parseEvent(line);
       if (event) result.events.push(event);
       else if (isLast && !endsWithNewline) result.truncatedLine = line ?? '';
