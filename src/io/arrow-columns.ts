@@ -94,8 +94,7 @@ export function plainValues(vector: Vector): ArrayLike<unknown> {
   const chunks = vector.data as Data[];
   const type = vector.type as DataType;
   if (chunks.length === 1 && chunks[0].nullCount === 0 && chunks[0].values instanceof Float64Array) {
-    const d = chunks[0];
-    return (d.values as Float64Array).subarray(d.offset, d.offset + d.length);
+    return chunks[0].values.subarray(0, chunks[0].length);
   }
   const out: unknown[] = new Array<unknown>(vector.length);
   let at = 0;
@@ -103,40 +102,43 @@ export function plainValues(vector: Vector): ArrayLike<unknown> {
     const read = chunkReader(d, type);
     const bitmap = d.nullCount > 0 ? d.nullBitmap : undefined;
     for (let i = 0; i < d.length; i++) {
-      const j = d.offset + i;
-      out[at++] = bitmap && ((bitmap[j >> 3] >> (j & 7)) & 1) === 0 ? null : read(j);
+      const bit = d.offset + i;
+      out[at++] = bitmap && ((bitmap[bit >> 3] >> (bit & 7)) & 1) === 0 ? null : read(i);
     }
   }
   return out;
 }
 
-/** The value at index `j` of a chunk's buffers (its offset included), for the types plainValues reads. */
-function chunkReader(d: Data, type: DataType): (j: number) => unknown {
+/**
+ * The value at index `i` of a chunk, for the types plainValues reads. A slice of a column (arrow-js's Data.slice) has
+ * its value buffers cut to it already, but not its bits: the null bitmap and a Bool's values count from its offset.
+ */
+function chunkReader(d: Data, type: DataType): (i: number) => unknown {
   // types as read from a file are arrow-js's generic ones (an Int_ of 64 bits, not an Int64): told by their buffers
   if (DataType.isFloat(type) && d.values instanceof Float64Array) {
     const values = d.values;
-    return (j) => values[j];
+    return (i) => values[i];
   }
   if (DataType.isInt(type) && d.values instanceof BigInt64Array) {
     const values = d.values;
-    return (j) => Number(values[j]);
+    return (i) => Number(values[i]);
   }
   if (DataType.isBool(type)) {
     const bits = d.values as Uint8Array;
-    return (j) => ((bits[j >> 3] >> (j & 7)) & 1) === 1;
+    return (i) => ((bits[(d.offset + i) >> 3] >> ((d.offset + i) & 7)) & 1) === 1;
   }
   if (DataType.isUtf8(type)) {
     const offsets = d.valueOffsets as Int32Array;
     const bytes = d.values as Uint8Array;
     const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-    const from = offsets[d.offset];
-    const to = offsets[d.offset + d.length];
+    const from = offsets[0];
+    const to = offsets[d.length];
     // ASCII text (ids, names, statuses, numbers) decodes once as a whole and is sliced; other text value by value
     let ascii = true;
     for (let k = from; k < to && ascii; k++) ascii = bytes[k] < 0x80;
-    if (!ascii) return (j) => buffer.toString('utf8', offsets[j], offsets[j + 1]);
+    if (!ascii) return (i) => buffer.toString('utf8', offsets[i], offsets[i + 1]);
     const text = buffer.toString('latin1', from, to);
-    return (j) => text.slice(offsets[j] - from, offsets[j + 1] - from);
+    return (i) => text.slice(offsets[i] - from, offsets[i + 1] - from);
   }
   throw new Error(`bug: plainValues reads Float64, Int64, Bool and Utf8 columns, not ${typeName(type)}`);
 }

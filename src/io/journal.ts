@@ -127,6 +127,43 @@ export function readJournal(path: string, opts: { only?: readonly JournalEventNa
   return result;
 }
 
+/** Bytes searched at a time by journalMentions. */
+const SEARCH_BYTES = 8 << 20;
+
+/**
+ * Whether the journal at `path` holds `word` anywhere, searched as bytes a buffer at a time, nothing decoded or
+ * parsed: a folder's journals are two lines per run and mostly name no failure at all, and then none of their lines
+ * need reading (out-folder/summary-rows.ts). A missing file holds nothing. Throws JournalError when unreadable.
+ */
+export function journalMentions(path: string, word: string): boolean {
+  if (!existsSync(path)) return false;
+  const needle = Buffer.from(word, 'utf8');
+  let fd: number | undefined;
+  try {
+    fd = openSync(path, 'r');
+    const size = fstatSync(fd).size;
+    const buffer = Buffer.alloc(Math.min(size, SEARCH_BYTES));
+    // each look starts needle.length - 1 bytes before the end of the one before, so a word across two is found
+    const step = SEARCH_BYTES - (needle.length - 1);
+    for (let from = 0; from < size; from += step) {
+      const want = Math.min(SEARCH_BYTES, size - from);
+      let got = 0;
+      while (got < want) {
+        const n = readSync(fd, buffer, got, want - got, from + got);
+        if (n === 0) break;
+        got += n;
+      }
+      if (buffer.subarray(0, got).includes(needle)) return true;
+      if (from + want >= size) break;
+    }
+    return false;
+  } catch (cause) {
+    throw new JournalError(path, `cannot read the journal: ${describeCause(cause)}`, { cause });
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
+}
+
 function parseEvent(line: string): JournalEvent | null {
   try {
     const value: unknown = JSON.parse(line);

@@ -7,7 +7,7 @@ import { digestRun, isCollapsed, summaryMarkers, type RunDigest } from '../../co
 import { theoryColumns, type ModelPrediction } from '../../core/theory.js';
 import { isRunId } from '../../sweep/ids.js';
 import { sweepOfRun, type Plan, type PlannedRun } from '../../sweep/plan.js';
-import { readJournal } from '../journal.js';
+import { journalMentions, readJournal } from '../journal.js';
 import type { RunFileContents } from '../run-file.js';
 import type { SummaryRow } from '../summary.js';
 import type { RowHead } from '../summary-table.js';
@@ -129,14 +129,14 @@ export function summaryRows<R extends RowHead>(outDir: string, plan: Plan, finis
 }
 
 /**
- * Reads every journal (shards and queue workers write their own), events in time order across files. Only the lines
- * of failures are parsed first; the runs' `run_done` lines (one per run) only when some run ever failed.
+ * Reads every journal (shards and queue workers write their own), events in time order across files. A folder none
+ * of whose journals mentions a failure has none, and its lines (two per run) are not parsed; otherwise only the
+ * lines of failures and of runs done are.
  */
 function lastFailures(paths: readonly string[]): Map<string, { error: string; engine: string }> {
   const out = new Map<string, { error: string; engine: string }>();
-  const read = (only: ('run_failed' | 'run_done')[]) => paths.flatMap((p) => readJournal(p, { only }).events);
-  if (read(['run_failed']).length === 0) return out;
-  const events = read(['run_failed', 'run_done']);
+  if (!paths.some((p) => journalMentions(p, 'run_failed'))) return out;
+  const events = paths.flatMap((p) => readJournal(p, { only: ['run_failed', 'run_done'] }).events);
   // A stable sort by ISO time: within one file the order is already the order of writing.
   events.sort((a, b) => (a.t < b.t ? -1 : a.t > b.t ? 1 : 0));
   for (const e of events) {
