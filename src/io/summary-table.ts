@@ -56,16 +56,45 @@ export function readSummaryTable(path: string): SummaryTable {
   return { ...summaryColumns(path, table), stamps: stampsOf(table) };
 }
 
-/** The stamps in a summary's metadata; none when they are not a JSON object of strings (then every file is read). */
-function stampsOf(table: Table): Map<string, string> {
+/** The stamps in a summary's metadata (stampsOfText). */
+const stampsOf = (table: Table): Map<string, string> => stampsOfText(table.schema.metadata.get(`lnsweep.${VERIFIED_KEY}`) ?? '{}');
+
+/**
+ * The stamps in the text of a summary's `lnsweep.verified` (run id → stamp): what JSON.parse finds, its string values;
+ * none when the text is not a JSON object (then every run file is read).
+ */
+export function stampsOfText(text: string): Map<string, string> {
+  const written = stampsAsWritten(text);
+  if (written) return written;
   const stamps = new Map<string, string>();
   try {
-    const raw = JSON.parse(table.schema.metadata.get(`lnsweep.${VERIFIED_KEY}`) ?? '{}') as unknown;
+    const raw = JSON.parse(text) as unknown;
     if (typeof raw === 'object' && raw !== null && !Array.isArray(raw)) {
       for (const [id, stamp] of Object.entries(raw)) if (typeof stamp === 'string') stamps.set(id, stamp);
     }
   } catch {
     // not JSON: no stamp is believed
+  }
+  return stamps;
+}
+
+const STAMP_ID = /^[0-9a-f]{16}$/;
+const STAMP = /^[0-9:|nr]+$/;
+
+/**
+ * The stamps read as summary.ts writes them, `{"<run id>":"<stamp>",…}` (ids and stamps need no escapes), without
+ * JSON.parse making an object of 20,000 keys first; null when the text is anything else (then JSON.parse judges it).
+ */
+function stampsAsWritten(text: string): Map<string, string> | null {
+  if (text === '{}') return new Map();
+  if (!text.startsWith('{"') || !text.endsWith('"}')) return null;
+  const stamps = new Map<string, string>();
+  for (const entry of text.slice(2, -2).split('","')) {
+    const colon = entry.indexOf('":"');
+    const id = entry.slice(0, colon);
+    const stamp = entry.slice(colon + 3);
+    if (colon < 0 || !STAMP_ID.test(id) || !STAMP.test(stamp) || stamps.has(id)) return null;
+    stamps.set(id, stamp);
   }
   return stamps;
 }

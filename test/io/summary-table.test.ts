@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { join } from 'node:path';
 import { readSummary, writeSummary } from '../../src/io/index.js';
 import { paramsDiffer } from '../../src/io/out-folder/scan.js';
-import { readSummaryTable } from '../../src/io/summary-table.js';
+import { readSummaryTable, stampsOfText } from '../../src/io/summary-table.js';
 import type { PlannedRun } from '../../src/sweep/plan.js';
 import { PROVENANCE, sampleParams, sampleRow, tempDir } from './helpers.js';
 
@@ -65,5 +65,32 @@ describe('a summary read lazily (summary-table.ts)', () => {
         name === 'the same' || name === 'keys in another order',
       ]),
     );
+  });
+});
+
+describe("a summary's verified stamps, read from its metadata", () => {
+  /** the reference: what JSON.parse makes of the text, its string values, and nothing when it is no JSON object */
+  const reference = (text: string): Map<string, string> => {
+    try {
+      const raw = JSON.parse(text) as unknown;
+      if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return new Map();
+      return new Map(Object.entries(raw).filter((e): e is [string, string] => typeof e[1] === 'string'));
+    } catch {
+      return new Map();
+    }
+  };
+  const id = (k: number) => k.toString(16).padStart(16, '0');
+  it.each([
+    ['as written, sidecars tagged', JSON.stringify({ [id(1)]: '4642:179:180:14|n12:179:180:15', [id(2)]: '1:2:3:4|r5:6:7:8' })],
+    ['empty', '{}'],
+    ['with spaces', `{ "${id(1)}": "1:2:3:4" }`],
+    ['an escaped quote in a stamp', JSON.stringify({ [id(1)]: '1:2"3', [id(2)]: '1:2:3:4' })],
+    ['a key twice (the last wins)', `{"${id(1)}":"1:1:1:1","${id(1)}":"2:2:2:2"}`],
+    ['a value not a string', `{"${id(1)}":"1:2:3:4","${id(2)}":5}`],
+    ['an id of another form', JSON.stringify({ '../x': '1:2:3:4' })],
+    ['not JSON', '{"a":'],
+    ['an array', '["1:2:3:4"]'],
+  ])('%s: what JSON.parse finds', (_, text) => {
+    expect(stampsOfText(text)).toEqual(reference(text));
   });
 });
