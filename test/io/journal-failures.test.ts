@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { readJournal } from '../../src/io/index.js';
+import { readJournal, type SummaryRow } from '../../src/io/index.js';
 import { journalMentions } from '../../src/io/journal.js';
 import { summaryRows } from '../../src/io/out-folder/summary-rows.js';
 import type { Plan } from '../../src/sweep/plan.js';
@@ -18,7 +18,7 @@ describe("a folder's failures, from its journals", () => {
 
   const ids = { x: 'a000000000000000', y: 'b000000000000000', z: 'c000000000000000', w: 'd000000000000000' };
   const plan = { name: 't', seed: 1, runs: Object.values(ids).map((run_id) => ({ run_id, replicate: 0, params: sampleParams(), cost: 1 })) } as Plan;
-  const failedOf = () => summaryRows(dir, plan, new Map()).map((r) => [r.run_id, r.status, r.error, r.engine]);
+  const failedOf = () => summaryRows(dir, plan, new Map<string, SummaryRow>()).map((r) => [r.run_id, r.status, r.error, r.engine]);
 
   it("takes each run's last failure across the journals, in time order, and drops it when the run was done later", () => {
     writeFileSync(

@@ -3,7 +3,11 @@ import { Bool, Float64, Int64, Utf8, makeVector, vectorFromArray, type DataType,
 import { plainValues } from '../../src/io/arrow-columns.js';
 
 /** arrow-js's own reading of each value (its get visitor), Int64 as the numbers plainValues gives. */
-const viaArrow = (v: Vector): unknown[] => Array.from({ length: v.length }, (_, i) => (typeof v.get(i) === 'bigint' ? Number(v.get(i)) : v.get(i)));
+const viaArrow = (v: Vector): unknown[] =>
+  Array.from({ length: v.length }, (_, i) => {
+    const value = v.get(i) as unknown;
+    return typeof value === 'bigint' ? Number(value) : value;
+  });
 
 const column = (type: DataType, values: unknown[]): Vector => vectorFromArray(values as never[], type);
 
