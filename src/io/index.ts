@@ -16,6 +16,7 @@ export {
 export { EVENT_STEP_COLUMNS, MERGED_METRICS_SCHEMA } from './schemas.js';
 export { readRunFile, writeNeuronsFile, writeRunFile } from './run-file.js';
 export { readSummary, readSummaryVerified, writeSummary, type SummaryRow } from './summary.js';
+export { rowOf, type RowSource } from './summary-table.js';
 export { isMarkerColumn, zValue } from './summary-value.js';
 export { openJournal, readJournal } from './journal.js';
 export { collectProvenance } from './provenance.js';

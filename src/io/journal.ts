@@ -88,8 +88,14 @@ export function openJournal(path: string): Journal {
  */
 const MAX_LINE_BYTES = 1 << 20;
 
-/** Reads every event; a missing file is an empty journal. Throws JournalError only when the file is unreadable. */
-export function readJournal(path: string): ReadJournalResult {
+/**
+ * Reads every event; a missing file is an empty journal. Throws JournalError only when the file is unreadable. With
+ * `only` (event names), a line that does not contain one of the names is skipped before it is parsed (a folder's
+ * failures are a few lines among two per run), and so is not judged either: `badLines` and `truncatedLine` then speak
+ * only of lines that contain a name.
+ */
+export function readJournal(path: string, opts: { only?: readonly JournalEventName[] } = {}): ReadJournalResult {
+  const only = opts.only;
   const result: ReadJournalResult = { events: [], truncatedLine: null, badLines: [] };
   if (!existsSync(path)) return result;
   let fd: number | undefined;
@@ -102,6 +108,7 @@ export function readJournal(path: string): ReadJournalResult {
     let pending: { line: string | null; number: number } | null = null; // the last line is judged once known to be last
     const judge = (line: string | null, n: number, isLast: boolean) => {
       if (line !== null && line.trim() === '') return;
+      if (only && line !== null && !only.some((name) => line.includes(name))) return;
       const event = line === null ? null : parseEvent(line);
       if (event) result.events.push(event);
       else if (isLast && !endsWithNewline) result.truncatedLine = line ?? '';
@@ -118,6 +125,43 @@ export function readJournal(path: string): ReadJournalResult {
     if (fd !== undefined) closeSync(fd);
   }
   return result;
+}
+
+/** Bytes searched at a time by journalMentions. */
+const SEARCH_BYTES = 8 << 20;
+
+/**
+ * Whether the journal at `path` holds `word` anywhere, searched as bytes a buffer at a time, nothing decoded or
+ * parsed: a folder's journals are two lines per run and mostly name no failure at all, and then none of their lines
+ * need reading (out-folder/summary-rows.ts). A missing file holds nothing. Throws JournalError when unreadable.
+ */
+export function journalMentions(path: string, word: string): boolean {
+  if (!existsSync(path)) return false;
+  const needle = Buffer.from(word, 'utf8');
+  let fd: number | undefined;
+  try {
+    fd = openSync(path, 'r');
+    const size = fstatSync(fd).size;
+    const buffer = Buffer.alloc(Math.min(size, SEARCH_BYTES));
+    // each look starts needle.length - 1 bytes before the end of the one before, so a word across two is found
+    const step = SEARCH_BYTES - (needle.length - 1);
+    for (let from = 0; from < size; from += step) {
+      const want = Math.min(SEARCH_BYTES, size - from);
+      let got = 0;
+      while (got < want) {
+        const n = readSync(fd, buffer, got, want - got, from + got);
+        if (n === 0) break;
+        got += n;
+      }
+      if (buffer.subarray(0, got).includes(needle)) return true;
+      if (from + want >= size) break;
+    }
+    return false;
+  } catch (cause) {
+    throw new JournalError(path, `cannot read the journal: ${describeCause(cause)}`, { cause });
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
 }
 
 function parseEvent(line: string): JournalEvent | null {

@@ -4,22 +4,15 @@
  * Columns: see schemas.ts; `engine_used` holds SummaryRow.engine (what really computed the run, e.g.
  * `native/subspace`), next to the `engine` parameter column (what was asked for, e.g. `native`).
  */
-import { Bool, DataType, Float64, Int64, Schema, Table, util } from 'apache-arrow';
+import { Bool, Int64, Schema, Table } from 'apache-arrow';
 import { PARAM_KEYS } from '../core/params.js';
 import { METRIC_NAMES, type MetricName, type RunParams } from '../core/types.js';
-import { readArrowFile, writeArrowFileAtomic } from './arrow-file.js';
+import { writeArrowFileAtomic } from './arrow-file.js';
 import { batchOf, dataFromValues } from './arrow-columns.js';
 import { ArrowFileError, describeCause } from './errors.js';
 import { provenanceMetadata } from './provenance.js';
-import {
-  EVENT_STEP_COLUMNS,
-  SUMMARY_FIXED_NAMES,
-  SUMMARY_STATUSES,
-  paramFromColumnValue,
-  paramToColumnValue,
-  summarySchema,
-  type SummaryStatus,
-} from './schemas.js';
+import { EVENT_STEP_COLUMNS, SUMMARY_STATUSES, paramToColumnValue, summarySchema, type SummaryStatus } from './schemas.js';
+import { readSummaryTable, VERIFIED_KEY } from './summary-table.js';
 
 export interface SummaryRow {
   run_id: string;
@@ -50,9 +43,6 @@ export interface SummaryRow {
   /** analysis results as extra nullable Float64 columns, e.g. `{ norm_decay_rate: 0.03 }` */
   extra?: Record<string, number | null>;
 }
-
-/** The schema metadata key of the verified stamps (docs/formats.md, "Verified stamps"; src/io/out-folder/stamps.ts). */
-const VERIFIED_KEY = 'verified';
 
 /**
  * Writes the summary atomically: one record batch, rows sorted by run_id. `stamps` (run id → stamp of its files when
@@ -133,90 +123,15 @@ function summaryTable(rows: readonly SummaryRow[], provenance: Record<string, st
 
 /** Reads `summary.arrow` back into rows (the inverse of writeSummary). Throws ArrowFileError. */
 export function readSummary(path: string): SummaryRow[] {
-  return rowsOf(path, readArrowFile(path));
+  return readSummaryTable(path).rows.map((r) => r.row());
 }
 
 /**
  * The summary's rows and its verified stamps (run id → stamp; empty for a summary written before they existed, or
- * whose metadata is not a JSON object of strings). Throws ArrowFileError.
+ * whose metadata is not a JSON object of strings). Throws ArrowFileError. (Folder commands read rows lazily:
+ * readSummaryTable.)
  */
 export function readSummaryVerified(path: string): { rows: SummaryRow[]; stamps: Map<string, string> } {
-  const table = readArrowFile(path);
-  const stamps = new Map<string, string>();
-  try {
-    const raw = JSON.parse(table.schema.metadata.get(`lnsweep.${VERIFIED_KEY}`) ?? '{}') as unknown;
-    if (typeof raw === 'object' && raw !== null && !Array.isArray(raw)) {
-      for (const [id, stamp] of Object.entries(raw)) if (typeof stamp === 'string') stamps.set(id, stamp);
-    }
-  } catch {
-    // not JSON: no stamp is believed, every run file is read
-  }
-  return { rows: rowsOf(path, table), stamps };
-}
-
-function rowsOf(path: string, table: Table): SummaryRow[] {
-  const column = (name: string): ArrayLike<unknown> => {
-    const vector = table.getChild(name);
-    if (!vector) throw new ArrowFileError(path, `not a summary file: no column '${name}'`);
-    // numbers come as one typed array (iterating a vector of 20,000 rows value by value is most of a summary's read),
-    // which holds 0 where a value is null: those are put back as null
-    const values = vector.toArray() as ArrayLike<unknown>;
-    if (Array.isArray(values) || vector.nullCount === 0) return values;
-    return Array.from(values, (v, i) => (vector.isValid(i) ? v : null));
-  };
-  const num = (v: unknown): number => Number(v);
-  const numOrNull = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
-
-  const runIds = column('run_id') as string[];
-  const params = PARAM_KEYS.map((key) => [key, column(key)] as const);
-  const replicate = column('replicate');
-  // a summary written before these columns existed has none: its rows say so with '' and NaN (`lnsweep merge` adds them)
-  const sweeps = table.getChild('sweep') ? column('sweep') : null;
-  const seeds = table.getChild('seed') ? column('seed') : null;
-  const status = column('status');
-  const error = column('error');
-  const stepsDone = column('steps_done');
-  const wall = column('wall_s');
-  const speed = column('steps_per_s');
-  const engineUsed = column('engine_used');
-  const finals = METRIC_NAMES.map((name) => [name, column(`final_${name}`)] as const);
-  const events = EVENT_STEP_COLUMNS.map((name) => [name, column(name)] as const);
-  const extras = table.schema.fields
-    .filter((f) => !SUMMARY_FIXED_NAMES.has(f.name) && isExtraType(f.type as DataType))
-    .map((f) => [f.name, column(f.name)] as const);
-
-  return runIds.map((run_id, i) => {
-    const p = {} as Record<string, unknown>;
-    for (const [key, values] of params) p[key] = paramFromColumnValue(key, values[i]);
-    const final: SummaryRow['final'] = {};
-    for (const [name, values] of finals) final[name] = numOrNull(values[i]);
-    const row: SummaryRow = {
-      run_id,
-      replicate: num(replicate[i]),
-      sweep: sweeps ? String(sweeps[i]) : '',
-      seed: seeds ? num(seeds[i]) : Number.NaN,
-      params: p as unknown as RunParams,
-      status: status[i] as SummaryStatus,
-      error: (error[i] ?? null) as string | null,
-      steps_done: num(stepsDone[i]),
-      wall_s: num(wall[i]),
-      steps_per_s: num(speed[i]),
-      engine: String(engineUsed[i]),
-      final,
-      lazy_escape_step: null,
-      phase2_step: null,
-      align_step: null,
-    };
-    for (const [name, values] of events) row[name] = numOrNull(values[i]);
-    if (extras.length > 0) {
-      row.extra = {};
-      for (const [name, values] of extras) row.extra[name] = numOrNull(values[i]);
-    }
-    return row;
-  });
-}
-
-/** Extra columns are Float64, Int64 or Bool (schemas.ts, extraField); older files have Float64 throughout. */
-function isExtraType(type: DataType): boolean {
-  return [new Float64(), new Int64(), new Bool()].some((t) => util.compareTypes(type, t));
+  const { rows, stamps } = readSummaryTable(path);
+  return { rows: rows.map((r) => r.row()), stamps };
 }

@@ -127,7 +127,7 @@ async function runLocked(opts: SweepOptions, log: (line: string) => void, contro
   mkdirSync(runsDir(outDir), { recursive: true });
 
   const byId = new Map(opts.runs.map((r) => [r.run_id, r]));
-  const { scan, rows, stamps, summaryHolds } = readOutDir(outDir, plan, { repair: true });
+  const { scan, sources: rows, stamps, summaryHolds } = readOutDir(outDir, plan, { repair: true });
   for (const c of scan.corrupt) log(`[lnsweep] run ${c.runId}: unreadable run file (${c.reason}); it will be redone`);
   if (scan.notInPlan.length > 0) {
     log(`[lnsweep] ${scan.notInPlan.length} file(s) in ${runsDir(outDir)} named as runs this plan does not have; kept as they are`);

@@ -4,7 +4,7 @@
  */
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { Piscina } from 'piscina';
+import type { Piscina } from 'piscina';
 import { GroupCommitter } from './group-commit.js';
 import { loadedThreadId, progressOf, type RunOutcome, type RunProgress, type RunTask } from './messages.js';
 
@@ -38,8 +38,12 @@ const LOAD_WAIT_MS = 15_000;
 
 export class PoolExecutor implements RunExecutor {
   readonly concurrency: number;
-  /** made at the first run: a resumed sweep with nothing left to do starts no thread (each loads every module) */
+  /**
+   * made at the first run: a resumed sweep with nothing left to do starts no thread (each loads every module), and
+   * does not even load Piscina (tens of milliseconds of a `run` with nothing to do: issue 23)
+   */
   #pool: Piscina<RunTask, RunOutcome> | null = null;
+  #loading: Promise<Piscina<RunTask, RunOutcome>> | null = null;
   readonly #commits = new GroupCommitter();
   /** the progress callbacks of the runs in flight, by run id: every thread posts progress on its one port */
   readonly #progress = new Map<string, (p: RunProgress) => void>();
@@ -52,11 +56,14 @@ export class PoolExecutor implements RunExecutor {
     workerEntryPath(); // a missing build is said at once, not at the first run
   }
 
-  #threads(): Piscina<RunTask, RunOutcome> {
-    if (this.#pool) return this.#pool;
+  #threads(): Promise<Piscina<RunTask, RunOutcome>> {
+    return (this.#loading ??= import('piscina').then(({ Piscina }) => this.#start(Piscina)));
+  }
+
+  #start(Pool: typeof Piscina): Piscina<RunTask, RunOutcome> {
     // piscina's defaults oversubscribe (1.5 × cores) and retire idle threads at once. Runs are CPU-bound,
     // so exactly one thread per requested worker, kept alive between runs.
-    const pool = new Piscina<RunTask, RunOutcome>({
+    const pool = new Pool<RunTask, RunOutcome>({
       filename: workerEntryPath(),
       minThreads: this.concurrency,
       maxThreads: this.concurrency,
@@ -84,7 +91,7 @@ export class PoolExecutor implements RunExecutor {
     const id = task.run.run_id;
     if (onProgress) this.#progress.set(id, onProgress);
     try {
-      const outcome = await this.#threads().run(task);
+      const outcome = await (await this.#threads()).run(task);
       this.#progress.delete(id);
       // a run with nothing to commit (a failure) is reported at once, before its thread takes another run: a full
       // disk stops dispatch at the first run that could not write (coordinator.ts)
@@ -102,7 +109,7 @@ export class PoolExecutor implements RunExecutor {
    * or fewer runs than threads, would otherwise hit. A thread that never loads (a broken build) is given LOAD_WAIT_MS.
    */
   async destroy(): Promise<void> {
-    const pool = this.#pool;
+    const pool = this.#loading ? await this.#loading : null;
     if (!pool) return;
     let timer: NodeJS.Timeout | undefined;
     await Promise.race([this.threadsLoaded(), new Promise<void>((resolve) => (timer = setTimeout(resolve, LOAD_WAIT_MS)))]);

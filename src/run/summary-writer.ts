@@ -3,10 +3,11 @@
  * because rewriting it after each of thousands of tiny runs would make orchestration quadratic; and once more at
  * the end. A crash loses nothing: the rows are rebuilt from the run files on the next start.
  */
-import { writeSummary, type SummaryRow } from '../io/index.js';
+import { rowOf, writeSummary, type RowSource } from '../io/index.js';
 
 export class SummaryWriter {
-  readonly rows = new Map<string, SummaryRow>();
+  /** rows taken from a summary file are built only if this file is written (summary-table.ts) */
+  readonly rows = new Map<string, RowSource>();
   /** the stamps of the rows' files when verified or written (src/io/out-folder/stamps.ts), kept in the metadata */
   readonly #stamps = new Map<string, string>();
   #dirty = false;
@@ -20,7 +21,7 @@ export class SummaryWriter {
   ) {}
 
   /** `stamp`: of the run's files when the row was built from them (none for a failed run) */
-  set(row: SummaryRow, stamp?: string): void {
+  set(row: RowSource, stamp?: string): void {
     this.rows.set(row.run_id, row);
     if (stamp) this.#stamps.set(row.run_id, stamp);
     else this.#stamps.delete(row.run_id);
@@ -54,7 +55,7 @@ export class SummaryWriter {
     while (this.#writing) await this.#writing;
     if (!this.#dirty) return;
     this.#dirty = false;
-    this.#writing = writeSummary(this.path, [...this.rows.values()], this.provenance, this.#stamps).finally(() => {
+    this.#writing = writeSummary(this.path, [...this.rows.values()].map(rowOf), this.provenance, this.#stamps).finally(() => {
       this.#writing = null;
     });
     try {

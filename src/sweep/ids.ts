@@ -116,7 +116,17 @@ function shapeOf(keys: string[]): Shape {
  * (a V8 sliced string) as long as the id: 80 bytes more for each of a million planned runs.
  */
 export function runIdOf(params: RunParams, sweepSeed: number, replicate: number): RunId {
-  return hash('sha256', canonicalJson({ params, seed: sweepSeed, replicate }), 'buffer').toString('hex', 0, 8);
+  return runIdOfParamsJson(canonicalJson({ params }).slice('{"params":'.length, -1), sweepSeed, replicate);
+}
+
+/**
+ * runIdOf from the parameters' canonical JSON, made once for all the replicates of a point (a sweep of 20,000
+ * replicates encoded the same parameters 20,000 times: issue 23). canonicalJson({ params, seed, replicate }) is this
+ * very text, its keys sorted: "params" < "replicate" < "seed".
+ */
+export function runIdOfParamsJson(paramsJson: string, sweepSeed: number, replicate: number): RunId {
+  const text = `{"params":${paramsJson},"replicate":${canonicalJson(replicate)},"seed":${canonicalJson(sweepSeed)}}`;
+  return hash('sha256', text, 'buffer').toString('hex', 0, 8);
 }
 
 /**

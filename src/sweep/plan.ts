@@ -31,7 +31,7 @@ import { noiseRate } from '../core/noise-variance.js';
 import type { Engine, RunParams } from '../core/types.js';
 import { checkRun, type Origins } from './checks.js';
 import { ResultsVersionError, SweepSpecError, type SweepProblem } from './errors.js';
-import { runIdOf, type RunId } from './ids.js';
+import { canonicalJson, runIdOf, runIdOfParamsJson, type RunId } from './ids.js';
 import { readPlanJson } from './plan-json.js';
 import type { RefineRequest } from './refine/request.js';
 import { parseSweepShape, type ParamLists, type StepsRule, type SweepSpec } from './spec.js';
@@ -107,6 +107,19 @@ export const sweepSeedOf = (plan: Pick<Plan, 'name' | 'seed'>, run: PlannedRun):
 export function planRun(params: RunParams, sweepSeed: number, replicate: number): PlannedRun {
   const resolved: RunParams = { ...params, snapshot_steps: [...params.snapshot_steps], kernel: resolveKernel(params) };
   return { run_id: runIdOf(resolved, sweepSeed, replicate), replicate, params: resolved, cost: estimateRunCost(resolved) };
+}
+
+/** planRun of replicates 0 … count − 1, the parameters resolved and encoded once; each run has its own params. */
+function planReplicates(params: RunParams, sweepSeed: number, count: number): PlannedRun[] {
+  const resolved: RunParams = { ...params, snapshot_steps: [...params.snapshot_steps], kernel: resolveKernel(params) };
+  const paramsJson = canonicalJson({ params: resolved }).slice('{"params":'.length, -1);
+  const cost = estimateRunCost(resolved);
+  return Array.from({ length: count }, (_, replicate) => ({
+    run_id: runIdOfParamsJson(paramsJson, sweepSeed, replicate),
+    replicate,
+    params: { ...resolved, snapshot_steps: [...resolved.snapshot_steps] },
+    cost,
+  }));
 }
 
 /** Parses and fully validates a sweep file's text; `source` names it in messages. */
@@ -336,8 +349,7 @@ function resolve(spec: SweepSpec, options: PlanOptions): PlannedRun[] {
         if (!problems.has(`${p.path}\n${p.reason}`)) problems.set(`${p.path}\n${p.reason}`, p);
       }
     } else {
-      for (let r = 0; r < spec.replicates; r++) {
-        const run = planRun(params, spec.seed, r);
+      for (const run of planReplicates(params, spec.seed, spec.replicates)) {
         if (seen.has(run.run_id)) continue;
         seen.add(run.run_id);
         runs.push(run);

@@ -95,6 +95,14 @@ describe('run ids', () => {
     expect(runIdOf({ ...r0.params, sigma: 1 }, 7, 0)).not.toBe(r0.run_id);
   });
 
+  test("of a point's replicates, its parameters encoded once, are each runIdOf of the run, and each run has its own params", () => {
+    const { runs } = planSweep(sweepFile(body('reps', 'replicates: 5\ngrid: { sigma: [0, 2], snapshot_steps: [[0, 100]] }')));
+    expect(runs).toHaveLength(10);
+    for (const run of runs) expect(run.run_id).toBe(runIdOf(run.params, 7, run.replicate));
+    expect(new Set(runs.map((r) => r.params)).size).toBe(10);
+    expect(new Set(runs.map((r) => r.params.snapshot_steps)).size).toBe(10);
+  });
+
   test('depend on the engine, since a run is its engine too', () => {
     const [run] = planSweep(sweepFile(body('e'))).runs;
     expect(runIdOf({ ...run.params, engine: 'tfjs' }, 7, 0)).not.toBe(run.run_id);

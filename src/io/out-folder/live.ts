@@ -18,6 +18,7 @@
 import { readdirSync } from 'node:fs';
 import type { Plan, PlannedRun } from '../../sweep/plan.js';
 import type { SummaryRow } from '../summary.js';
+import { rowOf, type RowHead, type RowSource } from '../summary-table.js';
 import { JournalWatch, stampOf, type RunningPart } from './journal-watch.js';
 import type { StatusCounts } from './merge.js';
 import { planPath, runIdOfFile, runsDir } from './paths.js';
@@ -47,8 +48,8 @@ export class LiveFolder {
   #plan: Plan;
   #planStamp = '';
   #byId = new Map<string, PlannedRun>();
-  /** finished runs' rows, from their run files (read here, or by whoever wrote a summary with their stamps) */
-  readonly #finished = new Map<string, SummaryRow>();
+  /** finished runs' rows, from their run files (read here, or by whoever wrote a summary with their stamps: built when needed) */
+  readonly #finished = new Map<string, RowSource>();
   /** the stamp (stamps.ts) of each finished run's files when they were verified */
   readonly #stamps = new Map<string, string>();
   /** run files that failed the check, with their stamp then and why (checked again when the stamp changes) */
@@ -68,7 +69,7 @@ export class LiveFolder {
   /** whether the summaries have been looked at (the first look only) */
   #seeded = false;
   /** what status() derives from the rows, kept until the next change */
-  #derived: { version: number; rows: SummaryRow[]; problems: ProblemGroup[] } | null = null;
+  #derived: { version: number; rows: RowSource[]; problems: ProblemGroup[]; built?: SummaryRow[] } | null = null;
 
   /**
    * Throws OutDirError when `dir` holds no readable plan.json and no `plan` is given (a sweep about to start knows its
@@ -127,7 +128,7 @@ export class LiveFolder {
   }
 
   /** The finished runs' rows, by run id, and the stamps of their files when verified (for a summary's metadata). */
-  get finished(): ReadonlyMap<string, SummaryRow> {
+  get finished(): ReadonlyMap<string, RowSource> {
     return this.#finished;
   }
 
@@ -136,17 +137,18 @@ export class LiveFolder {
   }
 
   /** Whether the summary at `path` holds exactly `rows` already (SummarySeed.holds). */
-  summaryHolds(path: string, rows: readonly SummaryRow[]): boolean {
+  summaryHolds(path: string, rows: readonly RowHead[]): boolean {
     return this.#seed.holds(path, rows);
   }
 
   /** Every planned run with an outcome, in plan order: finished ones from their files, failed ones from journals. */
   rows(): SummaryRow[] {
-    return this.#derive().rows;
+    const derived = this.#derive();
+    return (derived.built ??= derived.rows.map(rowOf));
   }
 
   /** The rows and the problems among them, computed once per version. */
-  #derive(): { rows: SummaryRow[]; problems: ProblemGroup[] } {
+  #derive(): { rows: RowSource[]; problems: ProblemGroup[]; built?: SummaryRow[] } {
     if (this.#derived?.version !== this.version) {
       const rows = this.#rowsNow();
       this.#derived = { version: this.version, rows, problems: groupProblems(rows, this.#plan) };
@@ -154,9 +156,9 @@ export class LiveFolder {
     return this.#derived;
   }
 
-  #rowsNow(): SummaryRow[] {
+  #rowsNow(): RowSource[] {
     const running = this.#runningIds();
-    const rows: SummaryRow[] = [];
+    const rows: RowSource[] = [];
     for (const run of this.#plan.runs) {
       const row = this.#finished.get(run.run_id);
       if (row) rows.push(row);

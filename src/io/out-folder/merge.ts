@@ -26,11 +26,10 @@ export interface StatusCounts {
 
 export function sweepStatus(outDir: string): StatusCounts {
   const plan = readPlan(outDir);
-  const { scan, rows } = readOutDir(outDir, plan, { repair: false });
-  const count = (s: string) => rows.filter((r) => r.status === s).length;
-  const done = count('done');
-  const diverged = count('diverged');
-  const failed = count('failed');
+  const { scan, sources: rows } = readOutDir(outDir, plan, { repair: false });
+  const counts = { done: 0, diverged: 0, failed: 0 };
+  for (const r of rows) counts[r.status]++;
+  const { done, diverged, failed } = counts;
   return {
     name: plan.name,
     total: plan.runs.length,

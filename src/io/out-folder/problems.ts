@@ -7,6 +7,7 @@
  */
 import type { Plan } from '../../sweep/plan.js';
 import type { SummaryRow } from '../summary.js';
+import { rowOf, type RowSource } from '../summary-table.js';
 
 /** Run ids listed per group; the count says how many there are in all. */
 const IDS_SHOWN = 3;
@@ -32,15 +33,21 @@ const NUMBER = /[-+]?(?:\d+\.?\d*|\.\d+)(?:e[-+]?\d+)?/gi;
 /** "train loss 1.50e+49 > diverge_loss 0.001 at step 21" → "train loss … > diverge_loss … at step …" */
 const reasonPattern = (error: string): string => error.replace(RUN_ID, '…').replace(NUMBER, '…');
 
-/** Diverged and failed rows grouped by status and reason pattern, largest group first. O(rows · parameters). */
-export function groupProblems(rows: readonly SummaryRow[], plan: Pick<Plan, 'runs'>): ProblemGroup[] {
-  const varying = varyingKeys(plan.runs);
+/**
+ * Diverged and failed rows grouped by status and reason pattern, largest group first. O(rows · parameters). Only
+ * those rows are built (a summary's rows are built when needed: summary-table.ts).
+ */
+export function groupProblems(rows: readonly RowSource[], plan: Pick<Plan, 'runs'>): ProblemGroup[] {
   const groups = new Map<string, SummaryRow[]>();
-  for (const r of rows) {
-    if (r.status === 'done') continue;
+  for (const source of rows) {
+    if (source.status === 'done') continue;
+    const r = rowOf(source);
     const key = `${r.status}\u0000${reasonPattern(r.error ?? '')}`;
     (groups.get(key) ?? groups.set(key, []).get(key)!).push(r);
   }
+  if (groups.size === 0) return [];
+  // which parameters the plan varies is a pass over every planned run: only worth it when there is a problem to name
+  const varying = varyingKeys(plan.runs);
   const out: ProblemGroup[] = [];
   for (const [key, members] of groups) {
     members.sort((a, b) => (a.run_id < b.run_id ? -1 : 1));
@@ -66,5 +73,8 @@ export function groupProblems(rows: readonly SummaryRow[], plan: Pick<Plan, 'run
 function varyingKeys(runs: Plan['runs']): (keyof SummaryRow['params'])[] {
   if (runs.length === 0) return [];
   const keys = Object.keys(runs[0].params) as (keyof SummaryRow['params'])[];
-  return keys.filter((k) => k !== 'snapshot_steps' && new Set(runs.map((r) => JSON.stringify(r.params[k]))).size > 1);
+  const first = runs[0].params;
+  // as their JSON compares (a list, NaN as null), serialised only when not === (most runs share most values)
+  const same = (a: unknown, b: unknown) => a === b || JSON.stringify(a) === JSON.stringify(b);
+  return keys.filter((k) => k !== 'snapshot_steps' && runs.some((r) => !same(r.params[k], first[k])));
 }

@@ -6,6 +6,7 @@
 import { rmSync } from 'node:fs';
 import type { Plan } from '../../sweep/plan.js';
 import type { SummaryRow } from '../summary.js';
+import { rowOf, type RowHead, type RowSource } from '../summary-table.js';
 import { LiveFolder } from './live.js';
 import { neuronsFilePath, realDataFilePath, runFilePath } from './paths.js';
 import { removeStaleTemps, type OutDirScan } from './scan.js';
@@ -13,12 +14,14 @@ import { summaryRows } from './summary-rows.js';
 
 export interface OutDirView {
   scan: OutDirScan;
-  /** every row the folder can vouch for, in plan order (summaryRows) */
-  rows: SummaryRow[];
+  /** every row the folder can vouch for, in plan order (summaryRows); a summary's rows are built when first read */
+  readonly rows: SummaryRow[];
+  /** the same rows, those taken from a summary not built yet (what `status` and a resumed `run` need: summary-table.ts) */
+  sources: RowSource[];
   /** the stamps of the finished runs' files when verified, for the next summary written */
   stamps: ReadonlyMap<string, string>;
   /** whether the summary at `path` already holds exactly `rows` (LiveFolder.summaryHolds): no need to rewrite it */
-  summaryHolds: (path: string, rows: readonly SummaryRow[]) => boolean;
+  summaryHolds: (path: string, rows: readonly RowHead[]) => boolean;
 }
 
 /**
@@ -37,9 +40,14 @@ export function readOutDir(outDir: string, plan: Plan, opts: { repair: boolean }
       rmSync(realDataFilePath(outDir, runId), { force: true });
     }
   }
+  const sources = summaryRows(outDir, plan, live.finished);
+  let rows: SummaryRow[] | null = null;
   return {
     scan,
-    rows: summaryRows(outDir, plan, live.finished),
+    get rows() {
+      return (rows ??= sources.map(rowOf));
+    },
+    sources,
     stamps: live.stamps,
     summaryHolds: (path, rows) => scan.corrupt.length === 0 && live.summaryHolds(path, rows),
   };

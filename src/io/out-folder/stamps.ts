@@ -8,6 +8,12 @@
 import { statSync } from 'node:fs';
 import { neuronsFilePath, realDataFilePath, runFilePath } from './paths.js';
 
+/** Each sidecar's tag in a stamp, its path and the end of its name. */
+const SIDECARS = [
+  ['n', neuronsFilePath, '.neurons.arrow'],
+  ['r', realDataFilePath, '.realdata.arrow'],
+] as const;
+
 /** The sidecar names of the run files (`<id>.neurons.arrow`, `<id>.realdata.arrow`) present in a listing of runs/. */
 export type ListedNames = ReadonlySet<string>;
 
@@ -19,12 +25,10 @@ export function runStamp(outDir: string, runId: string, listed?: ListedNames): s
   const run = fileStamp(runFilePath(outDir, runId));
   if (run === '') return '';
   let stamp = run;
-  for (const [tag, path, name] of [
-    ['n', neuronsFilePath(outDir, runId), `${runId}.neurons.arrow`],
-    ['r', realDataFilePath(outDir, runId), `${runId}.realdata.arrow`],
-  ] as const) {
-    if (listed && !listed.has(name)) continue;
-    const s = fileStamp(path);
+  for (const [tag, path, suffix] of SIDECARS) {
+    // listed: a path is made (and stat'd) only for a sidecar that exists, not twice per run of a large folder
+    if (listed && !listed.has(runId + suffix)) continue;
+    const s = fileStamp(path(outDir, runId));
     if (s !== '') stamp += `|${tag}${s}`;
   }
   return stamp;

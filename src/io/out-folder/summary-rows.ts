@@ -7,9 +7,10 @@ import { digestRun, isCollapsed, summaryMarkers, type RunDigest } from '../../co
 import { theoryColumns, type ModelPrediction } from '../../core/theory.js';
 import { isRunId } from '../../sweep/ids.js';
 import { sweepOfRun, type Plan, type PlannedRun } from '../../sweep/plan.js';
-import { readJournal } from '../journal.js';
+import { journalMentions, readJournal } from '../journal.js';
 import type { RunFileContents } from '../run-file.js';
 import type { SummaryRow } from '../summary.js';
+import type { RowHead } from '../summary-table.js';
 import { existsSync } from 'node:fs';
 import { journalPaths, runFilePath, summaryPath } from './paths.js';
 import { paramsDiffer, plannedById } from './scan.js';
@@ -113,8 +114,8 @@ export function failedRow(plan: Plan, run: PlannedRun, error: string, engine: st
  * whose last attempt failed (from the journals) and that have not finished since. The summary after a crash, a kill
  * or a shard is rebuilt from this.
  */
-export function summaryRows(outDir: string, plan: Plan, finished: ReadonlyMap<string, SummaryRow>): SummaryRow[] {
-  const rows: SummaryRow[] = [];
+export function summaryRows<R extends RowHead>(outDir: string, plan: Plan, finished: ReadonlyMap<string, R>): (R | SummaryRow)[] {
+  const rows: (R | SummaryRow)[] = [];
   const failures = lastFailures(journalPaths(outDir));
   for (const run of plan.runs) {
     const row = finished.get(run.run_id);
@@ -127,10 +128,15 @@ export function summaryRows(outDir: string, plan: Plan, finished: ReadonlyMap<st
   return rows;
 }
 
-/** Reads every journal (shards and queue workers write their own), events in time order across files. */
+/**
+ * Reads every journal (shards and queue workers write their own), events in time order across files. A folder none
+ * of whose journals mentions a failure has none, and its lines (two per run) are not parsed; otherwise only the
+ * lines of failures and of runs done are.
+ */
 function lastFailures(paths: readonly string[]): Map<string, { error: string; engine: string }> {
   const out = new Map<string, { error: string; engine: string }>();
-  const events = paths.flatMap((p) => readJournal(p).events);
+  if (!paths.some((p) => journalMentions(p, 'run_failed'))) return out;
+  const events = paths.flatMap((p) => readJournal(p, { only: ['run_failed', 'run_done'] }).events);
   // A stable sort by ISO time: within one file the order is already the order of writing.
   events.sort((a, b) => (a.t < b.t ? -1 : a.t > b.t ? 1 : 0));
   for (const e of events) {

@@ -4,7 +4,7 @@
  * "Verified stamps"), and whether a summary already holds exactly the rows a writer would write (so it need not).
  */
 import type { Plan, PlannedRun } from '../../sweep/plan.js';
-import { readSummaryVerified, type SummaryRow } from '../summary.js';
+import { readSummaryTable, type LazyRow, type RowHead, type SummaryTable } from '../summary-table.js';
 import { summaryPaths } from './paths.js';
 import { paramsDiffer } from './scan.js';
 import { runStamp, type ListedNames } from './stamps.js';
@@ -26,31 +26,33 @@ export class SummarySeed {
     byId: ReadonlyMap<string, PlannedRun>,
     wanted: ReadonlySet<string>,
     listed: ListedNames,
-  ): { row: SummaryRow; stamp: string }[] {
+  ): { row: LazyRow; stamp: string }[] {
     const paths = summaryPaths(dir);
     const first = [...wanted].find((id) => byId.has(id));
     if (paths.length === 0 || first === undefined) return [];
     // a row built now has every key of a failed run's row (they are built by one function, summary-rows.ts)
     const columns = Object.keys(failedRow(plan, byId.get(first)!, '', '').extra ?? {});
-    const taken: { row: SummaryRow; stamp: string }[] = [];
+    const taken: { row: LazyRow; stamp: string }[] = [];
     const open = new Set(wanted);
     for (const path of paths) {
-      let read: { rows: SummaryRow[]; stamps: Map<string, string> };
+      let read: SummaryTable;
       try {
-        read = readSummaryVerified(path);
+        read = readSummaryTable(path);
       } catch {
         continue; // an older layout, or replaced while read: its runs are read one by one
       }
-      const { rows, stamps } = read;
-      if (stamps.size === 0 || (rows.length > 0 && !columns.every((k) => k in (rows[0].extra ?? {})))) continue;
+      const { rows, stamps, extraNames } = read;
+      if (stamps.size === 0 || (rows.length > 0 && !columns.every((k) => extraNames.includes(k)))) continue;
       const failed = new Map<string, string>();
       this.#summaries.set(path, { count: rows.length, failed });
-      for (const row of rows) {
+      for (let i = 0; i < rows.length; i++) {
+        const row = rows[i];
         if (row.status === 'failed') failed.set(row.run_id, `${row.error}\n${row.engine}`);
         const run = byId.get(row.run_id);
         const stamp = stamps.get(row.run_id);
+        if (row.status === 'failed' || !open.has(row.run_id) || !run) continue;
         // a row of another sweep's summary (copied in) is not this run's: its file is read instead (foreignSummaryRow)
-        if (row.status === 'failed' || !open.has(row.run_id) || !run || paramsDiffer(row, run) !== null) continue;
+        if (!read.sameRun(i, run.params, run.replicate) && paramsDiffer(row.row(), run) !== null) continue;
         if (stamp === undefined || stamp !== runStamp(dir, row.run_id, listed)) continue;
         taken.push({ row, stamp });
         this.takenFrom.set(row.run_id, path);
@@ -64,7 +66,7 @@ export class SummarySeed {
    * Whether the summary at `path` holds exactly `rows` (and their stamps): every finished row was taken from it, every
    * failed row it has with the same error, and nothing else. Then rewriting it would change nothing but provenance.
    */
-  holds(path: string, rows: readonly SummaryRow[]): boolean {
+  holds(path: string, rows: readonly RowHead[]): boolean {
     const held = this.#summaries.get(path);
     if (!held || held.count !== rows.length) return false;
     return rows.every((r) =>
