@@ -38,7 +38,6 @@ const EXTERNAL = [
   'vega-lite',
   'bullmq', // Lua scripts and a large tree, only for the queue
   'ioredis',
-  'yaml', // required lazily through createRequire (src/sweep/spec.ts), so only sweep files pay for it
 ];
 
 rmSync(join(DIST, 'chunks'), { recursive: true, force: true });

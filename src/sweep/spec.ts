@@ -334,11 +334,17 @@ function parseStepsRule(raw: Record<string, unknown>, where: ReadonlyMap<ParamKe
 }
 
 /**
- * The YAML parser, loaded on first use (yaml ships CommonJS, so require loads it in the middle of a call): the sweep
- * layer is imported by commands that never read a sweep file (status, merge, worker), and yaml is most of its load
- * time.
+ * The YAML parser, loaded on first use: the sweep layer is imported by commands that never read a sweep file (status,
+ * merge, worker) and by the pool's threads, and yaml is most of its load time. A command about to read a sweep file
+ * awaits `loadSweepParser()` first, which loads yaml as one file (a chunk of the bundle, scripts/bundle.mjs); without
+ * it, the first sweep file read requires yaml's CommonJS build, about 70 files read one by one: the same parser,
+ * three times the load time.
  */
 let yaml: typeof import('yaml') | undefined;
+export async function loadSweepParser(): Promise<void> {
+  // CommonJS imported as a module: `default` is its exports, in Node and in the bundle alike (the bundle has no other)
+  yaml ??= (await import('yaml')).default;
+}
 const loadYaml = (): typeof import('yaml') => (yaml ??= createRequire(import.meta.url)('yaml') as typeof import('yaml'));
 
 /** YAML text → a plain mapping, or a SweepSpecError naming the line and column. */
