@@ -10,6 +10,7 @@ type Handlers = { [N in CommandName]: (a: ArgsOf<N>) => Promise<number> };
 
 /** Runs a command whose `--on-done` shell command, if any, runs after it in the folder `dir()` names. */
 async function onDone(cmd: string | undefined, dir: () => string | null, work: () => Promise<number>): Promise<number> {
+  if (cmd === undefined) return work(); // no module to load for nothing to run
   const { withOnDone } = await import('./on-done.js');
   return withOnDone(cmd, dir, work);
 }
