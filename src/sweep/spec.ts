@@ -21,13 +21,13 @@
  *     allow_unstable: false
  *     refine: { metric: collapsed, rounds: 4, budget: 200 }   # `lnsweep run` then refines (README "Refining …")
  */
-import { createRequire } from 'node:module';
 import { PARAM_KEYS, PARAM_SPECS } from '../core/params.js';
 import type { RunParams } from '../core/types.js';
 import { SweepSpecError, type SweepProblem } from './errors.js';
 import { isBinaryRefineMetric, REFINE_METRICS, type RefineRequest } from './refine/request.js';
 import { boolean, describe, int, isMapping, keys, list, mapping, number, present, string, text, type Check } from './shape.js';
 import { checkParam, isParamKey, materialiseList, unknownKeyReason, type ParamKey, type ParamValue } from './values.js';
+import { loadYamlParser } from './yaml-parser.js';
 
 /** Per parameter, the values it takes, ranges already materialised. */
 export type ParamLists = Partial<Record<ParamKey, ParamValue[]>>;
@@ -334,18 +334,11 @@ function parseStepsRule(raw: Record<string, unknown>, where: ReadonlyMap<ParamKe
 }
 
 /**
- * The YAML parser, loaded on first use: the sweep layer is imported by commands that never read a sweep file (status,
- * merge, worker) and by the pool's threads, and yaml is most of its load time. A command about to read a sweep file
- * awaits `loadSweepParser()` first, which loads yaml as one file (a chunk of the bundle, scripts/bundle.mjs); without
- * it, the first sweep file read requires yaml's CommonJS build, about 70 files read one by one: the same parser,
- * three times the load time.
+ * The YAML parser, loaded when the first sweep file is read (yaml-parser.ts): the sweep layer is imported by
+ * commands that never read one (status, merge, worker) and by the pool's threads, and yaml is most of its load time.
  */
 let yaml: typeof import('yaml') | undefined;
-export async function loadSweepParser(): Promise<void> {
-  // CommonJS imported as a module: `default` is its exports, in Node and in the bundle alike (the bundle has no other)
-  yaml ??= (await import('yaml')).default;
-}
-const loadYaml = (): typeof import('yaml') => (yaml ??= createRequire(import.meta.url)('yaml') as typeof import('yaml'));
+const loadYaml = (): typeof import('yaml') => (yaml ??= loadYamlParser());
 
 /** YAML text → a plain mapping, or a SweepSpecError naming the line and column. */
 function parseYaml(text: string, source: string): Record<string, unknown> {

@@ -4,13 +4,12 @@
  */
 import { once } from 'node:events';
 import type { RunParams } from '../../core/types.js';
-import { loadSweepParser, planSweep } from '../../sweep/index.js';
+import { planSweep } from '../../sweep/index.js';
 import { planJsonChunks } from '../../sweep/plan-json.js';
 import { EXIT_OK } from '../errors.js';
 
 /** Prints one line per run: id, replicate and the parameters that vary across the plan; or, with `json`, the plan. */
 export async function planCommand(args: { sweep: string; json: boolean }): Promise<number> {
-  await loadSweepParser();
   const plan = planSweep(args.sweep);
   if (args.json) {
     // plan.json's layout, a piece at a time: a million runs are more text than one string holds
