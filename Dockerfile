@@ -17,8 +17,10 @@ COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json ./
 COPY src ./src
-# the build's own steps: the bundler (CLI, pool thread) and the bin's open-file-limit launcher
-COPY scripts/bundle.mjs scripts/bin-launcher.mjs ./scripts/
+# the build's own steps: the bundler (CLI, pool thread, the YAML parser with its code cache, made by parsing
+# sweeps/), the bin's open-file-limit launcher and the help text it renders once
+COPY scripts/bundle.mjs scripts/bin-launcher.mjs scripts/help-text.mjs ./scripts/
+COPY sweeps ./sweeps
 RUN npm run build
 
 FROM ${NODE_IMAGE} AS runtime

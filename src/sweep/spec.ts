@@ -21,13 +21,13 @@
  *     allow_unstable: false
  *     refine: { metric: collapsed, rounds: 4, budget: 200 }   # `lnsweep run` then refines (README "Refining …")
  */
-import { createRequire } from 'node:module';
 import { PARAM_KEYS, PARAM_SPECS } from '../core/params.js';
 import type { RunParams } from '../core/types.js';
 import { SweepSpecError, type SweepProblem } from './errors.js';
 import { isBinaryRefineMetric, REFINE_METRICS, type RefineRequest } from './refine/request.js';
 import { boolean, describe, int, isMapping, keys, list, mapping, number, present, string, text, type Check } from './shape.js';
 import { checkParam, isParamKey, materialiseList, unknownKeyReason, type ParamKey, type ParamValue } from './values.js';
+import { loadYamlParser } from './yaml-parser.js';
 
 /** Per parameter, the values it takes, ranges already materialised. */
 export type ParamLists = Partial<Record<ParamKey, ParamValue[]>>;
@@ -334,12 +334,11 @@ function parseStepsRule(raw: Record<string, unknown>, where: ReadonlyMap<ParamKe
 }
 
 /**
- * The YAML parser, loaded on first use (yaml ships CommonJS, so require loads it in the middle of a call): the sweep
- * layer is imported by commands that never read a sweep file (status, merge, worker), and yaml is most of its load
- * time.
+ * The YAML parser, loaded when the first sweep file is read (yaml-parser.ts): the sweep layer is imported by
+ * commands that never read one (status, merge, worker) and by the pool's threads, and yaml is most of its load time.
  */
 let yaml: typeof import('yaml') | undefined;
-const loadYaml = (): typeof import('yaml') => (yaml ??= createRequire(import.meta.url)('yaml') as typeof import('yaml'));
+const loadYaml = (): typeof import('yaml') => (yaml ??= loadYamlParser());
 
 /** YAML text → a plain mapping, or a SweepSpecError naming the line and column. */
 function parseYaml(text: string, source: string): Record<string, unknown> {

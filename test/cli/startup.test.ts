@@ -16,6 +16,8 @@ interface Loaded {
   own: Set<string>;
   /** files of dist/ that were loaded and are not part of the bundle (tsc's module files) */
   unbundled: string[];
+  /** files read from node_modules (packages left out of the bundle, scripts/bundle.mjs) */
+  external: string[];
 }
 
 /** dist/bundle-meta.json (scripts/bundle.mjs): each bundle file, relative to dist/, → the source modules and packages it holds. */
@@ -47,6 +49,7 @@ function loaded(args: string[]): Loaded {
     const packages = new Set<string>();
     const own = new Set<string>();
     const unbundled: string[] = [];
+    const external: string[] = [];
     const add = (path: string) => {
       const p = packageOf(path);
       if (p) packages.add(p);
@@ -56,6 +59,7 @@ function loaded(args: string[]): Loaded {
     for (const u of urls) {
       const p = packageOf(u);
       if (p) packages.add(p);
+      if (p && u.startsWith('file:')) external.push(u);
       const d = /\/dist\/(.+\.js)$/.exec(u);
       if (p || !d) continue;
       const inputs = meta[d[1]];
@@ -65,13 +69,12 @@ function loaded(args: string[]): Loaded {
         unbundled.push(d[1]);
       }
     }
-    return { code: r.status, packages, own, unbundled, stderr: r.stderr };
+    return { code: r.status, packages, own, unbundled, external, stderr: r.stderr };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
 }
 
-const beyond = (got: Set<string>, allowed: Iterable<string>) => [...got].filter((p) => !new Set(allowed).has(p)).sort();
 /** lnsweep's layers a command may load when it only reads a sweep file: the CLI, the sweep layer and the math. */
 const outsideSweepPath = (own: Set<string>) => [...own].filter((f) => !/^(cli|sweep|core)\//.test(f)).sort();
 
@@ -79,51 +82,61 @@ describe('each command loads only what it uses', () => {
   const dir = tempDir();
   const sweep = writeSweep(dir, 'tiny', `name: tiny\nseed: 1\nbase: { n: 20, d: 4, width: 16, lr: 0.01, steps: 200, log_every: 100 }\n`);
   const malformed = writeSweep(dir, 'malformed', `name: bad\nseed: 1\nbase: { width: -3 }\n`);
-  const cases: [string, string[], string[]][] = [
-    ['--help', ['--help'], HEAVY],
-    ['--version', ['--version'], HEAVY],
-    ['a missing sweep file', ['run', join(dir, 'missing.yaml')], HEAVY],
-  ];
-  for (const [what, args, forbidden] of cases) {
-    it(`${what} loads none of ${forbidden.join(', ')}`, () => {
+
+  // --help and --version are answered without the argument parser (src/cli/prebuilt-help.ts): the CLI's own few
+  // modules and no package at all, the floor every command pays.
+  for (const args of [['--help'], ['--version']]) {
+    it(`${args.join(' ')} loads no package, not even yargs, and only the CLI's modules`, () => {
       const r = loaded(args);
-      expect(r.packages.has('yargs'), 'the hook saw the CLI load').toBe(true);
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.own.has('cli/main.js'), 'the hook saw the CLI load').toBe(true);
       expect(r.unbundled, 'the CLI runs from its bundle').toEqual([]);
-      expect([...r.packages].filter((p) => forbidden.includes(p))).toEqual([]);
+      expect([...r.packages]).toEqual([]);
+      expect([...r.own].filter((f) => !f.startsWith('cli/')).sort()).toEqual([]);
     });
   }
 
-  // What `--version` loads is the floor every command pays (yargs and what yargs loads, whichever version).
-  const floor = () => loaded(['--version']).packages;
+  it('a missing sweep file given to run loads none of the heavy packages and no yargs', () => {
+    const r = loaded(['run', join(dir, 'missing.yaml')]);
+    expect(r.code, r.stderr).toBe(2);
+    expect(r.unbundled).toEqual([]);
+    expect([...r.packages].filter((p) => [...HEAVY, 'yargs'].includes(p))).toEqual([]);
+  });
 
-  it('plan loads nothing but the CLI floor and yaml, and no layer above the sweep layer', () => {
-    const base = floor();
+  it('plan loads yaml and no other package (no yargs), and no layer above the sweep layer', () => {
     const r = loaded(['plan', sweep]);
     expect(r.code, r.stderr).toBe(0);
-    expect(r.packages.has('yaml'), 'the hook sees CommonJS packages').toBe(true);
-    expect(beyond(r.packages, [...base, 'yaml'])).toEqual([]);
+    expect([...r.packages]).toEqual(['yaml']);
+    // yaml is seen only through dist/sweep/yaml.script.js (bundle-meta.json): one script, not its ~70 CommonJS files
+    expect(r.external, 'files read from node_modules').toEqual([]);
     expect(r.own.has('sweep/spec.js')).toBe(true);
     expect(outsideSweepPath(r.own)).toEqual([]);
   });
 
-  it('a malformed sweep file given to run is refused having loaded only the CLI floor, yaml and the sweep layer', () => {
-    const base = floor();
+  it('a malformed sweep file given to run is refused having loaded only yaml, the CLI and the sweep layer', () => {
     const r = loaded(['run', malformed, '--out', join(dir, 'never')]);
     expect(r.code, r.stderr).toBe(2);
     expect(r.stderr).toContain('base.width: must be ≥ 1 (got -3)');
-    expect(beyond(r.packages, [...base, 'yaml'])).toEqual([]);
+    expect([...r.packages]).toEqual(['yaml']);
     expect(outsideSweepPath(r.own)).toEqual([]);
   });
 
-  it('a refused flag loads nothing beyond the CLI floor, not even the sweep layer', () => {
-    const base = floor();
+  it('a refused flag value loads no package and nothing beyond the CLI, not even the sweep layer', () => {
     const r = loaded(['run', sweep, '--workers', 'abc']);
     expect(r.code, r.stderr).toBe(2);
-    expect(beyond(r.packages, base)).toEqual([]);
+    expect([...r.packages]).toEqual([]);
     expect([...r.own].filter((f) => !f.startsWith('cli/')).sort()).toEqual([]);
   });
 
-  it('status loads Arrow (it reads run files) but no YAML, plotting, tfjs, queue, pool, Parquet or the Phase I model', () => {
+  it("a refused command line (an unknown option) is yargs' to explain: it loads yargs, and nothing heavy", () => {
+    const r = loaded(['run', sweep, '--wokers', '2']);
+    expect(r.code, r.stderr).toBe(2);
+    expect(r.stderr).toContain("did you mean '--workers'?");
+    expect(r.packages.has('yargs')).toBe(true);
+    expect([...r.packages].filter((p) => HEAVY.includes(p))).toEqual([]);
+  });
+
+  it('status loads Arrow (it reads run files) but no yargs, YAML, plotting, tfjs, queue, pool, Parquet or the Phase I model', () => {
     const out = join(dir, 'out');
     expect(runCli(['run', sweep, '--out', out]).code).toBe(0);
     const r = loaded(['status', out]);
@@ -131,7 +144,7 @@ describe('each command loads only what it uses', () => {
     expect(r.packages.has('apache-arrow')).toBe(true);
     expect(
       [...r.packages].filter((p) =>
-        ['yaml', 'vega', 'vega-lite', 'ml-matrix', '@tensorflow', 'bullmq', 'ioredis', 'piscina', 'parquet-wasm'].includes(p),
+        ['yargs', 'yaml', 'vega', 'vega-lite', 'ml-matrix', '@tensorflow', 'bullmq', 'ioredis', 'piscina', 'parquet-wasm'].includes(p),
       ),
     ).toEqual([]);
     // the model's predictions are read from the run files (lnsweep.model), never rebuilt by a folder command

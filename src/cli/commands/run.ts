@@ -38,8 +38,8 @@ export async function runCommand(args: RunArgs): Promise<number> {
   const workers = workerCount(args.workers, (line) => process.stderr.write(line + '\n'));
   const retries = retryCount(args.retries, args.queue !== undefined);
   // The sweep layer (and yaml) loads after the flags are checked, so a bad flag is refused at once.
-  const { planSweep, shardRuns } = await import('../../sweep/index.js');
-  const { chooseShard, shardPart } = await import('../shard-env.js');
+  // loaded side by side: each await of an import is a trip through Node's module loader
+  const [{ planSweep, shardRuns }, { chooseShard, shardPart }] = await Promise.all([import('../../sweep/index.js'), import('../shard-env.js')]);
   const expanded = planSweep(args.sweep, args.engine ? { engine: args.engine } : undefined);
   const outDir = args.out ?? join('out', expanded.name);
   const { planForFolder } = await import('../../run/ownership.js');
