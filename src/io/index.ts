@@ -10,7 +10,6 @@ export {
   verifyArrowFile,
   writeArrowFileAside,
   writeArrowFileAtomic,
-  writeArrowFileStreamAtomic,
   type ArrowWrite,
 } from './arrow-file.js';
 export { EVENT_STEP_COLUMNS, MERGED_METRICS_SCHEMA } from './schemas.js';
