@@ -99,8 +99,8 @@ export function readIpcFile(bytes: Buffer, schema: Schema, keys: ReadonlySet<str
   const entry = new KeyValue();
   for (let i = 0, n = fbSchema.customMetadataLength(); i < n; i++) {
     fbSchema.customMetadata(i, entry);
-    // keys as latin1 (no TextDecoder per key: a run file has 20): one that is not ASCII matches no key asked for
-    const key = text(entry.key(Encoding.UTF8_BYTES), 'latin1');
+    // through Buffer's decoder (not a TextDecoder per key: a run file has 20), the value only when asked for
+    const key = text(entry.key(Encoding.UTF8_BYTES), 'utf8');
     if (key !== null && keys.has(key)) metadata.set(key, text(entry.value(Encoding.UTF8_BYTES), 'utf8') ?? '');
   }
   const batches: IpcBatch[] = [];
@@ -111,7 +111,7 @@ export function readIpcFile(bytes: Buffer, schema: Schema, keys: ReadonlySet<str
 }
 
 /** A flatbuffers string (as bytes) as a string, through Buffer's decoder. */
-function text(bytes: Uint8Array | string | null, encoding: 'latin1' | 'utf8'): string | null {
+function text(bytes: Uint8Array | string | null, encoding: 'utf8'): string | null {
   if (bytes === null || typeof bytes === 'string') return bytes;
   return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString(encoding);
 }
