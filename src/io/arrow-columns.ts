@@ -91,23 +91,23 @@ export function dataFromValues<T extends DataType>(type: T, values: readonly unk
   if (type instanceof Float64) {
     const data = new Float64Array(length);
     for (let i = 0; i < length; i++) if (present(i)) data[i] = Number(values[i]);
-    return makeData({ type, length, nullCount, nullBitmap, data }) as Data<T>;
+    return makeData({ type, length, nullCount, nullBitmap, data });
   }
   if (type instanceof Int64) {
     const data = new BigInt64Array(length);
     for (let i = 0; i < length; i++) if (present(i)) data[i] = BigInt(values[i] as bigint | number);
-    return makeData({ type, length, nullCount, nullBitmap, data }) as Data<T>;
+    return makeData({ type, length, nullCount, nullBitmap, data });
   }
   if (type instanceof Bool) {
     const data = new Uint8Array(bitmapBytes);
     for (let i = 0; i < length; i++) if (present(i) && values[i]) data[i >> 3] |= 1 << (i & 7);
-    return makeData({ type, length, nullCount, nullBitmap, data }) as Data<T>;
+    return makeData({ type, length, nullCount, nullBitmap, data });
   }
   if (type instanceof Utf8) {
     const strings = values.map((v, i) => (present(i) ? Buffer.from(String(v), 'utf8') : EMPTY));
     const valueOffsets = new Int32Array(length + 1);
     for (let i = 0; i < length; i++) valueOffsets[i + 1] = valueOffsets[i] + strings[i].byteLength;
-    return makeData({ type, length, nullCount, nullBitmap, valueOffsets, data: Buffer.concat(strings) }) as Data<T>;
+    return makeData({ type, length, nullCount, nullBitmap, valueOffsets, data: Buffer.concat(strings) });
   }
   const vector = vectorFromArray(values as never[], type);
   const chunks = vector.data as Data<T>[];

@@ -198,7 +198,9 @@ function readBatch(bytes: Buffer, block: Block, footerStart: number, kinds: read
   const rows = Number(header.length());
   const buffersWanted = kinds.reduce((sum, k) => sum + 1 + EXTRA_BUFFERS[k], 0);
   if (header.nodesLength() !== kinds.length || header.buffersLength() !== buffersWanted) {
-    throw new Error(`corrupt Arrow IPC file: ${where} has ${header.nodesLength()} columns and ${header.buffersLength()} buffers, the schema ${kinds.length} and ${buffersWanted}`);
+    throw new Error(
+      `corrupt Arrow IPC file: ${where} has ${header.nodesLength()} columns and ${header.buffersLength()} buffers, the schema ${kinds.length} and ${buffersWanted}`,
+    );
   }
   const body = bytes.subarray(bodyStart, bodyStart + bodyLength);
   const node = new FieldNode();
@@ -235,7 +237,8 @@ function checkColumn(kind: Kind, buffers: readonly Buffer[], rows: number, where
   let previous = offsets.readInt32LE(0);
   for (let i = 1; i <= rows; i++) {
     const next = offsets.readInt32LE(i * 4);
-    if (previous < 0 || next < previous || next > data.byteLength) throw new Error(`corrupt Arrow IPC file: ${where}'s string offsets leave its bytes`);
+    if (previous < 0 || next < previous || next > data.byteLength)
+      throw new Error(`corrupt Arrow IPC file: ${where}'s string offsets leave its bytes`);
     previous = next;
   }
 }

@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { chmodSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Field, Float64, Schema, Table, makeData, tableToIPC } from 'apache-arrow';
 import { batchOf, float64Data, int64DataFromFloat64 } from '../../src/io/arrow-columns.js';

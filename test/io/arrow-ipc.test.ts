@@ -6,7 +6,20 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { closeSync, fstatSync, openSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Bool, Field, Float32, Float64, Int64, RecordBatchFileWriter, Schema, Table, Utf8, makeData, vectorFromArray, type DataType } from 'apache-arrow';
+import {
+  Bool,
+  Field,
+  Float32,
+  Float64,
+  Int64,
+  RecordBatchFileWriter,
+  Schema,
+  Table,
+  Utf8,
+  makeData,
+  vectorFromArray,
+  type DataType,
+} from 'apache-arrow';
 import { batchOf, bytesOf, dataFromValues, int64ArrayFromFloat64 } from '../../src/io/arrow-columns.js';
 import { float64Values, int64ValuesAsFloat64, readIpcFile, utf8At } from '../../src/io/arrow-ipc-read.js';
 import { IpcFileWriter } from '../../src/io/arrow-ipc-write.js';
@@ -29,7 +42,11 @@ interface Rows {
 const BATCHES: Rows[] = [
   { s: ['ab', '', 'ü€x'], i: [1n, -2n, 2n ** 62n], f: [1.5, Number.NaN, -0] },
   { s: ['run'], i: [-(2n ** 63n)], f: [Number.POSITIVE_INFINITY] },
-  { s: Array.from({ length: 37 }, (_, k) => 'x'.repeat(k % 5)), i: Array.from({ length: 37 }, (_, k) => BigInt(k * k)), f: Array.from({ length: 37 }, (_, k) => k / 3) },
+  {
+    s: Array.from({ length: 37 }, (_, k) => 'x'.repeat(k % 5)),
+    i: Array.from({ length: 37 }, (_, k) => BigInt(k * k)),
+    f: Array.from({ length: 37 }, (_, k) => k / 3),
+  },
 ];
 
 /** A batch's columns as IpcFileWriter takes them: Utf8 offsets and bytes, Int64 and Float64 values. */
@@ -66,7 +83,11 @@ describe('Arrow IPC files, message by message', () => {
     closeSync(fd);
     return readFileSync(path);
   }
-  const ours = () => written(SCHEMA, BATCHES.map((b) => ({ rows: b.s.length, columns: columnsOf(b) })));
+  const ours = () =>
+    written(
+      SCHEMA,
+      BATCHES.map((b) => ({ rows: b.s.length, columns: columnsOf(b) })),
+    );
 
   it("writes exactly the bytes of arrow-js's RecordBatchFileWriter for the same batches, footer and metadata included", () => {
     const theirs = RecordBatchFileWriter.writeAll(new Table(SCHEMA, BATCHES.map(arrowBatch))).toUint8Array(true);
@@ -118,7 +139,11 @@ describe('Arrow IPC files, message by message', () => {
 
   it('refuses nulls, buffers shorter than the rows, string offsets outside their bytes and batches past the data', () => {
     const nullable = new Schema([SCHEMA.fields[0], SCHEMA.fields[1], new Field('f', new Float64(), true)]);
-    const withNull = batchOf(nullable, [arrowBatch(BATCHES[0]).data.children[0], arrowBatch(BATCHES[0]).data.children[1], dataFromValues(new Float64(), [1, null, 2])]);
+    const withNull = batchOf(nullable, [
+      arrowBatch(BATCHES[0]).data.children[0],
+      arrowBatch(BATCHES[0]).data.children[1],
+      dataFromValues(new Float64(), [1, null, 2]),
+    ]);
     const nulls = Buffer.from(RecordBatchFileWriter.writeAll(new Table(nullable, [withNull])).toUint8Array(true));
     expect(() => readIpcFile(nulls, nullable, KEYS)).toThrow('record batch 0: column 2 holds nulls');
 
@@ -159,7 +184,16 @@ describe('column builders over typed arrays', () => {
     ];
     const schema = new Schema(columns.map(([type], k) => new Field(`c${k}`, type, true)));
     const file = (make: (type: DataType, values: unknown[]) => ReturnType<typeof dataFromValues>) =>
-      Buffer.from(RecordBatchFileWriter.writeAll(new Table(schema, [batchOf(schema, columns.map(([t, v]) => make(t, v)))])).toUint8Array(true));
+      Buffer.from(
+        RecordBatchFileWriter.writeAll(
+          new Table(schema, [
+            batchOf(
+              schema,
+              columns.map(([t, v]) => make(t, v)),
+            ),
+          ]),
+        ).toUint8Array(true),
+      );
     const builders = file((type, values) => vectorFromArray(values as never[], type).data[0]);
     expect(Buffer.compare(file(dataFromValues), builders)).toBe(0);
   });
