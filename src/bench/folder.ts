@@ -103,9 +103,7 @@ export function runFolderBench(opts: { quick?: boolean; sizes?: number[]; rounds
       for (const c of COMMANDS) {
         const f = s.commands[c];
         const rss = f.max_rss_mib === null ? '-' : f.max_rss_mib.toFixed(0);
-        opts.log(
-          `| ${s.runs} | ${LABEL[c]} | ${f.wall_s.toFixed(2)} | ${f.over_node.toFixed(1)} | ≤ ${f.target} | ${f.cpu_s.toFixed(2)} | ${rss} |`,
-        );
+        opts.log(`| ${s.runs} | ${LABEL[c]} | ${f.wall_s.toFixed(2)} | ${f.over_node.toFixed(1)} | ≤ ${f.target} | ${f.cpu_s.toFixed(2)} | ${rss} |`);
       }
     }
     return report;

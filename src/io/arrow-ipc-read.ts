@@ -30,22 +30,22 @@ import { Schema as FbSchema } from 'apache-arrow/fb/schema';
 import { Type } from 'apache-arrow/fb/type';
 import { ByteBuffer, Encoding } from 'flatbuffers';
 
-const MAGIC = Buffer.from('ARROW1', 'latin1');
+/** Both ends of an Arrow IPC file */
+export const IPC_MAGIC = Buffer.from('ARROW1', 'latin1');
 /** the magic and 2 padding bytes at the start; the footer's length and the magic at the end */
 const HEAD_BYTES = 8;
 const TAIL_BYTES = 10;
 const CONTINUATION = -1;
 
-/** The column kinds this module reads and writes, and how many buffers each has after its validity buffer. */
-type Kind = 'utf8' | 'int64' | 'float64';
-const EXTRA_BUFFERS: Record<Kind, number> = { utf8: 2, int64: 1, float64: 1 };
-
-function kindOf(field: Field): Kind {
+/**
+ * How many buffers a column of `field`'s type has after its validity buffer: 1 (Int64, Float64: the values) or 2
+ * (Utf8: offsets, bytes). The only types read and written here; any other is a bug.
+ */
+export function buffersAfterValidity(field: Field): 1 | 2 {
   const type = field.type as DataType;
-  if (type instanceof Utf8) return 'utf8';
-  if (type instanceof Int64) return 'int64';
-  if (type instanceof Float64) return 'float64';
-  throw new Error(`bug: column '${field.name}' has a type arrow-ipc.ts does not handle`);
+  if (type instanceof Utf8) return 2;
+  if (type instanceof Int64 || type instanceof Float64) return 1;
+  throw new Error(`bug: column '${field.name}' has a type Arrow IPC reading and writing by bytes does not handle`);
 }
 
 /** One record batch's columns: per column, its buffers after the validity one (fixed width: values; Utf8: offsets, bytes). */
@@ -63,10 +63,10 @@ export function frameProblem(bytes: Uint8Array): string | null {
   if (len >= 4 && bytes[0] === 0xff && bytes[1] === 0xff && bytes[2] === 0xff && bytes[3] === 0xff) {
     return 'an Arrow IPC stream, not the file format (.arrow files must be written with RecordBatchFileWriter)';
   }
-  if (len < HEAD_BYTES + TAIL_BYTES || !MAGIC.equals(bytes.subarray(0, MAGIC.length))) {
+  if (len < HEAD_BYTES + TAIL_BYTES || !IPC_MAGIC.equals(bytes.subarray(0, IPC_MAGIC.length))) {
     return `not an Arrow IPC file: no ARROW1 magic at the start (${len} bytes)`;
   }
-  if (!MAGIC.equals(bytes.subarray(len - MAGIC.length))) {
+  if (!IPC_MAGIC.equals(bytes.subarray(len - IPC_MAGIC.length))) {
     return 'truncated or not an Arrow IPC file: missing footer';
   }
   const footerLength = footerLengthOf(bytes);
@@ -93,7 +93,7 @@ export function readIpcFile(bytes: Buffer, schema: Schema, keys: ReadonlySet<str
   const fbSchema = footer.schema();
   if (!fbSchema) throw new Error('corrupt Arrow IPC file: the footer has no schema');
   if (fbSchema.endianness() !== Endianness.Little) throw new Error('a big-endian Arrow file');
-  const kinds = checkFields(fbSchema, schema);
+  const counts = checkFields(fbSchema, schema);
   if (footer.dictionariesLength() > 0) throw new Error('corrupt Arrow IPC file: dictionary batches in a file of plain columns');
   const metadata = new Map<string, string>();
   const entry = new KeyValue();
@@ -105,7 +105,7 @@ export function readIpcFile(bytes: Buffer, schema: Schema, keys: ReadonlySet<str
   }
   const batches: IpcBatch[] = [];
   for (let i = 0, n = footer.recordBatchesLength(); i < n; i++) {
-    batches.push(readBatch(bytes, footer.recordBatches(i)!, footerStart, kinds, i));
+    batches.push(readBatch(bytes, footer.recordBatches(i)!, footerStart, counts, i));
   }
   return { metadata, batches };
 }
@@ -119,8 +119,8 @@ function text(bytes: Uint8Array | string | null, encoding: 'utf8'): string | nul
 /** Each schema's fields as `name: Type` (describeField's words) and their names' bytes, worked out once. */
 const expectedFields = new WeakMap<Schema, { words: string[]; names: Buffer[]; types: string[] }>();
 
-/** The file's column kinds, after checking its fields are `schema`'s (names, types, order). */
-function checkFields(fbSchema: FbSchema, schema: Schema): Kind[] {
+/** Each column's buffer count (buffersAfterValidity), after checking the file's fields are `schema`'s (names, types, order). */
+function checkFields(fbSchema: FbSchema, schema: Schema): (1 | 2)[] {
   let expected = expectedFields.get(schema);
   if (!expected) {
     const types = schema.fields.map((f) => String(f.type));
@@ -141,7 +141,7 @@ function checkFields(fbSchema: FbSchema, schema: Schema): Kind[] {
     for (let i = 0; i < Math.min(n, expected.words.length + 1); i++) found.push(describeField(fbSchema.fields(i)!));
     throw new Error(`not the expected columns: it has ${found.join(', ')}${n > found.length ? ', …' : ''}; expected ${expected.words.join(', ')}`);
   }
-  return schema.fields.map(kindOf);
+  return schema.fields.map(buffersAfterValidity);
 }
 
 /** A field as `name: Type`, in arrow-js's words for the types read here (anything else: its type's number). */
@@ -172,7 +172,7 @@ function typeWords(field: FbField): string {
   }
 }
 
-function readBatch(bytes: Buffer, block: Block, footerStart: number, kinds: readonly Kind[], index: number): IpcBatch {
+function readBatch(bytes: Buffer, block: Block, footerStart: number, counts: readonly (1 | 2)[], index: number): IpcBatch {
   const where = `record batch ${index}`;
   const offset = Number(block.offset());
   const metaLength = block.metaDataLength();
@@ -196,10 +196,10 @@ function readBatch(bytes: Buffer, block: Block, footerStart: number, kinds: read
   if (!header) throw new Error(`corrupt Arrow IPC file: ${where} has no header`);
   if (header.compression()) throw new Error(`${where} is compressed (lnsweep writes and reads uncompressed files)`);
   const rows = Number(header.length());
-  const buffersWanted = kinds.reduce((sum, k) => sum + 1 + EXTRA_BUFFERS[k], 0);
-  if (header.nodesLength() !== kinds.length || header.buffersLength() !== buffersWanted) {
+  const buffersWanted = counts.reduce<number>((sum, k) => sum + 1 + k, 0);
+  if (header.nodesLength() !== counts.length || header.buffersLength() !== buffersWanted) {
     throw new Error(
-      `corrupt Arrow IPC file: ${where} has ${header.nodesLength()} columns and ${header.buffersLength()} buffers, the schema ${kinds.length} and ${buffersWanted}`,
+      `corrupt Arrow IPC file: ${where} has ${header.nodesLength()} columns and ${header.buffersLength()} buffers, the schema ${counts.length} and ${buffersWanted}`,
     );
   }
   const body = bytes.subarray(bodyStart, bodyStart + bodyLength);
@@ -207,28 +207,28 @@ function readBatch(bytes: Buffer, block: Block, footerStart: number, kinds: read
   const region = new FbBuffer();
   const columns: Buffer[][] = [];
   let b = 0;
-  for (let c = 0; c < kinds.length; c++) {
+  for (let c = 0; c < counts.length; c++) {
     header.nodes(c, node);
     if (Number(node.length()) !== rows) throw new Error(`corrupt Arrow IPC file: ${where}: a column has ${node.length()} rows, the batch ${rows}`);
     if (node.nullCount() !== 0n) throw new Error(`${where}: column ${c} holds nulls, and its schema none`);
     b++; // the validity buffer: no nulls, nothing to read
     const buffers: Buffer[] = [];
-    for (let k = 0; k < EXTRA_BUFFERS[kinds[c]]; k++, b++) {
+    for (let k = 0; k < counts[c]; k++, b++) {
       header.buffers(b, region);
       const from = Number(region.offset());
       const to = from + Number(region.length());
       if (!(from >= 0 && from <= to && to <= bodyLength)) throw new Error(`corrupt Arrow IPC file: ${where}: buffer ${b} lies outside the batch`);
       buffers.push(body.subarray(from, to));
     }
-    checkColumn(kinds[c], buffers, rows, `${where}, column ${c}`);
+    checkColumn(counts[c] === 2, buffers, rows, `${where}, column ${c}`);
     columns.push(buffers);
   }
   return { rows, columns };
 }
 
 /** Whether the buffers hold `rows` values: 8 bytes each, or for Utf8 rows + 1 offsets rising within the bytes. */
-function checkColumn(kind: Kind, buffers: readonly Buffer[], rows: number, where: string): void {
-  if (kind !== 'utf8') {
+function checkColumn(utf8: boolean, buffers: readonly Buffer[], rows: number, where: string): void {
+  if (!utf8) {
     if (buffers[0].byteLength < rows * 8) throw new Error(`corrupt Arrow IPC file: ${where} is shorter than its ${rows} rows`);
     return;
   }

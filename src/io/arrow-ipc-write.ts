@@ -23,18 +23,10 @@ import { Schema as FbSchema } from 'apache-arrow/fb/schema';
 import { Type } from 'apache-arrow/fb/type';
 import { Utf8 as FbUtf8 } from 'apache-arrow/fb/utf8';
 import { Builder } from 'flatbuffers';
+import { buffersAfterValidity, IPC_MAGIC } from './arrow-ipc-read.js';
 import { writeAllSync } from './atomic.js';
 
-const MAGIC = Buffer.from('ARROW1', 'latin1');
 const STAGING_BYTES = 1 << 20;
-
-/** Buffers after the validity one, by column type: fixed width have their values, Utf8 its offsets and bytes. */
-function extraBuffers(field: Field): number {
-  const type = field.type as DataType;
-  if (type instanceof Utf8) return 2;
-  if (type instanceof Int64 || type instanceof Float64) return 1;
-  throw new Error(`bug: column '${field.name}' has a type arrow-ipc-write.ts does not handle`);
-}
 
 export class IpcFileWriter {
   readonly #fd: number;
@@ -54,8 +46,8 @@ export class IpcFileWriter {
   constructor(fd: number, schema: Schema) {
     this.#fd = fd;
     this.#schema = schema;
-    this.#buffers = schema.fields.map(extraBuffers);
-    this.#put(MAGIC);
+    this.#buffers = schema.fields.map(buffersAfterValidity);
+    this.#put(IPC_MAGIC);
     this.#pad(2);
   }
 
@@ -109,7 +101,7 @@ export class IpcFileWriter {
     const footer = this.#footer();
     this.#put(footer);
     this.#putInt32(footer.byteLength);
-    this.#put(MAGIC);
+    this.#put(IPC_MAGIC);
     this.#flush();
   }
 
