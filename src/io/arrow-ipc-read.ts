@@ -95,16 +95,24 @@ export function readIpcFile(bytes: Buffer, schema: Schema, keys: ReadonlySet<str
   if (fbSchema.endianness() !== Endianness.Little) throw new Error('a big-endian Arrow file');
   const counts = checkFields(fbSchema, schema);
   if (footer.dictionariesLength() > 0) throw new Error('corrupt Arrow IPC file: dictionary batches in a file of plain columns');
+  // a damaged footer's vector lengths are whatever its bytes say: no more entries than the footer has room for
+  // (4 bytes an entry, 24 a block), so a garbled length is refused rather than looped over for minutes
+  const footerLength = bytes.byteLength - TAIL_BYTES - footerStart;
+  const entries = fbSchema.customMetadataLength();
+  const blocks = footer.recordBatchesLength();
+  if (entries * 4 > footerLength || blocks * 24 > footerLength) {
+    throw new Error(`corrupt Arrow IPC file: its footer of ${footerLength} bytes lists ${entries} metadata entries and ${blocks} record batches`);
+  }
   const metadata = new Map<string, string>();
   const entry = new KeyValue();
-  for (let i = 0, n = fbSchema.customMetadataLength(); i < n; i++) {
+  for (let i = 0, n = entries; i < n; i++) {
     fbSchema.customMetadata(i, entry);
     // through Buffer's decoder (not a TextDecoder per key: a run file has 20), the value only when asked for
     const key = text(entry.key(Encoding.UTF8_BYTES), 'utf8');
     if (key !== null && keys.has(key)) metadata.set(key, text(entry.value(Encoding.UTF8_BYTES), 'utf8') ?? '');
   }
   const batches: IpcBatch[] = [];
-  for (let i = 0, n = footer.recordBatchesLength(); i < n; i++) {
+  for (let i = 0; i < blocks; i++) {
     batches.push(readBatch(bytes, footer.recordBatches(i)!, footerStart, counts, i));
   }
   return { metadata, batches };

@@ -23,6 +23,8 @@ import {
 import { batchOf, bytesOf, dataFromValues, int64ArrayFromFloat64 } from '../../src/io/arrow-columns.js';
 import { float64Values, int64ValuesAsFloat64, readIpcFile, utf8At } from '../../src/io/arrow-ipc-read.js';
 import { IpcFileWriter } from '../../src/io/arrow-ipc-write.js';
+import { Footer } from 'apache-arrow/fb/footer';
+import { ByteBuffer } from 'flatbuffers';
 import { tempDir } from './helpers.js';
 
 const SCHEMA = new Schema(
@@ -162,6 +164,14 @@ describe('Arrow IPC files, message by message', () => {
     const cut = Buffer.concat([sound.subarray(0, eos - 16), sound.subarray(eos)]);
     expect(() => readIpcFile(cut, SCHEMA, KEYS)).toThrow(/record batch 2 ends at byte \d+, past the data \(\d+\)/);
     expect(() => readIpcFile(sound.subarray(0, 100), SCHEMA, KEYS)).toThrow('truncated or not an Arrow IPC file: missing footer');
+
+    // the footer's count of record batches overwritten with 2^30 (the vector's length word precedes its first block)
+    const footerStart = sound.byteLength - 10 - sound.readInt32LE(sound.byteLength - 10);
+    const footer = Footer.getRootAsFooter(new ByteBuffer(sound.subarray(footerStart, sound.byteLength - 10)));
+    const firstBlock = footer.recordBatches(0)!.bb_pos;
+    const garbled = Buffer.from(sound);
+    garbled.writeInt32LE(2 ** 30, footerStart + firstBlock - 4);
+    expect(() => readIpcFile(garbled, SCHEMA, KEYS)).toThrow(/its footer of \d+ bytes lists 2 metadata entries and 1073741824 record batches/);
   });
 });
 
