@@ -1,11 +1,11 @@
 /**
  * Column data for record batches, built straight from typed arrays, never through JS arrays of numbers: a
  * Float64Array becomes a Float64 column without a copy; Int64 columns need one BigInt64Array; repeated strings share
- * one run of bytes per value.
+ * one run of bytes per value. The same as raw buffers for arrow-ipc-write.ts (metrics.arrow): repeatedBuffers, bytesOf.
  * `batchOf` checks every column against the schema before arrow-js sees it, because a batch whose types differ
  * from the writer's schema makes the writer drop the rest of the file silently (apache/arrow-js #388).
  */
-import { Data, DataType, Float64, Int64, RecordBatch, Schema, Struct, Utf8, makeData, util, vectorFromArray, type Vector } from 'apache-arrow';
+import { Bool, Data, DataType, Float64, Int64, RecordBatch, Schema, Struct, Utf8, makeData, util, vectorFromArray, type Vector } from 'apache-arrow';
 
 /** A Float64 column over `values` itself (no copy). */
 export function float64Data(values: Float64Array): Data<Float64> {
@@ -14,23 +14,34 @@ export function float64Data(values: Float64Array): Data<Float64> {
 
 /** An Int64 column from integral doubles (step and neuron indices are carried as Float64Array by the core). */
 export function int64DataFromFloat64(values: Float64Array): Data<Int64> {
+  return makeData({ type: new Int64(), length: values.length, data: int64ArrayFromFloat64(values) });
+}
+
+/**
+ * Integral doubles as 64-bit integers, exactly, written as two 32-bit words each (little-endian, as on every platform
+ * Node runs on and in every file lnsweep writes): a BigInt per value took much of a long run's merge. A value that is
+ * not an integer is refused, as BigInt() refuses it.
+ */
+export function int64ArrayFromFloat64(values: Float64Array): BigInt64Array {
   const out = new BigInt64Array(values.length);
-  for (let i = 0; i < values.length; i++) out[i] = BigInt(values[i]);
-  return makeData({ type: new Int64(), length: values.length, data: out });
-}
-
-/** An Int64 column holding `value` on every one of `length` rows. */
-export function repeatedInt64(value: bigint, length: number): Data<Int64> {
-  return makeData({ type: new Int64(), length, data: new BigInt64Array(length).fill(value) });
-}
-
-/** A Float64 column holding `value` on every one of `length` rows. */
-function repeatedFloat64(value: number, length: number): Data<Float64> {
-  return makeData({ type: new Float64(), length, data: new Float64Array(length).fill(value) });
+  const words = new Uint32Array(out.buffer);
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
+    if (!Number.isInteger(v)) throw new RangeError(`${v} is not an integer: it cannot be an Int64 value`);
+    const high = Math.floor(v / 4294967296);
+    words[2 * i] = v - high * 4294967296;
+    words[2 * i + 1] = high; // wraps to two's complement for a negative value
+  }
+  return out;
 }
 
 /** A Utf8 column holding `value` on every one of `length` rows: O(length · bytes), no per-row strings. */
 export function repeatedUtf8(value: string, length: number): Data<Utf8> {
+  return makeData({ type: new Utf8(), length, ...repeatedUtf8Arrays(value, length) });
+}
+
+/** `value`'s UTF-8 bytes `length` times over, and the offsets of a Utf8 column of them. */
+function repeatedUtf8Arrays(value: string, length: number): { valueOffsets: Int32Array; data: Uint8Array } {
   const bytes = Buffer.from(value, 'utf8');
   const data = new Uint8Array(bytes.byteLength * length);
   const valueOffsets = new Int32Array(length + 1);
@@ -38,24 +49,73 @@ export function repeatedUtf8(value: string, length: number): Data<Utf8> {
     data.set(bytes, i * bytes.byteLength);
     valueOffsets[i + 1] = (i + 1) * bytes.byteLength;
   }
-  return makeData({ type: new Utf8(), length, valueOffsets, data });
+  return { valueOffsets, data };
 }
 
-/** A column of the given type from plain values, nulls allowed (summary rows: small, so the builder is fine). */
+/** The bytes of a typed array (a view, no copy). */
+export const bytesOf = (array: ArrayBufferView): Uint8Array => new Uint8Array(array.buffer, array.byteOffset, array.byteLength);
+
+/**
+ * A column holding `value` (a parameter's column value; a bigint for Int64) on every one of `length` rows, for the
+ * column's type, as the buffers a record batch holds after the validity one (arrow-ipc-write.ts): its values, or a
+ * Utf8 column's offsets and bytes.
+ */
+export function repeatedBuffers(type: DataType, value: bigint | number | string, length: number): Uint8Array[] {
+  if (type instanceof Int64) return [bytesOf(new BigInt64Array(length).fill(BigInt(value)))];
+  if (type instanceof Float64) return [bytesOf(new Float64Array(length).fill(Number(value)))];
+  if (type instanceof Utf8) {
+    const { valueOffsets, data } = repeatedUtf8Arrays(String(value), length);
+    return [bytesOf(valueOffsets), data];
+  }
+  throw new Error(`bug: no repeated column for type ${typeName(type)}`);
+}
+
+/**
+ * A column of the given type from plain values, nulls allowed (summary rows: a value per row and column). Float64,
+ * Int64 (bigint values), Utf8 and Bool straight into typed arrays and a validity bitmap, as arrow-js's builders lay
+ * them out (a null holds 0, or no bytes); other types through arrow-js's builders, which took a second for the summary
+ * of 20,000 runs.
+ */
 export function dataFromValues<T extends DataType>(type: T, values: readonly unknown[]): Data<T> {
+  const length = values.length;
+  // bitmaps padded to 64 bytes, as arrow-js's builders leave them (and its writer writes them): the same file's bytes
+  const bitmapBytes = (((length + 7) >> 3) + 63) & ~63;
+  const valid = new Uint8Array(bitmapBytes);
+  let nullCount = 0;
+  for (let i = 0; i < length; i++) {
+    if (values[i] === null || values[i] === undefined) nullCount++;
+    else valid[i >> 3] |= 1 << (i & 7);
+  }
+  const nullBitmap = nullCount > 0 ? valid : undefined;
+  const present = (i: number) => (valid[i >> 3] & (1 << (i & 7))) !== 0;
+  if (type instanceof Float64) {
+    const data = new Float64Array(length);
+    for (let i = 0; i < length; i++) if (present(i)) data[i] = Number(values[i]);
+    return makeData({ type, length, nullCount, nullBitmap, data });
+  }
+  if (type instanceof Int64) {
+    const data = new BigInt64Array(length);
+    for (let i = 0; i < length; i++) if (present(i)) data[i] = BigInt(values[i] as bigint | number);
+    return makeData({ type, length, nullCount, nullBitmap, data });
+  }
+  if (type instanceof Bool) {
+    const data = new Uint8Array(bitmapBytes);
+    for (let i = 0; i < length; i++) if (present(i) && values[i]) data[i >> 3] |= 1 << (i & 7);
+    return makeData({ type, length, nullCount, nullBitmap, data });
+  }
+  if (type instanceof Utf8) {
+    const strings = values.map((v, i) => (present(i) ? Buffer.from(String(v), 'utf8') : EMPTY));
+    const valueOffsets = new Int32Array(length + 1);
+    for (let i = 0; i < length; i++) valueOffsets[i + 1] = valueOffsets[i] + strings[i].byteLength;
+    return makeData({ type, length, nullCount, nullBitmap, valueOffsets, data: Buffer.concat(strings) });
+  }
   const vector = vectorFromArray(values as never[], type);
   const chunks = vector.data as Data<T>[];
   if (chunks.length === 1) return chunks[0];
   throw new Error(`bug: expected one chunk for ${values.length} values, got ${chunks.length}`);
 }
 
-/** A column holding `value` (a parameter's column value) on every one of `length` rows, for the column's type. */
-export function repeatedValue(type: DataType, value: bigint | number | string, length: number): Data {
-  if (type instanceof Int64) return repeatedInt64(BigInt(value), length);
-  if (type instanceof Float64) return repeatedFloat64(Number(value), length);
-  if (type instanceof Utf8) return repeatedUtf8(String(value), length);
-  throw new Error(`bug: no repeated column for type ${typeName(type)}`);
-}
+const EMPTY = Buffer.alloc(0);
 
 /** An Arrow type as arrow-js prints it (Float64, Int64, Utf8): each concrete type has a toString() its base does not declare. */
 function typeName(type: DataType): string {

@@ -5,19 +5,19 @@
  * Writes are atomic (atomic.ts): a reader sees the old file or the complete new one, never a file without its footer
  * (a crash before the footer is written would leave an unreadable file).
  *
- * File layout checked by the reader before arrow-js sees the bytes (Arrow columnar format, "IPC File Format"):
+ * File layout checked by the reader before arrow-js sees the bytes (Arrow columnar format, "IPC File Format"; run
+ * files and metrics.arrow, read and written thousands at a time, go through arrow-ipc-read.ts and arrow-ipc-write.ts):
  *
  *   ARROW1 ␀␀ | schema message | batch messages … | EOS | footer flatbuffer | int32 footer length | ARROW1
  *   0      6  8                                                            len-10               len-6     len
  */
-import { closeSync, openSync, readFileSync } from 'node:fs';
-import { RecordBatch, RecordBatchFileWriter, RecordBatchReader, Schema, Table, util } from 'apache-arrow';
-import { commitAside, writeAllSync, writeBytesAside, writeBytesAtomic, writeFileAtomicAsync, type PendingWrite } from './atomic.js';
+import { readFileSync } from 'node:fs';
+import { RecordBatch, RecordBatchFileWriter, RecordBatchReader, Table } from 'apache-arrow';
+import { frameProblem, footerLengthOf } from './arrow-ipc-read.js';
+import { commitAside, writeAllSync, writeBytesAside, writeBytesAtomic, type PendingWrite } from './atomic.js';
 import { ArrowFileError, describeCause, type FileError } from './errors.js';
 
-const MAGIC = Buffer.from('ARROW1', 'latin1');
-/** magic + 2 padding bytes at the start; footer length + magic at the end */
-const HEAD_BYTES = 8;
+/** the footer's length and the magic at the end */
 const TAIL_BYTES = 10;
 
 /**
@@ -56,68 +56,6 @@ export const commitArrowFiles = (groups: readonly (readonly PendingWrite[])[]): 
 export type ArrowWrite = (path: string, table: Table) => void;
 
 /**
- * Streams record batches into an Arrow IPC file at `path`, atomically, holding about one batch in memory (for
- * `metrics.arrow`, which can outgrow memory). Every batch must be built from `schema` (the same object or an equal
- * one). Resolves to the rows and batches written; rejects with ArrowFileError after removing the temporary file.
- */
-export async function writeArrowFileStreamAtomic(
-  path: string,
-  schema: Schema,
-  batches: AsyncIterable<RecordBatch> | Iterable<RecordBatch>,
-): Promise<{ rows: number; batches: number }> {
-  let rows = 0;
-  let count = 0;
-  await writeFileAtomicAsync(
-    path,
-    async (tmp) => {
-      const fd = openSync(tmp, 'wx');
-      try {
-        const writer = new RecordBatchFileWriter();
-        writer.reset(undefined, schema);
-        // The writer queues its bytes; this consumer moves them to the file. It runs on microtasks only, so yielding
-        // one macrotask after each batch (setImmediate below) drains the queue completely: memory stays at one batch.
-        // A failed write (a full disk) is kept here and thrown by the loop, not left as an unhandled rejection.
-        let writeError: { cause: unknown } | null = null;
-        const pump = (async () => {
-          for await (const chunk of writer) writeAllSync(fd, chunk as Uint8Array);
-        })().catch((cause: unknown) => {
-          writeError = { cause };
-        });
-        try {
-          for await (const batch of batches) {
-            if (writeError) throw (writeError as { cause: unknown }).cause;
-            if (batch.schema !== schema && !util.compareSchemas(schema, batch.schema)) {
-              throw new Error(`batch ${count} has a schema other than the file's (${describeSchema(batch.schema)})`);
-            }
-            writer.write(batch);
-            rows += batch.numRows;
-            count += 1;
-            await new Promise<void>((resolve) => setImmediate(resolve));
-          }
-          writer.finish();
-        } catch (error) {
-          // a failed write closes the writer, so the loop's own error ("AsyncQueue is closed") is only its echo
-          const failedWrite = writeError as { cause: unknown } | null;
-          try {
-            writer.abort(error);
-          } catch {
-            // already closed by the failed write
-          }
-          await pump;
-          throw failedWrite ? failedWrite.cause : error;
-        }
-        await pump;
-        if (writeError) throw (writeError as { cause: unknown }).cause;
-      } finally {
-        closeSync(fd);
-      }
-    },
-    ArrowFileError,
-  );
-  return { rows, batches: count };
-}
-
-/**
  * Reads a whole Arrow IPC file. Before trusting arrow-js (which may return an empty table for a damaged file), checks
  * the magic at both ends and the footer length, then reads every batch the footer lists and checks each lies inside
  * the file and every column has its batch's row count. Throws ArrowFileError with the path and the reason.
@@ -149,25 +87,6 @@ export function verifyArrowFile(path: string): VerifyResult {
   }
 }
 
-/** Why these bytes cannot be an Arrow IPC file, or null when the frame (magics, footer length) looks right. */
-function frameProblem(bytes: Uint8Array): string | null {
-  const len = bytes.byteLength;
-  if (len >= 4 && bytes[0] === 0xff && bytes[1] === 0xff && bytes[2] === 0xff && bytes[3] === 0xff) {
-    return 'an Arrow IPC stream, not the file format (.arrow files must be written with RecordBatchFileWriter)';
-  }
-  if (len < HEAD_BYTES + TAIL_BYTES || !MAGIC.equals(bytes.subarray(0, MAGIC.length))) {
-    return `not an Arrow IPC file: no ARROW1 magic at the start (${len} bytes)`;
-  }
-  if (!MAGIC.equals(bytes.subarray(len - MAGIC.length))) {
-    return 'truncated or not an Arrow IPC file: missing footer';
-  }
-  const footerLength = Buffer.from(bytes.buffer, bytes.byteOffset, len).readInt32LE(len - TAIL_BYTES);
-  if (footerLength <= 0 || footerLength > len - HEAD_BYTES - TAIL_BYTES) {
-    return `truncated or not an Arrow IPC file: footer length ${footerLength} does not fit in ${len} bytes`;
-  }
-  return null;
-}
-
 function decodeChecked(bytes: Uint8Array): Table {
   const reader = RecordBatchReader.from(bytes);
   if (!reader.isFile() || !reader.isSync()) throw new Error('not read as an IPC file');
@@ -197,10 +116,6 @@ function decodeChecked(bytes: Uint8Array): Table {
   return table;
 }
 
-function footerLengthOf(bytes: Uint8Array): number {
-  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).readInt32LE(bytes.byteLength - TAIL_BYTES);
-}
-
 function toTable(path: string, data: Table | readonly RecordBatch[]): Table {
   if (data instanceof Table) return data;
   if (data.length === 0) {
@@ -211,8 +126,4 @@ function toTable(path: string, data: Table | readonly RecordBatch[]): Table {
   } catch (cause) {
     throw new ArrowFileError(path, `bug: record batches with different schemas: ${describeCause(cause)}`, { cause });
   }
-}
-
-function describeSchema(schema: Schema): string {
-  return schema.fields.map((f) => `${f.name}: ${f.type}`).join(', ');
 }

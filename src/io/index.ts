@@ -4,15 +4,7 @@
  */
 export { ArrowFileError, FileError, JournalError, OutDirError, OutputFileError } from './errors.js';
 export * from './out-folder/index.js';
-export {
-  commitArrowFiles,
-  readArrowFile,
-  verifyArrowFile,
-  writeArrowFileAside,
-  writeArrowFileAtomic,
-  writeArrowFileStreamAtomic,
-  type ArrowWrite,
-} from './arrow-file.js';
+export { commitArrowFiles, readArrowFile, verifyArrowFile, writeArrowFileAside, writeArrowFileAtomic, type ArrowWrite } from './arrow-file.js';
 export { EVENT_STEP_COLUMNS, MERGED_METRICS_SCHEMA } from './schemas.js';
 export { readRunFile, writeNeuronsFile, writeRunFile } from './run-file.js';
 export { readSummary, readSummaryVerified, writeSummary, type SummaryRow } from './summary.js';

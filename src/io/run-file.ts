@@ -11,10 +11,12 @@
  *   lnsweep.provenance  the provenance record as canonical JSON
  *   lnsweep.<key>       each provenance entry on its own (lnsweep.tool_version, lnsweep.git_commit, …)
  */
+import { readFileSync } from 'node:fs';
 import { Float64, Int64, Schema, Table, util } from 'apache-arrow';
 import type { ModelPrediction } from '../core/theory.js';
 import { METRIC_NAMES, type MetricColumns, type NeuronSnapshots, type RunParams } from '../core/types.js';
-import { readArrowFile, writeArrowFileAtomic, type ArrowWrite } from './arrow-file.js';
+import { writeArrowFileAtomic, type ArrowWrite } from './arrow-file.js';
+import { float64Values, int64ValuesAsFloat64, readIpcFile, utf8At } from './arrow-ipc-read.js';
 import { batchOf, float64Data, int64DataFromFloat64, repeatedUtf8 } from './arrow-columns.js';
 import { ArrowFileError, describeCause } from './errors.js';
 import { provenanceMetadata } from './provenance.js';
@@ -95,12 +97,29 @@ export function writeNeuronsFile(path: string, run: NeuronsFileInput, write: Arr
   write(path, new Table(batch.schema, [batch]));
 }
 
-/** Reads a run file back: the inverse of writeRunFile (metrics as fresh Float64Arrays). Throws ArrowFileError. */
+/** The schema metadata a reader of run files needs (the rest repeats the provenance entry by entry). */
+const READ_KEYS: ReadonlySet<string> = new Set(['run_id', 'params', 'replicate', 'model', 'provenance'].map((k) => `${META_PREFIX}${k}`));
+
+/**
+ * Reads a run file back: the inverse of writeRunFile (metrics as fresh Float64Arrays). Its columns must be exactly
+ * RUN_METRICS_SCHEMA's, in one record batch (none for a file without rows). Throws ArrowFileError.
+ */
 export function readRunFile(path: string): RunFileContents {
-  const table = readArrowFile(path);
-  const meta = table.schema.metadata;
+  let bytes: Buffer;
+  try {
+    bytes = readFileSync(path);
+  } catch (cause) {
+    throw new ArrowFileError(path, `cannot read: ${describeCause(cause)}`, { cause });
+  }
+  let file;
+  try {
+    file = readIpcFile(bytes, RUN_METRICS_SCHEMA, READ_KEYS);
+  } catch (cause) {
+    throw new ArrowFileError(path, describeCause(cause), { cause });
+  }
+  if (file.batches.length > 1) throw new ArrowFileError(path, `not a run file: ${file.batches.length} record batches, where a run file has one`);
   const get = (key: string): string => {
-    const value = meta.get(`${META_PREFIX}${key}`);
+    const value = file.metadata.get(`${META_PREFIX}${key}`);
     if (value === undefined) throw new ArrowFileError(path, `not a run file: no '${META_PREFIX}${key}' metadata`);
     return value;
   };
@@ -115,23 +134,25 @@ export function readRunFile(path: string): RunFileContents {
     if (cause instanceof ArrowFileError) throw cause;
     throw new ArrowFileError(path, 'run file metadata is not valid JSON', { cause });
   }
-  const rows = table.numRows;
+  const batch = file.batches[0] ?? { rows: 0, columns: RUN_METRICS_SCHEMA.fields.map(() => []) };
+  const rows = batch.rows;
   const runId = get('run_id');
   // The column and the metadata are written together; a disagreement means the file was edited or spliced. The
   // first and last rows suffice (a run's rows are one batch of one repeated value) and keep a status of a large
   // sweep from decoding every row's string.
-  const idColumn = table.getChild('run_id');
   for (const i of rows > 0 ? [0, rows - 1] : []) {
-    if (idColumn?.get(i) !== runId) throw new ArrowFileError(path, `row ${i} is of run ${idColumn?.get(i)}, the metadata says ${runId}`);
+    const id = utf8At(batch.columns[0], i);
+    if (id !== runId) throw new ArrowFileError(path, `row ${i} is of run ${id}, the metadata says ${runId}`);
   }
   const values = {} as MetricColumns['values'];
-  for (const name of METRIC_NAMES) values[name] = float64Column(path, table, name);
+  // columns in RUN_METRICS_SCHEMA's order: run_id, step, then the metrics
+  METRIC_NAMES.forEach((name, i) => (values[name] = float64Values(batch.columns[2 + i], rows)));
   return {
     runId,
     params,
     replicate: Number(get('replicate')),
     provenance,
-    metrics: { rows, step: int64ColumnAsFloat64(path, table, 'step'), values },
+    metrics: { rows, step: int64ValuesAsFloat64(batch.columns[1], rows), values },
     model,
   };
 }

@@ -22,16 +22,17 @@ describe('the per-run floor and folder command bench sections', () => {
     expect(lines.join('\n')).toContain('overhead / process spawn');
   });
 
-  it('folder: status, run with nothing to do, merge and report against node -e 0, with their peak memory', () => {
+  it('folder: status, run with nothing to do, a first merge and one again, and report against node -e 0, with their peak memory', () => {
     const lines: string[] = [];
     const r = runFolderBench({ sizes: [12], rounds: 1, log: (l) => lines.push(l) });
     expect(r.sizes.map((s) => s.runs)).toEqual([12]);
     const c = r.sizes[0].commands;
-    expect(Object.keys(c)).toEqual(['status', 'run', 'merge', 'report']);
+    expect(Object.keys(c)).toEqual(['status', 'run', 'merge_first', 'merge', 'report']);
     for (const f of Object.values(c)) {
       for (const x of [f.wall_s, f.over_node, f.cpu_s, f.max_rss_mib]) expect(positive(x), JSON.stringify(f)).toBe(true);
     }
-    expect([c.status.target, c.run.target, c.merge.target, c.report.target]).toEqual([10, 10, 50, 50]);
+    expect([c.status.target, c.run.target, c.merge_first.target, c.merge.target, c.report.target]).toEqual([10, 10, 50, 50, 50]);
     expect(lines.join('\n')).toContain('| 12 | run (nothing to do) |');
+    expect(lines.join('\n')).toContain('| 12 | merge, first (no metrics.arrow) |');
   });
 });

@@ -1,10 +1,10 @@
 import { spawnSync } from 'node:child_process';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { chmodSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Field, Float64, Schema, Table, makeData, tableToIPC } from 'apache-arrow';
 import { batchOf, float64Data, int64DataFromFloat64 } from '../../src/io/arrow-columns.js';
-import { ArrowFileError, readArrowFile, verifyArrowFile, writeArrowFileAtomic, writeArrowFileStreamAtomic } from '../../src/io/index.js';
+import { ArrowFileError, readArrowFile, verifyArrowFile, writeArrowFileAtomic } from '../../src/io/index.js';
 import { RUN_METRICS_SCHEMA } from '../../src/io/schemas.js';
 import { PROVENANCE, sampleMetrics, sampleParams, tempDir } from './helpers.js';
 import { writeRunFile } from '../../src/io/run-file.js';
@@ -131,49 +131,6 @@ describe('writeArrowFileAtomic', () => {
     const b2 = batchOf(other, [float64Data(new Float64Array([1]))]);
     const path = join(dir, 'mixed.arrow');
     expectArrowFileError(() => writeArrowFileAtomic(path, [batchOfX([1]), b2]), path, /schemas/);
-    expect(readdirSync(dir)).toEqual([]);
-  });
-
-  it('streams many batches into one file and reads every row back', async () => {
-    const path = join(dir, 'stream.arrow');
-    // eslint-disable-next-line @typescript-eslint/require-await -- an async generator on purpose: the writer's async path
-    async function* gen() {
-      for (let i = 0; i < 20; i++) yield batchOfX([i, i + 0.5]);
-    }
-    expect(await writeArrowFileStreamAtomic(path, SCHEMA, gen())).toEqual({ rows: 40, batches: 20 });
-    const table = readArrowFile(path);
-    expect(table.batches).toHaveLength(20);
-    expect(table.numRows).toBe(40);
-    expect(table.getChild('x')!.get(39)).toBe(19.5);
-    expect(readdirSync(dir)).toEqual(['stream.arrow']);
-  });
-
-  it('streams each batch to disk before the next one is produced, so memory holds about one batch', async () => {
-    const path = join(dir, 'stream.arrow');
-    const sizes: number[] = [];
-    const tempSize = () => {
-      const temp = readdirSync(dir).find((name) => name.startsWith('.stream.arrow.tmp-'));
-      return temp ? statSync(join(dir, temp)).size : -1;
-    };
-    // eslint-disable-next-line @typescript-eslint/require-await -- an async generator on purpose: the writer's async path
-    async function* gen() {
-      for (let i = 0; i < 4; i++) {
-        yield batchOfX(Array.from({ length: 1000 }, (_, j) => i + j));
-        sizes.push(tempSize());
-      }
-    }
-    await writeArrowFileStreamAtomic(path, SCHEMA, gen());
-    // after batch i was handed over, its 8000 bytes of values are already in the temporary file
-    sizes.forEach((size, i) => expect(size).toBeGreaterThan((i + 1) * 8000));
-  });
-
-  it('rejects a streamed batch with another schema and removes the temporary file', async () => {
-    const path = join(dir, 'stream.arrow');
-    const other = new Schema([new Field('x', new Float64(), true), new Field('z', new Float64(), true)]);
-    const bad = batchOf(other, [float64Data(new Float64Array([1])), float64Data(new Float64Array([2]))]);
-    await expect(writeArrowFileStreamAtomic(path, SCHEMA, [batchOfX([1]), bad])).rejects.toThrow(
-      /\[io\] .*stream\.arrow: could not write: batch 1 has a schema other than the file's/,
-    );
     expect(readdirSync(dir)).toEqual([]);
   });
 

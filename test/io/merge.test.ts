@@ -51,6 +51,19 @@ describe('writeMetricsFile', () => {
     expect(readdirSync(dir).sort()).toEqual(['metrics.arrow', 'runs']);
   });
 
+  it("copies each metric column's bytes: a NaN's payload and −0 come through, and 2^53 − 1 as a step", async () => {
+    const metrics = sampleMetrics(3);
+    const odd = new Float64Array([Number.NaN, -0, 1e-310]);
+    new DataView(odd.buffer).setUint32(0, 0xdeadbeef, true); // a NaN with a payload of its own
+    metrics.values.test_loss = odd;
+    metrics.step[2] = 2 ** 53 - 1;
+    await writeMetricsFile(metricsPath(), [{ ...runs[0], metrics }], PROVENANCE);
+    const table = readArrowFile(metricsPath());
+    const column = table.getChild('test_loss')!.data[0].values as Float64Array;
+    expect(new Uint8Array(column.buffer, column.byteOffset, 24)).toEqual(new Uint8Array(odd.buffer));
+    expect(table.getChild('step')!.get(2)).toBe(2n ** 53n - 1n);
+  });
+
   it('writes an empty metrics.arrow with the full schema when no run has finished', async () => {
     const result = await writeMetricsFile(metricsPath(), [], PROVENANCE);
     expect(result.rows).toBe(0);

@@ -1,9 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { tableToIPC } from 'apache-arrow';
+import { Schema, Table, tableToIPC } from 'apache-arrow';
 import { METRIC_NAMES } from '../../src/core/types.js';
-import { readArrowFile } from '../../src/io/arrow-file.js';
+import { readArrowFile, writeArrowFileAtomic } from '../../src/io/arrow-file.js';
 import { readRunFile, writeNeuronsFile, writeRunFile } from '../../src/io/run-file.js';
 import { PROVENANCE, sampleMetrics, sampleParams, sampleSnapshots, tempDir } from './helpers.js';
 
@@ -89,6 +89,19 @@ describe('run files', () => {
     const short = { ...m, rows: 4 };
     writeRunFile(path, { runId: 'r4', params: sampleParams(), replicate: 0, metrics: short, provenance: PROVENANCE });
     expect(readRunFile(path).metrics.step).toEqual(new Float64Array([0, 10, 20, 30]));
+  });
+
+  it('refuses a file of two record batches or of other columns, naming the file and what is wrong', () => {
+    const path = join(dir, 'r6.arrow');
+    writeRunFile(path, { runId: 'r6', params: sampleParams(), replicate: 0, metrics: sampleMetrics(3), provenance: PROVENANCE });
+    const table = readArrowFile(path);
+    writeArrowFileAtomic(path, new Table(table.schema, [table.batches[0], table.batches[0]]));
+    expect(() => readRunFile(path)).toThrow(/r6\.arrow: not a run file: 2 record batches, where a run file has one/);
+    const fewer = table.selectAt([0, 1]);
+    writeArrowFileAtomic(path, new Table(new Schema(fewer.schema.fields, table.schema.metadata), fewer.batches));
+    expect(() => readRunFile(path)).toThrow(
+      `r6.arrow: not the expected columns: it has run_id: Utf8, step: Int64; expected run_id: Utf8, step: Int64, ${METRIC_NAMES[0]}: Float64`,
+    );
   });
 
   it('writes per-neuron snapshots with Int64 step and neuron and Float64 values', () => {

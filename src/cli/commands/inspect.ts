@@ -19,7 +19,8 @@ export async function mergeCommand(args: { dir: string; parquet?: boolean }): Pr
   const onRunWritten = faults ? (await import('../../run/faults.js')).mergeHold(faults) : undefined;
   let m;
   try {
-    m = await mergeOutDir(args.dir, sweepProvenance(collectProvenance(), readPlan(args.dir)), { parquet: args.parquet, onRunWritten });
+    const plan = readPlan(args.dir);
+    m = await mergeOutDir(args.dir, sweepProvenance(collectProvenance(), plan), { parquet: args.parquet, onRunWritten, plan });
   } catch (err) {
     // The folder was read; writing its tables failed (a full disk, a read-only folder): not bad input.
     if (!(err instanceof FileError)) throw err;
