@@ -3,7 +3,21 @@
  * name in the same folder (tempPathFor in out-folder/paths.ts), are fsync'd, renamed over the final name, and the
  * folder is fsync'd so the rename itself survives a power cut. A reader sees the old file or the whole new one.
  */
-import { close, closeSync, fsync, fsyncSync, lstatSync, open, openSync, readlinkSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
+import {
+  close,
+  closeSync,
+  fsync,
+  fsyncSync,
+  lstatSync,
+  open,
+  openSync,
+  readlinkSync,
+  rename,
+  renameSync,
+  rmSync,
+  statSync,
+  writeSync,
+} from 'node:fs';
 import { dirname } from 'node:path';
 import { describeCause, OutputFileError, type FileError } from './errors.js';
 import { tempPathFor } from './out-folder/paths.js';
@@ -144,18 +158,20 @@ export async function commitAside(
   for (const g of groups) for (const w of g) liveTemps.add(w.tmp);
   try {
     await Promise.all(groups.flatMap((g, i) => g.map((w) => fsyncPath(w.tmp).catch((cause: unknown) => fail(i, w, cause)))));
+    // the renames of a wave side by side on libuv's threads, not one after another on this one: the thread that
+    // commits is the one that hands workers their next runs
     const renameWave = async (pick: (g: readonly PendingWrite[]) => readonly PendingWrite[]) => {
       const folders = new Set<string>();
-      groups.forEach((g, i) => {
-        for (const w of failed[i] ? [] : pick(g)) {
-          try {
-            renameSync(w.tmp, w.path);
-            folders.add(dirname(w.path));
-          } catch (cause) {
-            fail(i, w, cause);
-          }
-        }
-      });
+      await Promise.all(
+        groups.flatMap((g, i) =>
+          (failed[i] ? [] : pick(g)).map((w) =>
+            renamePath(w.tmp, w.path).then(
+              () => void folders.add(dirname(w.path)),
+              (cause: unknown) => fail(i, w, cause),
+            ),
+          ),
+        ),
+      );
       // as fsyncFolder: best effort, the files themselves are complete and fsync'd
       await Promise.all([...folders].map((folder) => fsyncPath(folder, 'r').catch(() => undefined)));
     };
@@ -185,6 +201,9 @@ function fsyncPath(path: string, flags = 'r+'): Promise<void> {
     });
   });
 }
+
+const renamePath = (from: string, to: string): Promise<void> =>
+  new Promise((resolve, reject) => rename(from, to, (error) => (error ? reject(error) : resolve())));
 
 /** The asynchronous twin of writeBytesAtomic, for streamed outputs: `fill` writes the whole file at `tmpPath`. */
 export async function writeFileAtomicAsync(

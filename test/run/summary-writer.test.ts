@@ -45,7 +45,10 @@ describe('the summary writer while runs finish', () => {
     await vi.advanceTimersByTimeAsync(1999);
     expect(writes).toHaveLength(1);
     await vi.advanceTimersByTimeAsync(1);
-    expect(writes).toEqual([['a', 'b'], ['a', 'b', 'c']]);
+    expect(writes).toEqual([
+      ['a', 'b'],
+      ['a', 'b', 'c'],
+    ]);
   });
 
   it('after a rewrite that took 300 ms, the next comes 20 × 300 ms = 6 s after the next row, not 2 s', async () => {
