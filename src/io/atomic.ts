@@ -46,8 +46,12 @@ export function checkOutFile(path: string): void {
   if (problem) throw new OutputFileError(path, problem.why, { cause: problem.cause, notAFile: true });
 }
 
-/** Why `path` may not be written (checkOutFile), or null when it is a regular file or a new name in a folder. */
-function targetProblem(path: string): { why: string; cause?: unknown } | null {
+/**
+ * Why `path` may not be written (checkOutFile), or null when it is a regular file or a new name in a folder.
+ * `folderOfNewName`: whether a new name's folder is looked at too (a second stat) for a clear message when it is
+ * missing; writeBytesAside does without, once per file of every run (its temp file's creation fails naming the file).
+ */
+function targetProblem(path: string, folderOfNewName = true): { why: string; cause?: unknown } | null {
   const refuse = (what: string, cause?: unknown) => ({
     why: `${what}; lnsweep writes only to a regular file or a new name, so nothing was changed`,
     cause,
@@ -59,6 +63,7 @@ function targetProblem(path: string): { why: string; cause?: unknown } | null {
     const code = (err as NodeJS.ErrnoException).code;
     if (code === 'ENOTDIR') return refuse('a part of the path is a file, not a folder (ENOTDIR)', err);
     if (code !== 'ENOENT') return refuse(`cannot look at it (${describeCause(err)})`, err);
+    if (!folderOfNewName) return null;
     try {
       if (!statSync(dirname(path)).isDirectory()) return refuse(`${dirname(path)} is not a folder`);
     } catch (cause) {
@@ -75,8 +80,8 @@ function targetProblem(path: string): { why: string; cause?: unknown } | null {
 }
 
 /** Throws `errorClass` when `path` is no place to write a file (targetProblem). */
-function checkTarget(path: string, errorClass: WriteErrorClass): void {
-  const problem = targetProblem(path);
+function checkTarget(path: string, errorClass: WriteErrorClass, folderOfNewName = true): void {
+  const problem = targetProblem(path, folderOfNewName);
   if (problem) throw new errorClass(path, problem.why, { cause: problem.cause, notAFile: true });
 }
 
@@ -118,7 +123,7 @@ export interface PendingWrite {
  * runs' files (commitAside, on the coordinator's thread). Throws `errorClass` naming `path`, with nothing left behind.
  */
 export function writeBytesAside(path: string, fill: (fd: number) => void, errorClass: WriteErrorClass = OutputFileError): PendingWrite {
-  checkTarget(path, errorClass);
+  checkTarget(path, errorClass, false);
   const tmp = tempPathFor(path);
   let fd: number | undefined;
   try {
