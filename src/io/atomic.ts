@@ -202,7 +202,13 @@ function fsyncPath(path: string, flags = 'r+'): Promise<void> {
   return new Promise((resolve, reject) => {
     open(path, flags, (openError, fd) => {
       if (openError) return reject(openError);
-      fsync(fd, (syncError) => close(fd, (closeError) => (syncError || closeError ? reject(syncError ?? closeError) : resolve())));
+      fsync(fd, (syncError) =>
+        close(fd, (closeError) => {
+          const error = syncError ?? closeError;
+          if (error) reject(error);
+          else resolve();
+        }),
+      );
     });
   });
 }
