@@ -5,9 +5,12 @@
  *   per-run overhead = (wall × workers − Σ the runs' own wall_s) / runs   (everything a run costs beyond its training:
  *                      start-up, dispatch, messages, writing and committing its files, journal, summary)
  *   per-job cost     = wall × 2 / jobs                                     (fork, exec, exit of `true`, two at a time)
- * and their ratio (the issue's target: ≤ 2), medians over the repeats.
+ * and their ratio (the issue's target: ≤ 2), medians over the repeats. Beside them the same two in CPU time, which a
+ * loaded machine disturbs less than wall time (a thread waiting for a core costs wall time, not CPU):
+ *   CPU overhead per run = (CPU − Σ the runs' own wall_s) / runs   (every thread of the process: coordinator, workers,
+ *                                                                  V8's garbage collector and compiler, libuv's pool)
+ *   CPU per job          = CPU of xargs and its children / jobs
  */
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -28,6 +31,10 @@ export interface PerRunReport {
   xargs_ms_per_job: number;
   /** median of the per-repeat ratios overhead / xargs */
   overhead_over_spawn: number;
+  /** the same in CPU time (module comment), medians over the repeats */
+  cpu_overhead_ms_per_run: number;
+  xargs_cpu_ms_per_job: number;
+  cpu_overhead_over_spawn: number;
   target: number;
 }
 
@@ -46,11 +53,9 @@ function trainingSeconds(outDir: string): { seconds: number; runs: number } {
   return { seconds, runs };
 }
 
-function xargsSeconds(jobs: number): number {
-  const t0 = performance.now();
-  const r = spawnSync('bash', ['-c', `seq ${jobs} | xargs -P${WORKERS} -n1 true`], { encoding: 'utf8' });
-  if (r.status !== 0) throw new Error(`[bench] xargs exited ${r.status}: ${r.stderr}`);
-  return (performance.now() - t0) / 1000;
+/** `jobs` runs of `true`, two at a time: wall and CPU seconds. */
+function timeXargs(jobs: number): { wallS: number; cpuS: number } {
+  return timeProcess(['bash', '-c', `seq ${jobs} | xargs -P${WORKERS} -n1 true`]);
 }
 
 /** `runs`: the sweep's size (tests); otherwise 5,000, or 500 with `quick`. */
@@ -65,29 +70,37 @@ export function runPerRunBench(opts: { quick?: boolean; runs?: number; repeats?:
       training: number[] = [],
       overheads: number[] = [],
       spawns: number[] = [],
-      ratios: number[] = [];
+      ratios: number[] = [],
+      cpuOverheads: number[] = [],
+      cpuSpawns: number[] = [],
+      cpuRatios: number[] = [];
     for (let r = 0; r < repeats; r++) {
       const out = join(dir, `out-${r}`);
       const measureRun = () =>
-        timeProcess([process.execPath, CLI_PATH, 'run', sweep, '--out', out, '--workers', String(WORKERS), '--progress', 'none']).wallS;
-      let wall: number, xargs: number;
+        timeProcess([process.execPath, CLI_PATH, 'run', sweep, '--out', out, '--workers', String(WORKERS), '--progress', 'none']);
+      let run: { wallS: number; cpuS: number }, xargs: { wallS: number; cpuS: number };
       if (r % 2 === 0) {
-        wall = measureRun();
-        xargs = xargsSeconds(runs);
+        run = measureRun();
+        xargs = timeXargs(runs);
       } else {
-        xargs = xargsSeconds(runs);
-        wall = measureRun();
+        xargs = timeXargs(runs);
+        run = measureRun();
       }
       const t = trainingSeconds(out);
       if (t.runs !== runs) throw new Error(`[bench] ${t.runs} of ${runs} tiny runs finished`);
       rmSync(out, { recursive: true, force: true });
-      const overhead = (1000 * (wall * WORKERS - t.seconds)) / runs;
-      const spawn = (1000 * xargs * WORKERS) / runs;
-      walls.push(wall);
+      const overhead = (1000 * (run.wallS * WORKERS - t.seconds)) / runs;
+      const spawn = (1000 * xargs.wallS * WORKERS) / runs;
+      const cpuOverhead = (1000 * (run.cpuS - t.seconds)) / runs;
+      const cpuSpawn = (1000 * xargs.cpuS) / runs;
+      walls.push(run.wallS);
       training.push((1000 * t.seconds) / runs);
       overheads.push(overhead);
       spawns.push(spawn);
       ratios.push(overhead / spawn);
+      cpuOverheads.push(cpuOverhead);
+      cpuSpawns.push(cpuSpawn);
+      cpuRatios.push(cpuOverhead / cpuSpawn);
     }
     const report: PerRunReport = {
       runs,
@@ -98,6 +111,9 @@ export function runPerRunBench(opts: { quick?: boolean; runs?: number; repeats?:
       overhead_ms_per_run: median(overheads) ?? NaN,
       xargs_ms_per_job: median(spawns) ?? NaN,
       overhead_over_spawn: median(ratios) ?? NaN,
+      cpu_overhead_ms_per_run: median(cpuOverheads) ?? NaN,
+      xargs_cpu_ms_per_job: median(cpuSpawns) ?? NaN,
+      cpu_overhead_over_spawn: median(cpuRatios) ?? NaN,
       target: 2,
     };
     const f = (x: number) => x.toFixed(2);
@@ -108,6 +124,9 @@ export function runPerRunBench(opts: { quick?: boolean; runs?: number; repeats?:
     opts.log(`| overhead per run: (wall × ${WORKERS} − Σ wall_s) / runs (ms) | ${f(report.overhead_ms_per_run)} |`);
     opts.log(`| xargs -P${WORKERS} -n1 true, per job: wall × ${WORKERS} / jobs (ms) | ${f(report.xargs_ms_per_job)} |`);
     opts.log(`| overhead / process spawn (target ≤ ${report.target}) | ${f(report.overhead_over_spawn)} |`);
+    opts.log(`| CPU overhead per run: (CPU − Σ wall_s) / runs (ms) | ${f(report.cpu_overhead_ms_per_run)} |`);
+    opts.log(`| xargs -P${WORKERS} -n1 true, CPU per job (ms) | ${f(report.xargs_cpu_ms_per_job)} |`);
+    opts.log(`| CPU overhead / CPU of a process spawn | ${f(report.cpu_overhead_over_spawn)} |`);
     return report;
   } finally {
     rmSync(dir, { recursive: true, force: true });

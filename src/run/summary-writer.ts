@@ -2,8 +2,18 @@
  * Keeps `summary.arrow` current while a sweep runs: rewritten (aside, then renamed) at most every `intervalMs`,
  * because rewriting it after each of thousands of tiny runs would make orchestration quadratic; and once more at
  * the end. A crash loses nothing: the rows are rebuilt from the run files on the next start.
+ *
+ * A rewrite holds the coordinator's thread for its whole length (building the table, encoding, fsync), and meanwhile
+ * no worker that finishes a run is given its next one. It grows with the rows (tens of milliseconds at a few thousand
+ * runs), so the wait after a rewrite is at least WRITE_SHARE times as long as that rewrite took: the rewrites then
+ * hold the thread at most 1/(WRITE_SHARE + 1) of the time, however large the sweep.
  */
-import { rowOf, writeSummary, type RowSource } from '../io/index.js';
+import { rowOf, writeSummary, type RowSource, type SummaryRow } from '../io/index.js';
+
+/** The wait before the next rewrite is at least this many times the last rewrite's duration. */
+const WRITE_SHARE = 20;
+
+type WriteRows = (rows: SummaryRow[], stamps: ReadonlyMap<string, string>) => Promise<void>;
 
 export class SummaryWriter {
   /** rows taken from a summary file are built only if this file is written (summary-table.ts) */
@@ -13,12 +23,20 @@ export class SummaryWriter {
   #dirty = false;
   #writing: Promise<void> | null = null;
   #timer: NodeJS.Timeout | null = null;
+  /** how long the last rewrite took (ms) */
+  #lastWriteMs = 0;
+  readonly #write: WriteRows;
 
+  /** `write` and `now`: the summary file's writer and the clock, for tests (writeSummary and performance.now). */
   constructor(
-    private readonly path: string,
-    private readonly provenance: Record<string, string>,
+    path: string,
+    provenance: Record<string, string>,
     private readonly intervalMs = 2000,
-  ) {}
+    write?: WriteRows,
+    private readonly now: () => number = () => performance.now(),
+  ) {
+    this.#write = write ?? ((rows, stamps) => writeSummary(path, rows, provenance, stamps));
+  }
 
   /** `stamp`: of the run's files when the row was built from them (none for a failed run) */
   set(row: RowSource, stamp?: string): void {
@@ -27,12 +45,15 @@ export class SummaryWriter {
     else this.#stamps.delete(row.run_id);
     this.#dirty = true;
     if (!this.#timer) {
-      this.#timer = setTimeout(() => {
-        this.#timer = null;
-        void this.flush().catch(() => {
-          // Reported by the final flush, which the coordinator awaits; a periodic write may fail transiently.
-        });
-      }, this.intervalMs);
+      this.#timer = setTimeout(
+        () => {
+          this.#timer = null;
+          void this.flush().catch(() => {
+            // Reported by the final flush, which the coordinator awaits; a periodic write may fail transiently.
+          });
+        },
+        Math.max(this.intervalMs, WRITE_SHARE * this.#lastWriteMs),
+      );
       this.#timer.unref();
     }
   }
@@ -55,7 +76,9 @@ export class SummaryWriter {
     while (this.#writing) await this.#writing;
     if (!this.#dirty) return;
     this.#dirty = false;
-    this.#writing = writeSummary(this.path, [...this.rows.values()].map(rowOf), this.provenance, this.#stamps).finally(() => {
+    const t0 = this.now();
+    this.#writing = this.#write([...this.rows.values()].map(rowOf), this.#stamps).finally(() => {
+      this.#lastWriteMs = this.now() - t0;
       this.#writing = null;
     });
     try {

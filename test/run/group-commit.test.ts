@@ -4,7 +4,7 @@
  * named, and runs that finish while a commit is under way are committed together in the next one, each reported only
  * once its own commit has finished.
  */
-import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { discardAside, isTempName, type PendingWrite } from '../../src/io/index.js';
@@ -42,6 +42,15 @@ describe('files written aside, then committed in groups', () => {
     expect(yError).toBeNull();
     expect(existsSync(join(dir, 'x.arrow'))).toBe(false);
     expect(readdirSync(dir)).toEqual(['y.arrow']);
+  });
+
+  it('an aside write is refused at a symbolic link and fails naming the file in a missing folder, leaving nothing', () => {
+    const dir = tempDir();
+    symlinkSync(join(dir, 'elsewhere.arrow'), join(dir, 'link.arrow'));
+    expect(() => aside(join(dir, 'link.arrow'), 'x')).toThrow(/link\.arrow: a symbolic link/);
+    const gone = join(dir, 'gone', 'r.arrow');
+    expect(() => aside(gone, 'x')).toThrow(`${gone}: could not write: ENOENT`);
+    expect(readdirSync(dir)).toEqual(['link.arrow']);
   });
 
   it('a writer that gives up before the commit leaves nothing behind', () => {
