@@ -36,12 +36,14 @@ returned = true;
 
 it('a pool thread says it has loaded only after the require() that loads it has returned', async () => {
   const worker = new Worker(LOADER, { eval: true, workerData: paths });
+  // taken now: once the thread has exited (nothing keeps it alive after its message), worker.threadId reads -1
+  const threadId = worker.threadId;
   try {
     const first = await new Promise((resolve, reject) => {
       worker.once('message', resolve);
       worker.once('error', reject);
     });
-    expect(first).toEqual({ message: threadLoaded(worker.threadId), returned: true });
+    expect(first).toEqual({ message: threadLoaded(threadId), returned: true });
   } finally {
     await worker.terminate();
   }
