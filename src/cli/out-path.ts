@@ -46,27 +46,37 @@ export function prepareOutDir(outDir: string, flag = '--out'): void {
     firstNew = p;
     if (dirname(p) === p) break;
   }
+  // Only the levels this process makes are its to remove: shards and array tasks started together make the same
+  // folder, and one that found a level already made by another must neither fail on it nor remove it.
+  const created: string[] = [];
   try {
     // One level at a time: a recursive mkdir on a read-only file system reports ENOENT instead of EROFS.
     const missing: string[] = [];
     for (let p = resolve(outDir); firstNew !== null && p.length >= firstNew.length; p = dirname(p)) missing.unshift(p);
-    for (const p of missing) mkdirSync(p);
+    for (const p of missing) {
+      try {
+        mkdirSync(p);
+        created.push(p);
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code !== 'EEXIST' || !statSync(p).isDirectory()) throw err;
+      }
+    }
     const probe = join(outDir, `.lnsweep-probe-${process.pid}`);
     writeFileSync(probe, '');
     unlinkSync(probe);
   } catch (err) {
-    if (firstNew) removeEmptyDirs(resolve(outDir), firstNew);
+    removeEmptyDirs(created);
     refuse(`cannot write files in it: ${reason(err)}`);
   }
 }
 
-function removeEmptyDirs(from: string, upTo: string): void {
-  for (let p = from; p.length >= upTo.length; p = dirname(p)) {
+/** Removes the folders this check made, deepest first, each only if it is still empty. */
+function removeEmptyDirs(created: readonly string[]): void {
+  for (const p of [...created].reverse()) {
     try {
       rmdirSync(p);
     } catch {
       // not there or not empty: leave it
     }
-    if (p === upTo) break;
   }
 }
