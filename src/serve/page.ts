@@ -59,7 +59,7 @@ select { font-size: 14px; padding: 3px; max-width: 100%; }
 
 /** The page's script (no template literals inside: it is itself one). */
 export const PAGE_JS = String.raw`'use strict';
-var state = { version: -1, z: null, drawn: -1, busy: false, again: false, cell: null, views: {}, refineDrawn: -1 };
+var state = { version: -1, z: null, drawn: '', busy: false, again: false, cell: null, views: {}, refineDrawn: '' };
 function $(id) { return document.getElementById(id); }
 function el(tag, attrs, children) {
   var e = document.createElement(tag);
@@ -192,15 +192,19 @@ function update() {
     return getJSON('api/diagrams');
   }).then(function (list) {
     renderList(list);
-    if (!state.z || state.drawn === s.version) return null;
+    // what is drawn is named by everything it depends on, taken when it is asked for: a resize or a change of column
+    // while a draw is in flight then leaves a key that no longer matches, and the next update draws again
+    var key = s.version + '|' + state.z + '|' + facetColumns();
+    if (!state.z || state.drawn === key) return null;
     return getJSON('api/diagram?z=' + encodeURIComponent(state.z) + facetColumns()).then(function (d) {
-      return drawVega($('diagram'), d.spec, 'diagram').then(function () { state.drawn = s.version; $('diagram').setAttribute('data-version', String(s.version)); });
+      return drawVega($('diagram'), d.spec, 'diagram').then(function () { state.drawn = key; $('diagram').setAttribute('data-version', String(s.version)); });
     });
   }).then(function () {
     return state.cell ? openCell(state.cell) : null;
   }).then(function () {
-    if (state.refineDrawn === s.version) return null;
-    return getJSON('api/refinement?' + facetColumns().slice(1)).then(renderRefinement).then(function () { state.refineDrawn = s.version; });
+    var key = s.version + '|' + facetColumns();
+    if (state.refineDrawn === key) return null;
+    return getJSON('api/refinement?' + facetColumns().slice(1)).then(renderRefinement).then(function () { state.refineDrawn = key; });
   }).then(function () {
     document.body.setAttribute('data-version', String(s.version));
     $('live').className = ''; $('live').textContent = 'live, updated ' + new Date().toLocaleTimeString();
@@ -212,12 +216,12 @@ function update() {
   });
 }
 
-$('z').addEventListener('change', function () { state.z = $('z').value; state.drawn = -1; update(); });
+$('z').addEventListener('change', function () { state.z = $('z').value; update(); });
 // a phone turned sideways, or a window made narrow: the facets are laid out again
 var laidOut = facetColumns();
 window.addEventListener('resize', function () {
   if (facetColumns() === laidOut) return;
-  laidOut = facetColumns(); state.drawn = -1; state.refineDrawn = -1; update();
+  laidOut = facetColumns(); update();
 });
 var events = new EventSource('api/events');
 events.addEventListener('change', update);
