@@ -9,7 +9,7 @@ import { planSweep, shardRuns } from '../../src/sweep/index.js';
 import { CLI, REPO, runCli, tempDir, writeSweep } from '../helpers.js';
 import { sameBits } from '../support/bits.js';
 import { requireComponent, titled } from '../support/components.js';
-import { ensureSlurm, SLURM_INSTALL, startSlurm, waitForJobs, type JobState, type TestSlurm } from './slurm.js';
+import { ENDED, ensureSlurm, jobStates, SLURM_INSTALL, startSlurm, waitForJobs, type JobState, type TestSlurm } from './slurm.js';
 
 // 8 short runs (2 shares of 4, one worker per task, which starts its runs in dispatch order). Task 1 is signalled
 // while its second run is held at step 4096 by the fault hook (src/run/faults.ts), not by racing its runs.
@@ -82,9 +82,22 @@ describe.skipIf(skip !== null)(titled('scripts/slurm/sweep.sbatch on a real sing
     const first = submit({ LNSWEEP_FAULTS: JSON.stringify({ [share1[1]]: { hold_at_step: 1, release_file: release } }) });
     const journal1 = join(out, 'journal.shard-1-of-2.jsonl');
     const doneIn = (j: string) => (existsSync(j) ? readJournal(j).events.filter((e) => e.event === 'run_done').length : 0);
+    // No wall-clock limit: a loaded machine is slow, not wrong. But task 1 ending while the test still waits on it
+    // (refused --out, a crash) can never satisfy the condition: say so at once, with its log, rather than at the
+    // test's timeout with no reason.
+    const task1Log = () => {
+      const path = join(dir, `slurm-${first.array}_1.out`);
+      return existsSync(path) ? readFileSync(path, 'utf8') : '(no log yet)';
+    };
     const until = async (what: string, cond: () => boolean) => {
-      // no wall-clock limit: a loaded machine is slow, not wrong (the test's own timeout ends a real hang)
-      while (!cond()) await new Promise((r) => setTimeout(r, 20));
+      for (let polls = 1; !cond(); polls++) {
+        if (polls % 50 === 0) {
+          const t1 = task(jobStates(slurm, [first.array]), '1');
+          if (t1 && ENDED.has(t1.state) && !cond())
+            throw new Error(`task 1 ended (${t1.state}, exit ${t1.exit}) before: ${what}\n${task1Log()}\n${slurm.logs()}`);
+        }
+        await new Promise((r) => setTimeout(r, 20));
+      }
       return what;
     };
     // its first run is journaled by the group commit, which may come after the second run is already held

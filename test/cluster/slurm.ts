@@ -212,7 +212,7 @@ export function jobStates(slurm: TestSlurm, ids: string[]): JobState[] {
   );
 }
 
-const ENDED = new Set(['COMPLETED', 'FAILED', 'CANCELLED', 'TIMEOUT', 'NODE_FAIL', 'OUT_OF_MEMORY', 'BOOT_FAIL', 'DEADLINE']);
+export const ENDED = new Set(['COMPLETED', 'FAILED', 'CANCELLED', 'TIMEOUT', 'NODE_FAIL', 'OUT_OF_MEMORY', 'BOOT_FAIL', 'DEADLINE']);
 
 /** Waits until every job and task of these ids has ended; returns their states. */
 export async function waitForJobs(slurm: TestSlurm, ids: string[], timeoutMs = 120_000): Promise<JobState[]> {
