@@ -6,5 +6,6 @@ export default defineConfig({
     include: ['test/slow/**/*.test.ts'],
     testTimeout: 3_600_000,
     pool: 'forks',
+    globalSetup: ['test/support/fresh-build.ts'],
   },
 });
