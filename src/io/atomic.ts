@@ -3,21 +3,7 @@
  * name in the same folder (tempPathFor in out-folder/paths.ts), are fsync'd, renamed over the final name, and the
  * folder is fsync'd so the rename itself survives a power cut. A reader sees the old file or the whole new one.
  */
-import {
-  close,
-  closeSync,
-  fsync,
-  fsyncSync,
-  lstatSync,
-  open,
-  openSync,
-  readlinkSync,
-  rename,
-  renameSync,
-  rmSync,
-  statSync,
-  writeSync,
-} from 'node:fs';
+import { closeSync, fsync, fsyncSync, lstatSync, openSync, readlinkSync, rename, renameSync, rmSync, statSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { describeCause, OutputFileError, type FileError } from './errors.js';
 import { tempPathFor } from './out-folder/paths.js';
@@ -198,21 +184,30 @@ export async function commitAside(
 }
 
 /**
- * fsync of a file (opened r+) or a folder (opened r) without blocking the thread. Through fs's callbacks rather than
- * fs/promises' FileHandle: a group commit does this for every file of every run, on the coordinator's thread, and the
- * callbacks cost that thread about half as much per file (measured side by side: 16-39 µs against 36-59 µs).
+ * fsync of a file (opened r+) or a folder (opened r) without blocking the thread on the disk: the open and the close
+ * are made here, synchronously (a name just written, in a folder just looked at, and a descriptor whose data is
+ * already on the disk: microseconds, no I/O), and only the fsync, which waits for the disk, goes to libuv's threads.
+ * Three round trips through libuv's pool per file cost the committing thread, and the pool's threads, more than the
+ * calls themselves (issue 23: measured side by side, commit.mjs in the report). Through fs's callbacks rather than
+ * fs/promises' FileHandle, which cost that thread about twice as much per file.
  */
 function fsyncPath(path: string, flags = 'r+'): Promise<void> {
+  let fd: number;
+  try {
+    fd = openSync(path, flags);
+  } catch (openError) {
+    return Promise.reject(openError as Error);
+  }
   return new Promise((resolve, reject) => {
-    open(path, flags, (openError, fd) => {
-      if (openError) return reject(openError);
-      fsync(fd, (syncError) =>
-        close(fd, (closeError) => {
-          const error = syncError ?? closeError;
-          if (error) reject(error);
-          else resolve();
-        }),
-      );
+    fsync(fd, (syncError) => {
+      let error: Error | null = syncError;
+      try {
+        closeSync(fd);
+      } catch (closeError) {
+        error ??= closeError as Error;
+      }
+      if (error) reject(error);
+      else resolve();
     });
   });
 }
