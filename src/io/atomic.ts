@@ -188,8 +188,9 @@ export async function commitAside(
  * are made here, synchronously (a name just written, in a folder just looked at, and a descriptor whose data is
  * already on the disk: microseconds, no I/O), and only the fsync, which waits for the disk, goes to libuv's threads.
  * Three round trips through libuv's pool per file cost the committing thread, and the pool's threads, more than the
- * calls themselves (issue 23: measured side by side, commit.mjs in the report). Through fs's callbacks rather than
- * fs/promises' FileHandle, which cost that thread about twice as much per file.
+ * calls themselves (issue 23: 3,000 files committed in groups of 10, side by side: about 155 against 210 µs of CPU
+ * per file, every thread counted). Through fs's callbacks rather than fs/promises' FileHandle, which cost that thread
+ * about twice as much per file.
  */
 function fsyncPath(path: string, flags = 'r+'): Promise<void> {
   let fd: number;
