@@ -193,13 +193,8 @@ export async function commitAside(
  * about twice as much per file.
  */
 function fsyncPath(path: string, flags = 'r+'): Promise<void> {
-  let fd: number;
-  try {
-    fd = openSync(path, flags);
-  } catch (openError) {
-    return Promise.reject(openError as Error);
-  }
   return new Promise((resolve, reject) => {
+    const fd = openSync(path, flags); // a throw here rejects the promise (its executor runs synchronously)
     fsync(fd, (syncError) => {
       let error: Error | null = syncError;
       try {
