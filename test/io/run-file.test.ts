@@ -84,7 +84,7 @@ describe('run files', () => {
     expect(meta.get('lnsweep.ended_at')).toBe(PROVENANCE.ended_at);
   });
 
-  it("writes the very bytes arrow-js's RecordBatchFileWriter writes for the same table (7 rows, 1 row, none)", () => {
+  it("writes the very bytes arrow-js's RecordBatchFileWriter writes for the same table (7 rows, 1, none, 2,000: more than its buffer)", () => {
     // the expected file through arrow-js's own builders and writer, from the same inputs, none of run-file.ts's code
     const arrowJsBytes = (runId: string, rows: number, model: unknown) => {
       const m = sampleMetrics(rows);
@@ -111,10 +111,14 @@ describe('run files', () => {
       return RecordBatchFileWriter.writeAll(new Table(schema, rows > 0 ? [batch] : [])).toUint8Array(true);
     };
     const model = { k0: 2, w_norm2_end: 0.5, phase1_steps: 10, align_steps: null, sigma_trace: 5, sigma_along: 1, phase2_frac_final: 0.25 };
+    // one after another, so each file is built in the buffer and builder the one before used (run-file.ts); 2,000 rows
+    // are over 400 kB, more than that 64 kB buffer holds
     for (const [rows, m] of [
       [7, model],
       [1, null],
       [0, null],
+      [2000, model],
+      [3, null],
     ] as const) {
       const path = join(dir, `bytes-${rows}.arrow`);
       writeRunFile(path, { runId: 'r-bytes', params: sampleParams(), replicate: 2, metrics: sampleMetrics(rows), provenance: PROVENANCE, model: m });
