@@ -32,7 +32,7 @@ export function writeArrowFileAtomic(path: string, data: Table | readonly Record
 }
 
 /** The bytes of `data` as an Arrow IPC file (arrow-js's writer). Throws ArrowFileError naming `path`. */
-export function encodeArrowFile(path: string, data: Table | readonly RecordBatch[]): Uint8Array {
+function encodeArrowFile(path: string, data: Table | readonly RecordBatch[]): Uint8Array {
   const table = toTable(path, data);
   try {
     return RecordBatchFileWriter.writeAll(table).toUint8Array(true);
