@@ -27,11 +27,12 @@ const TAIL_BYTES = 10;
  * removing the temporary file.
  */
 export function writeArrowFileAtomic(path: string, data: Table | readonly RecordBatch[]): void {
-  const bytes = encode(path, data);
+  const bytes = encodeArrowFile(path, data);
   writeBytesAtomic(path, (fd) => writeAllSync(fd, bytes), ArrowFileError);
 }
 
-function encode(path: string, data: Table | readonly RecordBatch[]): Uint8Array {
+/** The bytes of `data` as an Arrow IPC file (arrow-js's writer). Throws ArrowFileError naming `path`. */
+function encodeArrowFile(path: string, data: Table | readonly RecordBatch[]): Uint8Array {
   const table = toTable(path, data);
   try {
     return RecordBatchFileWriter.writeAll(table).toUint8Array(true);
@@ -41,19 +42,30 @@ function encode(path: string, data: Table | readonly RecordBatch[]): Uint8Array 
 }
 
 /**
- * writeArrowFileAtomic's first half (atomic.ts, writeBytesAside): the file is written aside, not yet durable nor named;
- * commitArrowFiles finishes it. Throws ArrowFileError naming `path`, with nothing left behind.
+ * writeArrowFileAtomic's first half (atomic.ts, writeBytesAside): `fill(fd)` writes the file's bytes aside, not yet
+ * durable nor named; commitArrowFiles finishes it. Throws ArrowFileError naming `path`, with nothing left behind.
  */
-export function writeArrowFileAside(path: string, data: Table | readonly RecordBatch[]): PendingWrite {
-  const bytes = encode(path, data);
-  return writeBytesAside(path, (fd) => writeAllSync(fd, bytes), ArrowFileError);
+export function writeArrowFileAside(path: string, fill: (fd: number) => void): PendingWrite {
+  return writeBytesAside(path, fill, ArrowFileError);
 }
 
 /** Makes Arrow files written aside durable under their names, one group of files per run (atomic.ts, commitAside). */
 export const commitArrowFiles = (groups: readonly (readonly PendingWrite[])[]): Promise<(FileError | null)[]> => commitAside(groups, ArrowFileError);
 
-/** How a run's Arrow file is written: atomically (the default), or aside for a group commit (src/run/execute-run.ts). */
-export type ArrowWrite = (path: string, table: Table) => void;
+/**
+ * How a run's Arrow file is written: `fill(fd)` writes its bytes to a new temporary file, which is then made durable
+ * and named atomically (writeArrowAtomic, the default), or left aside for a group commit (src/run/execute-run.ts).
+ * Throws ArrowFileError naming `path`.
+ */
+export type ArrowWrite = (path: string, fill: (fd: number) => void) => void;
+
+export const writeArrowAtomic: ArrowWrite = (path, fill) => writeBytesAtomic(path, fill, ArrowFileError);
+
+/** An ArrowWrite of a table's bytes encoded by arrow-js (the neurons and realdata files). Throws ArrowFileError. */
+export function writeArrowTable(path: string, table: Table, write: ArrowWrite): void {
+  const bytes = encodeArrowFile(path, table);
+  write(path, (fd) => writeAllSync(fd, bytes));
+}
 
 /**
  * Reads a whole Arrow IPC file. Before trusting arrow-js (which may return an empty table for a damaged file), checks

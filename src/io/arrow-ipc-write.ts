@@ -28,24 +28,42 @@ import { writeAllSync } from './atomic.js';
 
 const STAGING_BYTES = 1 << 20;
 
+/**
+ * What a writer builds a file in: the staging buffer (only the bytes put there are written: it need not be zeroed)
+ * and the flatbuffers builder of its messages and footer. Shared by writers used one after another, never at once.
+ */
+export interface IpcScratch {
+  staging: Buffer;
+  builder: Builder;
+}
+
+export const newIpcScratch = (stagingBytes: number): IpcScratch => ({ staging: Buffer.allocUnsafe(stagingBytes), builder: new Builder(4096) });
+
 export class IpcFileWriter {
   readonly #fd: number;
   readonly #schema: Schema;
   readonly #buffers: number[];
-  readonly #staging = Buffer.alloc(STAGING_BYTES);
+  readonly #staging: Buffer;
   #staged = 0;
   /** bytes of the file so far, staged ones included */
   #position = 0;
   /** per batch: its offset in the file, metadata length and body length (the footer's blocks) */
   readonly #blocks: number[] = [];
-  readonly #builder = new Builder(4096);
+  readonly #builder: Builder;
   #lastMessage: { rows: number; regions: number[]; message: Uint8Array } | null = null;
   rows = 0;
 
-  /** Starts the file on `fd` (open for writing, empty). Only Utf8, Int64 and Float64 columns. */
-  constructor(fd: number, schema: Schema) {
+  /**
+   * Starts the file on `fd` (open for writing, empty). Only Utf8, Int64 and Float64 columns. `scratch`: the buffer
+   * bytes gather in before each write and the flatbuffers builder, for a caller that writes one small file after
+   * another on one thread and keeps one scratch for all of them (a run file: run-file.ts); by default a 1 MiB buffer
+   * and a builder of this writer's own.
+   */
+  constructor(fd: number, schema: Schema, scratch: IpcScratch = newIpcScratch(STAGING_BYTES)) {
     this.#fd = fd;
     this.#schema = schema;
+    this.#staging = scratch.staging;
+    this.#builder = scratch.builder;
     this.#buffers = schema.fields.map(buffersAfterValidity);
     this.#put(IPC_MAGIC);
     this.#pad(2);
@@ -130,7 +148,9 @@ export class IpcFileWriter {
   }
 
   #footer(): Uint8Array {
-    const b = new Builder(1024 + this.#blocks.length * 8);
+    // the builder of the batch messages, each of which was copied out of it (#batchMessage)
+    const b = this.#builder;
+    b.clear();
     const schema = encodeSchema(b, this.#schema);
     Footer.startRecordBatchesVector(b, this.batches);
     for (let i = this.#blocks.length - 3; i >= 0; i -= 3) {
@@ -150,9 +170,9 @@ export class IpcFileWriter {
 
   #put(bytes: Uint8Array): void {
     this.#position += bytes.byteLength;
-    if (bytes.byteLength > STAGING_BYTES - this.#staged) {
+    if (bytes.byteLength > this.#staging.byteLength - this.#staged) {
       this.#flush();
-      if (bytes.byteLength >= STAGING_BYTES) {
+      if (bytes.byteLength >= this.#staging.byteLength) {
         writeAllSync(this.#fd, bytes);
         return;
       }
@@ -162,7 +182,7 @@ export class IpcFileWriter {
   }
 
   #putInt32(value: number): void {
-    if (STAGING_BYTES - this.#staged < 4) this.#flush();
+    if (this.#staging.byteLength - this.#staged < 4) this.#flush();
     this.#staging.writeInt32LE(value, this.#staged);
     this.#staged += 4;
     this.#position += 4;
@@ -170,7 +190,7 @@ export class IpcFileWriter {
 
   #pad(bytes: number): void {
     if (bytes <= 0) return;
-    if (STAGING_BYTES - this.#staged < bytes) this.#flush();
+    if (this.#staging.byteLength - this.#staged < bytes) this.#flush();
     this.#staging.fill(0, this.#staged, this.#staged + bytes);
     this.#staged += bytes;
     this.#position += bytes;
@@ -180,6 +200,26 @@ export class IpcFileWriter {
     if (this.#staged > 0) writeAllSync(this.#fd, this.#staging.subarray(0, this.#staged));
     this.#staged = 0;
   }
+}
+
+/**
+ * The UTF-8 bytes of strings that come back file after file (field names, metadata keys, a sweep's provenance
+ * values), encoded once: a run file's footer holds a few dozen such strings, and encoding each anew was a visible share
+ * of a tiny run (issue 23). Long strings (a run's parameters as JSON) are not kept; the cache is emptied when full.
+ */
+const utf8Cache = new Map<string, Uint8Array>();
+const UTF8_CACHE_ENTRIES = 1024;
+const UTF8_CACHE_CHARS = 200;
+
+function utf8Of(s: string): Uint8Array | string {
+  if (s.length > UTF8_CACHE_CHARS) return s;
+  let bytes = utf8Cache.get(s);
+  if (bytes === undefined) {
+    if (utf8Cache.size >= UTF8_CACHE_ENTRIES) utf8Cache.clear();
+    bytes = Buffer.from(s, 'utf8');
+    utf8Cache.set(s, bytes);
+  }
+  return bytes;
 }
 
 /** The schema table (fields and metadata), built as arrow-js builds it (ipc/metadata/message.ts, encodeSchema). */
@@ -193,8 +233,8 @@ function encodeSchema(b: Builder, schema: Schema): number {
       : FbSchema.createCustomMetadataVector(
           b,
           [...schema.metadata].map(([k, v]) => {
-            const key = b.createString(k);
-            const value = b.createString(v);
+            const key = b.createString(utf8Of(k));
+            const value = b.createString(utf8Of(v));
             KeyValue.startKeyValue(b);
             KeyValue.addKey(b, key);
             KeyValue.addValue(b, value);
@@ -231,7 +271,7 @@ function encodeField(b: Builder, field: Field): number {
     throw new Error(`bug: column '${field.name}' has a type arrow-ipc-write.ts does not handle`);
   }
   const children = FbField.createChildrenVector(b, []);
-  const name = field.name ? b.createString(field.name) : -1;
+  const name = field.name ? b.createString(utf8Of(field.name)) : -1;
   FbField.startField(b);
   FbField.addType(b, typeOffset);
   FbField.addTypeType(b, typeId);

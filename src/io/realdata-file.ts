@@ -9,7 +9,7 @@
  */
 import { Field, Float64, Int64, Schema, Table, Utf8 } from 'apache-arrow';
 import { REALDATA_METRICS, type RealDataColumns } from '../engines/realdata/columns.js';
-import { readArrowFile, writeArrowFileAtomic, type ArrowWrite } from './arrow-file.js';
+import { readArrowFile, writeArrowAtomic, writeArrowTable, type ArrowWrite } from './arrow-file.js';
 import { batchOf, float64Data, int64DataFromFloat64, repeatedUtf8 } from './arrow-columns.js';
 import { ArrowFileError, describeCause } from './errors.js';
 import { float64Column, int64ColumnAsFloat64 } from './run-file.js';
@@ -30,7 +30,7 @@ export interface RealDataFileInput {
 }
 
 /** Throws ArrowFileError. */
-export function writeRealDataFile(path: string, input: RealDataFileInput, write: ArrowWrite = writeArrowFileAtomic): void {
+export function writeRealDataFile(path: string, input: RealDataFileInput, write: ArrowWrite = writeArrowAtomic): void {
   const { columns: c } = input;
   let batch;
   try {
@@ -43,7 +43,7 @@ export function writeRealDataFile(path: string, input: RealDataFileInput, write:
   } catch (cause) {
     throw new ArrowFileError(path, describeCause(cause), { cause });
   }
-  write(path, new Table(batch.schema, [batch]));
+  writeArrowTable(path, new Table(batch.schema, [batch]), write);
 }
 
 /** The inverse of writeRealDataFile. Throws ArrowFileError. */

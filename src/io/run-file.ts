@@ -12,12 +12,13 @@
  *   lnsweep.<key>       each provenance entry on its own (lnsweep.tool_version, lnsweep.git_commit, …)
  */
 import { readFileSync } from 'node:fs';
-import { Float64, Int64, Schema, Table, util } from 'apache-arrow';
+import { Float64, Int64, Schema, Table, util, type DataType } from 'apache-arrow';
 import type { ModelPrediction } from '../core/theory.js';
 import { METRIC_NAMES, type MetricColumns, type NeuronSnapshots, type RunParams } from '../core/types.js';
-import { writeArrowFileAtomic, type ArrowWrite } from './arrow-file.js';
+import { writeArrowAtomic, writeArrowTable, type ArrowWrite } from './arrow-file.js';
 import { float64Values, int64ValuesAsFloat64, readIpcFile, utf8At } from './arrow-ipc-read.js';
-import { batchOf, float64Data, int64DataFromFloat64, repeatedUtf8 } from './arrow-columns.js';
+import { batchOf, bytesOf, float64Data, int64ArrayFromFloat64, int64DataFromFloat64, repeatedBuffers, repeatedUtf8 } from './arrow-columns.js';
+import { IpcFileWriter, newIpcScratch } from './arrow-ipc-write.js';
 import { ArrowFileError, describeCause } from './errors.js';
 import { provenanceMetadata } from './provenance.js';
 import { NEURONS_SCHEMA, RUN_METRICS_SCHEMA, canonicalJson } from './schemas.js';
@@ -50,12 +51,26 @@ export interface NeuronsFileInput {
 
 const META_PREFIX = 'lnsweep.';
 
-/** Writes `runs/<run_id>.arrow` atomically: one batch of `rows` rows. Throws ArrowFileError. */
-export function writeRunFile(path: string, run: RunFileInput, write: ArrowWrite = writeArrowFileAtomic): void {
+/**
+ * A run file is built here (bytes, flatbuffers) before it is written: a run file of a few rows is a few kB, and a
+ * buffer and builder per file (the 1 MiB IpcFileWriter takes by default, or arrow-js's builders and encoders) were a
+ * large share of a tiny run's cost (issue 23). One per thread (module state is per thread); writeRunFile uses it
+ * synchronously, so never twice at once.
+ */
+const runFileScratch = newIpcScratch(64 * 1024);
+
+/**
+ * Writes `runs/<run_id>.arrow` atomically (or as `write` says): one batch of `rows` rows, none when there are none.
+ * The bytes are those arrow-js's RecordBatchFileWriter writes for the same table (arrow-ipc-write.ts; tested byte for
+ * byte), written from the metric columns' own bytes. Throws ArrowFileError.
+ */
+export function writeRunFile(path: string, run: RunFileInput, write: ArrowWrite = writeArrowAtomic): void {
   const { metrics } = run;
-  let batch;
+  const rows = metrics.rows;
+  let schema: Schema;
+  let columns: Uint8Array[][];
   try {
-    const schema = new Schema(
+    schema = new Schema(
       RUN_METRICS_SCHEMA.fields,
       provenanceMetadata(run.provenance, {
         run_id: run.runId,
@@ -64,20 +79,24 @@ export function writeRunFile(path: string, run: RunFileInput, write: ArrowWrite 
         model: JSON.stringify(run.model ?? null),
       }),
     );
-    const columns = [
-      repeatedUtf8(run.runId, metrics.rows),
-      int64DataFromFloat64(trimmed(metrics.step, metrics.rows, 'step')),
-      ...METRIC_NAMES.map((name) => float64Data(trimmed(metrics.values[name], metrics.rows, name))),
+    columns = [
+      repeatedBuffers(RUN_METRICS_SCHEMA.fields[0].type as DataType, run.runId, rows),
+      [bytesOf(int64ArrayFromFloat64(trimmed(metrics.step, rows, 'step')))],
+      ...METRIC_NAMES.map((name) => [bytesOf(trimmed(metrics.values[name], rows, name))]),
     ];
-    batch = batchOf(schema, columns);
   } catch (cause) {
     throw new ArrowFileError(path, describeCause(cause), { cause });
   }
-  write(path, new Table(batch.schema, [batch]));
+  write(path, (fd) => {
+    const writer = new IpcFileWriter(fd, schema, runFileScratch);
+    // arrow-js writes no batch for a table without rows
+    if (rows > 0) writer.writeBatch(rows, columns);
+    writer.finish();
+  });
 }
 
 /** Writes `runs/<run_id>.neurons.arrow` atomically: one row per (snapshot step, neuron). Throws ArrowFileError. */
-export function writeNeuronsFile(path: string, run: NeuronsFileInput, write: ArrowWrite = writeArrowFileAtomic): void {
+export function writeNeuronsFile(path: string, run: NeuronsFileInput, write: ArrowWrite = writeArrowAtomic): void {
   const { snapshots: s } = run;
   const rows = s.step.length;
   let batch;
@@ -94,7 +113,7 @@ export function writeNeuronsFile(path: string, run: NeuronsFileInput, write: Arr
   } catch (cause) {
     throw new ArrowFileError(path, describeCause(cause), { cause });
   }
-  write(path, new Table(batch.schema, [batch]));
+  writeArrowTable(path, new Table(batch.schema, [batch]), write);
 }
 
 /** The schema metadata a reader of run files needs (the rest repeats the provenance entry by entry). */

@@ -101,7 +101,7 @@ export async function executeRun(task: RunTask, postProgress?: (p: RunProgress) 
   };
   const tWrite = performance.now();
   const pending: PendingWrite[] = [];
-  const aside: ArrowWrite = (path, table) => void pending.push(writeArrowFileAside(path, table));
+  const aside: ArrowWrite = (path, fill) => void pending.push(writeArrowFileAside(path, fill));
   try {
     // The neurons and realdata files go first: the run file marks a run finished, so it is the last of the group (the
     // commit names it after the others).

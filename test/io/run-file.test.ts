@@ -1,10 +1,11 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Schema, Table, tableToIPC } from 'apache-arrow';
+import { Float64, Int64, RecordBatch, RecordBatchFileWriter, Schema, Struct, Table, Utf8, makeData, tableToIPC, vectorFromArray } from 'apache-arrow';
 import { METRIC_NAMES } from '../../src/core/types.js';
 import { readArrowFile, writeArrowFileAtomic } from '../../src/io/arrow-file.js';
 import { readRunFile, writeNeuronsFile, writeRunFile } from '../../src/io/run-file.js';
+import { canonicalJson, RUN_METRICS_SCHEMA } from '../../src/io/schemas.js';
 import { PROVENANCE, sampleMetrics, sampleParams, sampleSnapshots, tempDir } from './helpers.js';
 
 describe('run files', () => {
@@ -81,6 +82,48 @@ describe('run files', () => {
     expect(meta.get('lnsweep.git_commit')).toBe('abc123');
     expect(meta.get('lnsweep.engine')).toBe('native');
     expect(meta.get('lnsweep.ended_at')).toBe(PROVENANCE.ended_at);
+  });
+
+  it("writes the very bytes arrow-js's RecordBatchFileWriter writes for the same table (7 rows, 1, none, 2,000: more than its buffer)", () => {
+    // the expected file through arrow-js's own builders and writer, from the same inputs, none of run-file.ts's code
+    const arrowJsBytes = (runId: string, rows: number, model: unknown) => {
+      const m = sampleMetrics(rows);
+      const meta = new Map<string, string>([
+        ['lnsweep.run_id', runId],
+        ['lnsweep.params', canonicalJson(sampleParams())],
+        ['lnsweep.replicate', '2'],
+        ['lnsweep.model', JSON.stringify(model)],
+        ['lnsweep.provenance', canonicalJson(PROVENANCE)],
+        ...Object.keys(PROVENANCE)
+          .sort()
+          .map((k): [string, string] => [`lnsweep.${k}`, PROVENANCE[k as keyof typeof PROVENANCE]]),
+      ]);
+      const schema = new Schema(RUN_METRICS_SCHEMA.fields, meta);
+      const children = [
+        vectorFromArray(
+          Array.from({ length: rows }, () => runId),
+          new Utf8(),
+        ).data[0],
+        makeData({ type: new Int64(), length: rows, data: BigInt64Array.from(m.step, (v) => BigInt(v)) }),
+        ...METRIC_NAMES.map((name) => makeData({ type: new Float64(), length: rows, data: m.values[name] })),
+      ];
+      const batch = new RecordBatch(schema, makeData({ type: new Struct(schema.fields), length: rows, children }));
+      return RecordBatchFileWriter.writeAll(new Table(schema, rows > 0 ? [batch] : [])).toUint8Array(true);
+    };
+    const model = { k0: 2, w_norm2_end: 0.5, phase1_steps: 10, align_steps: null, sigma_trace: 5, sigma_along: 1, phase2_frac_final: 0.25 };
+    // one after another, so each file is built in the buffer and builder the one before used (run-file.ts); 2,000 rows
+    // are over 400 kB, more than that 64 kB buffer holds
+    for (const [rows, m] of [
+      [7, model],
+      [1, null],
+      [0, null],
+      [2000, model],
+      [3, null],
+    ] as const) {
+      const path = join(dir, `bytes-${rows}.arrow`);
+      writeRunFile(path, { runId: 'r-bytes', params: sampleParams(), replicate: 2, metrics: sampleMetrics(rows), provenance: PROVENANCE, model: m });
+      expect(Buffer.compare(readFileSync(path), Buffer.from(arrowJsBytes('r-bytes', rows, m))), `${rows} rows`).toBe(0);
+    }
   });
 
   it('writes only the first `rows` values when the core hands over longer arrays', () => {
