@@ -18,8 +18,9 @@
  *                         Δ(‖W‖²_F − ‖a‖²) = −η²r²(‖Wx‖² − ‖a‖²‖x‖²) with E r² = σ̄² + 2L; L̄ the clean train loss over
  *                         norm_decay_rate's window; B the batch (B samples average B noises: variance σ̄²/B)
  *   decay_rate_ratio      norm_decay_rate / pred_norm_decay_rate
- *   pred_w_norm2_final    W∞/m: mean ‖w_i‖² at the end point of label-noise SGD (endPoint below), on the run's own
- *                         Σ̂ = XᵀX/n when the model gave its spectrum, on Σ̂ = I (the population's) otherwise
+ *   pred_w_norm2_final    mean ‖w_i‖² of the terminal state: W∞/m, the end point of label-noise SGD (endPoint below),
+ *                         on the run's own Σ̂ = XᵀX/n when the model gave its spectrum, on Σ̂ = I (the population's)
+ *                         otherwise; past d·x ≥ 0.75 the limit equation's noise-sustained state (terminal-state.ts)
  *   pred_a_norm2_final    ‖a‖² there
  *   pred_phase2_frac_final F∞: the fraction of the run's neurons with ‖w_i‖² ≤ α⁴η at the end point, the most the run
  *                         can hold there. At the end point ‖w_i‖² = p_i²·W∞/Σ_j p_j², p_i = ⟨w_i(0), θ̂*⟩, so F∞ is
@@ -87,6 +88,10 @@ export interface ModelPrediction {
   sigma_along: number;
   /** this run's own F∞: the fraction of its neurons the end point puts at ‖w_i‖² ≤ α⁴η (their p_i² are known) */
   phase2_frac_final: number;
+  /** mean ‖w_i‖² and ‖a‖² of the terminal state (terminal-state.ts: the end point, or past the gate the limit
+   * equation's state); absent in run files of results version 3, whose terminal state was the end point */
+  w_norm2_final?: number;
+  a_norm2_final?: number;
 }
 
 /** What the end point needs of Σ̂: its trace and its value along θ̂* (both d·1 and 1 for the population's Σ = I). */
@@ -185,7 +190,7 @@ export function markerUnreachable(marker: string, p: TheoryParams): boolean {
 }
 
 /** x = (d − 1)ησ̄²/(2B·√d‖θ*‖) (module comment). */
-const noiseRatio = (p: EndPointParams): number => ((p.d - 1) * p.lr * meanNoiseVariance(p)) / (2 * p.batch * Math.sqrt(p.d) * p.teacher_norm);
+export const noiseRatio = (p: EndPointParams): number => ((p.d - 1) * p.lr * meanNoiseVariance(p)) / (2 * p.batch * Math.sqrt(p.d) * p.teacher_norm);
 
 /** t_esc = −2·ln(1 − 1/√m)/κ₀ with κ₀ = η²σ̄²(1 + ηK₀)/B (module comment). */
 function lazyEscapeSteps(p: Pick<RunParams, 'lr' | 'sigma' | 'noise' | 'noise_schedule' | 'batch' | 'width'>, k0: number): number {
@@ -218,8 +223,8 @@ export function theoryColumns(p: TheoryParams, d: TheoryInputs | null, model: Mo
   return {
     pred_norm_decay_rate: rate,
     decay_rate_ratio: rate === null || measured === null ? null : measured / rate,
-    pred_w_norm2_final: end.w2,
-    pred_a_norm2_final: end.a2,
+    pred_w_norm2_final: model?.w_norm2_final ?? end.w2,
+    pred_a_norm2_final: model?.a_norm2_final ?? end.a2,
     pred_phase2_frac_final: ceiling,
     phase2_reachable: ceiling >= 0.5 ? 1 : 0,
     noise_ratio: noiseRatio(p),
