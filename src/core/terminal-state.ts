@@ -17,20 +17,28 @@
  * 33.6 ± 0.6 vs 33.7 ± 0.4 in units of ν); at d = 5 (n = 50) 4.6–5.3% (x = 0.8) and 7.9–9.3% (1.6), where 100 units
  * gave 12–18%: the state fluctuates more at small d, and a solve there is cheap. Cost on the shared machine: 0.5–1.6 s
  * at d = 20, 0.3 s at d = 5 (about units·d³); nothing below the gate.
- * The value. The state is solved at η → 0; the run's finite step moves the end point by ε/2 (theory.ts), up to 3.4% on
- * the grid. So the state's excess over the η → 0 end point, (E‖W̃‖² − W̃₀)·ν with W̃₀ = √(tr Σ̂/ρ)·‖θ̃*‖ − d/(d + 1)
- * (endPoint at η → 0 in units of ν = ησ̄²/B), is added to the run's end point; likewise for ‖a‖².
+ * The value. The state is solved at η → 0; the run's finite step tilts the end point by ε (theory.ts finiteStepEps),
+ * ‖W‖² by −ε/2 and ‖a‖² by +ε/2 (up to 3.4% on the phase-diagram grid), and that shift is kept: mean ‖w_i‖² =
+ * (E‖W̃‖²_F·ν − W₀·ε/2)/m with W₀ = √(tr Σ̂/ρ)·‖θ*‖, ‖a‖² = E‖ã‖²·ν + a₀²·ε/2. At the gate this meets the end point
+ * within a solve's error.
+ *
+ * The teacher-free state. From d·x = TEACHER_FREE_DX = 100 on the teacher's part ‖θ̃*‖ = (d − 1)/(2√d·x) is below 0.5%
+ * of the state's own scale and the state forgets it: at d = 20 (first data set, 6 streams each) E‖W̃‖²_F = 31.1 ± 0.5
+ * at x = 5 (d·x = 100), 31.0 ± 0.5 at 8.7, 30.9 ± 0.5 at 34.8, 30.8 ± 0.5 at θ̃* = 0. So one solve at θ̃* = 0 per data
+ * set serves every x there (the grid's rich starts reach x = 557: 4 values of x, one solve).
  */
 import { canonicalJson } from './canonical-json.js';
 import type { Dataset } from './data.js';
 import { meanNoiseVariance } from './noise-variance.js';
 import { limitProblem, solveNoiseState, type LimitProblem, type NoiseState } from './noise-state.js';
 import { deriveSeed } from './seed-derivation.js';
-import { endPoint, noiseRatio, type EndPointParams } from './theory.js';
+import { finiteStepEps, noiseRatio, type EndPointParams } from './theory.js';
 import type { RunParams, RunSeeds } from './types.js';
 
 /** d·x from which the state is solved (module comment). */
 const STATE_GATE_DX = 0.75;
+/** d·x from which the state is the teacher-free one (module comment). */
+const TEACHER_FREE_DX = 100;
 /** Noise units of the solve at dimension d (module comment). */
 const solveUnits = (d: number): number => Math.round(100 * Math.max(1, (20 / d) ** 2));
 /** h·λ_max·K̃ of the solve's fine step (module comment). */
@@ -57,13 +65,14 @@ export const stateSolved = (p: EndPointParams): boolean => p.d * noiseRatio(p) >
  * equal keys give equal bits whatever the order of the calls.
  */
 function solveMemo(p: TerminalParams, seeds: Pick<RunSeeds, 'data' | 'teacher'>, problem: LimitProblem): NoiseState {
-  const { x } = problem;
+  const free = p.d * problem.x >= TEACHER_FREE_DX;
   // the data and teacher seeds already hold the sweep seed and replicate, so the derivation's own are 0
-  const relevant = { data: [...seeds.data], teacher: [...seeds.teacher], n: p.n, d: p.d, x };
+  const relevant = { data: [...seeds.data], teacher: [...seeds.teacher], n: p.n, d: p.d, x: free ? 'teacher-free' : problem.x };
   const key = canonicalJson(relevant);
   const known = memo.get(key);
   if (known) return known;
-  const state = solveNoiseState(problem, { units: solveUnits(p.d), stepScale: STEP_SCALE, seed: deriveSeed('state', 0, 0, relevant) });
+  const solved = free ? { ...problem, x: Infinity } : problem; // x = ∞: θ̃* = 0
+  const state = solveNoiseState(solved, { units: solveUnits(p.d), stepScale: STEP_SCALE, seed: deriveSeed('state', 0, 0, relevant) });
   if (memo.size >= MEMO_SIZE) memo.clear();
   memo.set(key, state);
   return state;
@@ -90,11 +99,10 @@ export function terminalState(
     trace += lambda[k];
     along += dir[k] * dir[k] * lambda[k];
   }
-  const end = endPoint(p, { trace, along });
+  const eps = finiteStepEps(p, { trace, along });
   const nu = (p.lr * meanNoiseVariance(p)) / p.batch;
   const ratio = Math.sqrt(trace / along);
-  const star = p.teacher_norm / nu;
-  const w0 = ratio * star - d / (d + 1);
-  const a0 = star / ratio - 1 / (d + 1);
-  return { w2: end.w2 + ((state.w - w0) * nu) / p.width, a2: end.a2 + (state.a - a0) * nu };
+  const w0 = ratio * p.teacher_norm;
+  const a0 = p.teacher_norm / ratio;
+  return { w2: (state.w * nu - (w0 * eps) / 2) / p.width, a2: state.a * nu + (a0 * eps) / 2 };
 }

@@ -155,12 +155,18 @@ export function endPoint(p: EndPointParams, spectrum: EndPointSpectrum = { trace
   const { d, teacher_norm: norm, lr, batch, width } = p;
   const ratio = Math.sqrt(spectrum.trace / spectrum.along);
   const a0 = norm / ratio;
-  const eps = (lr * (d - 1) * (1 + 1 / batch) * a0) / 2;
+  const eps = finiteStepEps(p, spectrum);
   const stiff = (lr * meanNoiseVariance(p)) / batch;
   // the first-order shifts outgrow W₀ only deep in the noise-sustained state (x ≳ d/2), where W∞ means nothing
   const fro = Math.max(0, norm * ratio * (1 - eps / 2) - (d / (d + 1)) * stiff);
   const w2 = fro / width;
   return { w2, a2: a0 * (1 + eps / 2) - stiff / (d + 1), phase2Frac: chiSquare1Cdf(phase2Thresholds(p).w2 / w2) };
+}
+
+/** ε = η(d − 1)(1 + 1/B)·a₀²/2, a₀² = ‖θ*‖·√(ρ/tr Σ̂): the finite step's relative tilt of the end point (endPoint, 2). */
+export function finiteStepEps(p: Pick<RunParams, 'd' | 'teacher_norm' | 'lr' | 'batch'>, spectrum: EndPointSpectrum): number {
+  const a0 = p.teacher_norm / Math.sqrt(spectrum.trace / spectrum.along);
+  return (p.lr * (p.d - 1) * (1 + 1 / p.batch) * a0) / 2;
 }
 
 /**
