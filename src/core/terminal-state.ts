@@ -17,13 +17,14 @@
  * 33.6 ± 0.6 vs 33.7 ± 0.4 in units of ν); at d = 5 (n = 50) 4.6–5.3% (x = 0.8) and 7.9–9.3% (1.6), where 100 units
  * gave 12–18%: the state fluctuates more at small d, and a solve there is cheap. Cost on the shared machine: 0.5–1.6 s
  * at d = 20, 0.3 s at d = 5 (about units·d³); nothing below the gate.
+ *
  * The value. The state is solved at η → 0; the run's finite step tilts the end point by ε (theory.ts finiteStepEps),
  * ‖W‖² by −ε/2 and ‖a‖² by +ε/2 (up to 3.4% on the phase-diagram grid), and that shift is kept: mean ‖w_i‖² =
  * (E‖W̃‖²_F·ν − W₀·ε/2)/m with W₀ = √(tr Σ̂/ρ)·‖θ*‖, ‖a‖² = E‖ã‖²·ν + a₀²·ε/2. At the gate this meets the end point
  * within a solve's error.
  *
- * The teacher-free state. From d·x = TEACHER_FREE_DX = 100 on the teacher's part ‖θ̃*‖ = (d − 1)/(2√d·x) is below 0.5%
- * of the state's own scale and the state forgets it: at d = 20 (first data set, 6 streams each) E‖W̃‖²_F = 31.1 ± 0.5
+ * The teacher-free state. From d·x = TEACHER_FREE_DX = 100 on the teacher ‖θ̃*‖ = (d − 1)/(2√d·x) is small against
+ * the state (0.42 at d = 20, where E‖W̃‖²_F ≈ 31) and the state no longer depends on it within a solve's error: at d = 20 (first data set, 6 streams each) E‖W̃‖²_F = 31.1 ± 0.5
  * at x = 5 (d·x = 100), 31.0 ± 0.5 at 8.7, 30.9 ± 0.5 at 34.8, 30.8 ± 0.5 at θ̃* = 0. So one solve at θ̃* = 0 per data
  * set serves every x there (the grid's rich starts reach x = 557: 4 values of x, one solve).
  */

@@ -30,8 +30,8 @@
  *   noise_ratio           x = (d − 1)ησ̄²/(2B·√d‖θ*‖): the noise's stationary share ησ̄²/(2B) in each of the d − 1
  *                         stiff directions across θ*, against the end point's ‖W‖²_F. Where the model applies: the
  *                         end point is stable for x below ≈ 0.055 at d = 20, n = 200 (0.15 at d = 10; measured,
- *                         docs/theory.md), and above it
- *                         the weights settle in a noise-sustained state, larger than W∞, that the model leaves out
+ *                         docs/theory.md), and above it the weights settle in a noise-sustained state, larger
+ *                         than W∞, which pred_w_norm2_final is from d·x = 0.75 on (terminal-state.ts)
  *   rich_start            1 when σ/α² ≥ 8: the first steps leave the lazy regime at once and the Phase I picture (and
  *                         its model) does not apply; such runs are flagged and left out of the scores
  *   t1_bound              384·√(ln m)·B/(σ̄²η²√m): Theorem 2's step by which every neuron has left its lazy ball (an
