@@ -66,7 +66,7 @@ describe('the end point at d = 20', () => {
     const at = stationary(0.004, 1, 0.3);
     expect(at.ratio).toBeGreaterThan(1.3);
     // the engine at η = 0.004 lies above the η → 0 state by O(ηK): +4% at x = 0.2, +5.5% at 0.4 (docs/theory.md), and
-    // one solve spreads by 1–3% here
+    // one solve spreads by 1–3% here. Measured: 0.996 on these seeds, 1.034 on the next set (data 22, teacher 6, sgd 31)
     expect(at.model).toBeGreaterThan(0.97);
     expect(at.model).toBeLessThan(1.12);
   });
