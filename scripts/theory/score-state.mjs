@@ -1,6 +1,8 @@
 #!/usr/bin/env node
 // What the phase-diagram figures of issue 18 would be if the model's terminal state were the noise-sustained state of
-// the limit equation (src/core/noise-state.ts) instead of the end point, on an existing output folder. Nothing in the
+// the limit equation (src/core/noise-state.ts) instead of the end point, on an existing output folder of results
+// version 3. From version 4 the model carries the state itself (src/core/terminal-state.ts, from d·x = 0.75 on) and
+// pred_w_norm2_final already is it, so on a newer folder G below is about 1 and this script rescores nothing. Nothing in the
 // folder or the model changes: this recomputes, per scored run (done, theory applies, not a rich start), the
 // terminal state from the run's own Σ̂ and θ̂* (one solve per data set and x, x ≥ --from) and scores against it.
 //

@@ -15,17 +15,24 @@
  *    from ⟨w_i(0), θ̂*⟩² to the end point of label-noise SGD (theory.ts endPoint, on this run's Σ̂): balanced aligned
  *    neurons with ‖W‖²_F = W∞ (≈ √d‖θ*‖), spread over neurons in proportion to ⟨w_i(0), θ̂*⟩² (a χ²₁ law, F∞).
  * So ‖w_i(τ)‖² = Σ_k c_ik² e^{−λ_k τ} + p_i²·(R + (1 − R)e^{−τ}), c_ik = ⟨u_k, w_i(0)⟩, p_i = ⟨w_i(0), θ̂*⟩,
- * R = W∞/Σ_j p_j², and |cos(w_i, θ*)| = p_i·√(R + (1 − R)e^{−τ})/‖w_i(τ)‖. What it leaves out: the noise-sustained
- * state that replaces the end point where it is unstable (x = (d − 1)ησ̄²/(2B√d‖θ*‖) above ≈ 0.055 at d = 20,
- * n = 200), the slower decay across θ* below that (the slowest direction's rate falls from λ_min as x grows, to half of
- * it by x ≈ 0.03; docs/theory.md), and any start that leaves the lazy regime at once (σ/α² ≥ 8, rich_start).
+ * R = W∞/Σ_j p_j², and |cos(w_i, θ*)| = p_i·√(R + (1 − R)e^{−τ})/‖w_i(τ)‖.
+ * 4. The terminal state. Past the gate of terminal-state.ts (d·x ≥ 0.75, x = (d − 1)ησ̄²/(2B√d‖θ*‖)) the end point is
+ *    unstable or nearly so and W∞ in R is the limit equation's noise-sustained state instead (larger, up to ≈ 10x on
+ *    the phase-diagram grid). The relaxation to it keeps the end point's e^{−τ} along θ̂*, which is not derived: the
+ *    state's extra mass lies across θ* and builds up at rates the model does not carry. F∞ (endFraction) stays the end
+ *    point's, a ceiling: the state holds the weights further out and spreads them more evenly (χ²_k, k > 1).
+ * What it leaves out: the slower decay across θ* near the onset (the slowest direction's rate falls from λ_min as x
+ * grows, to half of it by x ≈ 0.03 at d = 20; docs/theory.md), and any start that leaves the lazy regime at once
+ * (σ/α² ≥ 8, rich_start).
  *
  * Cost: one d×d eigendecomposition and m·(d−1)·d multiply-adds to build, m·(d−1) per evaluation, ~150 evaluations
- * for the crossings: a few milliseconds at m = 1000.
+ * for the crossings: a few milliseconds at m = 1000; past the gate one solve of the limit equation per data set and x
+ * and process (0.4–1 s at d = 20, terminal-state.ts).
  */
 import { EigenvalueDecomposition, Matrix } from 'ml-matrix';
 import { initNetwork, makeData, type Dataset, type Network } from './data.js';
 import { noiseRate } from './noise-variance.js';
+import { terminalState } from './terminal-state.js';
 import { endPoint, phase2Thresholds, theoryApplies, type ModelPrediction } from './theory.js';
 import type { RunParams, RunSeeds } from './types.js';
 
@@ -66,8 +73,10 @@ export class PhaseModel {
   private readonly perp2: Float64Array;
   /** p_i² = ⟨w_i(0), θ̂*⟩² */
   private readonly par0: Float64Array;
-  /** R: the end point's p_i²-multiple */
+  /** R: the end point's p_i²-multiple (F∞) */
   private readonly floorRatio: number;
+  /** R of the terminal state the trajectory relaxes to: the end point's, or the noise-sustained state's past the gate */
+  private readonly settleRatio: number;
   /** tr Σ̂ and θ̂*ᵀΣ̂θ̂*: what the end point needs of the data */
   readonly sigmaTrace: number;
   readonly sigmaAlong: number;
@@ -77,7 +86,8 @@ export class PhaseModel {
   private readonly lossBoost: number;
   private readonly decay: Float64Array;
 
-  constructor(p: ModelParams, data: Dataset, net: Network) {
+  /** `terminalW2`: the mean ‖w_i‖² the run settles at when it is not the end point (terminal-state.ts) */
+  constructor(p: ModelParams, data: Dataset, net: Network, terminalW2?: number) {
     const { d, n, width: m } = p;
     this.width = m;
     const { X, thetaStar } = data;
@@ -140,6 +150,7 @@ export class PhaseModel {
     this.sigmaTrace = trace;
     this.sigmaAlong = uSigmaU;
     this.floorRatio = (m * endPoint(p, { trace, along: uSigmaU }).w2) / par;
+    this.settleRatio = terminalW2 === undefined ? this.floorRatio : (m * terminalW2) / par;
     this.rate = noiseRate(p);
     this.lossBoost = (0.5 * Math.min(p.lr * this.k0, 1)) / p.batch;
   }
@@ -166,11 +177,11 @@ export class PhaseModel {
     return s / this.rate;
   }
 
-  /** Calls visit(‖w_i‖², p_i²·g) for every neuron at τ, g = R + (1 − R)e^{−τ}. */
+  /** Calls visit(‖w_i‖², p_i²·g) for every neuron at τ, g = R + (1 − R)e^{−τ} (R the terminal state's). */
   private each(tau: number, visit: (w2: number, par: number) => void): void {
     const { k, lambda, decay, perp2, par0 } = this;
     for (let kk = 0; kk < k; kk++) decay[kk] = Math.exp(-lambda[kk] * tau);
-    const g = this.floorRatio + (1 - this.floorRatio) * Math.exp(-tau);
+    const g = this.settleRatio + (1 - this.settleRatio) * Math.exp(-tau);
     for (let i = 0, base = 0; i < this.width; i++, base += k) {
       let perp = 0;
       for (let kk = 0; kk < k; kk++) perp += perp2[base + kk] * decay[kk];
@@ -248,18 +259,24 @@ export class PhaseModel {
   }
 }
 
-/** The model of a run from its parameters and random streams (the same X, θ* and init as the run's). */
+/** The model of a run from its parameters and random streams (the same X, θ* and init as the run's), with its terminal state. */
 export function buildPhaseModel(p: ModelParams, seeds: RunSeeds): PhaseModel {
+  return modelOf(p, seeds).model;
+}
+
+function modelOf(p: ModelParams, seeds: RunSeeds): { model: PhaseModel; terminal: { w2: number; a2: number } | null } {
   const data = makeData(p, seeds);
   const net = initNetwork({ ...p, optimizer: p.optimizer }, seeds.init);
-  return new PhaseModel(p, data, net);
+  const terminal = theoryApplies(p) ? terminalState(p, seeds, data) : null;
+  return { model: new PhaseModel(p, data, net, terminal?.w2), terminal };
 }
 
 /** theory.ts's model columns for a run; null where theory does not describe it (theoryColumns gives NaN there). */
 export function predictRun(p: ModelParams, seeds: RunSeeds): ModelPrediction | null {
   if (!theoryApplies(p)) return null;
-  const model = buildPhaseModel(p, seeds);
+  const { model, terminal } = modelOf(p, seeds);
   const threshold = phase2Thresholds(p).w2;
+  const end = terminal ?? endPoint(p, { trace: model.sigmaTrace, along: model.sigmaAlong });
   return {
     k0: model.k0,
     w_norm2_end: model.meanW2(model.tauAt(p.steps)),
@@ -268,5 +285,7 @@ export function predictRun(p: ModelParams, seeds: RunSeeds): ModelPrediction | n
     sigma_trace: model.sigmaTrace,
     sigma_along: model.sigmaAlong,
     phase2_frac_final: model.endFraction(threshold),
+    w_norm2_final: end.w2,
+    a_norm2_final: end.a2,
   };
 }

@@ -3,6 +3,7 @@
  * metric, the first logged step at which the paper's phase markers are reached, and what theory.ts needs for its
  * predictions. Pure; the run layer calls it when a run finishes and again when the summary is rebuilt from run files.
  */
+import { meanFrom } from './metric-log.js';
 import { phase2Thresholds } from './theory.js';
 import { METRIC_NAMES, type MetricColumns, type MetricName, type TrainParams } from './types.js';
 
@@ -51,6 +52,25 @@ export interface RunDigest extends PhaseMarkers {
   window_train_loss: number | null;
   /** an upper bound on ‖θ‖ at the last row, ‖W‖_F·‖a‖ (see thetaNormBound); null when not finite */
   theta_norm_bound: number | null;
+  /** mean of w_norm2_mean over the rows of the run's last fifth (lateMeanW2); null when not finite */
+  late_w_norm2_mean: number | null;
+}
+
+/**
+ * The late window starts at this share of the last row's step. A converged run's final mean ‖w_i‖² is one snapshot of
+ * a stochastic state: above the onset it strays from the state's mean with a coefficient of variation of 7–12%
+ * (docs/theory.md, "A single snapshot strays"), so the terminal state is scored against a time average. The last
+ * fifth is 4 of the 20 noise units steps_rule gives a run (≈ 60 of its 300 rows): late enough that a run the model
+ * calls converged at its end (within 1%) is within a few percent there too, and long enough to average over several
+ * of the state's fluctuations.
+ */
+const LATE_FROM = 0.8;
+
+/** The mean of w_norm2_mean over the rows at or after LATE_FROM of the last row's step; null when not finite. */
+function lateMeanW2(m: MetricColumns): number | null {
+  if (m.rows === 0) return null;
+  const value = meanFrom(m, 'w_norm2_mean', LATE_FROM * m.step[m.rows - 1]);
+  return Number.isFinite(value) ? value : null;
 }
 
 /** Alignment counts as reached at this mean |cos(w_i, θ*)| (`align_step`, docs/formats.md#summary-file). */
@@ -97,6 +117,7 @@ export function digestRun(m: MetricColumns, p: Pick<TrainParams, 'alpha' | 'lr'>
     norm_decay_rate: normDecayRate(m),
     window_train_loss: meanOf(m.values.train_loss, window.rows),
     theta_norm_bound: m.rows > 0 ? thetaNormBound(m, m.rows - 1) : null,
+    late_w_norm2_mean: lateMeanW2(m),
   };
 }
 

@@ -18,8 +18,9 @@
  *                         Δ(‖W‖²_F − ‖a‖²) = −η²r²(‖Wx‖² − ‖a‖²‖x‖²) with E r² = σ̄² + 2L; L̄ the clean train loss over
  *                         norm_decay_rate's window; B the batch (B samples average B noises: variance σ̄²/B)
  *   decay_rate_ratio      norm_decay_rate / pred_norm_decay_rate
- *   pred_w_norm2_final    W∞/m: mean ‖w_i‖² at the end point of label-noise SGD (endPoint below), on the run's own
- *                         Σ̂ = XᵀX/n when the model gave its spectrum, on Σ̂ = I (the population's) otherwise
+ *   pred_w_norm2_final    mean ‖w_i‖² of the terminal state: W∞/m, the end point of label-noise SGD (endPoint below),
+ *                         on the run's own Σ̂ = XᵀX/n when the model gave its spectrum, on Σ̂ = I (the population's)
+ *                         otherwise; past d·x ≥ 0.75 the limit equation's noise-sustained state (terminal-state.ts)
  *   pred_a_norm2_final    ‖a‖² there
  *   pred_phase2_frac_final F∞: the fraction of the run's neurons with ‖w_i‖² ≤ α⁴η at the end point, the most the run
  *                         can hold there. At the end point ‖w_i‖² = p_i²·W∞/Σ_j p_j², p_i = ⟨w_i(0), θ̂*⟩, so F∞ is
@@ -29,8 +30,8 @@
  *   noise_ratio           x = (d − 1)ησ̄²/(2B·√d‖θ*‖): the noise's stationary share ησ̄²/(2B) in each of the d − 1
  *                         stiff directions across θ*, against the end point's ‖W‖²_F. Where the model applies: the
  *                         end point is stable for x below ≈ 0.055 at d = 20, n = 200 (0.15 at d = 10; measured,
- *                         docs/theory.md), and above it
- *                         the weights settle in a noise-sustained state, larger than W∞, that the model leaves out
+ *                         docs/theory.md), and above it the weights settle in a noise-sustained state, larger
+ *                         than W∞, which pred_w_norm2_final is from d·x = 0.75 on (terminal-state.ts)
  *   rich_start            1 when σ/α² ≥ 8: the first steps leave the lazy regime at once and the Phase I picture (and
  *                         its model) does not apply; such runs are flagged and left out of the scores
  *   t1_bound              384·√(ln m)·B/(σ̄²η²√m): Theorem 2's step by which every neuron has left its lazy ball (an
@@ -87,6 +88,10 @@ export interface ModelPrediction {
   sigma_along: number;
   /** this run's own F∞: the fraction of its neurons the end point puts at ‖w_i‖² ≤ α⁴η (their p_i² are known) */
   phase2_frac_final: number;
+  /** mean ‖w_i‖² and ‖a‖² of the terminal state (terminal-state.ts: the end point, or past the gate the limit
+   * equation's state); absent in run files of results version 3, whose terminal state was the end point */
+  w_norm2_final?: number;
+  a_norm2_final?: number;
 }
 
 /** What the end point needs of Σ̂: its trace and its value along θ̂* (both d·1 and 1 for the population's Σ = I). */
@@ -150,12 +155,18 @@ export function endPoint(p: EndPointParams, spectrum: EndPointSpectrum = { trace
   const { d, teacher_norm: norm, lr, batch, width } = p;
   const ratio = Math.sqrt(spectrum.trace / spectrum.along);
   const a0 = norm / ratio;
-  const eps = (lr * (d - 1) * (1 + 1 / batch) * a0) / 2;
+  const eps = finiteStepEps(p, spectrum);
   const stiff = (lr * meanNoiseVariance(p)) / batch;
   // the first-order shifts outgrow W₀ only deep in the noise-sustained state (x ≳ d/2), where W∞ means nothing
   const fro = Math.max(0, norm * ratio * (1 - eps / 2) - (d / (d + 1)) * stiff);
   const w2 = fro / width;
   return { w2, a2: a0 * (1 + eps / 2) - stiff / (d + 1), phase2Frac: chiSquare1Cdf(phase2Thresholds(p).w2 / w2) };
+}
+
+/** ε = η(d − 1)(1 + 1/B)·a₀²/2, a₀² = ‖θ*‖·√(ρ/tr Σ̂): the finite step's relative tilt of the end point (endPoint, 2). */
+export function finiteStepEps(p: Pick<RunParams, 'd' | 'teacher_norm' | 'lr' | 'batch'>, spectrum: EndPointSpectrum): number {
+  const a0 = p.teacher_norm / Math.sqrt(spectrum.trace / spectrum.along);
+  return (p.lr * (p.d - 1) * (1 + 1 / p.batch) * a0) / 2;
 }
 
 /**
@@ -185,7 +196,7 @@ export function markerUnreachable(marker: string, p: TheoryParams): boolean {
 }
 
 /** x = (d − 1)ησ̄²/(2B·√d‖θ*‖) (module comment). */
-const noiseRatio = (p: EndPointParams): number => ((p.d - 1) * p.lr * meanNoiseVariance(p)) / (2 * p.batch * Math.sqrt(p.d) * p.teacher_norm);
+export const noiseRatio = (p: EndPointParams): number => ((p.d - 1) * p.lr * meanNoiseVariance(p)) / (2 * p.batch * Math.sqrt(p.d) * p.teacher_norm);
 
 /** t_esc = −2·ln(1 − 1/√m)/κ₀ with κ₀ = η²σ̄²(1 + ηK₀)/B (module comment). */
 function lazyEscapeSteps(p: Pick<RunParams, 'lr' | 'sigma' | 'noise' | 'noise_schedule' | 'batch' | 'width'>, k0: number): number {
@@ -218,8 +229,8 @@ export function theoryColumns(p: TheoryParams, d: TheoryInputs | null, model: Mo
   return {
     pred_norm_decay_rate: rate,
     decay_rate_ratio: rate === null || measured === null ? null : measured / rate,
-    pred_w_norm2_final: end.w2,
-    pred_a_norm2_final: end.a2,
+    pred_w_norm2_final: model?.w_norm2_final ?? end.w2,
+    pred_a_norm2_final: model?.a_norm2_final ?? end.a2,
     pred_phase2_frac_final: ceiling,
     phase2_reachable: ceiling >= 0.5 ? 1 : 0,
     noise_ratio: noiseRatio(p),

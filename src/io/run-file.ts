@@ -179,6 +179,8 @@ export function readRunFile(path: string): RunFileContents {
 /** The model entry's fields: numbers, except the step times, which are null where the model says "never". */
 const MODEL_NUMBERS = ['k0', 'w_norm2_end', 'sigma_trace', 'sigma_along', 'phase2_frac_final'] as const;
 const MODEL_STEPS = ['phase1_steps', 'align_steps'] as const;
+/** Numbers a run file of results version 3 does not have (the terminal state: theoryColumns falls back to the end point). */
+const MODEL_OPTIONAL = ['w_norm2_final', 'a_norm2_final'] as const;
 
 /** The `lnsweep.model` entry checked for its shape: read from disk, so it is not trusted to be what we wrote. */
 function modelPrediction(path: string, value: unknown): ModelPrediction | null {
@@ -187,12 +189,14 @@ function modelPrediction(path: string, value: unknown): ModelPrediction | null {
   const bad =
     entry === null
       ? 'not an object'
-      : (MODEL_NUMBERS.find((k) => typeof entry[k] !== 'number') ?? MODEL_STEPS.find((k) => entry[k] !== null && typeof entry[k] !== 'number'));
+      : (MODEL_NUMBERS.find((k) => typeof entry[k] !== 'number') ??
+        MODEL_STEPS.find((k) => entry[k] !== null && typeof entry[k] !== 'number') ??
+        MODEL_OPTIONAL.find((k) => entry[k] !== undefined && typeof entry[k] !== 'number'));
   if (bad !== undefined) {
     const field = entry === null ? bad : `field '${bad}' is ${JSON.stringify(entry[bad]) ?? 'missing'}`;
     throw new ArrowFileError(
       path,
-      `the '${META_PREFIX}model' metadata is not a model prediction (${field}; numbers ${MODEL_NUMBERS.join(', ')}, and ${MODEL_STEPS.join(', ')} a number or null)`,
+      `the '${META_PREFIX}model' metadata is not a model prediction (${field}; numbers ${MODEL_NUMBERS.join(', ')}, ${MODEL_STEPS.join(', ')} a number or null, ${MODEL_OPTIONAL.join(', ')} a number or absent)`,
     );
   }
   return value as ModelPrediction;

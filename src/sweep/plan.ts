@@ -60,13 +60,17 @@ export interface PlannedRun {
  *   3  the Phase II thresholds in the run's units (‖w_i‖² ≤ α⁴η, |a_i| ≤ α²√η: phase2_frac and its markers; mean
  *      ‖w_i‖² ≤ α³√η: phase2_mean_step), a diverged row's final_* null, and the Phase I model's predictions
  *      (src/core/theory.ts, phase-model.ts); steps_rule's noise time counts σ̄²/B
+ *   4  past the gate d·x ≥ 0.75 the model's terminal state is the limit equation's noise-sustained state, not the end
+ *      point (pred_w_norm2_final, pred_a_norm2_final, and through it pred_w_norm2_end, pred_phase1_steps and
+ *      pred_align_steps; src/core/terminal-state.ts)
  */
-export const RESULTS_VERSION = 3;
+export const RESULTS_VERSION = 4;
 
 /** What changed at each version, for the message that refuses a folder of another one. */
 const VERSION_CHANGES: Record<number, string> = {
   2: 'θ* has its own random stream',
   3: "phase2_frac and the Phase II markers use thresholds in the run's units (α⁴η, α²√η, α³√η), so the metric rows differ at α ≠ 1",
+  4: "the model's terminal state past d·x = 0.75 is the limit equation's noise-sustained state, so the pred_* columns of those runs differ",
 };
 
 /** plan.json */

@@ -17,23 +17,10 @@
  *
  * Never the engine or kernel: engines are compared on identical streams.
  */
-import type { RunParams, RunSeeds, StreamSeed } from '../core/types.js';
-import { canonicalJson } from './ids.js';
-import { createHash } from 'node:crypto';
+import { deriveSeed } from '../core/seed-derivation.js';
+import type { RunParams, RunSeeds } from '../core/types.js';
 
-export type StreamName = 'data' | 'teacher' | 'init' | 'sgd' | 'bootstrap';
-
-/** Replaces the (probability 2⁻¹²⁸) all-zero state, which xoshiro128** cannot leave. */
-const NONZERO_FALLBACK: StreamSeed = [0x9e3779b9, 0x7f4a7c15, 0xf39cc060, 0x5ced8e6b];
-
-/** Four uint32 words: the first 16 bytes (big-endian) of sha256(canonicalJson({ stream, seed, replicate, relevant })). */
-export function deriveSeed(stream: StreamName, sweepSeed: number, replicate: number, relevant: Record<string, unknown>): StreamSeed {
-  const digest = createHash('sha256')
-    .update(canonicalJson({ stream, seed: sweepSeed, replicate, relevant }), 'utf8')
-    .digest();
-  const words: StreamSeed = [digest.readUInt32BE(0), digest.readUInt32BE(4), digest.readUInt32BE(8), digest.readUInt32BE(12)];
-  return words.every((w) => w === 0) ? NONZERO_FALLBACK : words;
-}
+export { deriveSeed } from '../core/seed-derivation.js';
 
 export function runSeeds(params: RunParams, sweepSeed: number, replicate: number): RunSeeds {
   const { n, d, width, teacher_sparsity } = params;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { COLLAPSE_THETA_FRAC, digestRun, isCollapsed, normDecayRate, summaryMarkers, thetaNormBound } from '../../src/core/summarize.js';
 import { METRIC_NAMES, type MetricColumns, type MetricName } from '../../src/core/types.js';
-import { readSummary } from '../../src/io/index.js';
+import { readRunFile, readSummary } from '../../src/io/index.js';
 import { runSweep } from './helpers.js';
 
 /** A trajectory with every metric 0 except the given columns. */
@@ -111,6 +111,25 @@ describe('the final_* columns of a diverged run', () => {
   });
 });
 
+describe('late_w_norm2_mean', () => {
+  it('is the mean of w_norm2_mean over the rows at or after 4/5 of the last step', () => {
+    // steps 0 … 4900: 4/5 of 4900 is 3920, so the rows at 4000 … 4900 (values 40 … 49), whose mean is 44.5
+    const m = trajectory(steps, { w_norm2_mean: steps.map((_, i) => i) });
+    expect(digestRun(m, { alpha: 1, lr: 1e-3 }).late_w_norm2_mean).toBe(44.5);
+    // a row exactly at 4/5 of the last step is in: steps 0, 10, …, 100 → rows 80, 90, 100
+    const short = [0, 10, 20, 30, 40, 50, 60, 70, 80, 90, 100];
+    expect(digestRun(trajectory(short, { w_norm2_mean: short.map((s) => s * s) }), { alpha: 1, lr: 1e-3 }).late_w_norm2_mean).toBe(
+      (6400 + 8100 + 10000) / 3,
+    );
+  });
+
+  it('is null when a late row is not finite (a diverged run) or there are no rows', () => {
+    const diverged = steps.map((_, i) => (i < 45 ? 1 : Infinity));
+    expect(digestRun(trajectory(steps, { w_norm2_mean: diverged }), { alpha: 1, lr: 1e-3 }).late_w_norm2_mean).toBeNull();
+    expect(digestRun(trajectory([], {}), { alpha: 1, lr: 1e-3 }).late_w_norm2_mean).toBeNull();
+  });
+});
+
 describe('collapsed', () => {
   // m = 4 neurons: w_fro² = m·w_norm2_mean; ‖a‖² = m·(w_norm2_mean − balance_mean)
   const at = (w2: number, a2PerNeuron: number, trainLoss: number) =>
@@ -156,6 +175,7 @@ zip:
     const names = [
       'collapsed',
       'decay_rate_ratio',
+      'late_w_norm2_mean',
       'noise_ratio',
       'norm_decay_rate',
       'phase2_reachable',
@@ -177,6 +197,21 @@ zip:
     expect(by('sgd', 0, 0).extra!.t1_bound).toBeNaN();
     const noisy = by('sgd', 4, 0).extra!;
     expect(noisy.decay_rate_ratio).toBeCloseTo(noisy.norm_decay_rate! / noisy.pred_norm_decay_rate!, 12);
+  });
+
+  it("writes late_w_norm2_mean as the mean of the run file's w_norm2_mean rows over the last fifth", () => {
+    const r = by('sgd', 4, 0);
+    const file = readRunFile(`${out}/runs/${r.run_id}.arrow`);
+    // 4000 steps logged every 100: the rows at 3200 … 4000, summed by hand
+    let sum = 0;
+    let count = 0;
+    for (let i = 0; i < file.metrics.rows; i++) {
+      if (file.metrics.step[i] < 3200) continue;
+      sum += file.metrics.values.w_norm2_mean[i];
+      count++;
+    }
+    expect(count).toBe(9);
+    expect(r.extra!.late_w_norm2_mean).toBe(sum / count);
   });
 
   it('has label noise shrink the norms much faster than the noiseless control', () => {

@@ -17,7 +17,8 @@ import type { RunParams } from '../../src/core/types.js';
 import { requireNumpy, titled } from '../support/components.js';
 import { SEEDS } from './helpers.js';
 
-const P: RunParams = { ...defaultParams(), n: 60, d: 8, width: 120, alpha: 1, lr: 0.005, sigma: 1.5, teacher_norm: 0.1, steps: 200_000 };
+// below the gate of terminal-state.ts (d·x = 0.56 < 0.75), so the model relaxes to the end point the numpy reference works
+const P: RunParams = { ...defaultParams(), n: 60, d: 8, width: 120, alpha: 1, lr: 0.005, sigma: 1.5, teacher_norm: 0.2, steps: 200_000 };
 const TAUS = [0, 0.3, 1, 3, 10, 40];
 
 const NUMPY = String.raw`

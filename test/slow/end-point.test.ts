@@ -4,13 +4,13 @@
  * 150 units of the noise clock B/(η²σ̄²) per run, the mean ‖wᵢ‖² averaged over the last two thirds; about 10 s.
  * Measured on four seed sets (these are the first): measured/predicted 0.987–1.001 at batch 1 (the finite-step shift
  * is −3.4% here, and its first-order form leaves ±1.3%), 0.997–1.001 at batch 4 (shift −2.1%); the population's
- * √d‖θ*‖/m misses by 3–12%. At x = 0.3 the weights settle 1.6–1.8x above the end point: the noise-sustained state the
- * model leaves out (docs/theory.md, "Where the end point holds").
+ * √d‖θ*‖/m misses by 3–12%. At x = 0.3 the weights settle 1.6–1.8x above the end point: the noise-sustained state,
+ * which the model's pred_w_norm2_final is there (docs/theory.md, "Where the end point holds", "The limit equation").
  */
 import { describe, expect, it } from 'vitest';
 import { defaultParams } from '../../src/core/params.js';
 import { predictRun } from '../../src/core/phase-model.js';
-import { theoryColumns } from '../../src/core/theory.js';
+import { endPoint, theoryColumns } from '../../src/core/theory.js';
 import { meanFrom } from '../../src/core/metric-log.js';
 import { train } from '../../src/core/train.js';
 import type { RunParams, RunSeeds } from '../../src/core/types.js';
@@ -19,7 +19,7 @@ const SEEDS: RunSeeds = { data: [21, 2, 3, 4], teacher: [3, 1, 4, 5], init: [5, 
 const D = 20;
 
 /** Measured stationary mean ‖wᵢ‖² over the predicted end point, at noise ratio x and batch B. */
-function stationary(lr: number, batch: number, x: number): { ratio: number; population: number; noiseRatio: number } {
+function stationary(lr: number, batch: number, x: number): { ratio: number; model: number; population: number; noiseRatio: number } {
   const sigma = Math.sqrt((x * batch * 2 * Math.sqrt(D)) / ((D - 1) * lr)); // x = (d − 1)ησ²/(2B√d‖θ*‖)
   const steps = Math.round(150 / ((lr * lr * sigma * sigma) / batch));
   const p: RunParams = {
@@ -38,9 +38,17 @@ function stationary(lr: number, batch: number, x: number): { ratio: number; popu
   const res = train(p, SEEDS);
   expect(res.status).toBe('done');
   const tail = meanFrom(res.metrics, 'w_norm2_mean', steps / 3);
-  const theory = theoryColumns(p, null, predictRun(p, SEEDS));
+  const prediction = predictRun(p, SEEDS)!;
+  const theory = theoryColumns(p, null, prediction);
   const measured = tail;
-  return { ratio: measured / theory.pred_w_norm2_final!, population: measured / (Math.sqrt(D) / p.width), noiseRatio: theory.noise_ratio! };
+  // the end point on this data set's Σ̂, whatever the model's terminal state is (past d·x = 0.75 the noise-sustained state)
+  const end = endPoint(p, { trace: prediction.sigma_trace, along: prediction.sigma_along }).w2;
+  return {
+    ratio: measured / end,
+    model: measured / theory.pred_w_norm2_final!,
+    population: measured / (Math.sqrt(D) / p.width),
+    noiseRatio: theory.noise_ratio!,
+  };
 }
 
 describe('the end point at d = 20', () => {
@@ -54,7 +62,12 @@ describe('the end point at d = 20', () => {
     expect(Math.abs(four.population - 1)).toBeGreaterThan(0.03);
   });
 
-  it('does not hold at x = 0.3: the weights settle more than 30% above it (the noise-sustained state)', () => {
-    expect(stationary(0.004, 1, 0.3).ratio).toBeGreaterThan(1.3);
+  it('does not hold at x = 0.3: the weights settle more than 30% above it, in the noise-sustained state the model gives there', () => {
+    const at = stationary(0.004, 1, 0.3);
+    expect(at.ratio).toBeGreaterThan(1.3);
+    // the engine at η = 0.004 lies above the η → 0 state by O(ηK): +4% at x = 0.2, +5.5% at 0.4 (docs/theory.md), and
+    // one solve spreads by 1–3% here. Measured: 0.996 on these seeds, 1.034 on the next set (data 22, teacher 6, sgd 31)
+    expect(at.model).toBeGreaterThan(0.97);
+    expect(at.model).toBeLessThan(1.12);
   });
 });

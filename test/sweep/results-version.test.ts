@@ -49,6 +49,12 @@ describe('an output folder of an older results version', () => {
     expect(v2.code).toBe(2);
     expect(v2.stderr).toMatch(/results version 2\b.*\(3: phase2_frac and the Phase II markers use thresholds in the run's units \(α⁴η, α²√η, α³√η\)/);
     expect(v2.stderr).not.toContain('θ* has its own random stream');
+    // a version-3 folder: its pred_* columns past the gate were the end point's, not the noise-sustained state's
+    writeFileSync(join(out, 'plan.json'), JSON.stringify({ ...plan, results_version: 3 }));
+    const v3 = run(dir, out);
+    expect(v3.code).toBe(2);
+    expect(v3.stderr).toMatch(/results version 3\b.*\(4: the model's terminal state past d·x = 0\.75 is the limit equation's noise-sustained state/);
+    expect(v3.stderr).not.toContain('phase2_frac and the Phase II markers');
     delete plan.results_version;
     writeFileSync(join(out, 'plan.json'), JSON.stringify(plan));
     expect((JSON.parse(readFileSync(join(out, 'plan.json'), 'utf8')) as { results_version?: number }).results_version).toBeUndefined();

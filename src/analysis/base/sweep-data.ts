@@ -19,7 +19,7 @@ export type { ParamKey };
 export { isMarkerColumn, zValue } from '../../io/index.js';
 
 /** The analysis columns this layer adds to the summary (src/core/summarize.ts and theory.ts define them). */
-const ANALYSIS_COLUMNS = ['norm_decay_rate', 'collapsed', ...THEORY_NAMES] as const;
+const ANALYSIS_COLUMNS = ['norm_decay_rate', 'late_w_norm2_mean', 'collapsed', ...THEORY_NAMES] as const;
 
 export interface SweepData {
   dir: string;

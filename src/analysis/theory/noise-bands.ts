@@ -2,7 +2,8 @@
  * Where the model applies: the final mean ‖wᵢ‖² (panel b) and the end of Phase I (panel c) against their predictions,
  * band by band of the noise ratio x = (d − 1)ησ̄²/(2B√d‖θ*‖) (summary column `noise_ratio`). The model relaxes to the
  * end point of label-noise SGD, which holds only for small x: above x ≈ 0.055 (d = 20) the weights settle in a larger,
- * noise-sustained state the model leaves out (docs/theory.md). Scored runs only, as in the panels.
+ * noise-sustained state, which the model takes for its terminal state from d·x = 0.75 on but relaxes to at the end
+ * point's rate, not derived there (docs/theory.md). Scored runs only, as in the panels.
  */
 import type { SummaryRow } from '../../io/index.js';
 import { fmt } from '../base/render.js';

@@ -3,9 +3,11 @@
  * - the ceiling: no run can hold more of its neurons in the Phase II ball than F∞ = pred_phase2_frac_final, the
  *   fraction of its own neurons the end point puts there; checked as final_phase2_frac ≤ F∞ + 0.05 (the noise
  *   around the end point);
- * - the end point itself: where the Phase I model has converged by the last step (its mean ‖wᵢ‖² within 1% of
- *   pred_w_norm2_final = W∞/m, ≈ √d‖θ*‖/m), the measured final mean ‖wᵢ‖² should be within 5% of W∞/m: where the end
- *   point is stable (small noise ratio x; noise-bands.ts).
+ * - the terminal state itself: where the Phase I model has converged by the last step (its mean ‖wᵢ‖² within 1% of
+ *   pred_w_norm2_final, the end point W∞/m ≈ √d‖θ*‖/m or past the gate the limit equation's noise-sustained state),
+ *   the measured mean ‖wᵢ‖² should be within 5% of it. Measured as late_w_norm2_mean, the time average over the run's
+ *   last fifth: above the onset one snapshot strays from the state's mean by 7–12% (coefficient of variation), so no
+ *   prediction of the mean can put every final value within 5%.
  * Both over the scored runs: finished, a prediction, not a rich start.
  */
 import type { SummaryRow } from '../../io/index.js';
@@ -41,26 +43,32 @@ export function ceilingCheck(rows: readonly SummaryRow[]): CeilingCheck {
 export interface EndPointCheck {
   /** scored runs the model calls converged by their last step */
   converged: number;
-  /** of them, measured within 5% of W∞/m */
+  /** of them, late_w_norm2_mean within 5% of pred_w_norm2_final */
   within5: number;
-  /** median of measured / (W∞/m) over them */
+  /** median of late_w_norm2_mean / pred_w_norm2_final over them */
   median: number | null;
+  /** the same for the last snapshot, final_w_norm2_mean, for comparison */
+  snapshotWithin5: number;
 }
 
 export function endPointCheck(rows: readonly SummaryRow[]): EndPointCheck {
   const ratios: number[] = [];
+  const snapshots: number[] = [];
   for (const r of scored(rows)) {
     const end = r.extra?.pred_w_norm2_end;
     const final = r.extra!.pred_w_norm2_final!;
-    const measured = r.final.w_norm2_mean;
+    const measured = r.extra?.late_w_norm2_mean;
     if (end == null || measured == null || !(end <= CONVERGED * final)) continue;
     ratios.push(measured / final);
+    if (r.final.w_norm2_mean != null) snapshots.push(r.final.w_norm2_mean / final);
   }
   ratios.sort((a, b) => a - b);
+  const within5 = (v: number[]) => v.filter((x) => Math.abs(x - 1) <= 0.05).length;
   return {
     converged: ratios.length,
-    within5: ratios.filter((x) => Math.abs(x - 1) <= 0.05).length,
+    within5: within5(ratios),
     median: ratios.length ? ratios[Math.floor((ratios.length - 1) / 2)] : null,
+    snapshotWithin5: within5(snapshots),
   };
 }
 
@@ -74,7 +82,12 @@ export function ceilingSentence(c: CeilingCheck): string {
 }
 
 export function endPointSentence(e: EndPointCheck): string {
-  const title = '(g) the end point, mean ‖wᵢ‖² → W∞/m';
+  const title = '(g) the terminal state, mean ‖wᵢ‖² → pred_w_norm2_final (the end point W∞/m, or the noise-sustained state past d·x = 0.75)';
   if (e.converged === 0) return `${title}: no scored run in which the model has converged by the last step.`;
-  return `${title}: in the ${runs(e.converged)} where the model has converged by the last step (within 1% of it), the measured final mean ‖wᵢ‖² is within 5% of W∞/m in ${e.within5}; median measured/predicted ${fmt(e.median)}.`;
+  return (
+    `${title}: in the ${runs(e.converged)} where the model has converged by the last step (within 1% of it), the measured mean ‖wᵢ‖² ` +
+    `averaged over the run's last fifth is within 5% of it in ${e.within5}; median measured/predicted ${fmt(e.median)}. ` +
+    `A time average, because a single snapshot of a stochastic state strays from its mean (by 7–12% above the onset): ` +
+    `the final snapshot is within 5% in ${e.snapshotWithin5}.`
+  );
 }

@@ -38,6 +38,7 @@ const EMPTY_DIGEST: RunDigest = {
   norm_decay_rate: null,
   window_train_loss: null,
   theta_norm_bound: null,
+  late_w_norm2_mean: null,
 };
 
 function row(
@@ -68,6 +69,7 @@ function row(
     // summary of failed runs only still has the columns.
     extra: {
       norm_decay_rate: d.norm_decay_rate,
+      late_w_norm2_mean: d.late_w_norm2_mean,
       collapsed,
       ...theoryColumns(run.params, digest, prediction),
       // the `lnsweep refine` round that added the run, 0 for the sweep's own grid (src/sweep/refine.ts)
