@@ -24,7 +24,7 @@ import type { StatusCounts } from './merge.js';
 import { planPath, runIdOfFile, runsDir } from './paths.js';
 import { groupProblems, type ProblemGroup } from './problems.js';
 import { checkRun, readPlan, type OutDirScan } from './scan.js';
-import { runStamp } from './stamps.js';
+import { listedSidecars, runStamp, type ListedNames } from './stamps.js';
 import { failedRow, rowFromRunFile } from './summary-rows.js';
 import { SummarySeed } from './summary-seed.js';
 
@@ -54,8 +54,8 @@ export class LiveFolder {
   readonly #stamps = new Map<string, string>();
   /** run files that failed the check, with their stamp then and why (checked again when the stamp changes) */
   readonly #corrupt = new Map<string, { stamp: string; reason: string }>();
-  /** the names in runs/ at the last listing (which sidecars exist: stamps look only at those) */
-  #listed: ReadonlySet<string> = new Set();
+  /** the sidecars in runs/ at the last listing (stamps look only at those) */
+  #listed: ListedNames = new Map();
   /** a one-shot view (read-out-dir.ts): its plan is the one given, and it reads the journals itself */
   readonly #once: boolean;
   /** the rows the summaries vouch for, taken on the first look */
@@ -71,13 +71,17 @@ export class LiveFolder {
   /** what status() derives from the rows, kept until the next change */
   #derived: { version: number; rows: RowSource[]; problems: ProblemGroup[]; built?: SummaryRow[] } | null = null;
 
+  /** the names in runs/ as the caller just listed them, for the first look (then runs/ is listed at each refresh) */
+  #listing: readonly string[] | null;
+
   /**
    * Throws OutDirError when `dir` holds no readable plan.json and no `plan` is given (a sweep about to start knows its
-   * plan before writing it; plan.json is read once it appears).
+   * plan before writing it; plan.json is read once it appears). `runsListing`: see #listing.
    */
-  constructor(dir: string, plan?: Plan, opts: { once?: boolean } = {}) {
+  constructor(dir: string, plan?: Plan, opts: { once?: boolean; runsListing?: readonly string[] } = {}) {
     this.dir = dir;
     this.#once = opts.once ?? false;
+    this.#listing = opts.runsListing ?? null;
     this.#journals = new JournalWatch(dir);
     this.#plan = plan ?? readPlan(dir);
     this.#setPlan(this.#plan);
@@ -256,13 +260,14 @@ export class LiveFolder {
   }
 
   #listRuns(): boolean {
-    let names: string[];
+    let names: readonly string[];
     try {
-      names = readdirSync(runsDir(this.dir));
+      names = this.#listing ?? readdirSync(runsDir(this.dir));
     } catch {
       names = [];
     }
-    this.#listed = new Set(names);
+    this.#listing = null;
+    this.#listed = listedSidecars(names);
     const onDisk = new Set<string>();
     for (const name of names) {
       const id = runIdOfFile(name);
