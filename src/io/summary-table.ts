@@ -5,7 +5,7 @@
  * A row asked for is built once, from the same columns, into the same object readSummary returns.
  */
 import { Bool, Float64, Int64, util, type DataType, type Table } from 'apache-arrow';
-import { PARAM_KEYS } from '../core/params.js';
+import { PARAM_KEYS, PARAM_SPECS } from '../core/params.js';
 import { METRIC_NAMES, type RunParams } from '../core/types.js';
 import { plainValues } from './arrow-columns.js';
 import { readArrowFile } from './arrow-file.js';
@@ -164,29 +164,45 @@ function summaryColumns(path: string, table: Table): Omit<SummaryTable, 'stamps'
     return row;
   };
 
-  const rows: LazyRow[] = runIds.map((run_id, i) => {
-    let built: SummaryRow | null = null;
-    return {
-      run_id,
-      status: status[i] as SummaryStatus,
-      error: (error[i] ?? null) as string | null,
-      engine: String(engineUsed[i]),
-      row: () => (built ??= build(i)),
-    };
-  });
+  const built: (SummaryRow | undefined)[] = [];
+  const rowAt = (i: number): SummaryRow => (built[i] ??= build(i));
+  const rows: LazyRow[] = new Array<LazyRow>(runIds.length);
+  for (let i = 0; i < runIds.length; i++) {
+    rows[i] = new SummaryTableRow(runIds[i], status[i] as SummaryStatus, (error[i] ?? null) as string | null, String(engineUsed[i]), i, rowAt);
+  }
 
+  // Each column's values are of the parameter's own type already (plainValues: numbers, strings), but for lists,
+  // which a column holds as their JSON text: compared as the text the plan's list is written as.
+  const compared = params.map(([key, values]) => ({ key, values, list: PARAM_SPECS[key].kind.kind === 'int_list' }));
   const sameRun = (i: number, want: RunParams, rep: number): boolean => {
-    if (num(replicate[i]) !== rep || Object.keys(want).length !== params.length) return false;
-    for (const [key, values] of params) {
+    if (num(replicate[i]) !== rep) return false;
+    let keys = 0;
+    for (const key in want) if (Object.hasOwn(want, key)) keys++;
+    if (keys !== params.length) return false;
+    for (const { key, values, list } of compared) {
       const v = want[key];
-      if (Array.isArray(v)) {
-        const got = paramFromColumnValue(key, values[i]);
-        if (!Array.isArray(got) || got.length !== v.length || got.some((e, j) => e !== v[j])) return false;
-      } else if (paramFromColumnValue(key, values[i]) !== v || v === undefined) return false;
+      if (v === undefined) return false;
+      if (list ? !Array.isArray(v) || values[i] !== (v.length === 0 ? '[]' : JSON.stringify(v)) : values[i] !== v) return false;
     }
     return true;
   };
   return { rows, sameRun, extraNames };
+}
+
+/** A row of a summary table: one object of one shape per row (a closure per row was 20,000 more, for the collector). */
+class SummaryTableRow implements LazyRow {
+  constructor(
+    readonly run_id: string,
+    readonly status: SummaryStatus,
+    readonly error: string | null,
+    readonly engine: string,
+    private readonly index: number,
+    private readonly rowAt: (i: number) => SummaryRow,
+  ) {}
+
+  row(): SummaryRow {
+    return this.rowAt(this.index);
+  }
 }
 
 /** A row's own keys before its marker columns, in the order a row built in summary-rows.ts has them. */

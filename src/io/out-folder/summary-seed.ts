@@ -28,12 +28,18 @@ export class SummarySeed {
     listed: ListedNames,
   ): { row: LazyRow; stamp: string }[] {
     const paths = summaryPaths(dir);
-    const first = [...wanted].find((id) => byId.has(id));
+    let first: string | undefined;
+    for (const id of wanted) {
+      if (!byId.has(id)) continue;
+      first = id;
+      break;
+    }
     if (paths.length === 0 || first === undefined) return [];
     // a row built now has every key of a failed run's row (they are built by one function, summary-rows.ts)
     const columns = Object.keys(failedRow(plan, byId.get(first)!, '', '').extra ?? {});
     const taken: { row: LazyRow; stamp: string }[] = [];
-    const open = new Set(wanted);
+    // the ids taken so far: a run two summaries vouch for is taken from the first (wanted itself is the caller's)
+    const took = new Set<string>();
     for (const path of paths) {
       let read: SummaryTable;
       try {
@@ -47,16 +53,20 @@ export class SummarySeed {
       this.#summaries.set(path, { count: rows.length, failed });
       for (let i = 0; i < rows.length; i++) {
         const row = rows[i];
-        if (row.status === 'failed') failed.set(row.run_id, `${row.error}\n${row.engine}`);
-        const run = byId.get(row.run_id);
-        const stamp = stamps.get(row.run_id);
-        if (row.status === 'failed' || !open.has(row.run_id) || !run) continue;
+        const id = row.run_id;
+        if (row.status === 'failed') {
+          failed.set(id, `${row.error}\n${row.engine}`);
+          continue;
+        }
+        const run = byId.get(id);
+        if (!run || !wanted.has(id) || took.has(id)) continue;
         // a row of another sweep's summary (copied in) is not this run's: its file is read instead (foreignSummaryRow)
         if (!read.sameRun(i, run.params, run.replicate) && paramsDiffer(row.row(), run) !== null) continue;
-        if (stamp === undefined || stamp !== runStamp(dir, row.run_id, listed)) continue;
+        const stamp = stamps.get(id);
+        if (stamp === undefined || stamp !== runStamp(dir, id, listed)) continue;
         taken.push({ row, stamp });
-        this.takenFrom.set(row.run_id, path);
-        open.delete(row.run_id);
+        this.takenFrom.set(id, path);
+        took.add(id);
       }
     }
     return taken;
