@@ -23,7 +23,7 @@ import { JournalWatch, stampOf, type RunningPart } from './journal-watch.js';
 import type { StatusCounts } from './merge.js';
 import { planPath, runIdOfFile, runsDir } from './paths.js';
 import { groupProblems, type ProblemGroup } from './problems.js';
-import { checkRun, readPlan, type OutDirScan } from './scan.js';
+import { checkRun, plannedById, readPlan, type OutDirScan } from './scan.js';
 import { listedSidecars, runStamp, type ListedNames } from './stamps.js';
 import { failedRow, rowFromRunFile } from './summary-rows.js';
 import { SummarySeed } from './summary-seed.js';
@@ -218,19 +218,18 @@ export class LiveFolder {
 
   /** Takes the rows the summaries vouch for, for the runs listed and not read yet (see the module comment). */
   #seedFromSummaries(): boolean {
-    const taken = this.#seed.take(this.dir, this.#plan, this.#byId, this.#queued, this.#listed);
-    for (const { row, stamp } of taken) {
+    const taken = this.#seed.take(this.dir, this.#plan, this.#byId, this.#queued, this.#listed, (row, stamp) => {
       this.#finished.set(row.run_id, row);
       this.#stamps.set(row.run_id, stamp);
       this.#queued.delete(row.run_id);
-    }
-    if (taken.length > 0) this.#unread = this.#unread.filter((id) => this.#queued.has(id));
-    return taken.length > 0;
+    });
+    if (taken > 0) this.#unread = this.#queued.size === 0 ? [] : this.#unread.filter((id) => this.#queued.has(id));
+    return taken > 0;
   }
 
   #setPlan(plan: Plan): void {
     this.#plan = plan;
-    this.#byId = new Map(plan.runs.map((r) => [r.run_id, r]));
+    this.#byId = plannedById(plan);
   }
 
   #refreshPlan(): boolean {
@@ -279,7 +278,6 @@ export class LiveFolder {
       if (!onDisk.has(id)) {
         this.#finished.delete(id);
         this.#stamps.delete(id);
-        this.#seed.takenFrom.delete(id);
         changed = true;
       }
     }
@@ -310,7 +308,6 @@ export class LiveFolder {
     this.#corrupt.delete(id);
     this.#finished.set(id, rowFromRunFile(this.#plan, run, checked));
     this.#stamps.set(id, stamp);
-    this.#seed.takenFrom.delete(id);
     return true;
   }
 
