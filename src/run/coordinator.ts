@@ -137,7 +137,7 @@ async function runLocked(opts: SweepOptions, log: (line: string) => void, contro
   // the rows are the plan's (readOutDir): all of them this process's own unless it runs a share of the plan
   const own = opts.runs === plan.runs ? null : new Set(opts.runs.map((r) => r.run_id));
   const ownRows = own ? rows.filter((row) => own.has(row.run_id)) : rows;
-  for (const row of ownRows) summary.set(row, stamps.get(row.run_id));
+  summary.seed(ownRows, stamps);
   // a resumed sweep whose summary is current (nothing finished or failed since, nothing corrupt) does not rewrite it
   if (summaryHolds(ownSummary, ownRows)) summary.markWritten();
 

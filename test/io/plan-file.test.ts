@@ -76,7 +76,8 @@ describe('writePlanFile', () => {
   it('planFileHolds: the same plan held, another not; a plan.json changed since a comparison held is compared again', () => {
     writePlanFile(dir, { ...plan, provenance: from('node-1') });
     expect(planFileHolds(dir, plan)).toBe(true);
-    expect(planFileHolds(dir, { ...plan, description: 'edited' })).toBe(false);
+    const edited: Plan = { ...plan, description: 'edited' };
+    expect(planFileHolds(dir, edited)).toBe(false);
     expect(planFileHolds(dir, { ...plan, runs: plan.runs.slice(1) })).toBe(false);
     // another process replaces it by a plan with one run changed, of the same length: the remembered comparison is
     // of the file as it was, so the same plan object is compared again and found not held
