@@ -9,7 +9,7 @@ import { PARAM_KEYS, PARAM_SPECS } from '../core/params.js';
 import { METRIC_NAMES, type RunParams } from '../core/types.js';
 import { plainValues } from './arrow-columns.js';
 import { readArrowFile } from './arrow-file.js';
-import { columnEquals } from './column-equals.js';
+import { columnEqualsAt, columnForEquals } from './column-equals.js';
 import { ArrowFileError } from './errors.js';
 import { EVENT_STEP_COLUMNS, SUMMARY_FIXED_NAMES, paramFromColumnValue, type SummaryStatus } from './schemas.js';
 import type { SummaryRow } from './summary.js';
@@ -180,16 +180,16 @@ function summaryColumns(path: string, table: Table): Omit<SummaryTable, 'stamps'
   }
 
   // lists are held as their JSON text: compared as the text the plan's list is written as
-  const compared = paramVectors.map(([key, vector]) => ({ key, equals: columnEquals(vector), list: PARAM_SPECS[key].kind.kind === 'int_list' }));
+  const compared = paramVectors.map(([key, vector]) => ({ key, column: columnForEquals(vector), list: PARAM_SPECS[key].kind.kind === 'int_list' }));
   const sameRun = (i: number, want: RunParams, rep: number): boolean => {
     if (num(replicate[i]) !== rep) return false;
     let keys = 0;
     for (const key in want) if (Object.hasOwn(want, key)) keys++;
     if (keys !== compared.length) return false;
-    for (const { key, equals, list } of compared) {
+    for (const { key, column, list } of compared) {
       const v = want[key];
       if (v === undefined) return false;
-      if (!(list ? Array.isArray(v) && equals(i, v.length === 0 ? '[]' : JSON.stringify(v)) : equals(i, v))) return false;
+      if (!columnEqualsAt(column, i, list ? (Array.isArray(v) ? (v.length === 0 ? '[]' : JSON.stringify(v)) : undefined) : v)) return false;
     }
     return true;
   };

@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { Float64, Int64, Utf8, makeVector, vectorFromArray, type DataType, type Vector } from 'apache-arrow';
-import { columnEquals } from '../../src/io/column-equals.js';
+import { columnEqualsAt, columnForEquals } from '../../src/io/column-equals.js';
+
+/** columnEqualsAt over one column, as summary-table.ts's sameRun calls it */
+const columnEquals = (v: Vector) => {
+  const c = columnForEquals(v);
+  return (i: number, value: unknown) => columnEqualsAt(c, i, value);
+};
 
 /** arrow-js's own reading of each value (its get visitor), Int64 as numbers. */
 const viaArrow = (v: Vector): unknown[] =>
