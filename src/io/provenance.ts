@@ -15,6 +15,7 @@ import { existsSync, readFileSync, realpathSync } from 'node:fs';
 import { arch, hostname, platform } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import { RESULTS_VERSION } from '../sweep/plan.js';
 import { canonicalJson } from './schemas.js';
 
@@ -74,10 +75,8 @@ let soon: Promise<Readonly<Record<string, string>>> | null = null;
 
 function collectSoon(): Promise<Readonly<Record<string, string>>> {
   const root = toolRoot();
-  const git = (args: string[]) =>
-    new Promise<string>((resolve, reject) =>
-      execFile('git', args, { cwd: root!, encoding: 'utf8', timeout: GIT_TIMEOUT_MS }, (err, stdout) => (err ? reject(err) : resolve(stdout))),
-    );
+  const git = async (args: string[]): Promise<string> =>
+    (await promisify(execFile)('git', args, { cwd: root!, encoding: 'utf8', timeout: GIT_TIMEOUT_MS })).stdout;
   const collect = async (): Promise<GitState> => {
     if (!root) return NO_GIT;
     // Both at once in a checkout's top (the second's answer counts only if the first agrees). Elsewhere (installed
