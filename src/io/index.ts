@@ -11,7 +11,7 @@ export { readSummary, readSummaryVerified, writeSummary, type SummaryRow } from 
 export { rowOf, type RowSource } from './summary-table.js';
 export { isMarkerColumn, zValue } from './summary-value.js';
 export { openJournal, readJournal } from './journal.js';
-export { collectProvenance } from './provenance.js';
+export { collectProvenance, provenanceSoon } from './provenance.js';
 export { checkOutFile, discardAside, removeLiveTemps, writeFileAtomic, writeJsonAtomic, type PendingWrite } from './atomic.js';
 export { readSmallJsonFile } from './json-file.js';
 export { writeMetricsFile } from './metrics-file.js';

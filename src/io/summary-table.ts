@@ -4,11 +4,12 @@
  * parameters with the plan's; building every row's objects (75 columns) was most of their time and memory (issue 23).
  * A row asked for is built once, from the same columns, into the same object readSummary returns.
  */
-import { Bool, Float64, Int64, util, type DataType, type Table } from 'apache-arrow';
-import { PARAM_KEYS } from '../core/params.js';
+import { Bool, Float64, Int64, util, type DataType, type Table, type Vector } from 'apache-arrow';
+import { PARAM_KEYS, PARAM_SPECS } from '../core/params.js';
 import { METRIC_NAMES, type RunParams } from '../core/types.js';
 import { plainValues } from './arrow-columns.js';
 import { readArrowFile } from './arrow-file.js';
+import { columnEqualsAt, columnForEquals } from './column-equals.js';
 import { ArrowFileError } from './errors.js';
 import { EVENT_STEP_COLUMNS, SUMMARY_FIXED_NAMES, paramFromColumnValue, type SummaryStatus } from './schemas.js';
 import type { SummaryRow } from './summary.js';
@@ -29,6 +30,9 @@ export interface LazyRow extends RowHead {
 /** A summary row already built, or one to build from its file when needed. */
 export type RowSource = SummaryRow | LazyRow;
 
+/** The summary file a row was read from (readSummaryTable's path); undefined for a row built otherwise. */
+export const summaryOf = (row: RowHead): string | undefined => (row instanceof SummaryTableRow ? row.from : undefined);
+
 /** The whole row of `source`. */
 export const rowOf = (source: RowSource): SummaryRow => ('row' in source && typeof source.row === 'function' ? source.row() : (source as SummaryRow));
 
@@ -40,9 +44,10 @@ export interface SummaryTable {
   /** the verified stamps (run id → stamp; docs/formats.md "Verified stamps"): empty when the file has none */
   readonly stamps: Map<string, string>;
   /**
-   * Whether row `i` is of a run with exactly these parameters (each key's value ===, lists element by element) and
-   * this replicate: what paramsDiffer (out-folder/scan.ts) finds alike without comparing canonically. False means
-   * "compare the built row", not "they differ".
+   * Whether row `i` is of a run with exactly these parameters (each key's value ===, lists as the JSON text a column
+   * holds them as) and this replicate: what paramsDiffer (out-folder/scan.ts) finds alike without comparing
+   * canonically, read from the columns' buffers (column-equals.ts). False means "compare the built row", not "they
+   * differ".
    */
   sameRun: (i: number, params: RunParams, replicate: number) => boolean;
 }
@@ -100,17 +105,19 @@ function stampsAsWritten(text: string): Map<string, string> | null {
 }
 
 function summaryColumns(path: string, table: Table): Omit<SummaryTable, 'stamps'> {
-  const column = (name: string): ArrayLike<unknown> => {
+  const vectorOf = (name: string): Vector => {
     const vector = table.getChild(name);
     if (!vector) throw new ArrowFileError(path, `not a summary file: no column '${name}'`);
-    return plainValues(vector);
+    return vector;
   };
+  const column = (name: string): ArrayLike<unknown> => plainValues(vectorOf(name));
   const num = (v: unknown): number => Number(v);
   const numOrNull = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
 
   // read now: the heads and what sameRun compares
   const runIds = column('run_id') as string[];
-  const params = PARAM_KEYS.map((key) => [key, column(key)] as const);
+  // compared in place (column-equals.ts), decoded only when a row is built
+  const paramVectors = PARAM_KEYS.map((key) => [key, vectorOf(key)] as const);
   const replicate = column('replicate');
   const status = column('status');
   const error = column('error');
@@ -122,6 +129,7 @@ function summaryColumns(path: string, table: Table): Omit<SummaryTable, 'stamps'
     // a summary written before these columns existed has none: its rows say so with '' and NaN (`lnsweep merge` adds them)
     sweeps: table.getChild('sweep') ? column('sweep') : null,
     seeds: table.getChild('seed') ? column('seed') : null,
+    params: paramVectors.map(([key, vector]) => [key, plainValues(vector)] as const),
     stepsDone: column('steps_done'),
     wall: column('wall_s'),
     speed: column('steps_per_s'),
@@ -139,7 +147,7 @@ function summaryColumns(path: string, table: Table): Omit<SummaryTable, 'stamps'
   const build = (i: number): SummaryRow => {
     rest ??= restColumns();
     const p = newParams();
-    for (const [key, values] of params) p[key] = paramFromColumnValue(key, values[i]);
+    for (const [key, values] of rest.params) p[key] = paramFromColumnValue(key, values[i]);
     const final = newFinal();
     for (const [name, values] of rest.finals) final[name] = numOrNull(values[i]);
     const row = newRow() as unknown as SummaryRow;
@@ -164,29 +172,46 @@ function summaryColumns(path: string, table: Table): Omit<SummaryTable, 'stamps'
     return row;
   };
 
-  const rows: LazyRow[] = runIds.map((run_id, i) => {
-    let built: SummaryRow | null = null;
-    return {
-      run_id,
-      status: status[i] as SummaryStatus,
-      error: (error[i] ?? null) as string | null,
-      engine: String(engineUsed[i]),
-      row: () => (built ??= build(i)),
-    };
-  });
+  const built: (SummaryRow | undefined)[] = [];
+  const rowAt = (i: number): SummaryRow => (built[i] ??= build(i));
+  const rows: LazyRow[] = new Array<LazyRow>(runIds.length);
+  for (let i = 0; i < runIds.length; i++) {
+    rows[i] = new SummaryTableRow(path, runIds[i], status[i] as SummaryStatus, (error[i] ?? null) as string | null, String(engineUsed[i]), i, rowAt);
+  }
 
+  // lists are held as their JSON text: compared as the text the plan's list is written as
+  const compared = paramVectors.map(([key, vector]) => ({ key, column: columnForEquals(vector), list: PARAM_SPECS[key].kind.kind === 'int_list' }));
   const sameRun = (i: number, want: RunParams, rep: number): boolean => {
-    if (num(replicate[i]) !== rep || Object.keys(want).length !== params.length) return false;
-    for (const [key, values] of params) {
+    if (num(replicate[i]) !== rep) return false;
+    let keys = 0;
+    for (const key in want) if (Object.hasOwn(want, key)) keys++;
+    if (keys !== compared.length) return false;
+    for (const { key, column, list } of compared) {
       const v = want[key];
-      if (Array.isArray(v)) {
-        const got = paramFromColumnValue(key, values[i]);
-        if (!Array.isArray(got) || got.length !== v.length || got.some((e, j) => e !== v[j])) return false;
-      } else if (paramFromColumnValue(key, values[i]) !== v || v === undefined) return false;
+      if (v === undefined) return false;
+      if (!columnEqualsAt(column, i, list ? (Array.isArray(v) ? (v.length === 0 ? '[]' : JSON.stringify(v)) : undefined) : v)) return false;
     }
     return true;
   };
   return { rows, sameRun, extraNames };
+}
+
+/** A row of a summary table: one object of one shape per row (a closure per row was 20,000 more, for the collector). */
+class SummaryTableRow implements LazyRow {
+  constructor(
+    /** the summary file it was read from */
+    readonly from: string,
+    readonly run_id: string,
+    readonly status: SummaryStatus,
+    readonly error: string | null,
+    readonly engine: string,
+    private readonly index: number,
+    private readonly rowAt: (i: number) => SummaryRow,
+  ) {}
+
+  row(): SummaryRow {
+    return this.rowAt(this.index);
+  }
 }
 
 /** A row's own keys before its marker columns, in the order a row built in summary-rows.ts has them. */

@@ -126,7 +126,6 @@ async function runLocked(opts: SweepOptions, log: (line: string) => void, contro
   writePlanFile(outDir, { ...plan, provenance: opts.provenance });
   mkdirSync(runsDir(outDir), { recursive: true });
 
-  const byId = new Map(opts.runs.map((r) => [r.run_id, r]));
   const { scan, sources: rows, stamps, summaryHolds } = readOutDir(outDir, plan, { repair: true });
   for (const c of scan.corrupt) log(`[lnsweep] run ${c.runId}: unreadable run file (${c.reason}); it will be redone`);
   if (scan.notInPlan.length > 0) {
@@ -135,8 +134,10 @@ async function runLocked(opts: SweepOptions, log: (line: string) => void, contro
 
   const ownSummary = opts.part ? partSummaryPath(outDir, opts.part) : summaryPath(outDir);
   const summary = new SummaryWriter(ownSummary, opts.provenance);
-  const ownRows = rows.filter((row) => byId.has(row.run_id));
-  for (const row of ownRows) summary.set(row, stamps.get(row.run_id));
+  // the rows are the plan's (readOutDir): all of them this process's own unless it runs a share of the plan
+  const own = opts.runs === plan.runs ? null : new Set(opts.runs.map((r) => r.run_id));
+  const ownRows = own ? rows.filter((row) => own.has(row.run_id)) : rows;
+  summary.seed(ownRows, stamps);
   // a resumed sweep whose summary is current (nothing finished or failed since, nothing corrupt) does not rewrite it
   if (summaryHolds(ownSummary, ownRows)) summary.markWritten();
 
@@ -160,7 +161,7 @@ async function runLocked(opts: SweepOptions, log: (line: string) => void, contro
     diskFull: false,
   };
   // One run of every cell first, spread over the grid, then the rest; the tail largest first (dispatch-order.ts).
-  const finished = plan.runs.filter((r) => scan.finished.has(r.run_id));
+  const finished = todo.length > 0 ? plan.runs.filter((r) => scan.finished.has(r.run_id)) : [];
   const queue = dispatchOrder(todo, { order: opts.order ?? 'spread', workers: executor.concurrency, finished });
   const totalCost = todo.reduce((s, r) => s + r.cost, 0);
   let costDone = 0;

@@ -12,7 +12,7 @@
  * The folder's lock, taken before anything is written, is src/io/out-folder/lock.ts.
  */
 import { existsSync } from 'node:fs';
-import { OutDirError, planPath, readPlan, refuseForeignFolder } from '../io/index.js';
+import { OutDirError, planFileHolds, planPath, readPlan, refuseForeignFolder } from '../io/index.js';
 import type { Plan, PlannedRun } from '../sweep/plan.js';
 
 const sameSweep = (a: { name: string; seed: number }, b: { name: string; seed: number }) => a.name === b.name && a.seed === b.seed;
@@ -31,6 +31,9 @@ export function planForFolder(outDir: string, incoming: Plan, opts: { fresh: boo
   if (opts.fresh && opts.add) throw new OutDirError('--fresh and --add: choose one (replace the folder, or add beside it)');
   if (opts.fresh) refuseForeignFolder(outDir);
   if (opts.fresh || !existsSync(planPath(outDir))) return { plan: incoming, runs: incoming.runs };
+  // plan.json holds this very plan, byte for byte (a rerun of the sweep, every shard of it): nothing is kept beside
+  // it, and its runs need not be parsed (0.1 s at 20,000 runs); the coordinator's write finds it held already
+  if (planFileHolds(outDir, incoming)) return { plan: incoming, runs: incoming.runs };
   const existing = readPlan(outDir);
   const newIds = new Set(incoming.runs.map((r) => r.run_id));
   const runs = existing.runs;

@@ -38,11 +38,40 @@ export class SummaryWriter {
     this.#write = write ?? ((rows, stamps) => writeSummary(path, rows, provenance, stamps));
   }
 
+  /** rows given by seed(), taken into `rows` only when another row is set or the file written */
+  #seeded: { rows: readonly RowSource[]; stamps: ReadonlyMap<string, string> } | null = null;
+
+  /**
+   * set() for each of `rows` (before any other), each with its stamp in `stamps`: a run with nothing left to do sets
+   * no other row and writes nothing, so its 20,000 rows need not go into two maps one by one (issue 23).
+   */
+  seed(rows: readonly RowSource[], stamps: ReadonlyMap<string, string>): void {
+    this.#seeded = { rows, stamps };
+    if (rows.length > 0) this.#changed();
+  }
+
+  #takeSeeded(): void {
+    if (!this.#seeded) return;
+    const { rows, stamps } = this.#seeded;
+    this.#seeded = null;
+    for (const row of rows) {
+      this.rows.set(row.run_id, row);
+      const stamp = stamps.get(row.run_id);
+      if (stamp) this.#stamps.set(row.run_id, stamp);
+      else this.#stamps.delete(row.run_id);
+    }
+  }
+
   /** `stamp`: of the run's files when the row was built from them (none for a failed run) */
   set(row: RowSource, stamp?: string): void {
+    this.#takeSeeded();
     this.rows.set(row.run_id, row);
     if (stamp) this.#stamps.set(row.run_id, stamp);
     else this.#stamps.delete(row.run_id);
+    this.#changed();
+  }
+
+  #changed(): void {
     this.#dirty = true;
     if (!this.#timer) {
       this.#timer = setTimeout(
@@ -75,6 +104,7 @@ export class SummaryWriter {
     }
     while (this.#writing) await this.#writing;
     if (!this.#dirty) return;
+    this.#takeSeeded();
     this.#dirty = false;
     const t0 = this.now();
     this.#writing = this.#write([...this.rows.values()].map(rowOf), this.#stamps).finally(() => {

@@ -6,7 +6,7 @@
 import { appendFileSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { planPath, readPlan, writePlanFile } from '../../src/io/index.js';
+import { planFileHolds, planPath, readPlan, writePlanFile } from '../../src/io/index.js';
 import { planSweep, type Plan } from '../../src/sweep/index.js';
 import { sweepFile, HEAD } from '../sweep/fixtures.js';
 import { tempDir } from './helpers.js';
@@ -71,5 +71,25 @@ describe('writePlanFile', () => {
     const runLines = lines.slice(open + 1, open + 1 + plan.runs.length);
     expect(runLines.map((l) => JSON.parse(l.trim().replace(/,$/, '')) as unknown)).toEqual(JSON.parse(JSON.stringify(plan.runs)));
     expect(lines[open + 1 + plan.runs.length]).toBe('  ],');
+  });
+
+  it('planFileHolds: the same plan held, another not; a plan.json changed since a comparison held is compared again', () => {
+    writePlanFile(dir, { ...plan, provenance: from('node-1') });
+    expect(planFileHolds(dir, plan)).toBe(true);
+    const edited: Plan = { ...plan, description: 'edited' };
+    expect(planFileHolds(dir, edited)).toBe(false);
+    expect(planFileHolds(dir, { ...plan, runs: plan.runs.slice(1) })).toBe(false);
+    // another process replaces it by a plan with one run changed, of the same length: the remembered comparison is
+    // of the file as it was, so the same plan object is compared again and found not held
+    const text = readFileSync(planPath(dir), 'utf8');
+    const changed = text.replace(`"replicate":${plan.runs[7].replicate},`, `"replicate":${plan.runs[7].replicate + 1},`);
+    expect(changed.length).toBe(text.length);
+    expect(changed).not.toBe(text);
+    writeFileSync(planPath(dir), changed);
+    expect(planFileHolds(dir, plan)).toBe(false);
+    // and writePlanFile, asked to freeze the plan, writes it back
+    writePlanFile(dir, { ...plan, provenance: from('node-2') });
+    expect((readPlan(dir) as Plan & { provenance: { host: string } }).provenance.host).toBe('node-2');
+    expect(planFileHolds(dir, plan)).toBe(true);
   });
 });

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
@@ -33,5 +33,18 @@ describe('collectProvenance', () => {
     const a = collectProvenance();
     a.git_commit = 'changed';
     expect(collectProvenance().git_commit).not.toBe('changed');
+  });
+
+  it("provenanceSoon (git's processes side by side) gives what collectProvenance gives, as copies", async () => {
+    const expected = collectProvenance();
+    // a fresh copy of the module, whose cache is empty: its first answer comes from its own git processes
+    vi.resetModules();
+    const fresh = await import('../../src/io/provenance.js');
+    const [a, b] = await Promise.all([fresh.provenanceSoon(), fresh.provenanceSoon()]);
+    expect(a).toEqual(expected);
+    expect(b).toEqual(expected);
+    a.git_commit = 'changed';
+    expect((await fresh.provenanceSoon()).git_commit).toBe(expected.git_commit);
+    expect(fresh.collectProvenance()).toEqual(expected);
   });
 });

@@ -163,3 +163,23 @@ describe('a plan.json of the wrong shape', () => {
     }
   });
 });
+
+describe('planForFolder on a plan.json that holds the incoming plan', () => {
+  it('takes the incoming plan itself (nothing parsed or merged); a plan.json with a refined run beside it keeps that run', async () => {
+    const { planSweep } = await import('../../src/sweep/index.js');
+    const { writePlanFile } = await import('../../src/io/index.js');
+    const { planForFolder } = await import('../../src/run/ownership.js');
+    const dir = tempDir();
+    const out = dir;
+    const incoming = planSweep(writeSweep(dir, 'a', sweep('alpha', 1, '1, 2')));
+    writePlanFile(out, { ...incoming, provenance: { host: 'node-1' } });
+    const held = planForFolder(out, incoming, { fresh: false, add: false });
+    expect(held.plan).toBe(incoming);
+    expect(held.runs).toBe(incoming.runs);
+
+    const refined = { ...incoming.runs[0], run_id: 'ffffffffffffffff', refine_round: 1 };
+    writePlanFile(out, { ...incoming, runs: [...incoming.runs, refined] });
+    const kept = planForFolder(out, incoming, { fresh: false, add: false });
+    expect(kept.plan.runs.map((r) => r.run_id)).toEqual([...incoming.runs.map((r) => r.run_id), refined.run_id]);
+  });
+});

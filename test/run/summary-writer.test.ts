@@ -10,22 +10,24 @@ import { SummaryWriter } from '../../src/run/summary-writer.js';
 
 const row = (id: string) => ({ run_id: id }) as SummaryRow;
 
-/** A writer whose rewrites take `durationMs` of its clock each; `writes` lists the rows of each rewrite. */
+/** A writer whose rewrites take `durationMs` of its clock each; `writes` lists the rows of each rewrite, `stamped` their stamps. */
 function writer(durationMs: number) {
   let clock = 0;
   const writes: string[][] = [];
+  const stamped: [string, string][][] = [];
   const w = new SummaryWriter(
     '/nowhere/summary.arrow',
     {},
     2000,
-    (rows) => {
+    (rows, stamps) => {
       clock += durationMs;
       writes.push(rows.map((r) => r.run_id));
+      stamped.push([...stamps].sort());
       return Promise.resolve();
     },
     () => clock,
   );
-  return { w, writes };
+  return { w, writes, stamped };
 }
 
 describe('the summary writer while runs finish', () => {
@@ -71,5 +73,38 @@ describe('the summary writer while runs finish', () => {
     await w.flush();
     await w.flush();
     expect(writes).toEqual([['a'], ['a', 'b']]);
+  });
+
+  it('seeded rows are written as rows set one by one would be, first and with their stamps; marked written, they are not', async () => {
+    const { w, writes, stamped } = writer(10);
+    w.seed(
+      [row('a'), row('b'), row('f')],
+      new Map([
+        ['a', '1:2:3:4'],
+        ['b', '5:6:7:8'],
+        ['x', '9:9:9:9'],
+      ]),
+    );
+    w.markWritten();
+    await w.flush();
+    expect(writes).toEqual([]);
+    // a run finishes: the seeded rows come first, the new one after, each with its stamp (a failed seeded row has none)
+    w.set(row('c'), '2:2:2:2');
+    w.set(row('b'), '6:6:6:6');
+    await w.flush();
+    expect(writes).toEqual([['a', 'b', 'f', 'c']]);
+    expect(stamped).toEqual([
+      [
+        ['a', '1:2:3:4'],
+        ['b', '6:6:6:6'],
+        ['c', '2:2:2:2'],
+      ],
+    ]);
+    // not marked written: a seed alone is written on the timer, like set()
+    const second = writer(10);
+    second.w.seed([row('d')], new Map([['d', '3:3:3:3']]));
+    await vi.advanceTimersByTimeAsync(2000);
+    expect(second.writes).toEqual([['d']]);
+    expect(second.stamped).toEqual([[['d', '3:3:3:3']]]);
   });
 });

@@ -67,6 +67,9 @@ export async function runCommand(args: RunArgs): Promise<number> {
   if (shard && args.fresh) {
     throw new UsageError(`--fresh in a shard (${reason}) would delete the other shards' results: empty ${outDir} once, before the shards start`);
   }
+  // git (the provenance's commit) runs in processes of its own while the folder is read; awaited before the sweep starts
+  const { provenanceSoon } = await import('../../io/index.js');
+  const toolProvenance = provenanceSoon();
   prepareOutDir(outDir);
   const { plan, runs: ownRuns } = planForFolder(outDir, expanded, { fresh: args.fresh, add: args.add ?? false });
   // a share (or --shard given) is worth a line; a plain run takes the whole plan, as anyone would expect
@@ -79,7 +82,6 @@ export async function runCommand(args: RunArgs): Promise<number> {
   }
 
   // The heavy modules (Arrow, Piscina) load only once the input is known to be good.
-  const { collectProvenance } = await import('../../io/index.js');
   const { runSweep, SweepControl } = await import('../../run/coordinator.js');
   const { PoolExecutor } = await import('../../run/executor.js');
   const control = new SweepControl();
@@ -91,7 +93,7 @@ export async function runCommand(args: RunArgs): Promise<number> {
   const server = args.serve === undefined ? null : await servePage(outDir, args.serve || '0', '127.0.0.1', '--serve', plan);
   const executor = new PoolExecutor(workers);
   try {
-    const provenance = sweepProvenance(collectProvenance(), plan);
+    const provenance = sweepProvenance(await toolProvenance, plan);
     const report = await runSweep({
       plan,
       runs,

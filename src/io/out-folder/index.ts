@@ -30,7 +30,7 @@ export { readOutDir, scanOutDir } from './read-out-dir.js';
 export { runStamp } from './stamps.js';
 export { foreignSummaryRow, rowFromOutcome } from './summary-rows.js';
 export { lockFolder } from './lock.js';
-export { writePlanFile } from './plan-file.js';
+export { planFileHolds, writePlanFile } from './plan-file.js';
 export { LiveFolder, type LiveStatus } from './live.js';
 export type { ProblemGroup } from './problems.js';
 export { mergeOutDir, sweepStatus } from './merge.js';

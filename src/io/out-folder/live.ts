@@ -23,8 +23,8 @@ import { JournalWatch, stampOf, type RunningPart } from './journal-watch.js';
 import type { StatusCounts } from './merge.js';
 import { planPath, runIdOfFile, runsDir } from './paths.js';
 import { groupProblems, type ProblemGroup } from './problems.js';
-import { checkRun, readPlan, type OutDirScan } from './scan.js';
-import { runStamp } from './stamps.js';
+import { checkRun, plannedById, readPlan, type OutDirScan } from './scan.js';
+import { listedSidecars, runStamp, type ListedNames } from './stamps.js';
 import { failedRow, rowFromRunFile } from './summary-rows.js';
 import { SummarySeed } from './summary-seed.js';
 
@@ -54,8 +54,8 @@ export class LiveFolder {
   readonly #stamps = new Map<string, string>();
   /** run files that failed the check, with their stamp then and why (checked again when the stamp changes) */
   readonly #corrupt = new Map<string, { stamp: string; reason: string }>();
-  /** the names in runs/ at the last listing (which sidecars exist: stamps look only at those) */
-  #listed: ReadonlySet<string> = new Set();
+  /** the sidecars in runs/ at the last listing (stamps look only at those) */
+  #listed: ListedNames = new Map();
   /** a one-shot view (read-out-dir.ts): its plan is the one given, and it reads the journals itself */
   readonly #once: boolean;
   /** the rows the summaries vouch for, taken on the first look */
@@ -71,13 +71,17 @@ export class LiveFolder {
   /** what status() derives from the rows, kept until the next change */
   #derived: { version: number; rows: RowSource[]; problems: ProblemGroup[]; built?: SummaryRow[] } | null = null;
 
+  /** the names in runs/ as the caller just listed them, for the first look (then runs/ is listed at each refresh) */
+  #listing: readonly string[] | null;
+
   /**
    * Throws OutDirError when `dir` holds no readable plan.json and no `plan` is given (a sweep about to start knows its
-   * plan before writing it; plan.json is read once it appears).
+   * plan before writing it; plan.json is read once it appears). `runsListing`: see #listing.
    */
-  constructor(dir: string, plan?: Plan, opts: { once?: boolean } = {}) {
+  constructor(dir: string, plan?: Plan, opts: { once?: boolean; runsListing?: readonly string[] } = {}) {
     this.dir = dir;
     this.#once = opts.once ?? false;
+    this.#listing = opts.runsListing ?? null;
     this.#journals = new JournalWatch(dir);
     this.#plan = plan ?? readPlan(dir);
     this.#setPlan(this.#plan);
@@ -214,19 +218,18 @@ export class LiveFolder {
 
   /** Takes the rows the summaries vouch for, for the runs listed and not read yet (see the module comment). */
   #seedFromSummaries(): boolean {
-    const taken = this.#seed.take(this.dir, this.#plan, this.#byId, this.#queued, this.#listed);
-    for (const { row, stamp } of taken) {
+    const taken = this.#seed.take(this.dir, this.#plan, this.#byId, this.#queued, this.#listed, (row, stamp) => {
       this.#finished.set(row.run_id, row);
       this.#stamps.set(row.run_id, stamp);
       this.#queued.delete(row.run_id);
-    }
-    if (taken.length > 0) this.#unread = this.#unread.filter((id) => this.#queued.has(id));
-    return taken.length > 0;
+    });
+    if (taken > 0) this.#unread = this.#queued.size === 0 ? [] : this.#unread.filter((id) => this.#queued.has(id));
+    return taken > 0;
   }
 
   #setPlan(plan: Plan): void {
     this.#plan = plan;
-    this.#byId = new Map(plan.runs.map((r) => [r.run_id, r]));
+    this.#byId = plannedById(plan);
   }
 
   #refreshPlan(): boolean {
@@ -256,13 +259,14 @@ export class LiveFolder {
   }
 
   #listRuns(): boolean {
-    let names: string[];
+    let names: readonly string[];
     try {
-      names = readdirSync(runsDir(this.dir));
+      names = this.#listing ?? readdirSync(runsDir(this.dir));
     } catch {
       names = [];
     }
-    this.#listed = new Set(names);
+    this.#listing = null;
+    this.#listed = listedSidecars(names);
     const onDisk = new Set<string>();
     for (const name of names) {
       const id = runIdOfFile(name);
@@ -274,7 +278,6 @@ export class LiveFolder {
       if (!onDisk.has(id)) {
         this.#finished.delete(id);
         this.#stamps.delete(id);
-        this.#seed.takenFrom.delete(id);
         changed = true;
       }
     }
@@ -305,7 +308,6 @@ export class LiveFolder {
     this.#corrupt.delete(id);
     this.#finished.set(id, rowFromRunFile(this.#plan, run, checked));
     this.#stamps.set(id, stamp);
-    this.#seed.takenFrom.delete(id);
     return true;
   }
 

@@ -6,7 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { existsSync, readdirSync } from 'node:fs';
 import { hostname } from 'node:os';
-import { basename, dirname, join } from 'node:path';
+import { basename, dirname, join, sep } from 'node:path';
 import { isRunId } from '../../sweep/ids.js';
 import { OutDirError } from '../errors.js';
 
@@ -27,8 +27,13 @@ function runPath(outDir: string, runId: string, suffix: string): string {
   if (!isRunId(runId)) {
     throw new OutDirError(`run id ${JSON.stringify(runId)} is not one (16 lowercase hex characters); no file is read or written for it`);
   }
-  return join(outDir, RUNS_DIR, runId + suffix);
+  // join(outDir, RUNS_DIR, name) for a name with no separator or dot segment, the folder's part joined once: a folder
+  // command makes a path per run file (its stamp), 20,000 of them
+  if (outDir !== lastRunsDir.outDir) lastRunsDir = { outDir, prefix: join(outDir, RUNS_DIR) + sep };
+  return lastRunsDir.prefix + runId + suffix;
 }
+
+let lastRunsDir = { outDir: '', prefix: join('', RUNS_DIR) + sep };
 
 export const runFilePath = (outDir: string, runId: string): string => runPath(outDir, runId, RUN_FILE_SUFFIX);
 export const neuronsFilePath = (outDir: string, runId: string): string => runPath(outDir, runId, NEURONS_FILE_SUFFIX);

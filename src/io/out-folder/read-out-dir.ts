@@ -29,8 +29,8 @@ export interface OutDirView {
  * (and their sidecars) and stale temp files are removed, so the runs are done again.
  */
 export function readOutDir(outDir: string, plan: Plan, opts: { repair: boolean }): OutDirView {
-  if (opts.repair) removeStaleTemps(outDir);
-  const live = new LiveFolder(outDir, plan, { once: true });
+  const runsListing = opts.repair ? removeStaleTemps(outDir) : undefined;
+  const live = new LiveFolder(outDir, plan, { once: true, runsListing });
   live.refresh();
   const scan = live.scan();
   if (opts.repair) {

@@ -24,7 +24,7 @@ import {
   runIdOfFile,
   runsDir,
 } from './paths.js';
-import { runStamp } from './stamps.js';
+import { listedSidecars, runStamp } from './stamps.js';
 
 export interface OutDirScan {
   /** run ids with a sound `runs/<id>.arrow` */
@@ -56,7 +56,7 @@ export function* checkedRuns(
   const dir = runsDir(outDir);
   if (!existsSync(dir)) return;
   const names = readdirSync(dir);
-  const listed = new Set(names);
+  const listed = listedSidecars(names);
   const ids = names
     .map(runIdOfFile)
     .filter((id): id is string => id !== null)
@@ -103,9 +103,13 @@ const olderThan = (path: string, time: number): boolean => (statSync(path, { thr
 /**
  * Removes the temp files of interrupted writes anywhere in the folder (runs/, the summaries, metrics.arrow, a report)
  * that no live process owns: the writer's pid is gone on this host, or the file is older than any write takes.
+ * Returns the names left in runs/ ([] without one): the listing the folder's first look takes (read-out-dir.ts), so
+ * that 20,000 names are not listed twice.
  */
-export function removeStaleTemps(outDir: string): void {
+export function removeStaleTemps(outDir: string): string[] {
   const now = Date.now();
+  const runs = runsDir(outDir);
+  let runNames: string[] = [];
   const walk = (dir: string) => {
     let entries;
     try {
@@ -113,15 +117,20 @@ export function removeStaleTemps(outDir: string): void {
     } catch {
       return; // not a folder (yet): nothing to clean
     }
+    const kept: string[] = [];
     for (const e of entries) {
       const path = join(dir, e.name);
       if (e.isDirectory()) walk(path);
       else if (isTempName(e.name) && (isOrphanedTemp(e.name) || olderThan(path, now - STALE_TEMP_AGE_MS))) {
         rmSync(path, { force: true });
+        continue;
       }
+      kept.push(e.name);
     }
+    if (dir === runs) runNames = kept;
   };
   walk(outDir);
+  return runNames;
 }
 
 /** The results lnsweep wrote in `outDir` (run files and sidecars, summaries, journals, metrics, temps of ours). */

@@ -14,20 +14,34 @@ const SIDECARS = [
   ['r', realDataFilePath, '.realdata.arrow'],
 ] as const;
 
-/** The sidecar names of the run files (`<id>.neurons.arrow`, `<id>.realdata.arrow`) present in a listing of runs/. */
-export type ListedNames = ReadonlySet<string>;
+/** The sidecars (`<id>.neurons.arrow`, `<id>.realdata.arrow`) present in a listing of runs/: their tags by run id. */
+export type ListedNames = ReadonlyMap<string, string>;
+
+/** The sidecars among `names` (a listing of runs/), found in one pass: most runs have none. */
+export function listedSidecars(names: Iterable<string>): ListedNames {
+  const sidecars = new Map<string, string>();
+  for (const name of names) {
+    for (const [tag, , suffix] of SIDECARS) {
+      if (name.endsWith(suffix)) sidecars.set(name.slice(0, -suffix.length), (sidecars.get(name.slice(0, -suffix.length)) ?? '') + tag);
+    }
+  }
+  return sidecars;
+}
 
 /**
- * The stamp of run `runId`'s files; '' when its run file is missing. With `listed` (the names in runs/), only the
- * sidecars listed are looked at, one stat per file that exists; without it every sidecar name is tried.
+ * The stamp of run `runId`'s files; '' when its run file is missing. With `listed` (the sidecars of a listing of
+ * runs/), only the sidecars listed are looked at, one stat per file that exists; without it every sidecar name is
+ * tried.
  */
 export function runStamp(outDir: string, runId: string, listed?: ListedNames): string {
   const run = fileStamp(runFilePath(outDir, runId));
   if (run === '') return '';
+  // listed: a path is made (and stat'd) only for a sidecar that exists, not twice per run of a large folder
+  const tags = listed ? listed.get(runId) : undefined;
+  if (listed && tags === undefined) return run;
   let stamp = run;
-  for (const [tag, path, suffix] of SIDECARS) {
-    // listed: a path is made (and stat'd) only for a sidecar that exists, not twice per run of a large folder
-    if (listed && !listed.has(runId + suffix)) continue;
+  for (const [tag, path] of SIDECARS) {
+    if (tags !== undefined && !tags.includes(tag)) continue;
     const s = fileStamp(path(outDir, runId));
     if (s !== '') stamp += `|${tag}${s}`;
   }
@@ -35,7 +49,7 @@ export function runStamp(outDir: string, runId: string, listed?: ListedNames): s
 }
 
 /** size:mtime:ctime:inode of one file (nanoseconds, exact), or '' when it is not there. */
-function fileStamp(path: string): string {
+export function fileStamp(path: string): string {
   const s = statSync(path, { bigint: true, throwIfNoEntry: false });
   return s ? `${s.size}:${s.mtimeNs}:${s.ctimeNs}:${s.ino}` : '';
 }
