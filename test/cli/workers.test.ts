@@ -38,7 +38,7 @@ describe('--workers', () => {
   it('refine caps --workers as run does: 200 runs its round on cores × 4 threads, with the same note (issue 22, item 9)', () => {
     const cap = availableParallelism() * 4;
     const folder = join(dir, 'refine');
-    const grid = `name: refineworkers\nseed: 3\nbase: { n: 20, d: 5, width: 16, steps: 300, log_every: 50, lr: 0.02 }\ngrid: { sigma: [0, 2, 4], alpha: [0.5, 1, 2] }\n`;
+    const grid = `name: refineworkers\nseed: 3\nbase: { n: 20, d: 5, width: 16, steps: 300, log_every: 50, lr: 0.02, teacher_norm: 2 }\ngrid: { sigma: [0, 2, 4], alpha: [0.5, 1, 2] }\n`;
     expect(runCliFor(['run', writeSweep(dir, 'refineworkers', grid), '--out', folder, '--progress', 'none']).code).toBe(0);
     const r = runCliFor(
       [
