@@ -27,6 +27,19 @@ async function facetHeaders(page: Page): Promise<{ x: number; y: number }[]> {
   return boxes.map((b) => ({ x: b!.x, y: b!.y }));
 }
 
+/** Waits until the facets are drawn one above the other (a redraw after a resize). */
+async function untilStacked(page: Page): Promise<void> {
+  await expect
+    .poll(
+      async () => {
+        const [c, d] = await facetHeaders(page);
+        return Math.abs(c.y - d.y);
+      },
+      { timeout: 30_000 },
+    )
+    .toBeGreaterThan(100);
+}
+
 describe.skipIf(SKIP !== null)(titled('the live page on a narrow screen', SKIP), () => {
   const dir = tempDir('lnsweep-narrow-');
   const out = join(dir, 'out');
@@ -65,15 +78,7 @@ describe.skipIf(SKIP !== null)(titled('the live page on a narrow screen', SKIP),
     expect(Math.abs(a.y - b.y)).toBeLessThan(5);
     expect(Math.abs(a.x - b.x)).toBeGreaterThan(100);
     await page.setViewportSize({ width: 390, height: 900 });
-    await expect
-      .poll(
-        async () => {
-          const [c, d] = await facetHeaders(page);
-          return Math.abs(c.y - d.y);
-        },
-        { timeout: 30_000 },
-      )
-      .toBeGreaterThan(100);
+    await untilStacked(page);
     await page.close();
   });
 
@@ -99,15 +104,7 @@ describe.skipIf(SKIP !== null)(titled('the live page on a narrow screen', SKIP),
     await held;
     await page.setViewportSize({ width: 390, height: 900 });
     release();
-    await expect
-      .poll(
-        async () => {
-          const [c, d] = await facetHeaders(page);
-          return Math.abs(c.y - d.y);
-        },
-        { timeout: 30_000 },
-      )
-      .toBeGreaterThan(100);
+    await untilStacked(page);
     await page.close();
   });
 });
