@@ -54,20 +54,19 @@ export class SummaryWriter {
     if (!this.#seeded) return;
     const { rows, stamps } = this.#seeded;
     this.#seeded = null;
-    for (const row of rows) {
-      this.rows.set(row.run_id, row);
-      const stamp = stamps.get(row.run_id);
-      if (stamp) this.#stamps.set(row.run_id, stamp);
-      else this.#stamps.delete(row.run_id);
-    }
+    for (const row of rows) this.#put(row, stamps.get(row.run_id));
+  }
+
+  #put(row: RowSource, stamp: string | undefined): void {
+    this.rows.set(row.run_id, row);
+    if (stamp) this.#stamps.set(row.run_id, stamp);
+    else this.#stamps.delete(row.run_id);
   }
 
   /** `stamp`: of the run's files when the row was built from them (none for a failed run) */
   set(row: RowSource, stamp?: string): void {
     this.#takeSeeded();
-    this.rows.set(row.run_id, row);
-    if (stamp) this.#stamps.set(row.run_id, stamp);
-    else this.#stamps.delete(row.run_id);
+    this.#put(row, stamp);
     this.#changed();
   }
 
