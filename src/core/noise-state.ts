@@ -25,6 +25,8 @@ export interface LimitProblem {
   lambda: ArrayLike<number>;
   /** θ̂* in Σ̂'s eigenbasis (unit length) */
   dir: ArrayLike<number>;
+  /** Σ̂'s eigenvectors, row-major d×d: column c is eigenvector c (the data's coordinates into the equation's) */
+  basis?: Float64Array;
   /** the noise ratio x = (d − 1)ησ̄²/(2B√d‖θ*‖) */
   x: number;
 }
@@ -65,11 +67,15 @@ export function limitProblem({ X, thetaStar }: Pick<Dataset, 'X' | 'thetaStar'>,
   const V = evd.eigenvectorMatrix;
   const norm = Math.hypot(...thetaStar);
   const dir = Array.from({ length: d }, (_, c) => thetaStar.reduce((acc, t, j) => acc + t * V.get(j, c), 0) / norm);
-  return { lambda: Float64Array.from(evd.realEigenvalues), dir, x };
+  const basis = Float64Array.from({ length: d * d }, (_, k) => V.get(Math.floor(k / d), k % d));
+  return { lambda: Float64Array.from(evd.realEigenvalues), dir, x, basis };
 }
 
-/** One copy of the reduced process: W is d×m (column i is w_i), m = d + 1. */
-class Copy {
+/**
+ * One copy of the reduced process: W is d×cols (column i is neuron i's w), A its a's. The state solve and the
+ * relaxation path (relaxation.ts) use d + 1 neurons.
+ */
+export class LimitCopy {
   readonly W: Float64Array;
   readonly A: Float64Array;
   private readonly wg: Float64Array;
@@ -81,14 +87,14 @@ class Copy {
   ) {
     this.W = W.slice();
     this.A = A.slice();
-    this.wg = new Float64Array(d + 1);
+    this.wg = new Float64Array(A.length);
     this.theta = new Float64Array(d);
   }
 
   /** θ̃ = Wa */
   thetaNow(): Float64Array {
     const { d, W, A, theta } = this;
-    const m = d + 1;
+    const m = A.length;
     for (let j = 0; j < d; j++) {
       let t = 0;
       for (let i = 0, row = j * m; i < m; i++) t += W[row + i] * A[i];
@@ -100,7 +106,7 @@ class Copy {
   /** u ← (I − [[0, dg], [dgᵀ, 0]])u for every neuron */
   move(dg: Float64Array): void {
     const { d, W, A, wg } = this;
-    const m = d + 1;
+    const m = A.length;
     wg.fill(0);
     for (let j = 0; j < d; j++) {
       const gj = dg[j];
@@ -112,14 +118,20 @@ class Copy {
     for (let i = 0; i < m; i++) A[i] -= wg[i];
   }
 
+  /** [tr M̃, s̃] */
+  traces(): [number, number] {
+    let tr = 0;
+    let s = 0;
+    for (const v of this.W) tr += v * v;
+    for (const v of this.A) s += v * v;
+    return [tr, s];
+  }
+
   /** [tr M̃, s̃, tr M̃²] */
   moments(): [number, number, number] {
     const { d, W, A } = this;
-    const m = d + 1;
-    let tr = 0;
-    let s = 0;
-    for (const v of W) tr += v * v;
-    for (const v of A) s += v * v;
+    const m = A.length;
+    const [tr, s] = this.traces();
     // tr M² = ‖WᵀW‖²_F = ‖Gram of the neurons‖²_F
     let tr2 = 0;
     for (let i = 0; i < m; i++) {
@@ -130,6 +142,48 @@ class Copy {
       }
     }
     return [tr, s, tr2];
+  }
+}
+
+/** What one step of the Richardson pair needs besides the copies. */
+export interface PairStep {
+  /** eigenvalues of Σ̂ */
+  lambda: ArrayLike<number>;
+  /** θ̃* in Σ̂'s eigenbasis, units of ν */
+  thetaStar: Float64Array;
+  /** √(λ_j·h_fine): the Brownian increment's scale per fine step */
+  sq: Float64Array;
+  /** scratch: the two fine steps' Gaussians and the increment */
+  xi1: Float64Array;
+  xi2: Float64Array;
+  dg: Float64Array;
+}
+
+export function pairStepScratch(lambda: ArrayLike<number>, thetaStar: Float64Array): PairStep {
+  const d = lambda.length;
+  return { lambda, thetaStar, sq: new Float64Array(d), xi1: new Float64Array(d), xi2: new Float64Array(d), dg: new Float64Array(d) };
+}
+
+/**
+ * One step of the Richardson pair driven by one Brownian path: `coarse` moves by 2h with the two fine increments'
+ * noise summed, `fine` by two steps of h. Cost: 3 θ̃ evaluations and 3 moves of d·cols multiply-adds each, 2d Gaussians.
+ */
+export function pairStep(fine: LimitCopy, coarse: LimitCopy, s: PairStep, hFine: number, rng: Xoshiro128): void {
+  const { lambda, thetaStar, sq, xi1, xi2, dg } = s;
+  const d = lambda.length;
+  const hCoarse = 2 * hFine;
+  for (let j = 0; j < d; j++) {
+    xi1[j] = rng.nextGaussian();
+    xi2[j] = rng.nextGaussian();
+  }
+  // coarse step: the two half-step increments summed
+  const thC = coarse.thetaNow();
+  for (let j = 0; j < d; j++) dg[j] = hCoarse * lambda[j] * (thC[j] - thetaStar[j]) + sq[j] * (xi1[j] + xi2[j]);
+  coarse.move(dg);
+  for (const xi of [xi1, xi2]) {
+    const th = fine.thetaNow();
+    for (let j = 0; j < d; j++) dg[j] = hFine * lambda[j] * (th[j] - thetaStar[j]) + sq[j] * xi[j];
+    fine.move(dg);
   }
 }
 
@@ -167,34 +221,20 @@ export function solveNoiseState(problem: LimitProblem, opts: SolveOptions): Nois
     A0[i] = (z * c) / Math.sqrt(d) + spread * rng.nextGaussian() * 0.5;
     for (let j = 0; j < d; j++) W0[j * m + i] = z * c * dir[j] + (spread * rng.nextGaussian()) / Math.sqrt(d);
   }
-  const fine = new Copy(d, W0, A0);
-  const coarse = new Copy(d, W0, A0);
+  const fine = new LimitCopy(d, W0, A0);
+  const coarse = new LimitCopy(d, W0, A0);
 
-  const sqFine = Float64Array.from(lambda, (l) => Math.sqrt(Math.max(l, 0) * hFine));
-  const xi1 = new Float64Array(d);
-  const xi2 = new Float64Array(d);
-  const dg = new Float64Array(d);
+  const step = pairStepScratch(lambda, thetaStar);
+  for (let j = 0; j < d; j++) step.sq[j] = Math.sqrt(Math.max(lambda[j], 0) * hFine);
   const coarseSteps = Math.ceil(opts.units / hCoarse);
   const from = Math.floor(coarseSteps / 3);
   const every = Math.max(1, Math.round(0.05 / hCoarse));
   const sum = { fine: 0, fine2: 0, coarse: 0, a: 0, aCoarse: 0, k: 0, count: 0 };
   for (let t = 0; t < coarseSteps; t++) {
-    for (let j = 0; j < d; j++) {
-      xi1[j] = rng.nextGaussian();
-      xi2[j] = rng.nextGaussian();
-    }
-    // coarse step: the two half-step increments summed
-    const thC = coarse.thetaNow();
-    for (let j = 0; j < d; j++) dg[j] = hCoarse * lambda[j] * (thC[j] - thetaStar[j]) + sqFine[j] * (xi1[j] + xi2[j]);
-    coarse.move(dg);
-    for (const xi of [xi1, xi2]) {
-      const th = fine.thetaNow();
-      for (let j = 0; j < d; j++) dg[j] = hFine * lambda[j] * (th[j] - thetaStar[j]) + sqFine[j] * xi[j];
-      fine.move(dg);
-    }
+    pairStep(fine, coarse, step, hFine, rng);
     if (t >= from && (t - from) % every === 0) {
       const [tr, s, tr2] = fine.moments();
-      const [trC, sC] = coarse.moments();
+      const [trC, sC] = coarse.traces();
       if (!Number.isFinite(tr + trC))
         throw new Error(`noise-sustained state: the limit equation diverged at x = ${x} (step scale ${opts.stepScale})`);
       sum.fine += tr;
