@@ -7,8 +7,11 @@ import { createHash } from 'node:crypto';
 import { canonicalJson } from './canonical-json.js';
 import type { StreamSeed } from './types.js';
 
-/** A run's four streams; `bootstrap` for resampling (refinement's band, fits); `state` for the limit equation's solve. */
-export type StreamName = 'data' | 'teacher' | 'init' | 'sgd' | 'bootstrap' | 'state';
+/**
+ * A run's four streams; `bootstrap` for resampling (refinement's band, fits); `state` for the limit equation's solve;
+ * `relaxation` for the Phase I model's paths of it past the gate (phase-model.ts attachTail).
+ */
+export type StreamName = 'data' | 'teacher' | 'init' | 'sgd' | 'bootstrap' | 'state' | 'relaxation';
 
 /** Replaces the (probability 2⁻¹²⁸) all-zero state, which xoshiro128** cannot leave. */
 const NONZERO_FALLBACK: StreamSeed = [0x9e3779b9, 0x7f4a7c15, 0xf39cc060, 0x5ced8e6b];

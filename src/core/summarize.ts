@@ -64,7 +64,7 @@ export interface RunDigest extends PhaseMarkers {
  * calls converged at its end (within 1%) is within a few percent there too, and long enough to average over several
  * of the state's fluctuations.
  */
-const LATE_FROM = 0.8;
+export const LATE_FROM = 0.8;
 
 /** The mean of w_norm2_mean over the rows at or after LATE_FROM of the last row's step; null when not finite. */
 function lateMeanW2(m: MetricColumns): number | null {

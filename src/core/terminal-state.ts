@@ -56,6 +56,12 @@ export interface TerminalState {
   w2: number;
   /** ‖a‖² of the state */
   a2: number;
+  /** the limit equation the state solves (relaxation.ts integrates the path to it from the same problem) */
+  problem: LimitProblem;
+  /** ν = ησ̄²/B: the equation's unit of ‖W‖² */
+  nu: number;
+  /** the finite step's shift of mean ‖w_i‖², −W₀ε/(2m), kept on the state and on the path to it */
+  w2Shift: number;
 }
 
 /** True when the run's noise ratio is past the gate, so its terminal state is solved rather than the end point. */
@@ -105,5 +111,11 @@ export function terminalState(
   const ratio = Math.sqrt(trace / along);
   const w0 = ratio * p.teacher_norm;
   const a0 = p.teacher_norm / ratio;
-  return { w2: (state.w * nu - (w0 * eps) / 2) / p.width, a2: state.a * nu + (a0 * eps) / 2 };
+  return {
+    w2: (state.w * nu - (w0 * eps) / 2) / p.width,
+    a2: state.a * nu + (a0 * eps) / 2,
+    problem,
+    nu,
+    w2Shift: -(w0 * eps) / 2 / p.width,
+  };
 }

@@ -61,6 +61,7 @@ export const THEORY_NAMES = [
   't1_bound',
   'pred_lazy_escape_steps',
   'pred_w_norm2_end',
+  'pred_w_norm2_late',
   'pred_phase1_steps',
   'pred_align_steps',
 ] as const;
@@ -78,6 +79,9 @@ export interface ModelPrediction {
   k0: number;
   /** the model's mean ‖w_i‖² at the run's last step */
   w_norm2_end: number;
+  /** the model's mean ‖w_i‖² averaged over the run's last fifth (late_w_norm2_mean's window); absent before
+   * results version 5 */
+  w_norm2_late?: number;
   /** first step where the model's fraction with ‖w_i‖² ≤ α⁴η reaches ½; null when it never does */
   phase1_steps: number | null;
   /** first step where the model's mean |cos(w_i, θ*)| reaches ½; null when it never does */
@@ -102,6 +106,9 @@ export interface EndPointSpectrum {
 
 /** σ/α² from which a run counts as a rich start (rich_start). */
 const RICH_START_SIGMA = 8;
+
+/** A rich start (rich_start): σ/α² ≥ 8, where the first steps leave the lazy regime at once. */
+export const isRichStart = (p: Pick<RunParams, 'sigma' | 'alpha'>): boolean => p.sigma >= RICH_START_SIGMA * p.alpha * p.alpha;
 
 /** True where the formulas describe the run: label-noise SGD with noise on the linear model. */
 export function theoryApplies(p: Pick<TheoryParams, 'experiment' | 'optimizer' | 'sigma' | 'noise' | 'noise_schedule'>): boolean {
@@ -234,10 +241,11 @@ export function theoryColumns(p: TheoryParams, d: TheoryInputs | null, model: Mo
     pred_phase2_frac_final: ceiling,
     phase2_reachable: ceiling >= 0.5 ? 1 : 0,
     noise_ratio: noiseRatio(p),
-    rich_start: p.sigma >= RICH_START_SIGMA * p.alpha * p.alpha ? 1 : 0,
+    rich_start: isRichStart(p) ? 1 : 0,
     t1_bound: t1Bound(p),
     pred_lazy_escape_steps: model ? lazyEscapeSteps(p, model.k0) : null,
     pred_w_norm2_end: model?.w_norm2_end ?? null,
+    pred_w_norm2_late: model?.w_norm2_late ?? null,
     pred_phase1_steps: model?.phase1_steps ?? null,
     pred_align_steps: model?.align_steps ?? null,
   };

@@ -179,8 +179,9 @@ export function readRunFile(path: string): RunFileContents {
 /** The model entry's fields: numbers, except the step times, which are null where the model says "never". */
 const MODEL_NUMBERS = ['k0', 'w_norm2_end', 'sigma_trace', 'sigma_along', 'phase2_frac_final'] as const;
 const MODEL_STEPS = ['phase1_steps', 'align_steps'] as const;
-/** Numbers a run file of results version 3 does not have (the terminal state: theoryColumns falls back to the end point). */
-const MODEL_OPTIONAL = ['w_norm2_final', 'a_norm2_final'] as const;
+/** Numbers older run files do not have: the terminal state (before results version 4: theoryColumns falls back to the
+ * end point) and the late window (before 5). */
+const MODEL_OPTIONAL = ['w_norm2_final', 'a_norm2_final', 'w_norm2_late'] as const;
 
 /** The `lnsweep.model` entry checked for its shape: read from disk, so it is not trusted to be what we wrote. */
 function modelPrediction(path: string, value: unknown): ModelPrediction | null {

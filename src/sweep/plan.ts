@@ -63,14 +63,18 @@ export interface PlannedRun {
  *   4  past the gate d·x ≥ 0.75 the model's terminal state is the limit equation's noise-sustained state, not the end
  *      point (pred_w_norm2_final, pred_a_norm2_final, and through it pred_w_norm2_end, pred_phase1_steps and
  *      pred_align_steps; src/core/terminal-state.ts)
+ *   5  past the gate (not in rich starts) the model relaxes to that state along the limit equation's paths from a
+ *      hand-off (src/core/relaxation.ts), not at the end point's e^{−τ}: pred_w_norm2_end, pred_phase1_steps and
+ *      pred_align_steps of those runs differ; new column pred_w_norm2_late
  */
-export const RESULTS_VERSION = 4;
+export const RESULTS_VERSION = 5;
 
 /** What changed at each version, for the message that refuses a folder of another one. */
 const VERSION_CHANGES: Record<number, string> = {
   2: 'θ* has its own random stream',
   3: "phase2_frac and the Phase II markers use thresholds in the run's units (α⁴η, α²√η, α³√η), so the metric rows differ at α ≠ 1",
   4: "the model's terminal state past d·x = 0.75 is the limit equation's noise-sustained state, so the pred_* columns of those runs differ",
+  5: "past d·x = 0.75 the model relaxes to that state along the limit equation's paths, so pred_w_norm2_end and the model's step times of those runs differ",
 };
 
 /** plan.json */

@@ -187,6 +187,7 @@ zip:
       'pred_phase2_frac_final',
       'pred_w_norm2_end',
       'pred_w_norm2_final',
+      'pred_w_norm2_late',
       'refine_round',
       'rich_start',
       't1_bound',

@@ -61,6 +61,7 @@ const THEORY_POWER: Record<TheoryName, number> = {
   t1_bound: 0,
   pred_lazy_escape_steps: 0,
   pred_w_norm2_end: 2,
+  pred_w_norm2_late: 2,
   pred_phase1_steps: 0,
   pred_align_steps: 0,
 };

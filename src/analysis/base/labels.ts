@@ -55,6 +55,7 @@ const COLUMN_LABELS: Record<string, string> = {
   pred_align_steps: 'Phase I model: mean |cos| ≥ 0.5 (steps)',
   pred_lazy_escape_steps: 'lazy escape estimate t_esc (steps)',
   pred_w_norm2_end: 'Phase I model: mean ‖wᵢ‖² at the last step',
+  pred_w_norm2_late: 'Phase I model: mean ‖wᵢ‖² over the last fifth',
   pred_w_norm2_final: 'terminal state mean ‖wᵢ‖² (end point √d‖θ*‖/m)',
   pred_a_norm2_final: 'terminal state ‖a‖² (end point ‖θ*‖/√d)',
   late_w_norm2_mean: 'mean ‖wᵢ‖² over the last fifth of the run',
