@@ -23,7 +23,7 @@ import { LimitCopy, pairStep, pairStepScratch, type LimitProblem } from './noise
 import { Xoshiro128 } from './rng.js';
 import type { StreamSeed } from './types.js';
 
-export interface RelaxationOptions {
+interface RelaxationOptions {
   /** τ to integrate after the hand-off */
   horizon: number;
   /** τ between snapshots */
@@ -58,7 +58,7 @@ const RESIZE_EVERY = 16;
  * One path of the limit equation for `problem` from the neurons (W: d×(d + 1), column i neuron i's w in Σ̂'s
  * eigenbasis; A: their a's; both in units of √ν), snapshots every `opts.every` from τ = 0 to `opts.horizon`.
  */
-export function relaxationPath(problem: LimitProblem, W: Float64Array, A: Float64Array, opts: RelaxationOptions): RelaxationPath {
+function relaxationPath(problem: LimitProblem, W: Float64Array, A: Float64Array, opts: RelaxationOptions): RelaxationPath {
   const { lambda, dir, x } = problem;
   const d = lambda.length;
   const D = d + 1;
@@ -103,14 +103,7 @@ export function relaxationPath(problem: LimitProblem, W: Float64Array, A: Float6
 }
 
 /** Snapshot `snap`: τ, the extrapolated tr M̃, and Φ, φ of the fine copy. Cost (d + 1)²·d multiply-adds. */
-function record(
-  out: RelaxationPath,
-  snap: number,
-  tau: number,
-  fine: LimitCopy,
-  coarse: LimitCopy,
-  dir: ArrayLike<number>,
-): void {
+function record(out: RelaxationPath, snap: number, tau: number, fine: LimitCopy, coarse: LimitCopy, dir: ArrayLike<number>): void {
   const D = out.dim;
   const d = D - 1;
   out.tau[snap] = tau;

@@ -42,7 +42,13 @@ describe('the path of the limit equation', () => {
     const S = Array.from({ length: D }, (_, r) => Array.from({ length: D }, (_, c) => neurons.reduce((acc, u) => acc + u[r] * u[c], 0)));
     const evd = new EigenvalueDecomposition(new Matrix(S), { assumeSymmetric: true });
     const U = evd.eigenvectorMatrix.mmul(Matrix.diag(evd.realEigenvalues.map(Math.sqrt))).mmul(R);
-    const coeff = neurons.map((u) => evd.eigenvectorMatrix.transpose().mmul(Matrix.columnVector(u)).to1DArray().map((v, k) => v / Math.sqrt(evd.realEigenvalues[k])));
+    const coeff = neurons.map((u) =>
+      evd.eigenvectorMatrix
+        .transpose()
+        .mmul(Matrix.columnVector(u))
+        .to1DArray()
+        .map((v, k) => v / Math.sqrt(evd.realEigenvalues[k])),
+    );
     const c = coeff.map((v) => R.transpose().mmul(Matrix.columnVector(v)).to1DArray());
     const d = D - 1;
     return {
@@ -58,7 +64,8 @@ describe('the path of the limit equation', () => {
     const problem = limitProblem(makeData({ ...defaultParams(), n: 50, d }, seedSet(0)), 0.8);
     const rng = new Xoshiro128([1, 2, 3, 4]);
     const neurons = Array.from({ length: 30 }, () => Array.from({ length: D }, (_, k) => (k < d ? 3 : 1) * rng.nextGaussian()));
-    const rotation = new QrDecomposition(new Matrix(Array.from({ length: D }, () => Array.from({ length: D }, () => rng.nextGaussian())))).orthogonalMatrix;
+    const rotation = new QrDecomposition(new Matrix(Array.from({ length: D }, () => Array.from({ length: D }, () => rng.nextGaussian()))))
+      .orthogonalMatrix;
     const opts = { horizon: 3, every: 0.5, stepScale: 0.2, seeds: [[5, 6, 7, 8] as [number, number, number, number]] };
     const tails = [Matrix.eye(D), rotation].map((R) => {
       const f = factor(neurons, R);
