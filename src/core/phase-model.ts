@@ -232,17 +232,32 @@ export class PhaseModel {
   }
 
   /**
+   * Whether every neuron's ‖w_i(τ)‖² is non-increasing in τ: each e^{−λ_k τ} is (λ_k ≥ 0), and so is
+   * g = R + (1 − R)e^{−τ} when R ≤ 1 (below the gate, and past it whenever the state lies inside Σp_j²). Then
+   * fractionBelow is non-decreasing in τ, in floating point too (rounding is monotone, the terms are non-negative
+   * multiples of decreasing exponentials). Above R = 1 the weights along θ* grow back and the fraction may fall.
+   */
+  get normsNonIncreasing(): boolean {
+    return this.settleRatio <= 1;
+  }
+
+  /**
    * The first step at which f(τ(t)) ≥ level: a scan over τ (0, then geometric up to tauEnd) brackets the first
    * crossing, bisection narrows it. Null when f stays below level over the whole scan.
+   *
+   * `nonDecreasing`: the caller knows f to be non-decreasing in τ (fractionBelow where normsNonIncreasing). The scan's
+   * last point is then looked at first: below level, so is every point before it, and the full scan would return null
+   * after all 96 evaluations (most runs' Phase I never ends within the scan: F∞ < ½). Same result, one evaluation.
    */
-  firstStep(f: (tau: number) => number, level: number): number | null {
+  firstStep(f: (tau: number) => number, level: number, nonDecreasing = false): number | null {
     if (f(0) >= level) return 0;
     const end = this.tauEnd();
     const start = 1e-4;
+    if (nonDecreasing && !(f(scanTau(start, end, SCAN_POINTS - 1)) >= level)) return null;
     let lo = 0;
     let hi = NaN;
     for (let j = 0; j < SCAN_POINTS; j++) {
-      const tau = start * Math.pow(end / start, j / (SCAN_POINTS - 1));
+      const tau = scanTau(start, end, j);
       if (f(tau) >= level) {
         hi = tau;
         break;
@@ -258,6 +273,9 @@ export class PhaseModel {
     return this.stepAt(hi);
   }
 }
+
+/** Point j of firstStep's geometric scan from `start` to `end` (j = SCAN_POINTS − 1 is `end`, up to rounding). */
+const scanTau = (start: number, end: number, j: number): number => start * Math.pow(end / start, j / (SCAN_POINTS - 1));
 
 /** The model of a run from its parameters and random streams (the same X, θ* and init as the run's), with its terminal state. */
 export function buildPhaseModel(p: ModelParams, seeds: RunSeeds): PhaseModel {
@@ -280,7 +298,7 @@ export function predictRun(p: ModelParams, seeds: RunSeeds): ModelPrediction | n
   return {
     k0: model.k0,
     w_norm2_end: model.meanW2(model.tauAt(p.steps)),
-    phase1_steps: model.firstStep((tau) => model.fractionBelow(tau, threshold), 0.5),
+    phase1_steps: model.firstStep((tau) => model.fractionBelow(tau, threshold), 0.5, model.normsNonIncreasing),
     align_steps: model.firstStep((tau) => model.meanAbsCos(tau), 0.5),
     sigma_trace: model.sigmaTrace,
     sigma_along: model.sigmaAlong,
