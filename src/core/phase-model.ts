@@ -25,8 +25,9 @@
  * grows, to half of it by x ≈ 0.03 at d = 20; docs/theory.md), and any start that leaves the lazy regime at once
  * (σ/α² ≥ 8, rich_start).
  *
- * Cost: one d×d eigendecomposition and m·(d−1)·d multiply-adds to build, m·(d−1) per evaluation, ~150 evaluations
- * for the crossings: a few milliseconds at m = 1000; past the gate one solve of the limit equation per data set and x
+ * Cost: one d×d eigendecomposition and m·(d−1)·d multiply-adds to build, m·(d−1) per evaluation, ~110 evaluations
+ * for the alignment crossing and 2 for Phase I's when it never ends (most runs: R ≤ 1 and F∞ < ½, firstStep), up to
+ * ~150 each otherwise: a few milliseconds at m = 1000, 0.12 ms at m = 20, d = 5 (the per-run bench's); past the gate one solve of the limit equation per data set and x
  * and process (0.4–1 s at d = 20, terminal-state.ts).
  */
 import { EigenvalueDecomposition, Matrix } from 'ml-matrix';
