@@ -29,10 +29,12 @@
  * from λ_min as x grows, to half of it by x ≈ 0.03 at d = 20; docs/theory.md), and any start that leaves the lazy
  * regime at once (σ/α² ≥ 8, rich_start).
  *
- * Cost: one d×d eigendecomposition and m·(d−1)·d multiply-adds to build, m·(d−1) per evaluation, ~150 evaluations
- * for the crossings: a few milliseconds at m = 1000; past the gate one solve of the limit equation per data set and x
- * and process (0.4–1 s at d = 20, terminal-state.ts) and, per run, the paths (about as many O(d²) steps as the run's
- * own training at d = 20; relaxation.ts), integrated only when a value past the hand-off is asked for.
+ * Cost: one d×d eigendecomposition and m·(d−1)·d multiply-adds to build, m·(d−1) per evaluation, ~110 evaluations
+ * for the alignment crossing and 2 for Phase I's when it never ends (most runs: R ≤ 1 and F∞ < ½, firstStep), up to
+ * ~150 each otherwise: a few milliseconds at m = 1000, 0.12 ms at m = 20, d = 5 (the per-run bench's); past the gate
+ * one solve of the limit equation per data set and x and process (0.4–1 s at d = 20, terminal-state.ts) and, per run,
+ * the paths (about as many O(d²) steps as the run's own training at d = 20; relaxation.ts), integrated only when a
+ * value past the hand-off is asked for.
  */
 import { EigenvalueDecomposition, Matrix } from 'ml-matrix';
 import { initNetwork, makeData, type Dataset, type Network } from './data.js';
@@ -284,23 +286,39 @@ export class PhaseModel {
   }
 
   /**
+   * Whether every neuron's ‖w_i(τ)‖² is non-increasing in τ: each e^{−λ_k τ} is (λ_k ≥ 0), and so is
+   * g = R + (1 − R)e^{−τ} when R ≤ 1 (below the gate, and past it whenever the state lies inside Σp_j²). Then
+   * fractionBelow is non-decreasing in τ, in floating point too (rounding is monotone, the terms are non-negative
+   * multiples of decreasing exponentials). Above R = 1 the weights along θ* grow back and the fraction may fall; past
+   * the hand-off to the limit equation's paths (attachTail) nothing is monotone: the paths fluctuate.
+   */
+  get normsNonIncreasing(): boolean {
+    return this.settleRatio <= 1 && this.tail === null;
+  }
+
+  /**
    * The first step at which f(τ(t)) ≥ level: a scan over τ (0, then geometric up to tauEnd) brackets the first
    * crossing, bisection narrows it. Null when f stays below level over the whole scan.
+   *
+   * `nonDecreasing`: the caller knows f to be non-decreasing in τ (fractionBelow where normsNonIncreasing). The scan's
+   * last point is then looked at first: below level, so is every point before it, and the full scan would return null
+   * after all 96 evaluations (most runs' Phase I never ends within the scan: F∞ < ½). Same result, one evaluation.
    */
-  firstStep(f: (tau: number) => number, level: number): number | null {
-    const tau = this.firstTau(f, level);
+  firstStep(f: (tau: number) => number, level: number, nonDecreasing = false): number | null {
+    const tau = this.firstTau(f, level, nonDecreasing);
     return tau === null ? null : tau === 0 ? 0 : this.stepAt(tau);
   }
 
   /** The τ of firstStep's crossing. */
-  private firstTau(f: (tau: number) => number, level: number): number | null {
+  private firstTau(f: (tau: number) => number, level: number, nonDecreasing = false): number | null {
     if (f(0) >= level) return 0;
     const end = this.tauEnd();
     const start = 1e-4;
+    if (nonDecreasing && !(f(scanTau(start, end, SCAN_POINTS - 1)) >= level)) return null;
     let lo = 0;
     let hi = NaN;
     for (let j = 0; j < SCAN_POINTS; j++) {
-      const tau = start * Math.pow(end / start, j / (SCAN_POINTS - 1));
+      const tau = scanTau(start, end, j);
       if (f(tau) >= level) {
         hi = tau;
         break;
@@ -410,6 +428,9 @@ export class PhaseModel {
   }
 }
 
+/** Point j of firstStep's geometric scan from `start` to `end` (j = SCAN_POINTS − 1 is `end`, up to rounding). */
+const scanTau = (start: number, end: number, j: number): number => start * Math.pow(end / start, j / (SCAN_POINTS - 1));
+
 /** The model of a run from its parameters and random streams (the same X, θ* and init as the run's), with its terminal state. */
 export function buildPhaseModel(p: ModelParams, seeds: RunSeeds): PhaseModel {
   return modelOf(p, seeds).model;
@@ -434,7 +455,7 @@ export function predictRun(p: ModelParams, seeds: RunSeeds): ModelPrediction | n
     k0: model.k0,
     w_norm2_end: model.meanW2(model.tauAt(p.steps)),
     w_norm2_late: model.lateMeanW2(p.steps),
-    phase1_steps: model.firstStep((tau) => model.fractionBelow(tau, threshold), 0.5),
+    phase1_steps: model.firstStep((tau) => model.fractionBelow(tau, threshold), 0.5, model.normsNonIncreasing),
     align_steps: model.firstStep((tau) => model.meanAbsCos(tau), 0.5),
     sigma_trace: model.sigmaTrace,
     sigma_along: model.sigmaAlong,
