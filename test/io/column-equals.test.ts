@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Float64, Int64, Utf8, makeVector, vectorFromArray, type DataType, type Vector } from 'apache-arrow';
-import { columnEqualsAt, columnForEquals } from '../../src/io/column-equals.js';
+import { columnEqualsAt, columnForEquals, columnIsConstant } from '../../src/io/column-equals.js';
 
 /** columnEqualsAt over one column, as summary-table.ts's sameRun calls it */
 const columnEquals = (v: Vector) => {
@@ -68,4 +68,32 @@ describe('columnEquals (a column value compared in its buffers)', () => {
     expect(columnEquals(others[0])(3, null)).toBe(true);
     expect(columnEquals(others[3])(1, 'sam')).toBe(true);
   });
+});
+
+describe('columnIsConstant (every row holds what row 0 holds, so a value shown equal at row 0 is equal at each)', () => {
+  const cases: [string, Vector, boolean][] = [
+    ['one string throughout', column(new Utf8(), ['sgd', 'sgd', 'sgd']), true],
+    ['a last string one byte off', column(new Utf8(), ['sgd', 'sgd', 'sgc']), false],
+    ['the same bytes cut otherwise (ab|ab|ab against ab|a|bab)', column(new Utf8(), ['ab', 'a', 'bab']), false],
+    ['empty strings throughout', column(new Utf8(), ['', '', '']), true],
+    ['a string then an empty one', column(new Utf8(), ['[]', '']), false],
+    ['one string, in a slice of a column that is not', column(new Utf8(), ['x', 'sam', 'sam', 'y']).slice(1, 3), true],
+    ['one Int64 throughout, past 2^32', column(new Int64(), [2n ** 32n + 5n, 2n ** 32n + 5n]), true],
+    ['Int64s apart in the high word only', column(new Int64(), [5n, 2n ** 32n + 5n]), false],
+    ['one Float64 throughout', makeVector(new Float64Array([0.01, 0.01, 0.01])), true],
+    ['Float64s apart in the last row', makeVector(new Float64Array([0.01, 0.01, 0.02])), false],
+    ['a single row', column(new Utf8(), ['sgd']), true],
+    ['no rows', column(new Utf8(), []), false],
+    ['a column read through decoded values (a null)', column(new Utf8(), ['sgd', null]), false],
+  ];
+  for (const [name, v, constant] of cases) {
+    it(`${name}: ${constant}`, () => {
+      const c = columnForEquals(v);
+      expect(columnIsConstant(c, v.length)).toBe(constant);
+      // the promise it makes: row 0's value, read by arrow-js, is what every row holds (===)
+      const values = viaArrow(v);
+      if (constant) for (let i = 0; i < v.length; i++) expect(columnEqualsAt(c, i, values[0])).toBe(true);
+      else if (v.length > 1 && c.kind !== 'decoded') expect(values.every((x) => x === values[0])).toBe(false);
+    });
+  }
 });

@@ -38,6 +38,18 @@ describe('writePlanFile', () => {
     expect((readPlan(dir) as Plan & { provenance: { host: string } }).provenance.host).toBe('node-1');
   });
 
+  it('knows a plan with text of two, three and four UTF-8 bytes a character for the one it holds', () => {
+    // a description before the runs (where a sweep's goes), of more characters than a piece of the text holds
+    const { runs, ...head } = plan;
+    const named = { ...head, description: 'σ² ≥ 0.5 — noise σ, 😀 '.repeat(60000), runs };
+    writePlanFile(dir, { ...named, provenance: from('node-1') });
+    const first = stamp();
+    expect(planFileHolds(dir, { ...named, runs: [...named.runs] })).toBe(true);
+    expect(planFileHolds(dir, { ...named, description: named.description.replace('😀', '😁'), runs: [...named.runs] })).toBe(false);
+    writePlanFile(dir, { ...named, provenance: from('node-2') });
+    expect(stamp().mtimeMs).toBe(first.mtimeMs);
+  });
+
   it.each([
     ['a run added', (p: Plan) => ({ ...p, runs: [...p.runs, { ...p.runs[0], run_id: 'ffffffffffffffff' }] })],
     ['a run dropped', (p: Plan) => ({ ...p, runs: p.runs.slice(1) })],

@@ -68,6 +68,52 @@ describe('a summary read lazily (summary-table.ts)', () => {
   });
 });
 
+describe('sameRun over many rows: a parameter of one value in every row is compared once', () => {
+  let dir: string;
+  let cleanup: () => void;
+  beforeEach(() => ({ dir, cleanup } = tempDir('summary-same-run')));
+  afterEach(() => cleanup());
+
+  it('still finds the row that differs from the plan, in a column of one value and in one of many, whatever came before', async () => {
+    // sigma is 4 and the snapshot list [0, 500] in every row (columns of one value); lr differs from row to row
+    const lrs = [0.01, 0.02, 0.03, 0.04];
+    const path = join(dir, 'summary.arrow');
+    await writeSummary(
+      path,
+      lrs.map((lr, i) => sampleRow(`r${i}`, { params: sampleParams({ lr, snapshot_steps: [0, 500] }) })),
+      PROVENANCE,
+    );
+    const table = readSummaryTable(path);
+    const plan = (i: number, over: Partial<PlannedRun['params']> = {}) => sampleParams({ lr: lrs[i], snapshot_steps: [0, 500], ...over });
+    // asked in this order: each verdict after rows already shown alike
+    const asked: [string, number, PlannedRun['params'], boolean][] = [
+      ['row 0 as planned', 0, plan(0), true],
+      ['row 1 as planned', 1, plan(1), true],
+      ['row 2, the lr of row 1 (just shown alike)', 2, plan(1), false],
+      ['row 2, another sigma', 2, plan(2, { sigma: 8 }), false],
+      ['row 3, another snapshot list', 3, plan(3, { snapshot_steps: [0, 501] }), false],
+      ['row 3, a snapshot list that is no list', 3, plan(3, { snapshot_steps: 500 as unknown as number[] }), false],
+      ['row 3 as planned', 3, plan(3), true],
+      ['row 2 as planned', 2, plan(2), true],
+    ];
+    const verdicts = asked.map(([name, i, params]) => [name, table.sameRun(i, params, 1)]);
+    expect(verdicts).toEqual(asked.map(([name, , , alike]) => [name, alike]));
+    // and what paramsDiffer, the full comparison, says of the same rows
+    expect(asked.map(([, i, params]) => paramsDiffer(table.rows[i].row(), { run_id: 'x', replicate: 1, params, cost: 1 }) === null)).toEqual(
+      asked.map(([, , , alike]) => alike),
+    );
+  });
+
+  it('a snapshot list that is no list is not alike when no row was compared before', async () => {
+    const path = join(dir, 'summary.arrow');
+    await writeSummary(path, [sampleRow('r0'), sampleRow('r1')], PROVENANCE);
+    const table = readSummaryTable(path);
+    expect(table.sameRun(1, sampleParams({ snapshot_steps: undefined as unknown as number[] }), 1)).toBe(false);
+    expect(table.sameRun(1, sampleParams({ snapshot_steps: 'x' as unknown as number[] }), 1)).toBe(false);
+    expect(table.sameRun(1, sampleParams({ snapshot_steps: [0, 500] }), 1)).toBe(true);
+  });
+});
+
 describe("a summary's verified stamps, read from its metadata", () => {
   /** the reference: what JSON.parse makes of the text, its string values, and nothing when it is no JSON object */
   const reference = (text: string): Map<string, string> => {

@@ -60,12 +60,20 @@ function holdsPlan(path: string, frozen: { runs: readonly unknown[] }): boolean 
   try {
     const size = fstatSync(fd).size;
     let position = 0;
+    // two buffers for every piece, grown when a piece needs more: a megabyte buffer made twice per piece (and zeroed)
+    // was a tenth of the comparison, and its external memory set off a full collection (issue 23)
+    let expected = Buffer.allocUnsafe(0);
+    let actual = Buffer.allocUnsafe(0);
     const matches = (text: string): boolean => {
-      const expected = Buffer.from(text, 'utf8');
-      if (position + expected.length > size) return false;
-      const actual = Buffer.alloc(expected.length);
-      if (readSync(fd, actual, 0, actual.length, position) !== actual.length || !actual.equals(expected)) return false;
-      position += expected.length;
+      // at most 3 bytes of UTF-8 per UTF-16 unit
+      if (expected.length < 3 * text.length) {
+        expected = Buffer.allocUnsafe(3 * text.length);
+        actual = Buffer.allocUnsafe(3 * text.length);
+      }
+      const length = expected.write(text, 'utf8');
+      if (position + length > size) return false;
+      if (readSync(fd, actual, 0, length, position) !== length || !actual.subarray(0, length).equals(expected.subarray(0, length))) return false;
+      position += length;
       return true;
     };
     // the text of `frozen` ends with "\n}\n"; in the file its last field is followed by the provenance instead
